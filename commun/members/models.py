@@ -1,0 +1,808 @@
+"""The cooperative, its categories and colleges, applications, members and the share register."""
+
+import datetime
+import math
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_SHARES_PER_MOVEMENT = 1_000_000
+
+
+class LegalForm(models.TextChoices):
+    SCIC = "scic", _("SCIC (société coopérative d'intérêt collectif)")
+    SCOP = "scop", _("SCOP (société coopérative et participative)")
+    ASSOCIATION = "association", _("Association loi 1901")
+    COOPERATIVE = "cooperative", _("Autre coopérative")
+
+
+class AdmissionRule(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatique dès la candidature")
+    OFFICERS = "officers", _("Par les responsables")
+    # A later part adds admission by a consent decision; `Application.route()` is the seam.
+
+
+class Cooperative(models.Model):
+    """The one cooperative this instance serves (a single row, pk=1)."""
+
+    name = models.CharField(_("nom"), max_length=200, default="Ma coopérative")
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=20, choices=LegalForm, default=LegalForm.SCIC
+    )
+    share_value_cents = models.PositiveIntegerField(
+        _("valeur nominale d'une part (centimes)"), default=5000
+    )
+    charter = models.TextField(_("charte (Markdown)"), blank=True)
+    statutes = models.TextField(_("statuts (Markdown)"), blank=True)
+    admission_rule = models.CharField(
+        _("admission"), max_length=20, choices=AdmissionRule, default=AdmissionRule.OFFICERS
+    )
+    repayment_delay_months = models.PositiveSmallIntegerField(
+        _("délai de remboursement des parts (mois)"), default=12
+    )
+    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    # Running figures kept under the row lock taken by every register movement.
+    capital_cents = models.BigIntegerField(default=0, editable=False)
+    capital_high_water_cents = models.BigIntegerField(default=0, editable=False)
+    last_member_number = models.PositiveIntegerField(default=0, editable=False)
+    last_movement_number = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("coopérative")
+        verbose_name_plural = _("coopérative")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="cooperative_is_single"),
+            models.CheckConstraint(condition=Q(share_value_cents__gt=0), name="share_value_positive"),
+            models.CheckConstraint(condition=Q(capital_cents__gte=0), name="capital_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def get(cls) -> "Cooperative":
+        coop, _created = cls.objects.get_or_create(pk=1)
+        return coop
+
+    @classmethod
+    def locked(cls) -> "Cooperative":
+        """The row, locked until the transaction ends: it serialises numbering and capital."""
+        cls.objects.get_or_create(pk=1)
+        return cls.objects.select_for_update().get(pk=1)
+
+    @property
+    def is_scic(self) -> bool:
+        return self.legal_form == LegalForm.SCIC
+
+    @property
+    def capital_floor_cents(self) -> int:
+        """Capital may not fall below a quarter of the highest capital ever reached."""
+        return math.ceil(self.capital_high_water_cents / 4)
+
+    def structure_errors(self, categories=None, colleges=None) -> list[str]:
+        """What the statutes' structure lacks: checked before officers save it."""
+        categories = list(self.categories.all() if categories is None else categories)
+        colleges = list(self.colleges.all() if colleges is None else colleges)
+        errors = []
+        if len(categories) < 3:
+            errors.append(_("Il faut au moins trois catégories d'associé·es."))
+        if self.is_scic:
+            if sum(1 for c in categories if c.mandatory) < 2:
+                errors.append(
+                    _(
+                        "Une SCIC a au moins deux catégories obligatoires : les bénéficiaires, "
+                        "et les salarié·es ou producteur·ices."
+                    )
+                )
+            weights = [c.weight_percent for c in colleges if c.weight_percent is not None]
+            if weights:
+                if len(weights) != len(colleges):
+                    errors.append(_("Pondérez tous les collèges, ou aucun."))
+                elif any(w < 10 or w > 50 for w in weights):
+                    errors.append(_("Dans une SCIC, chaque collège pèse entre 10 % et 50 %."))
+                elif sum(weights) != 100:
+                    errors.append(
+                        _("Les poids des collèges totalisent %(total)s %% au lieu de 100 %%.")
+                        % {"total": sum(weights)}
+                    )
+        return errors
+
+
+class College(models.Model):
+    """A voting college: colleges may be weighted in assemblies, never by capital."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="colleges", default=1
+    )
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    weight_percent = models.PositiveSmallIntegerField(
+        _("poids (%)"), null=True, blank=True, help_text=_("Laisser vide si non pondéré.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("collège")
+        verbose_name_plural = _("collèges")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_percent__isnull=True) | Q(weight_percent__lte=100),
+                name="college_weight_at_most_100",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """A category of associates, as the statutes define them."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="categories", default=1
+    )
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    college = models.ForeignKey(
+        College,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        null=True,
+        blank=True,
+        verbose_name=_("collège"),
+    )
+    min_shares = models.PositiveIntegerField(_("nombre minimal de parts"), default=1)
+    mandatory = models.BooleanField(
+        _("catégorie obligatoire"),
+        default=False,
+        help_text=_("Catégorie requise par la loi (SCIC) : elle ne peut jamais rester vide."),
+    )
+    open_to_applications = models.BooleanField(_("ouverte aux candidatures"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_shares__gte=1), name="category_min_one_share")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def active_count(self) -> int:
+        return self.members.filter(status=Member.Status.ACTIVE).count()
+
+
+class Visibility(models.TextChoices):
+    NAME = "name", _("Mon nom")
+    PSEUDONYM = "pseudonym", _("Mon pseudonyme")
+    HIDDEN = "hidden", _("Rien (invisible du public)")
+
+
+class MemberKind(models.TextChoices):
+    PERSON = "person", _("Personne physique")
+    ORGANISATION = "organisation", _("Personne morale")
+
+
+class Identity(models.Model):
+    """Who someone is: shared by an application and the membership it becomes."""
+
+    kind = models.CharField(_("type"), max_length=20, choices=MemberKind, default=MemberKind.PERSON)
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    organisation_name = models.CharField(
+        _("nom de la structure"), max_length=200, blank=True,
+        help_text=_("Pour une personne morale ; prénom et nom sont alors ceux de sa ou son représentant·e."),
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    postal_address = models.TextField(_("adresse postale"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        person = f"{self.first_name} {self.last_name}".strip()
+        if self.kind == MemberKind.ORGANISATION and self.organisation_name:
+            return f"{self.organisation_name} ({person})"
+        return person
+
+
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Member.Status.ACTIVE)
+
+    def publicly_listed(self):
+        return self.active().exclude(public_visibility=Visibility.HIDDEN)
+
+
+class Member(Identity):
+    """An associate: one person, one voice, whatever the number of shares held."""
+
+    class Status(models.TextChoices):
+        ADMITTED = "admitted", _("Admis·e, parts à libérer")
+        ACTIVE = "active", _("Associé·e")
+        LEAVING = "leaving", _("Démission en cours")
+        LEFT = "left", _("Sorti·e")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership"
+    )
+    number = models.PositiveIntegerField(_("numéro d'associé·e"), unique=True, editable=False)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="members", verbose_name=_("catégorie")
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.ADMITTED)
+    is_officer = models.BooleanField(_("responsable juridique"), default=False)
+    pseudonym = models.CharField(_("pseudonyme"), max_length=60, blank=True)
+    public_visibility = models.CharField(
+        _("ce que le public voit de moi"),
+        max_length=20,
+        choices=Visibility,
+        default=Visibility.HIDDEN,
+    )
+    bio = models.TextField(_("présentation"), blank=True, max_length=2000)
+    language = models.CharField(max_length=8, default="fr")
+    admitted_at = models.DateTimeField(_("admis·e le"), default=timezone.now, editable=False)
+    effective_on = models.DateField(_("associé·e depuis"), null=True, blank=True, editable=False)
+    resigned_on = models.DateField(_("démission le"), null=True, blank=True, editable=False)
+    left_on = models.DateField(_("sorti·e le"), null=True, blank=True, editable=False)
+    # Kept equal to the register's sums under the member's row lock (tested).
+    shares_subscribed = models.PositiveIntegerField(default=0, editable=False)
+    shares_paid = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("associé·e")
+        verbose_name_plural = _("associé·es")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="member_number_positive"),
+            models.CheckConstraint(
+                condition=Q(shares_paid__lte=F("shares_subscribed")),
+                name="member_paid_within_subscribed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(public_visibility="pseudonym") | ~Q(pseudonym=""),
+                name="member_pseudonym_when_shown",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "number"])]
+
+    def __str__(self):
+        return f"n°{self.number} {self.full_name}"
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def voice(self) -> int:
+        """One person, one voice: shares never weigh."""
+        return 1 if self.is_active_member else 0
+
+    @property
+    def public_name(self) -> str | None:
+        """What a visitor may see of this member, by their own choice."""
+        if self.public_visibility == Visibility.NAME:
+            return self.full_name
+        if self.public_visibility == Visibility.PSEUDONYM:
+            return self.pseudonym
+        return None
+
+    @property
+    def capital_cents(self) -> int:
+        return self.shares_paid * Cooperative.get().share_value_cents
+
+    def clean(self):
+        if self.public_visibility == Visibility.PSEUDONYM and not self.pseudonym.strip():
+            raise ValidationError(
+                {"pseudonym": _("Choisissez un pseudonyme pour être montré·e sous ce nom.")}
+            )
+
+    def activate_if_paid(self, on: datetime.date):
+        """Membership becomes effective once the category's minimum of shares is paid."""
+        if self.status == self.Status.ADMITTED and self.shares_paid >= self.category.min_shares:
+            self.status = self.Status.ACTIVE
+            self.effective_on = on
+
+    def resign(self, on: datetime.date | None = None, by=None) -> "Repayment":
+        """Schedule the repayment of this member's shares after the statutes' delay."""
+        on = on or timezone.localdate()
+        with transaction.atomic():
+            coop = Cooperative.locked()
+            # Locked so two resignations cannot both leave a mandatory category empty.
+            member = Member.objects.select_for_update().get(pk=self.pk)
+            if member.status not in (self.Status.ACTIVE, self.Status.ADMITTED):
+                raise ValidationError(_("Cette démission est déjà enregistrée."))
+            category = member.category
+            if (
+                category.mandatory
+                and member.status == self.Status.ACTIVE
+                and category.members.active().exclude(pk=member.pk).count() == 0
+            ):
+                raise ValidationError(
+                    _(
+                        "La catégorie « %(category)s » est obligatoire et resterait vide : "
+                        "la démission ne peut être enregistrée qu'après l'arrivée d'un·e autre "
+                        "associé·e de cette catégorie."
+                    )
+                    % {"category": category.name}
+                )
+            member.status = self.Status.LEAVING
+            member.resigned_on = on
+            member.save(update_fields=["status", "resigned_on"])
+            repayment = Repayment.objects.create(
+                member=member,
+                requested_on=on,
+                due_on=add_months(on, coop.repayment_delay_months),
+                shares=member.shares_paid,
+                amount_cents=member.shares_paid * coop.share_value_cents,
+                requested_by=by,
+            )
+            self.refresh_from_db()
+        from commun.members import notifications
+
+        transaction.on_commit(lambda: notifications.resignation_recorded(repayment))
+        return repayment
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class Application(Identity):
+    """A request to join, from the public form or the API."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ADMITTED = "admitted", _("Admise")
+        REFUSED = "refused", _("Refusée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="applications", verbose_name=_("catégorie")
+    )
+    shares = models.PositiveIntegerField(_("nombre de parts"))
+    motivation = models.TextField(_("ce qui vous amène"), blank=True, max_length=4000)
+    consents_to_charter = models.BooleanField(_("j'adhère à la charte"), default=False)
+    consents_to_privacy = models.BooleanField(
+        _("j'accepte la politique de confidentialité"), default=False
+    )
+    language = models.CharField(max_length=8, default="fr")
+    status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    member = models.OneToOneField(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
+    )
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consents_to_charter=True) & Q(consents_to_privacy=True),
+                name="application_requires_consents",
+            ),
+            models.CheckConstraint(
+                condition=Q(shares__gte=1) & Q(shares__lte=MAX_SHARES_PER_MOVEMENT),
+                name="application_shares_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="application_refusal_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="one_pending_application_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.full_name} — {self.get_status_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.category_id and self.shares and self.shares < self.category.min_shares:
+            errors["shares"] = _(
+                "La catégorie « %(category)s » demande au moins %(min)s part(s)."
+            ) % {"category": self.category.name, "min": self.category.min_shares}
+        if self.category_id and not self.category.open_to_applications:
+            errors["category"] = _("Cette catégorie n'accueille pas de candidatures en ligne.")
+        if not self.consents_to_charter:
+            errors["consents_to_charter"] = _("Adhérer à la charte est nécessaire pour rejoindre.")
+        if not self.consents_to_privacy:
+            errors["consents_to_privacy"] = _(
+                "Accepter la politique de confidentialité est nécessaire pour rejoindre."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def submit(self) -> "Application":
+        """Validate, save, acknowledge, and admit at once when the statutes say so."""
+        self.full_clean(exclude=["user"])
+        with transaction.atomic():
+            if Member.objects.filter(user=self.user).exists():
+                raise ValidationError(_("Vous êtes déjà associé·e de la coopérative."))
+            if Application.objects.filter(user=self.user, status=self.Status.PENDING).exists():
+                raise ValidationError(_("Vous avez déjà une candidature en attente."))
+            self.save()
+        from commun.members import notifications
+
+        transaction.on_commit(lambda: notifications.application_received(self))
+        self.route()
+        return self
+
+    def route(self):
+        """Where a new application goes: the seam for admission by a consent decision."""
+        if Cooperative.get().admission_rule == AdmissionRule.AUTOMATIC:
+            self.admit(by=None)
+
+    def admit(self, by=None) -> Member:
+        """Admit the applicant: a member number and the subscription enter the register."""
+        with transaction.atomic():
+            # Lock the application first so two officers cannot admit it twice.
+            application = Application.objects.select_for_update().get(pk=self.pk)
+            if application.status != self.Status.PENDING:
+                raise ValidationError(_("Cette candidature a déjà été traitée."))
+            coop = Cooperative.locked()
+            coop.last_member_number += 1
+            coop.save(update_fields=["last_member_number"])
+            member = Member.objects.create(
+                user=application.user,
+                number=coop.last_member_number,
+                category=application.category,
+                kind=application.kind,
+                first_name=application.first_name,
+                last_name=application.last_name,
+                organisation_name=application.organisation_name,
+                phone=application.phone,
+                postal_address=application.postal_address,
+                language=application.language,
+            )
+            ShareMovement.objects.record(
+                ShareMovement.Kind.SUBSCRIPTION,
+                member,
+                application.shares,
+                by=by,
+                reason=_("Souscription à l'admission"),
+                authorised_by=_("Admission automatique")
+                if by is None
+                else _("Admission par les responsables"),
+            )
+            application.status = self.Status.ADMITTED
+            application.decided_at = timezone.now()
+            application.decided_by = by
+            application.member = member
+            application.save(update_fields=["status", "decided_at", "decided_by", "member"])
+        self.refresh_from_db()
+        from commun.members import notifications
+
+        transaction.on_commit(lambda: notifications.application_admitted(application))
+        return member
+
+    def refuse(self, reason: str, by=None):
+        """Refuse with a written reason, which the applicant receives."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"refusal_reason": _("Un refus doit être motivé.")})
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=self.pk)
+            if application.status != self.Status.PENDING:
+                raise ValidationError(_("Cette candidature a déjà été traitée."))
+            application.status = self.Status.REFUSED
+            application.refusal_reason = reason
+            application.decided_at = timezone.now()
+            application.decided_by = by
+            application.save(update_fields=["status", "refusal_reason", "decided_at", "decided_by"])
+        self.refresh_from_db()
+        from commun.members import notifications
+
+        transaction.on_commit(lambda: notifications.application_refused(application))
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of a register are never updated nor deleted; a correction is a new row."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The register is append-only: record a correction instead.")
+
+    def delete(self):
+        raise PermissionError("The register is append-only: record a correction instead.")
+
+    _raw_delete = delete
+
+
+class ShareMovementQuerySet(AppendOnlyQuerySet):
+    def record(
+        self,
+        kind,
+        member,
+        quantity: int,
+        *,
+        on: datetime.date | None = None,
+        counterpart=None,
+        corrects=None,
+        reason: str = "",
+        authorised_by: str = "",
+        by=None,
+    ) -> "ShareMovement":
+        """Append one numbered movement and apply it to the holdings, all or nothing."""
+        with transaction.atomic():
+            # The cooperative row serialises numbering and capital; member rows hold shares.
+            coop = Cooperative.locked()
+            ids = sorted({member.pk} | ({counterpart.pk} if counterpart else set()))
+            locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids)}
+            member = locked[member.pk]
+            counterpart = locked.get(counterpart.pk) if counterpart else None
+            movement = ShareMovement(
+                kind=kind,
+                member=member,
+                quantity=quantity,
+                counterpart=counterpart,
+                corrects=corrects,
+                date=on or timezone.localdate(),
+                share_value_cents=coop.share_value_cents,
+                reason=str(reason),
+                authorised_by=str(authorised_by),
+                recorded_by=by,
+            )
+            movement.full_clean(exclude=["number"])
+            for target, (subscribed, paid) in movement.effects().items():
+                held = locked[target]
+                held.shares_subscribed += subscribed
+                held.shares_paid += paid
+                if held.shares_paid < 0 or held.shares_subscribed < held.shares_paid:
+                    raise ValidationError(
+                        {"quantity": _("Ce mouvement rendrait négatif le nombre de parts de %(m)s.")
+                         % {"m": held}}
+                    )
+                coop.capital_cents += paid * movement.share_value_cents
+            coop.last_movement_number += 1
+            movement.number = coop.last_movement_number
+            coop.capital_high_water_cents = max(coop.capital_high_water_cents, coop.capital_cents)
+            coop.save(
+                update_fields=["last_movement_number", "capital_cents", "capital_high_water_cents"]
+            )
+            movement.save()
+            for held in locked.values():
+                held.activate_if_paid(movement.date)
+                held.save(update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"])
+        if kind == ShareMovement.Kind.PAYMENT:
+            from commun.members import notifications
+
+            transaction.on_commit(lambda: notifications.payment_recorded(movement))
+        return movement
+
+
+class ShareMovement(models.Model):
+    """One line of the register of associates: numbered, dated, never changed."""
+
+    class Kind(models.TextChoices):
+        SUBSCRIPTION = "subscription", _("Souscription")
+        PAYMENT = "payment", _("Libération")
+        TRANSFER = "transfer", _("Cession")
+        REPAYMENT = "repayment", _("Remboursement")
+        CANCELLATION = "cancellation", _("Annulation de parts non libérées")
+        CORRECTION = "correction", _("Correction")
+
+    number = models.PositiveIntegerField(_("n°"), unique=True, editable=False)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind)
+    date = models.DateField(_("date"))
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="movements", verbose_name=_("associé·e")
+    )
+    quantity = models.PositiveIntegerField(_("nombre de parts"))
+    share_value_cents = models.PositiveIntegerField(_("valeur nominale (centimes)"))
+    counterpart = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="counterpart_movements",
+        null=True,
+        blank=True,
+        verbose_name=_("contrepartie"),
+    )
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrige le mouvement"),
+    )
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    authorised_by = models.CharField(_("autorisé par"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ShareMovementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mouvement de parts")
+        verbose_name_plural = _("registre des mouvements de parts")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1) & Q(quantity__lte=MAX_SHARES_PER_MOVEMENT),
+                name="movement_quantity_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="transfer", counterpart__isnull=False)
+                | (~Q(kind="transfer") & Q(counterpart__isnull=True)),
+                name="movement_counterpart_only_for_transfer",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="correction", corrects__isnull=False)
+                | (~Q(kind="correction") & Q(corrects__isnull=True)),
+                name="movement_correction_names_its_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(counterpart=F("member")), name="movement_counterpart_is_another"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "number"])]
+
+    def __str__(self):
+        return f"n°{self.number} {self.get_kind_display()} {self.quantity}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The register is append-only: record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The register is append-only: record a correction instead.")
+
+    def clean(self):
+        if self.kind == self.Kind.CORRECTION:
+            target = self.corrects
+            if target is None:
+                raise ValidationError({"corrects": _("Indiquez le mouvement corrigé.")})
+            if target.kind == self.Kind.CORRECTION:
+                raise ValidationError({"corrects": _("Une correction ne se corrige pas : enregistrez le bon mouvement.")})
+            if ShareMovement.objects.filter(corrects=target).exists():
+                raise ValidationError({"corrects": _("Ce mouvement a déjà été corrigé.")})
+            if target.member_id != self.member_id or target.quantity != self.quantity:
+                raise ValidationError(
+                    {"corrects": _("Une correction reprend l'associé·e et la quantité du mouvement corrigé.")}
+                )
+            if not self.reason.strip():
+                raise ValidationError({"reason": _("Une correction doit être motivée.")})
+        if self.kind == self.Kind.TRANSFER and self.counterpart_id is None:
+            raise ValidationError({"counterpart": _("Une cession a un·e bénéficiaire.")})
+
+    @property
+    def amount_cents(self) -> int:
+        return self.quantity * self.share_value_cents
+
+    def effects(self) -> dict[int, tuple[int, int]]:
+        """The change this movement makes to (subscribed, paid) shares, by member id."""
+        q = self.quantity
+        match self.kind:
+            case self.Kind.SUBSCRIPTION:
+                return {self.member_id: (q, 0)}
+            case self.Kind.PAYMENT:
+                return {self.member_id: (0, q)}
+            case self.Kind.TRANSFER:
+                return {self.member_id: (-q, -q), self.counterpart_id: (q, q)}
+            case self.Kind.REPAYMENT:
+                return {self.member_id: (-q, -q)}
+            case self.Kind.CANCELLATION:
+                return {self.member_id: (-q, 0)}
+            case self.Kind.CORRECTION:
+                return {
+                    member: (-subscribed, -paid)
+                    for member, (subscribed, paid) in self.corrects.effects().items()
+                }
+        raise ValueError(self.kind)
+
+
+class Repayment(models.Model):
+    """A resigning member's shares to repay at nominal value, once the delay has passed."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Programmé")
+        DEFERRED = "deferred", _("Différé (plancher du capital)")
+        PAID = "paid", _("Remboursé")
+
+    member = models.OneToOneField(Member, on_delete=models.PROTECT, related_name="repayment")
+    requested_on = models.DateField(_("démission le"))
+    due_on = models.DateField(_("remboursable le"))
+    shares = models.PositiveIntegerField(_("parts"))
+    amount_cents = models.BigIntegerField(_("montant (centimes)"))
+    status = models.CharField(max_length=20, choices=Status, default=Status.SCHEDULED)
+    deferred_note = models.CharField(max_length=300, blank=True)
+    movement = models.OneToOneField(
+        ShareMovement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("remboursement de parts")
+        verbose_name_plural = _("remboursements de parts")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gte=0), name="repayment_not_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_status_display()}"
+
+    def process(self, today: datetime.date | None = None, by=None) -> bool:
+        """Repay if due and the capital floor allows it; otherwise defer. True when repaid."""
+        today = today or timezone.localdate()
+        with transaction.atomic():
+            # Locks serialise repayments so two cannot together dig under the floor.
+            coop = Cooperative.locked()
+            repayment = Repayment.objects.select_for_update().get(pk=self.pk)
+            if repayment.status == self.Status.PAID or repayment.due_on > today:
+                return False
+            member = Member.objects.select_for_update().get(pk=repayment.member_id)
+            amount = member.shares_paid * coop.share_value_cents
+            if coop.capital_cents - amount < coop.capital_floor_cents:
+                repayment.status = self.Status.DEFERRED
+                repayment.deferred_note = str(
+                    _("Le capital passerait sous %(floor)s €, le quart du plus haut capital atteint.")
+                    % {"floor": coop.capital_floor_cents // 100}
+                )
+                repayment.save(update_fields=["status", "deferred_note"])
+                self.refresh_from_db()
+                return False
+            movement = None
+            if member.shares_paid:
+                movement = ShareMovement.objects.record(
+                    ShareMovement.Kind.REPAYMENT, member, member.shares_paid,
+                    on=today, by=by, reason=_("Remboursement après démission"),
+                    authorised_by=_("Statuts : délai de remboursement échu"),
+                )
+                member.refresh_from_db()
+            unpaid = member.shares_subscribed - member.shares_paid
+            if unpaid:
+                ShareMovement.objects.record(
+                    ShareMovement.Kind.CANCELLATION, member, unpaid, on=today, by=by,
+                    reason=_("Parts souscrites non libérées, annulées à la sortie"),
+                    authorised_by=_("Statuts : sortie de l'associé·e"),
+                )
+            Member.objects.filter(pk=member.pk).update(status=Member.Status.LEFT, left_on=today)
+            repayment.status = self.Status.PAID
+            repayment.amount_cents = amount
+            repayment.movement = movement
+            repayment.save(update_fields=["status", "amount_cents", "movement"])
+        self.refresh_from_db()
+        return True

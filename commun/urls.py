@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from commun.api import api
+
+urlpatterns = [
+    path("", include("commun.core.urls")),
+    path("", include("commun.members.urls")),
+    path("responsables/", include("commun.members.officer_urls")),
+    path("compte/", include("commun.accounts.urls")),
+    path("compte/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

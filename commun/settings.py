@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "commun.core",
     "commun.accounts",
     "commun.members",
+    "commun.deliberation",
+    "commun.decisions",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI, served from our own static files
 ]
 
 MIDDLEWARE = [
@@ -52,7 +55,7 @@ MIDDLEWARE = [
     "commun.accounts.middleware.OfficersNeedSecondFactorMiddleware",
 ]
 
-ROOT_URLCONF = "commun.urls"
+ROOT_URLCONF = os.getenv("COMMUN_URLCONF", "commun.urls")  # bench/ adds a bare view
 WSGI_APPLICATION = "commun.wsgi.application"
 
 TEMPLATES = [
@@ -120,7 +123,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_ADAPTER = "commun.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
-MFA_TOTP_ISSUER = os.getenv("COMMUN_NAME", "Commun")
+MFA_ADAPTER = "commun.accounts.adapter.MFAAdapter"  # apps show the cooperative's name
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
@@ -140,21 +143,29 @@ TASKS = {
     }
 }
 
-# Email: console in development, SMTP by settings.
+# Email: console in development, SMTP when EMAIL_HOST is set (Django's MAILERS setting).
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Commun <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = os.getenv("EMAIL_HOST", "")
-EMAIL_PORT = envint("EMAIL_PORT", "587")
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
-EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
-EMAIL_BACKEND = os.getenv(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend",
-)
+if os.getenv("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.getenv("EMAIL_HOST"),
+                "port": envint("EMAIL_PORT", "587"),
+                "username": os.getenv("EMAIL_HOST_USER", ""),
+                "password": os.getenv("EMAIL_HOST_PASSWORD", ""),
+                # STARTTLS by default; EMAIL_USE_SSL=1 alone switches to implicit TLS (465).
+                "use_ssl": envbool("EMAIL_USE_SSL", "False"),
+                "use_tls": envbool(
+                    "EMAIL_USE_TLS", "False" if envbool("EMAIL_USE_SSL") else "True"
+                ),
+                "timeout": envint("EMAIL_TIMEOUT", "30"),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
@@ -165,6 +176,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Project-wide assets (commun.css, vendor/ filled by `make vendor`) live outside any app.
+STATICFILES_DIRS = [BASE_DIR / "commun" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 

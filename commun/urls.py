@@ -1,12 +1,17 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from commun.api import api
 
+# One way in: the admin's own password form would skip email verification and the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", include("commun.core.urls")),
     path("", include("commun.members.urls")),
+    path("", include("commun.deliberation.urls")),
     path("responsables/", include("commun.members.officer_urls")),
     path("compte/", include("commun.accounts.urls")),
     path("compte/", include("allauth.urls")),

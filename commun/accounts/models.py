@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +65,19 @@ class User(AbstractUser):
         member = self.member
         return bool(member and member.is_officer and member.is_active_member)
 
+    @cached_property
+    def has_second_factor(self) -> bool:
+        """Whether an authenticator app or a security key protects this login (one query)."""
+        from allauth.mfa.models import Authenticator
+
+        kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        return Authenticator.objects.filter(user=self, type__in=kinds).exists()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Officers act for the cooperative: their login must not rest on a password alone."""
+        return self.is_officer and not self.has_second_factor
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
@@ -99,7 +113,9 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
         """Create a token and return it with its secret, which is never stored."""
         secret = "cmn_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=secret[:12], digest=cls.hash(secret))
+        token = cls.objects.create(
+            user=user, name=name, prefix=secret[:12], digest=cls.hash(secret)
+        )
         return token, secret
 
     @classmethod

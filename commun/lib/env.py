@@ -23,10 +23,7 @@ def database_from_url(url: str) -> dict:
     if parsed.scheme == "sqlite":
         # sqlite:////abs/path -> /abs/path ; sqlite:///rel/path -> rel/path
         path = unquote(parsed.path)
-        if url.startswith("sqlite:////"):
-            path = "/" + path.lstrip("/")
-        else:
-            path = path.lstrip("/")
+        path = "/" + path.lstrip("/") if url.startswith("sqlite:////") else path.lstrip("/")
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(Path(path)) if path else ":memory:",
@@ -50,4 +47,6 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)")
+    raise ValueError(
+        f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)"
+    )

@@ -10,7 +10,8 @@ def format_cents(cents: int | None, currency: str = "€") -> str:
         return ""
     value = Decimal(cents) / 100
     decimals = 0 if cents % 100 == 0 else 2
-    return f"{number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)}\u00a0{currency}"
+    amount = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return f"{amount}\u00a0{currency}"
 
 
 def parse_euros(text: str) -> int:

@@ -6,3 +6,6 @@ class MembersConfig(AppConfig):
     name = "commun.members"
     label = "members"
     verbose_name = _("Associé·es et registre")
+
+    def ready(self):
+        from commun.members import receivers  # noqa: F401  (connects the signal receivers)

@@ -23,7 +23,8 @@ class LegalForm(models.TextChoices):
 class AdmissionRule(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatique dès la candidature")
     OFFICERS = "officers", _("Par les responsables")
-    # A later part adds admission by a consent decision; `Application.route()` is the seam.
+    # `Application.route()` opens the decision; `members.receivers` admits on adoption.
+    DECISION = "decision", _("Par décision de consentement")
 
 
 class Cooperative(models.Model):
@@ -45,6 +46,27 @@ class Cooperative(models.Model):
         _("délai de remboursement des parts (mois)"), default=12
     )
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    # Decisions by consent: each decision copies these when it opens.
+    silence_is_consent = models.BooleanField(
+        _("le silence vaut consentement"),
+        default=False,
+        help_text=_(
+            "Sinon, une décision par consentement n'est adoptée que si chaque associé·e "
+            "appelé·e à se prononcer l'a fait."
+        ),
+    )
+    consent_quorum_percent = models.PositiveSmallIntegerField(
+        _("participation minimale quand le silence vaut consentement (%)"), default=0
+    )
+    admission_college = models.ForeignKey(
+        "College",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collège qui admet par consentement"),
+        help_text=_("Laisser vide : ce sont les responsables qui consentent aux admissions."),
+    )
     # Running figures kept under the row lock taken by every register movement.
     capital_cents = models.BigIntegerField(default=0, editable=False)
     capital_high_water_cents = models.BigIntegerField(default=0, editable=False)
@@ -57,8 +79,13 @@ class Cooperative(models.Model):
         verbose_name_plural = _("coopérative")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="cooperative_is_single"),
-            models.CheckConstraint(condition=Q(share_value_cents__gt=0), name="share_value_positive"),
+            models.CheckConstraint(
+                condition=Q(share_value_cents__gt=0), name="share_value_positive"
+            ),
             models.CheckConstraint(condition=Q(capital_cents__gte=0), name="capital_not_negative"),
+            models.CheckConstraint(
+                condition=Q(consent_quorum_percent__lte=100), name="consent_quorum_is_a_percentage"
+            ),
         ]
 
     def __str__(self):
@@ -111,6 +138,77 @@ class Cooperative(models.Model):
                         % {"total": sum(weights)}
                     )
         return errors
+
+    PROFILE_FIELDS = [
+        "name",
+        "legal_form",
+        "share_value_cents",
+        "charter",
+        "statutes",
+        "admission_rule",
+        "repayment_delay_months",
+        "contact_email",
+        "silence_is_consent",
+        "consent_quorum_percent",
+        "admission_college",
+    ]
+
+    def save_structure(self, categories, colleges, removed_categories=(), removed_colleges=()):
+        """Save the profile with its categories and colleges: all of it, or nothing.
+
+        Takes the officers' unsaved instances; raises ValidationError before writing anything.
+        """
+        categories, colleges = list(categories), list(colleges)
+        removed_categories, removed_colleges = list(removed_categories), list(removed_colleges)
+        with transaction.atomic():
+            # Locked so no admission or movement slips in between these checks and the save.
+            current = Cooperative.locked()
+            # Rows added meanwhile by someone else still belong to the structure being checked.
+            listed = [c.pk for c in categories + removed_categories if c.pk]
+            others = list(Category.objects.exclude(pk__in=listed))
+            listed = [c.pk for c in colleges + removed_colleges if c.pk]
+            other_colleges = list(College.objects.exclude(pk__in=listed))
+            errors = self.structure_errors(categories + others, colleges + other_colleges)
+            if self.share_value_cents != current.share_value_cents and current.last_movement_number:
+                errors.append(
+                    _(
+                        "La valeur nominale d'une part ne peut plus changer ici une fois le "
+                        "registre ouvert : elle change par décision d'assemblée."
+                    )
+                )
+            for category in removed_categories:
+                if category.members.exists() or category.applications.exists():
+                    errors.append(
+                        _(
+                            "La catégorie « %(name)s » a des associé·es ou des candidatures : "
+                            "elle ne peut pas être supprimée. Fermez-la plutôt aux candidatures."
+                        )
+                        % {"name": category.name}
+                    )
+            still_used = {c.college_id for c in categories + others}
+            for college in removed_colleges:
+                if college.pk in still_used:
+                    errors.append(
+                        _(
+                            "Le collège « %(name)s » regroupe encore des catégories : "
+                            "rattachez-les d'abord à un autre collège."
+                        )
+                        % {"name": college.name}
+                    )
+            if errors:
+                raise ValidationError(errors)
+            # Only the profile's own fields: the running figures belong to the register.
+            self.save(update_fields=self.PROFILE_FIELDS)
+            for college in colleges:
+                college.cooperative_id = self.pk
+                college.save()
+            for category in categories:
+                category.cooperative_id = self.pk
+                category.save()
+            for category in removed_categories:
+                category.delete()
+            for college in removed_colleges:
+                college.delete()
 
 
 class College(models.Model):
@@ -199,8 +297,12 @@ class Identity(models.Model):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     organisation_name = models.CharField(
-        _("nom de la structure"), max_length=200, blank=True,
-        help_text=_("Pour une personne morale ; prénom et nom sont alors ceux de sa ou son représentant·e."),
+        _("nom de la structure"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Pour une personne morale ; prénom et nom sont alors ceux de sa ou son représentant·e."
+        ),
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     postal_address = models.TextField(_("adresse postale"), blank=True)
@@ -314,6 +416,33 @@ class Member(Identity):
         if self.status == self.Status.ADMITTED and self.shares_paid >= self.category.min_shares:
             self.status = self.Status.ACTIVE
             self.effective_on = on
+
+    def set_officer(self, officer: bool) -> None:
+        """Give or take the officer role; the cooperative always keeps at least one officer."""
+        with transaction.atomic():
+            # Lock every officer so two officers cannot each remove the other at once.
+            officers = set(
+                Member.objects.select_for_update()
+                .active()
+                .filter(is_officer=True)
+                .values_list("pk", flat=True)
+            )
+            member = Member.objects.select_for_update().get(pk=self.pk)
+            if officer and not member.is_active_member:
+                raise ValidationError(
+                    _("Seul·e un·e associé·e dont les parts sont libérées peut être responsable.")
+                )
+            if not officer and officers <= {member.pk}:
+                raise ValidationError(
+                    _(
+                        "%(name)s est la ou le dernier responsable : nommez d'abord "
+                        "quelqu'un d'autre."
+                    )
+                    % {"name": member.full_name}
+                )
+            member.is_officer = officer
+            member.save(update_fields=["is_officer"])
+        self.is_officer = officer
 
     def resign(self, on: datetime.date | None = None, by=None) -> "Repayment":
         """Schedule the repayment of this member's shares after the statutes' delay."""
@@ -466,11 +595,17 @@ class Application(Identity):
         return self
 
     def route(self):
-        """Where a new application goes: the seam for admission by a consent decision."""
-        if Cooperative.get().admission_rule == AdmissionRule.AUTOMATIC:
+        """Where a new application goes: admitted at once, to the officers, or to a decision."""
+        rule = Cooperative.get().admission_rule
+        if rule == AdmissionRule.AUTOMATIC:
             self.admit(by=None)
+        elif rule == AdmissionRule.DECISION:
+            # Imported here: decisions build on members, never the other way round at import.
+            from commun.decisions.models import Decision
 
-    def admit(self, by=None) -> Member:
+            Decision.objects.open_for_admission(self)
+
+    def admit(self, by=None, authorised_by: str = "") -> Member:
         """Admit the applicant: a member number and the subscription enter the register."""
         with transaction.atomic():
             # Lock the application first so two officers cannot admit it twice.
@@ -498,9 +633,12 @@ class Application(Identity):
                 application.shares,
                 by=by,
                 reason=_("Souscription à l'admission"),
-                authorised_by=_("Admission automatique")
-                if by is None
-                else _("Admission par les responsables"),
+                authorised_by=authorised_by
+                or (
+                    _("Admission automatique")
+                    if by is None
+                    else _("Admission par les responsables")
+                ),
             )
             application.status = self.Status.ADMITTED
             application.decided_at = timezone.now()
@@ -563,7 +701,11 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         with transaction.atomic():
             # The cooperative row serialises numbering and capital; member rows hold shares.
             coop = Cooperative.locked()
-            ids = sorted({member.pk} | ({counterpart.pk} if counterpart else set()))
+            ids = {member.pk} | ({counterpart.pk} if counterpart else set())
+            if corrects is not None and corrects.counterpart_id:
+                # Correcting a transfer gives the shares back to its counterpart too.
+                ids.add(corrects.counterpart_id)
+            ids = sorted(ids)
             locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids)}
             member = locked[member.pk]
             counterpart = locked.get(counterpart.pk) if counterpart else None
@@ -586,8 +728,12 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 held.shares_paid += paid
                 if held.shares_paid < 0 or held.shares_subscribed < held.shares_paid:
                     raise ValidationError(
-                        {"quantity": _("Ce mouvement rendrait négatif le nombre de parts de %(m)s.")
-                         % {"m": held}}
+                        {
+                            "quantity": _(
+                                "Ce mouvement rendrait négatif le nombre de parts de %(m)s."
+                            )
+                            % {"m": held}
+                        }
                     )
                 coop.capital_cents += paid * movement.share_value_cents
             coop.last_movement_number += 1
@@ -599,7 +745,9 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
             movement.save()
             for held in locked.values():
                 held.activate_if_paid(movement.date)
-                held.save(update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"])
+                held.save(
+                    update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"]
+                )
         if kind == ShareMovement.Kind.PAYMENT:
             from commun.members import notifications
 
@@ -693,12 +841,22 @@ class ShareMovement(models.Model):
             if target is None:
                 raise ValidationError({"corrects": _("Indiquez le mouvement corrigé.")})
             if target.kind == self.Kind.CORRECTION:
-                raise ValidationError({"corrects": _("Une correction ne se corrige pas : enregistrez le bon mouvement.")})
+                raise ValidationError(
+                    {
+                        "corrects": _(
+                            "Une correction ne se corrige pas : enregistrez le bon mouvement."
+                        )
+                    }
+                )
             if ShareMovement.objects.filter(corrects=target).exists():
                 raise ValidationError({"corrects": _("Ce mouvement a déjà été corrigé.")})
             if target.member_id != self.member_id or target.quantity != self.quantity:
                 raise ValidationError(
-                    {"corrects": _("Une correction reprend l'associé·e et la quantité du mouvement corrigé.")}
+                    {
+                        "corrects": _(
+                            "Une correction reprend l'associé·e et la quantité du mouvement corrigé."
+                        )
+                    }
                 )
             if not self.reason.strip():
                 raise ValidationError({"reason": _("Une correction doit être motivée.")})
@@ -731,6 +889,17 @@ class ShareMovement(models.Model):
         raise ValueError(self.kind)
 
 
+class RepaymentQuerySet(models.QuerySet):
+    def due(self, today: datetime.date):
+        return self.exclude(status=Repayment.Status.PAID).filter(due_on__lte=today)
+
+    def process_due(self, today: datetime.date | None = None, by=None):
+        """Process every due repayment, oldest first: [(repayment, repaid?)]."""
+        today = today or timezone.localdate()
+        due = self.due(today).select_related("member").order_by("due_on", "pk")
+        return [(repayment, repayment.process(today, by)) for repayment in due]
+
+
 class Repayment(models.Model):
     """A resigning member's shares to repay at nominal value, once the delay has passed."""
 
@@ -752,6 +921,8 @@ class Repayment(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = RepaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("remboursement de parts")
@@ -778,7 +949,9 @@ class Repayment(models.Model):
             if coop.capital_cents - amount < coop.capital_floor_cents:
                 repayment.status = self.Status.DEFERRED
                 repayment.deferred_note = str(
-                    _("Le capital passerait sous %(floor)s €, le quart du plus haut capital atteint.")
+                    _(
+                        "Le capital passerait sous %(floor)s €, le quart du plus haut capital atteint."
+                    )
                     % {"floor": coop.capital_floor_cents // 100}
                 )
                 repayment.save(update_fields=["status", "deferred_note"])
@@ -787,15 +960,23 @@ class Repayment(models.Model):
             movement = None
             if member.shares_paid:
                 movement = ShareMovement.objects.record(
-                    ShareMovement.Kind.REPAYMENT, member, member.shares_paid,
-                    on=today, by=by, reason=_("Remboursement après démission"),
+                    ShareMovement.Kind.REPAYMENT,
+                    member,
+                    member.shares_paid,
+                    on=today,
+                    by=by,
+                    reason=_("Remboursement après démission"),
                     authorised_by=_("Statuts : délai de remboursement échu"),
                 )
                 member.refresh_from_db()
             unpaid = member.shares_subscribed - member.shares_paid
             if unpaid:
                 ShareMovement.objects.record(
-                    ShareMovement.Kind.CANCELLATION, member, unpaid, on=today, by=by,
+                    ShareMovement.Kind.CANCELLATION,
+                    member,
+                    unpaid,
+                    on=today,
+                    by=by,
                     reason=_("Parts souscrites non libérées, annulées à la sortie"),
                     authorised_by=_("Statuts : sortie de l'associé·e"),
                 )

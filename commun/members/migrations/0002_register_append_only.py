@@ -25,12 +25,12 @@ SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS members_sharemovement_append_only;"
 
 def forward(apps, schema_editor):
     sql = PG_FORWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
-    schema_editor.execute(sql)
+    schema_editor.execute(sql, params=None)  # the SQL holds a literal %
 
 
 def backward(apps, schema_editor):
     sql = PG_BACKWARD if schema_editor.connection.vendor == "postgresql" else SQLITE_BACKWARD
-    schema_editor.execute(sql)
+    schema_editor.execute(sql, params=None)  # the SQL holds a literal %
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,109 @@
+# Commun: `make run` serves the demo cooperative, `make test` runs every test.
+# Everything the commands need is installed on the way (as root, Debian packages too).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := commun/static/vendor
+VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
+CHROMIUM := /usr/bin/chromium
+PG_SKIPPED := PostgreSQL not found: the PostgreSQL pass is skipped (install postgresql)
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export npm_config_update_notifier := false
+
+.PHONY: help venv vendor messages run test lint format clean chromium postgresql bench
+
+help:
+	@echo "make run     install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test    lint, then every test on SQLite and on a throwaway PostgreSQL"
+	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
+	@echo "make clean   remove .venv, node_modules and caches (keeps the database in var/)"
+	@echo "make bench   time the pages on 100,000 members, SQLite and PostgreSQL (bench/)"
+
+# --- Installation -------------------------------------------------------------------
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		python=$$(sh scripts/find-python); \
+		echo "Creating $(VENV) with $$python"; \
+		rm -rf $(VENV); \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
+	@touch $@
+
+vendor: $(VENDOR_FILES)
+
+# htmx and axe-core come from the npm registry at the versions package-lock.json pins.
+$(VENDOR_FILES) &: package.json package-lock.json
+	@sh scripts/ensure npm nodejs npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
+
+messages: venv
+	@if compgen -G 'commun/locale/*/LC_MESSAGES/*.po' >/dev/null; then \
+		sh scripts/ensure msgfmt gettext; \
+		cd commun && ../$(BIN)/commun compilemessages --verbosity 0; \
+	else \
+		echo "No translations to compile yet (commun/locale/*/LC_MESSAGES/*.po)."; \
+	fi
+
+# Optional tools: missing ones are reported here and by the tests that need them.
+chromium:
+	@sh scripts/ensure $(CHROMIUM) chromium || true
+
+postgresql: venv
+	@$(BIN)/python -m commun.testing.pgcluster --check >/dev/null \
+		|| sh scripts/ensure /usr/lib/postgresql postgresql || true
+
+# --- The two commands ----------------------------------------------------------------
+
+run: export DEBUG ?= 1
+run: venv vendor messages
+	@echo "Migrating the database..."
+	@$(BIN)/commun migrate --verbosity 0
+	$(BIN)/commun demo
+	$(BIN)/commun serve --port $(PORT)
+
+test: venv vendor messages chromium postgresql
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@echo "== Tests on SQLite =="
+	env -u DATABASE_URL sh scripts/pytest $(PYTEST_ARGS)
+	@if pg=$$($(BIN)/python -m commun.testing.pgcluster --check); then \
+		echo "== Tests on PostgreSQL ($$pg) =="; \
+		$(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest $(PYTEST_ARGS); \
+	else \
+		echo "$(PG_SKIPPED)"; \
+	fi
+
+# Generates 100,000 members per database and serves them with gunicorn: about 15 minutes.
+BENCH_ARGS ?=
+bench: venv postgresql
+	@sh scripts/ensure ab apache2-utils
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# --- Upkeep --------------------------------------------------------------------------
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find commun -name '*.mo' -delete

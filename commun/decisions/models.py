@@ -1,0 +1,1781 @@
+"""Decisions taken over time: consent with objections, advice process, votes, secret ballots.
+
+The models hold the data and its database guarantees; what each phase allows and who may
+act is declared once in `rules.py`; the state changes are methods here, each one atomic,
+locking what it reads before it writes.
+
+Locks, always taken in this order so that two changes never wait on each other:
+the decision row, then its current round, then stances and objections. A round accepts
+stances exactly while its `closed_at` is empty, and every change that ends a round sets it
+under the round's row lock: a stance taken at the same instant either lands before the
+close (and is counted) or is refused.
+"""
+
+import base64
+import datetime
+import difflib
+import hashlib
+import json
+import secrets
+import uuid
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from commun.decisions import notifications
+from commun.decisions.signals import decision_closed
+from commun.deliberation.models import Circle, Space, Thread
+from commun.lib import tally as counting
+from commun.members.models import College, Cooperative, Member
+
+MAX_TITLE_LENGTH = 200
+MAX_BODY_LENGTH = 20_000
+MAX_OPTIONS = 100
+GENESIS_HASH = "0" * 64
+REMIND_BEFORE = datetime.timedelta(hours=24)
+# Admission decisions: long enough for officers to read the application, short enough
+# that nobody waits a month for an answer.
+ADMISSION_MIN_DELIBERATION = datetime.timedelta(days=3)
+ADMISSION_DEADLINE = datetime.timedelta(days=15)
+
+
+def _text(value, field: str, required, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: required})
+    if len(value) > max_length:
+        raise ValidationError(
+            {field: _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length}}
+        )
+    return value
+
+
+def _when(moment: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _ratio(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _percent(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value) * 100, 2)
+
+
+def canonical_json(value) -> bytes:
+    """The one byte string a value hashes to, whoever computes it (keys sorted, no spaces)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_hash: str) -> str:
+    payload = {
+        "round": round_id,
+        "sequence": sequence,
+        "receipt": receipt,
+        "content": content,
+        "previous_hash": previous_hash,
+    }
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def new_receipt() -> str:
+    """A code the voter keeps to find their ballot in the published box: XXXX-XXXX-XXXX-XXXX."""
+    code = base64.b32encode(secrets.token_bytes(10)).decode()
+    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
+
+
+class DecisionQuerySet(models.QuerySet):
+    def in_progress(self):
+        return self.exclude(phase__in=[Decision.Phase.DRAFT, Decision.Phase.CLOSED])
+
+    def readable_by(self, who):
+        """The decisions `who` may read: their space readable, members-only ones for members."""
+        member = rules.active_member(who)
+        readable = self.filter(space__in=Space.objects.readable_by(who)).exclude(
+            phase=Decision.Phase.DRAFT
+        )
+        if member is None:
+            return readable.filter(visibility=Decision.Visibility.PUBLIC)
+        return readable | self.filter(phase=Decision.Phase.DRAFT, author=member)
+
+    def propose(
+        self,
+        *,
+        thread: Thread,
+        author,
+        kind: str,
+        title: str,
+        body: str,
+        scope: str = "cooperative",
+        colleges=(),
+        circle: Circle | None = None,
+        visibility: str = "public",
+        min_deliberation: datetime.timedelta,
+        closes_at: datetime.datetime | None = None,
+        options=(),
+        quorum_percent: int = 0,
+        threshold: str = "majority",
+        weighted_by_college: bool = False,
+        is_secret: bool = False,
+        points_per_voter: int = 100,
+        advisors=(),
+        subject_kind: str = "",
+        subject_id: int | None = None,
+    ) -> "Decision":
+        """Validate and create a draft with its first version, options and advice requests.
+
+        Raises ValidationError keyed by field, or PermissionDenied when the author may not
+        write in the thread's space.
+        """
+        member = rules.require_author_in(author, thread.space)
+        space = thread.space
+        errors = {}
+
+        def check(field, test, message):
+            if not test and field not in errors:
+                errors[field] = message
+
+        title = (title or "").strip()
+        body = (body or "").strip()
+        check("title", title, _("Donnez un titre à la proposition."))
+        check(
+            "title",
+            len(title) <= MAX_TITLE_LENGTH,
+            _("Le titre est trop long (200 caractères au plus)."),
+        )
+        check("body", body, _("Écrivez la proposition."))
+        check("body", len(body) <= MAX_BODY_LENGTH, _("La proposition est trop longue."))
+        check("kind", kind in Decision.Kind.values, _("Choisissez un mode de décision."))
+        check("scope", scope in Decision.Scope.values, _("Choisissez qui décide."))
+        check(
+            "visibility", visibility in Decision.Visibility.values, _("Choisissez une visibilité.")
+        )
+        check(
+            "threshold",
+            threshold in Decision.Threshold.values,
+            _("Choisissez un seuil d'adoption."),
+        )
+        check(
+            "quorum_percent",
+            isinstance(quorum_percent, int) and 0 <= quorum_percent <= 100,
+            _("Le quorum est un pourcentage entre 0 et 100."),
+        )
+        check(
+            "min_deliberation",
+            isinstance(min_deliberation, datetime.timedelta)
+            and min_deliberation >= datetime.timedelta(0),
+            _("Indiquez une durée minimale de délibération."),
+        )
+        if "min_deliberation" not in errors and closes_at is not None:
+            check(
+                "closes_at",
+                closes_at >= timezone.now() + min_deliberation,
+                _("L'échéance doit laisser au moins la durée minimale de délibération."),
+            )
+
+        # Who decides must be able to read the space where the decision lives.
+        colleges = [
+            c if isinstance(c, College) else College.objects.filter(pk=c).first() for c in colleges
+        ]
+        check("colleges", all(colleges), _("Ce collège n'existe pas."))
+        colleges = list(dict.fromkeys(c for c in colleges if c))
+        if scope == Decision.Scope.COLLEGES and not colleges and space.kind == Space.Kind.COLLEGE:
+            colleges = [space.college]
+        if scope == Decision.Scope.CIRCLE and circle is None and space.kind == Space.Kind.CIRCLE:
+            circle = space.circle
+        if scope == Decision.Scope.COLLEGES:
+            check("colleges", colleges, _("Choisissez au moins un collège."))
+        if scope == Decision.Scope.CIRCLE:
+            check("circle", circle is not None, _("Choisissez le cercle qui décide."))
+        if space.visibility == Space.Visibility.COLLEGE:
+            check(
+                "scope",
+                scope == Decision.Scope.COLLEGES and [c.pk for c in colleges] == [space.college_id],
+                _("Dans l'espace d'un collège réservé à ses membres, seul ce collège décide."),
+            )
+        if space.visibility == Space.Visibility.CIRCLE:
+            check(
+                "scope",
+                scope == Decision.Scope.CIRCLE
+                and circle is not None
+                and circle.pk == space.circle_id,
+                _("Dans l'espace d'un cercle réservé à ses membres, seul ce cercle décide."),
+            )
+
+        is_vote = kind in Decision.VOTE_KINDS
+        with_options = kind in Decision.OPTION_KINDS
+        options = list(options)
+        labels = []
+        for option in options:
+            if isinstance(option, dict):
+                labels.append(
+                    ((option.get("label") or "").strip(), (option.get("description") or "").strip())
+                )
+            elif isinstance(option, (list, tuple)):
+                labels.append(
+                    (str(option[0]).strip(), str(option[1] if len(option) > 1 else "").strip())
+                )
+            else:
+                labels.append((str(option or "").strip(), ""))
+        if with_options:
+            check("options", len(labels) >= 2, _("Proposez au moins deux options."))
+            check("options", len(labels) <= MAX_OPTIONS, _("Cent options au plus."))
+            check("options", all(label for label, _d in labels), _("Chaque option a un intitulé."))
+            check(
+                "options",
+                all(len(label) <= 200 for label, _d in labels),
+                _("L'intitulé d'une option ne dépasse pas 200 caractères."),
+            )
+            check(
+                "options",
+                len({label.casefold() for label, _d in labels}) == len(labels),
+                _("Deux options portent le même intitulé."),
+            )
+        else:
+            check("options", not labels, _("Ce mode de décision ne propose pas d'options."))
+        check("is_secret", not is_secret or is_vote, _("Seul un vote peut être à bulletin secret."))
+        if weighted_by_college:
+            check(
+                "weighted_by_college",
+                kind == Decision.Kind.YES_NO,
+                _("Seul un vote pour / contre peut être pondéré par collège."),
+            )
+            weights = list(College.objects.values_list("weight_percent", flat=True))
+            check(
+                "weighted_by_college",
+                weights and None not in weights and sum(weights) == 100,
+                _("Pondérez d'abord tous les collèges (leurs poids totalisent 100 %)."),
+            )
+        if kind == Decision.Kind.SCORE:
+            check(
+                "points_per_voter",
+                isinstance(points_per_voter, int) and 1 <= points_per_voter <= 1_000_000,
+                _("Chaque votant·e reçoit au moins un point."),
+            )
+        advisors = list(advisors)
+        if kind == Decision.Kind.ADVICE:
+            people = [
+                Member.objects.active().filter(pk=a).first()
+                if isinstance(a, int)
+                else rules.active_member(a)
+                for a in advisors
+            ]
+            check("advisors", advisors, _("Nommez les personnes dont vous sollicitez l'avis."))
+            check("advisors", all(people), _("Seul·es des associé·es peuvent donner un avis."))
+            check(
+                "advisors",
+                all(p is None or p.pk != member.pk for p in people),
+                _("Sollicitez l'avis d'autres personnes que vous-même."),
+            )
+            advisors = list({p.pk: p for p in people if p}.values())
+        else:
+            check(
+                "advisors",
+                not advisors,
+                _("Seule une sollicitation d'avis nomme des conseiller·es."),
+            )
+        if errors:
+            raise ValidationError(errors)
+
+        with transaction.atomic():
+            decision = self.create(
+                thread=thread,
+                space=space,
+                author=member,
+                kind=kind,
+                is_secret=is_secret,
+                title=title,
+                visibility=visibility,
+                scope=scope,
+                circle=circle if scope == Decision.Scope.CIRCLE else None,
+                weighted_by_college=weighted_by_college,
+                quorum_percent=quorum_percent,
+                threshold=threshold,
+                points_per_voter=points_per_voter,
+                min_deliberation=min_deliberation,
+                closes_at=closes_at,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+            )
+            if scope == Decision.Scope.COLLEGES:
+                decision.colleges.set(colleges)
+            Version.objects.create(decision=decision, number=1, title=title, body=body)
+            Option.objects.bulk_create(
+                Option(decision=decision, label=label, description=description, position=i)
+                for i, (label, description) in enumerate(labels, start=1)
+            )
+            AdviceRequest.objects.bulk_create(
+                AdviceRequest(decision=decision, advisor=advisor) for advisor in advisors
+            )
+        return decision
+
+    def open_for_admission(self, application) -> "Decision | None":
+        """Open the consent decision that admits `application`, among the officers or a college.
+
+        None when nobody can carry it (no active officer): the application then waits for
+        the officers, as it would without admission by decision.
+        """
+        coop = Cooperative.get()
+        author = Member.objects.active().filter(is_officer=True).order_by("number").first()
+        if author is None:
+            return None
+        try:
+            with transaction.atomic():
+                space = Space.objects.cooperative()
+                # The thread's title names nobody: the space may be public, the decision is not.
+                thread = space.start_thread(
+                    author,
+                    _("Candidature n°%(number)s") % {"number": application.pk},
+                    _(
+                        "Une candidature attend le consentement des associé·es "
+                        "appelé·es à se prononcer."
+                    ),
+                )
+                college = coop.admission_college
+                lines = [
+                    _(
+                        "Admettre %(name)s dans la catégorie « %(category)s », "
+                        "avec %(shares)s part(s)."
+                    )
+                    % {
+                        "name": application.full_name,
+                        "category": application.category.name,
+                        "shares": application.shares,
+                    },
+                ]
+                if application.motivation.strip():
+                    lines += ["", _("Ce qui l'amène :"), "", application.motivation.strip()]
+                decision = self.propose(
+                    thread=thread,
+                    author=author,
+                    kind=Decision.Kind.CONSENT,
+                    title=_("Admission de %(name)s") % {"name": application.full_name},
+                    body="\n".join(str(line) for line in lines),
+                    scope=Decision.Scope.COLLEGES if college else Decision.Scope.OFFICERS,
+                    colleges=[college] if college else (),
+                    visibility=Decision.Visibility.MEMBERS,
+                    min_deliberation=ADMISSION_MIN_DELIBERATION,
+                    closes_at=timezone.now() + ADMISSION_DEADLINE,
+                    subject_kind="admission",
+                    subject_id=application.pk,
+                )
+                decision.open()
+                # Admission needs no clarification step: questions go to the thread.
+                decision.advance(author)
+                decision.advance(author)
+        except ValidationError:
+            # Nobody to ask (an empty college…): the application waits for the officers.
+            return None
+        return decision
+
+    def close_due(self, now: datetime.datetime | None = None) -> dict:
+        """The deadline job: close what is past its deadline, then send the reminders due."""
+        now = now or timezone.now()
+        closed = []
+        due = self.filter(
+            phase__in=[
+                Decision.Phase.CLARIFICATION,
+                Decision.Phase.REACTIONS,
+                Decision.Phase.OBJECTIONS,
+                Decision.Phase.INTEGRATION,
+                Decision.Phase.VOTING,
+            ],
+            closes_at__lte=now,
+        ).order_by("closes_at", "pk")
+        for decision in due:
+            try:
+                decision.close(now=now)
+            except ValidationError:
+                continue  # closed meanwhile by someone else
+            closed.append(decision)
+        return {
+            "closed": closed,
+            "reminded": self.remind_silent(now),
+            "reviews": self.remind_reviews(now),
+        }
+
+    def remind_silent(self, now: datetime.datetime | None = None, before=REMIND_BEFORE) -> int:
+        """Remind, once per round, those who have not spoken when the deadline nears."""
+        now = now or timezone.now()
+        rounds = Round.objects.filter(
+            closed_at__isnull=True,
+            reminded_at__isnull=True,
+            decision__phase__in=[Decision.Phase.OBJECTIONS, Decision.Phase.VOTING],
+            decision__closes_at__gt=now,
+            decision__closes_at__lte=now + before,
+        ).values_list("pk", flat=True)
+        sent = 0
+        for round_id in list(rounds):
+            with transaction.atomic():
+                # Locked and re-read: two workers never both send the same reminders.
+                round = (
+                    Round.objects.select_for_update()
+                    .filter(pk=round_id, reminded_at__isnull=True, closed_at__isnull=True)
+                    .first()
+                )
+                if round is None:
+                    continue
+                round.reminded_at = now
+                round.save(update_fields=["reminded_at"])
+                sent += notifications.remind_silent(round.decision, round.silent_members())
+        return sent
+
+    def remind_reviews(self, now: datetime.datetime | None = None) -> int:
+        """Tell authors that a decision of theirs has reached its review date."""
+        now = now or timezone.now()
+        due = self.filter(
+            phase=Decision.Phase.CLOSED,
+            review_on__lte=timezone.localdate(now),
+            review_reminded_at__isnull=True,
+        ).values_list("pk", flat=True)
+        sent = 0
+        for decision_id in list(due):
+            with transaction.atomic():
+                decision = (
+                    Decision.objects.select_for_update()
+                    .filter(pk=decision_id, review_reminded_at__isnull=True)
+                    .first()
+                )
+                if decision is None:
+                    continue
+                decision.review_reminded_at = now
+                decision.save(update_fields=["review_reminded_at"])
+                notifications.review_due(decision)
+                sent += 1
+        return sent
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("Consentement")
+        ADVICE = "advice", _("Sollicitation d'avis")
+        YES_NO = "yes_no", _("Vote pour / contre")
+        APPROVAL = "approval", _("Vote par approbation")
+        RANKED = "ranked", _("Vote par classement (Schulze)")
+        SCORE = "score", _("Répartition de points")
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        CLARIFICATION = "clarification", _("Questions de clarification")
+        REACTIONS = "reactions", _("Réactions")
+        OBJECTIONS = "objections", _("Tour d'objections")
+        INTEGRATION = "integration", _("Intégration des objections")
+        ADVICE = "advice", _("Recueil des avis")
+        VOTING = "voting", _("Vote ouvert")
+        CLOSED = "closed", _("Close")
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Adoptée")
+        REJECTED = "rejected", _("Rejetée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+        LAPSED = "lapsed", _("Caduque")
+        DECIDED = "decided", _("Décidée (après avis)")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Publique")
+        MEMBERS = "members", _("Réservée aux associé·es")
+
+    class Scope(models.TextChoices):
+        COOPERATIVE = "cooperative", _("Toutes et tous les associé·es")
+        COLLEGES = "colleges", _("Certains collèges")
+        CIRCLE = "circle", _("Un cercle de travail")
+        OFFICERS = "officers", _("Les responsables")
+
+    class Threshold(models.TextChoices):
+        MAJORITY = "majority", _("Majorité simple")
+        TWO_THIRDS = "two_thirds", _("Deux tiers")
+        THREE_QUARTERS = "three_quarters", _("Trois quarts")
+
+    VOTE_KINDS = frozenset({Kind.YES_NO, Kind.APPROVAL, Kind.RANKED, Kind.SCORE})
+    OPTION_KINDS = frozenset({Kind.APPROVAL, Kind.RANKED, Kind.SCORE})
+    OPEN_PHASES = frozenset(
+        {Phase.CLARIFICATION, Phase.REACTIONS, Phase.OBJECTIONS, Phase.INTEGRATION}
+        | {Phase.ADVICE, Phase.VOTING}
+    )
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="decisions")
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="decisions")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(
+        _("mode de décision"), max_length=20, choices=Kind, default=Kind.CONSENT
+    )
+    is_secret = models.BooleanField(_("scrutin secret"), default=False)
+    title = models.CharField(_("titre"), max_length=200)
+    phase = models.CharField(_("étape"), max_length=20, choices=Phase, default=Phase.DRAFT)
+    outcome = models.CharField(_("issue"), max_length=20, choices=Outcome, blank=True)
+    visibility = models.CharField(
+        _("visibilité"), max_length=20, choices=Visibility, default=Visibility.PUBLIC
+    )
+    scope = models.CharField(
+        _("qui décide"), max_length=20, choices=Scope, default=Scope.COOPERATIVE
+    )
+    colleges = models.ManyToManyField(College, blank=True, related_name="decisions")
+    circle = models.ForeignKey(
+        Circle, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    weighted_by_college = models.BooleanField(_("pondérée par collège"), default=False)
+    quorum_percent = models.PositiveSmallIntegerField(_("quorum de participation (%)"), default=0)
+    threshold = models.CharField(
+        _("seuil d'adoption"), max_length=20, choices=Threshold, default=Threshold.MAJORITY
+    )
+    silence_is_consent = models.BooleanField(_("le silence vaut consentement"), default=False)
+    points_per_voter = models.PositiveIntegerField(_("points par votant·e"), default=100)
+    min_deliberation = models.DurationField(_("durée minimale de délibération"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    phase_ends_at = models.DateTimeField(_("fin de l'étape"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("échéance"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    outcome_statement = models.TextField(_("énoncé de la décision"), blank=True)
+    review_on = models.DateField(_("date de révision"), null=True, blank=True)
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    result = models.JSONField(default=dict, blank=True, editable=False)
+    # What the decision is about, for decisions other apps open (admission, mission…).
+    subject_kind = models.CharField(max_length=30, blank=True, editable=False)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["phase", "closes_at"]),
+            models.Index(fields=["subject_kind", "subject_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_percent__lte=100), name="decision_quorum_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_secret=False)
+                | Q(kind__in=["yes_no", "approval", "ranked", "score"]),
+                name="decision_secret_only_for_votes",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase="closed", outcome__gt="") | (~Q(phase="closed") & Q(outcome="")),
+                name="decision_outcome_iff_closed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        try:
+            return reverse("decisions:detail", args=[self.pk])
+        except NoReverseMatch:  # the pages are optional to the model
+            return self.thread.get_absolute_url()
+
+    # Reading -------------------------------------------------------------------------------
+
+    @property
+    def is_vote(self) -> bool:
+        return self.kind in self.VOTE_KINDS
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == self.Phase.CLOSED
+
+    @property
+    def current_version(self) -> "Version":
+        return self.versions.order_by("-number").first()
+
+    @property
+    def current_round(self) -> "Round | None":
+        return self.rounds.order_by("-number").first()
+
+    @property
+    def deliberation_ends_at(self) -> datetime.datetime | None:
+        """Before this instant, nothing may be decided."""
+        return self.opened_at + self.min_deliberation if self.opened_at else None
+
+    def open_objections(self):
+        return self.objections.filter(status__in=Objection.OPEN)
+
+    def voices(self):
+        """Those fixed as eligible at the opening who still have a voice (still associates)."""
+        return self.eligible.filter(member__status=Member.Status.ACTIVE)
+
+    def spoken_count(self, round: "Round | None" = None) -> int:
+        round = round or self.current_round
+        if round is None:
+            return 0
+        if self.is_secret:
+            return round.roll.count()
+        return round.stances.count()
+
+    def everyone_has_spoken(self, round: "Round | None" = None) -> bool:
+        round = round or self.current_round
+        return round is not None and not round.silent_members().exists()
+
+    def can_read(self, who) -> bool:
+        return rules.can_read(who, self)
+
+    # Opening and the consent steps ---------------------------------------------------------
+
+    def _locked(self) -> "Decision":
+        return Decision.objects.select_for_update().get(pk=self.pk)
+
+    def _close_round(self, now) -> None:
+        # The round's lock waits for stances being taken: they land before the close or not at all.
+        round = (
+            Round.objects.select_for_update().filter(decision=self, closed_at__isnull=True).first()
+        )
+        if round is not None:
+            round.closed_at = now
+            round.save(update_fields=["closed_at"])
+
+    def _open_round(self, now) -> "Round":
+        last = self.rounds.order_by("-number").values_list("number", flat=True).first() or 0
+        return Round.objects.create(
+            decision=self,
+            number=last + 1,
+            version=self.current_version,
+            opened_at=now,
+            closes_at=self.closes_at,
+        )
+
+    def eligible_members(self):
+        """The active members within the decision's scope right now (used once, at the opening)."""
+        members = Member.objects.active()
+        match self.scope:
+            case self.Scope.COLLEGES:
+                return members.filter(category__college__in=self.colleges.all())
+            case self.Scope.CIRCLE:
+                return members.filter(circle_memberships__circle_id=self.circle_id)
+            case self.Scope.OFFICERS:
+                return members.filter(is_officer=True)
+        return members
+
+    def open(self, now: datetime.datetime | None = None, by=None) -> None:
+        """Fix who is eligible, copy the cooperative's consent rules and start the first step."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            decision = self._locked()
+            if by is not None:
+                rules.require(by, "open", decision)
+            elif decision.phase != self.Phase.DRAFT:
+                raise ValidationError(_("Cette décision est déjà ouverte."))
+            if (
+                decision.closes_at is not None
+                and decision.closes_at < now + decision.min_deliberation
+            ):
+                raise ValidationError(
+                    {
+                        "closes_at": _(
+                            "L'échéance doit laisser au moins la durée minimale de délibération."
+                        )
+                    }
+                )
+            coop = Cooperative.get()
+            if decision.kind == self.Kind.CONSENT:
+                decision.silence_is_consent = coop.silence_is_consent
+                if coop.silence_is_consent:
+                    decision.quorum_percent = coop.consent_quorum_percent
+            if decision.weighted_by_college:
+                # The weights are the rules of the vote: fixed when it opens, like eligibility.
+                decision.result = {
+                    "college_weights": {
+                        str(pk): weight
+                        for pk, weight in College.objects.values_list("pk", "weight_percent")
+                    }
+                }
+            rows = decision.eligible_members().values_list("pk", "category__college_id").order_by()
+            batch = []
+            count = 0
+            for member_id, college_id in rows.iterator(chunk_size=5000):
+                batch.append(
+                    Eligibility(decision_id=decision.pk, member_id=member_id, college_id=college_id)
+                )
+                if len(batch) == 5000:
+                    Eligibility.objects.bulk_create(batch)
+                    count += len(batch)
+                    batch = []
+            Eligibility.objects.bulk_create(batch)
+            count += len(batch)
+            if not count:
+                raise ValidationError(
+                    {
+                        "scope": _(
+                            "Personne n'est appelé·e à se prononcer : "
+                            "choisissez d'autres participant·es."
+                        )
+                    }
+                )
+            decision.opened_at = now
+            match decision.kind:
+                case self.Kind.CONSENT:
+                    decision.phase = self.Phase.CLARIFICATION
+                case self.Kind.ADVICE:
+                    decision.phase = self.Phase.ADVICE
+                case _:
+                    decision.phase = self.Phase.VOTING
+                    decision._open_round(now)
+            decision.save(
+                update_fields=[
+                    "opened_at",
+                    "phase",
+                    "silence_is_consent",
+                    "quorum_percent",
+                    "result",
+                ]
+            )
+            if decision.kind == self.Kind.ADVICE:
+                notifications.advice_requested(decision)
+        self.refresh_from_db()
+
+    def advance(self, by) -> None:
+        """Clarification → reactions → objection round (on the current version)."""
+        now = timezone.now()
+        with transaction.atomic():
+            decision = self._locked()
+            rules.require(by, "advance", decision)
+            if decision.phase == self.Phase.CLARIFICATION:
+                decision.phase = self.Phase.REACTIONS
+            else:
+                decision.phase = self.Phase.OBJECTIONS
+                decision._open_round(now)
+            decision.save(update_fields=["phase"])
+        self.refresh_from_db()
+
+    def amend(self, by, *, title: str, body: str, note: str = "", integrates=()) -> "Version":
+        """A new version by the author; the objections it answers are marked as integrated in it."""
+        title = _text(title, "title", _("Donnez un titre à la proposition."), MAX_TITLE_LENGTH)
+        body = _text(body, "body", _("Écrivez la proposition."), MAX_BODY_LENGTH)
+        note = (note or "").strip()
+        if len(note) > 500:
+            raise ValidationError({"note": _("Résumez le changement en 500 caractères au plus.")})
+        with transaction.atomic():
+            decision = self._locked()
+            rules.require(by, "amend", decision)
+            current = decision.current_version
+            if (current.title, current.body) == (title, body):
+                raise ValidationError({"body": _("Cette version est identique à la précédente.")})
+            ids = {o.pk if isinstance(o, Objection) else int(o) for o in integrates}
+            objections = list(decision.open_objections().filter(pk__in=ids).select_for_update())
+            if len(objections) != len(ids):
+                raise ValidationError(
+                    {
+                        "integrates": _(
+                            "Seules les objections encore ouvertes de cette décision s'intègrent."
+                        )
+                    }
+                )
+            version = Version.objects.create(
+                decision=decision, number=current.number + 1, title=title, body=body, note=note
+            )
+            now = timezone.now()
+            for objection in objections:
+                objection.integrated_in = version
+                objection.status = Objection.Status.INTEGRATING
+                objection.updated_at = now
+                objection.save(update_fields=["integrated_in", "status", "updated_at"])
+            decision.title = title
+            decision.save(update_fields=["title"])
+        self.refresh_from_db()
+        return version
+
+    def start_new_round(self, by, now: datetime.datetime | None = None) -> "Round":
+        """After integration, a new objection round on the latest version."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            decision = self._locked()
+            rules.require(by, "start_new_round", decision)
+            decision.phase = self.Phase.OBJECTIONS
+            round = decision._open_round(now)
+            decision.save(update_fields=["phase"])
+            notifications.new_round(
+                decision, decision.open_objections().select_related("author__user")
+            )
+        self.refresh_from_db()
+        return round
+
+    def withdraw(self, by, statement: str = "") -> None:
+        """The author withdraws the proposal, at any step before the close."""
+        now = timezone.now()
+        with transaction.atomic():
+            decision = self._locked()
+            rules.require(by, "withdraw", decision)
+            decision._close_round(now)
+            decision._finish(self.Outcome.WITHDRAWN, now, statement, None, decision.result)
+        self.refresh_from_db()
+
+    # Closing -------------------------------------------------------------------------------
+
+    def _finish(self, outcome, now, statement, review_on, result) -> None:
+        self.phase = self.Phase.CLOSED
+        self.outcome = outcome
+        self.closed_at = now
+        self.outcome_statement = (statement or "").strip()
+        self.review_on = (
+            review_on if outcome in (self.Outcome.ADOPTED, self.Outcome.DECIDED) else None
+        )
+        self.result = result
+        self.save(
+            update_fields=[
+                "phase",
+                "outcome",
+                "closed_at",
+                "outcome_statement",
+                "review_on",
+                "result",
+            ]
+        )
+        decision_closed.send(sender=Decision, decision=self)
+        notifications.closed(self)
+
+    def close(
+        self,
+        now: datetime.datetime | None = None,
+        by=None,
+        statement: str = "",
+        review_on: datetime.date | None = None,
+    ) -> str:
+        """Close: adopted, rejected or lapsed (consent and votes). Returns the outcome.
+
+        Without `by` this is the deadline job, refused before the deadline. With `by` (the
+        author or an officer), closing before the deadline needs the minimum deliberation
+        time elapsed and everyone eligible to have spoken (and, for consent, no open
+        objection); after the deadline it is the same as the job.
+        """
+        now = now or timezone.now()
+        if len(statement or "") > MAX_BODY_LENGTH:
+            raise ValidationError({"statement": _("L'énoncé est trop long.")})
+        with transaction.atomic():
+            decision = self._locked()
+            if by is not None:
+                rules.require(by, "close", decision)
+            elif decision.phase not in self.OPEN_PHASES - {self.Phase.ADVICE}:
+                raise ValidationError(_("Cette décision ne se clôt pas à cette étape."))
+            past_deadline = decision.closes_at is not None and now >= decision.closes_at
+            if by is None and not past_deadline:
+                raise ValidationError(
+                    _("Trop tôt : l'échéance de cette décision n'est pas passée.")
+                )
+            if review_on is not None and review_on <= timezone.localdate(now):
+                raise ValidationError(
+                    {"review_on": _("La date de révision se situe dans le futur.")}
+                )
+            round = (
+                Round.objects.select_for_update()
+                .filter(decision=decision)
+                .order_by("-number")
+                .first()
+            )
+            if not past_deadline:
+                if now < decision.deliberation_ends_at:
+                    raise ValidationError(
+                        _("La durée minimale de délibération court jusqu'au %(when)s.")
+                        % {"when": _when(decision.deliberation_ends_at)}
+                    )
+                silent = round.silent_members().count() if round else 0
+                if silent:
+                    raise ValidationError(
+                        _(
+                            "Avant l'échéance, la décision ne se clôt que lorsque chaque personne "
+                            "appelée à se prononcer l'a fait : %(count)s ne l'ont pas encore fait."
+                        )
+                        % {"count": silent}
+                    )
+            result = decision._count(round)
+            if decision.kind == self.Kind.CONSENT:
+                outcome = decision._consent_outcome(round, result, past_deadline)
+            else:
+                outcome = {
+                    "adopted": self.Outcome.ADOPTED,
+                    "rejected": self.Outcome.REJECTED,
+                }.get(result.get("outcome"), self.Outcome.LAPSED)
+            if round is not None and decision.is_secret:
+                round._rewrite_roll()
+            decision._close_round(now)
+            decision._finish(outcome, now, statement, review_on, result)
+        self.refresh_from_db()
+        return self.outcome
+
+    def _consent_outcome(self, round, result, past_deadline) -> str:
+        """Adopted when no objection is open and participation suffices; lapsed at the deadline."""
+        if self.phase != self.Phase.OBJECTIONS or round is None:
+            return self.Outcome.LAPSED  # the deadline came before an objection round ended
+        open_count = sum(result["objections"].get(s, 0) for s in Objection.OPEN)
+        if open_count:
+            if past_deadline:
+                return self.Outcome.LAPSED
+            raise ValidationError(
+                _(
+                    "%(count)s objection(s) reste(nt) ouverte(s) : intégrez-les, "
+                    "ou laissez venir l'échéance."
+                )
+                % {"count": open_count}
+            )
+        spoken, eligible = result["spoken"], result["eligible"]
+        if self.silence_is_consent:
+            enough = spoken and Fraction(spoken, eligible) >= Fraction(self.quorum_percent, 100)
+        else:
+            enough = spoken and result["silent"] == 0
+        return self.Outcome.ADOPTED if enough else self.Outcome.LAPSED
+
+    # Advice process ------------------------------------------------------------------------
+
+    def record_advice_decision(
+        self, by, statement: str, review_on: datetime.date | None = None, now=None
+    ) -> None:
+        """The author records what they decided and why, once the advice is in or due."""
+        now = now or timezone.now()
+        statement = _text(
+            statement, "statement", _("Écrivez ce que vous décidez, et pourquoi."), MAX_BODY_LENGTH
+        )
+        with transaction.atomic():
+            decision = self._locked()
+            rules.require(by, "record_advice_decision", decision)
+            if now < decision.deliberation_ends_at:
+                raise ValidationError(
+                    _("La durée minimale de délibération court jusqu'au %(when)s.")
+                    % {"when": _when(decision.deliberation_ends_at)}
+                )
+            waiting = decision.advice.filter(given_at__isnull=True).count()
+            past_deadline = decision.closes_at is not None and now >= decision.closes_at
+            if waiting and not past_deadline:
+                raise ValidationError(
+                    _("%(count)s avis sollicité(s) manque(nt) encore : attendez-les ou l'échéance.")
+                    % {"count": waiting}
+                )
+            if review_on is not None and review_on <= timezone.localdate(now):
+                raise ValidationError(
+                    {"review_on": _("La date de révision se situe dans le futur.")}
+                )
+            decision._finish(self.Outcome.DECIDED, now, statement, review_on, decision._count(None))
+        self.refresh_from_db()
+
+    # Counting ------------------------------------------------------------------------------
+
+    def tally(self) -> dict | None:
+        """The count so far, as JSON-able values; None for a secret ballot before its close."""
+        if self.is_secret and not self.is_closed:
+            return None
+        if self.is_closed and self.result.get("kind"):
+            return self.result
+        return self._count(self.current_round)
+
+    def _threshold(self) -> counting.Threshold:
+        return {
+            self.Threshold.MAJORITY: counting.Threshold.SIMPLE_MAJORITY,
+            self.Threshold.TWO_THIRDS: counting.Threshold.TWO_THIRDS,
+            self.Threshold.THREE_QUARTERS: counting.Threshold.THREE_QUARTERS,
+        }[self.threshold]
+
+    def _payloads(self, round) -> list[tuple[str, object, int | None]]:
+        """Each counted (choice, ballot, college id): from stances, or from the secret box."""
+        if round is None:
+            return []
+        if self.is_secret:
+            return [
+                (
+                    content.get("choice", Stance.Choice.BALLOT),
+                    content.get("ballot"),
+                    content.get("college"),
+                )
+                for content in round.ballots.values_list("content", flat=True)
+            ]
+        return list(round.stances.values_list("choice", "ballot", "eligibility__college_id"))
+
+    def _count(self, round) -> dict:
+        eligible = self.eligible.count()
+        base = {"kind": self.kind, "round": round.number if round else None, "eligible": eligible}
+        if self.weighted_by_college:
+            base["college_weights"] = self.result.get("college_weights", {})
+        if self.kind == self.Kind.ADVICE:
+            asked = self.advice.count()
+            given = self.advice.filter(given_at__isnull=False).count()
+            return {**base, "asked": asked, "given": given}
+        if self.kind == self.Kind.CONSENT:
+            stances = (
+                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
+                if round
+                else {}
+            )
+            objections = dict(
+                self.objections.values_list("status").annotate(n=Count("pk")).order_by()
+            )
+            spoken = sum(stances.values())
+            silent = round.silent_members().count() if round else eligible
+            return {
+                **base,
+                "stances": stances,
+                "spoken": spoken,
+                "silent": silent,
+                "objections": objections,
+            }
+        quorum = Fraction(self.quorum_percent, 100)
+        if self.kind == self.Kind.YES_NO and not self.is_secret and not self.weighted_by_college:
+            counts = (
+                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
+                if round
+                else {}
+            )
+            return {**base, **self._yes_no(counts, eligible, quorum)}
+        payloads = self._payloads(round)
+        voters = len(payloads)
+        participation = Fraction(voters, eligible) if eligible else Fraction(0)
+        base |= {
+            "voters": voters,
+            "participation": _ratio(participation),
+            "participation_percent": _percent(participation),
+            "quorum_percent": self.quorum_percent,
+            "quorum_reached": bool(eligible) and participation >= quorum,
+        }
+        if self.kind == self.Kind.YES_NO:
+            counts = {}
+            per_college: dict[int | None, dict[str, int]] = {}
+            for choice, _ballot, college in payloads:
+                counts[choice] = counts.get(choice, 0) + 1
+                college_counts = per_college.setdefault(college, {})
+                college_counts[choice] = college_counts.get(choice, 0) + 1
+            result = {**base, **self._yes_no(counts, eligible, quorum)}
+            if self.weighted_by_college:
+                result |= self._weighted(per_college, result["quorum_reached"])
+            return result
+        option_ids = list(self.options.values_list("pk", flat=True))
+        ballots = [ballot for _choice, ballot, _college in payloads]
+        if self.kind == self.Kind.APPROVAL:
+            counted = counting.count_approval(ballots, option_ids)
+            return base | {
+                "counts": {str(k): v for k, v in counted.counts.items()},
+                "winners": list(counted.winners),
+                "outcome": "adopted" if base["quorum_reached"] and counted.winners else "no_quorum",
+            }
+        if self.kind == self.Kind.RANKED:
+            counted = counting.schulze(ballots, option_ids)
+            return base | {
+                "winners": list(counted.winners) if voters else [],
+                "ranking": [list(group) for group in counted.ranking],
+                "pairwise": {
+                    str(x): {str(y): n for y, n in row.items()} for x, row in counted.d.items()
+                },
+                "outcome": "adopted" if base["quorum_reached"] and voters else "no_quorum",
+            }
+        counted = counting.score_split(
+            [{int(k): v for k, v in (ballot or {}).items()} for ballot in ballots],
+            option_ids,
+            0,
+            budget=self.points_per_voter,
+        )
+        best = max(counted.points.values(), default=0)
+        return base | {
+            "points": {str(k): v for k, v in counted.points.items()},
+            "total_points": counted.total_points,
+            "shares": {str(k): _ratio(v) for k, v in counted.shares.items()},
+            "shares_percent": {str(k): _percent(v) for k, v in counted.shares.items()},
+            "winners": [k for k, v in counted.points.items() if best and v == best],
+            "outcome": "adopted"
+            if base["quorum_reached"] and counted.total_points
+            else "no_quorum",
+        }
+
+    def _yes_no(self, counts: dict, eligible: int, quorum: Fraction) -> dict:
+        counted = counting.count_yes_no(
+            counts.get("yes", 0),
+            counts.get("no", 0),
+            counts.get("abstain", 0),
+            eligible,
+            quorum,
+            self._threshold(),
+        )
+        return {
+            "yes": counted.yes,
+            "no": counted.no,
+            "abstain": counted.abstain,
+            "voters": counted.yes + counted.no + counted.abstain,
+            "participation": _ratio(counted.participation),
+            "participation_percent": _percent(counted.participation),
+            "quorum_percent": self.quorum_percent,
+            "quorum_reached": counted.quorum_reached,
+            "yes_share": _ratio(counted.yes_share),
+            "yes_percent": _percent(counted.yes_share),
+            "threshold": self.threshold,
+            "outcome": counted.outcome.value,
+        }
+
+    def _weighted(self, per_college: dict, quorum_reached: bool) -> dict:
+        weights = {
+            int(k): w for k, w in self.result.get("college_weights", {}).items() if w is not None
+        }
+        if not weights:
+            weights = dict(College.objects.values_list("pk", "weight_percent"))
+        shares = {}
+        colleges = {}
+        for college_id, counts in per_college.items():
+            yes, no = counts.get("yes", 0), counts.get("no", 0)
+            if college_id in weights:
+                shares[college_id] = Fraction(yes, yes + no) if yes + no else None
+            colleges[str(college_id)] = {
+                "yes": yes,
+                "no": no,
+                "abstain": counts.get("abstain", 0),
+                "yes_share": _ratio(shares.get(college_id)),
+                "weight_percent": weights.get(college_id),
+            }
+        weighted = counting.weighted_by_college(shares, weights, self._threshold())
+        adopted = quorum_reached and weighted.adopted
+        return {
+            "colleges": colleges,
+            "weighted_yes_share": _ratio(weighted.yes_share),
+            "weighted_yes_percent": _percent(weighted.yes_share),
+            "outcome": "no_quorum"
+            if not quorum_reached
+            else ("adopted" if adopted else "rejected"),
+        }
+
+    def split_amount(self, total_cents: int) -> dict[int, int] | None:
+        """A closed score vote's proportional split of an amount, in cents per option id."""
+        if self.kind != self.Kind.SCORE or not self.is_closed:
+            raise ValidationError(_("Seule une répartition de points close partage un montant."))
+        points = {int(k): v for k, v in self.result.get("points", {}).items()}
+        counted = counting.score_split([points], list(points), total_cents)
+        return counted.cents
+
+    # Checking a stance ---------------------------------------------------------------------
+
+    def clean_stance(self, choice: str, reason: str, ballot) -> tuple[str, object]:
+        """The (choice, ballot) to store, or ValidationError keyed by field, in French."""
+        consent_choices = {
+            Stance.Choice.CONSENT,
+            Stance.Choice.CONCERN,
+            Stance.Choice.OBJECTION,
+            Stance.Choice.STAND_ASIDE,
+        }
+        if self.kind == self.Kind.CONSENT:
+            if choice not in consent_choices:
+                raise ValidationError(
+                    {
+                        "choice": _(
+                            "Choisissez : consentir, consentir avec une réserve, objecter "
+                            "ou vous mettre en retrait."
+                        )
+                    }
+                )
+            if choice == Stance.Choice.OBJECTION and not reason:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "Une objection doit être motivée : dites en quoi la proposition "
+                            "nuirait à la coopérative."
+                        )
+                    }
+                )
+            return choice, None
+        if self.kind == self.Kind.YES_NO:
+            if choice not in (Stance.Choice.YES, Stance.Choice.NO, Stance.Choice.ABSTAIN):
+                raise ValidationError({"choice": _("Choisissez : pour, contre ou abstention.")})
+            return choice, None
+        if self.kind not in self.OPTION_KINDS:
+            raise ValidationError(_("On ne se prononce pas ainsi sur une sollicitation d'avis."))
+        if choice not in (Stance.Choice.BALLOT, None, ""):
+            raise ValidationError({"choice": _("Ce vote se fait avec un bulletin.")})
+        return Stance.Choice.BALLOT, self._clean_ballot(ballot)
+
+    def _clean_ballot(self, ballot):
+        known = set(self.options.values_list("pk", flat=True))
+        unknown = _("Une option de ce bulletin n'existe pas dans ce vote.")
+
+        def option_id(value) -> int:
+            if isinstance(value, bool):
+                raise ValidationError({"ballot": unknown})
+            try:
+                pk = int(value)
+            except (TypeError, ValueError):
+                raise ValidationError({"ballot": unknown}) from None
+            if pk not in known:
+                raise ValidationError({"ballot": unknown})
+            return pk
+
+        if self.kind == self.Kind.APPROVAL:
+            if not isinstance(ballot, (list, tuple, set)):
+                raise ValidationError({"ballot": _("Cochez les options que vous approuvez.")})
+            return sorted({option_id(value) for value in ballot})
+        if self.kind == self.Kind.RANKED:
+            if not isinstance(ballot, (list, tuple)) or not all(
+                isinstance(group, (list, tuple)) and group for group in ballot
+            ):
+                raise ValidationError(
+                    {"ballot": _("Classez les options, de la préférée à la moins aimée.")}
+                )
+            seen = set()
+            ranking = []
+            for group in ballot:
+                ids = [option_id(value) for value in group]
+                if seen & set(ids) or len(set(ids)) != len(ids):
+                    raise ValidationError(
+                        {"ballot": _("Une option ne peut être classée qu'une fois.")}
+                    )
+                seen |= set(ids)
+                ranking.append(sorted(ids))
+            return ranking
+        if not isinstance(ballot, dict):
+            raise ValidationError({"ballot": _("Répartissez vos points entre les options.")})
+        points = {}
+        for key, given in ballot.items():
+            pk = option_id(key)
+            if isinstance(given, bool) or not isinstance(given, int) or given < 0:
+                raise ValidationError(
+                    {"ballot": _("Les points sont des nombres entiers positifs.")}
+                )
+            if given:
+                points[str(pk)] = points.get(str(pk), 0) + given
+        spent = sum(points.values())
+        if spent > self.points_per_voter:
+            raise ValidationError(
+                {
+                    "ballot": _(
+                        "Vous avez réparti %(spent)s points : vous en avez %(budget)s au plus."
+                    )
+                    % {"spent": spent, "budget": self.points_per_voter}
+                }
+            )
+        return points
+
+
+class Version(models.Model):
+    """One wording of a proposal; amendments add versions, none is ever changed."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("proposition (Markdown)"))
+    note = models.CharField(_("ce qui change"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="one_version_number")
+        ]
+
+    def __str__(self):
+        return f"v{self.number} {self.title}"
+
+    def diff_from(self, previous: "Version | None") -> list[dict]:
+        """Line by line changes since `previous`: [{"kind": "same"|"added"|"removed", "text"}]."""
+        before = (f"# {previous.title}\n\n{previous.body}" if previous else "").splitlines()
+        after = f"# {self.title}\n\n{self.body}".splitlines()
+        kinds = {" ": "same", "+": "added", "-": "removed"}
+        return [
+            {"kind": kinds[line[0]], "text": line[2:]}
+            for line in difflib.ndiff(before, after)
+            if line[0] in kinds
+        ]
+
+
+class Eligibility(models.Model):
+    """Who may take part, fixed when the decision opens (and their college then)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="eligible")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="eligibilities")
+    college = models.ForeignKey(College, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "member"], name="eligible_once")]
+
+    def __str__(self):
+        return f"{self.member} — {self.decision}"
+
+
+class Round(models.Model):
+    """An objection round, or the single round of a vote."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveIntegerField()
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["decision", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "number"], name="one_round_number")
+        ]
+
+    def __str__(self):
+        return f"{self.decision} — tour {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def silent_members(self):
+        """Eligible members with a voice who have not spoken in this round."""
+        spoken = (
+            VoterRoll.objects.filter(round=self)
+            if self.decision.is_secret
+            else Stance.objects.filter(round=self)
+        ).values("member_id")
+        return Member.objects.filter(
+            eligibilities__decision_id=self.decision_id, status=Member.Status.ACTIVE
+        ).exclude(pk__in=spoken)
+
+    def _locked_for_voting(self, exclusive: bool) -> "Round":
+        """This round re-read under a lock: shared while taking a stance, exclusive for the box.
+
+        Shared locks let many members take a stance at once, yet make the close (which takes
+        the exclusive lock) wait for them; SQLite serialises writers anyway.
+        """
+        if exclusive or connection.vendor != "postgresql":
+            return Round.objects.select_for_update().select_related("decision").get(pk=self.pk)
+        table = connection.ops.quote_name(Round._meta.db_table)
+        round = Round.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [self.pk])[0]  # noqa: S608
+        round.decision = Decision.objects.get(pk=round.decision_id)
+        return round
+
+    def _check_open(self, decision: Decision, now) -> None:
+        if self.closed_at is not None or decision.is_closed:
+            raise ValidationError(_("Ce tour est clos : il n'est plus possible de se prononcer."))
+        if decision.closes_at is not None and now >= decision.closes_at:
+            raise ValidationError(
+                _("L'échéance est passée : il n'est plus possible de se prononcer.")
+            )
+
+    def take_stance(self, member, choice: str, reason: str = "", ballot=None, now=None) -> "Stance":
+        """Take or change one's stance in this round: one row per member, its history kept.
+
+        An objection (with its mandatory reason) becomes an Objection; changing away from it
+        withdraws that objection.
+        """
+        now = now or timezone.now()
+        reason = (reason or "").strip()
+        if len(reason) > MAX_BODY_LENGTH:
+            raise ValidationError({"reason": _("Ce texte est trop long.")})
+        with transaction.atomic():
+            round = self._locked_for_voting(exclusive=False)
+            decision = round.decision
+            if decision.is_secret:
+                raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
+            round._check_open(decision, now)
+            member = rules.require(member, "take_stance", decision)
+            choice, ballot = decision.clean_stance(choice, reason, ballot)
+            eligibility_id = rules.eligibility_id(member, decision)
+            # Locked: the same member's simultaneous stances apply one after the other.
+            stance = Stance.objects.select_for_update().filter(round=round, member=member).first()
+            previous = stance.choice if stance else None
+            if stance is None:
+                try:
+                    with transaction.atomic():
+                        stance = Stance.objects.create(
+                            round=round,
+                            eligibility_id=eligibility_id,
+                            member=member,
+                            choice=choice,
+                            reason=reason,
+                            ballot=ballot,
+                            updated_at=now,
+                        )
+                except IntegrityError:
+                    # Another request of the same member inserted it first: change that one.
+                    stance = Stance.objects.select_for_update().get(round=round, member=member)
+                    previous = stance.choice
+            if previous is not None:
+                stance.choice, stance.reason, stance.ballot, stance.updated_at = (
+                    choice,
+                    reason,
+                    ballot,
+                    now,
+                )
+                stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
+            StanceChange.objects.create(
+                stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
+            )
+            if decision.kind == Decision.Kind.CONSENT:
+                mine = Objection.objects.select_for_update().filter(
+                    round=round, author=member, status__in=Objection.OPEN
+                )
+                if choice == Stance.Choice.OBJECTION:
+                    if not mine.update(reason=reason, updated_at=now):
+                        objection = Objection.objects.create(
+                            decision=decision,
+                            round=round,
+                            author=member,
+                            reason=reason,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        notifications.objection_raised(objection)
+                elif previous == Stance.Choice.OBJECTION:
+                    mine.update(
+                        status=Objection.Status.WITHDRAWN,
+                        status_note=_("Retirée en changeant de position."),
+                        updated_at=now,
+                    )
+        return stance
+
+    def cast_secret_ballot(self, member, content, now=None) -> str:
+        """Vote once, secretly: the roll says who voted, the box holds what; returns the receipt.
+
+        For a yes / no vote `content` is "yes", "no" or "abstain"; otherwise it is the ballot
+        (approved option ids, a ranking, or points per option).
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Exclusive: ballots are appended one at a time, so the chain never forks.
+            round = self._locked_for_voting(exclusive=True)
+            decision = round.decision
+            if not decision.is_secret:
+                raise ValidationError(_("Ce vote n'est pas secret : prenez position normalement."))
+            round._check_open(decision, now)
+            member = rules.require(member, "take_stance", decision)
+            if decision.kind == Decision.Kind.YES_NO:
+                choice, ballot = decision.clean_stance(content, "", None)
+                stored = {"choice": choice}
+            else:
+                choice, ballot = decision.clean_stance(Stance.Choice.BALLOT, "", content)
+                stored = {"ballot": ballot}
+            if decision.weighted_by_college:
+                # Colleges are counted apart, as separate ballot boxes would be.
+                stored["college"] = decision.eligible.filter(member=member).values_list(
+                    "college_id", flat=True
+                )[0]
+            try:
+                with transaction.atomic():
+                    VoterRoll.objects.create(round=round, member=member)
+            except IntegrityError:
+                raise ValidationError(
+                    _("Vous avez déjà voté : dans un scrutin secret, un vote ne se change pas.")
+                ) from None
+            last = round.ballots.order_by("-sequence").values_list("sequence", "hash").first()
+            sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+            receipt = new_receipt()
+            Ballot.objects.create(
+                round=round,
+                sequence=sequence,
+                receipt=receipt,
+                content=stored,
+                previous_hash=previous_hash,
+                hash=ballot_hash(round.pk, sequence, receipt, stored, previous_hash),
+            )
+        return receipt
+
+    def _rewrite_roll(self) -> None:
+        """At the close, write the roll again in member order, under new random ids.
+
+        While the vote runs, the roll's storage order (SQLite's rowid, PostgreSQL's ctid and
+        xmin) follows the order of the votes, like the box's sequence: rewritten, it no
+        longer does, and nothing stored joins a voter to a ballot.
+        """
+        members = list(
+            VoterRoll.objects.filter(round=self)
+            .order_by("member_id")
+            .values_list("member_id", flat=True)
+        )
+        VoterRoll.objects.filter(round=self).delete()
+        VoterRoll.objects.bulk_create(
+            VoterRoll(round=self, member_id=member_id) for member_id in members
+        )
+
+    def verify_chain(self) -> tuple[bool, int | None]:
+        """Recompute the box's chain: (True, None), or (False, the first sequence that is wrong)."""
+        previous_hash = GENESIS_HASH
+        expected = 1
+        for ballot in self.ballots.order_by("sequence").iterator():
+            computed = ballot_hash(
+                self.pk, ballot.sequence, ballot.receipt, ballot.content, ballot.previous_hash
+            )
+            if (
+                ballot.sequence != expected
+                or ballot.previous_hash != previous_hash
+                or ballot.hash != computed
+            ):
+                return False, expected
+            previous_hash = ballot.hash
+            expected += 1
+        return True, None
+
+    @property
+    def head_hash(self) -> str:
+        return (
+            self.ballots.order_by("-sequence").values_list("hash", flat=True).first()
+            or GENESIS_HASH
+        )
+
+    def published_box(self) -> dict:
+        """The ballot box anyone may check; contents only once the vote is closed."""
+        closed = self.closed_at is not None and self.decision.is_closed
+        ballots = [
+            {
+                "sequence": sequence,
+                "receipt": receipt,
+                "content": content if closed else None,
+                "previous_hash": previous_hash,
+                "hash": hash,
+            }
+            for sequence, receipt, content, previous_hash, hash in self.ballots.order_by(
+                "sequence"
+            ).values_list("sequence", "receipt", "content", "previous_hash", "hash")
+        ]
+        return {
+            "decision": self.decision_id,
+            "round": self.pk,
+            "genesis": GENESIS_HASH,
+            "head": ballots[-1]["hash"] if ballots else GENESIS_HASH,
+            "count": len(ballots),
+            "closed": closed,
+            "ballots": ballots,
+        }
+
+
+class Stance(models.Model):
+    """A member's counted position in a round: one per member per round, by the database."""
+
+    class Choice(models.TextChoices):
+        CONSENT = "consent", _("Je consens")
+        CONCERN = "concern", _("Je consens avec une réserve")
+        OBJECTION = "objection", _("J'objecte")
+        STAND_ASIDE = "stand_aside", _("Je me mets en retrait")
+        YES = "yes", _("Pour")
+        NO = "no", _("Contre")
+        ABSTAIN = "abstain", _("Abstention")
+        BALLOT = "ballot", _("Bulletin")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="stances")
+    eligibility = models.ForeignKey(Eligibility, on_delete=models.PROTECT, related_name="stances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="stances")
+    choice = models.CharField(max_length=20, choices=Choice)
+    reason = models.TextField(_("raison"), blank=True)
+    # Approval: [option ids]; ranked: [[ids tied first], [next], …]; score: {option id: points}.
+    ballot = models.JSONField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="one_stance_per_round"),
+            models.CheckConstraint(
+                condition=~Q(choice="objection") | ~Q(reason=""),
+                name="objection_has_a_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "choice"])]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_choice_display()}"
+
+
+class StanceChange(models.Model):
+    """Every stance ever taken, kept when a member changes their mind before the close."""
+
+    stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="history")
+    choice = models.CharField(max_length=20, choices=Stance.Choice)
+    reason = models.TextField(blank=True)
+    ballot = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["stance", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_choice_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class Objection(models.Model):
+    """An objection is a first-class object with its own life."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Soulevée")
+        INTEGRATING = "integrating", _("En cours d'intégration")
+        RESOLVED = "resolved", _("Levée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+        NOT_AN_OBJECTION = "not_an_objection", _("Jugée non bloquante")
+
+    # Open objections block adoption, whichever round raised them.
+    OPEN = (Status.RAISED, Status.INTEGRATING)
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="objections")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="objections")
+    reason = models.TextField(_("raison de l'objection"))
+    status = models.CharField(max_length=20, choices=Status, default=Status.RAISED)
+    status_note = models.TextField(_("explication"), blank=True)
+    integrated_in = models.ForeignKey(
+        Version, on_delete=models.PROTECT, null=True, blank=True, related_name="integrates"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decision", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="objection_reason_required"),
+            models.CheckConstraint(
+                condition=~Q(status="not_an_objection") | ~Q(status_note=""),
+                name="objection_dismissal_is_explained",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def _change(self, by, action: str, status: str, note: str = "", check=None) -> None:
+        """Lock the decision then this objection, check the rules, move to `status`."""
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=self.decision_id)
+            objection = Objection.objects.select_for_update().get(pk=self.pk)
+            rules.require(by, action, decision, objection)
+            if not objection.is_open:
+                raise ValidationError(
+                    _("Cette objection est déjà %(status)s.")
+                    % {"status": objection.get_status_display().lower()}
+                )
+            if check:
+                check(decision, objection)
+            objection.status = status
+            objection.status_note = note
+            objection.updated_at = timezone.now()
+            objection.save(update_fields=["status", "status_note", "updated_at"])
+            self.status, self.status_note, self.updated_at = status, note, objection.updated_at
+            return decision
+
+    def begin_integration(self, by) -> None:
+        """The author takes the objection up to integrate it: the objection round ends."""
+
+        def raised_only(decision, objection):
+            if objection.status != self.Status.RAISED:
+                raise ValidationError(_("Cette objection est déjà en cours d'intégration."))
+
+        with transaction.atomic():
+            decision = self._change(
+                by, "begin_integration", self.Status.INTEGRATING, check=raised_only
+            )
+            if decision.phase == Decision.Phase.OBJECTIONS:
+                decision._close_round(timezone.now())
+                decision.phase = Decision.Phase.INTEGRATION
+                decision.save(update_fields=["phase"])
+
+    def dismiss(self, by, note: str) -> None:
+        """Judged not to be an objection, by the author or an officer, with a written reason."""
+        note = _text(
+            note,
+            "status_note",
+            _(
+                "Expliquez pourquoi ce n'est pas une objection : "
+                "la personne qui l'a soulevée le lira."
+            ),
+            MAX_BODY_LENGTH,
+        )
+        with transaction.atomic():
+            self._change(by, "dismiss_objection", self.Status.NOT_AN_OBJECTION, note)
+            notifications.objection_dismissed(self)
+
+    def withdraw(self, by) -> None:
+        """The objector withdraws their objection."""
+        self._change(by, "withdraw_objection", self.Status.WITHDRAWN)
+
+    def resolve(self, by) -> None:
+        """In a later round, the objector says the new version answers their objection."""
+
+        def in_a_later_round(decision, objection):
+            current = decision.current_round
+            if current is None or current.number <= objection.round.number:
+                raise ValidationError(
+                    _(
+                        "Une objection se lève au tour suivant, sur la version revue ; "
+                        "pour y renoncer dès maintenant, retirez-la."
+                    )
+                )
+
+        self._change(by, "resolve_objection", self.Status.RESOLVED, check=in_a_later_round)
+
+
+class Option(models.Model):
+    """A choice offered in an approval, ranked, score vote or an election."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["decision", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class AdviceRequest(models.Model):
+    """Advice process: someone whose advice the author asks for, and what they said."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="advice")
+    advisor = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="advice_requests")
+    advice = models.TextField(_("avis"), blank=True)
+    given_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "advisor"], name="advice_asked_once")
+        ]
+
+    def __str__(self):
+        return f"{self.advisor} — {self.decision}"
+
+    def give(self, advisor, text: str, now=None) -> None:
+        """The advisor gives (or rewrites) their advice while advice is being collected."""
+        text = _text(text, "advice", _("Écrivez votre avis."), MAX_BODY_LENGTH)
+        with transaction.atomic():
+            decision = Decision.objects.select_for_update().get(pk=self.decision_id)
+            member = rules.require(advisor, "give_advice", decision)
+            request = AdviceRequest.objects.select_for_update().get(pk=self.pk)
+            if request.advisor_id != member.pk:
+                raise PermissionDenied(_("Cet avis a été demandé à quelqu'un d'autre."))
+            request.advice = text
+            request.given_at = now or timezone.now()
+            request.save(update_fields=["advice", "given_at"])
+            self.advice, self.given_at = request.advice, request.given_at
+            notifications.advice_given(self)
+
+
+class VoterRoll(models.Model):
+    """Secret ballot: who voted. No link and no timestamp shared with the ballot box."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="votes_once_in_secret")
+        ]
+
+    def __str__(self):
+        return str(self.member)
+
+
+class Ballot(models.Model):
+    """Secret ballot: the box, an append-only hash chain of anonymous ballots."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
+    sequence = models.PositiveIntegerField()
+    receipt = models.CharField(max_length=32, unique=True)
+    content = models.JSONField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["round", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "sequence"], name="ballot_sequence_once")
+        ]
+
+    def __str__(self):
+        return f"n°{self.sequence} {self.receipt}"
+
+
+# Imported last: the rules read the models above (what each phase allows, who may act).
+from commun.decisions import rules  # noqa: E402

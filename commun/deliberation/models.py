@@ -1,0 +1,1007 @@
+"""Where members talk things through: spaces, circles, threads and their comments.
+
+Who may read and who may write is answered once, here: `Space.can_read`, `Space.can_post`,
+`Space.objects.readable_by` and `Space.readers`. Pages, the API, notifications and search
+all ask them, so nobody hears of a thread they may not read.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.signals import post_save, pre_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from commun.deliberation import mentions
+from commun.lib import markdown
+from commun.members.models import Category, College, Member
+
+MAX_BODY_LENGTH = 20_000
+MAX_TITLE_LENGTH = 200
+
+
+def as_member(who) -> Member | None:
+    """The Member behind a user or a member; None for a visitor or an account without one."""
+    if who is None or isinstance(who, Member):
+        return who
+    if not getattr(who, "is_authenticated", False):
+        return None
+    return who.member
+
+
+def _active(who) -> Member | None:
+    member = as_member(who)
+    return member if member is not None and member.is_active_member else None
+
+
+def _college_id(member: Member) -> int | None:
+    return member.category.college_id
+
+
+def _circle_ids(member: Member) -> set[int]:
+    """The circles a member belongs to, read once per member object."""
+    if not hasattr(member, "_circle_ids"):
+        member._circle_ids = set(
+            CircleMembership.objects.filter(member=member).values_list("circle_id", flat=True)
+        )
+    return member._circle_ids
+
+
+def _unique_slug(model, base: str, exclude_pk=None, max_length=120) -> str:
+    base = (slugify(base) or "espace")[: max_length - 8]
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def clean_text(text, field: str, max_length: int, required_message) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: required_message})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field: _("Ce texte ne doit pas dépasser %(max)s caractères.")
+                % {"max": f"{max_length:,}".replace(",", " ")}
+            }
+        )
+    return text
+
+
+# Circles ------------------------------------------------------------------------------------
+
+
+class Circle(models.Model):
+    """A working circle that any member joins or leaves freely."""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(Member, through="CircleMembership", related_name="circles")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("cercle de travail")
+        verbose_name_plural = _("cercles de travail")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("deliberation:circle", args=[self.slug])
+
+    @classmethod
+    def found(cls, name: str, description: str, by, visibility=None) -> "Circle":
+        """Create a circle with its space; whoever founds it is its first member."""
+        founder = _active(by)
+        if founder is None:
+            raise PermissionDenied(_("Seul·es les associé·es peuvent créer un cercle."))
+        name = clean_text(name, "name", 120, _("Donnez un nom au cercle."))
+        visibility = visibility or Space.Visibility.MEMBERS
+        if visibility not in (Space.Visibility.MEMBERS, Space.Visibility.CIRCLE):
+            raise ValidationError(
+                {"visibility": _("Un cercle est lisible par les associé·es ou par ses membres.")}
+            )
+        if cls.objects.filter(name__iexact=name).exists():
+            raise ValidationError({"name": _("Un cercle porte déjà ce nom.")})
+        base = slugify(name) or "cercle"
+        # A slug made of digits would read as a member number in an @mention.
+        if mentions.member_number(base) is not None:
+            base = f"cercle-{base}"
+        with transaction.atomic():
+            circle = cls.objects.create(
+                name=name,
+                slug=_unique_slug(cls, base),
+                description=(description or "").strip()[:MAX_BODY_LENGTH],
+            )
+            Space.objects.filter(circle=circle).update(visibility=visibility)
+            CircleMembership.objects.create(circle=circle, member=founder)
+        founder.__dict__.pop("_circle_ids", None)
+        return circle
+
+    def has_member(self, who) -> bool:
+        member = as_member(who)
+        return member is not None and self.pk in _circle_ids(member)
+
+    def join(self, who) -> bool:
+        """Join freely; True when the member was not in the circle yet."""
+        member = _active(who)
+        if member is None:
+            raise PermissionDenied(_("Seul·es les associé·es peuvent rejoindre un cercle."))
+        with transaction.atomic():
+            _membership, created = CircleMembership.objects.get_or_create(
+                circle=self, member=member
+            )
+        member.__dict__.pop("_circle_ids", None)
+        return created
+
+    def leave(self, who) -> bool:
+        """Leave freely; True when the member was in the circle."""
+        member = as_member(who)
+        if member is None:
+            raise PermissionDenied(_("Vous n'êtes pas membre de ce cercle."))
+        with transaction.atomic():
+            deleted, _rows = CircleMembership.objects.filter(circle=self, member=member).delete()
+        member.__dict__.pop("_circle_ids", None)
+        return bool(deleted)
+
+
+class CircleMembership(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="circle_memberships")
+    joined_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["circle", "member"], name="one_membership_per_circle")
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.circle}"
+
+
+# Spaces -------------------------------------------------------------------------------------
+
+
+class SpaceQuerySet(models.QuerySet):
+    def readable_by(self, who):
+        """The spaces `who` may read (a user, a member or None)."""
+        member = _active(who)
+        if member is None:
+            return self.filter(visibility=Space.Visibility.PUBLIC)
+        college = Category.objects.filter(pk=member.category_id).values("college_id")
+        circles = CircleMembership.objects.filter(member=member).values("circle_id")
+        return self.filter(
+            Q(visibility__in=[Space.Visibility.PUBLIC, Space.Visibility.MEMBERS])
+            | Q(visibility=Space.Visibility.COLLEGE, college_id__in=college)
+            | Q(visibility=Space.Visibility.CIRCLE, circle_id__in=circles)
+        )
+
+    def cooperative(self) -> "Space":
+        space, _created = self.get_or_create(
+            kind=Space.Kind.COOPERATIVE,
+            defaults={"name": str(_("Toute la coopérative")), "slug": "cooperative"},
+        )
+        return space
+
+    def ensure_all(self):
+        """Create the spaces that are missing: the cooperative's, and one per college and circle.
+
+        Signals create them as colleges and circles appear; this catches rows written
+        without signals (fixtures, bulk inserts) and a database flushed by tests.
+        """
+        self.cooperative()
+        for college in College.objects.filter(space__isnull=True):
+            self.for_college(college)
+        for circle in Circle.objects.filter(space__isnull=True):
+            self.for_circle(circle)
+
+    def for_college(self, college: College) -> "Space":
+        space = self.filter(college=college).first()
+        if space is None:
+            with transaction.atomic():
+                space = self.create(
+                    kind=Space.Kind.COLLEGE,
+                    college=college,
+                    name=college.name,
+                    slug=_unique_slug(Space, f"college-{college.name}"),
+                )
+        return space
+
+    def for_circle(self, circle: Circle) -> "Space":
+        space = self.filter(circle=circle).first()
+        if space is None:
+            with transaction.atomic():
+                space = self.create(
+                    kind=Space.Kind.CIRCLE,
+                    circle=circle,
+                    name=circle.name,
+                    slug=_unique_slug(Space, f"cercle-{circle.slug}"),
+                )
+        return space
+
+
+class Space(models.Model):
+    """A place for threads: the whole cooperative, one college, or one circle."""
+
+    class Kind(models.TextChoices):
+        COOPERATIVE = "cooperative", _("Toute la coopérative")
+        COLLEGE = "college", _("Collège")
+        CIRCLE = "circle", _("Cercle de travail")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("Associé·es")
+        COLLEGE = "college", _("Membres du collège")
+        CIRCLE = "circle", _("Membres du cercle")
+
+    kind = models.CharField(_("type"), max_length=20, choices=Kind)
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    college = models.OneToOneField(
+        College, on_delete=models.CASCADE, null=True, blank=True, related_name="space"
+    )
+    circle = models.OneToOneField(
+        Circle, on_delete=models.CASCADE, null=True, blank=True, related_name="space"
+    )
+    visibility = models.CharField(
+        _("visibilité"), max_length=20, choices=Visibility, default=Visibility.MEMBERS
+    )
+    # Kept with F() as threads open and comments arrive: the spaces list never counts.
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SpaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("espace")
+        verbose_name_plural = _("espaces")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="cooperative") & Q(college__isnull=True) & Q(circle__isnull=True))
+                | (Q(kind="college") & Q(college__isnull=False) & Q(circle__isnull=True))
+                | (Q(kind="circle") & Q(circle__isnull=False) & Q(college__isnull=True)),
+                name="space_kind_matches_its_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="cooperative"), name="one_cooperative_space"
+            ),
+            models.CheckConstraint(
+                condition=(~Q(visibility="college") | Q(kind="college"))
+                & (~Q(visibility="circle") | Q(kind="circle")),
+                name="space_visibility_fits_its_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("deliberation:space", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """The cooperative's space is named in the reader's language."""
+        if self.kind == self.Kind.COOPERATIVE:
+            return str(self.Kind.COOPERATIVE.label)
+        return self.name
+
+    def visibility_choices(self) -> list[tuple[str, str]]:
+        """The visibilities that make sense for this kind of space."""
+        allowed = [self.Visibility.PUBLIC, self.Visibility.MEMBERS]
+        if self.kind == self.Kind.COLLEGE:
+            allowed.append(self.Visibility.COLLEGE)
+        if self.kind == self.Kind.CIRCLE:
+            allowed.append(self.Visibility.CIRCLE)
+        return [(v.value, v.label) for v in allowed]
+
+    def in_scope(self, who) -> bool:
+        """Whether an active member belongs where this space is: its college, its circle."""
+        member = _active(who)
+        if member is None:
+            return False
+        if self.kind == self.Kind.COLLEGE:
+            return _college_id(member) == self.college_id
+        if self.kind == self.Kind.CIRCLE:
+            return self.circle_id in _circle_ids(member)
+        return True
+
+    def can_read(self, who) -> bool:
+        if self.visibility == self.Visibility.PUBLIC:
+            return True
+        if _active(who) is None:
+            return False
+        if self.visibility == self.Visibility.MEMBERS:
+            return True
+        return self.in_scope(who)
+
+    def can_post(self, who) -> bool:
+        """Active members of the space's scope who may read it open threads and comment."""
+        return self.in_scope(who) and self.can_read(who)
+
+    def can_moderate(self, who) -> bool:
+        """Officers lock threads and set the visibility of the spaces they may read."""
+        member = _active(who)
+        return bool(member and member.is_officer and self.can_read(member))
+
+    def readers(self):
+        """The members who may read this space (every active member of its audience)."""
+        members = Member.objects.active()
+        if self.visibility == self.Visibility.COLLEGE:
+            return members.filter(category__college_id=self.college_id)
+        if self.visibility == self.Visibility.CIRCLE:
+            return members.filter(circle_memberships__circle_id=self.circle_id)
+        return members
+
+    def set_visibility(self, visibility: str, by) -> None:
+        if not self.can_moderate(by):
+            raise PermissionDenied(
+                _("Seul·es les responsables changent la visibilité d'un espace.")
+            )
+        if visibility not in dict(self.visibility_choices()):
+            raise ValidationError(
+                {"visibility": _("Cette visibilité ne convient pas à cet espace.")}
+            )
+        with transaction.atomic():
+            self.visibility = visibility
+            self.save(update_fields=["visibility"])
+
+    def start_thread(self, author, title: str, body: str) -> "Thread":
+        """Open a thread whose first comment is `body`."""
+        member = _active(author)
+        if member is None or not self.can_post(member):
+            raise PermissionDenied(_("Vous ne pouvez pas ouvrir de fil dans cet espace."))
+        title = " ".join((title or "").split())  # one line: it is also an email's subject
+        title = clean_text(title, "title", MAX_TITLE_LENGTH, _("Donnez un titre au fil."))
+        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez le premier message du fil."))
+        with transaction.atomic():
+            now = timezone.now()
+            thread = Thread.objects.create(
+                space=self, title=title, author=member, created_at=now, last_activity_at=now
+            )
+            Space.objects.filter(pk=self.pk).update(
+                thread_count=F("thread_count") + 1, last_activity_at=now
+            )
+            thread.space = self
+            thread.post_comment(member, body)
+        thread.refresh_from_db()
+        return thread
+
+
+# Threads ------------------------------------------------------------------------------------
+
+
+class ThreadQuerySet(models.QuerySet):
+    def readable_by(self, who):
+        return self.filter(space__in=Space.objects.readable_by(who))
+
+    def with_unread(self, who):
+        """Annotate `unread_count` for `who`: one subquery per listed thread, never a loop."""
+        member = _active(who)
+        if member is None:
+            return self.annotate(
+                unread_count=Value(0), last_read_at=Value(None, models.DateTimeField())
+            )
+        mark = ReadMark.objects.filter(thread=OuterRef("pk"), member=member)
+        newer = (
+            Comment.objects.filter(thread=OuterRef("pk"), created_at__gt=OuterRef("last_read_at"))
+            .order_by()
+            .values("thread")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(last_read_at=Subquery(mark.values("last_read_at")[:1])).annotate(
+            unread_count=Case(
+                When(last_read_at__isnull=True, then=F("comment_count")),
+                When(last_read_at__gte=F("last_activity_at"), then=Value(0)),
+                default=Coalesce(Subquery(newer), Value(0)),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class Thread(models.Model):
+    """A conversation in a space; decisions are attached to threads."""
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="threads")
+    title = models.CharField(_("titre"), max_length=200)
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="threads")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    is_locked = models.BooleanField(_("fermé aux commentaires"), default=False)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fil de discussion")
+        verbose_name_plural = _("fils de discussion")
+        ordering = ["-last_activity_at"]
+        indexes = [models.Index(fields=["space", "-last_activity_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("deliberation:thread", args=[self.pk])
+
+    def can_read(self, who) -> bool:
+        return self.space.can_read(who)
+
+    def can_post(self, who) -> bool:
+        return not self.is_locked and self.space.can_post(who)
+
+    def can_lock(self, who) -> bool:
+        member = _active(who)
+        return bool(member and (member.pk == self.author_id or self.space.can_moderate(member)))
+
+    def post_comment(self, author, body: str, parent: "Comment | None" = None) -> "Comment":
+        """Add a comment (a reply when `parent` is given) and notify who should hear of it."""
+        member = _active(author)
+        if member is None or not self.space.can_post(member):
+            raise PermissionDenied(_("Vous ne pouvez pas écrire dans cet espace."))
+        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        if parent is not None and parent.thread_id != self.pk:
+            raise ValidationError({"parent": _("Ce commentaire n'appartient pas à ce fil.")})
+        with transaction.atomic():
+            if Thread.objects.filter(pk=self.pk, is_locked=True).exists():
+                raise ValidationError(_("Ce fil est fermé aux commentaires."))
+            # One level of replies: answering a reply joins the conversation of its root.
+            root = None
+            if parent is not None:
+                root = parent if parent.parent_id is None else parent.parent
+            html, mentioned = Comment.render(body)
+            now = timezone.now()
+            comment = Comment.objects.create(
+                thread=self,
+                author=member,
+                parent=root,
+                body=body,
+                body_html=html,
+                created_at=now,
+            )
+            Thread.objects.filter(pk=self.pk).update(
+                comment_count=F("comment_count") + 1, last_activity_at=now
+            )
+            Space.objects.filter(pk=self.space_id).update(last_activity_at=now)
+            Subscription.objects.get_or_create(thread=self, member=member)
+            self.mark_read(member, at=now)
+            replied_to = {parent.author_id, root.author_id} if parent else set()
+            Notification.objects.notify_about(comment, mentioned=mentioned, replied_to=replied_to)
+        self.refresh_from_db(fields=["comment_count", "last_activity_at"])
+        return comment
+
+    def set_locked(self, locked: bool, by) -> None:
+        if not self.can_lock(by):
+            raise PermissionDenied(_("Seul·es l'auteur·ice du fil et les responsables le ferment."))
+        with transaction.atomic():
+            Thread.objects.filter(pk=self.pk).update(is_locked=locked)
+        self.is_locked = locked
+
+    def mark_read(self, who, at=None) -> datetime.datetime | None:
+        """Record that `who` has read up to now; return when they had read before, if ever."""
+        member = _active(who)
+        if member is None:
+            return None
+        at = at or timezone.now()
+        with transaction.atomic():
+            mark = ReadMark.objects.select_for_update().filter(thread=self, member=member).first()
+            if mark is None:
+                try:
+                    with transaction.atomic():
+                        ReadMark.objects.create(thread=self, member=member, last_read_at=at)
+                except IntegrityError:
+                    pass  # the same person's other tab marked it meanwhile
+                return None
+            if mark.last_read_at < at:
+                ReadMark.objects.filter(pk=mark.pk).update(last_read_at=at)
+            return mark.last_read_at
+
+    def is_subscribed(self, who) -> bool:
+        member = as_member(who)
+        if member is None:
+            return False
+        return Subscription.objects.filter(thread=self, member=member, is_active=True).exists()
+
+    def subscribe(self, who, subscribed: bool = True) -> None:
+        """Follow or stop following; an explicit choice outlasts later automatic subscription."""
+        member = _active(who)
+        if member is None or not self.can_read(member):
+            raise PermissionDenied(_("Seul·es les associé·es qui lisent ce fil peuvent le suivre."))
+        with transaction.atomic():
+            Subscription.objects.update_or_create(
+                thread=self, member=member, defaults={"is_active": subscribed}
+            )
+
+
+# Comments -----------------------------------------------------------------------------------
+
+
+class Comment(models.Model):
+    """A message in a thread, in Markdown; its HTML is sanitised once, when written."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("message (Markdown)"), max_length=MAX_BODY_LENGTH)
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("commentaire")
+        verbose_name_plural = _("commentaires")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["thread", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="comment_not_its_own_parent")
+        ]
+
+    def __str__(self):
+        return f"{self.author} — {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return reverse("deliberation:comment", args=[self.pk])
+
+    @staticmethod
+    def render(body: str) -> tuple[str, "Mentions"]:
+        """Sanitised HTML with its @mentions linked, and whom it mentions."""
+        html = markdown.render(body)
+        found = Mentions.resolve(mentions.handles_in(html))
+        return mentions.link(html, found.urls), found
+
+    def can_edit(self, who) -> bool:
+        member = _active(who)
+        return bool(
+            member
+            and member.pk == self.author_id
+            and not self.thread.is_locked
+            and self.thread.space.can_post(member)
+        )
+
+    def can_react(self, who) -> bool:
+        return self.thread.space.can_post(who)
+
+    def edit(self, by, body: str) -> "Comment":
+        """Change the text; the previous one is kept as a revision anyone who reads sees."""
+        if not self.can_edit(by):
+            raise PermissionDenied(_("Seul·e l'auteur·ice modifie son commentaire."))
+        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        with transaction.atomic():
+            # Locked so two edits at once each keep the other's text in the history.
+            comment = Comment.objects.select_for_update().get(pk=self.pk)
+            if comment.body == body:
+                return self
+            CommentRevision.objects.create(
+                comment=comment,
+                body=comment.body,
+                body_html=comment.body_html,
+                written_at=comment.edited_at or comment.created_at,
+            )
+            html, mentioned = Comment.render(body)
+            comment.body, comment.body_html, comment.edited_at = body, html, timezone.now()
+            comment.save(update_fields=["body", "body_html", "edited_at"])
+            # Only people newly mentioned hear of it: each person is told once per comment.
+            Notification.objects.notify_about(comment, mentioned=mentioned, subscribers=False)
+        self.body, self.body_html, self.edited_at = (
+            comment.body,
+            comment.body_html,
+            comment.edited_at,
+        )
+        return self
+
+    def toggle_reaction(self, who, kind: str) -> bool:
+        """Add the reaction, or take it back; True when it is now there."""
+        if kind not in Reaction.Kind.values:
+            raise ValidationError({"kind": _("Cette réaction n'existe pas.")})
+        member = _active(who)
+        if member is None or not self.can_react(member):
+            raise PermissionDenied(_("Vous ne pouvez pas réagir dans cet espace."))
+        with transaction.atomic():
+            deleted, _rows = Reaction.objects.filter(
+                comment=self, member=member, kind=kind
+            ).delete()
+            if deleted:
+                return False
+            try:
+                with transaction.atomic():
+                    Reaction.objects.create(comment=self, member=member, kind=kind)
+            except IntegrityError:
+                pass  # a double click created it already: the unique constraint keeps one
+            return True
+
+
+class CommentRevision(models.Model):
+    """A comment's earlier text, kept when it is edited."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["comment", "-replaced_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.comment_id} @ {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class Mentions:
+    """Who a text mentions: members (by number or pseudonym) and circles (by slug)."""
+
+    def __init__(self, members=(), circles=(), urls=None):
+        self.members = list(members)
+        self.circles = list(circles)
+        self.urls = urls or {}
+
+    @classmethod
+    def resolve(cls, handles: list[str]) -> "Mentions":
+        if not handles:
+            return cls()
+        directory = reverse("members:directory")
+        urls, members, circles = {}, {}, {}
+        numbers = {h: mentions.member_number(h) for h in handles}
+        by_number = {
+            m.number: m
+            for m in Member.objects.active().filter(number__in=[n for n in numbers.values() if n])
+        }
+        for handle, number in numbers.items():
+            if number in by_number:
+                members[by_number[number].pk] = by_number[number]
+                urls[handle] = f"{directory}?q={number}"
+        words = [h for h, n in numbers.items() if n is None]
+        for circle in Circle.objects.filter(slug__in=words):
+            circles[circle.pk] = circle
+            urls[circle.slug] = circle.get_absolute_url()
+        words = [w for w in words if w not in urls]
+        if words:
+            # A pseudonym two people share names nobody: @number always works.
+            found: dict[str, list[Member]] = {}
+            named = Member.objects.active().annotate(handle=Lower("pseudonym"))
+            for member in named.filter(handle__in=words):
+                found.setdefault(member.handle, []).append(member)
+            for handle, people in found.items():
+                if len(people) == 1:
+                    members[people[0].pk] = people[0]
+                    urls[handle] = f"{directory}?q={handle}"
+        return cls(members.values(), circles.values(), urls)
+
+    def member_ids(self) -> set[int]:
+        ids = {m.pk for m in self.members}
+        if self.circles:
+            ids |= set(
+                CircleMembership.objects.filter(circle__in=self.circles).values_list(
+                    "member_id", flat=True
+                )
+            )
+        return ids
+
+
+class Reaction(models.Model):
+    """A small sign of agreement or attention: one of each kind per member and comment."""
+
+    class Kind(models.TextChoices):
+        AGREE = "agree", _("D'accord")
+        LOVE = "love", _("J'adore")
+        BRAVO = "bravo", _("Bravo")
+        PUZZLED = "puzzled", _("Perplexe")
+        WATCHING = "watching", _("Je suis")
+
+    EMOJI = {"agree": "👍", "love": "❤️", "bravo": "🎉", "puzzled": "🤔", "watching": "👀"}
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(_("réaction"), max_length=20, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "member", "kind"], name="one_reaction_of_a_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["agree", "love", "bravo", "puzzled", "watching"]),
+                name="reaction_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.EMOJI.get(self.kind, self.kind)}"
+
+    @classmethod
+    def summary(cls, comments, who) -> dict[int, list[dict]]:
+        """For each comment: every kind with its count and whether `who` chose it (2 queries)."""
+        ids = [c.pk for c in comments]
+        counts: dict[tuple[int, str], int] = {}
+        for row in (
+            cls.objects.filter(comment_id__in=ids)
+            .values("comment_id", "kind")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            counts[(row["comment_id"], row["kind"])] = row["n"]
+        member = as_member(who)
+        mine = set()
+        if member is not None and counts:
+            mine = set(
+                cls.objects.filter(comment_id__in=ids, member=member).values_list(
+                    "comment_id", "kind"
+                )
+            )
+        return {
+            pk: [
+                {
+                    "kind": kind.value,
+                    "label": str(kind.label),
+                    "emoji": cls.EMOJI[kind.value],
+                    "count": counts.get((pk, kind.value), 0),
+                    "mine": (pk, kind.value) in mine,
+                }
+                for kind in cls.Kind
+            ]
+            for pk in ids
+        }
+
+
+# Following and reading ----------------------------------------------------------------------
+
+
+class Subscription(models.Model):
+    """Who hears of new comments in a thread; `is_active=False` records an explicit opt-out."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "member"], name="one_subscription_per_thread")
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread}"
+
+
+class ReadMark(models.Model):
+    """Up to when a member has read a thread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_marks")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="read_marks")
+    last_read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "member"], name="one_read_mark_per_thread")
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.thread} ({self.last_read_at:%Y-%m-%d %H:%M})"
+
+
+# Notifications ------------------------------------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_member(self, who):
+        """A member's notifications about what they may still read."""
+        member = as_member(who)
+        if member is None:
+            return self.none()
+        return self.filter(member=member, thread__space__in=Space.objects.readable_by(member))
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        return self.unread().update(read_at=timezone.now())
+
+    def notify_about(self, comment: Comment, mentioned: Mentions, replied_to=(), subscribers=True):
+        """Create the notifications a new or edited comment calls for, one per person at most.
+
+        Only people who may read the space are told; the strongest reason wins:
+        a mention, then a reply to one's comment, then a followed thread.
+        """
+        thread = comment.thread
+        reasons: dict[int, str] = {}
+        if subscribers:
+            followers = Subscription.objects.filter(thread=thread, is_active=True)
+            for member_id in followers.values_list("member_id", flat=True):
+                reasons[member_id] = Notification.Kind.COMMENT
+        for member_id in replied_to:
+            reasons[member_id] = Notification.Kind.REPLY
+        for member_id in mentioned.member_ids():
+            reasons[member_id] = Notification.Kind.MENTION
+        reasons.pop(comment.author_id, None)
+        if not reasons:
+            return
+        space = Space.objects.select_related("circle").get(pk=thread.space_id)
+        readers = set(space.readers().filter(pk__in=reasons).values_list("pk", flat=True))
+        self.bulk_create(
+            [
+                Notification(member_id=member_id, kind=kind, thread=thread, comment=comment)
+                for member_id, kind in reasons.items()
+                if member_id in readers
+            ],
+            batch_size=500,
+            ignore_conflicts=True,  # told once per comment, even when an edit mentions again
+        )
+        from commun.deliberation import tasks
+
+        transaction.on_commit(lambda: tasks.send_immediate_notifications.enqueue(comment.pk))
+
+
+class Notification(models.Model):
+    """Something a member should know about, shown in the bell and sent by email."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Nouveau commentaire dans un fil suivi")
+        REPLY = "reply", _("Réponse à votre commentaire")
+        MENTION = "mention", _("Mention")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("motif"), max_length=20, choices=Kind)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["member", "-created_at"]),
+            models.Index(
+                fields=["member"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["member"],
+                condition=Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_to_email",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "comment"], name="one_notification_per_comment"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_kind_display()}"
+
+    def sentence(self, author_name: str) -> str:
+        """What happened, in a sentence, for the in-app list and the emails."""
+        values = {"author": author_name, "title": self.thread.title}
+        if self.kind == self.Kind.MENTION:
+            return _("%(author)s vous a mentionné·e dans « %(title)s »") % values
+        if self.kind == self.Kind.REPLY:
+            return _("%(author)s a répondu à votre commentaire dans « %(title)s »") % values
+        return _("%(author)s a commenté « %(title)s »") % values
+
+
+class NotificationPreference(models.Model):
+    """How a member wants to hear of notifications by email (in-app they always appear)."""
+
+    class Email(models.TextChoices):
+        IMMEDIATE = "immediate", _("Tout de suite, un e-mail par notification")
+        DIGEST = "digest", _("Un résumé par jour")
+        NONE = "none", _("Jamais : seulement sur le site")
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(
+        _("e-mails de notification"), max_length=20, choices=Email, default=Email.DIGEST
+    )
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+
+    def __str__(self):
+        return f"{self.member}: {self.get_email_display()}"
+
+    @classmethod
+    def of(cls, member: Member) -> "NotificationPreference":
+        """The member's preference, or the default (a daily digest) unsaved."""
+        return cls.objects.filter(member=member).first() or cls(member=member)
+
+    @classmethod
+    def choose(cls, member: Member, email: str) -> "NotificationPreference":
+        if email not in cls.Email.values:
+            raise ValidationError({"email": _("Choisissez parmi les options proposées.")})
+        with transaction.atomic():
+            preference, _created = cls.objects.update_or_create(
+                member=member, defaults={"email": email}
+            )
+        return preference
+
+
+# Spaces follow colleges and circles ---------------------------------------------------------
+
+
+@receiver(post_save, sender=College, dispatch_uid="deliberation_college_space")
+def _college_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        Space.objects.for_college(instance)
+    else:
+        Space.objects.filter(college=instance).exclude(name=instance.name).update(
+            name=instance.name
+        )
+
+
+@receiver(post_save, sender=Circle, dispatch_uid="deliberation_circle_space")
+def _circle_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        Space.objects.for_circle(instance)
+    else:
+        Space.objects.filter(circle=instance).exclude(name=instance.name).update(name=instance.name)
+
+
+@receiver(pre_delete, sender=College, dispatch_uid="deliberation_college_deleted")
+def _college_deleted(sender, instance, **kwargs):
+    # The space would go with the college, and its threads are kept (PROTECT): say so clearly.
+    if Thread.objects.filter(space__college=instance).exists():
+        raise ValidationError(
+            _("Le collège « %(name)s » a des fils de discussion : il ne peut pas être supprimé.")
+            % {"name": instance.name}
+        )
+
+
+# Search -------------------------------------------------------------------------------------
+
+MAX_QUERY_LENGTH = 200
+
+
+def search(query: str, viewer):
+    """Threads `viewer` may read whose title or one of whose comments matches `query`.
+
+    PostgreSQL searches words with the French dictionary (so « décisions » finds
+    « décision »); SQLite, a development database, looks for each word as written.
+    Each thread carries `first_match_id`, its first matching comment, if any.
+    """
+    query = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    threads = Thread.objects.readable_by(viewer)
+    if not query:
+        return threads.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        terms = SearchQuery(query, config="french", search_type="websearch")
+        matching = Comment.objects.annotate(document=SearchVector("body", config="french")).filter(
+            document=terms
+        )
+        threads = threads.annotate(title_document=SearchVector("title", config="french"))
+        in_title = Q(title_document=terms)
+    else:
+        words = query.split()[:10]
+        matching = Comment.objects.filter(*[Q(body__icontains=word) for word in words])
+        in_title = Q(*[Q(title__icontains=word) for word in words])
+    first = matching.filter(thread=OuterRef("pk")).order_by("pk").values("pk")[:1]
+    return (
+        threads.filter(in_title | Q(pk__in=matching.values("thread_id")))
+        .annotate(first_match_id=Subquery(first))
+        .select_related("space", "author")
+        .order_by("-last_activity_at", "-pk")
+    )

@@ -1,0 +1,476 @@
+"""The members' pages: joining, my space, the directory, the register and share certificates."""
+
+import csv
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from commun.members import pdf, permissions
+from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
+from commun.members.models import (
+    Application,
+    Cooperative,
+    Member,
+    MemberKind,
+    Repayment,
+    ShareMovement,
+    Visibility,
+)
+
+DIRECTORY_PAGE_SIZE = 50
+REGISTER_PAGE_SIZE = 100
+JOINED_SESSION_KEY = "members_joined"
+
+
+def _cooperative(request: HttpRequest) -> Cooperative:
+    """The cooperative's row, read once per request: the layout reads it too."""
+    if not hasattr(request, "_cooperative"):
+        request._cooperative = Cooperative.get()
+    return request._cooperative
+
+
+def _viewer(request: HttpRequest) -> Member | None:
+    return request.user.member if request.user.is_authenticated else None
+
+
+def _active_member(request: HttpRequest) -> Member:
+    """The logged-in active member: the directory and the register are for associates only."""
+    if not permissions.can_see_register(request.user):
+        raise PermissionDenied(_("Cette page est réservée aux associé·es."))
+    return request.user.member
+
+
+def _sees_every_name(viewer: Member | None) -> bool:
+    # Officers keep the legal register, which names every associate.
+    return bool(viewer and viewer.is_officer and viewer.is_active_member)
+
+
+def shown_name(
+    viewer: Member | None,
+    number: int,
+    kind: str,
+    first_name: str,
+    last_name: str,
+    organisation_name: str,
+    pseudonym: str,
+    visibility: str,
+) -> str:
+    """Members see each other's names, except who chose to hide: then a pseudonym or a number."""
+    hidden = visibility == Visibility.HIDDEN
+    if hidden and not _sees_every_name(viewer) and (viewer is None or viewer.number != number):
+        return pseudonym or _("Associé·e n°%(number)s") % {"number": number}
+    person = f"{first_name} {last_name}".strip()
+    if kind == MemberKind.ORGANISATION and organisation_name:
+        return f"{organisation_name} ({person})"
+    return person
+
+
+def name_of(viewer: Member | None, member: Member | None) -> str:
+    if member is None:
+        return ""
+    return shown_name(
+        viewer,
+        member.number,
+        member.kind,
+        member.first_name,
+        member.last_name,
+        member.organisation_name,
+        member.pseudonym,
+        member.public_visibility,
+    )
+
+
+def _movements_of(member: Member):
+    return (
+        ShareMovement.objects.filter(Q(member=member) | Q(counterpart=member))
+        .select_related("member", "counterpart", "corrects")
+        .order_by("number")
+    )
+
+
+# Joining ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    """The public application form; a visitor creates their account with it."""
+    user = request.user if request.user.is_authenticated else None
+    if user is not None:
+        member = user.member
+        if member is not None:
+            return render(request, "members/join.html", {"member": member})
+        pending = user.applications.filter(status=Application.Status.PENDING).first()
+        if pending is not None:
+            return render(request, "members/join.html", {"pending": pending})
+    form = JoinForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        # Creating an account here counts against allauth's signup rate limit.
+        if form.creates_account and not ratelimit.consume(request, action="signup"):
+            form.add_error(
+                None, _("Trop de comptes créés depuis votre adresse : réessayez plus tard.")
+            )
+            return render(request, "members/join.html", {"form": form}, status=429)
+        try:
+            # One transaction: a refusal anywhere leaves no account and no application.
+            with transaction.atomic():
+                application = form.save(request)
+        except ValidationError as error:
+            form.add_model_errors(error)
+        except IntegrityError:
+            # Two submissions at once: the database kept a single pending application.
+            form.add_error(None, _("Vous avez déjà une candidature en attente."))
+        else:
+            request.session[JOINED_SESSION_KEY] = {
+                "application": application.pk,
+                "new_account": form.creates_account,
+            }
+            return redirect("members:join_done")
+    status = 400 if form.errors else 200
+    return render(request, "members/join.html", {"form": form}, status=status)
+
+
+def join_done(request: HttpRequest) -> HttpResponse:
+    """What happens next: verify the email, admission, payment."""
+    joined = request.session.get(JOINED_SESSION_KEY) or {}
+    application = (
+        Application.objects.select_related("category", "member")
+        .filter(pk=joined.get("application"))
+        .first()
+    )
+    amount = None
+    if application is not None:
+        amount = application.shares * _cooperative(request).share_value_cents
+    return render(
+        request,
+        "members/join_done.html",
+        {
+            "application": application,
+            "new_account": joined.get("new_account", False),
+            "amount_cents": amount,
+        },
+    )
+
+
+# My space --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    """An applicant's application, or a member's holdings, movements and profile."""
+    member = request.user.member
+    context: dict = {"member": member}
+    if member is None:
+        context["application"] = (
+            request.user.applications.select_related("category").order_by("-created_at").first()
+        )
+        if request.method == "POST":
+            raise PermissionDenied(_("Seul·es les associé·es ont un profil à modifier."))
+        return render(request, "members/me.html", context)
+
+    member = Member.objects.select_related("category__college").get(pk=member.pk)
+    form = ProfileForm(request.POST or None, instance=member, prefix="profile")
+    status = 200
+    if request.method == "POST":
+        saved = form.is_valid()
+        if saved:
+            form.save()
+            if not _is_htmx(request):
+                messages.success(request, _("Votre profil est enregistré."))
+                return redirect("members:me")
+        if _is_htmx(request):
+            # htmx swaps only successful responses: errors come back as a 200 fragment.
+            return render(request, "members/me.html#profile-form", {"form": form, "saved": saved})
+        status = 400
+    coop = _cooperative(request)
+    movements = list(_movements_of(member))
+    for movement in movements:
+        movement.member_name = name_of(member, movement.member)
+        movement.counterpart_name = name_of(member, movement.counterpart)
+    context.update(
+        member=member,
+        form=form,
+        movements=movements,
+        paid_value_cents=member.shares_paid * coop.share_value_cents,
+        subscribed_value_cents=member.shares_subscribed * coop.share_value_cents,
+        repayment=Repayment.objects.filter(member=member).first(),
+        can_resign=member.status in (Member.Status.ACTIVE, Member.Status.ADMITTED),
+    )
+    return render(request, "members/me.html", context, status=status)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resign(request: HttpRequest) -> HttpResponse:
+    """Confirm, then record the resignation; the model refuses what the statutes forbid."""
+    member = request.user.member
+    if member is None:
+        raise PermissionDenied(_("Seul·es les associé·es peuvent démissionner."))
+    coop = _cooperative(request)
+    context = {
+        "member": member,
+        "coop_delay": coop.repayment_delay_months,
+        "amount_cents": member.shares_paid * coop.share_value_cents,
+    }
+    if member.status not in (Member.Status.ACTIVE, Member.Status.ADMITTED):
+        context["error"] = _("Votre démission est déjà enregistrée.")
+        return render(request, "members/resign.html", context, status=409)
+    if request.method == "POST":
+        try:
+            member.resign(by=request.user)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "members/resign.html", context, status=409)
+        messages.success(request, _("Votre démission est enregistrée."))
+        return redirect("members:me")
+    return render(request, "members/resign.html", context)
+
+
+# Directory -------------------------------------------------------------------------------
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    """Active members, searchable; a hidden member shows only a pseudonym or a number."""
+    viewer = _active_member(request)
+    filters = DirectoryFilter(request.GET or None)
+    members = Member.objects.active().select_related("category__college").order_by("number")
+    if filters.is_bound:
+        filters.is_valid()
+        data = filters.cleaned_data
+        if data.get("category"):
+            members = members.filter(category=data["category"])
+        if query := (data.get("q") or "").strip():
+            by_name = (
+                Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+                | Q(organisation_name__icontains=query)
+            )
+            if not _sees_every_name(viewer):
+                # Searching a hidden member's name must not reveal them.
+                by_name &= ~Q(public_visibility=Visibility.HIDDEN)
+            matches = by_name | Q(pseudonym__icontains=query)
+            if query.isdigit():
+                matches |= Q(number=int(query))
+            members = members.filter(matches)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for member in page:
+        member.shown_name = name_of(viewer, member)
+    return render(
+        request,
+        "members/directory.html",
+        {"page": page, "filters": filters, "query_string": _without_page(request)},
+    )
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# Register --------------------------------------------------------------------------------
+
+
+def _register_movements(request: HttpRequest) -> tuple[RegisterFilter, object, bool]:
+    """The register's queryset, filtered by the query string (invalid filters are ignored)."""
+    filters = RegisterFilter(request.GET or None)
+    movements = ShareMovement.objects.all()
+    filtered = False
+    if filters.is_bound:
+        filters.is_valid()
+        data = filters.cleaned_data
+        if data.get("kind"):
+            movements = movements.filter(kind=data["kind"])
+            filtered = True
+        if data.get("member"):
+            movements = movements.filter(
+                Q(member__number=data["member"]) | Q(counterpart__number=data["member"])
+            )
+            filtered = True
+        if data.get("movement"):
+            movements = movements.filter(number=data["movement"])
+            filtered = True
+    return filters, movements, filtered
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The numbered register of share movements, newest first, with the capital summary."""
+    viewer = _active_member(request)
+    coop = _cooperative(request)
+    filters, movements, filtered = _register_movements(request)
+    movements = movements.select_related(
+        "member", "counterpart", "corrects", "corrected_by"
+    ).order_by("-number")
+    paginator = Paginator(movements, REGISTER_PAGE_SIZE)
+    if not filtered:
+        # Numbers are sequential and never removed: the last one is the count.
+        paginator.count = coop.last_movement_number
+    page = paginator.get_page(request.GET.get("page"))
+    for movement in page:
+        movement.member_name = name_of(viewer, movement.member)
+        movement.counterpart_name = name_of(viewer, movement.counterpart)
+    return render(
+        request,
+        "members/register.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": _without_page(request),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+class _Echo:
+    """A file-like object that hands back what csv.writer writes, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+REGISTER_CSV_COLUMNS = (
+    "number",
+    "date",
+    "kind",
+    "quantity",
+    "share_value_cents",
+    "reason",
+    "authorised_by",
+    "corrects__number",
+    "member__number",
+    "member__kind",
+    "member__first_name",
+    "member__last_name",
+    "member__organisation_name",
+    "member__pseudonym",
+    "member__public_visibility",
+    "counterpart__number",
+    "counterpart__kind",
+    "counterpart__first_name",
+    "counterpart__last_name",
+    "counterpart__organisation_name",
+    "counterpart__pseudonym",
+    "counterpart__public_visibility",
+)
+
+
+@login_required
+def register_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The register as CSV, streamed row by row in constant memory."""
+    viewer = _active_member(request)
+    _filters, movements, _filtered = _register_movements(request)
+    rows = movements.order_by("number").values_list(*REGISTER_CSV_COLUMNS)
+    kinds = dict(ShareMovement.Kind.choices)
+    header = [
+        _("N°"),
+        _("Date"),
+        _("Nature"),
+        _("N° d'associé·e"),
+        _("Associé·e"),
+        _("Nombre de parts"),
+        _("Valeur nominale (€)"),
+        _("Montant (€)"),
+        _("N° de la contrepartie"),
+        _("Contrepartie"),
+        _("Motif"),
+        _("Autorisé par"),
+        _("Corrige le mouvement n°"),
+    ]
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows.iterator(chunk_size=2000):
+            number, date, kind, quantity, value, reason, authorised_by, corrects = row[:8]
+            member, counterpart = row[8:15], row[15:22]
+            yield writer.writerow(
+                [
+                    number,
+                    date.isoformat(),
+                    kinds.get(kind, kind),
+                    member[0],
+                    shown_name(viewer, *member),
+                    quantity,
+                    _decimal(value),
+                    _decimal(value * quantity),
+                    counterpart[0] or "",
+                    shown_name(viewer, *counterpart) if counterpart[0] else "",
+                    _spreadsheet_safe(reason),
+                    _spreadsheet_safe(authorised_by),
+                    corrects or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="registre-{stamp}.csv"'
+    return response
+
+
+def _decimal(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _spreadsheet_safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# Share certificate -----------------------------------------------------------------------
+
+
+def _certificate_context(request: HttpRequest, number: int) -> dict:
+    """A member sees their own certificate, officers anyone's."""
+    viewer = _viewer(request)
+    if viewer is None:
+        raise PermissionDenied(_("Un certificat n'est visible que de son ou sa titulaire."))
+    member = get_object_or_404(Member.objects.select_related("category__college"), number=number)
+    if not permissions.can_see_certificate(request.user, member):
+        raise PermissionDenied(_("Un certificat n'est visible que de son ou sa titulaire."))
+    coop = _cooperative(request)
+    movements = list(_movements_of(member))
+    for movement in movements:
+        movement.member_name = name_of(viewer, movement.member)
+        movement.counterpart_name = name_of(viewer, movement.counterpart)
+    return {
+        "member": member,
+        "member_name": member.full_name,
+        "movements": movements,
+        "share_value_cents": coop.share_value_cents,
+        "paid_value_cents": member.shares_paid * coop.share_value_cents,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def certificate(request: HttpRequest, number: int) -> HttpResponse:
+    """The printable share certificate."""
+    return render(request, "members/certificate.html", _certificate_context(request, number))
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, number: int) -> HttpResponse:
+    """The same certificate as a PDF, made without fetching anything from another host."""
+    context = _certificate_context(request, number)
+    html = render_to_string("members/certificate_pdf.html", context, request=request)
+    document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificat-{number}.pdf"'
+    return response

@@ -1,0 +1,1 @@
+"""Test tooling: a throwaway PostgreSQL cluster and the browser harness (pytest plugins)."""

@@ -1,7 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from commun.api import api
 
@@ -12,12 +14,14 @@ urlpatterns = [
     path("", include("commun.core.urls")),
     path("", include("commun.members.urls")),
     path("", include("commun.deliberation.urls")),
+    path("", include("commun.decisions.urls")),
     path("responsables/", include("commun.members.officer_urls")),
     path("compte/", include("commun.accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static_url("commun/favicon.svg"), permanent=True)),
 ]
 
 if settings.DEBUG:

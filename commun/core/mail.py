@@ -1,7 +1,8 @@
 """Emails rendered in the recipient's language and sent by the worker."""
 
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 from commun.core.tasks import send_email
@@ -15,6 +16,8 @@ def notify(to: list[str], template: str, context: dict, language: str = "fr"):
     with translation.override(language):
         from commun.members.models import Cooperative
 
-        text = render_to_string(template, {"cooperative": Cooperative.get(), **context}).strip()
+        # Plain-text email: no HTML escaping (a name like O'Brien stays as written).
+        context = Context({"cooperative": Cooperative.get(), **context}, autoescape=False)
+        text = get_template(template).template.render(context).strip()
     subject, _, body = text.partition("\n")
     transaction.on_commit(lambda: send_email.enqueue(to, subject.strip(), body.strip() + "\n"))

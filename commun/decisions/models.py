@@ -1682,7 +1682,7 @@ class Objection(models.Model):
 
         def in_a_later_round(decision, objection):
             current = decision.current_round
-            if current is None or current.number <= objection.round.number:
+            if current is None or current.number < objection.round.number:
                 raise ValidationError(
                     _(
                         "Une objection se lève au tour suivant, sur la version revue ; "

@@ -38,13 +38,6 @@ def body_field(label):
 
 class CommentForm(NoLabelSuffix):
     body = body_field(_("Votre commentaire"))
-    parent = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=2**63 - 1,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("Ce commentaire n'existe pas.")},
-    )
 
 
 class EditForm(NoLabelSuffix):

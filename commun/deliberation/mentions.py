@@ -2,6 +2,7 @@
 
 Syntax (see docs): `@123` or `@n123` names the member with that number, `@slug-du-cercle`
 names a circle, `@pseudonyme` names the one active member with that single-word pseudonym.
+A circle's slug wins over a pseudonym; a pseudonym two members share names nobody.
 """
 
 import re

@@ -10,8 +10,8 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from commun.members.models import Category, College, Member
 
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
+ID_CHUNK = 2000
 
 
 def as_member(who) -> Member | None:
@@ -60,6 +61,11 @@ def _unique_slug(model, base: str, exclude_pk=None, max_length=120) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _latest(moment):
+    # Two comments committing out of order must not move the activity date backwards.
+    return Greatest(Coalesce(F("last_activity_at"), Value(moment)), Value(moment))
 
 
 def clean_text(text, field: str, max_length: int, required_message) -> str:
@@ -114,8 +120,9 @@ class Circle(models.Model):
         if cls.objects.filter(name__iexact=name).exists():
             raise ValidationError({"name": _("Un cercle porte déjà ce nom.")})
         base = slugify(name) or "cercle"
-        # A slug made of digits would read as a member number in an @mention.
-        if mentions.member_number(base) is not None:
+        # A slug made of digits would read as a member number in an @mention, and
+        # « nouveau » is the address of the form that creates circles.
+        if mentions.member_number(base) is not None or base == "nouveau":
             base = f"cercle-{base}"
         with transaction.atomic():
             circle = cls.objects.create(
@@ -370,7 +377,7 @@ class Space(models.Model):
                 space=self, title=title, author=member, created_at=now, last_activity_at=now
             )
             Space.objects.filter(pk=self.pk).update(
-                thread_count=F("thread_count") + 1, last_activity_at=now
+                thread_count=F("thread_count") + 1, last_activity_at=_latest(now)
             )
             thread.space = self
             thread.post_comment(member, body)
@@ -471,9 +478,9 @@ class Thread(models.Model):
                 created_at=now,
             )
             Thread.objects.filter(pk=self.pk).update(
-                comment_count=F("comment_count") + 1, last_activity_at=now
+                comment_count=F("comment_count") + 1, last_activity_at=_latest(now)
             )
-            Space.objects.filter(pk=self.space_id).update(last_activity_at=now)
+            Space.objects.filter(pk=self.space_id).update(last_activity_at=_latest(now))
             Subscription.objects.get_or_create(thread=self, member=member)
             self.mark_read(member, at=now)
             replied_to = {parent.author_id, root.author_id} if parent else set()
@@ -698,7 +705,7 @@ class Reaction(models.Model):
         LOVE = "love", _("J'adore")
         BRAVO = "bravo", _("Bravo")
         PUZZLED = "puzzled", _("Perplexe")
-        WATCHING = "watching", _("Je suis")
+        WATCHING = "watching", _("Je regarde")
 
     EMOJI = {"agree": "👍", "love": "❤️", "bravo": "🎉", "puzzled": "🤔", "watching": "👀"}
 
@@ -828,8 +835,13 @@ class NotificationQuerySet(models.QuerySet):
         reasons.pop(comment.author_id, None)
         if not reasons:
             return
-        space = Space.objects.select_related("circle").get(pk=thread.space_id)
-        readers = set(space.readers().filter(pk__in=reasons).values_list("pk", flat=True))
+        space = Space.objects.get(pk=thread.space_id)
+        ids = list(reasons)
+        readers, immediate = set(), False
+        # In chunks: a thread followed by thousands would overflow SQLite's parameter limit.
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            readers |= set(space.readers().filter(pk__in=chunk).values_list("pk", flat=True))
         self.bulk_create(
             [
                 Notification(member_id=member_id, kind=kind, thread=thread, comment=comment)
@@ -839,9 +851,20 @@ class NotificationQuerySet(models.QuerySet):
             batch_size=500,
             ignore_conflicts=True,  # told once per comment, even when an edit mentions again
         )
-        from commun.deliberation import tasks
+        wanted = sorted(readers)
+        for start in range(0, len(wanted), ID_CHUNK):
+            immediate = (
+                immediate
+                or NotificationPreference.objects.filter(
+                    member_id__in=wanted[start : start + ID_CHUNK],
+                    email=NotificationPreference.Email.IMMEDIATE,
+                ).exists()
+            )
+        if immediate:
+            from commun.deliberation import tasks
 
-        transaction.on_commit(lambda: tasks.send_immediate_notifications.enqueue(comment.pk))
+            comment_id = comment.pk
+            transaction.on_commit(lambda: tasks.send_immediate_notifications.enqueue(comment_id))
 
 
 class Notification(models.Model):
@@ -959,16 +982,6 @@ def _circle_saved(sender, instance, created, raw=False, **kwargs):
         Space.objects.filter(circle=instance).exclude(name=instance.name).update(name=instance.name)
 
 
-@receiver(pre_delete, sender=College, dispatch_uid="deliberation_college_deleted")
-def _college_deleted(sender, instance, **kwargs):
-    # The space would go with the college, and its threads are kept (PROTECT): say so clearly.
-    if Thread.objects.filter(space__college=instance).exists():
-        raise ValidationError(
-            _("Le collège « %(name)s » a des fils de discussion : il ne peut pas être supprimé.")
-            % {"name": instance.name}
-        )
-
-
 # Search -------------------------------------------------------------------------------------
 
 MAX_QUERY_LENGTH = 200
@@ -992,8 +1005,9 @@ def search(query: str, viewer):
         matching = Comment.objects.annotate(document=SearchVector("body", config="french")).filter(
             document=terms
         )
-        threads = threads.annotate(title_document=SearchVector("title", config="french"))
-        in_title = Q(title_document=terms)
+        titled = Thread.objects.annotate(document=SearchVector("title", config="french"))
+        # Two subqueries the GIN indexes of migration 0004 answer (PostgreSQL only).
+        in_title = Q(pk__in=titled.filter(document=terms).values("pk"))
     else:
         words = query.split()[:10]
         matching = Comment.objects.filter(*[Q(body__icontains=word) for word in words])

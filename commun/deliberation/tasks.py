@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commun.core.mail import notify
 
@@ -18,16 +18,18 @@ DIGEST_BATCH = 200
 
 
 def _lines(notifications, member) -> list[dict]:
+    """Each notification as the email shows it, in the member's own language."""
     from commun.deliberation.views import shown_name
 
-    return [
-        {
-            "sentence": n.sentence(shown_name(member, n.comment.author)),
-            "excerpt": n.comment.body[:300],
-            "url": settings.SITE_URL + reverse("deliberation:comment", args=[n.comment_id]),
-        }
-        for n in notifications
-    ]
+    with translation.override(member.language or "fr"):
+        return [
+            {
+                "sentence": n.sentence(shown_name(member, n.comment.author)),
+                "excerpt": n.comment.body[:300],
+                "url": settings.SITE_URL + reverse("deliberation:comment", args=[n.comment_id]),
+            }
+            for n in notifications
+        ]
 
 
 def _pending(member):

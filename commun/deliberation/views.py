@@ -308,13 +308,13 @@ def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if not thread.space.can_post(viewer):
         return _refused(request, _("Vous ne pouvez pas écrire dans cet espace."))
     form = CommentForm(request.POST)
-    parent = None
-    if form.is_valid() and form.cleaned_data["parent"]:
-        parent = (
-            thread.comments.select_related("author").filter(pk=form.cleaned_data["parent"]).first()
-        )
+    parent, parent_id = None, request.POST.get("parent", "")
+    if parent_id:
+        # Read apart from the form: a reply's errors go back to that reply's own form.
+        if parent_id.isdigit() and int(parent_id) <= MAX_ID:
+            parent = thread.comments.select_related("author").filter(pk=int(parent_id)).first()
         if parent is None:
-            form.add_error("body", _("Le commentaire auquel vous répondez n'existe pas."))
+            form.add_error(None, _("Le commentaire auquel vous répondez n'existe pas."))
     if form.is_valid():
         try:
             comment = thread.post_comment(viewer, form.cleaned_data["body"], parent=parent)

@@ -91,6 +91,21 @@ class Cooperative(models.Model):
     def __str__(self):
         return self.name
 
+    RUNNING_FIGURES = frozenset(
+        {"capital_cents", "capital_high_water_cents", "last_member_number", "last_movement_number"}
+    )
+
+    def save(self, *args, **kwargs):
+        # A stale instance must never roll back the register's figures: they are written
+        # only when named, under the row lock.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.RUNNING_FIGURES
+            ]
+        super().save(*args, **kwargs)
+
     @classmethod
     def get(cls) -> "Cooperative":
         coop, _created = cls.objects.get_or_create(pk=1)
@@ -208,7 +223,18 @@ class Cooperative(models.Model):
             for category in removed_categories:
                 category.delete()
             for college in removed_colleges:
-                college.delete()
+                try:
+                    with transaction.atomic():
+                        college.delete()
+                except models.ProtectedError as error:
+                    # Other apps hold on to a college (its discussion space has threads…).
+                    raise ValidationError(
+                        _(
+                            "Le collège « %(name)s » a un historique (discussions, décisions) : "
+                            "il ne peut pas être supprimé."
+                        )
+                        % {"name": college.name}
+                    ) from error
 
 
 class College(models.Model):
@@ -453,6 +479,19 @@ class Member(Identity):
             member = Member.objects.select_for_update().get(pk=self.pk)
             if member.status not in (self.Status.ACTIVE, self.Status.ADMITTED):
                 raise ValidationError(_("Cette démission est déjà enregistrée."))
+            if (
+                member.is_officer
+                and not Member.objects.active()
+                .filter(is_officer=True)
+                .exclude(pk=member.pk)
+                .exists()
+            ):
+                raise ValidationError(
+                    _(
+                        "Vous êtes la ou le dernier responsable : nommez d'abord quelqu'un "
+                        "d'autre, puis démissionnez."
+                    )
+                )
             category = member.category
             if (
                 category.mandatory

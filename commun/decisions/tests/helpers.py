@@ -20,7 +20,9 @@ def thread_for(author: Member, space: Space | None = None) -> Thread:
     return Thread.objects.create(space=space, title="Discussion", author=author)
 
 
-def propose(author: Member, kind: str = "consent", space: Space | None = None, **fields) -> Decision:
+def propose(
+    author: Member, kind: str = "consent", space: Space | None = None, **fields
+) -> Decision:
     """A draft by `author`; one day of minimum deliberation and ten days to decide by default."""
     values = {
         "title": "Acheter un serveur",

@@ -68,7 +68,9 @@ def test_only_the_author_advances(alice, bob):
 def test_amending_keeps_every_version(bob, alice):
     decision = opened(bob, title="Un serveur", body="Achetons-le.")
 
-    decision.amend(bob, title="Un serveur d'occasion", body="Achetons-le d'occasion.", note="Moins cher")
+    decision.amend(
+        bob, title="Un serveur d'occasion", body="Achetons-le d'occasion.", note="Moins cher"
+    )
 
     versions = list(decision.versions.values_list("number", "title", "note"))
     assert versions == [(1, "Un serveur", ""), (2, "Un serveur d'occasion", "Moins cher")]
@@ -144,7 +146,9 @@ def test_an_objection_blocks_until_integrated_and_resolved(alice, bob, eve):
     first.refresh_from_db()
     assert first.closed_at is not None
 
-    version = decision.amend(bob, title=decision.title, body="Avec un budget voté.", integrates=[objection])
+    version = decision.amend(
+        bob, title=decision.title, body="Avec un budget voté.", integrates=[objection]
+    )
     objection.refresh_from_db()
     assert objection.integrated_in == version
     assert objection.status == "integrating"

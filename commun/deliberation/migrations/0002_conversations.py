@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             name='Reaction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agree', "D'accord"), ('love', "J'adore"), ('bravo', 'Bravo'), ('puzzled', 'Perplexe'), ('watching', 'Je suis')], max_length=20, verbose_name='réaction')),
+                ('kind', models.CharField(choices=[('agree', "D'accord"), ('love', "J'adore"), ('bravo', 'Bravo'), ('puzzled', 'Perplexe'), ('watching', 'Je regarde')], max_length=20, verbose_name='réaction')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
         ),

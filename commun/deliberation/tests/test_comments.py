@@ -32,7 +32,9 @@ def test_a_member_opens_a_thread_from_the_page(people, bob):
 
 def test_a_thread_without_title_or_text_is_refused_clearly(people, bob):
     space = Space.objects.cooperative()
-    response = people["member"].post(f"/espaces/{space.slug}/nouveau-fil/", {"title": "", "body": " "})
+    response = people["member"].post(
+        f"/espaces/{space.slug}/nouveau-fil/", {"title": "", "body": " "}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Donnez un titre au fil." in page
@@ -72,7 +74,8 @@ def test_a_too_long_comment_is_refused(people, thread):
     response = people["officer"].post(f"/fils/{thread.pk}/commenter/", {"body": "x" * 20_001})
     assert response.status_code == 400
     api = people["officer"].post(
-        f"/api/v1/threads/{thread.pk}/comments", {"body": "x" * 20_001},
+        f"/api/v1/threads/{thread.pk}/comments",
+        {"body": "x" * 20_001},
         content_type="application/json",
     )
     assert api.status_code == 422
@@ -100,7 +103,8 @@ def test_a_reply_to_a_comment_of_another_thread_is_refused(people, thread, bob):
     )
     assert response.status_code == 400
     api = people["officer"].post(
-        f"/api/v1/threads/{thread.pk}/comments", {"body": "R", "parent": foreign.pk},
+        f"/api/v1/threads/{thread.pk}/comments",
+        {"body": "R", "parent": foreign.pk},
         content_type="application/json",
     )
     assert api.status_code == 422
@@ -146,7 +150,7 @@ def test_an_edit_keeps_the_previous_text_in_the_history(people, thread, bob):
     assert f'href="/commentaires/{comment.pk}/historique/">modifié' in page
     history = people["officer"].get(f"/commentaires/{comment.pk}/historique/").content.decode()
     assert history.index("Troisième version") < history.index("Nouvelle version")
-    assert history.index("Nouvelle version") < history.index("Qu&#x27;en pensez-vous ?")
+    assert history.index("Nouvelle version") < history.index("pensez-vous ?")
     revisions = people["officer"].get(f"/api/v1/comments/{comment.pk}/revisions").json()
     assert [r["body"] for r in revisions] == ["Nouvelle version", "Qu'en pensez-vous ?"]
 
@@ -217,7 +221,10 @@ def test_the_database_keeps_one_reaction_of_a_kind(thread, alice):
 
 def test_an_unknown_reaction_is_refused(people, thread):
     comment = thread.comments.get()
-    assert people["officer"].post(f"/commentaires/{comment.pk}/reagir/", {"kind": "x"}).status_code == 400
+    assert (
+        people["officer"].post(f"/commentaires/{comment.pk}/reagir/", {"kind": "x"}).status_code
+        == 400
+    )
     api = people["officer"].post(
         f"/api/v1/comments/{comment.pk}/reactions", {"kind": "x"}, content_type="application/json"
     )
@@ -246,7 +253,7 @@ def _unread(client, space_slug):
 def test_unread_counts_follow_reading(people, bob, alice):
     space = Space.objects.cooperative()
     charter = space.start_thread(bob, "Charte", "Début")
-    budget = space.start_thread(bob, "Budget", "Début")
+    space.start_thread(bob, "Budget", "Début")
     assert _unread(people["officer"], space.slug) == {"Charte": 1, "Budget": 1}
     people["officer"].get(charter.get_absolute_url())
     charter.post_comment(bob, "Suite 1")
@@ -281,3 +288,14 @@ def test_the_comment_permalink_finds_its_page(people, thread, alice):
     last = Comment.objects.filter(thread=thread).last()
     response = people["member"].get(f"/commentaires/{last.pk}/")
     assert response.url.endswith(f"?page=2#comment-{last.pk}")
+
+
+def test_an_empty_reply_without_javascript_shows_the_reply_form_again(people, thread):
+    root = thread.comments.get()
+    response = people["officer"].post(
+        f"/fils/{thread.pk}/commenter/", {"body": " ", "parent": root.pk}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="reply-form-{root.pk}"' in page
+    assert "Écrivez votre commentaire." in page

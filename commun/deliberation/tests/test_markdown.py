@@ -67,7 +67,9 @@ def test_a_thread_title_is_escaped(people, bob):
 
 
 def test_markdown_still_formats(bob):
-    thread = Space.objects.cooperative().start_thread(bob, "Fil", "**gras** et [lien](https://example.org)")
+    thread = Space.objects.cooperative().start_thread(
+        bob, "Fil", "**gras** et [lien](https://example.org)"
+    )
     html = thread.comments.get().body_html
     assert "<strong>gras</strong>" in html
     assert 'href="https://example.org"' in html

@@ -113,7 +113,9 @@ def test_notifications_through_the_api(people, bob, alice):
     assert listed["count"] == 1
     assert listed["items"][0]["kind"] == "mention"
     assert listed["items"][0]["thread"] == thread.pk
-    marked = people["member"].post("/api/v1/notifications/read", {}, content_type="application/json")
+    marked = people["member"].post(
+        "/api/v1/notifications/read", {}, content_type="application/json"
+    )
     assert marked.json() == {"marked": 1}
     assert people["member"].get("/api/v1/notifications?unread=true").json()["count"] == 0
 
@@ -121,7 +123,9 @@ def test_notifications_through_the_api(people, bob, alice):
 # Email --------------------------------------------------------------------------------------
 
 
-def test_immediate_emails_arrive_at_once(bob, alice, mailoutbox, django_capture_on_commit_callbacks):
+def test_immediate_emails_arrive_at_once(
+    bob, alice, mailoutbox, django_capture_on_commit_callbacks
+):
     NotificationPreference.choose(bob, "immediate")
     thread = Space.objects.cooperative().start_thread(bob, "Budget 2027", "Début")
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,8 +151,11 @@ def test_the_daily_digest_sends_one_email_per_member_and_only_once(
     assert mailoutbox == []  # the digest is the default
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_digests")
-    assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.org", "bob@example.org",
-                                                   "eve@example.org"]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "alice@example.org",
+        "bob@example.org",
+        "eve@example.org",
+    ]
     to_bob = next(m for m in mailoutbox if m.to == ["bob@example.org"])
     assert to_bob.subject.startswith("2 nouvelles notifications")
     with django_capture_on_commit_callbacks(execute=True):
@@ -172,7 +179,9 @@ def test_the_digest_skips_what_was_read_or_is_no_longer_readable(
     assert mailoutbox == []
 
 
-def test_members_who_chose_no_email_get_none(bob, alice, mailoutbox, django_capture_on_commit_callbacks):
+def test_members_who_chose_no_email_get_none(
+    bob, alice, mailoutbox, django_capture_on_commit_callbacks
+):
     NotificationPreference.choose(bob, "none")
     thread = Space.objects.cooperative().start_thread(bob, "Fil", "Début")
     with django_capture_on_commit_callbacks(execute=True):

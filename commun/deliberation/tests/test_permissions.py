@@ -97,7 +97,9 @@ def test_each_role_reads_and_posts_where_it_belongs(
     api_reads = HIDDEN if reads == LOGIN else reads
     assert _api_outcome(client.get(f"/api/v1/threads/{thread.pk}")) == api_reads
     api_posts = client.post(
-        f"/api/v1/threads/{thread.pk}/comments", {"body": "Par l'API."}, content_type="application/json"
+        f"/api/v1/threads/{thread.pk}/comments",
+        {"body": "Par l'API."},
+        content_type="application/json",
     )
     assert _api_outcome(api_posts) == posts
     written = Comment.objects.filter(thread=thread).exclude(body="Premier message.").count()
@@ -138,7 +140,10 @@ def test_a_locked_thread_takes_no_more_comments(world, alice, bob):
 
 def test_only_the_author_and_officers_lock_a_thread(world, bob):
     thread = Space.objects.cooperative().start_thread(bob, "Fil", "Texte")
-    assert world["other_college"].post(f"/fils/{thread.pk}/fermer/", {"locked": "1"}).status_code == 403
+    assert (
+        world["other_college"].post(f"/fils/{thread.pk}/fermer/", {"locked": "1"}).status_code
+        == 403
+    )
     assert world["officer"].post(f"/fils/{thread.pk}/fermer/", {"locked": "1"}).status_code == 302
     thread.refresh_from_db()
     assert thread.is_locked
@@ -178,7 +183,9 @@ def test_someone_who_is_not_a_member_founds_no_circle(world, role):
 
 
 def test_a_circle_name_already_taken_is_refused_clearly(world, garden):
-    response = world["member"].post("/cercles/nouveau/", {"name": "jardin", "visibility": "members"})
+    response = world["member"].post(
+        "/cercles/nouveau/", {"name": "jardin", "visibility": "members"}
+    )
     assert response.status_code == 400
     assert "Un cercle porte déjà ce nom." in response.content.decode()
 
@@ -203,3 +210,4 @@ def test_a_circle_slug_made_of_digits_does_not_read_as_a_member_number(bob):
     from commun.deliberation.models import Circle
 
     assert Circle.found("2026", "", by=bob).slug == "cercle-2026"
+    assert Circle.found("Nouveau", "", by=bob).slug == "cercle-nouveau"

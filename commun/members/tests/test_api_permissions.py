@@ -29,7 +29,8 @@ def _subscription_for_bob(role, people):
 
 def _mandatory_categories_stay_filled(people):
     make_member("eve@example.org", "Eve", "Leroy", category("Partenaires"))
-    make_member("fred@example.org", "Fred", "Roux", category("Contrib"))
+    # Another officer, so the officer's own resignation leaves the cooperative one.
+    make_member("fred@example.org", "Fred", "Roux", category("Contrib"), officer=True)
 
 
 def _bob_has_a_second_token(people):
@@ -118,7 +119,9 @@ def test_every_endpoint_is_in_the_matrix(db):
     documented = {
         (method.upper(), path.removeprefix("/api/v1"))
         for path, operations in document["paths"].items()
-        for method in operations
+        for method, operation in operations.items()
+        # Deliberation endpoints have their own matrix: deliberation/tests/test_api_matrix.py.
+        if "Délibération" not in operation.get("tags", [])
     }
     assert documented <= {(method, path) for method, path, *_rest in MATRIX}
 

@@ -235,3 +235,16 @@ def test_the_charter_preview_renders_markdown_without_saving(alice):
     response = officer.post(URL, data)  # without JavaScript, the whole page with its preview
     assert "<strong>gras</strong>" in response.content.decode()
     assert "gras" not in Cooperative.get().charter
+
+
+def test_a_college_with_discussions_cannot_be_deleted(alice):
+    from commun.deliberation.models import Space, Thread
+
+    extra = College.objects.create(name="Collège éphémère", position=9)
+    Thread.objects.create(space=Space.objects.get(college=extra), title="Un fil", author=alice)
+    data = profile_data(legal_form=LegalForm.ASSOCIATION)
+    data[f"colleges-{row(data, 'colleges', 'Collège éphémère')}-DELETE"] = "on"
+    response = client_for(alice.user).post(URL, data)
+    assert response.status_code != 500
+    assert "a un historique" in response.content.decode()
+    assert College.objects.filter(name="Collège éphémère").exists()

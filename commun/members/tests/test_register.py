@@ -76,3 +76,21 @@ def test_a_payment_above_the_subscription_is_refused_and_writes_nothing(alice):
 def test_the_database_refuses_a_paid_count_above_subscribed(alice):
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.filter(pk=alice.pk).update(shares_paid=alice.shares_subscribed + 1)
+
+
+def test_a_stale_profile_save_keeps_the_register_figures(alice):
+    stale = Cooperative.objects.get(pk=1)
+    make_member("late@example.org", "Tardive", "Arrivée", category("Partenaires"))
+    stale.name = "Nouveau nom"
+    stale.save()
+    fresh = Cooperative.get()
+    assert fresh.name == "Nouveau nom"
+    assert fresh.last_member_number == 2
+    assert fresh.capital_cents == 3 * fresh.share_value_cents
+
+
+def test_the_last_officer_cannot_resign(alice, bob):
+    with pytest.raises(ValidationError, match="dernier responsable"):
+        alice.resign()
+    bob.set_officer(True)
+    alice.resign()

@@ -1,10 +1,51 @@
-"""`commun worker`: run the background tasks (emails, reminders) queued in the database."""
+"""`commun worker`: run the background tasks (emails, reminders) queued in the database,
+and enqueue the periodic jobs (deadlines, digests, repayments) when they are due."""
 
+import logging
+import threading
+
+from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from commun.core.schedule import enqueue_due
+
+logger = logging.getLogger(__name__)
+
+
+def _schedule_forever(stop: threading.Event, every: float):
+    while not stop.is_set():
+        try:
+            enqueued = enqueue_due()
+            if enqueued:
+                logger.info("Periodic jobs enqueued: %s", ", ".join(enqueued))
+        except Exception:  # a failed round must not stop the scheduler
+            logger.exception("Periodic scheduling failed")
+        finally:
+            close_old_connections()
+        stop.wait(every)
 
 
 class Command(DatabaseWorkerCommand):
     help = (
-        "Exécute les tâches de fond (e-mails, rappels) mises en file dans la base de données. "
-        "Mêmes options que db_worker de django-tasks-db."
+        "Exécute les tâches de fond (e-mails, rappels) mises en file dans la base de données, "
+        "et programme les tâches périodiques (échéances, résumés quotidiens, remboursements). "
+        "Mêmes options que db_worker de django-tasks-db, plus --no-schedule."
     )
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="Ne pas programmer les tâches périodiques."
+        )
+        parser.add_argument("--schedule-every", type=float, default=60.0)
+
+    def handle(self, *args, no_schedule=False, schedule_every=60.0, **options):
+        stop = threading.Event()
+        if not no_schedule:
+            threading.Thread(
+                target=_schedule_forever, args=(stop, schedule_every), daemon=True
+            ).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()

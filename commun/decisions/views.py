@@ -1,0 +1,664 @@
+"""The decisions' pages: proposing from a thread, a decision and its actions, the register.
+
+Every action is a POST form that works without JavaScript (it redirects back to the
+decision); with htmx the decision's block is swapped in place (`detail.html#decision`).
+A decision one may not read answers 404 (a visitor is asked to log in first); an action
+one may not take answers 403 with the reason `rules` gives, raised by the model method.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commun.decisions import rules
+from commun.decisions.forms import (
+    AdviceDecisionForm,
+    AdviceForm,
+    AmendForm,
+    CloseForm,
+    DismissForm,
+    ProposalForm,
+    RegisterFilter,
+    StanceForm,
+    WithdrawForm,
+    add_model_errors,
+)
+from commun.decisions.models import Decision, Objection, Stance, VoterRoll
+from commun.deliberation.models import Space, Thread
+from commun.deliberation.views import shown_name
+from commun.members.models import Member
+
+MAX_ID = 2**63 - 1  # beyond, the database would raise rather than find nothing
+REGISTER_PAGE_SIZE = 50
+POSITIONS_SHOWN = 50
+BOX_PAGE_SIZE = 100
+OBJECTION_ACTIONS = (
+    "begin_integration",
+    "dismiss_objection",
+    "withdraw_objection",
+    "resolve_objection",
+)
+
+
+def _viewer(request: HttpRequest) -> Member | None:
+    return request.user.member if request.user.is_authenticated else None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _denied(request: HttpRequest) -> HttpResponse:
+    """Hide what one may not read: visitors are asked to log in, others get a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+def _decision_for(request: HttpRequest, pk: int) -> Decision | None:
+    if pk > MAX_ID:
+        raise Http404
+    decision = get_object_or_404(
+        Decision.objects.select_related(
+            "space__college", "space__circle", "thread", "author", "circle"
+        ),
+        pk=pk,
+    )
+    return decision if rules.can_read(request.user, decision) else None
+
+
+# The decision page ---------------------------------------------------------------------------
+
+
+def _steps(decision: Decision, round_number: int | None) -> list[dict]:
+    """The stepper: each step of this kind of decision, done, current or to come."""
+    Phase = Decision.Phase
+    if decision.kind == Decision.Kind.CONSENT:
+        middle = [Phase.CLARIFICATION, Phase.REACTIONS, Phase.OBJECTIONS, Phase.INTEGRATION]
+        last = _("Adoptée, retirée ou caduque")
+    elif decision.kind == Decision.Kind.ADVICE:
+        middle = [Phase.ADVICE]
+        last = _("Décision enregistrée")
+    else:
+        middle = [Phase.VOTING]
+        last = _("Résultat")
+    order = [Phase.DRAFT, *middle, Phase.CLOSED]
+    current = order.index(decision.phase) if decision.phase in order else 0
+    steps = []
+    for i, phase in enumerate(order):
+        label = phase.label
+        if phase == Phase.CLOSED:
+            label = decision.get_outcome_display() if decision.is_closed else last
+        elif phase == Phase.OBJECTIONS and round_number and round_number > 1:
+            label = _("%(phase)s (tour %(number)s)") % {"phase": label, "number": round_number}
+        state = "done" if i < current else "current" if i == current else "todo"
+        steps.append({"label": label, "state": state})
+    return steps
+
+
+def _page_context(
+    request: HttpRequest, decision: Decision, bound: dict | None = None, errors=()
+) -> dict:
+    """Everything the decision page shows, in a bounded number of queries.
+
+    `bound` holds forms sent with errors, shown in place of fresh ones (even when the
+    action is no longer allowed, so that the error is seen).
+    """
+    bound = bound or {}
+    user = request.user
+    viewer = _viewer(request)
+    versions = list(decision.versions.all())
+    previous = None
+    for version in versions:
+        version.previous = previous
+        previous = version
+    current_version = versions[-1] if versions else None
+    rounds = list(decision.rounds.select_related("version"))
+    round = rounds[-1] if rounds else None
+    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
+    actions = rules.allowed_actions(user, decision)
+    context = {
+        "decision": decision,
+        "versions": versions,
+        "current_version": current_version,
+        "rounds": rounds,
+        "round": round,
+        "options": options,
+        "actions": actions,
+        "steps": _steps(decision, round.number if round else None),
+        # Errors about no field in particular are said once, above everything.
+        "errors": [*errors, *(e for form in bound.values() for e in form.non_field_errors())],
+        "form_errors": any(key != "__all__" for form in bound.values() for key in form.errors),
+        "viewer": viewer,
+        "author_name": shown_name(viewer, decision.author),
+        "colleges": list(decision.colleges.all())
+        if decision.scope == Decision.Scope.COLLEGES
+        else [],
+        "eligible_count": decision.eligible.count() if decision.opened_at else None,
+        "spoken_count": decision.spoken_count(round) if round else None,
+        "tally": decision.tally() if decision.opened_at else None,
+    }
+
+    my_stance = None
+    if viewer is not None and round is not None and not decision.is_secret:
+        my_stance = Stance.objects.filter(round=round, member=viewer).first()
+        context["my_history"] = list(my_stance.history.all()) if my_stance else []
+    context["my_stance"] = my_stance
+    has_voted = (
+        decision.is_secret
+        and viewer is not None
+        and round is not None
+        and VoterRoll.objects.filter(round=round, member=viewer).exists()
+    )
+    context["has_voted"] = has_voted
+    if "stance" in bound or ("take_stance" in actions and not has_voted):
+        context["stance_form"] = bound.get("stance") or StanceForm(
+            decision=decision,
+            options=options,
+            initial=StanceForm.initial_from(decision, my_stance),
+            prefix="stance",
+        )
+
+    objections = list(decision.objections.select_related("author", "round", "integrated_in"))
+    open_objections = []
+    for objection in objections:
+        objection.author_name = shown_name(viewer, objection.author)
+        objection.actions = {
+            a for a in OBJECTION_ACTIONS if rules.may(user, a, decision, objection)
+        }
+        # An objection is lifted on the revised version, in a later round.
+        if round is None or objection.round.number >= round.number:
+            objection.actions.discard("resolve_objection")
+        if "dismiss_objection" in objection.actions or f"dismiss-{objection.pk}" in bound:
+            objection.dismiss_form = bound.get(f"dismiss-{objection.pk}") or DismissForm(
+                prefix=f"objection-{objection.pk}"
+            )
+        if objection.is_open:
+            objection.label = _("Objection de %(name)s : %(reason)s") % {
+                "name": objection.author_name,
+                "reason": objection.reason[:120],
+            }
+            open_objections.append(objection)
+    context["objections"] = objections
+
+    if "amend" in bound or "amend" in actions:
+        context["amend_form"] = bound.get("amend") or AmendForm(
+            initial={"title": current_version.title, "body": current_version.body},
+            objections=open_objections,
+            prefix="amend",
+        )
+    if "close" in bound or "close" in actions:
+        context["close_form"] = bound.get("close") or CloseForm(prefix="close")
+    if "withdraw" in bound or "withdraw" in actions:
+        context["withdraw_form"] = bound.get("withdraw") or WithdrawForm(prefix="withdraw")
+
+    if decision.kind == Decision.Kind.ADVICE:
+        advice = list(decision.advice.select_related("advisor").order_by("pk"))
+        for request_ in advice:
+            request_.advisor_name = shown_name(viewer, request_.advisor)
+            request_.is_mine = viewer is not None and request_.advisor_id == viewer.pk
+        context["advice"] = advice
+        mine = next((a for a in advice if a.is_mine), None)
+        if mine is not None and ("advice" in bound or "give_advice" in actions):
+            context["advice_form"] = bound.get("advice") or AdviceForm(
+                initial={"advice": mine.advice}, prefix="advice"
+            )
+        if "record" in bound or "record_advice_decision" in actions:
+            context["record_form"] = bound.get("record") or AdviceDecisionForm(prefix="record")
+
+    if round is not None and not decision.is_secret and decision.kind != Decision.Kind.ADVICE:
+        positions = list(
+            round.stances.select_related("member").order_by("-updated_at", "-pk")[:POSITIONS_SHOWN]
+        )
+        labels = {str(o.pk): o.label for o in options}
+        for stance in positions:
+            stance.member_name = shown_name(viewer, stance.member)
+            stance.ballot_labels = _ballot_labels(decision, stance.ballot, labels)
+        context["positions"] = positions
+    return context
+
+
+def _ballot_labels(decision: Decision, ballot, labels: dict) -> str:
+    if not ballot:
+        return ""
+    if decision.kind == Decision.Kind.APPROVAL:
+        return ", ".join(labels.get(str(pk), "?") for pk in ballot)
+    if decision.kind == Decision.Kind.RANKED:
+        return " > ".join(" = ".join(labels.get(str(pk), "?") for pk in group) for group in ballot)
+    return ", ".join(f"{labels.get(str(pk), '?')} : {n}" for pk, n in ballot.items())
+
+
+def _render_decision(request, decision, status=200, **extra) -> HttpResponse:
+    context = _page_context(request, decision, **extra)
+    if _is_htmx(request):
+        # htmx swaps only successful answers: errors come back as 200 to be seen.
+        return render(request, "decisions/detail.html#decision", context)
+    return render(request, "decisions/detail.html", context, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return _denied(request)
+    return _render_decision(request, decision)
+
+
+@require_GET
+def tally(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live count, polled by htmx while a vote is open; a browser goes to the page."""
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return _denied(request)
+    if not _is_htmx(request):
+        return redirect(decision.get_absolute_url() + "#tally")
+    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
+    return render(
+        request,
+        "decisions/detail.html#tally",
+        {
+            "decision": decision,
+            "options": options,
+            "tally": decision.tally() if decision.opened_at else None,
+        },
+    )
+
+
+# Acting on a decision --------------------------------------------------------------------
+
+
+def _act(request, decision, run, form=None, form_key=None) -> HttpResponse:
+    """Validate `form`, run the model method, then show the decision again.
+
+    `run(cleaned_data)` returns the message saying what was done; a ValidationError it
+    raises is shown on the form (or above the actions); PermissionDenied answers 403.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(decision.get_absolute_url())
+    if form is not None and not form.is_valid():
+        return _render_decision(request, decision, status=400, bound={form_key: form})
+    try:
+        done = run(form.cleaned_data if form is not None else {})
+    except ValidationError as error:
+        if form is None:
+            return _render_decision(request, decision, status=400, errors=error.messages)
+        add_model_errors(form, error)
+        return _render_decision(request, decision, status=400, bound={form_key: form})
+    if _is_htmx(request):
+        fresh = _decision_for(request, decision.pk)
+        if fresh is None:  # a withdrawn draft, for instance
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = decision.thread.get_absolute_url()
+            return response
+        context = _page_context(request, fresh)
+        context["done"] = done
+        return render(request, "decisions/detail.html#decision", context)
+    messages.success(request, done)
+    return redirect(decision)
+
+
+def _readable_or_denied(request, pk):
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return None, _denied(request)
+    return decision, None
+
+
+@require_POST
+def open_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        decision.open(by=request.user)
+        return _("La décision est ouverte : les personnes appelées à se prononcer sont fixées.")
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        decision.advance(request.user)
+        return _("Étape suivante : %(phase)s.") % {"phase": decision.get_phase_display()}
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    objections = list(decision.open_objections())
+    form = AmendForm(request.POST, objections=objections, prefix="amend")
+
+    def run(data):
+        version = decision.amend(
+            request.user,
+            title=data["title"],
+            body=data["body"],
+            note=data["note"],
+            integrates=data.get("integrates", []),
+        )
+        return _("La version %(number)s de la proposition est publiée.") % {
+            "number": version.number
+        }
+
+    return _act(request, decision, run, form, "amend")
+
+
+@require_POST
+def take_stance(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
+    form = StanceForm(request.POST, decision=decision, options=options, prefix="stance")
+
+    def run(_data):
+        round = decision.current_round
+        if round is None:
+            raise ValidationError(
+                _("Aucun tour n'est ouvert : on ne se prononce pas à cette étape.")
+            )
+        choice, reason, ballot = form.stance()
+        round.take_stance(request.user, choice, reason, ballot)
+        return _("Votre position est enregistrée.")
+
+    return _act(request, decision, run, form, "stance")
+
+
+@never_cache
+@require_POST
+def cast_secret_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """Vote once in secret; the receipt is shown in this answer only and stored nowhere."""
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    if not request.user.is_authenticated:
+        return redirect_to_login(decision.get_absolute_url())
+    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
+    form = StanceForm(request.POST, decision=decision, options=options, prefix="stance")
+    round = decision.current_round
+    if form.is_valid():
+        try:
+            if round is None:
+                raise ValidationError(_("Aucun vote n'est ouvert."))
+            receipt = round.cast_secret_ballot(request.user, form.secret_content())
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            return render(
+                request,
+                "decisions/receipt.html",
+                {"decision": decision, "round": round, "receipt": receipt},
+            )
+    return _render_decision(request, decision, status=400, bound={"stance": form})
+
+
+def _objection_for(request: HttpRequest, pk: int):
+    if pk > MAX_ID:
+        raise Http404
+    objection = get_object_or_404(Objection.objects.select_related("round"), pk=pk)
+    decision = _decision_for(request, objection.decision_id)
+    if decision is None:
+        return None, None, _denied(request)
+    objection.decision = decision
+    return objection, decision, None
+
+
+@require_POST
+def begin_integration(request: HttpRequest, pk: int) -> HttpResponse:
+    objection, decision, denied = _objection_for(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        objection.begin_integration(request.user)
+        return _("Vous intégrez cette objection : amendez la proposition pour y répondre.")
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def dismiss_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    objection, decision, denied = _objection_for(request, pk)
+    if denied:
+        return denied
+    form = DismissForm(request.POST, prefix=f"objection-{objection.pk}")
+
+    def run(data):
+        objection.dismiss(request.user, data["status_note"])
+        return _("L'objection est jugée non bloquante ; son autrice ou auteur en est averti·e.")
+
+    return _act(request, decision, run, form, f"dismiss-{objection.pk}")
+
+
+@require_POST
+def withdraw_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    objection, decision, denied = _objection_for(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        objection.withdraw(request.user)
+        return _("Votre objection est retirée.")
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def resolve_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    objection, decision, denied = _objection_for(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        objection.resolve(request.user)
+        return _("Votre objection est levée : la nouvelle version y répond.")
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def start_new_round(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+
+    def run(_data):
+        round = decision.start_new_round(request.user)
+        return _("Le tour d'objections n°%(number)s est ouvert sur la dernière version.") % {
+            "number": round.number
+        }
+
+    return _act(request, decision, run)
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    form = WithdrawForm(request.POST, prefix="withdraw")
+
+    def run(data):
+        decision.withdraw(request.user, statement=data["statement"])
+        return _("La proposition est retirée.")
+
+    return _act(request, decision, run, form, "withdraw")
+
+
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    form = CloseForm(request.POST, prefix="close")
+
+    def run(data):
+        decision.close(by=request.user, statement=data["statement"], review_on=data["review_on"])
+        return _("La décision est close : %(outcome)s.") % {
+            "outcome": decision.get_outcome_display().lower()
+        }
+
+    return _act(request, decision, run, form, "close")
+
+
+@require_POST
+def give_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    form = AdviceForm(request.POST, prefix="advice")
+
+    def run(data):
+        member = rules.active_member(request.user)
+        advice = decision.advice.filter(advisor=member).first() if member else None
+        if advice is None:
+            raise PermissionDenied(_("Votre avis n'a pas été sollicité pour cette décision."))
+        advice.give(request.user, data["advice"])
+        return _("Votre avis est transmis.")
+
+    return _act(request, decision, run, form, "advice")
+
+
+@require_POST
+def record_advice_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    decision, denied = _readable_or_denied(request, pk)
+    if denied:
+        return denied
+    form = AdviceDecisionForm(request.POST, prefix="record")
+
+    def run(data):
+        decision.record_advice_decision(
+            request.user, data["statement"], review_on=data["review_on"]
+        )
+        return _("Votre décision est enregistrée au registre.")
+
+    return _act(request, decision, run, form, "record")
+
+
+# Proposing ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new proposal from a thread, saved as a draft its author then opens."""
+    if pk > MAX_ID:
+        raise Http404
+    thread = get_object_or_404(
+        Thread.objects.select_related("space__college", "space__circle"), pk=pk
+    )
+    if not thread.can_read(request.user):
+        return _denied(request)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    member = rules.active_member(request.user)
+    if member is None or not thread.space.can_post(member):
+        raise PermissionDenied(_("Vous ne pouvez pas proposer de décision dans cet espace."))
+    form = ProposalForm(request.POST or None, space=thread.space)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = Decision.objects.propose(thread=thread, author=member, **form.proposal())
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le brouillon est enregistré. Relisez-le, puis ouvrez-le à la délibération."),
+            )
+            return redirect(decision)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "decisions/propose.html",
+        {"thread": thread, "space": thread.space, "form": form},
+        status=status,
+    )
+
+
+# The register and the ballot box -------------------------------------------------------------
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Every decision the viewer may read, newest first: public ones for visitors."""
+    spaces = list(
+        Space.objects.readable_by(request.user)
+        .select_related("college", "circle")
+        .order_by("kind", "name")
+    )
+    filters = RegisterFilter(request.GET or None, spaces=spaces)
+    decisions = (
+        filters.filter(Decision.objects.readable_by(request.user))
+        .exclude(phase=Decision.Phase.DRAFT)
+        .select_related("space__college", "space__circle")
+        .prefetch_related("options")
+        .order_by(F("opened_at").desc(nulls_last=True), "-pk")
+    )
+    page = Paginator(decisions, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "decisions/register.html",
+        {"page": page, "filters": filters, "query_string": urlencode(query)},
+    )
+
+
+@require_GET
+def box(request: HttpRequest, pk: int) -> HttpResponse:
+    """A secret ballot's published box: receipts, hashes, the chain's head, and its check."""
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return _denied(request)
+    round = decision.current_round
+    if not decision.is_secret or round is None:
+        raise Http404
+    ballots = round.ballots.order_by("sequence").values(
+        "sequence", "receipt", "content", "previous_hash", "hash"
+    )
+    receipt = "".join(request.GET.get("recu", "").split()).upper()[:32]
+    found = None
+    page_number = request.GET.get("page")
+    if receipt:
+        found = round.ballots.filter(receipt=receipt).values_list("sequence", flat=True).first()
+        if found is not None and not page_number:
+            page_number = (found - 1) // BOX_PAGE_SIZE + 1
+    verified = bad_sequence = None
+    if request.GET.get("verifier"):
+        verified, bad_sequence = round.verify_chain()
+    paginator = Paginator(ballots, BOX_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    query = {k: v for k, v in request.GET.items() if k in ("recu", "verifier") and v}
+    return render(
+        request,
+        "decisions/box.html",
+        {
+            "decision": decision,
+            "round": round,
+            "page": page,
+            "head_hash": round.head_hash,
+            "closed": decision.is_closed,
+            "options": list(decision.options.all()),
+            "receipt": receipt,
+            "found": found,
+            "verified": verified,
+            "bad_sequence": bad_sequence,
+            "query_string": urlencode(query),
+        },
+    )

@@ -49,6 +49,9 @@ $(VENDOR_FILES) &: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
 
+# English comes from commun/locale/en/LC_MESSAGES/django.po (message ids are French). To add
+# the new ids, from commun/ so that only the project is scanned:
+#   ../.venv/bin/commun makemessages -l en --ignore=tests --ignore=static --no-obsolete
 messages: venv
 	@if compgen -G 'commun/locale/*/LC_MESSAGES/*.po' >/dev/null; then \
 		sh scripts/ensure msgfmt gettext; \

@@ -208,3 +208,4 @@ from commun.members.api import router as members_router  # noqa: E402
 api.add_router("", members_router)
 api.add_router("", tokens_router)
 api.add_router("", deliberation_router)
+api.add_router("", "commun.decisions.api.router")

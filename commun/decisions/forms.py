@@ -286,11 +286,10 @@ class AmendForm(NoLabelSuffix):
 
     def __init__(self, *args, objections=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Kept without choices too: a forged objection id is then refused, not ignored.
         self.fields["integrates"].choices = [
             (o.pk, getattr(o, "label", None) or o.reason[:120]) for o in objections
         ]
-        if not objections:
-            del self.fields["integrates"]
 
 
 class StanceForm(NoLabelSuffix):

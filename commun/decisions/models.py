@@ -16,6 +16,7 @@ import datetime
 import difflib
 import hashlib
 import json
+import logging
 import secrets
 import uuid
 from fractions import Fraction
@@ -30,14 +31,18 @@ from django.utils.translation import gettext_lazy as _
 from commun.decisions import notifications
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
+from commun.lib import markdown
 from commun.lib import tally as counting
 from commun.members.models import College, Cooperative, Member
+
+logger = logging.getLogger(__name__)
 
 MAX_TITLE_LENGTH = 200
 MAX_BODY_LENGTH = 20_000
 MAX_OPTIONS = 100
 GENESIS_HASH = "0" * 64
 REMIND_BEFORE = datetime.timedelta(hours=24)
+UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
 # Admission decisions: long enough for officers to read the application, short enough
 # that nobody waits a month for an answer.
 ADMISSION_MIN_DELIBERATION = datetime.timedelta(days=3)
@@ -60,7 +65,7 @@ def _when(moment: datetime.datetime) -> str:
 
 
 def _ratio(value: Fraction | None) -> str | None:
-    return None if value is None else f"{value.numerator}/{value.denominator}"
+    return None if value is None else str(value)  # "2/3", "1/2", "0", "1"
 
 
 def _percent(value: Fraction | None) -> float | None:
@@ -249,7 +254,7 @@ class DecisionQuerySet(models.QuerySet):
             check(
                 "weighted_by_college",
                 weights and None not in weights and sum(weights) == 100,
-                _("Pondérez d'abord tous les collèges (leurs poids totalisent 100 %)."),
+                UNWEIGHTED_COLLEGES,
             )
         if kind == Decision.Kind.SCORE:
             check(
@@ -392,6 +397,10 @@ class DecisionQuerySet(models.QuerySet):
                 decision.close(now=now)
             except ValidationError:
                 continue  # closed meanwhile by someone else
+            except Exception:
+                # One broken decision must not keep every other one open: log it, go on.
+                logger.exception("Closing decision %s failed", decision.pk)
+                continue
             closed.append(decision)
         return {
             "closed": closed,
@@ -467,7 +476,8 @@ class Decision(models.Model):
         INTEGRATION = "integration", _("Intégration des objections")
         ADVICE = "advice", _("Recueil des avis")
         VOTING = "voting", _("Vote ouvert")
-        CLOSED = "closed", _("Close")
+        # Not "Close": Django's own catalogue translates that English word to "Fermer".
+        CLOSED = "closed", _("Terminée")
 
     class Outcome(models.TextChoices):
         ADOPTED = "adopted", _("Adoptée")
@@ -654,6 +664,23 @@ class Decision(models.Model):
                 return members.filter(is_officer=True)
         return members
 
+    def _fix_eligibility(self) -> int:
+        """Copy who is eligible now into Eligibility rows, in one INSERT … SELECT.
+
+        One statement inside the database: 100,000 members take a fraction of a second,
+        where building 100,000 objects in Python would take seconds.
+        """
+        members = self.eligible_members().order_by().values_list("pk", "category__college_id")
+        select, params = members.query.sql_with_params()
+        table = connection.ops.quote_name(Eligibility._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (decision_id, member_id, college_id) "  # noqa: S608
+                f"SELECT %s, chosen.* FROM ({select}) AS chosen",
+                [self.pk, *params],
+            )
+            return cursor.rowcount
+
     def open(self, now: datetime.datetime | None = None, by=None) -> None:
         """Fix who is eligible, copy the cooperative's consent rules and start the first step."""
         now = now or timezone.now()
@@ -681,26 +708,11 @@ class Decision(models.Model):
                     decision.quorum_percent = coop.consent_quorum_percent
             if decision.weighted_by_college:
                 # The weights are the rules of the vote: fixed when it opens, like eligibility.
-                decision.result = {
-                    "college_weights": {
-                        str(pk): weight
-                        for pk, weight in College.objects.values_list("pk", "weight_percent")
-                    }
-                }
-            rows = decision.eligible_members().values_list("pk", "category__college_id").order_by()
-            batch = []
-            count = 0
-            for member_id, college_id in rows.iterator(chunk_size=5000):
-                batch.append(
-                    Eligibility(decision_id=decision.pk, member_id=member_id, college_id=college_id)
-                )
-                if len(batch) == 5000:
-                    Eligibility.objects.bulk_create(batch)
-                    count += len(batch)
-                    batch = []
-            Eligibility.objects.bulk_create(batch)
-            count += len(batch)
-            if not count:
+                weights = dict(College.objects.values_list("pk", "weight_percent"))
+                if None in weights.values() or sum(weights.values()) != 100:
+                    raise ValidationError({"weighted_by_college": UNWEIGHTED_COLLEGES})
+                decision.result = {"college_weights": {str(k): w for k, w in weights.items()}}
+            if not decision._fix_eligibility():
                 raise ValidationError(
                     {
                         "scope": _(
@@ -803,6 +815,9 @@ class Decision(models.Model):
         with transaction.atomic():
             decision = self._locked()
             rules.require(by, "withdraw", decision)
+            round = decision.current_round
+            if round is not None and decision.is_secret:
+                round._rewrite_roll()
             decision._close_round(now)
             decision._finish(self.Outcome.WITHDRAWN, now, statement, None, decision.result)
         self.refresh_from_db()
@@ -860,9 +875,7 @@ class Decision(models.Model):
                     _("Trop tôt : l'échéance de cette décision n'est pas passée.")
                 )
             if review_on is not None and review_on <= timezone.localdate(now):
-                raise ValidationError(
-                    {"review_on": _("La date de révision se situe dans le futur.")}
-                )
+                raise ValidationError({"review_on": _("Choisissez une date de révision à venir.")})
             round = (
                 Round.objects.select_for_update()
                 .filter(decision=decision)
@@ -875,7 +888,7 @@ class Decision(models.Model):
                         _("La durée minimale de délibération court jusqu'au %(when)s.")
                         % {"when": _when(decision.deliberation_ends_at)}
                     )
-                silent = round.silent_members().count() if round else 0
+                silent = round.silent_count() if round else 0
                 if silent:
                     raise ValidationError(
                         _(
@@ -947,20 +960,18 @@ class Decision(models.Model):
                     % {"count": waiting}
                 )
             if review_on is not None and review_on <= timezone.localdate(now):
-                raise ValidationError(
-                    {"review_on": _("La date de révision se situe dans le futur.")}
-                )
+                raise ValidationError({"review_on": _("Choisissez une date de révision à venir.")})
             decision._finish(self.Outcome.DECIDED, now, statement, review_on, decision._count(None))
         self.refresh_from_db()
 
     # Counting ------------------------------------------------------------------------------
 
     def tally(self) -> dict | None:
-        """The count so far, as JSON-able values; None for a secret ballot before its close."""
-        if self.is_secret and not self.is_closed:
-            return None
+        """The count so far, as JSON-able values; None for a secret ballot not yet counted."""
         if self.is_closed and self.result.get("kind"):
             return self.result
+        if self.is_secret:
+            return None  # still open, or withdrawn before it was counted: never shown
         return self._count(self.current_round)
 
     def _threshold(self) -> counting.Threshold:
@@ -1004,7 +1015,7 @@ class Decision(models.Model):
                 self.objections.values_list("status").annotate(n=Count("pk")).order_by()
             )
             spoken = sum(stances.values())
-            silent = round.silent_members().count() if round else eligible
+            silent = round.silent_count() if round else eligible
             return {
                 **base,
                 "stances": stances,
@@ -1260,6 +1271,11 @@ class Version(models.Model):
     def __str__(self):
         return f"v{self.number} {self.title}"
 
+    @property
+    def body_html(self) -> str:
+        """The proposal as sanitised HTML: Markdown in, no script out."""
+        return markdown.render(self.body)
+
     def diff_from(self, previous: "Version | None") -> list[dict]:
         """Line by line changes since `previous`: [{"kind": "same"|"added"|"removed", "text"}]."""
         before = (f"# {previous.title}\n\n{previous.body}" if previous else "").splitlines()
@@ -1320,6 +1336,23 @@ class Round(models.Model):
         return Member.objects.filter(
             eligibilities__decision_id=self.decision_id, status=Member.Status.ACTIVE
         ).exclude(pk__in=spoken)
+
+    def silent_count(self) -> int:
+        """How many `silent_members()` there are, counted cheaply for 100,000 eligible.
+
+        The few who no longer have a voice are counted apart (through the members' status
+        index) rather than joining every eligible row to its member.
+        """
+        spoken = VoterRoll if self.decision.is_secret else Stance
+        voiceless = Member.objects.exclude(status=Member.Status.ACTIVE)
+        eligible = Eligibility.objects.filter(decision_id=self.decision_id)
+        said = spoken.objects.filter(round=self)
+        return (
+            eligible.count()
+            - eligible.filter(member__in=voiceless).count()
+            - said.count()
+            + said.filter(member__in=voiceless).count()
+        )
 
     def _locked_for_voting(self, exclusive: bool) -> "Round":
         """This round re-read under a lock: shared while taking a stance, exclusive for the box.
@@ -1504,7 +1537,9 @@ class Round(models.Model):
 
     def published_box(self) -> dict:
         """The ballot box anyone may check; contents only once the vote is closed."""
-        closed = self.closed_at is not None and self.decision.is_closed
+        decision = self.decision
+        # Contents only once counted: not while voting, nor for a vote withdrawn uncounted.
+        closed = decision.is_closed and bool(decision.result.get("kind"))
         ballots = [
             {
                 "sequence": sequence,
@@ -1682,7 +1717,7 @@ class Objection(models.Model):
 
         def in_a_later_round(decision, objection):
             current = decision.current_round
-            if current is None or current.number < objection.round.number:
+            if current is None or current.number <= objection.round.number:
                 raise ValidationError(
                     _(
                         "Une objection se lève au tour suivant, sur la version revue ; "

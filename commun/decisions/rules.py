@@ -112,11 +112,9 @@ def is_advisor(member: Member | None, decision: Decision) -> bool:
     )
 
 
-def is_objector(member: Member | None, decision: Decision, objection: Objection | None) -> bool:
-    """The objection's author; without an objection, anyone who could have raised one."""
-    if objection is None:
-        return is_eligible(member, decision)
-    return member is not None and member.pk == objection.author_id
+def is_objector(member: Member | None, objection: Objection | None) -> bool:
+    """The objection's author (objection actions are asked about one objection)."""
+    return member is not None and objection is not None and member.pk == objection.author_id
 
 
 def _author(member, decision, objection):
@@ -136,7 +134,7 @@ def _eligible_or_author(member, decision, objection):
 
 
 def _objector(member, decision, objection):
-    return is_objector(member, decision, objection)
+    return is_objector(member, objection)
 
 
 def _advisor(member, decision, objection):

@@ -104,6 +104,30 @@ def _steps(decision: Decision, round_number: int | None) -> list[dict]:
     return steps
 
 
+def _objections(request, decision: Decision, round, bound: dict) -> list[Objection]:
+    """The decision's objections, each with its author's name and the viewer's buttons."""
+    viewer = _viewer(request)
+    objections = list(decision.objections.select_related("author", "round", "integrated_in"))
+    for objection in objections:
+        objection.author_name = shown_name(viewer, objection.author)
+        objection.label = _("Objection de %(name)s : %(reason)s") % {
+            "name": objection.author_name,
+            "reason": objection.reason[:120],
+        }
+        objection.actions = {
+            a for a in OBJECTION_ACTIONS if rules.may(request.user, a, decision, objection)
+        }
+        # An objection is lifted on the revised version, in a later round.
+        if round is None or objection.round.number >= round.number:
+            objection.actions.discard("resolve_objection")
+        key = f"dismiss-{objection.pk}"
+        if "dismiss_objection" in objection.actions or key in bound:
+            objection.dismiss_form = bound.get(key) or DismissForm(
+                prefix=f"objection-{objection.pk}"
+            )
+    return objections
+
+
 def _page_context(
     request: HttpRequest, decision: Decision, bound: dict | None = None, errors=()
 ) -> dict:
@@ -139,6 +163,7 @@ def _page_context(
         "form_errors": any(key != "__all__" for form in bound.values() for key in form.errors),
         "viewer": viewer,
         "author_name": shown_name(viewer, decision.author),
+        "viewer_eligible": decision.opened_at is not None and rules.is_eligible(viewer, decision),
         "colleges": list(decision.colleges.all())
         if decision.scope == Decision.Scope.COLLEGES
         else [],
@@ -167,26 +192,8 @@ def _page_context(
             prefix="stance",
         )
 
-    objections = list(decision.objections.select_related("author", "round", "integrated_in"))
-    open_objections = []
-    for objection in objections:
-        objection.author_name = shown_name(viewer, objection.author)
-        objection.actions = {
-            a for a in OBJECTION_ACTIONS if rules.may(user, a, decision, objection)
-        }
-        # An objection is lifted on the revised version, in a later round.
-        if round is None or objection.round.number >= round.number:
-            objection.actions.discard("resolve_objection")
-        if "dismiss_objection" in objection.actions or f"dismiss-{objection.pk}" in bound:
-            objection.dismiss_form = bound.get(f"dismiss-{objection.pk}") or DismissForm(
-                prefix=f"objection-{objection.pk}"
-            )
-        if objection.is_open:
-            objection.label = _("Objection de %(name)s : %(reason)s") % {
-                "name": objection.author_name,
-                "reason": objection.reason[:120],
-            }
-            open_objections.append(objection)
+    objections = _objections(request, decision, round, bound)
+    open_objections = [o for o in objections if o.is_open]
     context["objections"] = objections
 
     if "amend" in bound or "amend" in actions:
@@ -239,8 +246,10 @@ def _ballot_labels(decision: Decision, ballot, labels: dict) -> str:
 def _render_decision(request, decision, status=200, **extra) -> HttpResponse:
     context = _page_context(request, decision, **extra)
     if _is_htmx(request):
-        # htmx swaps only successful answers: errors come back as 200 to be seen.
-        return render(request, "decisions/detail.html#decision", context)
+        # htmx swaps only successful answers: input errors come back as 200 to be seen;
+        # a refusal keeps its 403 (the page never offered that button).
+        status = 200 if status == 400 else status
+        return render(request, "decisions/detail.html#decision", context, status=status)
     return render(request, "decisions/detail.html", context, status=status)
 
 
@@ -275,29 +284,33 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
 # Acting on a decision --------------------------------------------------------------------
 
 
-def _act(request, decision, run, form=None, form_key=None) -> HttpResponse:
-    """Validate `form`, run the model method, then show the decision again.
+def _act(request, decision, action, run, form=None, form_key=None, objection=None):
+    """Check who may take `action` now, validate `form`, run the model method, show the page.
 
-    `run(cleaned_data)` returns the message saying what was done; a ValidationError it
-    raises is shown on the form (or above the actions); PermissionDenied answers 403.
+    `run(cleaned_data)` returns the message saying what was done (or a response of its
+    own). A refusal answers 403 with the page and the reason the rules give (the model
+    checks again, under its lock); a ValidationError is shown on the form, or above the
+    actions, with a 400.
     """
     if not request.user.is_authenticated:
         return redirect_to_login(decision.get_absolute_url())
-    if form is not None and not form.is_valid():
-        return _render_decision(request, decision, status=400, bound={form_key: form})
     try:
+        rules.require(request.user, action, decision, objection)
+        if form is not None and not form.is_valid():
+            return _render_decision(request, decision, status=400, bound={form_key: form})
         done = run(form.cleaned_data if form is not None else {})
+    except PermissionDenied as refusal:
+        message = str(refusal) or _("Vous ne pouvez pas faire cela.")
+        return _render_decision(request, decision, status=403, errors=[message])
     except ValidationError as error:
         if form is None:
             return _render_decision(request, decision, status=400, errors=error.messages)
         add_model_errors(form, error)
         return _render_decision(request, decision, status=400, bound={form_key: form})
-    if _is_htmx(request):
-        fresh = _decision_for(request, decision.pk)
-        if fresh is None:  # a withdrawn draft, for instance
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = decision.thread.get_absolute_url()
-            return response
+    if isinstance(done, HttpResponse):
+        return done
+    fresh = _decision_for(request, decision.pk) if _is_htmx(request) else None
+    if fresh is not None:
         context = _page_context(request, fresh)
         context["done"] = done
         return render(request, "decisions/detail.html#decision", context)
@@ -305,46 +318,77 @@ def _act(request, decision, run, form=None, form_key=None) -> HttpResponse:
     return redirect(decision)
 
 
-def _readable_or_denied(request, pk):
-    decision = _decision_for(request, pk)
-    if decision is None:
-        return None, _denied(request)
-    return decision, None
+def _decision_action(action: str, form_class=None, form_key: str = ""):
+    """A POST view acting on a readable decision: `do(request, decision, data)` → message."""
+
+    def decorate(do):
+        @require_POST
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            decision = _decision_for(request, pk)
+            if decision is None:
+                return _denied(request)
+            form = form_class(request.POST, prefix=form_key) if form_class else None
+            return _act(
+                request, decision, action, lambda data: do(request, decision, data), form, form_key
+            )
+
+        view.__name__ = view.__qualname__ = do.__name__
+        view.__doc__ = do.__doc__
+        return view
+
+    return decorate
 
 
-@require_POST
-def open_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
+def _objection_action(action: str, with_note: bool = False):
+    """A POST view acting on an objection of a readable decision."""
 
-    def run(_data):
-        decision.open(by=request.user)
-        return _("La décision est ouverte : les personnes appelées à se prononcer sont fixées.")
+    def decorate(do):
+        @require_POST
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            if pk > MAX_ID:
+                raise Http404
+            objection = get_object_or_404(Objection.objects.select_related("round"), pk=pk)
+            decision = _decision_for(request, objection.decision_id)
+            if decision is None:
+                return _denied(request)
+            objection.decision = decision
+            key = f"dismiss-{objection.pk}"
+            form = DismissForm(request.POST, prefix=f"objection-{pk}") if with_note else None
+            return _act(
+                request,
+                decision,
+                action,
+                lambda data: do(request, objection, data),
+                form,
+                key,
+                objection,
+            )
 
-    return _act(request, decision, run)
+        view.__name__ = view.__qualname__ = do.__name__
+        view.__doc__ = do.__doc__
+        return view
+
+    return decorate
 
 
-@require_POST
-def advance(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
+@_decision_action("open")
+def open_decision(request, decision, data):
+    decision.open(by=request.user)
+    return _("La décision est ouverte : les personnes appelées à se prononcer sont fixées.")
 
-    def run(_data):
-        decision.advance(request.user)
-        return _("Étape suivante : %(phase)s.") % {"phase": decision.get_phase_display()}
 
-    return _act(request, decision, run)
+@_decision_action("advance")
+def advance(request, decision, data):
+    decision.advance(request.user)
+    return _("Étape suivante : %(phase)s.") % {"phase": decision.get_phase_display()}
 
 
 @require_POST
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    objections = list(decision.open_objections())
-    form = AmendForm(request.POST, objections=objections, prefix="amend")
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return _denied(request)
+    form = AmendForm(request.POST, objections=decision.open_objections(), prefix="amend")
 
     def run(data):
         version = decision.amend(
@@ -358,199 +402,102 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
             "number": version.number
         }
 
-    return _act(request, decision, run, form, "amend")
+    return _act(request, decision, "amend", run, form, "amend")
+
+
+def _stance_form(request, decision) -> StanceForm:
+    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
+    return StanceForm(request.POST, decision=decision, options=options, prefix="stance")
 
 
 @require_POST
 def take_stance(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
-    form = StanceForm(request.POST, decision=decision, options=options, prefix="stance")
+    decision = _decision_for(request, pk)
+    if decision is None:
+        return _denied(request)
+    form = _stance_form(request, decision)
 
     def run(_data):
-        round = decision.current_round
-        if round is None:
-            raise ValidationError(
-                _("Aucun tour n'est ouvert : on ne se prononce pas à cette étape.")
-            )
         choice, reason, ballot = form.stance()
-        round.take_stance(request.user, choice, reason, ballot)
+        decision.current_round.take_stance(request.user, choice, reason, ballot)
         return _("Votre position est enregistrée.")
 
-    return _act(request, decision, run, form, "stance")
+    return _act(request, decision, "take_stance", run, form, "stance")
 
 
 @never_cache
 @require_POST
 def cast_secret_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """Vote once in secret; the receipt is shown in this answer only and stored nowhere."""
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    if not request.user.is_authenticated:
-        return redirect_to_login(decision.get_absolute_url())
-    options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
-    form = StanceForm(request.POST, decision=decision, options=options, prefix="stance")
-    round = decision.current_round
-    if form.is_valid():
-        try:
-            if round is None:
-                raise ValidationError(_("Aucun vote n'est ouvert."))
-            receipt = round.cast_secret_ballot(request.user, form.secret_content())
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            return render(
-                request,
-                "decisions/receipt.html",
-                {"decision": decision, "round": round, "receipt": receipt},
-            )
-    return _render_decision(request, decision, status=400, bound={"stance": form})
-
-
-def _objection_for(request: HttpRequest, pk: int):
-    if pk > MAX_ID:
-        raise Http404
-    objection = get_object_or_404(Objection.objects.select_related("round"), pk=pk)
-    decision = _decision_for(request, objection.decision_id)
+    decision = _decision_for(request, pk)
     if decision is None:
-        return None, None, _denied(request)
-    objection.decision = decision
-    return objection, decision, None
-
-
-@require_POST
-def begin_integration(request: HttpRequest, pk: int) -> HttpResponse:
-    objection, decision, denied = _objection_for(request, pk)
-    if denied:
-        return denied
+        return _denied(request)
+    form = _stance_form(request, decision)
 
     def run(_data):
-        objection.begin_integration(request.user)
-        return _("Vous intégrez cette objection : amendez la proposition pour y répondre.")
+        receipt = decision.current_round.cast_secret_ballot(request.user, form.secret_content())
+        return render(request, "decisions/receipt.html", {"decision": decision, "receipt": receipt})
 
-    return _act(request, decision, run)
-
-
-@require_POST
-def dismiss_objection(request: HttpRequest, pk: int) -> HttpResponse:
-    objection, decision, denied = _objection_for(request, pk)
-    if denied:
-        return denied
-    form = DismissForm(request.POST, prefix=f"objection-{objection.pk}")
-
-    def run(data):
-        objection.dismiss(request.user, data["status_note"])
-        return _("L'objection est jugée non bloquante ; son autrice ou auteur en est averti·e.")
-
-    return _act(request, decision, run, form, f"dismiss-{objection.pk}")
+    return _act(request, decision, "take_stance", run, form, "stance")
 
 
-@require_POST
-def withdraw_objection(request: HttpRequest, pk: int) -> HttpResponse:
-    objection, decision, denied = _objection_for(request, pk)
-    if denied:
-        return denied
-
-    def run(_data):
-        objection.withdraw(request.user)
-        return _("Votre objection est retirée.")
-
-    return _act(request, decision, run)
+@_objection_action("begin_integration")
+def begin_integration(request, objection, data):
+    objection.begin_integration(request.user)
+    return _("Vous intégrez cette objection : amendez la proposition pour y répondre.")
 
 
-@require_POST
-def resolve_objection(request: HttpRequest, pk: int) -> HttpResponse:
-    objection, decision, denied = _objection_for(request, pk)
-    if denied:
-        return denied
-
-    def run(_data):
-        objection.resolve(request.user)
-        return _("Votre objection est levée : la nouvelle version y répond.")
-
-    return _act(request, decision, run)
+@_objection_action("dismiss_objection", with_note=True)
+def dismiss_objection(request, objection, data):
+    objection.dismiss(request.user, data["status_note"])
+    return _("L'objection est jugée non bloquante ; la personne qui l'a soulevée en est avertie.")
 
 
-@require_POST
-def start_new_round(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-
-    def run(_data):
-        round = decision.start_new_round(request.user)
-        return _("Le tour d'objections n°%(number)s est ouvert sur la dernière version.") % {
-            "number": round.number
-        }
-
-    return _act(request, decision, run)
+@_objection_action("withdraw_objection")
+def withdraw_objection(request, objection, data):
+    objection.withdraw(request.user)
+    return _("Votre objection est retirée.")
 
 
-@require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    form = WithdrawForm(request.POST, prefix="withdraw")
-
-    def run(data):
-        decision.withdraw(request.user, statement=data["statement"])
-        return _("La proposition est retirée.")
-
-    return _act(request, decision, run, form, "withdraw")
+@_objection_action("resolve_objection")
+def resolve_objection(request, objection, data):
+    objection.resolve(request.user)
+    return _("Votre objection est levée : la nouvelle version y répond.")
 
 
-@require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    form = CloseForm(request.POST, prefix="close")
-
-    def run(data):
-        decision.close(by=request.user, statement=data["statement"], review_on=data["review_on"])
-        return _("La décision est close : %(outcome)s.") % {
-            "outcome": decision.get_outcome_display().lower()
-        }
-
-    return _act(request, decision, run, form, "close")
+@_decision_action("start_new_round")
+def start_new_round(request, decision, data):
+    round = decision.start_new_round(request.user)
+    return _("Le tour d'objections n°%(number)s est ouvert sur la dernière version.") % {
+        "number": round.number
+    }
 
 
-@require_POST
-def give_advice(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    form = AdviceForm(request.POST, prefix="advice")
-
-    def run(data):
-        member = rules.active_member(request.user)
-        advice = decision.advice.filter(advisor=member).first() if member else None
-        if advice is None:
-            raise PermissionDenied(_("Votre avis n'a pas été sollicité pour cette décision."))
-        advice.give(request.user, data["advice"])
-        return _("Votre avis est transmis.")
-
-    return _act(request, decision, run, form, "advice")
+@_decision_action("withdraw", WithdrawForm, "withdraw")
+def withdraw(request, decision, data):
+    decision.withdraw(request.user, statement=data["statement"])
+    return _("La proposition est retirée.")
 
 
-@require_POST
-def record_advice_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    decision, denied = _readable_or_denied(request, pk)
-    if denied:
-        return denied
-    form = AdviceDecisionForm(request.POST, prefix="record")
+@_decision_action("close", CloseForm, "close")
+def close(request, decision, data):
+    decision.close(by=request.user, statement=data["statement"], review_on=data["review_on"])
+    return _("La décision est close : %(outcome)s.") % {
+        "outcome": decision.get_outcome_display().lower()
+    }
 
-    def run(data):
-        decision.record_advice_decision(
-            request.user, data["statement"], review_on=data["review_on"]
-        )
-        return _("Votre décision est enregistrée au registre.")
 
-    return _act(request, decision, run, form, "record")
+@_decision_action("give_advice", AdviceForm, "advice")
+def give_advice(request, decision, data):
+    advice = decision.advice.get(advisor=rules.active_member(request.user))
+    advice.give(request.user, data["advice"])
+    return _("Votre avis est transmis.")
+
+
+@_decision_action("record_advice_decision", AdviceDecisionForm, "record")
+def record_advice_decision(request, decision, data):
+    decision.record_advice_decision(request.user, data["statement"], review_on=data["review_on"])
+    return _("Votre décision est enregistrée au registre.")
 
 
 # Proposing ---------------------------------------------------------------------------------

@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='reminded_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
+        migrations.AlterField(
+            model_name='decision',
+            name='phase',
+            field=models.CharField(choices=[('draft', 'Brouillon'), ('clarification', 'Questions de clarification'), ('reactions', 'Réactions'), ('objections', "Tour d'objections"), ('integration', 'Intégration des objections'), ('advice', 'Recueil des avis'), ('voting', 'Vote ouvert'), ('closed', 'Terminée')], default='draft', max_length=20, verbose_name='étape'),
+        ),
     ]

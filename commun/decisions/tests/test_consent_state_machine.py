@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -354,5 +354,7 @@ def test_the_consent_process_always_matches_the_reference_model(voters):
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
             database=None,
+            # No shrinking: it takes minutes here; a failure prints its (short) walk as is.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate],
         ),
     )

@@ -339,9 +339,7 @@ def test_the_advice_process_through_the_pages(clients, bob, gus):
 
 
 def test_the_register_shows_public_decisions_to_visitors_and_more_to_members(clients, bob):
-    Space.objects.cooperative().__class__.objects.filter(kind="cooperative").update(
-        visibility=Space.Visibility.PUBLIC
-    )
+    make_public(Space.objects.cooperative())
     public = opened(bob, title="Décision publique")
     private = opened(bob, title="Décision interne", visibility="members")
     draft = propose(bob, title="Brouillon secret")
@@ -367,3 +365,24 @@ def test_the_register_shows_the_outcome_and_a_summary(clients, bob, gus, alice, 
 
     assert "Adhérer au réseau" in page
     assert "Pour 2 · Contre 1 · Abstention 1" in page
+
+
+def make_public(space: Space) -> None:
+    Space.objects.filter(pk=space.pk).update(visibility=Space.Visibility.PUBLIC)
+
+
+def test_htmx_sees_input_errors_in_place_and_refusals_stay_403(clients, bob, gus):
+    decision = in_objection_round(bob, scope="colleges", colleges=[users_college()])
+    htmx = {"HX-Request": "true"}
+
+    response = clients["member"].post(
+        url(decision, "position/"), {"stance-choice": "objection"}, headers=htmx
+    )
+    assert response.status_code == 200
+    assert "Une objection doit être motivée" in response.content.decode()
+
+    response = clients["other_college"].post(
+        url(decision, "position/"), {"stance-choice": "consent"}, headers=htmx
+    )
+    assert response.status_code == 403
+    assert not Stance.objects.exists()

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
 from commun.members import demo_data as data
@@ -37,12 +38,14 @@ class Command(BaseCommand):
             state = demo_state()
             if state == "loaded":
                 self.stdout.write(
-                    "La coopérative de démonstration est déjà chargée : rien n'a changé."
+                    _("La coopérative de démonstration est déjà chargée : rien n'a changé.")
                 )
             elif state == "other":
                 self.stderr.write(
-                    "Cette base contient déjà une autre coopérative : la démonstration ne se "
-                    "charge que dans une base vide. Rien n'a changé."
+                    _(
+                        "Cette base contient déjà une autre coopérative : la démonstration ne "
+                        "se charge que dans une base vide. Rien n'a changé."
+                    )
                 )
                 return
             else:
@@ -266,14 +269,24 @@ def current_totp_code() -> str:
 
 def summary() -> str:
     coop = Cooperative.get()
-    lines = [f"Coopérative de démonstration « {coop.name} » chargée :"]
+    lines = [_("Coopérative de démonstration « %(name)s » chargée :") % {"name": coop.name}]
     for cat in Category.objects.all():
-        lines.append(f"  {cat.name} : {cat.active_count()} associé·es")
+        lines.append(
+            "  "
+            + _("%(category)s : %(count)s associé·es")
+            % {"category": cat.name, "count": cat.active_count()}
+        )
     lines.append(
-        f"  {ShareMovement.objects.count()} mouvements au registre, "
-        f"capital {coop.capital_cents // 100} €, "
-        f"{Application.objects.filter(status=Application.Status.PENDING).count()} "
-        "candidatures en attente."
+        "  "
+        + _(
+            "%(movements)s mouvements au registre, capital %(capital)s €, %(pending)s "
+            "candidatures en attente."
+        )
+        % {
+            "movements": ShareMovement.objects.count(),
+            "capital": coop.capital_cents // 100,
+            "pending": Application.objects.filter(status=Application.Status.PENDING).count(),
+        }
     )
     return "\n".join(lines)
 
@@ -286,14 +299,20 @@ def logins() -> str:
     return "\n".join(
         [
             "",
-            "Comptes de démonstration (mot de passe commun : " + data.PASSWORD + ")",
-            f"  responsable : {data.OFFICER.email}",
-            f"  associé·e   : {data.MEMBER.email}",
-            f"  candidat·e  : {data.APPLICANT.email}",
-            "Les responsables ont un second facteur TOTP ; ajoutez ce secret à votre appli",
-            f"d'authentification : {data.TOTP_SECRET}",
+            _("Comptes de démonstration (mot de passe commun : %(password)s)")
+            % {"password": data.PASSWORD},
+            "  " + _("responsable : %(email)s") % {"email": data.OFFICER.email},
+            "  " + _("associé·e : %(email)s") % {"email": data.MEMBER.email},
+            "  " + _("candidat·e : %(email)s") % {"email": data.APPLICANT.email},
+            _(
+                "Les responsables ont un second facteur TOTP ; ajoutez ce secret à votre "
+                "application d'authentification : %(secret)s"
+            )
+            % {"secret": data.TOTP_SECRET},
             f"  {uri}",
-            f"  code du moment : {current_totp_code()} (change toutes les 30 secondes)",
+            "  "
+            + _("code du moment : %(code)s (change toutes les 30 secondes)")
+            % {"code": current_totp_code()},
             "",
         ]
     )

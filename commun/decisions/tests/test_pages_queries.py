@@ -1,0 +1,105 @@
+"""The decision page and the register cost a bounded number of queries, however many spoke."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commun.conftest import category, client_for, make_member
+from commun.decisions.models import Decision, Stance
+from commun.decisions.tests.helpers import DAY, in_objection_round, many_members, opened
+
+DECISION_PAGE_QUERIES = 25
+REGISTER_QUERIES = 12
+
+
+@pytest.fixture
+def gus(coop):
+    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
+
+
+def speak(decision: Decision, members, choice="consent", **extra):
+    """Stances for many members at once, as take_stance would leave them (counting tests)."""
+    round = decision.current_round
+    eligibility = dict(decision.eligible.values_list("member_id", "pk"))
+    Stance.objects.bulk_create(
+        Stance(
+            round=round,
+            eligibility_id=eligibility[member.pk],
+            member=member,
+            choice=choice,
+            **extra,
+        )
+        for member in members
+    )
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_consent_page_does_not_grow_with_stances_or_objections(bob, gus):
+    voters = many_members(150, category("Partenaires"))
+    decision = in_objection_round(bob)
+    client = client_for(gus.user)
+    path = f"/decisions/{decision.pk}/"
+    speak(decision, voters[:3])
+    decision.current_round.take_stance(gus, "objection", "Trop tôt.")
+    few = queries_for(client, path)
+
+    speak(decision, voters[3:100], "concern", reason="Attention au coût.")
+    for voter in voters[100:110]:
+        decision.current_round.take_stance(voter, "objection", "Non.")
+    many = queries_for(client, path)
+
+    assert many == few
+    assert many <= DECISION_PAGE_QUERIES
+
+
+@pytest.mark.parametrize("kind", ["yes_no", "approval", "ranked", "score"])
+def test_a_vote_page_does_not_grow_with_votes(bob, gus, kind, django_assert_max_num_queries):
+    voters = many_members(120, category("Partenaires"))
+    options = [] if kind == "yes_no" else ["Alpha", "Bêta", "Gamma"]
+    decision = opened(bob, kind, options=options)
+    ids = list(decision.options.values_list("pk", flat=True))
+    ballot = {
+        "yes_no": None,
+        "approval": ids[:2],
+        "ranked": [[pk] for pk in ids],
+        "score": {str(pk): 10 for pk in ids},
+    }[kind]
+    choice = "yes" if kind == "yes_no" else "ballot"
+    client = client_for(gus.user)
+    path = f"/decisions/{decision.pk}/"
+    speak(decision, voters[:2], choice, ballot=ballot)
+    few = queries_for(client, path)
+
+    speak(decision, voters[2:], choice, ballot=ballot)
+
+    with django_assert_max_num_queries(few):
+        assert client.get(path).status_code == 200
+    assert few <= DECISION_PAGE_QUERIES
+
+
+def test_the_register_costs_the_same_for_ten_or_sixty_decisions(bob, gus, alice):
+    client = client_for(gus.user)
+
+    def add(count):
+        for i in range(count):
+            kind = ["consent", "yes_no", "approval", "advice"][i % 4]
+            fields = {"options": ["A", "B"]} if kind == "approval" else {}
+            if kind == "advice":
+                fields = {"advisors": [alice], "closes_at": None}
+            decision = opened(bob, kind, title=f"Décision {i}", **fields)
+            if kind in ("yes_no", "approval"):
+                decision.close(now=decision.closes_at + DAY)
+
+    add(10)
+    few = queries_for(client, "/decisions/")
+    add(50)
+    many = queries_for(client, "/decisions/")
+
+    assert many == few
+    assert many <= REGISTER_QUERIES
+    assert queries_for(client, "/decisions/?page=2&etat=en-cours") <= REGISTER_QUERIES

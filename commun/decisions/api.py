@@ -444,8 +444,8 @@ def ballot_box(
     if not decision.is_secret:
         raise Http404
     round = get_object_or_404(decision.rounds, number=number)
-    # As in Round.published_box: the contents stay sealed until the decision is closed.
-    closed = round.closed_at is not None and decision.is_closed
+    # Contents stay sealed until counted at the close (not after an uncounted withdrawal).
+    closed = round.closed_at is not None and decision.ballots_unsealed
     ballots = round.ballots.order_by("sequence")
     if receipt := "".join(query.receipt.split()).upper():
         ballots = ballots.filter(receipt=receipt)

@@ -24,7 +24,7 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -578,10 +578,7 @@ class Decision(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        try:
-            return reverse("decisions:detail", args=[self.pk])
-        except NoReverseMatch:  # the pages are optional to the model
-            return self.thread.get_absolute_url()
+        return reverse("decisions:detail", args=[self.pk])
 
     # Reading -------------------------------------------------------------------------------
 
@@ -592,6 +589,14 @@ class Decision(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.phase == self.Phase.CLOSED
+
+    @property
+    def ballots_unsealed(self) -> bool:
+        """Whether a secret box may show its contents: only once counted at the close.
+
+        Not while voting, nor after a withdrawal that ended the vote uncounted.
+        """
+        return self.is_closed and bool(self.result.get("kind"))
 
     @property
     def current_version(self) -> "Version":
@@ -968,7 +973,7 @@ class Decision(models.Model):
 
     def tally(self) -> dict | None:
         """The count so far, as JSON-able values; None for a secret ballot not yet counted."""
-        if self.is_closed and self.result.get("kind"):
+        if self.ballots_unsealed:
             return self.result
         if self.is_secret:
             return None  # still open, or withdrawn before it was counted: never shown
@@ -1537,9 +1542,7 @@ class Round(models.Model):
 
     def published_box(self) -> dict:
         """The ballot box anyone may check; contents only once the vote is closed."""
-        decision = self.decision
-        # Contents only once counted: not while voting, nor for a vote withdrawn uncounted.
-        closed = decision.is_closed and bool(decision.result.get("kind"))
+        closed = self.decision.ballots_unsealed
         ballots = [
             {
                 "sequence": sequence,

@@ -600,7 +600,7 @@ def box(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round,
             "page": page,
             "head_hash": round.head_hash,
-            "closed": decision.is_closed,
+            "closed": decision.ballots_unsealed,
             "options": list(decision.options.all()),
             "receipt": receipt,
             "found": found,

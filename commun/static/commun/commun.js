@@ -146,11 +146,39 @@
     });
   }
 
+  // When htmx swaps in a block that says what happened (an element marked
+  // data-focus-after-swap, an alert, a status), focus goes there, so keyboard and screen
+  // reader users land on the news instead of the top of the page. Only when the swap took
+  // the focus away with the old content: a polled count never steals it.
+  var FOCUS_AFTER_SWAP = ["[data-focus-after-swap]", "[role='alert']", "[role='status']"];
+
+  function focusAfterSwap(event) {
+    var block = event.target;
+    if (!block || !block.isConnected || !block.querySelectorAll) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !block.contains(active)) return;
+    var target = null;
+    FOCUS_AFTER_SWAP.some(function (selector) {
+      var found = [];
+      each(block, selector, function (element) {
+        if (element.textContent.trim()) found.push(element);
+      });
+      target = found[0] || null;
+      return target;
+    });
+    if (!target || target === active) return;
+    if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+
   confirmActions();
   enhance(document);
   document.addEventListener("htmx:load", function (event) {
     enhance(event.detail.elt);
   });
+  document.addEventListener("htmx:afterSettle", focusAfterSwap);
 })();
 
 // Join form (members): "3 parts = 150 €" next to the number of shares, as it changes.

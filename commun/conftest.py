@@ -56,12 +56,15 @@ def coop(db):
     founders = College.objects.create(name="Fondateur·ices", weight_percent=40, position=1)
     contributors = College.objects.create(name="Contributeur·ices", weight_percent=30, position=2)
     users = College.objects.create(name="Usager·es", weight_percent=30, position=3)
-    Category.objects.create(name="Responsables et mainteneur·euses", college=founders,
-                            min_shares=2, position=1)
-    Category.objects.create(name="Contributeur·ices", college=contributors, min_shares=1,
-                            mandatory=True, position=2)
-    Category.objects.create(name="Partenaires et usager·es", college=users, min_shares=1,
-                            mandatory=True, position=3)
+    Category.objects.create(
+        name="Responsables et mainteneur·euses", college=founders, min_shares=2, position=1
+    )
+    Category.objects.create(
+        name="Contributeur·ices", college=contributors, min_shares=1, mandatory=True, position=2
+    )
+    Category.objects.create(
+        name="Partenaires et usager·es", college=users, min_shares=1, mandatory=True, position=3
+    )
     return coop
 
 
@@ -69,23 +72,45 @@ def category(name_start: str) -> Category:
     return Category.objects.get(name__startswith=name_start)
 
 
-def make_applicant(email: str, first_name: str, last_name: str, cat: Category, shares=1,
-                   **extra) -> Application:
+def make_applicant(
+    email: str, first_name: str, last_name: str, cat: Category, shares=1, **extra
+) -> Application:
     user = User.objects.create_user(email, PASSWORD)
     user.emailaddress_set.create(email=email, verified=True, primary=True)
-    return Application(user=user, email=email, first_name=first_name, last_name=last_name,
-                       category=cat, shares=shares, consents_to_charter=True,
-                       consents_to_privacy=True, **extra).submit()
+    return Application(
+        user=user,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        category=cat,
+        shares=shares,
+        consents_to_charter=True,
+        consents_to_privacy=True,
+        **extra,
+    ).submit()
 
 
-def make_member(email: str, first_name: str, last_name: str, cat: Category, shares=1,
-                officer=False, paid=True, **extra) -> Member:
+def make_member(
+    email: str,
+    first_name: str,
+    last_name: str,
+    cat: Category,
+    shares=1,
+    officer=False,
+    paid=True,
+    **extra,
+) -> Member:
     """An applicant admitted by the officers, shares paid unless `paid=False`."""
     application = make_applicant(email, first_name, last_name, cat, shares, **extra)
     member = application.admit(by=None) if application.status == "pending" else application.member
     if paid:
-        ShareMovement.objects.record(ShareMovement.Kind.PAYMENT, member, shares,
-                                     on=datetime.date(2026, 1, 15), reason="Virement")
+        ShareMovement.objects.record(
+            ShareMovement.Kind.PAYMENT,
+            member,
+            shares,
+            on=datetime.date(2026, 1, 15),
+            reason="Virement",
+        )
     if officer:
         Member.objects.filter(pk=member.pk).update(is_officer=True)
     member.refresh_from_db()
@@ -94,8 +119,9 @@ def make_member(email: str, first_name: str, last_name: str, cat: Category, shar
 
 @pytest.fixture
 def alice(coop) -> Member:
-    alice = make_member("alice@example.org", "Alice", "Martin", category("Contrib"), shares=2,
-                        officer=True)
+    alice = make_member(
+        "alice@example.org", "Alice", "Martin", category("Contrib"), shares=2, officer=True
+    )
     # Officers need a second factor before anything else (accounts' middleware).
     TOTP.activate(alice.user, ALICE_TOTP_SECRET)
     return alice

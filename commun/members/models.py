@@ -893,7 +893,8 @@ class ShareMovement(models.Model):
                 raise ValidationError(
                     {
                         "corrects": _(
-                            "Une correction reprend l'associé·e et la quantité du mouvement corrigé."
+                            "Une correction reprend l'associé·e et la quantité "
+                            "du mouvement corrigé."
                         )
                     }
                 )
@@ -989,7 +990,8 @@ class Repayment(models.Model):
                 repayment.status = self.Status.DEFERRED
                 repayment.deferred_note = str(
                     _(
-                        "Le capital passerait sous %(floor)s €, le quart du plus haut capital atteint."
+                        "Le capital passerait sous %(floor)s €, "
+                        "le quart du plus haut capital atteint."
                     )
                     % {"floor": coop.capital_floor_cents // 100}
                 )

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.decisions import notifications
+from commun.decisions import notifications, tasks
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
@@ -657,6 +657,11 @@ class Decision(models.Model):
             closes_at=self.closes_at,
         )
 
+    def _tell_eligible(self, round_number: int) -> None:
+        """Once committed, notify everyone eligible: a background task, they may be 100,000."""
+        decision_id = self.pk
+        transaction.on_commit(lambda: tasks.tell_eligible.enqueue(decision_id, round_number))
+
     def eligible_members(self):
         """The active members within the decision's scope right now (used once, at the opening)."""
         members = Member.objects.active()
@@ -746,6 +751,8 @@ class Decision(models.Model):
             )
             if decision.kind == self.Kind.ADVICE:
                 notifications.advice_requested(decision)
+            else:
+                decision._tell_eligible(1 if decision.is_vote else 0)
         self.refresh_from_db()
 
     def advance(self, by) -> None:
@@ -758,7 +765,7 @@ class Decision(models.Model):
                 decision.phase = self.Phase.REACTIONS
             else:
                 decision.phase = self.Phase.OBJECTIONS
-                decision._open_round(now)
+                decision._tell_eligible(decision._open_round(now).number)
             decision.save(update_fields=["phase"])
         self.refresh_from_db()
 
@@ -808,6 +815,7 @@ class Decision(models.Model):
             decision.phase = self.Phase.OBJECTIONS
             round = decision._open_round(now)
             decision.save(update_fields=["phase"])
+            decision._tell_eligible(round.number)
             notifications.new_round(
                 decision, decision.open_objections().select_related("author__user")
             )

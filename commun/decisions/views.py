@@ -32,7 +32,7 @@ from commun.decisions.forms import (
     add_model_errors,
 )
 from commun.decisions.models import Decision, Objection, Stance, VoterRoll
-from commun.deliberation.models import Space, Thread
+from commun.deliberation.models import Notification, Space, Thread
 from commun.deliberation.views import shown_name
 from commun.members.models import Member
 
@@ -258,6 +258,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision_for(request, pk)
     if decision is None:
         return _denied(request)
+    viewer = _viewer(request)
+    if viewer is not None:
+        # Seeing the decision reads what told of it; checked first, so that a page view
+        # writes (and takes SQLite's write lock) only when there is something to mark.
+        told = Notification.objects.filter(member=viewer, decision=decision).unread()
+        if told.exists():
+            told.mark_read()
     return _render_decision(request, decision)
 
 

@@ -277,7 +277,9 @@ def react(request, payload: ReactionIn, comment_id: int = Id):
 def list_notifications(request, unread: bool = False):
     """The caller's notifications, newest first (`?unread=true`: only those not read)."""
     viewer = _member(request)
-    mine = Notification.objects.for_member(viewer).select_related("thread", "comment__author")
+    mine = Notification.objects.for_member(viewer).select_related(
+        "thread", "comment__author", "decision__author"
+    )
     if unread:
         mine = mine.unread()
     return _Sentences(mine, viewer)
@@ -287,7 +289,7 @@ class _Sentences(_NamedPage):
     def __getitem__(self, item):
         notifications = list(self.queryset[item])
         for notification in notifications:
-            author = views.shown_name(self.viewer, notification.comment.author)
+            author = views.shown_name(self.viewer, notification.actor)
             notification.text = notification.sentence(author)
         return notifications
 

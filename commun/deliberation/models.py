@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -868,17 +868,33 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """Something a member should know about, shown in the bell and sent by email."""
+    """Something a member should know about, shown in the bell and sent by email.
+
+    About a comment (`comment` set), or about a decision that asks for the member's voice
+    (`decision` set, with the round it opened: 0 when a consent decision opens, before any
+    round). The decisions app creates the latter; a string reference avoids importing it.
+    """
 
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Nouveau commentaire dans un fil suivi")
         REPLY = "reply", _("Réponse à votre commentaire")
         MENTION = "mention", _("Mention")
+        DECISION = "decision", _("Une proposition vous concerne")
+        VOTE = "vote", _("Un vote vous concerne")
+        ROUND = "round", _("Un tour d'objections est ouvert")
+
+    DECISION_KINDS = (Kind.DECISION, Kind.VOTE, Kind.ROUND)
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("motif"), max_length=20, choices=Kind)
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    round_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -903,14 +919,62 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "comment"], name="one_notification_per_comment"
-            )
+            ),
+            # Told once per step of a decision, however often the task runs.
+            models.UniqueConstraint(
+                fields=["member", "decision", "round_number"],
+                condition=Q(decision__isnull=False),
+                name="one_notification_per_decision_step",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=False) | Q(decision__isnull=False),
+                name="notification_is_about_something",
+            ),
         ]
 
     def __str__(self):
         return f"{self.member}: {self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        if self.decision_id:
+            return reverse("decisions:detail", args=[self.decision_id])
+        return reverse("deliberation:comment", args=[self.comment_id])
+
+    @property
+    def actor(self) -> Member:
+        """Whose action this tells of: the comment's author, or the decision's."""
+        return self.decision.author if self.decision_id else self.comment.author
+
+    def excerpt(self) -> str:
+        """A few words under the sentence: the comment, or where the decision stands."""
+        if not self.decision_id:
+            return self.comment.body[:300]
+        decision = self.decision
+        if decision.closes_at is None:
+            return str(decision.get_phase_display())
+        return _("%(phase)s — échéance : %(when)s") % {
+            "phase": decision.get_phase_display(),
+            "when": formats.date_format(
+                timezone.localtime(decision.closes_at), "DATETIME_FORMAT"
+            ),
+        }
+
     def sentence(self, author_name: str) -> str:
         """What happened, in a sentence, for the in-app list and the emails."""
+        if self.decision_id:
+            values = {
+                "author": author_name,
+                "title": self.decision.title,
+                "number": self.round_number,
+            }
+            if self.kind == self.Kind.VOTE:
+                return _("%(author)s ouvre un vote qui vous concerne : « %(title)s »") % values
+            if self.kind == self.Kind.ROUND:
+                return (
+                    _("Tour d'objections n°%(number)s sur « %(title)s » : donnez votre position")
+                    % values
+                )
+            return _("%(author)s propose « %(title)s » : la décision vous concerne") % values
         values = {"author": author_name, "title": self.thread.title}
         if self.kind == self.Kind.MENTION:
             return _("%(author)s vous a mentionné·e dans « %(title)s »") % values

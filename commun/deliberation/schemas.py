@@ -133,10 +133,13 @@ class SubscriptionOut(Schema):
 
 class NotificationOut(Schema):
     id: int
-    kind: Literal["comment", "reply", "mention"]
+    kind: Literal["comment", "reply", "mention", "decision", "vote", "round"]
     text: str
     thread: int = Field(..., alias="thread_id")
-    comment: int = Field(..., alias="comment_id")
+    comment: int | None = Field(..., alias="comment_id")
+    decision: int | None = Field(
+        ..., alias="decision_id", description="La décision qui vous concerne, le cas échéant."
+    )
     created_at: datetime.datetime
     read_at: datetime.datetime | None
 

@@ -24,9 +24,9 @@ def _lines(notifications, member) -> list[dict]:
     with translation.override(member.language or "fr"):
         return [
             {
-                "sentence": n.sentence(shown_name(member, n.comment.author)),
-                "excerpt": n.comment.body[:300],
-                "url": settings.SITE_URL + reverse("deliberation:comment", args=[n.comment_id]),
+                "sentence": n.sentence(shown_name(member, n.actor)),
+                "excerpt": n.excerpt(),
+                "url": settings.SITE_URL + n.get_absolute_url(),
             }
             for n in notifications
         ]
@@ -40,7 +40,7 @@ def _pending(member):
         Notification.objects.for_member(member)
         .filter(emailed_at__isnull=True, read_at__isnull=True)
         .select_for_update(of=("self",))
-        .select_related("thread", "comment__author")
+        .select_related("thread", "comment__author", "decision__author")
         .order_by("created_at", "pk")
     )
 
@@ -48,20 +48,39 @@ def _pending(member):
 @task
 def send_immediate_notifications(comment_id: int) -> int:
     """Email the people who asked to hear at once about a new comment. Returns emails queued."""
+    return email_at_once(comment_id=comment_id)
+
+
+def email_at_once(**which) -> int:
+    """Email, one each, the notifications matching `which` whose member asked to hear at once.
+
+    Members are read in batches: a decision may tell 100,000 people at once.
+    """
     from commun.deliberation.models import Notification, NotificationPreference
+    from commun.members.models import Member
 
     immediate = Q(member__notification_preference__email=NotificationPreference.Email.IMMEDIATE)
     member_ids = list(
-        Notification.objects.filter(
-            immediate, comment_id=comment_id, emailed_at__isnull=True
-        ).values_list("member_id", flat=True)
+        Notification.objects.filter(immediate, emailed_at__isnull=True, **which)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
     )
     sent = 0
-    from commun.members.models import Member
+    for start in range(0, len(member_ids), DIGEST_BATCH):
+        batch = member_ids[start : start + DIGEST_BATCH]
+        sent += _email_each(
+            Member.objects.filter(pk__in=batch).select_related("user", "category"), which
+        )
+    return sent
 
-    for member in Member.objects.filter(pk__in=member_ids).select_related("user", "category"):
+
+def _email_each(members, which: dict) -> int:
+    from commun.deliberation.models import Notification
+
+    sent = 0
+    for member in members:
         with transaction.atomic():
-            pending = list(_pending(member).filter(comment_id=comment_id))
+            pending = list(_pending(member).filter(**which))
             if not pending:
                 continue
             Notification.objects.filter(pk__in=[n.pk for n in pending]).update(

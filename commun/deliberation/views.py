@@ -556,11 +556,12 @@ def notifications(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
         return redirect("deliberation:notifications")
     page = Paginator(
-        mine.select_related("thread", "comment__author"), NOTIFICATIONS_PAGE_SIZE
+        mine.select_related("thread", "comment__author", "decision__author"),
+        NOTIFICATIONS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     items = list(page.object_list)
     for item in items:
-        item.text = item.sentence(shown_name(viewer, item.comment.author))
+        item.text = item.sentence(shown_name(viewer, item.actor))
         item.was_unread = item.read_at is None
     Notification.objects.filter(pk__in=[i.pk for i in items if i.was_unread]).update(
         read_at=timezone.now()

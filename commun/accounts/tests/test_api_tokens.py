@@ -104,6 +104,6 @@ def test_the_token_list_costs_the_same_for_many_tokens(bob, django_assert_max_nu
         if n % 2:
             token.revoke()
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("accounts:tokens"))
     assert response.text.count("<tr>") == 21  # the header row and twenty tokens

@@ -178,7 +178,7 @@
   document.addEventListener("htmx:load", function (event) {
     enhance(event.detail.elt);
   });
-  // MUTATED
+  document.addEventListener("htmx:afterSettle", focusAfterSwap);
 })();
 
 // Join form (members): "3 parts = 150 €" next to the number of shares, as it changes.

@@ -1,20 +1,22 @@
 """The public pages every visitor reads: home, charter, statutes, privacy."""
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from commun.members.models import Category, Member
+from commun.members.models import Category
+from commun.members.views import active_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    categories = Category.objects.select_related("college").annotate(
-        active_members=Count("members", filter=Q(members__status=Member.Status.ACTIVE))
-    )
+    # Counted once a minute at most, not per visit: it reads every member.
+    counts = active_counts()
+    categories = list(Category.objects.select_related("college"))
+    for category in categories:
+        category.active_members = counts.get(category.pk, 0)
     return render(
         request,
         "core/home.html",
-        {"categories": categories, "member_count": sum(c.active_members for c in categories)},
+        {"categories": categories, "member_count": sum(counts.values())},
     )
 
 

@@ -127,7 +127,11 @@ def _detail(request, pk: int) -> Decision:
     objections = list(decision.objections.select_related("author", "round", "integrated_in"))
     for objection in objections:
         objection.author_name = shown_name(viewer, objection.author)
-        actions = {a for a in OBJECTION_ACTIONS if rules.may(user, a, decision, objection)}
+        actions = {
+            a
+            for a in OBJECTION_ACTIONS
+            if rules.objection_allows(a, objection) and rules.may(user, a, decision, objection)
+        }
         # As on the page: an objection is lifted on the revised version, in a later round.
         if round is None or objection.round.number >= round.number:
             actions.discard("resolve_objection")

@@ -188,6 +188,14 @@ def refusal(who, action: str, decision: Decision, objection: Objection | None = 
     return None
 
 
+def objection_allows(action: str, objection: Objection) -> bool:
+    """Whether the objection's own state still leaves room for `action` (to show buttons;
+    the model refuses the others with a ValidationError under its lock)."""
+    if not objection.is_open:
+        return False
+    return action != "begin_integration" or objection.status == Objection.Status.RAISED
+
+
 def may(who, action: str, decision: Decision, objection: Objection | None = None) -> bool:
     """Whether `who` (a user, a member or None) may take `action` on `decision` now."""
     return refusal(who, action, decision, objection) is None

@@ -115,7 +115,10 @@ def _objections(request, decision: Decision, round, bound: dict) -> list[Objecti
             "reason": objection.reason[:120],
         }
         objection.actions = {
-            a for a in OBJECTION_ACTIONS if rules.may(request.user, a, decision, objection)
+            a
+            for a in OBJECTION_ACTIONS
+            if rules.objection_allows(a, objection)
+            and rules.may(request.user, a, decision, objection)
         }
         # An objection is lifted on the revised version, in a later round.
         if round is None or objection.round.number >= round.number:

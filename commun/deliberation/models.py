@@ -954,9 +954,7 @@ class Notification(models.Model):
             return str(decision.get_phase_display())
         return _("%(phase)s — échéance : %(when)s") % {
             "phase": decision.get_phase_display(),
-            "when": formats.date_format(
-                timezone.localtime(decision.closes_at), "DATETIME_FORMAT"
-            ),
+            "when": formats.date_format(timezone.localtime(decision.closes_at), "DATETIME_FORMAT"),
         }
 
     def sentence(self, author_name: str) -> str:

@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from commun.api_auth import authenticated, public
+from commun.lib.paging import Listing, page_rows
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
@@ -59,21 +60,31 @@ from commun.members.schemas import (
     StructureIn,
     StructureOut,
 )
-from commun.members.views import _register_movements
+from commun.members.views import _register_movements, active_counts
 
 router = Router()
 
 
 class Pages(PageNumberPagination):
-    """Ninja's page numbers, bounded so that no page turns into an out-of-range SQL offset."""
+    """Ninja's page numbers, bounded so that no page turns into an out-of-range SQL offset.
+
+    Pages are read like the web pages' (commun.lib.paging): an endpoint may return a
+    `Listing` that knows its count and how to reach a deep page cheaply.
+    """
 
     class Input(PageNumberPagination.Input):
         page: int = Field(1, ge=1, le=10_000_000)
         page_size: int | None = Field(None, ge=1, le=100)
 
-    def _items_count(self, queryset) -> int:
-        known = getattr(queryset, "known_count", None)
-        return super()._items_count(queryset) if known is None else known
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
+        size = self._get_page_size(pagination.page_size)
+        count = listing.queryset.count() if listing.count is None else listing.count
+        bottom = (pagination.page - 1) * size
+        items = page_rows(
+            listing.queryset, bottom, bottom + size, numbered=listing.numbered, count=count
+        )
+        return {self.items_attribute: items, "count": count}
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -112,13 +123,19 @@ def conflict(message) -> HttpError:
 # The cooperative and its structure ---------------------------------------------------------
 
 
-def _categories():
-    active = Count("members", filter=Q(members__status=Member.Status.ACTIVE))
-    return Category.objects.select_related("college").annotate(active_members=active)
+def _categories() -> list[Category]:
+    # The counts are a minute old at most, as on the home page: counting reads every member.
+    counts = active_counts()
+    categories = list(Category.objects.select_related("college"))
+    for category in categories:
+        category.active_members = counts.get(category.pk, 0)
+    return categories
 
 
 def _cooperative_out(coop: Cooperative) -> Cooperative:
-    coop.category_counts = list(_categories().values("id", "name", "active_members"))
+    coop.category_counts = [
+        {"id": c.pk, "name": c.name, "active_members": c.active_members} for c in _categories()
+    ]
     coop.member_count = sum(c["active_members"] for c in coop.category_counts)
     return coop
 
@@ -364,8 +381,12 @@ def members(
     """The directory (active members): a hidden member shows a pseudonym or a number."""
     members_only(request)
     listed = Member.objects.active().select_related("category__college").order_by("number")
+    # Counted once a minute at most (as on the web directory), except for a search.
+    counts = active_counts()
+    count = sum(counts.values())
     if category is not None:
         listed = listed.filter(category_id=category)
+        count = counts.get(category, 0)
     if query := search.replace("\x00", "").strip():
         by_name = (
             Q(first_name__icontains=query)
@@ -379,7 +400,8 @@ def members(
         if query.isdigit() and int(query) <= MAX_ID:
             matches |= Q(number=int(query))
         listed = listed.filter(matches)
-    return listed
+        count = None
+    return Listing(listed, count=count)
 
 
 PRIVATE_FIELDS = [
@@ -477,11 +499,10 @@ def register(
     # The web page's filters, read from the same query string.
     _filters, movements, filtered = _register_movements(request)
     movements = _movements(movements).order_by("-number")
-    if not filtered:
-        # Numbers are sequential and never removed: the last one is the count, without
-        # counting a million rows.
-        movements.known_count = Cooperative.get().last_movement_number
-    return movements
+    if filtered:
+        return Listing(movements)
+    # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
+    return Listing(movements, count=Cooperative.get().last_movement_number, numbered="-number")
 
 
 @router.post("/register", auth=authenticated, response={201: MovementOut}, tags=["Registre"])

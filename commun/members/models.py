@@ -351,6 +351,11 @@ class MemberQuerySet(models.QuerySet):
     def publicly_listed(self):
         return self.active().exclude(public_visibility=Visibility.HIDDEN)
 
+    def count_by_category(self) -> dict[int, int]:
+        """{category id: number of members}, grouped by the database in one query."""
+        grouped = self.order_by().values("category_id").annotate(n=models.Count("pk"))
+        return dict(grouped.values_list("category_id", "n"))
+
 
 class Member(Identity):
     """An associate: one person, one voice, whatever the number of shares held."""
@@ -404,7 +409,15 @@ class Member(Identity):
                 name="member_pseudonym_when_shown",
             ),
         ]
-        indexes = [models.Index(fields=["status", "number"])]
+        # The directory's pages and counts read these indexes alone: the id is a key column
+        # for PostgreSQL's index-only scans (SQLite adds it anyway). The search's trigram
+        # indexes, PostgreSQL only, are made by migration 0004.
+        indexes = [
+            models.Index(fields=["status", "number", "id"], name="member_status_number"),
+            models.Index(
+                fields=["status", "category", "number", "id"], name="member_status_category"
+            ),
+        ]
 
     def __str__(self):
         return f"n°{self.number} {self.full_name}"
@@ -861,7 +874,11 @@ class ShareMovement(models.Model):
                 condition=~Q(counterpart=F("member")), name="movement_counterpart_is_another"
             ),
         ]
-        indexes = [models.Index(fields=["member", "number"])]
+        indexes = [
+            models.Index(fields=["member", "number"]),
+            # The register filtered by kind: its count and its deep pages from the index.
+            models.Index(fields=["kind", "number", "id"], name="movement_kind_number"),
+        ]
 
     def __str__(self):
         return f"n°{self.number} {self.get_kind_display()} {self.quantity}"

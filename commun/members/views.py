@@ -1,21 +1,25 @@
 """The members' pages: joining, my space, the directory, the register and share certificates."""
 
 import csv
+import functools
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from commun.lib.memo import Memo
+from commun.lib.money import format_cents
+from commun.lib.paging import Pager
 from commun.members import pdf, permissions
 from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
 from commun.members.models import (
@@ -30,7 +34,20 @@ from commun.members.models import (
 
 DIRECTORY_PAGE_SIZE = 50
 REGISTER_PAGE_SIZE = 100
+# A search is for finding someone: past this many matches, ask for a narrower one.
+SEARCH_COUNT_LIMIT = 500
 JOINED_SESSION_KEY = "members_joined"
+
+_ACTIVE_COUNTS = Memo("COMMUN_COUNTS_SECONDS", 60)
+
+
+def active_counts() -> dict[int, int]:
+    """Active members by category id, counted at most once a minute per process.
+
+    A scan of every member otherwise, on each home or directory page: a minute-old count
+    is right enough there (PRODUCT.md, Scale; docs/benchmarks.md).
+    """
+    return _ACTIVE_COUNTS.get(lambda: Member.objects.active().count_by_category())
 
 
 def _cooperative(request: HttpRequest) -> Cooperative:
@@ -250,11 +267,14 @@ def directory(request: HttpRequest) -> HttpResponse:
     viewer = _active_member(request)
     filters = DirectoryFilter(request.GET or None)
     members = Member.objects.active().select_related("category__college").order_by("number")
+    counts = active_counts()
+    count, count_at_most = sum(counts.values()), None
     if filters.is_bound:
         filters.is_valid()
         data = filters.cleaned_data
         if data.get("category"):
             members = members.filter(category=data["category"])
+            count = counts.get(data["category"].pk, 0)
         if query := (data.get("q") or "").strip():
             by_name = (
                 Q(first_name__icontains=query)
@@ -268,7 +288,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             if query.isdigit():
                 matches |= Q(number=int(query))
             members = members.filter(matches)
-    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+            count, count_at_most = None, SEARCH_COUNT_LIMIT
+    pager = Pager(members, DIRECTORY_PAGE_SIZE, count=count, count_at_most=count_at_most)
+    page = pager.get_page(request.GET.get("page"))
     for member in page:
         member.shown_name = name_of(viewer, member)
     return render(
@@ -299,9 +321,13 @@ def _register_movements(request: HttpRequest) -> tuple[RegisterFilter, object, b
             movements = movements.filter(kind=data["kind"])
             filtered = True
         if data.get("member"):
-            movements = movements.filter(
-                Q(member__number=data["member"]) | Q(counterpart__number=data["member"])
-            )
+            # By id rather than through joins: both sides are then read from their index.
+            holder = Member.objects.filter(number=data["member"]).values_list("pk", flat=True)
+            holder = holder.first()
+            if holder is None:
+                movements = movements.none()
+            else:
+                movements = movements.filter(Q(member_id=holder) | Q(counterpart_id=holder))
             filtered = True
         if data.get("movement"):
             movements = movements.filter(number=data["movement"])
@@ -315,17 +341,19 @@ def register(request: HttpRequest) -> HttpResponse:
     viewer = _active_member(request)
     coop = _cooperative(request)
     filters, movements, filtered = _register_movements(request)
-    movements = movements.select_related(
-        "member", "counterpart", "corrects", "corrected_by"
-    ).order_by("-number")
-    paginator = Paginator(movements, REGISTER_PAGE_SIZE)
-    if not filtered:
-        # Numbers are sequential and never removed: the last one is the count.
-        paginator.count = coop.last_movement_number
-    page = paginator.get_page(request.GET.get("page"))
-    for movement in page:
-        movement.member_name = name_of(viewer, movement.member)
-        movement.counterpart_name = name_of(viewer, movement.counterpart)
+    movements = (
+        movements.select_related("member", "counterpart")
+        .annotate(
+            corrects_number=F("corrects__number"), corrected_by_number=F("corrected_by__number")
+        )
+        .order_by("-number")
+    )
+    # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
+    known = None if filtered else coop.last_movement_number
+    page = Pager(movements, REGISTER_PAGE_SIZE, count=known, numbered="-number").get_page(
+        request.GET.get("page")
+    )
+    _prepare_rows(viewer, page)
     return render(
         request,
         "members/register.html",
@@ -336,6 +364,23 @@ def register(request: HttpRequest) -> HttpResponse:
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+def _prepare_rows(viewer: Member, movements) -> None:
+    """Each row's names and formatted cells, formatting each distinct value once.
+
+    Formatting in the template cost half a millisecond a row (docs/benchmarks.md).
+    """
+    kinds = {kind: str(label) for kind, label in ShareMovement.Kind.choices}
+    euros = functools.cache(format_cents)
+    day = functools.cache(lambda date: date_format(date, "SHORT_DATE_FORMAT"))
+    for movement in movements:
+        movement.member_name = name_of(viewer, movement.member)
+        movement.counterpart_name = name_of(viewer, movement.counterpart)
+        movement.kind_shown = kinds.get(movement.kind, movement.kind)
+        movement.date_shown = day(movement.date)
+        movement.value_shown = euros(movement.share_value_cents)
+        movement.amount_shown = euros(movement.quantity * movement.share_value_cents)
 
 
 class _Echo:

@@ -4,6 +4,7 @@ import difflib
 import re
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -87,6 +88,11 @@ def thread_decisions(context, thread) -> dict:
     }
 
 
+def _localised_percent(value) -> str:
+    """A stored percentage as the reader writes numbers (« 13,16 % » in French)."""
+    return f"{number_format(value, use_l10n=True)}\u00a0%"
+
+
 def _percent(part, whole) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -134,7 +140,7 @@ def tally_display(decision: Decision, tally: dict | None, options) -> dict | Non
     voters = tally.get("voters", 0)
     shown["facts"] = [
         (_("Ont voté"), f"{voters} / {eligible}"),
-        (_("Participation"), f"{tally.get('participation_percent') or 0} %"),
+        (_("Participation"), _localised_percent(tally.get("participation_percent") or 0)),
     ]
     if tally.get("quorum_percent"):
         shown["facts"].append(
@@ -159,7 +165,7 @@ def tally_display(decision: Decision, tally: dict | None, options) -> dict | Non
         shown["facts"].append((_("Seuil d'adoption"), threshold))
         if tally.get("weighted_yes_percent") is not None:
             shown["facts"].append(
-                (_("Pour, pondéré par collège"), f"{tally['weighted_yes_percent']} %")
+                (_("Pour, pondéré par collège"), _localised_percent(tally["weighted_yes_percent"]))
             )
         colleges = tally.get("colleges", {})
         if colleges:

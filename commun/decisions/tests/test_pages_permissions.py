@@ -270,3 +270,9 @@ def test_an_unknown_or_huge_id_answers_404(clients):
 
 def make_public(space: Space) -> None:
     Space.objects.filter(pk=space.pk).update(visibility=Space.Visibility.PUBLIC)
+
+
+def test_an_objection_being_integrated_offers_no_second_integration(clients, bob, gus):
+    decision = decision_in("integration", bob, gus)
+    page = clients["author"].get(f"/decisions/{decision.pk}/").content.decode()
+    assert "Intégrer cette objection" not in page

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
+from commun.decisions.demo import Decisions
+from commun.deliberation.demo import Conversations
 from commun.members import demo_data as data
 from commun.members.models import (
     AdmissionRule,
@@ -50,6 +52,9 @@ class Command(BaseCommand):
                 return
             else:
                 DemoLoader(timezone.localdate()).load()
+                # Then what the members talked over and decided, weeks of it.
+                Conversations().load()
+                Decisions().load()
                 self.stdout.write(self.style.SUCCESS(summary()))
         self.stdout.write(logins())
 

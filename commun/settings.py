@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "commun.members",
     "commun.deliberation",
     "commun.decisions",
+    "commun.ledger",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -154,7 +154,7 @@ def _detail(request, pk: int) -> Decision:
             decision.my_stance = _with_history(stance) if stance else None
 
     opened = decision.opened_at is not None
-    decision.eligible_count = decision.eligible.count() if opened else None
+    decision.eligible_count = decision.count_eligible() if opened else None
     # Named apart from the model's methods, which they must not shadow.
     decision.spoken = decision.spoken_count(round) if round else None
     decision.count_so_far = decision.tally() if opened else None

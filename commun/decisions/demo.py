@@ -44,6 +44,7 @@ class Decisions(Conversations):
         self.yes_no_vote()
         self.advice_process()
         self.in_clarification()
+        self.date_the_notifications()
 
     # Helpers ---------------------------------------------------------------------------------
 

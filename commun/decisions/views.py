@@ -170,7 +170,7 @@ def _page_context(
         "colleges": list(decision.colleges.all())
         if decision.scope == Decision.Scope.COLLEGES
         else [],
-        "eligible_count": decision.eligible.count() if decision.opened_at else None,
+        "eligible_count": decision.count_eligible() if decision.opened_at else None,
         "spoken_count": decision.spoken_count(round) if round else None,
         "tally": decision.tally() if decision.opened_at else None,
     }

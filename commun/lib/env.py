@@ -27,6 +27,9 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(Path(path)) if path else ":memory:",
+            # Kept open between requests: opening one and its PRAGMAs cost ~0.7 ms a request.
+            # Django keeps a connection per thread, so threads never share one.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"

@@ -53,11 +53,29 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
 
 @dataclass
 class Listing:
-    """What an API endpoint hands its paginator: the rows, and how to page them cheaply."""
+    """What an API endpoint hands its paginator: the rows, and how to page them cheaply.
+
+    `count`: known without counting. `numbered`: see `page_rows`. `probe`: for a search,
+    whose matches are often few but costly to find (a scan on SQLite): read the ids of up
+    to `probe` matches first; when that is all of them, they give the count and the page
+    in one pass, else the rows are counted.
+    """
 
     queryset: QuerySet
-    count: int | None = None  # known without counting (None: COUNT(*) when asked)
-    numbered: str | None = None  # see page_rows
+    count: int | None = None
+    numbered: str | None = None
+    probe: int | None = None
+
+    def page(self, bottom: int, top: int) -> tuple[int, list]:
+        """The count of rows, and rows `bottom` to `top`."""
+        if self.count is None and self.probe:
+            ids = list(self.queryset.values_list("pk", flat=True)[: self.probe + 1])
+            if len(ids) <= self.probe:
+                return len(ids), rows_by_ids(self.queryset, ids[bottom:top])
+        count = self.queryset.count() if self.count is None else self.count
+        return count, page_rows(
+            self.queryset, bottom, top, numbered=self.numbered, count=self.count
+        )
 
 
 class Pager(Paginator):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from allauth.core import ratelimit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from commun.api_auth import authenticated, public
-from commun.lib.paging import Listing, page_rows
+from commun.lib.paging import Listing
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
@@ -63,6 +63,8 @@ from commun.members.schemas import (
 from commun.members.views import _register_movements, active_counts
 
 router = Router()
+# A search's matches are counted by reading their ids when there are at most this many.
+SEARCH_PROBE = 500
 
 
 class Pages(PageNumberPagination):
@@ -79,11 +81,8 @@ class Pages(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
         size = self._get_page_size(pagination.page_size)
-        count = listing.queryset.count() if listing.count is None else listing.count
         bottom = (pagination.page - 1) * size
-        items = page_rows(
-            listing.queryset, bottom, bottom + size, numbered=listing.numbered, count=count
-        )
+        count, items = listing.page(bottom, bottom + size)
         return {self.items_attribute: items, "count": count}
 
 
@@ -399,8 +398,7 @@ def members(
         matches = by_name | Q(pseudonym__icontains=query)
         if query.isdigit() and int(query) <= MAX_ID:
             matches |= Q(number=int(query))
-        listed = listed.filter(matches)
-        count = None
+        return Listing(listed.filter(matches), probe=SEARCH_PROBE)
     return Listing(listed, count=count)
 
 

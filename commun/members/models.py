@@ -800,6 +800,11 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 held.save(
                     update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"]
                 )
+            # The journal and the books move with the register, in the same transaction
+            # (imported here: the ledger app builds on this one).
+            from commun.ledger.models import Transaction as LedgerTransaction
+
+            LedgerTransaction.objects.post_share_movement(movement, by=by)
         if kind == ShareMovement.Kind.PAYMENT:
             from commun.members import notifications
 

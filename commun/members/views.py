@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -341,13 +341,9 @@ def register(request: HttpRequest) -> HttpResponse:
     viewer = _active_member(request)
     coop = _cooperative(request)
     filters, movements, filtered = _register_movements(request)
-    movements = (
-        movements.select_related("member", "counterpart")
-        .annotate(
-            corrects_number=F("corrects__number"), corrected_by_number=F("corrected_by__number")
-        )
-        .order_by("-number")
-    )
+    movements = movements.select_related(
+        "member", "counterpart", "corrects", "corrected_by"
+    ).order_by("-number")
     # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
     known = None if filtered else coop.last_movement_number
     page = Pager(movements, REGISTER_PAGE_SIZE, count=known, numbered="-number").get_page(
@@ -381,6 +377,12 @@ def _prepare_rows(viewer: Member, movements) -> None:
         movement.date_shown = day(movement.date)
         movement.value_shown = euros(movement.share_value_cents)
         movement.amount_shown = euros(movement.quantity * movement.share_value_cents)
+        movement.corrects_number = movement.corrects.number if movement.corrects_id else None
+        try:
+            movement.corrected_by_number = movement.corrected_by.number
+        except ShareMovement.DoesNotExist:
+            # Caught here once rather than by the template in every cell that asks.
+            movement.corrected_by_number = None
 
 
 class _Echo:

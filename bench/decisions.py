@@ -1,0 +1,531 @@
+"""Time a decision with 100,000 eligible members: opening it, stances, its page and tally.
+
+    .venv/bin/python bench/decisions.py                          # SQLite, then PostgreSQL
+    .venv/bin/python bench/decisions.py --databases sqlite --stances 200 --reads 100
+
+On the generated cooperative (bench/generate.py; the SQLite file in bench/out/ is reused
+and copied, so the members' benchmark keeps its own), a child process opens a yes / no
+vote, then another a consent decision in its objection round (`--kinds`), among every
+active member, and times `Decision.open()` and the notification task; then it serves the
+database with gunicorn
+(two sync workers: one for the reads, one for the stances arriving meanwhile) and times,
+with a small `http.client` driver, one request at a time:
+
+- a bare view reading one row, and one inserting one row (the floors);
+- `PUT /api/v1/decisions/{id}/stance`, each request with the token of another member
+  (a first stance: an INSERT), then members changing their stance (an UPDATE);
+- the decision page and `GET /api/v1/decisions/{id}/tally`, first alone, then while a
+  writer thread casts stances as fast as the server takes them.
+
+Prints a Markdown table and writes it to bench/out/decisions-latest.md.
+"""
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import run as pages  # noqa: E402
+
+OUT = pages.OUT
+WORKERS = 2
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument(
+        "--kinds", default="yes_no,consent", help="yes_no (un vote), consent (un tour d'objections)"
+    )
+    parser.add_argument("--kind", help=argparse.SUPPRESS)  # the child's
+    parser.add_argument("--stances", type=int, default=500, help="premières positions mesurées")
+    parser.add_argument("--changes", type=int, default=100, help="changements de position")
+    parser.add_argument("--reads", type=int, default=200, help="lectures mesurées, par page")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    if args.child:
+        return measure(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    for database in args.databases.split(","):
+        print(f"\n=== {database} ===", flush=True)
+        kinds = args.kinds.split(",")
+        if database == "sqlite":
+            source = OUT / f"bench-{args.members}.sqlite3"
+            if not source.exists():
+                pages.generate(f"sqlite:///{source}", args.members)
+            for kind in kinds:
+                results.append(run_child(f"sqlite:///{fresh_copy(source)}", args, kind))
+        elif database == "postgres":
+            from commun.testing.pgcluster import throwaway_cluster
+
+            with throwaway_cluster() as url:
+                pages.generate(url, args.members)
+                for kind in kinds:  # one after the other, in the same database
+                    results.append(run_child(url, args, kind))
+        else:
+            print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
+            return 2
+    report = markdown(results, args)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+    for name in (f"decisions-{stamp}.md", "decisions-latest.md"):
+        (OUT / name).write_text(report)
+    (OUT / f"decisions-{stamp}.json").write_text(json.dumps(results, indent=2))
+    print("\n" + report)
+    return 0
+
+
+def fresh_copy(source: Path) -> Path:
+    """A copy of the generated SQLite database: what is written here stays out of the
+    members' benchmark, and each run starts from the same state."""
+    target = OUT / source.name.replace("bench-", "decisions-")
+    for stale in OUT.glob(f"{target.name}*"):
+        stale.unlink()
+    for part in OUT.glob(f"{source.name}*"):
+        shutil.copyfile(part, OUT / part.name.replace(source.name, target.name))
+    return target
+
+
+def run_child(url: str, args, kind: str) -> dict:
+    print(f"--- {KINDS[kind]} ---", flush=True)
+    output = OUT / "decisions-child.json"
+    command = [sys.executable, __file__, "--child", str(output), "--kind", kind]
+    for name in ("members", "stances", "changes", "reads", "warmup"):
+        command += [f"--{name}", str(getattr(args, name))]
+    subprocess.run(command, env=pages.server_env(url), check=True, cwd=ROOT)
+    return json.loads(output.read_text())
+
+
+# The child: set the decision up, then time it through HTTP. -------------------------------
+
+
+def measure(args) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    setup = open_decision(args.kind)
+    print(
+        f"  ouverture ({setup['eligible']:_} appelé·es) : {setup['open_ms']:.0f} ms ; "
+        f"notifications : {setup['notify_ms']:.0f} ms".replace("_", " "),
+        flush=True,
+    )
+    needed = args.warmup + args.stances + args.changes + 20 * args.reads + 1000
+    tokens = voter_tokens(setup["decision"], needed)
+    session, reader_token = pages.credentials()
+    decision_id = setup["decision"]
+    choice = "yes" if args.kind == "yes_no" else "consent"
+    requests = {
+        "bare_read": ("GET", "/bench/bare/", {}, None),
+        "bare_insert": ("POST", "/bench/bare/insert", {}, b""),
+        "page": ("GET", f"/decisions/{decision_id}/", cookie(session), None),
+        "tally": ("GET", f"/api/v1/decisions/{decision_id}/tally", bearer(reader_token), None),
+    }
+    changed = "no" if args.kind == "yes_no" else "concern"
+    queries = {name: count_queries(*request) for name, request in requests.items()}
+    token = tokens.pop()
+    queries["stance_change"] = count_queries(
+        *stance_request(decision_id, token, changed, "Réflexion faite."),
+        warm=stance_request(decision_id, token, choice),
+    )
+    # A first stance: warmed by another member's, so that the one counted is an INSERT too.
+    queries["stance"] = count_queries(
+        *stance_request(decision_id, tokens.pop(), choice),
+        warm=stance_request(decision_id, tokens.pop(), choice),
+    )
+    connection.close()
+
+    load_before = os.getloadavg()[0]
+    port = pages.free_port()
+    server = start_server(port)
+    timings = {}
+    try:
+        driver = Driver(port)
+        for name in ("bare_read", "bare_insert"):
+            timings[name] = driver.series(requests[name], args.reads, args.warmup)
+        used = [tokens.pop() for _ in range(args.stances + args.warmup)]
+        timings["stance"] = driver.series(
+            [stance_request(decision_id, token, choice) for token in used], None, args.warmup
+        )
+        timings["stance_change"] = driver.series(
+            [stance_request(decision_id, token, changed, "Réflexion faite.") for token in used][
+                : args.changes
+            ],
+            None,
+            0,
+        )
+        for name in ("page", "tally"):
+            timings[name] = driver.series(requests[name], args.reads, args.warmup)
+        # The same reads while stances keep arriving, one at a time, on the other worker.
+        writer = Writer(port, decision_id, tokens, choice)
+        writer.start()
+        try:
+            for name in ("page", "tally"):
+                timings[f"{name}_while_voting"] = driver.series(requests[name], args.reads, 0)
+        finally:
+            writer.stop()
+        timings["stance_while_reading"] = summary(writer.latencies, writer.failures)
+    finally:
+        stop_server(server)
+    for name, timing in timings.items():
+        print(
+            f"  {name:<22} {timing['median']:7.1f} ms médiane, {timing['p95']:7.1f} ms p95 "
+            f"({timing['count']} requêtes, {timing['failed']} échecs)",
+            flush=True,
+        )
+    stances = count_stances(decision_id)
+    load = (load_before, os.getloadavg()[0])
+    result = pages.describe_database() | {
+        "kind": args.kind,
+        "eligible": setup["eligible"],
+        "open_ms": setup["open_ms"],
+        "notify_ms": setup["notify_ms"],
+        "notifications": setup["notifications"],
+        "stances_at_end": stances,
+        "queries": queries,
+        "timings": timings,
+        "load": load,
+    }
+    Path(args.child).write_text(json.dumps(result))
+    return 0
+
+
+def open_decision(kind: str) -> dict:
+    """A decision among every active member: opened (timed), then its notifications (timed)."""
+    from django.utils import timezone
+
+    from bench.generate import OFFICER_EMAIL
+    from commun.decisions import tasks
+    from commun.decisions.models import Decision
+    from commun.deliberation.models import Notification, Space
+    from commun.members.models import Member
+
+    officer = Member.objects.get(user__email=OFFICER_EMAIL)
+    thread = Space.objects.cooperative().start_thread(
+        officer, "Adhérer à la fédération des SCIC", "Une décision de toute la coopérative."
+    )
+    decision = Decision.objects.propose(
+        thread=thread,
+        author=officer,
+        kind=kind,
+        title="Adhérer à la fédération des SCIC du numérique",
+        body="Nous adhérons à la fédération régionale (300 € par an).",
+        min_deliberation=datetime.timedelta(0),
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+        quorum_percent=10,
+    )
+    started = time.perf_counter()
+    decision.open()
+    open_ms = (time.perf_counter() - started) * 1000
+    if kind == "consent":
+        decision.advance(officer)
+        decision.advance(officer)
+    # What the worker does once the opening is committed.
+    started = time.perf_counter()
+    tasks.tell_eligible.call(decision.pk, decision.current_round.number)
+    notify_ms = (time.perf_counter() - started) * 1000
+    return {
+        "decision": decision.pk,
+        "eligible": decision.eligible.count(),
+        "open_ms": open_ms,
+        "notify_ms": notify_ms,
+        "notifications": Notification.objects.filter(decision=decision).count(),
+    }
+
+
+def voter_tokens(decision_id: int, count: int) -> list[str]:
+    """API tokens of `count` eligible members, the reader and the author left out.
+
+    Marked as used (an hour ahead): the first call of a token would otherwise also write
+    its `last_used_at` (throttled to once a minute), which is not the stance's cost.
+    """
+    import secrets
+
+    from django.utils import timezone
+
+    from bench.generate import MEMBER_EMAIL, OFFICER_EMAIL
+    from commun.accounts.models import ApiToken
+    from commun.decisions.models import Eligibility
+
+    users = list(
+        Eligibility.objects.filter(decision_id=decision_id)
+        .exclude(member__user__email__in=[MEMBER_EMAIL, OFFICER_EMAIL])
+        .order_by("member_id")
+        .values_list("member__user_id", flat=True)[:count]
+    )
+    secrets_by_user = {user: "cmn_" + secrets.token_urlsafe(32) for user in users}
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(
+                user_id=user,
+                name="bench",
+                prefix=secret[:12],
+                digest=ApiToken.hash(secret),
+                last_used_at=timezone.now() + datetime.timedelta(hours=1),
+            )
+            for user, secret in secrets_by_user.items()
+        ],
+        batch_size=1000,
+    )
+    return list(secrets_by_user.values())[::-1]  # popped from the end: lowest ids first
+
+
+def count_stances(decision_id: int) -> int:
+    from django.db import connection
+
+    from commun.decisions.models import Stance
+
+    count = Stance.objects.filter(round__decision_id=decision_id).count()
+    connection.close()
+    return count
+
+
+def cookie(session: str) -> dict:
+    from django.conf import settings
+
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def stance_request(decision_id: int, token: str, choice: str, reason: str = "") -> tuple:
+    body = json.dumps({"choice": choice, "reason": reason}).encode()
+    headers = bearer(token) | {"Content-Type": "application/json"}
+    return ("PUT", f"/api/v1/decisions/{decision_id}/stance", headers, body)
+
+
+def count_queries(method: str, path: str, headers: dict, body, warm=None) -> int:
+    """SQL queries of one request, in-process, after a first one (or `warm`) warmed the
+    caches."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if "Cookie" in headers:
+        name, _equals, value = headers["Cookie"].partition("=")
+        client.cookies[name] = value
+
+    def send(method, path, headers, body):
+        return client.generic(
+            method,
+            path,
+            body or b"",
+            content_type=headers.get("Content-Type", "application/octet-stream"),
+            headers={k: v for k, v in headers.items() if k not in ("Cookie", "Content-Type")},
+        )
+
+    send(*(warm or (method, path, headers, body)))
+    with CaptureQueriesContext(connection) as captured:
+        response = send(method, path, headers, body)
+    assert response.status_code < 400, (path, response.status_code, response.content[:300])
+    return len(captured)
+
+
+# The HTTP side. ---------------------------------------------------------------------------
+
+
+def start_server(port: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "commun.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, urllib.error.URLError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=5).read()
+            return server
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn s'est arrêté au démarrage")
+        time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn ne répond pas")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=20)
+    if server.poll() is None:
+        server.kill()
+
+
+class Driver:
+    """Sequential requests, a new connection each (as `ab` without -k), timed one by one."""
+
+    def __init__(self, port: int):
+        self.port = port
+
+    def send(self, method: str, path: str, headers: dict, body) -> tuple[float, int]:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        finally:
+            connection.close()
+        return (time.perf_counter() - started) * 1000, status
+
+    def series(self, requests, count: int | None, warmup: int) -> dict:
+        """Send `requests` (one request repeated `count` times, or a list), the first
+        `warmup` unmeasured."""
+        if count is not None:
+            requests = [requests] * (count + warmup)
+        latencies, failures = [], 0
+        for i, request in enumerate(requests):
+            elapsed, status = self.send(*request)
+            if i < warmup:
+                continue
+            latencies.append(elapsed)
+            failures += status >= 400
+        return summary(latencies, failures)
+
+
+class Writer(threading.Thread):
+    """Casts first stances, one after the other, until stopped."""
+
+    def __init__(self, port: int, decision_id: int, tokens: list[str], choice: str):
+        super().__init__(daemon=True)
+        self.driver = Driver(port)
+        self.decision_id, self.tokens, self.choice = decision_id, tokens, choice
+        self.latencies: list[float] = []
+        self.failures = 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set() and self.tokens:
+            request = stance_request(self.decision_id, self.tokens.pop(), self.choice)
+            elapsed, status = self.driver.send(*request)
+            self.latencies.append(elapsed)
+            self.failures += status >= 400
+
+    def stop(self):
+        self.done.set()
+        self.join(timeout=120)
+
+
+def summary(latencies: list[float], failures: int) -> dict:
+    ordered = sorted(latencies)
+    if not ordered:
+        return {"median": 0.0, "p95": 0.0, "max": 0.0, "count": 0, "failed": failures}
+    return {
+        "median": statistics.median(ordered),
+        "p95": ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)],
+        "max": ordered[-1],
+        "count": len(ordered),
+        "failed": failures,
+    }
+
+
+# The report. ------------------------------------------------------------------------------
+
+ROWS = [
+    ("bare_read", "vue Django nue, lit une ligne", "GET /bench/bare/"),
+    ("bare_insert", "vue Django nue, insère une ligne", "POST /bench/bare/insert"),
+    ("stance", "première position (API)", "PUT /api/v1/decisions/{id}/stance"),
+    ("stance_change", "changement de position (API)", "PUT /api/v1/decisions/{id}/stance"),
+    ("page", "page de la décision", "GET /decisions/{id}/"),
+    ("tally", "décompte (API)", "GET /api/v1/decisions/{id}/tally"),
+    ("page_while_voting", "page, pendant que des positions arrivent", "GET /decisions/{id}/"),
+    ("tally_while_voting", "décompte, pendant que des positions arrivent", "GET …/tally"),
+    ("stance_while_reading", "position, pendant ces lectures", "PUT …/stance"),
+]
+KINDS = {"yes_no": "un vote pour / contre", "consent": "un tour d'objections"}
+QUERIES = {
+    "bare_read": "bare_read",
+    "bare_insert": "bare_insert",
+    "stance": "stance",
+    "stance_change": "stance_change",
+    "page": "page",
+    "tally": "tally",
+    "page_while_voting": "page",
+    "tally_while_voting": "tally",
+    "stance_while_reading": "stance",
+}
+
+
+def markdown(results: list[dict], args) -> str:
+    import django
+
+    lines = [
+        f"# Commun — une décision à {args.members:_} appelé·es, "
+        f"{datetime.date.today():%d/%m/%Y}".replace("_", " "),
+        "",
+        f"Machine : {os.cpu_count()} cœurs, Django {django.get_version()}, gunicorn "
+        f"({WORKERS} workers sync), client `http.client` séquentiel, une connexion par requête "
+        f"({args.warmup} requêtes de chauffe, puis {args.reads} lectures et {args.stances} "
+        "positions mesurées).",
+        "",
+    ]
+    for result in results:
+        timings = result["timings"]
+        insert = timings["bare_insert"]["median"]
+        read = timings["bare_read"]["median"]
+        lines += [
+            f"## {result['database']} — {result['members']:_} associé·es, "
+            f"{KINDS[result['kind']]} à {result['eligible']:_} appelé·es".replace("_", " "),
+            "",
+            f"`Decision.open()` : **{result['open_ms']:.0f} ms** ; tâche de notification "
+            f"({result['notifications']:_} notifications) : {result['notify_ms'] / 1000:.1f} s ; "
+            f"{result['stances_at_end']:_} positions à la fin. Charge (loadavg 1 min) : "
+            f"{result['load'][0]:.1f} → {result['load'][1]:.1f}.".replace("_", " "),
+            "",
+            "| mesure | requête | requêtes SQL | médiane (ms) | p95 (ms) | × insertion nue "
+            "| × lecture nue | échecs |",
+            "|---|---|--:|--:|--:|--:|--:|--:|",
+        ]
+        for key, label, request in ROWS:
+            timing = timings[key]
+            queries = result["queries"].get(QUERIES.get(key, ""), "")
+            lines.append(
+                f"| {label} | `{request}` | {queries} | {timing['median']:.1f} | "
+                f"{timing['p95']:.1f} | {timing['median'] / insert:.1f} | "
+                f"{timing['median'] / read:.1f} | {timing['failed']}/{timing['count']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,502 @@
+"""The double-entry ledger and its hash-chained journal.
+
+Sign convention: a posting's `amount_cents` is positive for a debit and negative for a
+credit, so every transaction sums to zero and an account's balance is the plain sum of its
+postings (positive: debit balance, e.g. the bank; negative: credit balance, e.g. capital).
+
+Nothing here is ever updated or deleted: the ORM refuses, and so does the database
+(migration 0002). A correction is a reversal that names the transaction it corrects.
+"""
+
+import datetime
+import hashlib
+import json
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commun.ledger import chart
+from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
+
+# A billion euros: far above any cooperative's single movement, far below BigInteger's limit.
+MAX_AMOUNT_CENTS = 100_000_000_000
+ACCOUNT_CODE = re.compile(r"^[0-9]{1,8}(-[A-Z0-9]+)*$")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of the books are never updated nor deleted; a correction is a new row."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The ledger is append-only: record a reversal instead.")
+
+    def delete(self):
+        raise PermissionError("The ledger is append-only: record a reversal instead.")
+
+    _raw_delete = delete
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The ledger is append-only: record a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The ledger is append-only: record a reversal instead.")
+
+
+class Books(models.Model):
+    """One row (pk=1) locked by every write to the books: it serialises both numberings."""
+
+    last_transaction_number = models.PositiveBigIntegerField(default=0)
+    journal_length = models.PositiveBigIntegerField(default=0)
+    journal_head_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="books_is_single")]
+
+    def __str__(self):
+        return f"{self.last_transaction_number} écritures, {self.journal_length} entrées"
+
+    @classmethod
+    def locked(cls) -> "Books":
+        """The row, locked until the transaction ends (created on first use)."""
+        try:
+            return cls.objects.select_for_update().get(pk=1)
+        except cls.DoesNotExist:
+            cls.objects.get_or_create(pk=1)
+            return cls.objects.select_for_update().get(pk=1)
+
+
+class AccountQuerySet(models.QuerySet):
+    def load_chart(self):
+        """Create the standard accounts that are missing; existing ones are left as they are."""
+        load_chart(self.model)
+
+    def mission_commitment(self, mission_ref: str, name: str) -> "Account":
+        """The account holding what the reserve committed to one mission ("1068-ENG-<ref>")."""
+        self.load_chart()
+        parent = self.get(code=chart.RESERVE_COMMITTED)
+        account, _created = self.get_or_create(
+            code=f"{chart.RESERVE_COMMITTED}-{mission_ref}".upper(),
+            defaults={"name": name, "kind": Account.Kind.EQUITY, "parent": parent},
+        )
+        return account
+
+
+def load_chart(account_model):
+    """Shared by the data migration (historical model) and the manager (current model)."""
+    existing = set(account_model.objects.values_list("code", flat=True))
+    by_code = {}
+    for code, name, kind, parent in chart.STANDARD_CHART:
+        if code in existing:
+            continue
+        parent_id = None
+        if parent:
+            parent_id = by_code.get(parent) or account_model.objects.get(code=parent).pk
+        account = account_model.objects.create(code=code, name=name, kind=kind, parent_id=parent_id)
+        by_code[code] = account.pk
+
+
+class Account(models.Model):
+    """An account of the chart (PCG), or a fund sub-account such as the reserve available."""
+
+    class Kind(models.TextChoices):
+        ASSET = chart.ASSET, _("Actif")
+        LIABILITY = chart.LIABILITY, _("Passif")
+        EQUITY = chart.EQUITY, _("Capitaux propres")
+        INCOME = chart.INCOME, _("Produit")
+        EXPENSE = chart.EXPENSE, _("Charge")
+
+    code = models.CharField(_("numéro de compte"), max_length=40, unique=True)
+    name = models.CharField(_("intitulé"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("compte parent"),
+    )
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("plan de comptes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if not ACCOUNT_CODE.match(self.code or ""):
+            raise ValidationError(
+                {"code": _("Un numéro de compte s'écrit en chiffres, ex. 512 ou 1068-DISPO.")}
+            )
+
+    def balance(self) -> int:
+        """Sum of the postings in cents: positive is a debit balance, negative a credit one."""
+        return self.postings.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def request_digest(date, label, postings, reverses) -> str:
+    """What a retried request must repeat exactly to be answered with the same transaction."""
+    body = {
+        "date": date.isoformat(),
+        "label": label,
+        "postings": [[code, cents] for code, cents in postings],
+        "reverses": reverses.number if reverses else None,
+    }
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def _validate_request(date, label, postings, idempotency_key, reverses) -> list:
+    """Refuse a malformed request before anything is written; return the postings as a list."""
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        raise ValidationError({"date": _("La date de l'écriture est invalide.")})
+    if not isinstance(label, str) or not label.strip() or len(label) > 300:
+        raise ValidationError({"label": _("Le libellé est obligatoire (300 caractères au plus).")})
+    if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 100:
+        raise ValidationError(
+            {"idempotency_key": _("La clé d'idempotence est obligatoire (100 caractères au plus).")}
+        )
+    try:
+        postings = [(code, cents) for code, cents in postings]
+    except (TypeError, ValueError):
+        raise ValidationError(
+            {"postings": _("Chaque ligne d'écriture est un couple (compte, montant en centimes).")}
+        ) from None
+    if len(postings) < 2:
+        raise ValidationError({"postings": _("Une écriture a au moins deux lignes.")})
+    for code, cents in postings:
+        if not isinstance(code, str):
+            raise ValidationError({"postings": _("Un numéro de compte est un texte.")})
+        # bool is an int in Python, a float may hide a rounding: only true integers are money.
+        if type(cents) is not int:
+            raise ValidationError(
+                {"postings": _("Les montants sont des nombres entiers de centimes.")}
+            )
+        if cents == 0:
+            raise ValidationError({"postings": _("Une ligne d'écriture n'est jamais nulle.")})
+        if abs(cents) > MAX_AMOUNT_CENTS:
+            raise ValidationError({"postings": _("Ce montant dépasse la limite admise.")})
+    if sum(cents for _code, cents in postings) != 0:
+        raise ValidationError(
+            {
+                "postings": _(
+                    "L'écriture n'est pas équilibrée : les débits doivent égaler les crédits."
+                )
+            }
+        )
+    return postings
+
+
+class TransactionQuerySet(AppendOnlyQuerySet):
+    def record(
+        self,
+        date: datetime.date,
+        label: str,
+        postings,
+        *,
+        idempotency_key: str,
+        by=None,
+        reverses: "Transaction | None" = None,
+    ) -> "Transaction":
+        """Book one balanced transaction, once per idempotency key, all or nothing.
+
+        `postings` is [(account code, cents)], debits positive and credits negative.
+        """
+        postings = _validate_request(date, label, postings, idempotency_key, reverses)
+        digest = request_digest(date, label, postings, reverses)
+        with transaction.atomic():
+            # Serialises numbering, so two retries of one request cannot both book it.
+            books = Books.locked()
+            existing = self.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.request_digest != digest:
+                    raise ValidationError(
+                        {
+                            "idempotency_key": _(
+                                "Cette clé d'idempotence a déjà servi pour une autre écriture : "
+                                "rien n'a été enregistré."
+                            )
+                        }
+                    )
+                return existing
+            accounts = _accounts_for({code for code, _cents in postings})
+            if reverses is not None:
+                _check_reversal(reverses, postings)
+            books.last_transaction_number += 1
+            booked = self.model(
+                number=books.last_transaction_number,
+                date=date,
+                label=label.strip(),
+                idempotency_key=idempotency_key,
+                request_digest=digest,
+                reverses=reverses,
+                recorded_by=by,
+            )
+            booked.save()
+            Posting.objects.bulk_create(
+                Posting(transaction=booked, account=accounts[code], amount_cents=cents)
+                for code, cents in postings
+            )
+            JournalEntry.objects.append(
+                books,
+                JournalEntry.Kind.TRANSACTION,
+                f"transaction-{booked.number}",
+                booked.journal_payload(postings),
+            )
+            books.save(
+                update_fields=["last_transaction_number", "journal_length", "journal_head_hash"]
+            )
+        return booked
+
+    def post_share_movement(self, movement, by=None):
+        """Journal a register movement and book the money it moves (called by the register).
+
+        Payments bring capital in (debit 512 bank, credit 101 capital), repayments take it
+        out; correcting either books the reversal of its transaction.
+        """
+        from commun.members.models import ShareMovement
+
+        with transaction.atomic():
+            books = Books.locked()
+            JournalEntry.objects.append(
+                books,
+                JournalEntry.Kind.SHARE_MOVEMENT,
+                f"register-{movement.number}",
+                movement_payload(movement),
+            )
+            books.save(update_fields=["journal_length", "journal_head_hash"])
+            kind, amount = movement.kind, movement.amount_cents
+            key = f"register-{movement.number}"
+            member = movement.member.number
+            if kind == ShareMovement.Kind.PAYMENT:
+                return self.record(
+                    movement.date,
+                    f"Libération de parts — associé·e n°{member} (registre n°{movement.number})",
+                    [(chart.BANK, amount), (chart.CAPITAL, -amount)],
+                    idempotency_key=key,
+                    by=by,
+                )
+            if kind == ShareMovement.Kind.REPAYMENT:
+                return self.record(
+                    movement.date,
+                    f"Remboursement de parts — associé·e n°{member} (registre n°{movement.number})",
+                    [(chart.CAPITAL, amount), (chart.BANK, -amount)],
+                    idempotency_key=key,
+                    by=by,
+                )
+            if kind == ShareMovement.Kind.CORRECTION:
+                corrected = self.filter(
+                    idempotency_key=f"register-{movement.corrects.number}"
+                ).first()
+                if corrected is not None:
+                    return corrected.reverse(
+                        f"Correction du registre n°{movement.corrects.number} "
+                        f"(registre n°{movement.number})",
+                        idempotency_key=key,
+                        on=movement.date,
+                        by=by,
+                    )
+        return None
+
+
+def _accounts_for(codes: set[str]) -> dict:
+    accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+    missing = codes - accounts.keys()
+    if missing and missing <= {row[0] for row in chart.STANDARD_CHART}:
+        Account.objects.load_chart()  # the standard chart is always there, even after a flush
+        accounts = {a.code: a for a in Account.objects.filter(code__in=codes)}
+        missing = codes - accounts.keys()
+    if missing:
+        raise ValidationError(
+            {"postings": _("Compte inconnu : %(codes)s.") % {"codes": ", ".join(sorted(missing))}}
+        )
+    return accounts
+
+
+def _check_reversal(reversed_transaction, postings):
+    if reversed_transaction.reverses_id is not None:
+        raise ValidationError(
+            {
+                "reverses": _(
+                    "Une contrepassation ne se contrepasse pas : enregistrez la bonne écriture."
+                )
+            }
+        )
+    if Transaction.objects.filter(reverses=reversed_transaction).exists():
+        raise ValidationError({"reverses": _("Cette écriture a déjà été contrepassée.")})
+    expected = sorted(
+        (p.account.code, -p.amount_cents)
+        for p in reversed_transaction.postings.select_related("account")
+    )
+    if sorted(postings) != expected:
+        raise ValidationError(
+            {"postings": _("Une contrepassation reprend exactement les lignes inversées.")}
+        )
+
+
+def movement_payload(movement) -> dict:
+    """A register movement as the journal keeps it: member numbers, never names."""
+    return {
+        "number": movement.number,
+        "kind": movement.kind,
+        "date": movement.date.isoformat(),
+        "member": movement.member.number,
+        "counterpart": movement.counterpart.number if movement.counterpart_id else None,
+        "quantity": movement.quantity,
+        "share_value_cents": movement.share_value_cents,
+        "corrects": movement.corrects.number if movement.corrects_id else None,
+    }
+
+
+class Transaction(AppendOnlyModel):
+    """One balanced ledger transaction, numbered without gaps, never changed."""
+
+    number = models.PositiveBigIntegerField(_("n°"), unique=True, editable=False)
+    date = models.DateField(_("date"))
+    label = models.CharField(_("libellé"), max_length=300)
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=100, unique=True)
+    request_digest = models.CharField(max_length=64, editable=False)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("contrepasse l'écriture"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TransactionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("écriture")
+        verbose_name_plural = _("écritures")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="transaction_number_positive"),
+            models.CheckConstraint(
+                condition=~Q(reverses=models.F("pk")), name="transaction_reverses_another"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "number"], name="transaction_date_number")]
+
+    def __str__(self):
+        return f"n°{self.number} {self.label}"
+
+    def reverse(self, label: str, *, idempotency_key: str, on=None, by=None) -> "Transaction":
+        """Book the exact opposite of this transaction, naming it as what it corrects."""
+        postings = [
+            (p.account.code, -p.amount_cents)
+            for p in self.postings.select_related("account").order_by("pk")
+        ]
+        return Transaction.objects.record(
+            on or timezone.localdate(),
+            label,
+            postings,
+            idempotency_key=idempotency_key,
+            by=by,
+            reverses=self,
+        )
+
+    def journal_payload(self, postings) -> dict:
+        # The label may name a person: only its digest is chained, so erasure keeps it valid.
+        return {
+            "number": self.number,
+            "date": self.date.isoformat(),
+            "label_sha256": hashlib.sha256(self.label.encode()).hexdigest(),
+            "postings": [[code, cents] for code, cents in postings],
+            "reverses": self.reverses.number if self.reverses_id else None,
+        }
+
+
+class Posting(AppendOnlyModel):
+    """One line of a transaction: debit positive, credit negative, never zero."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount_cents = models.BigIntegerField(_("montant (centimes, débit positif)"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ligne d'écriture")
+        verbose_name_plural = _("lignes d'écriture")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(amount_cents=0)
+                & Q(amount_cents__gte=-MAX_AMOUNT_CENTS)
+                & Q(amount_cents__lte=MAX_AMOUNT_CENTS),
+                name="posting_amount_non_zero_and_bounded",
+            )
+        ]
+        # A balance is an index-only sum over one account's postings.
+        indexes = [
+            models.Index(fields=["account", "transaction", "amount_cents"], name="posting_account")
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.amount_cents}"
+
+
+class JournalEntryQuerySet(AppendOnlyQuerySet):
+    def append(self, books: Books, kind: str, ref: str, payload: dict) -> "JournalEntry":
+        """Chain one entry after the head; `books` is the locked row, saved by the caller."""
+        sequence = books.journal_length + 1
+        payload_json = canonical_json(payload)
+        entry = self.create(
+            sequence=sequence,
+            kind=kind,
+            ref=ref,
+            payload_json=payload_json,
+            previous_hash=books.journal_head_hash,
+            hash=entry_hash(sequence, kind, ref, json.loads(payload_json), books.journal_head_hash),
+        )
+        books.journal_length = sequence
+        books.journal_head_hash = entry.hash
+        return entry
+
+
+class JournalEntry(AppendOnlyModel):
+    """One link of the tamper-evident journal: a sequence, a canonical payload, two hashes."""
+
+    class Kind(models.TextChoices):
+        TRANSACTION = "transaction", _("Écriture comptable")
+        SHARE_MOVEMENT = "share_movement", _("Mouvement du registre")
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    kind = models.CharField(max_length=40)
+    ref = models.CharField(max_length=100)
+    payload_json = models.TextField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = JournalEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal chaîné")
+        ordering = ["sequence"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="journal_sequence_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.sequence} {self.kind} {self.ref}"

@@ -1,0 +1,438 @@
+"""The employer's full cost of a salaried mission, month by month, in integer cents.
+
+With OpenFisca-France (French rules as code) when it is installed and the cooperative is
+French; with plain ratios from the cooperative's profile otherwise. Always an estimate.
+
+Choices, stated once:
+- The contract runs in whole calendar months from the month of `start`; the pay asked is
+  what the person is paid each month at the given working time (a half-time job at
+  1,000 € net is `monthly_net_cents=100_000, working_time_percent=50`).
+- One gross salary for the whole contract, as a French contract states it: found so that
+  the first month's net (net before income tax, OpenFisca's `salaire_net`) is the net
+  asked, to the cent.
+- A CDD ends with the end-of-contract indemnity, 10 % of the total gross pay, and the
+  paid-leave indemnity, 10 % of the total gross pay *including* the end-of-contract
+  indemnity (as French payroll does, so 1.1 × 1.1 of the pay in all); we assume no leave
+  is taken during the contract. A CDI has neither: its leave is taken and paid as salary.
+- Both indemnities are paid at the end, but each month sets aside its even share of them
+  (as the books do) and that share bears its contributions in the month: the réduction
+  générale is computed over the year's whole pay, indemnities included, whereas
+  OpenFisca computes it month by month; spreading keeps each month at the year's ratio to
+  the minimum wage, where a lump sum in the last month would wrongly keep the relief of
+  the other months at its higher rate and understate the cost.
+- Employer contributions are net of the reliefs OpenFisca computes for the period (the
+  réduction générale, exonerations); deferred hiring aids are not counted, since they are
+  not certain. A small firm (5 staff unless told), non-executive employee, no employer
+  health-insurance (mutuelle) share: that share depends on the policy chosen.
+"""
+
+import importlib.metadata
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+Contract = Literal["cdd", "cdi"]
+
+MAX_MONTHS = 120
+MAX_MONTHLY_CENTS = 10_000_000  # 100,000 € a month: past that, surely a typing error
+END_OF_CONTRACT_RATE = Decimal("0.10")
+PAID_LEAVE_RATE = Decimal("0.10")
+# Plain French averages, used when OpenFisca-France is absent or the country differs:
+# net ≈ 78 % of gross for a non-executive, employer cost ≈ 142 % of gross before reliefs.
+DEFAULT_NET_RATIO = Decimal("0.78")
+DEFAULT_EMPLOYER_RATIO = Decimal("1.42")
+DEFAULT_HEADCOUNT = 5  # the réduction générale and some contributions depend on it
+
+OPENFISCA = "openfisca-france"
+RATIOS = "ratios"
+ENGINE_LABELS = {
+    OPENFISCA: gettext_lazy("estimation calculée avec OpenFisca-France"),
+    RATIOS: gettext_lazy("estimation par ratios simples du profil de la coopérative"),
+}
+CONTRACT_LABELS = {
+    "cdd": gettext_lazy("CDD (contrat à durée déterminée)"),
+    "cdi": gettext_lazy("CDI (contrat à durée indéterminée)"),
+}
+
+
+@dataclass(frozen=True)
+class MonthCost:
+    """One month of pay: what is paid to the person and what it costs the cooperative."""
+
+    month: date  # first day of the calendar month
+    gross_cents: int  # the contract's gross salary, indemnities apart
+    end_of_contract_cents: int  # this month's share, paid at the end
+    paid_leave_cents: int  # this month's share, paid at the end
+    net_cents: int  # net before income tax earned this month, indemnity shares included
+    employer_contributions_cents: int  # net of reliefs
+    employer_cost_cents: int
+
+    @property
+    def gross_paid_cents(self) -> int:
+        return self.gross_cents + self.end_of_contract_cents + self.paid_leave_cents
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """A salaried mission's cost, month by month; totals are the sums of the months."""
+
+    contract: Contract
+    working_time_percent: int
+    monthly_gross_cents: int
+    monthly_net_cents: int  # the first month's net of the salary alone, indemnities apart
+    months: tuple[MonthCost, ...]
+    engine: str
+    engine_version: str
+    estimate: bool = True
+
+    def _total(self, field: str) -> int:
+        return sum(getattr(month, field) for month in self.months)
+
+    @property
+    def gross_cents(self) -> int:
+        return self._total("gross_cents")
+
+    @property
+    def end_of_contract_cents(self) -> int:
+        return self._total("end_of_contract_cents")
+
+    @property
+    def paid_leave_cents(self) -> int:
+        return self._total("paid_leave_cents")
+
+    @property
+    def gross_paid_cents(self) -> int:
+        return self._total("gross_paid_cents")
+
+    @property
+    def net_cents(self) -> int:
+        return self._total("net_cents")
+
+    @property
+    def employer_contributions_cents(self) -> int:
+        return self._total("employer_contributions_cents")
+
+    @property
+    def employer_cost_cents(self) -> int:
+        return self._total("employer_cost_cents")
+
+    @property
+    def engine_label(self) -> str:
+        label = str(ENGINE_LABELS[self.engine])
+        return f"{label} {self.engine_version}" if self.engine_version else label
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for JSON (API, stored snapshots)."""
+        totals = (
+            "gross_cents",
+            "end_of_contract_cents",
+            "paid_leave_cents",
+            "net_cents",
+            "employer_contributions_cents",
+            "employer_cost_cents",
+        )
+        return {
+            "contract": self.contract,
+            "working_time_percent": self.working_time_percent,
+            "monthly_gross_cents": self.monthly_gross_cents,
+            "monthly_net_cents": self.monthly_net_cents,
+            "estimate": self.estimate,
+            "engine": self.engine,
+            "engine_version": self.engine_version,
+            "total": {name: getattr(self, name) for name in totals},
+            "months": [
+                {"month": month.month.isoformat()} | {name: getattr(month, name) for name in totals}
+                for month in self.months
+            ],
+        }
+
+
+def salaried_cost(
+    *,
+    contract: Contract,
+    monthly_net_cents: int | None = None,
+    monthly_gross_cents: int | None = None,
+    months: int,
+    start: date,
+    working_time_percent: int = 100,
+    country: str = "FR",
+    headcount: int = DEFAULT_HEADCOUNT,
+    net_ratio: Decimal = DEFAULT_NET_RATIO,
+    employer_ratio: Decimal = DEFAULT_EMPLOYER_RATIO,
+) -> CostEstimate:
+    """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR."""
+    pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
+    system = _tax_benefit_system() if country.upper() == "FR" else None
+    if system is None:
+        return ratio_cost(
+            contract=contract,
+            monthly_net_cents=monthly_net_cents,
+            monthly_gross_cents=monthly_gross_cents,
+            months=months,
+            start=start,
+            working_time_percent=working_time_percent,
+            net_ratio=net_ratio,
+            employer_ratio=employer_ratio,
+        )
+    periods = _months(start, months)
+    situation = _Situation(contract, working_time_percent, max(1, headcount))
+    if monthly_gross_cents is None:
+        gross = _gross_for_net(system, situation, periods[0], pay)
+    else:
+        gross = pay
+    return _simulate_contract(system, situation, periods, gross)
+
+
+def ratio_cost(
+    *,
+    contract: Contract,
+    monthly_net_cents: int | None = None,
+    monthly_gross_cents: int | None = None,
+    months: int,
+    start: date,
+    working_time_percent: int = 100,
+    net_ratio: Decimal = DEFAULT_NET_RATIO,
+    employer_ratio: Decimal = DEFAULT_EMPLOYER_RATIO,
+) -> CostEstimate:
+    """Full cost by plain ratios: gross = net / net_ratio, cost = gross paid × employer_ratio."""
+    pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
+    net_ratio, employer_ratio = Decimal(net_ratio), Decimal(employer_ratio)
+    if not 0 < net_ratio <= 1:
+        raise ValueError(_("Le ratio net / brut doit être compris entre 0 et 1."))
+    if employer_ratio < 1:
+        raise ValueError(_("Le ratio coût employeur / brut ne peut pas être inférieur à 1."))
+    if monthly_gross_cents is None:
+        gross, net = _round(pay / net_ratio), pay
+    else:
+        gross, net = pay, _round(pay * net_ratio)
+    end_of_contract, paid_leave = _indemnities(contract, gross, months)
+    rows = []
+    for index, month in enumerate(_months(start, months)):
+        extra = end_of_contract[index] + paid_leave[index]
+        cost = _round((gross + extra) * employer_ratio)
+        rows.append(
+            MonthCost(
+                month=month,
+                gross_cents=gross,
+                end_of_contract_cents=end_of_contract[index],
+                paid_leave_cents=paid_leave[index],
+                net_cents=net + _round(extra * net_ratio),
+                employer_contributions_cents=cost - gross - extra,
+                employer_cost_cents=cost,
+            )
+        )
+    return CostEstimate(contract, working_time_percent, gross, net, tuple(rows), RATIOS, "")
+
+
+def openfisca_version() -> str | None:
+    """The installed OpenFisca-France version, or None where it is not installed."""
+    try:
+        return importlib.metadata.version("OpenFisca-France")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+# OpenFisca-France takes seconds to import and build: once per process, on first use.
+_system_lock = threading.Lock()
+_system: list[Any] = []
+
+
+def _tax_benefit_system() -> Any | None:
+    with _system_lock:
+        if not _system:
+            try:
+                from openfisca_france import CountryTaxBenefitSystem
+            except ImportError:
+                _system.append(None)
+            else:
+                _system.append(CountryTaxBenefitSystem())
+        return _system[0]
+
+
+def _check(
+    contract: str,
+    net: int | None,
+    gross: int | None,
+    months: int,
+    working_time_percent: int,
+) -> int:
+    if contract not in CONTRACT_LABELS:
+        raise ValueError(_("Le contrat doit être un CDD ou un CDI."))
+    if (net is None) == (gross is None):
+        raise ValueError(_("Indiquez soit le salaire net mensuel, soit le brut, pas les deux."))
+    pay = net if gross is None else gross
+    if isinstance(pay, bool) or not isinstance(pay, int):
+        raise ValueError(_("Le salaire s’exprime en un nombre entier de centimes."))
+    if pay <= 0:
+        raise ValueError(_("Le salaire mensuel doit être positif."))
+    if pay > MAX_MONTHLY_CENTS:
+        raise ValueError(_("Le salaire mensuel dépasse 100 000 € : vérifiez le montant."))
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise ValueError(
+            _("La durée doit être comprise entre 1 et %(max)d mois.") % {"max": MAX_MONTHS}
+        )
+    if (
+        isinstance(working_time_percent, bool)
+        or not isinstance(working_time_percent, int)
+        or not 1 <= working_time_percent <= 100
+    ):
+        raise ValueError(_("Le temps de travail doit être compris entre 1 et 100 %."))
+    return pay
+
+
+def _months(start: date, count: int) -> list[date]:
+    return [
+        date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+        for i in range(count)
+    ]
+
+
+def _round(value: Decimal | int) -> int:
+    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _cents(value: Any) -> int:
+    """An OpenFisca amount in euros (a float32) → integer cents."""
+    return _round(Decimal(repr(float(value))) * 100)
+
+
+def _indemnities(contract: str, gross: int, months: int) -> tuple[list[int], list[int]]:
+    """Each month's share of the end-of-contract and paid-leave indemnities of a CDD."""
+    if contract != "cdd":
+        return [0] * months, [0] * months
+    total_gross = gross * months
+    end_of_contract = _round(total_gross * END_OF_CONTRACT_RATE)
+    paid_leave = _round((total_gross + end_of_contract) * PAID_LEAVE_RATE)
+    return _spread(end_of_contract, months), _spread(paid_leave, months)
+
+
+def _spread(total: int, months: int) -> list[int]:
+    """Even shares in cents; the odd cents go to the last months, when it is paid."""
+    share, odd = divmod(total, months)
+    return [share + (index >= months - odd) for index in range(months)]
+
+
+@dataclass(frozen=True)
+class _Situation:
+    contract: str
+    working_time_percent: int
+    headcount: int
+
+    def set_inputs(self, simulation: Any, period: str, count: int) -> None:
+        import numpy
+
+        simulation.set_input("contrat_de_travail_type", period, numpy.full(count, self.contract))
+        simulation.set_input("effectif_entreprise", period, numpy.full(count, self.headcount))
+        if self.working_time_percent < 100:
+            hours = simulation.tax_benefit_system.parameters(
+                period
+            ).marche_travail.salaire_minimum.smic.nb_heures_travail_mensuel
+            simulation.set_input("contrat_de_travail", period, numpy.full(count, "temps_partiel"))
+            simulation.set_input(
+                "heures_remunerees_volume",
+                period,
+                numpy.full(count, hours * self.working_time_percent / 100),
+            )
+
+
+def _period(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def _nets(system: Any, situation: _Situation, month: date, grosses: list[int]) -> list[int]:
+    """The month's net for several candidate gross salaries, in one vectorised simulation."""
+    import numpy
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    simulation = SimulationBuilder().build_default_simulation(system, len(grosses))
+    period = _period(month)
+    situation.set_inputs(simulation, period, len(grosses))
+    simulation.set_input("salaire_de_base", period, numpy.array(grosses) / 100)
+    return [_cents(net) for net in simulation.calculate("salaire_net", period)]
+
+
+def _gross_for_net(system: Any, situation: _Situation, month: date, net: int) -> int:
+    """The smallest gross (cents) whose net is the net asked: a vectorised bisection."""
+    # Net grows with gross by less than one cent per cent of gross, so every net in cents
+    # is reached; 40 candidates per simulation shrink the bracket 40-fold each round.
+    low, high = net - 1, 2 * net  # net(low) < net asked; contributions never take half
+    for _round_number in range(12):
+        if high - low <= 1:
+            return high
+        step = max(1, (high - low) // 40)
+        candidates = list(range(low + step, high, step)) + [high]
+        for candidate, candidate_net in zip(
+            candidates, _nets(system, situation, month, candidates), strict=True
+        ):
+            if candidate_net >= net:
+                high = candidate
+                break
+            low = candidate
+        else:
+            low, high = high, 2 * high  # not bracketed: widen and go on
+    raise RuntimeError(f"no gross salary found for a net of {net} cents")  # pragma: no cover
+
+
+def _simulate_contract(
+    system: Any, situation: _Situation, months: list[date], gross: int
+) -> CostEstimate:
+    import numpy
+    from openfisca_core.simulation_builder import SimulationBuilder
+
+    end_of_contract, paid_leave = _indemnities(situation.contract, gross, len(months))
+    simulation = SimulationBuilder().build_default_simulation(system, 1)
+    first, last = date(months[0].year, 1, 1), months[-1]
+    every_month = _months(first, (last.year - first.year) * 12 + last.month)
+    for month in every_month:  # the months before the contract count for the relief
+        situation.set_inputs(simulation, _period(month), 1)
+    for index, month in enumerate(months):
+        period = _period(month)
+        # The paid-leave indemnity is salary to every contribution; OpenFisca's own
+        # variable for it only reaches the contribution base (not the CSG, the net nor
+        # the cost), so it goes in with the salary.
+        for name, cents in (
+            ("salaire_de_base", gross + paid_leave[index]),
+            ("indemnite_fin_contrat", end_of_contract[index]),
+        ):
+            simulation.set_input(name, period, numpy.array([cents / 100]))
+
+    # The réduction générale of a month deducts the year's earlier months, and OpenFisca
+    # silently counts an earlier month as zero when it is first reached from a later one
+    # (its "spiral" guard): so compute every month in order, from each January on.
+    rows = []
+    for month in every_month:
+        period = _period(month)
+        # some formulas divide by a zero salary in the months before the contract
+        with numpy.errstate(divide="ignore", invalid="ignore"):
+            super_gross = simulation.calculate("salaire_super_brut", period)[0]
+            net = simulation.calculate("salaire_net", period)[0]
+        if month < months[0]:
+            continue
+        index = len(rows)
+        extra = end_of_contract[index] + paid_leave[index]
+        cost = _cents(super_gross)
+        rows.append(
+            MonthCost(
+                month=month,
+                gross_cents=gross,
+                end_of_contract_cents=end_of_contract[index],
+                paid_leave_cents=paid_leave[index],
+                net_cents=_cents(net),
+                employer_contributions_cents=cost - gross - extra,
+                employer_cost_cents=cost,
+            )
+        )
+    return CostEstimate(
+        contract=situation.contract,
+        working_time_percent=situation.working_time_percent,
+        monthly_gross_cents=gross,
+        monthly_net_cents=_nets(system, situation, months[0], [gross])[0],
+        months=tuple(rows),
+        engine=OPENFISCA,
+        engine_version=openfisca_version() or "",
+    )

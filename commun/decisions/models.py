@@ -15,7 +15,6 @@ import base64
 import datetime
 import difflib
 import hashlib
-import json
 import logging
 import secrets
 import uuid
@@ -33,6 +32,7 @@ from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
 from commun.lib import tally as counting
+from commun.lib.hashing import canonical_json
 from commun.members.models import College, Cooperative, Member
 
 logger = logging.getLogger(__name__)
@@ -73,11 +73,6 @@ def _percent(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value) * 100, 2)
 
 
-def canonical_json(value) -> bytes:
-    """The one byte string a value hashes to, whoever computes it (keys sorted, no spaces)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_hash: str) -> str:
     payload = {
         "round": round_id,
@@ -86,7 +81,7 @@ def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_ha
         "content": content,
         "previous_hash": previous_hash,
     }
-    return hashlib.sha256(canonical_json(payload)).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
 def new_receipt() -> str:

@@ -10,13 +10,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from commun.lib.hashing import canonical_json
+
 GENESIS_HASH = "0" * 64
 EXPORT_CHUNK_SIZE = 2000
-
-
-def canonical_json(value) -> str:
-    """The one text a value hashes to, whoever computes it (keys sorted, no spaces)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def entry_hash(sequence: int, kind: str, ref: str, payload, previous_hash: str) -> str:

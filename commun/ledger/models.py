@@ -6,6 +6,8 @@ postings (positive: debit balance, e.g. the bank; negative: credit balance, e.g.
 
 Nothing here is ever updated or deleted: the ORM refuses, and so does the database
 (migration 0002). A correction is a reversal that names the transaction it corrects.
+PostgreSQL also refuses at commit a transaction that does not balance; SQLite cannot defer
+a check, so there `Transaction.objects.record()` is the only guard: write through it.
 """
 
 import datetime
@@ -160,7 +162,7 @@ def request_digest(date, label, postings, reverses) -> str:
     return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
-def _validate_request(date, label, postings, idempotency_key, reverses) -> list:
+def _validate_request(date, label, postings, idempotency_key) -> list:
     """Refuse a malformed request before anything is written; return the postings as a list."""
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
         raise ValidationError({"date": _("La date de l'écriture est invalide.")})
@@ -216,7 +218,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
 
         `postings` is [(account code, cents)], debits positive and credits negative.
         """
-        postings = _validate_request(date, label, postings, idempotency_key, reverses)
+        postings = _validate_request(date, label, postings, idempotency_key)
         digest = request_digest(date, label, postings, reverses)
         with transaction.atomic():
             # Serialises numbering, so two retries of one request cannot both book it.

@@ -2,8 +2,9 @@
 
 `OFFSET` over joins makes the database build, join and drop every skipped row. Here a page
 is read either as a range of gapless numbers, or by reading its primary keys first (an
-index walk, no join) and then only those rows with their joins. Used by the web pages
-(`Pager`) and the API (`Listing`, read by the API's paginator) alike.
+index walk, no join) and then only those rows with their joins. A `Listing` says how to
+count and page one list; the web pages read it through `Pager` (Django's paginator), the
+API through its own paginator (members.api.Pages).
 """
 
 from dataclasses import dataclass
@@ -53,70 +54,59 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
 
 @dataclass
 class Listing:
-    """What an API endpoint hands its paginator: the rows, and how to page them cheaply.
+    """An ordered queryset to show page by page, and what makes it cheap to count and page.
 
-    `count`: known without counting. `numbered`: see `page_rows`. `probe`: for a search,
-    whose matches are often few but costly to find (a scan on SQLite): read the ids of up
-    to `probe` matches first; when that is all of them, they give the count and the page
-    in one pass, else the rows are counted.
+    `count`: the number of rows when known without counting (None: COUNT(*)).
+    `numbered`: see `page_rows`; used only with a known `count`.
+    `count_at_most`: for a search, which is for finding someone, not for reading to the
+    end: only the first `count_at_most` rows are counted and paged, their ids read in one
+    pass, and `more` tells whether there were others.
     """
 
     queryset: QuerySet
     count: int | None = None
     numbered: str | None = None
-    probe: int | None = None
-
-    def page(self, bottom: int, top: int) -> tuple[int, list]:
-        """The count of rows, and rows `bottom` to `top`."""
-        if self.count is None and self.probe:
-            ids = list(self.queryset.values_list("pk", flat=True)[: self.probe + 1])
-            if len(ids) <= self.probe:
-                return len(ids), rows_by_ids(self.queryset, ids[bottom:top])
-        count = self.queryset.count() if self.count is None else self.count
-        return count, page_rows(
-            self.queryset, bottom, top, numbered=self.numbered, count=self.count
-        )
-
-
-class Pager(Paginator):
-    """Django's paginator, reading pages with `page_rows` and counting less.
-
-    `count`: the number of rows when already known (no COUNT(*)). `count_at_most`: stop
-    counting past that many rows; `more` then tells there were more, and only the first
-    `count_at_most` rows are paged (a search to narrow down, not to read to the end).
-    """
-
-    def __init__(
-        self,
-        object_list,
-        per_page,
-        *,
-        count: int | None = None,
-        numbered: str | None = None,
-        count_at_most: int | None = None,
-        **kwargs,
-    ):
-        super().__init__(object_list, per_page, **kwargs)
-        self.numbered = numbered if count is not None else None
-        self.count_at_most = count_at_most
-        if count is not None:
-            self.count = count
+    count_at_most: int | None = None
 
     @cached_property
     def _first_ids(self) -> list:
-        # One pass finds both the capped count and every reachable page's ids.
-        return list(self.object_list.values_list("pk", flat=True)[: self.count_at_most + 1])
+        return list(self.queryset.values_list("pk", flat=True)[: self.count_at_most + 1])
 
     @cached_property
-    def count(self) -> int:
-        if self.count_at_most is None:
-            return super().count
-        return min(len(self._first_ids), self.count_at_most)
+    def total(self) -> int:
+        """How many rows there are to page (at most `count_at_most`)."""
+        if self.count is not None:
+            return self.count
+        if self.count_at_most is not None:
+            return min(len(self._first_ids), self.count_at_most)
+        return self.queryset.count()
 
     @property
     def more(self) -> bool:
-        """True when rows beyond `count_at_most` were left uncounted."""
+        """True when rows beyond `count_at_most` were left out."""
         return self.count_at_most is not None and len(self._first_ids) > self.count_at_most
+
+    def rows(self, bottom: int, top: int) -> list:
+        """Rows `bottom` to `top` (excluded)."""
+        if self.count is None and self.count_at_most is not None:
+            return rows_by_ids(self.queryset, self._first_ids[bottom : min(top, self.total)])
+        return page_rows(self.queryset, bottom, top, numbered=self.numbered, count=self.count)
+
+
+class Pager(Paginator):
+    """Django's paginator over a `Listing`: its count, its pages, and `more`."""
+
+    def __init__(self, listing: Listing, per_page, **kwargs):
+        super().__init__(listing.queryset, per_page, **kwargs)
+        self.listing = listing
+
+    @cached_property
+    def count(self) -> int:
+        return self.listing.total
+
+    @property
+    def more(self) -> bool:
+        return self.listing.more
 
     def page(self, number):
         number = self.validate_number(number)
@@ -124,10 +114,4 @@ class Pager(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.count_at_most is not None:
-            rows = rows_by_ids(self.object_list, self._first_ids[bottom:top])
-        else:
-            rows = page_rows(
-                self.object_list, bottom, top, numbered=self.numbered, count=self.count
-            )
-        return self._get_page(rows, number, self)
+        return self._get_page(self.listing.rows(bottom, top), number, self)

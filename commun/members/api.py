@@ -60,11 +60,9 @@ from commun.members.schemas import (
     StructureIn,
     StructureOut,
 )
-from commun.members.views import _register_movements, active_counts
+from commun.members.views import SEARCH_COUNT_LIMIT, _register_movements, active_counts
 
 router = Router()
-# A search's matches are counted by reading their ids when there are at most this many.
-SEARCH_PROBE = 500
 
 
 class Pages(PageNumberPagination):
@@ -78,12 +76,19 @@ class Pages(PageNumberPagination):
         page: int = Field(1, ge=1, le=10_000_000)
         page_size: int | None = Field(None, ge=1, le=100)
 
+    class Output(PageNumberPagination.Output):
+        more: bool = Field(
+            False,
+            description="Vrai quand une recherche a plus de résultats que `count` : seuls les "
+            "`count` premiers sont listés, précisez-la pour trouver les autres.",
+        )
+
     def paginate_queryset(self, queryset, pagination, request, **params):
         listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
         size = self._get_page_size(pagination.page_size)
         bottom = (pagination.page - 1) * size
-        count, items = listing.page(bottom, bottom + size)
-        return {self.items_attribute: items, "count": count}
+        items = listing.rows(bottom, bottom + size)
+        return {self.items_attribute: items, "count": listing.total, "more": listing.more}
 
 
 # Helpers -----------------------------------------------------------------------------------
@@ -377,7 +382,9 @@ def members(
     search: str = Query("", max_length=100),
     category: int | None = Query(None, ge=1, le=MAX_ID),
 ):
-    """The directory (active members): a hidden member shows a pseudonym or a number."""
+    """The directory (active members): a hidden member shows a pseudonym or a number.
+
+    A `search` lists its first 500 matches at most (`more` tells there are others)."""
     members_only(request)
     listed = Member.objects.active().select_related("category__college").order_by("number")
     # Counted once a minute at most (as on the web directory), except for a search.
@@ -398,7 +405,8 @@ def members(
         matches = by_name | Q(pseudonym__icontains=query)
         if query.isdigit() and int(query) <= MAX_ID:
             matches |= Q(number=int(query))
-        return Listing(listed.filter(matches), probe=SEARCH_PROBE)
+        # As on the web: a search finds someone, it lists its first matches only.
+        return Listing(listed.filter(matches), count_at_most=SEARCH_COUNT_LIMIT)
     return Listing(listed, count=count)
 
 
@@ -497,10 +505,9 @@ def register(
     # The web page's filters, read from the same query string.
     _filters, movements, filtered = _register_movements(request)
     movements = _movements(movements).order_by("-number")
-    if filtered:
-        return Listing(movements)
     # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
-    return Listing(movements, count=Cooperative.get().last_movement_number, numbered="-number")
+    known = None if filtered else Cooperative.get().last_movement_number
+    return Listing(movements, count=known, numbered="-number")
 
 
 @router.post("/register", auth=authenticated, response={201: MovementOut}, tags=["Registre"])

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
-from commun.lib.paging import Pager
+from commun.lib.paging import Listing, Pager
 from commun.members import pdf, permissions
 from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
 from commun.members.models import (
@@ -289,8 +289,8 @@ def directory(request: HttpRequest) -> HttpResponse:
                 matches |= Q(number=int(query))
             members = members.filter(matches)
             count, count_at_most = None, SEARCH_COUNT_LIMIT
-    pager = Pager(members, DIRECTORY_PAGE_SIZE, count=count, count_at_most=count_at_most)
-    page = pager.get_page(request.GET.get("page"))
+    listing = Listing(members, count=count, count_at_most=count_at_most)
+    page = Pager(listing, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     for member in page:
         member.shown_name = name_of(viewer, member)
     return render(
@@ -346,9 +346,8 @@ def register(request: HttpRequest) -> HttpResponse:
     ).order_by("-number")
     # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
     known = None if filtered else coop.last_movement_number
-    page = Pager(movements, REGISTER_PAGE_SIZE, count=known, numbered="-number").get_page(
-        request.GET.get("page")
-    )
+    listing = Listing(movements, count=known, numbered="-number")
+    page = Pager(listing, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     _prepare_rows(viewer, page)
     return render(
         request,

@@ -4,10 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commun.conftest import category, make_member
 from commun.lib import paging
 from commun.lib.paging import Listing, Pager, page_rows
-from commun.members.models import Member, ShareMovement
+from commun.members.models import ShareMovement
 
 
 @pytest.fixture
@@ -64,15 +63,20 @@ def test_a_shallow_page_is_a_single_query(register):
 
 
 def test_the_pager_takes_a_known_count_instead_of_counting(register):
-    pager = Pager(register, 10, count=25, numbered="-number")
+    pager = Pager(Listing(register, count=25, numbered="-number"), 10)
     with CaptureQueriesContext(connection) as queries:
         page = pager.get_page(3)
     assert numbers(page) == [5, 4, 3, 2, 1] and pager.num_pages == 3
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
-def test_the_pager_stops_counting_at_its_limit_and_says_there_are_more(register):
-    pager = Pager(register, 4, count_at_most=10)
+def test_without_a_known_count_the_pager_counts(register):
+    pager = Pager(Listing(register.filter(number__lte=6), numbered="-number"), 4)
+    assert pager.count == 6 and numbers(pager.get_page(2)) == [2, 1]
+
+
+def test_a_listing_stops_counting_at_its_limit_and_says_there_are_more(register):
+    pager = Pager(Listing(register, count_at_most=10), 4)
     with CaptureQueriesContext(connection) as queries:
         last = pager.get_page(99)
     assert pager.more and pager.count == 10 and pager.num_pages == 3
@@ -80,25 +84,15 @@ def test_the_pager_stops_counting_at_its_limit_and_says_there_are_more(register)
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
-def test_under_its_limit_the_pager_counts_exactly(register):
-    pager = Pager(register.filter(number__lte=6), 4, count_at_most=10)
-    assert not pager.more and pager.count == 6
-    assert numbers(pager.get_page(2)) == [2, 1]
-
-
-def test_a_listing_counts_few_matches_by_their_ids(coop):
-    for index in range(3):
-        make_member(f"m{index}@example.org", "Zélie", f"N{index}", category("Partenaires"))
-    listing = Listing(Member.objects.filter(first_name="Zélie").order_by("number"), probe=5)
+def test_under_its_limit_a_listing_counts_exactly_from_the_ids(register):
+    listing = Listing(register.filter(number__lte=6), count_at_most=10)
     with CaptureQueriesContext(connection) as queries:
-        count, rows = listing.page(1, 3)
-    assert count == 3 and [m.last_name for m in rows] == ["N1", "N2"]
+        assert listing.total == 6 and not listing.more
+        assert numbers(listing.rows(4, 8)) == [2, 1]
+    assert len(queries) == 2
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
-def test_a_listing_counts_when_matches_exceed_its_probe(coop):
-    for index in range(4):
-        make_member(f"m{index}@example.org", "Zélie", f"N{index}", category("Partenaires"))
-    listing = Listing(Member.objects.filter(first_name="Zélie").order_by("number"), probe=2)
-    count, rows = listing.page(0, 3)
-    assert count == 4 and [m.last_name for m in rows] == ["N0", "N1", "N2"]
+def test_a_listing_lists_nothing_past_its_limit(register):
+    listing = Listing(register, count_at_most=10)
+    assert listing.rows(10, 20) == [] and listing.total == 10

@@ -137,13 +137,16 @@ def test_the_register_rows_show_formatted_amounts_dates_and_names(people, alice,
 # The API -----------------------------------------------------------------------------------
 
 
-def test_the_api_counts_a_search_exactly_beyond_its_probe(bob, monkeypatch):
+def test_the_api_lists_a_search_s_first_matches_and_says_there_are_more(bob, monkeypatch):
     crowd(3)
-    few = send(bearer(bob.user), "GET", "/members?search=yann").json()
-    monkeypatch.setattr(api, "SEARCH_PROBE", 1)
-    many = send(bearer(bob.user), "GET", "/members?search=yann&page_size=2").json()
-    assert few["count"] == many["count"] == 3
-    assert [m["number"] for m in many["items"]] == [m["number"] for m in few["items"]][:2]
+    client = bearer(bob.user)
+    every = send(client, "GET", "/members?search=yann").json()
+    assert (every["count"], every["more"]) == (3, False)
+    monkeypatch.setattr(api, "SEARCH_COUNT_LIMIT", 2)
+    first = send(client, "GET", "/members?search=yann").json()
+    assert (first["count"], first["more"]) == (2, True)
+    assert first["items"] == every["items"][:2]
+    assert send(client, "GET", "/members?search=yann&page=2").json()["items"] == []
 
 
 def test_the_api_pages_deep_lists_like_shallow_ones(alice, bob, monkeypatch):

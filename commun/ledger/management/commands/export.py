@@ -5,6 +5,7 @@ Each export is one subcommand with a writer below; `beancount` and `fec` will jo
 """
 
 import contextlib
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -41,4 +42,8 @@ class Command(BaseCommand):
             else:
                 # Unwrapped: Django's OutputWrapper would style each line.
                 out = getattr(self.stdout, "_out", sys.stdout)
-            writer(out, options)
+            try:
+                writer(out, options)
+            except BrokenPipeError:
+                # `commun export journal | head` stops reading: not an error, just the end.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

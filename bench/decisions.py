@@ -418,7 +418,7 @@ class Driver:
             if i < warmup:
                 continue
             latencies.append(elapsed)
-            failures += status >= 400
+            failures += not 200 <= status < 300
         return summary(latencies, failures)
 
 
@@ -438,7 +438,7 @@ class Writer(threading.Thread):
             request = stance_request(self.decision_id, self.tokens.pop(), self.choice)
             elapsed, status = self.driver.send(*request)
             self.latencies.append(elapsed)
-            self.failures += status >= 400
+            self.failures += not 200 <= status < 300
 
     def stop(self):
         self.done.set()

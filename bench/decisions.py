@@ -15,7 +15,8 @@ with a small `http.client` driver, one request at a time:
 - `PUT /api/v1/decisions/{id}/stance`, each request with the token of another member
   (a first stance: an INSERT), then members changing their stance (an UPDATE);
 - the decision page and `GET /api/v1/decisions/{id}/tally`, first alone, then while a
-  writer thread casts stances as fast as the server takes them.
+  writer thread casts stances as fast as the server takes them, and last once nine in ten
+  eligible members have spoken (those stances bulk-inserted, as the tests' `speak()`).
 
 Prints a Markdown table and writes it to bench/out/decisions-latest.md.
 """
@@ -44,6 +45,7 @@ from bench import run as pages  # noqa: E402
 
 OUT = pages.OUT
 WORKERS = 2
+FULL_SHARE = 0.9
 
 
 def parse_args():
@@ -189,6 +191,11 @@ def measure(args) -> int:
         finally:
             writer.stop()
         timings["stance_while_reading"] = summary(writer.latencies, writer.failures)
+        # Late in the vote: nine in ten have spoken, and every count runs over them.
+        filled = fill_stances(decision_id, args.kind, FULL_SHARE)
+        print(f"  {filled:_} positions ajoutées directement".replace("_", " "), flush=True)
+        for name in ("page", "tally"):
+            timings[f"{name}_late"] = driver.series(requests[name], args.reads, args.warmup)
     finally:
         stop_server(server)
     for name, timing in timings.items():
@@ -292,6 +299,50 @@ def voter_tokens(decision_id: int, count: int) -> list[str]:
         batch_size=1000,
     )
     return list(secrets_by_user.values())[::-1]  # popped from the end: lowest ids first
+
+
+def fill_stances(decision_id: int, kind: str, share: float) -> int:
+    """Stances for the silent, written in bulk (as the tests' `speak()`), up to `share`."""
+    import random
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from commun.decisions.models import Decision, Eligibility, Stance
+
+    decision = Decision.objects.get(pk=decision_id)
+    round = decision.current_round
+    wanted = int(decision.eligible_count * share) - round.stances.count()
+    silent = (
+        Eligibility.objects.filter(decision_id=decision_id)
+        .exclude(member_id__in=Stance.objects.filter(round=round).values("member_id"))
+        .order_by("pk")
+        .values_list("pk", "member_id")[: max(0, wanted)]
+    )
+    choices = ["yes"] * 6 + ["no"] * 3 + ["abstain"] if kind == "yes_no" else ["consent"] * 9
+    if kind != "yes_no":
+        choices += ["concern", "stand_aside"]
+    rng, now = random.Random(1), timezone.now()
+    stances = []
+    for eligibility_id, member_id in silent:
+        choice = rng.choice(choices)
+        reason = "Attention au coût." if choice == "concern" else ""
+        stances.append(
+            Stance(
+                round=round,
+                eligibility_id=eligibility_id,
+                member_id=member_id,
+                choice=choice,
+                reason=reason,
+                updated_at=now,
+            )
+        )
+    Stance.objects.bulk_create(stances, batch_size=2000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE decisions_stance")  # as autovacuum soon would
+    connection.close()
+    return len(stances)
 
 
 def count_stances(decision_id: int) -> int:
@@ -470,6 +521,8 @@ ROWS = [
     ("page_while_voting", "page, pendant que des positions arrivent", "GET /decisions/{id}/"),
     ("tally_while_voting", "décompte, pendant que des positions arrivent", "GET …/tally"),
     ("stance_while_reading", "position, pendant ces lectures", "PUT …/stance"),
+    ("page_late", "page, 90 % se sont prononcé·es", "GET /decisions/{id}/"),
+    ("tally_late", "décompte, 90 % se sont prononcé·es", "GET …/tally"),
 ]
 KINDS = {"yes_no": "un vote pour / contre", "consent": "un tour d'objections"}
 QUERIES = {
@@ -482,6 +535,8 @@ QUERIES = {
     "page_while_voting": "page",
     "tally_while_voting": "tally",
     "stance_while_reading": "stance",
+    "page_late": "page",
+    "tally_late": "tally",
 }
 
 

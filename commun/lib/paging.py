@@ -112,6 +112,7 @@ class Pager(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        # Not cut at the count, unlike Django's: a count a minute old must not hide rows.
+        if self.orphans and top + self.orphans >= self.count:
             top = self.count
         return self._get_page(self.listing.rows(bottom, top), number, self)

@@ -81,6 +81,14 @@ def test_the_counts_are_grouped_in_one_query_without_joining_categories(people, 
 # The directory -----------------------------------------------------------------------------
 
 
+def test_a_minute_old_count_hides_no_one_from_the_page(people, counted_once_a_minute):
+    client = people["member"]
+    client.get(DIRECTORY)
+    crowd(2)
+    page = client.get(DIRECTORY).context["page"]
+    assert page.paginator.count == 2 and len(page) == 4
+
+
 def test_a_search_with_too_many_matches_asks_to_narrow_it(people, monkeypatch):
     monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
     crowd(5)

@@ -156,8 +156,8 @@ def _detail(request, pk: int) -> Decision:
     opened = decision.opened_at is not None
     decision.eligible_count = decision.count_eligible() if opened else None
     # Named apart from the model's methods, which they must not shadow.
-    decision.spoken = decision.spoken_count(round) if round else None
     decision.count_so_far = decision.tally() if opened else None
+    decision.spoken = decision.spoken_count(round, decision.count_so_far) if round else None
     decision.tally_hidden = opened and decision.count_so_far is None
     decision.actions = sorted(rules.allowed_actions(user, decision))
     return decision

@@ -616,10 +616,16 @@ class Decision(models.Model):
         """Those fixed as eligible at the opening who still have a voice (still associates)."""
         return self.eligible.filter(member__status=Member.Status.ACTIVE)
 
-    def spoken_count(self, round: "Round | None" = None) -> int:
+    def spoken_count(self, round: "Round | None" = None, tally: dict | None = None) -> int:
+        """Who has spoken in `round`; taken from `tally` when it has just counted that round
+        (with 100,000 stances, each count costs milliseconds)."""
         round = round or self.current_round
         if round is None:
             return 0
+        tally = tally or {}
+        counted = tally.get("spoken", tally.get("voters"))
+        if counted is not None and tally.get("round") == round.number:
+            return counted
         if self.is_secret:
             return round.roll.count()
         return round.stances.count()
@@ -1040,7 +1046,7 @@ class Decision(models.Model):
                 self.objections.values_list("status").annotate(n=Count("pk")).order_by()
             )
             spoken = sum(stances.values())
-            silent = round.silent_count() if round else eligible
+            silent = round.silent_count(spoken) if round else eligible
             return {
                 **base,
                 "stances": stances,
@@ -1362,23 +1368,24 @@ class Round(models.Model):
             eligibilities__decision_id=self.decision_id, status=Member.Status.ACTIVE
         ).exclude(pk__in=spoken)
 
-    def silent_count(self) -> int:
+    def silent_count(self, spoken: int | None = None) -> int:
         """How many `silent_members()` there are, counted cheaply for 100,000 eligible.
 
         The few who no longer have a voice are counted apart (through the members' status
-        index) rather than joining every eligible row to its member.
+        index) rather than joining every eligible row to its member. `spoken`: the round's
+        stances (or roll) when the caller has just counted them.
         """
-        spoken = VoterRoll if self.decision.is_secret else Stance
+        voices = VoterRoll if self.decision.is_secret else Stance
         # Listed rather than `!= active`, which no index answers.
         voiceless = Member.objects.filter(
             status__in=[s for s in Member.Status.values if s != Member.Status.ACTIVE]
         )
         eligible = Eligibility.objects.filter(decision_id=self.decision_id)
-        said = spoken.objects.filter(round=self)
+        said = voices.objects.filter(round=self)
         return (
             self.decision.count_eligible()
             - eligible.filter(member__in=voiceless).count()
-            - said.count()
+            - (said.count() if spoken is None else spoken)
             + said.filter(member__in=voiceless).count()
         )
 
@@ -1619,7 +1626,11 @@ class Stance(models.Model):
                 name="objection_has_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["round", "choice"])]
+        indexes = [
+            models.Index(fields=["round", "choice"]),
+            # The decision page lists a round's latest stances: read in order, never sorted.
+            models.Index(fields=["round", "updated_at", "id"], name="stance_latest_in_round"),
+        ]
 
     def __str__(self):
         return f"{self.member} — {self.get_choice_display()}"

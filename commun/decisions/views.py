@@ -171,9 +171,10 @@ def _page_context(
         if decision.scope == Decision.Scope.COLLEGES
         else [],
         "eligible_count": decision.count_eligible() if decision.opened_at else None,
-        "spoken_count": decision.spoken_count(round) if round else None,
-        "tally": decision.tally() if decision.opened_at else None,
     }
+    tally = decision.tally() if decision.opened_at else None
+    context["tally"] = tally
+    context["spoken_count"] = decision.spoken_count(round, tally) if round else None
 
     my_stance = None
     if viewer is not None and round is not None and not decision.is_secret:

@@ -203,5 +203,7 @@ def test_the_export_of_a_large_journal_keeps_memory_flat(db, tmp_path):
     grow(12000)
     large = peak_exporting()
 
-    assert large < small * 1.5, (small, large)
+    # Four times the entries: holding them all would need about four times the memory;
+    # streaming stays well under twice (the PostgreSQL driver's buffers vary a little).
+    assert large < small * 2, (small, large)
     assert "12000 entrées" in verify(tmp_path / "journal.jsonl")

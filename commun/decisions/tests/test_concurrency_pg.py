@@ -4,40 +4,16 @@ SQLite serialises every writer, so these only prove something on PostgreSQL.
 """
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 
 from commun.conftest import category
 from commun.decisions.models import Ballot, Decision, Round, Stance, StanceChange, VoterRoll
 from commun.decisions.tests.helpers import many_members, opened
+from commun.testing.concurrency import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def all_at_once(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released together; return each result or exception."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def run(i):
-        try:
-            barrier.wait(timeout=60)
-            outcomes[i] = work(i)
-        except Exception as error:
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return outcomes
 
 
 def test_fifty_stances_at_once_from_one_member_count_once(alice, bob):

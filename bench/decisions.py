@@ -34,8 +34,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +161,7 @@ def measure(args) -> int:
 
     load_before = os.getloadavg()[0]
     port = pages.free_port()
-    server = start_server(port)
+    server = pages.start_server(port, workers=WORKERS)
     timings = {}
     try:
         driver = Driver(port)
@@ -400,36 +398,6 @@ def count_queries(method: str, path: str, headers: dict, body, warm=None) -> int
 
 
 # The HTTP side. ---------------------------------------------------------------------------
-
-
-def start_server(port: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "commun.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--worker-class",
-        "sync",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError, urllib.error.URLError):
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=5).read()
-            return server
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn s'est arrêté au démarrage")
-        time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("gunicorn ne répond pas")
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -263,7 +263,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, workers: int = 1) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -272,7 +272,7 @@ def start_server(port: int) -> subprocess.Popen:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "1",
+        str(workers),
         "--worker-class",
         "sync",
         "--log-level",

@@ -440,10 +440,6 @@ class Member(Identity):
             return self.pseudonym
         return None
 
-    @property
-    def capital_cents(self) -> int:
-        return self.shares_paid * Cooperative.get().share_value_cents
-
     def clean(self):
         if self.public_visibility == Visibility.PSEUDONYM and not self.pseudonym.strip():
             raise ValidationError(

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "commun.deliberation",
     "commun.decisions",
     "commun.ledger",
+    "commun.budgets",
+    "commun.upstream",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UpstreamConfig(AppConfig):
+    name = "commun.upstream"
+    verbose_name = _("Communs amont")

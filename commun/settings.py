@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "commun.ledger",
     "commun.budgets",
     "commun.upstream",
+    "commun.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from commun.privacy.declarations import ACCOUNTS, Audience, Erasure, not_personal, personal
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -38,7 +40,12 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("adresse e-mail"), unique=True)
+    email = personal(
+        models.EmailField(_("adresse e-mail"), unique=True),
+        ACCOUNTS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -88,7 +95,9 @@ class ApiToken(models.Model):
     """A personal API token: only its SHA-256 is stored, the secret is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("nom"), max_length=100)
+    name = not_personal(
+        models.CharField(_("nom"), max_length=100), "the token's own label, chosen by its owner"
+    )
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

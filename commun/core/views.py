@@ -29,4 +29,10 @@ def statutes(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    from commun.privacy.declarations import record_of_processing
+
+    activities = [
+        (activity, sorted({str(item.field.verbose_name) for item in items}))
+        for activity, items in record_of_processing()
+    ]
+    return render(request, "core/privacy.html", {"activities": activities})

@@ -21,6 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from commun.deliberation import mentions
 from commun.lib import markdown
 from commun.members.models import Category, College, Member
+from commun.privacy.declarations import (
+    DELIBERATION,
+    NOTIFICATIONS,
+    Audience,
+    Erasure,
+    not_personal,
+    personal,
+)
 
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
@@ -542,8 +550,16 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
-    body = models.TextField(_("message (Markdown)"), max_length=MAX_BODY_LENGTH)
-    body_html = models.TextField(editable=False)
+    # What a member wrote stays with the discussion; erasing their account renames the author.
+    body = personal(
+        models.TextField(_("message (Markdown)"), max_length=MAX_BODY_LENGTH),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
+    body_html = personal(
+        models.TextField(editable=False), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -634,8 +650,8 @@ class CommentRevision(models.Model):
     """A comment's earlier text, kept when it is edited."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    body_html = models.TextField()
+    body = personal(models.TextField(), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE)
+    body_html = personal(models.TextField(), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE)
     written_at = models.DateTimeField()
     replaced_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -897,7 +913,9 @@ class Notification(models.Model):
     round_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = not_personal(
+        models.DateTimeField(null=True, blank=True), "when a notice was emailed, not an address"
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -992,8 +1010,13 @@ class NotificationPreference(models.Model):
     member = models.OneToOneField(
         Member, on_delete=models.CASCADE, related_name="notification_preference"
     )
-    email = models.CharField(
-        _("e-mails de notification"), max_length=20, choices=Email, default=Email.DIGEST
+    email = personal(
+        models.CharField(
+            _("e-mails de notification"), max_length=20, choices=Email, default=Email.DIGEST
+        ),
+        NOTIFICATIONS,
+        Audience.NOBODY,
+        Erasure.ERASE,
     )
 
     class Meta:

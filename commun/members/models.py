@@ -10,6 +10,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.privacy.declarations import (
+    APPLICATIONS,
+    MEMBERSHIP,
+    REGISTER,
+    Audience,
+    Erasure,
+    not_personal,
+    personal,
+)
+
 MAX_SHARES_PER_MOVEMENT = 1_000_000
 
 
@@ -45,7 +55,10 @@ class Cooperative(models.Model):
     repayment_delay_months = models.PositiveSmallIntegerField(
         _("délai de remboursement des parts (mois)"), default=12
     )
-    contact_email = models.EmailField(_("e-mail de contact"), blank=True)
+    contact_email = not_personal(
+        models.EmailField(_("e-mail de contact"), blank=True),
+        "the cooperative's own public address",
+    )
     # Decisions by consent: each decision copies these when it opens.
     silence_is_consent = models.BooleanField(
         _("le silence vaut consentement"),
@@ -320,18 +333,46 @@ class Identity(models.Model):
     """Who someone is: shared by an application and the membership it becomes."""
 
     kind = models.CharField(_("type"), max_length=20, choices=MemberKind, default=MemberKind.PERSON)
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100)
-    organisation_name = models.CharField(
-        _("nom de la structure"),
-        max_length=200,
-        blank=True,
-        help_text=_(
-            "Pour une personne morale ; prénom et nom sont alors ceux de sa ou son représentant·e."
-        ),
+    # An application's identity becomes the member's: the register keeps it 10 years after
+    # they leave; what the public sees of a member is their own choice (`public_visibility`).
+    first_name = personal(
+        models.CharField(_("prénom"), max_length=100),
+        REGISTER,
+        Audience.PUBLIC_BY_CHOICE,
+        Erasure.RESTRICT,
     )
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
-    postal_address = models.TextField(_("adresse postale"), blank=True)
+    last_name = personal(
+        models.CharField(_("nom"), max_length=100),
+        REGISTER,
+        Audience.PUBLIC_BY_CHOICE,
+        Erasure.RESTRICT,
+    )
+    organisation_name = personal(
+        models.CharField(
+            _("nom de la structure"),
+            max_length=200,
+            blank=True,
+            help_text=_(
+                "Pour une personne morale ; prénom et nom sont alors ceux de sa ou son "
+                "représentant·e."
+            ),
+        ),
+        REGISTER,
+        Audience.PUBLIC_BY_CHOICE,
+        Erasure.RESTRICT,
+    )
+    phone = personal(
+        models.CharField(_("téléphone"), max_length=30, blank=True),
+        MEMBERSHIP,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+    )
+    postal_address = personal(
+        models.TextField(_("adresse postale"), blank=True),
+        REGISTER,
+        Audience.OFFICERS,
+        Erasure.RESTRICT,
+    )
 
     class Meta:
         abstract = True
@@ -375,14 +416,24 @@ class Member(Identity):
     )
     status = models.CharField(_("statut"), max_length=20, choices=Status, default=Status.ADMITTED)
     is_officer = models.BooleanField(_("responsable juridique"), default=False)
-    pseudonym = models.CharField(_("pseudonyme"), max_length=60, blank=True)
+    pseudonym = personal(
+        models.CharField(_("pseudonyme"), max_length=60, blank=True),
+        MEMBERSHIP,
+        Audience.PUBLIC_BY_CHOICE,
+        Erasure.ERASE,
+    )
     public_visibility = models.CharField(
         _("ce que le public voit de moi"),
         max_length=20,
         choices=Visibility,
         default=Visibility.HIDDEN,
     )
-    bio = models.TextField(_("présentation"), blank=True, max_length=2000)
+    bio = personal(
+        models.TextField(_("présentation"), blank=True, max_length=2000),
+        MEMBERSHIP,
+        Audience.PUBLIC_BY_CHOICE,
+        Erasure.ERASE,
+    )
     language = models.CharField(max_length=8, default="fr")
     admitted_at = models.DateTimeField(_("admis·e le"), default=timezone.now, editable=False)
     effective_on = models.DateField(_("associé·e depuis"), null=True, blank=True, editable=False)
@@ -556,12 +607,22 @@ class Application(Identity):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )
-    email = models.EmailField(_("adresse e-mail"))
+    email = personal(
+        models.EmailField(_("adresse e-mail")),
+        APPLICATIONS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="applications", verbose_name=_("catégorie")
     )
     shares = models.PositiveIntegerField(_("nombre de parts"))
-    motivation = models.TextField(_("ce qui vous amène"), blank=True, max_length=4000)
+    motivation = personal(
+        models.TextField(_("ce qui vous amène"), blank=True, max_length=4000),
+        APPLICATIONS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+    )
     consents_to_charter = models.BooleanField(_("j'adhère à la charte"), default=False)
     consents_to_privacy = models.BooleanField(
         _("j'accepte la politique de confidentialité"), default=False
@@ -577,7 +638,12 @@ class Application(Identity):
         blank=True,
         related_name="+",
     )
-    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    refusal_reason = personal(
+        models.TextField(_("motif du refus"), blank=True),
+        APPLICATIONS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+    )
     member = models.OneToOneField(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )

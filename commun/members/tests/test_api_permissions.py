@@ -120,6 +120,7 @@ OTHER_APPS_TAGS = {
     "Trésorerie",
     "Exports",
     "Communs amont",
+    "Données personnelles",
 }
 
 

@@ -17,6 +17,9 @@ if not SECRET_KEY:
     if not DEBUG and envbool("COMMUN_PRODUCTION", "False"):
         raise RuntimeError("SECRET_KEY must be set in production.")
     SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+# Keys that encrypt addresses and IBANs at rest (commun/privacy/crypto.py): the first
+# encrypts, all decrypt. Unset: a key file DATA_DIR/data-key is created on first use.
+COMMUN_DATA_KEYS = envlist("COMMUN_DATA_KEYS")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

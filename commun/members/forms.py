@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from commun.accounts.models import User
+from commun.lib.iban import normalise_iban
 from commun.lib.money import format_cents
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
@@ -277,7 +278,7 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["public_visibility", "pseudonym", "phone", "postal_address", "bio"]
+        fields = ["public_visibility", "pseudonym", "phone", "postal_address", "iban", "bio"]
         widgets = {
             "public_visibility": forms.RadioSelect,
             "postal_address": forms.Textarea(attrs={"rows": 3}),
@@ -291,6 +292,9 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(phone_validator)
+
+    def clean_iban(self):
+        return normalise_iban(self.cleaned_data.get("iban", ""))
 
 
 class DirectoryFilter(NoLabelSuffix, forms.Form):

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.lib.iban import validate_iban
 from commun.privacy.declarations import (
     APPLICATIONS,
     MEMBERSHIP,
@@ -19,6 +20,7 @@ from commun.privacy.declarations import (
     not_personal,
     personal,
 )
+from commun.privacy.fields import EncryptedCharField, EncryptedTextField
 
 MAX_SHARES_PER_MOVEMENT = 1_000_000
 
@@ -368,7 +370,7 @@ class Identity(models.Model):
         Erasure.ERASE,
     )
     postal_address = personal(
-        models.TextField(_("adresse postale"), blank=True),
+        EncryptedTextField(_("adresse postale"), blank=True),
         REGISTER,
         Audience.OFFICERS,
         Erasure.RESTRICT,
@@ -427,6 +429,18 @@ class Member(Identity):
         max_length=20,
         choices=Visibility,
         default=Visibility.HIDDEN,
+    )
+    iban = personal(
+        EncryptedCharField(
+            _("IBAN"),
+            max_length=34,
+            blank=True,
+            validators=[validate_iban],
+            help_text=_("Pour le remboursement de vos parts. Chiffré sur le serveur."),
+        ),
+        REGISTER,
+        Audience.OFFICERS,
+        Erasure.RESTRICT,
     )
     bio = personal(
         models.TextField(_("présentation"), blank=True, max_length=2000),

@@ -11,6 +11,7 @@ PERIODIC = {
     "commun.decisions.tasks.close_due_decisions": datetime.timedelta(minutes=5),
     "commun.deliberation.tasks.send_digests": datetime.timedelta(days=1),
     "commun.members.tasks.process_repayments": datetime.timedelta(days=1),
+    "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),
 }
 
 

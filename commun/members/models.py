@@ -497,6 +497,12 @@ class Member(Identity):
         return 1 if self.is_active_member else 0
 
     @property
+    def full_name(self) -> str:
+        if not (self.first_name or self.last_name or self.organisation_name):
+            return _("Associé·e n°%(number)s") % {"number": self.number}  # an erased account
+        return super().full_name
+
+    @property
     def public_name(self) -> str | None:
         """What a visitor may see of this member, by their own choice."""
         if self.public_visibility == Visibility.NAME:

@@ -87,7 +87,8 @@ def shown_name(
     hidden = visibility == Visibility.HIDDEN
     if hidden and not _sees_every_name(viewer) and (viewer is None or viewer.number != number):
         return pseudonym or _("Associé·e n°%(number)s") % {"number": number}
-    person = f"{first_name} {last_name}".strip()
+    # An erased account keeps its number only.
+    person = f"{first_name} {last_name}".strip() or _("Associé·e n°%(number)s") % {"number": number}
     if kind == MemberKind.ORGANISATION and organisation_name:
         return f"{organisation_name} ({person})"
     return person

@@ -1,0 +1,184 @@
+"""Right to erasure: a person deletes their account, and their personal data goes with it.
+
+What they wrote and how they voted stays, attributed to "Associé·e n°N" (decisions,
+tallies and the ledger are the cooperative's record). What the law makes the cooperative
+keep — the register of associates: identity and address, 10 years after leaving — moves
+to a sealed `RestrictedRecord` that only officers read and the retention job deletes.
+The hash-chained journal needs nothing: it never held personal data in clear.
+"""
+
+import datetime
+import json
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, TextField, Value, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commun.members.models import Application, Member, Visibility
+from commun.privacy.declarations import REGISTER
+from commun.privacy.models import PrivacyLog, RestrictedRecord
+
+ERASED_EMAIL = "efface-{pk}@commun.invalid"  # .invalid never delivers (RFC 2606)
+ERASED_TEXT = "—"  # where the database asks for a text (a refusal's reason), none is kept
+
+
+def erasable(user) -> tuple[bool, str]:
+    """Whether `user` may erase their account now, and if not, why (in the user's language)."""
+    member = Member.objects.filter(user=user).first()
+    if member is not None and member.status in (Member.Status.ADMITTED, Member.Status.ACTIVE):
+        return False, _(
+            "Vous êtes associé·e : le registre légal vous lie à la coopérative. "
+            "Démissionnez d'abord ; vous pourrez ensuite supprimer votre compte."
+        )
+    if member is not None and member.is_officer:
+        return False, _("Un·e responsable juridique quitte d'abord ce rôle.")
+    return True, ""
+
+
+def erase_account(user, *, by=None, now: datetime.datetime | None = None) -> PrivacyLog:
+    """Erase `user`'s personal data everywhere, keeping the legal register restricted."""
+    now = now or timezone.now()
+    allowed, why = erasable(user)
+    if not allowed:
+        raise ValidationError(why)
+    with transaction.atomic():
+        # Locked so that a concurrent admission or payment cannot write a name back.
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        member = Member.objects.select_for_update().filter(user=user).first()
+        email = user.email
+        counts = {}
+        if member is not None:
+            counts["restricted_records"] = _restrict_register_identity(member, email, now)
+            _erase_member(member)
+        counts["applications"] = _erase_applications(user)
+        counts["tasks"] = _forget_pending_emails(email)
+        counts.update(_erase_account_rows(user, member))
+        user.email = ERASED_EMAIL.format(pk=user.pk)
+        user.is_active = False
+        user.set_unusable_password()  # also ends every session signed with the old hash
+        user.save()
+        return PrivacyLog.objects.create(
+            kind=PrivacyLog.Kind.ERASURE,
+            at=now,
+            member_number=member.number if member else None,
+            by_officer=by is not None and by.pk != user.pk,
+            counts=counts,
+        )
+
+
+def _restrict_register_identity(member: Member, email: str, now) -> int:
+    left = member.left_on or timezone.localdate(now)
+    content = {
+        "number": member.number,
+        "kind": member.kind,
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "organisation_name": member.organisation_name,
+        "postal_address": member.postal_address,
+        "iban": member.iban,
+        "email": email,
+        "admitted_at": member.admitted_at.isoformat(),
+        "left_on": member.left_on.isoformat() if member.left_on else None,
+    }
+    RestrictedRecord.objects.create(
+        member_number=member.number,
+        reason=_("Registre des associé·es (obligation légale)"),
+        content=json.dumps(content, ensure_ascii=False),
+        keep_until=years_after(left, REGISTER.retention_years),
+    )
+    return 1
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def _erase_member(member: Member) -> None:
+    member.first_name = ""
+    member.last_name = ""
+    member.organisation_name = ""
+    member.phone = ""
+    member.postal_address = ""
+    member.iban = ""
+    member.pseudonym = ""
+    member.bio = ""
+    member.public_visibility = Visibility.HIDDEN
+    member.save(
+        update_fields=[
+            "first_name",
+            "last_name",
+            "organisation_name",
+            "phone",
+            "postal_address",
+            "iban",
+            "pseudonym",
+            "bio",
+            "public_visibility",
+        ]
+    )
+
+
+def _erase_applications(user) -> int:
+    return Application.objects.filter(user=user).update(
+        first_name="",
+        last_name="",
+        organisation_name="",
+        phone="",
+        postal_address="",
+        email=ERASED_EMAIL.format(pk=user.pk),
+        motivation="",
+        refusal_reason=Case(When(refusal_reason="", then=Value("")), default=Value(ERASED_TEXT)),
+    )
+
+
+def _forget_pending_emails(email: str) -> int:
+    """Queued or finished email tasks carry the address in their arguments."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.annotate(arguments=Cast("args_kwargs", TextField())).filter(
+        arguments__icontains=email
+    )
+    return rows.delete()[0]
+
+
+def _erase_account_rows(user, member) -> dict:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from commun.accounts.models import ApiToken
+
+    counts = {
+        "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
+        "authenticators": Authenticator.objects.filter(user=user).delete()[0],
+        "api_tokens": ApiToken.objects.filter(user=user).delete()[0],
+    }
+    if member is not None:
+        from commun.deliberation.models import (
+            Notification,
+            NotificationPreference,
+            ReadMark,
+            Subscription,
+        )
+
+        for model in (Notification, NotificationPreference, ReadMark, Subscription):
+            counts[model._meta.model_name] = model.objects.filter(member=member).delete()[0]
+    counts["sessions"] = _end_sessions(user)
+    return counts
+
+
+def _end_sessions(user) -> int:
+    """Delete the sessions that name this user (their data is signed, not searchable: decode)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -1,0 +1,211 @@
+"""Erasing an account leaves no personal value of the person in the database, in clear,
+and changes no decision, tally or ledger entry."""
+
+import datetime
+import html
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from commun.conftest import PASSWORD, category, make_applicant, make_member
+from commun.decisions.tests.helpers import opened
+from commun.deliberation.models import Space
+from commun.members.models import Member
+from commun.privacy import erasure, retention
+from commun.privacy.models import PrivacyLog, RestrictedRecord
+
+SECRETS = {
+    "first_name": "Barnabé",
+    "last_name": "Quenouille",
+    "phone": "+33 6 98 76 54 32",
+    "postal_address": "7 impasse des Tilleuls, 37000 Tours",
+    "email": "barnabe.quenouille@example.org",
+    "pseudonym": "quenouille37",
+    "bio": "Menuisier et contributeur à des logiciels libres de menuiserie.",
+    "iban": "FR7630006000011234567890189",
+    "motivation": "Je veux rejoindre la coopérative pour ses valeurs sylvestres.",
+}
+
+
+@pytest.fixture
+def barnabe(coop, alice, bob):
+    """A member with every kind of personal data, who spoke in a thread and voted, then left."""
+    member = make_member(
+        SECRETS["email"],
+        SECRETS["first_name"],
+        SECRETS["last_name"],
+        category("Partenaires"),
+        phone=SECRETS["phone"],
+        postal_address=SECRETS["postal_address"],
+        motivation=SECRETS["motivation"],
+    )
+    member.pseudonym, member.bio, member.iban = (
+        SECRETS["pseudonym"],
+        SECRETS["bio"],
+        SECRETS["iban"],
+    )
+    member.public_visibility = "pseudonym"
+    member.save()
+    thread = Space.objects.cooperative().start_thread(alice, "Atelier", "Où installer l'atelier ?")
+    thread.post_comment(member, "Dans la grange, elle est assez grande.")
+    decision = opened(alice, "yes_no")
+    for voter, choice in ((alice, "yes"), (bob, "no"), (member, "yes")):
+        decision.current_round.take_stance(voter, choice, reason="")
+    decision.close(now=decision.closes_at + datetime.timedelta(minutes=1))
+    member.resign()
+    member.refresh_from_db()
+    return member, decision
+
+
+def every_value_in_the_database() -> str:
+    """The whole database as text, table by table (what a dump would show)."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table == RestrictedRecord._meta.db_table:
+                continue  # the restricted legal record: sealed, and allowed to keep them
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                chunks.append(" ".join(str(value) for value in row))
+    return "\n".join(chunks)
+
+
+def test_after_erasure_no_personal_value_of_the_person_is_left(barnabe):
+    member, _decision = barnabe
+    before = every_value_in_the_database()
+    assert all(value in before for value in ("Barnabé", "Quenouille", SECRETS["email"]))
+
+    erasure.erase_account(member.user)
+
+    dump = every_value_in_the_database()
+    for field, value in SECRETS.items():
+        assert value not in dump, f"{field} is still in the database"
+    assert "barnabe" not in dump.lower()
+
+
+def test_after_erasure_tallies_journal_and_ledger_are_unchanged(barnabe):
+    member, decision = barnabe
+    result = decision.result
+    journal_before = io.StringIO()
+    call_command("export", "journal", stdout=journal_before)
+
+    erasure.erase_account(member.user)
+
+    decision.refresh_from_db()
+    assert decision.result == result
+    assert decision._count(decision.rounds.order_by("-number").first()) == result
+    journal_after = io.StringIO()
+    call_command("export", "journal", stdout=journal_after)
+    assert journal_after.getvalue() == journal_before.getvalue()
+    path = io.StringIO(journal_after.getvalue())
+    exported = _tmp_file(journal_after.getvalue())
+    call_command("verify", exported, stdout=io.StringIO())  # raises SystemExit on a broken chain
+    assert path.getvalue()
+
+
+def _tmp_file(text: str) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+        file.write(text)
+    return file.name
+
+
+def test_the_register_identity_is_kept_sealed_for_officers_for_ten_years(barnabe, people):
+    member, _decision = barnabe
+    erasure.erase_account(member.user)
+
+    record = RestrictedRecord.objects.get(member_number=member.number)
+    assert json.loads(record.content)["last_name"] == "Quenouille"
+    assert record.keep_until == erasure.years_after(member.left_on or timezone.localdate(), 10)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT content FROM privacy_restrictedrecord WHERE id = %s", [record.pk])
+        assert "Quenouille" not in cursor.fetchone()[0]
+    page = people["officer"].get(reverse("privacy:restricted")).content.decode()
+    assert "Quenouille" in page
+    assert people["member"].get(reverse("privacy:restricted")).status_code == 403
+
+
+def test_the_erased_member_shows_as_a_number_and_cannot_log_in(barnabe, people):
+    member, _decision = barnabe
+    erasure.erase_account(member.user)
+
+    member.refresh_from_db()
+    assert member.full_name == f"Associé·e n°{member.number}"
+    assert member.public_name is None
+    assert not Client().login(email=SECRETS["email"], password=PASSWORD)
+    user = get_user_model().objects.get(pk=member.user_id)
+    assert not user.is_active and not user.has_usable_password()
+    assert PrivacyLog.objects.filter(kind="erasure", member_number=member.number).exists()
+
+
+def test_an_active_member_must_resign_before_erasing(bob, client):
+    client.login(email=bob.user.email, password=PASSWORD)
+    response = client.post(reverse("privacy:erase"), {"password": PASSWORD, "understood": "on"})
+    assert response.status_code == 409
+    assert "Démissionnez d'abord" in html.unescape(response.content.decode())
+    bob.refresh_from_db()
+    assert bob.first_name == "Bob"
+
+
+def test_a_wrong_password_erases_nothing(barnabe, client):
+    member, _decision = barnabe
+    client.login(email=SECRETS["email"], password=PASSWORD)
+    response = client.post(reverse("privacy:erase"), {"password": "nope", "understood": "on"})
+    assert response.status_code == 422
+    assert "mot de passe" in response.content.decode()
+    member.refresh_from_db()
+    assert member.last_name == "Quenouille"
+    assert not RestrictedRecord.objects.exists()
+
+
+def test_a_member_who_left_erases_their_account_from_the_web(barnabe, client):
+    member, _decision = barnabe
+    client.login(email=SECRETS["email"], password=PASSWORD)
+    assert client.get(reverse("privacy:erase")).status_code == 200
+    response = client.post(reverse("privacy:erase"), {"password": PASSWORD, "understood": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.last_name == ""
+    assert client.get(reverse("members:me")).status_code == 302  # logged out
+
+
+def test_an_account_without_membership_erases_its_application(coop):
+    applicant = make_applicant("zoe@example.org", "Zoé", "Lambda", category("Partenaires"))
+    erasure.erase_account(applicant.user)
+    applicant.refresh_from_db()
+    assert (applicant.first_name, applicant.last_name) == ("", "")
+    assert "zoe@example.org" not in every_value_in_the_database()
+    assert not RestrictedRecord.objects.exists()
+
+
+def test_retention_purges_what_is_past_its_term_and_logs_it(barnabe, coop):
+    member, _decision = barnabe
+    erasure.erase_account(member.user)
+    record = RestrictedRecord.objects.get()
+    refused = make_applicant("ancien@example.org", "Ancien", "Candidat", category("Partenaires"))
+    refused.refuse("Pas de place")
+    type(refused).objects.filter(pk=refused.pk).update(
+        decided_at=timezone.now() - datetime.timedelta(days=400)
+    )
+
+    first = retention.purge()
+    assert (first["restricted_records"], first["refused_applications"]) == (0, 1)
+    later = datetime.datetime.combine(
+        record.keep_until + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC
+    )
+    counts = retention.purge(now=later)
+
+    assert (counts["restricted_records"], counts["refused_applications"]) == (1, 0)
+    assert not RestrictedRecord.objects.exists()
+    assert "Ancien" not in every_value_in_the_database()
+    assert PrivacyLog.objects.filter(kind="purge").latest("at").counts == counts
+    assert retention.purge(now=later)["restricted_records"] == 0  # idempotent
+    assert Member.objects.filter(pk=member.pk).exists()  # the register row stays, nameless

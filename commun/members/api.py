@@ -26,13 +26,13 @@ from commun.lib.paging import Listing
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
+    NAMED_TO_MEMBERS,
     Application,
     Category,
     College,
     Cooperative,
     Member,
     ShareMovement,
-    Visibility,
 )
 from commun.members.officer_forms import (
     MOVEMENT_FORMS,
@@ -401,7 +401,7 @@ def members(
         )
         if not is_officer(request.user):
             # Searching a hidden member's name must not reveal them (as on the web).
-            by_name &= ~Q(public_visibility=Visibility.HIDDEN)
+            by_name &= NAMED_TO_MEMBERS
         matches = by_name | Q(pseudonym__icontains=query)
         if query.isdigit() and int(query) <= MAX_ID:
             matches |= Q(number=int(query))
@@ -417,9 +417,11 @@ PRIVATE_FIELDS = [
     "kind",
     "pseudonym",
     "public_visibility",
+    "members_visibility",
     "email",
     "phone",
     "postal_address",
+    "iban",
     "repayment",
 ]
 

@@ -278,9 +278,18 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["public_visibility", "pseudonym", "phone", "postal_address", "iban", "bio"]
+        fields = [
+            "public_visibility",
+            "members_visibility",
+            "pseudonym",
+            "phone",
+            "postal_address",
+            "iban",
+            "bio",
+        ]
         widgets = {
             "public_visibility": forms.RadioSelect,
+            "members_visibility": forms.RadioSelect,
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "bio": forms.Textarea(attrs={"rows": 5}),
         }
@@ -292,6 +301,11 @@ class ProfileForm(NoLabelSuffix, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].validators.append(phone_validator)
+        self.fields["members_visibility"].required = False
+
+    def clean_members_visibility(self):
+        # Optional in a post: an older form (or client) that does not send it keeps the choice.
+        return self.cleaned_data.get("members_visibility") or self.instance.members_visibility
 
     def clean_iban(self):
         return normalise_iban(self.cleaned_data.get("iban", ""))

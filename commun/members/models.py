@@ -326,6 +326,13 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", _("Rien (invisible du public)")
 
 
+class MembersSee(models.TextChoices):
+    """What the other associates see of a member (officers see the register's names)."""
+
+    NAME = "name", _("Mon nom")
+    PSEUDONYM = "pseudonym", _("Mon pseudonyme, ou à défaut mon numéro")
+
+
 class MemberKind(models.TextChoices):
     PERSON = "person", _("Personne physique")
     ORGANISATION = "organisation", _("Personne morale")
@@ -387,6 +394,10 @@ class Identity(models.Model):
         return person
 
 
+# Members whose name the other associates may see (and so search by).
+NAMED_TO_MEMBERS = Q(public_visibility="name") | Q(members_visibility="name")
+
+
 class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
@@ -429,6 +440,13 @@ class Member(Identity):
         max_length=20,
         choices=Visibility,
         default=Visibility.HIDDEN,
+    )
+    # Whoever shows their name to the public shows it to the associates too (`shows_name_to`).
+    members_visibility = models.CharField(
+        _("ce que les associé·es voient de moi"),
+        max_length=20,
+        choices=MembersSee,
+        default=MembersSee.PSEUDONYM,
     )
     iban = personal(
         EncryptedCharField(

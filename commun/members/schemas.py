@@ -16,6 +16,7 @@ from commun.members.models import (
     LegalForm,
     Member,
     MemberKind,
+    MembersSee,
     ShareMovement,
     Visibility,
 )
@@ -236,9 +237,11 @@ class MemberDetail(MemberOut):
     kind: MemberKind | None = None
     pseudonym: str | None = None
     public_visibility: Visibility | None = None
+    members_visibility: MembersSee | None = None
     email: str | None = None
     phone: str | None = None
     postal_address: str | None = None
+    iban: str | None = None
     repayment: RepaymentOut | None = None
 
     @staticmethod
@@ -252,9 +255,11 @@ class MemberDetail(MemberOut):
 
 class ProfilePatch(Input):
     public_visibility: Visibility | None = None
+    members_visibility: MembersSee | None = None
     pseudonym: str | None = Field(None, max_length=60)
     phone: str | None = Field(None, max_length=30)
     postal_address: str | None = None
+    iban: str | None = Field(None, max_length=42)
     bio: str | None = Field(None, max_length=2000)
 
 

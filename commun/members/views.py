@@ -23,10 +23,12 @@ from commun.lib.paging import Listing, Pager
 from commun.members import pdf, permissions
 from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
 from commun.members.models import (
+    NAMED_TO_MEMBERS,
     Application,
     Cooperative,
     Member,
     MemberKind,
+    MembersSee,
     Repayment,
     ShareMovement,
     Visibility,
@@ -82,10 +84,11 @@ def shown_name(
     organisation_name: str,
     pseudonym: str,
     visibility: str,
+    members_visibility: str = MembersSee.PSEUDONYM,
 ) -> str:
-    """Members see each other's names, except who chose to hide: then a pseudonym or a number."""
-    hidden = visibility == Visibility.HIDDEN
-    if hidden and not _sees_every_name(viewer) and (viewer is None or viewer.number != number):
+    """Associates see each other as each chose: the name, or a pseudonym or a number."""
+    named = visibility == Visibility.NAME or members_visibility == MembersSee.NAME
+    if not named and not _sees_every_name(viewer) and (viewer is None or viewer.number != number):
         return pseudonym or _("Associé·e n°%(number)s") % {"number": number}
     # An erased account keeps its number only.
     person = f"{first_name} {last_name}".strip() or _("Associé·e n°%(number)s") % {"number": number}
@@ -106,6 +109,7 @@ def name_of(viewer: Member | None, member: Member | None) -> str:
         member.organisation_name,
         member.pseudonym,
         member.public_visibility,
+        member.members_visibility,
     )
 
 
@@ -284,7 +288,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             )
             if not _sees_every_name(viewer):
                 # Searching a hidden member's name must not reveal them.
-                by_name &= ~Q(public_visibility=Visibility.HIDDEN)
+                by_name &= NAMED_TO_MEMBERS
             matches = by_name | Q(pseudonym__icontains=query)
             if query.isdigit():
                 matches |= Q(number=int(query))
@@ -408,6 +412,7 @@ REGISTER_CSV_COLUMNS = (
     "member__organisation_name",
     "member__pseudonym",
     "member__public_visibility",
+    "member__members_visibility",
     "counterpart__number",
     "counterpart__kind",
     "counterpart__first_name",
@@ -415,6 +420,7 @@ REGISTER_CSV_COLUMNS = (
     "counterpart__organisation_name",
     "counterpart__pseudonym",
     "counterpart__public_visibility",
+    "counterpart__members_visibility",
 )
 
 
@@ -446,7 +452,7 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
         yield "\ufeff" + writer.writerow(header)
         for row in rows.iterator(chunk_size=2000):
             number, date, kind, quantity, value, reason, authorised_by, corrects = row[:8]
-            member, counterpart = row[8:15], row[15:22]
+            member, counterpart = row[8:16], row[16:24]
             yield writer.writerow(
                 [
                     number,

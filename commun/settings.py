@@ -189,6 +189,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Only necessary cookies: session, CSRF and language.
+# Only three cookies, all necessary (listed on the privacy page): messages live in the
+# session rather than in a fourth cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https")

@@ -28,6 +28,12 @@ from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
 # A billion euros: far above any cooperative's single movement, far below BigInteger's limit.
 MAX_AMOUNT_CENTS = 100_000_000_000
 ACCOUNT_CODE = re.compile(r"^[0-9]{1,8}(-[A-Z0-9]+)*$")
+CASH = "530"
+MONEY_ACCOUNTS = (chart.BANK, CASH)  # where income is paid into and expenses paid from
+VAT_COLLECTED = "44571"
+VAT_DEDUCTIBLE = "44566"
+VAT_RATES = ("", "2.1", "5.5", "10", "20")  # "": no VAT
+RETAINED_LOSS = "119"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -61,6 +67,9 @@ class Books(models.Model):
     last_transaction_number = models.PositiveBigIntegerField(default=0)
     journal_length = models.PositiveBigIntegerField(default=0)
     journal_head_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The last closed fiscal year (0: none), cached here so record() refuses a date in a
+    # closed year without another query.
+    closed_through_year = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="books_is_single")]
@@ -147,8 +156,16 @@ class Account(models.Model):
             )
 
     def balance(self) -> int:
-        """Sum of the postings in cents: positive is a debit balance, negative a credit one."""
+        """Sum of the postings in cents: positive is a debit balance, negative a credit one.
+
+        The truth, read from every posting; pages read `MonthlyTotal` instead.
+        """
         return self.postings.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+    @property
+    def is_result_account(self) -> bool:
+        """Expenses (6) and income (7): the accounts a year close brings back to zero."""
+        return self.code[:1] in ("6", "7")
 
 
 def request_digest(date, label, postings, reverses) -> str:
@@ -235,6 +252,16 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                         }
                     )
                 return existing
+            if date.year <= books.closed_through_year:
+                raise ValidationError(
+                    {
+                        "date": _(
+                            "L'exercice %(year)s est clos : aucune écriture ne peut plus y être "
+                            "datée. Datez-la dans l'exercice ouvert."
+                        )
+                        % {"year": date.year}
+                    }
+                )
             accounts = _accounts_for({code for code, _cents in postings})
             if reverses is not None:
                 _check_reversal(reverses, postings)
@@ -253,6 +280,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                 Posting(transaction=booked, account=accounts[code], amount_cents=cents)
                 for code, cents in postings
             )
+            MonthlyTotal.objects.add(date, [(accounts[code], cents) for code, cents in postings])
             JournalEntry.objects.append(
                 books,
                 JournalEntry.Kind.TRANSACTION,
@@ -262,6 +290,61 @@ class TransactionQuerySet(AppendOnlyQuerySet):
             books.save(
                 update_fields=["last_transaction_number", "journal_length", "journal_head_hash"]
             )
+        return booked
+
+    def record_income_or_expense(
+        self,
+        direction: str,
+        date: datetime.date,
+        label: str,
+        nature: str,
+        amount_cents: int,
+        *,
+        idempotency_key: str,
+        vat_rate: str = "",
+        via: str = chart.BANK,
+        receipt=None,
+        by=None,
+    ) -> "Transaction":
+        """Book money in ("income", credited to a 7x) or out ("expense", a 6x), VAT included.
+
+        `amount_cents` is what the bank or the cash box saw; with a VAT rate, the tax is
+        taken out of it (44571 collected, 44566 deductible). A receipt, when given, is
+        attached once: a retried request returns the first booking and its receipt.
+        """
+        if type(amount_cents) is not int or amount_cents <= 0:
+            raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
+        if direction not in ("income", "expense"):
+            raise ValidationError({"direction": _("Ni une recette ni une dépense.")})
+        expected = "7" if direction == "income" else "6"
+        if not isinstance(nature, str) or not nature.startswith(expected):
+            raise ValidationError(
+                {
+                    "nature": _("Choisissez un compte de produits (7…).")
+                    if direction == "income"
+                    else _("Choisissez un compte de charges (6…).")
+                }
+            )
+        if via not in MONEY_ACCOUNTS:
+            raise ValidationError({"via": _("Choisissez la banque (512) ou la caisse (530).")})
+        if vat_rate not in VAT_RATES:
+            raise ValidationError({"vat_rate": _("Taux de TVA inconnu.")})
+        vat = tax_in(amount_cents, vat_rate)
+        if direction == "income":
+            postings = [(via, amount_cents), (nature, -(amount_cents - vat))]
+            if vat:
+                postings.append((VAT_COLLECTED, -vat))
+        else:
+            postings = [(nature, amount_cents - vat), (via, -amount_cents)]
+            if vat:
+                postings.append((VAT_DEDUCTIBLE, vat))
+        with transaction.atomic():
+            # The receipt is attached by the request that booked, never by its retry.
+            Books.locked()
+            retried = self.filter(idempotency_key=idempotency_key).exists()
+            booked = self.record(date, label, postings, idempotency_key=idempotency_key, by=by)
+            if receipt is not None and not retried:
+                booked.attach_receipt(receipt, by=by)
         return booked
 
     def post_share_movement(self, movement, by=None):
@@ -313,6 +396,17 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                         by=by,
                     )
         return None
+
+
+def tax_in(amount_cents: int, vat_rate: str) -> int:
+    """The VAT contained in an amount paid, at a rate like "20" or "5.5" (rounded half up)."""
+    if not vat_rate:
+        return 0
+    from decimal import ROUND_HALF_UP, Decimal
+
+    rate = Decimal(vat_rate)
+    vat = Decimal(amount_cents) * rate / (100 + rate)
+    return int(vat.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def _accounts_for(codes: set[str]) -> dict:
@@ -417,6 +511,26 @@ class Transaction(AppendOnlyModel):
             reverses=self,
         )
 
+    def attach_receipt(self, upload, by=None) -> "Receipt":
+        """Keep an uploaded PDF, PNG or JPEG (10 MB at most) as this transaction's receipt."""
+        content_type = receipt_type(upload)
+        if content_type is None:
+            raise ValidationError(
+                {"receipt": _("Un justificatif est un fichier PDF, PNG ou JPEG.")}
+            )
+        if upload.size > RECEIPT_MAX_BYTES:
+            raise ValidationError({"receipt": _("Un justificatif pèse 10 Mo au plus.")})
+        receipt = Receipt(
+            transaction=self,
+            original_name=(upload.name or "justificatif")[-255:],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        receipt.file.save("receipt", upload, save=False)
+        receipt.save()
+        return receipt
+
     def journal_payload(self, postings) -> dict:
         # The label may name a person: only its digest is chained, so erasure keeps it valid.
         return {
@@ -481,6 +595,7 @@ class JournalEntry(AppendOnlyModel):
     class Kind(models.TextChoices):
         TRANSACTION = "transaction", _("Écriture comptable")
         SHARE_MOVEMENT = "share_movement", _("Mouvement du registre")
+        DECISION_OUTCOME = "decision_outcome", _("Issue d'une décision")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     kind = models.CharField(max_length=40)
@@ -502,3 +617,192 @@ class JournalEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.sequence} {self.kind} {self.ref}"
+
+
+class MonthlyTotalQuerySet(models.QuerySet):
+    def add(self, date: datetime.date, lines) -> None:
+        """Add one transaction's lines [(account, cents)]; called by record() under the lock."""
+        month = date.replace(day=1)
+        by_account: dict = {}
+        for account, cents in lines:
+            debit, credit, count = by_account.get(account.pk, (0, 0, 0))
+            by_account[account.pk] = (
+                debit + max(cents, 0),
+                credit + max(-cents, 0),
+                count + 1,
+            )
+        for account_id, (debit, credit, count) in by_account.items():
+            updated = self.filter(account_id=account_id, month=month).update(
+                debit_cents=models.F("debit_cents") + debit,
+                credit_cents=models.F("credit_cents") + credit,
+                count=models.F("count") + count,
+            )
+            if not updated:
+                self.create(
+                    account_id=account_id,
+                    month=month,
+                    debit_cents=debit,
+                    credit_cents=credit,
+                    count=count,
+                )
+
+    def rebuild(self) -> int:
+        """Recompute every row from the postings (after a restore, or to check); rows written."""
+        from django.db.models.functions import TruncMonth
+
+        with transaction.atomic():
+            Books.locked()  # no posting may be booked between the sums and their rows
+            self.all().delete()
+            sums = (
+                Posting.objects.annotate(month=TruncMonth("transaction__date"))
+                .values("account_id", "month")
+                .annotate(
+                    debit=Sum("amount_cents", filter=Q(amount_cents__gt=0)),
+                    credit=Sum("amount_cents", filter=Q(amount_cents__lt=0)),
+                    lines=models.Count("pk"),
+                )
+                .order_by()
+            )
+            rows = [
+                self.model(
+                    account_id=row["account_id"],
+                    month=row["month"],
+                    debit_cents=row["debit"] or 0,
+                    credit_cents=-(row["credit"] or 0),
+                    count=row["lines"],
+                )
+                for row in sums.iterator(chunk_size=2000)
+            ]
+            self.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+    def balances(self, *, until_year: int | None = None, year: int | None = None) -> dict:
+        """{account id: balance in cents} (debit positive), over all time or one year."""
+        rows = self.all()
+        if year is not None:
+            rows = rows.filter(month__year=year)
+        if until_year is not None:
+            rows = rows.filter(month__year__lte=until_year)
+        sums = rows.values("account_id").annotate(
+            debit=Sum("debit_cents"), credit=Sum("credit_cents")
+        )
+        return {row["account_id"]: row["debit"] - row["credit"] for row in sums.order_by()}
+
+
+class MonthlyTotal(models.Model):
+    """Derived: one account's debits, credits and lines in one month, summed from postings.
+
+    Maintained by `Transaction.objects.record()` under the books' lock so that balances,
+    charts and the public pages read a dozen rows a year instead of every posting. Unlike
+    the books themselves it is updated in place; `MonthlyTotal.objects.rebuild()` recomputes
+    it from the postings, which stay the truth.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="monthly_totals")
+    month = models.DateField(_("mois (premier jour)"))
+    debit_cents = models.BigIntegerField(default=0)
+    credit_cents = models.BigIntegerField(default=0)
+    count = models.PositiveBigIntegerField(default=0)
+
+    objects = MonthlyTotalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("total mensuel")
+        verbose_name_plural = _("totaux mensuels")
+        ordering = ["month", "account"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="monthly_total_once"),
+            models.CheckConstraint(
+                condition=Q(debit_cents__gte=0) & Q(credit_cents__gte=0),
+                name="monthly_total_sums_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.month:%Y-%m} {self.debit_cents}/{self.credit_cents}"
+
+    @property
+    def balance_cents(self) -> int:
+        return self.debit_cents - self.credit_cents
+
+
+RECEIPT_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def receipt_type(upload) -> str | None:
+    """The receipt's type read from its first bytes, never from its name or its headers."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+def receipt_path(instance, filename) -> str:
+    # A random name: the file's own name may name a person and is kept in the row only.
+    import uuid
+
+    return f"receipts/{uuid.uuid4().hex}{RECEIPT_TYPES.get(instance.content_type, '')}"
+
+
+class Receipt(models.Model):
+    """A receipt (justificatif) attached to a transaction: seen by officers only."""
+
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("écriture")
+    )
+    file = models.FileField(_("fichier"), upload_to=receipt_path)
+    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("justificatif")
+        verbose_name_plural = _("justificatifs")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__lte=RECEIPT_MAX_BYTES), name="receipt_at_most_10_mb"
+            )
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class FiscalYear(models.Model):
+    """A closed fiscal year: its result, and the allocation the assembly decided."""
+
+    year = models.PositiveIntegerField(_("exercice"), unique=True)
+    closed_at = models.DateTimeField(_("clos le"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result_cents = models.BigIntegerField(_("résultat (centimes)"))
+    # {account code: cents}, e.g. {"1061": 150000, "1068-DISPO": 700000, ...}
+    allocation = models.JSONField(_("affectation"), default=dict, blank=True)
+    decision_reference = models.CharField(_("décision d'affectation"), max_length=300, blank=True)
+    closing_transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    allocation_transaction = models.OneToOneField(
+        Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("exercice clos")
+        verbose_name_plural = _("exercices clos")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -1,0 +1,280 @@
+"""The year close: the result, its allocation as the assembly decided, and the SCIC floors.
+
+A SCIC puts at least 15 % of its profit into the legal reserve (1061) until that reserve
+equals the capital, and at least 57.5 % into reserves that are never shared out (1061
+and the 1068 funds). Commun's default puts all of it into reserves: the legal reserve's
+share, a share for the upstream commons fund, and the rest into the reserve available for
+missions. Closing books two transactions dated the last day of the year: every income and
+expense account back to zero against the result (120 profit, 129 loss), then the
+allocation. After that, nothing more may be dated in the year.
+"""
+
+import dataclasses
+import datetime
+import math
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from commun.ledger import chart
+from commun.ledger.models import (
+    RETAINED_LOSS,
+    Account,
+    Books,
+    FiscalYear,
+    MonthlyTotal,
+    Transaction,
+)
+from commun.lib.money import format_cents
+
+LEGAL_RESERVE_PERCENT = 15
+UNSHARED_RESERVES_PER_MILLE = 575  # 57.5 %
+# Where a profit may go: the three reserves, and dividends when the statutes allow them.
+ALLOCATION_ACCOUNTS = {
+    chart.LEGAL_RESERVE: gettext_lazy("Réserve légale (1061)"),
+    chart.RESERVE_AVAILABLE: gettext_lazy("Réserve disponible pour les missions (1068-DISPO)"),
+    chart.COMMONS_FUND: gettext_lazy("Fonds pour les communs amont (1068-COMMUNS)"),
+    chart.DIVIDENDS_PAYABLE: gettext_lazy("Dividendes (457)"),
+}
+UNSHARED = (chart.LEGAL_RESERVE, chart.RESERVE_AVAILABLE, chart.COMMONS_FUND)
+
+
+def commons_fund_percent() -> int:
+    """The share of a profit proposed for the commons fund (setting COMMUN_COMMONS_PERCENT)."""
+    return int(getattr(settings, "COMMUN_COMMONS_PERCENT", 10))
+
+
+@dataclasses.dataclass
+class YearFigures:
+    """What the close of one year needs to know, read from the monthly totals."""
+
+    year: int
+    result_cents: int  # profit positive, loss negative
+    balances: dict  # {account code: balance of the year}, income and expense accounts only
+    capital_cents: int  # 101, at the end of the year
+    legal_reserve_cents: int  # 1061, at the end of the year
+
+    @property
+    def legal_reserve_missing_cents(self) -> int:
+        return max(0, self.capital_cents - self.legal_reserve_cents)
+
+    @property
+    def legal_reserve_floor_cents(self) -> int:
+        """15 % of a profit, but no more than what the legal reserve lacks to equal the capital."""
+        if self.result_cents <= 0:
+            return 0
+        fifteen = math.ceil(self.result_cents * LEGAL_RESERVE_PERCENT / 100)
+        return min(fifteen, self.legal_reserve_missing_cents)
+
+    @property
+    def unshared_floor_cents(self) -> int:
+        if self.result_cents <= 0:
+            return 0
+        return math.ceil(self.result_cents * UNSHARED_RESERVES_PER_MILLE / 1000)
+
+    def default_allocation(self) -> dict:
+        """All of the profit into reserves: the legal floor, the commons share, the rest free."""
+        if self.result_cents <= 0:
+            return {}
+        legal = self.legal_reserve_floor_cents
+        commons = min(self.result_cents - legal, self.result_cents * commons_fund_percent() // 100)
+        return {
+            chart.LEGAL_RESERVE: legal,
+            chart.RESERVE_AVAILABLE: self.result_cents - legal - commons,
+            chart.COMMONS_FUND: commons,
+            chart.DIVIDENDS_PAYABLE: 0,
+        }
+
+
+def figures(year: int) -> YearFigures:
+    """The year's result and the balances the floors depend on (three small queries)."""
+    codes = {a.pk: a.code for a in Account.objects.only("code")}
+    year_balances = MonthlyTotal.objects.balances(year=year)
+    balances = {
+        codes[pk]: cents
+        for pk, cents in year_balances.items()
+        if codes[pk][:1] in ("6", "7") and cents
+    }
+    to_date = MonthlyTotal.objects.balances(until_year=year)
+    by_code = {codes[pk]: cents for pk, cents in to_date.items()}
+    return YearFigures(
+        year=year,
+        result_cents=-sum(balances.values()),
+        balances=balances,
+        capital_cents=-by_code.get(chart.CAPITAL, 0),
+        legal_reserve_cents=-by_code.get(chart.LEGAL_RESERVE, 0),
+    )
+
+
+def check_allocation(numbers: YearFigures, allocation: dict) -> dict:
+    """The allocation, cleaned, or a ValidationError naming every floor it breaks."""
+    errors = []
+    cleaned = {}
+    for code, cents in (allocation or {}).items():
+        if code not in ALLOCATION_ACCOUNTS:
+            errors.append(_("Compte d'affectation inconnu : %(code)s.") % {"code": code})
+            continue
+        if type(cents) is not int or cents < 0:
+            errors.append(
+                _("Le montant affecté à %(account)s doit être un nombre de centimes positif.")
+                % {"account": ALLOCATION_ACCOUNTS[code]}
+            )
+            continue
+        if cents:
+            cleaned[code] = cents
+    if errors:
+        raise ValidationError(errors)
+    result = numbers.result_cents
+    if result <= 0:
+        if cleaned:
+            raise ValidationError(
+                _(
+                    "Un exercice en perte ou à l'équilibre n'a rien à affecter : la perte est "
+                    "reportée à nouveau."
+                )
+            )
+        return {}
+    total = sum(cleaned.values())
+    if total != result:
+        errors.append(
+            _("L'affectation (%(total)s) doit égaler le résultat (%(result)s).")
+            % {"total": format_cents(total), "result": format_cents(result)}
+        )
+    legal = cleaned.get(chart.LEGAL_RESERVE, 0)
+    if legal < numbers.legal_reserve_floor_cents:
+        errors.append(
+            _(
+                "La réserve légale doit recevoir au moins %(floor)s : 15 %% du résultat, tant "
+                "qu'elle n'égale pas le capital (il lui manque %(missing)s)."
+            )
+            % {
+                "floor": format_cents(numbers.legal_reserve_floor_cents),
+                "missing": format_cents(numbers.legal_reserve_missing_cents),
+            }
+        )
+    unshared = sum(cleaned.get(code, 0) for code in UNSHARED)
+    if unshared < numbers.unshared_floor_cents:
+        errors.append(
+            _(
+                "Les réserves impartageables (réserve légale et fonds 1068) doivent recevoir au "
+                "moins 57,5 %% du résultat, soit %(floor)s ; l'affectation leur donne %(given)s."
+            )
+            % {
+                "floor": format_cents(numbers.unshared_floor_cents),
+                "given": format_cents(unshared),
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def closable_year(year: int, today: datetime.date | None = None) -> None:
+    """Refuse a year that has not ended, or one that would be closed out of order."""
+    today = today or timezone.localdate()
+    if year >= today.year:
+        raise ValidationError(
+            _("L'exercice %(year)s n'est pas terminé : il se clôt à partir du 1er janvier suivant.")
+            % {"year": year}
+        )
+    last = Books.objects.filter(pk=1).values_list("closed_through_year", flat=True).first() or 0
+    if last and year != last + 1:
+        raise ValidationError(
+            _("Les exercices se clôturent dans l'ordre : le prochain à clore est %(next)s.")
+            % {"next": last + 1}
+        )
+    if not last and Transaction.objects.filter(date__year__lt=year).exists():
+        first = Transaction.objects.order_by("date").values_list("date", flat=True).first()
+        raise ValidationError(
+            _("Les exercices se clôturent dans l'ordre : clôturez d'abord %(year)s.")
+            % {"year": first.year}
+        )
+
+
+def close_year(
+    year: int,
+    allocation: dict | None = None,
+    *,
+    decision_reference: str = "",
+    by=None,
+    today: datetime.date | None = None,
+) -> FiscalYear:
+    """Close `year` once: closing entries, the allocation (default: the proposed one), the lock.
+
+    Idempotent: closing a closed year returns it as it was closed.
+    """
+    with transaction.atomic():
+        # Serialises closes and bookings: nothing can be dated in the year while it closes.
+        Books.locked()
+        existing = FiscalYear.objects.filter(year=year).first()
+        if existing is not None:
+            return existing
+        closable_year(year, today)
+        numbers = figures(year)
+        if allocation is None:
+            allocation = numbers.default_allocation()
+        cleaned = check_allocation(numbers, allocation)
+        last_day = datetime.date(year, 12, 31)
+        closing = None
+        if numbers.balances:
+            lines = [(code, -cents) for code, cents in sorted(numbers.balances.items())]
+            if numbers.result_cents > 0:
+                lines.append((chart.PROFIT, -numbers.result_cents))
+            elif numbers.result_cents < 0:
+                lines.append((chart.LOSS, -numbers.result_cents))
+            closing = Transaction.objects.record(
+                last_day,
+                _("Clôture de l'exercice %(year)s : soldes des charges et produits")
+                % {"year": year},
+                lines,
+                idempotency_key=f"year-{year}-closing",
+                by=by,
+            )
+        allocated = None
+        if numbers.result_cents > 0:
+            allocated = Transaction.objects.record(
+                last_day,
+                _("Affectation du résultat %(year)s") % {"year": year}
+                + (f" — {decision_reference}" if decision_reference else ""),
+                [(chart.PROFIT, numbers.result_cents)]
+                + [(code, -cents) for code, cents in sorted(cleaned.items())],
+                idempotency_key=f"year-{year}-allocation",
+                by=by,
+            )
+        elif numbers.result_cents < 0:
+            loss = -numbers.result_cents
+            allocated = Transaction.objects.record(
+                last_day,
+                _("Report à nouveau de la perte %(year)s") % {"year": year},
+                [(RETAINED_LOSS, loss), (chart.LOSS, -loss)],
+                idempotency_key=f"year-{year}-allocation",
+                by=by,
+            )
+        Books.objects.filter(pk=1).update(closed_through_year=year)
+        return FiscalYear.objects.create(
+            year=year,
+            closed_by=by,
+            result_cents=numbers.result_cents,
+            allocation=cleaned,
+            decision_reference=decision_reference,
+            closing_transaction=closing,
+            allocation_transaction=allocated,
+        )
+
+
+def next_year_to_close(today: datetime.date | None = None) -> int | None:
+    """The year the officers can close now, or None when every ended year is closed."""
+    today = today or timezone.localdate()
+    last = Books.objects.filter(pk=1).values_list("closed_through_year", flat=True).first() or 0
+    if last:
+        year = last + 1
+    else:
+        first = Transaction.objects.order_by("date").values_list("date", flat=True).first()
+        if first is None:
+            return None
+        year = first.year
+    return year if year < today.year else None

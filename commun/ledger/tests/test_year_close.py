@@ -1,0 +1,246 @@
+"""The year close: the result, the SCIC floors, the closing entries, and a closed year locked."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commun.ledger import closing, funds
+from commun.ledger.models import Account, Books, FiscalYear, Transaction
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def book(day, postings, key, label="Écriture"):
+    return Transaction.objects.record(day, label, postings, idempotency_key=key)
+
+
+def year_2025(capital=1_000_000, income=10_000_000, spending=3_000_000):
+    """Capital paid, a year of sales and spending: a profit of income − spending."""
+    book(D(2025, 1, 10), [("512", capital), ("101", -capital)], "capital")
+    book(D(2025, 6, 1), [("512", income), ("706", -income)], "sales")
+    if spending:
+        book(D(2025, 9, 1), [("613", spending), ("512", -spending)], "hosting")
+
+
+def balance(code):
+    return Account.objects.get(code=code).balance()
+
+
+def test_the_default_allocation_puts_everything_in_reserves(db):
+    year_2025()
+    numbers = closing.figures(2025)
+
+    assert numbers.result_cents == 7_000_000
+    assert numbers.default_allocation() == {
+        "1061": 1_000_000,  # 15 % would be 1,050,000: capped at what 1061 lacks
+        "1068-DISPO": 5_300_000,
+        "1068-COMMUNS": 700_000,
+        "457": 0,
+    }
+
+
+def test_closing_zeroes_the_year_and_allocates_the_result(db):
+    year_2025()
+
+    closed = closing.close_year(2025, decision_reference="AG du 12 juin 2026, résolution n°3")
+
+    assert closed.result_cents == 7_000_000
+    for code in ("706", "613", "120"):
+        assert balance(code) == 0
+    assert -balance("1061") == 1_000_000
+    assert funds.available_cents() == 5_300_000
+    assert funds.commons_fund_cents() == 700_000
+    assert Books.objects.get().closed_through_year == 2025
+    assert "résolution n°3" in closed.allocation_transaction.label
+
+
+def test_a_loss_is_carried_forward(db):
+    year_2025(income=1_000_000, spending=1_500_000)
+
+    closed = closing.close_year(2025)
+
+    assert closed.result_cents == -500_000
+    assert balance("129") == 0 and balance("119") == 500_000
+    assert balance("706") == balance("613") == 0
+
+
+def test_closing_twice_books_once(db):
+    year_2025()
+    first = closing.close_year(2025)
+    count = Transaction.objects.count()
+
+    assert closing.close_year(2025, {"457": 1}) == first
+    assert Transaction.objects.count() == count
+
+
+def test_nothing_may_be_dated_in_a_closed_year(db):
+    year_2025()
+    closing.close_year(2025)
+
+    with pytest.raises(ValidationError, match="L'exercice 2025 est clos"):
+        book(D(2025, 12, 31), [("512", 100), ("706", -100)], "late")
+    with pytest.raises(ValidationError, match="L'exercice 2025 est clos"):
+        funds.commit("LATE", "Tard", 100, idempotency_key="late-commit", on=D(2025, 6, 1))
+    assert book(D(2026, 1, 1), [("512", 100), ("706", -100)], "early").number
+
+
+def test_a_year_closes_only_once_ended_and_in_order(db):
+    book(D(2024, 5, 1), [("512", 100), ("101", -100)], "old")
+    year_2025()
+
+    with pytest.raises(ValidationError, match="clôturez d'abord 2024"):
+        closing.close_year(2025)
+    with pytest.raises(ValidationError, match="n'est pas terminé"):
+        closing.close_year(2026)
+    closing.close_year(2024)
+    with pytest.raises(ValidationError, match="le prochain à clore est 2025"):
+        closing.close_year(2026, today=D(2028, 1, 1))
+    assert closing.close_year(2025).year == 2025
+
+
+@pytest.mark.parametrize(
+    "allocation, message",
+    [
+        ({"1061": 500_000, "1068-DISPO": 6_500_000}, "réserve légale doit recevoir au moins"),
+        ({"1061": 1_000_000, "1068-DISPO": 2_000_000, "457": 4_000_000}, "57,5 %"),
+        ({"1061": 1_000_000, "1068-DISPO": 1_000_000}, "doit égaler le résultat"),
+        ({"1061": 1_000_000, "512": 6_000_000}, "Compte d'affectation inconnu"),
+        ({"1061": 1_000_000, "1068-DISPO": -1}, "centimes positif"),
+    ],
+)
+def test_an_allocation_below_the_floors_is_refused_with_nothing_written(db, allocation, message):
+    year_2025()
+    before = (Transaction.objects.count(), FiscalYear.objects.count())
+
+    with pytest.raises(ValidationError, match=message):
+        closing.close_year(2025, allocation)
+
+    assert (Transaction.objects.count(), FiscalYear.objects.count()) == before
+    assert Books.objects.get().closed_through_year == 0
+
+
+def test_the_legal_reserve_floor_lapses_once_it_equals_the_capital(db):
+    year_2025()
+    book(D(2025, 2, 1), [("1068-DISPO", 1_000_000), ("1061", -1_000_000)], "legal-full")
+
+    closed = closing.close_year(2025, {"1068-DISPO": 4_025_000, "457": 2_975_000})
+
+    assert closed.allocation == {"1068-DISPO": 4_025_000, "457": 2_975_000}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    result=st.integers(min_value=-5_000_000, max_value=50_000_000),
+    capital=st.integers(min_value=1, max_value=5_000_000),
+    legal_before=st.integers(min_value=0, max_value=6_000_000),
+    shares=st.lists(st.integers(min_value=0, max_value=1000), min_size=4, max_size=4),
+)
+def test_accepted_allocations_always_respect_the_floors(result, capital, legal_before, shares):
+    numbers = closing.YearFigures(2025, result, {}, capital, legal_before)
+    total = sum(shares) or 1
+    codes = ["1061", "1068-DISPO", "1068-COMMUNS", "457"]
+    allocation = {
+        code: max(result, 0) * share // total for code, share in zip(codes, shares, strict=True)
+    }
+    if result > 0:
+        allocation["1068-DISPO"] += result - sum(allocation.values())
+
+    try:
+        cleaned = closing.check_allocation(numbers, allocation)
+    except ValidationError:
+        cleaned = None
+    default = closing.check_allocation(numbers, numbers.default_allocation())
+
+    for accepted in (a for a in (cleaned, default) if a is not None):
+        if result <= 0:
+            assert accepted == {}
+            continue
+        assert sum(accepted.values()) == result
+        legal = accepted.get("1061", 0)
+        assert legal * 100 >= 15 * result or legal_before + legal >= capital
+        unshared = legal + accepted.get("1068-DISPO", 0) + accepted.get("1068-COMMUNS", 0)
+        assert unshared * 1000 >= 575 * result
+
+
+@pytest.mark.django_db(transaction=True)
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.sampled_from(["706", "74", "613", "627", "622", "625"]), st.integers(1, 10**8)
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_closing_leaves_every_income_and_expense_account_of_the_year_at_zero(lines):
+    _flush()
+    book(D(2025, 1, 2), [("512", 10_000_000), ("101", -10_000_000)], "capital")
+    for n, (code, cents) in enumerate(lines):
+        sign = -1 if code.startswith("7") else 1
+        book(D(2025, 1 + n % 12, 5), [(code, sign * cents), ("512", -sign * cents)], f"l{n}")
+
+    closed = closing.close_year(2025)
+
+    for account in Account.objects.filter(code__regex=r"^[67]"):
+        assert account.balance() == 0, account.code
+    assert balance("120") == 0 and balance("129") == 0
+    assert closed.result_cents == sum(c if code.startswith("7") else -c for code, c in lines)
+    for t in Transaction.objects.all():
+        assert sum(t.postings.values_list("amount_cents", flat=True)) == 0
+
+
+def _flush():
+    """Hypothesis reuses the test's database between examples: start each from nothing."""
+    from django.core.management import call_command
+
+    call_command("flush", verbosity=0, interactive=False)
+
+
+def test_the_officer_closes_a_year_through_the_page(people):
+    book(D(2025, 1, 6), [("512", 1_000_000), ("101", -1_000_000)], "capital")
+    book(D(2025, 6, 1), [("512", 100_000), ("706", -100_000)], "v")
+    officer = people["officer"]
+
+    page = officer.get(reverse("ledger:years"))
+    assert page.context["year"] == 2025
+    refused = officer.post(
+        reverse("ledger:years"),
+        {
+            "legal_reserve": "0",
+            "available_reserve": "1000",
+            "commons_fund": "0",
+            "dividends": "0",
+            "decision_reference": "AG",
+        },
+    )
+    assert refused.status_code == 422
+    assert "réserve légale doit recevoir" in refused.content.decode()
+    assert not FiscalYear.objects.exists()
+
+    done = officer.post(
+        reverse("ledger:years"),
+        {
+            "legal_reserve": "150",
+            "available_reserve": "750",
+            "commons_fund": "100",
+            "dividends": "",
+            "decision_reference": "AG du 5 juin 2026",
+        },
+    )
+    assert done.status_code == 302
+    assert FiscalYear.objects.get().allocation == {
+        "1061": 15_000,
+        "1068-DISPO": 75_000,
+        "1068-COMMUNS": 10_000,
+    }

@@ -1,0 +1,567 @@
+"""The treasury's pages: public accounts, transactions and downloads; officers' bookings.
+
+Every figure on the public pages comes from `MonthlyTotal` (a dozen rows per account and
+year) and every list pages by transaction number, so a page costs the same with a hundred
+transactions or a million.
+"""
+
+import csv
+import datetime
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from commun.ledger import chart, closing, imports
+from commun.ledger.forms import CloseForm, EntryForm, ImportForm, TransactionFilter
+from commun.ledger.models import (
+    Account,
+    Books,
+    FiscalYear,
+    MonthlyTotal,
+    Posting,
+    Receipt,
+    Transaction,
+)
+from commun.lib import charts
+from commun.lib.money import format_cents
+from commun.lib.paging import Listing, Pager
+from commun.members.permissions import is_officer, officer_required
+
+PAGE_SIZE = 50
+# A filter by nature scans transactions: past this many, ask for a month too.
+KIND_COUNT_LIMIT = 2000
+EXPORT_CHUNK = 2000
+
+
+# Figures shared by the pages and the API -------------------------------------------------
+
+
+def account_balances() -> tuple[list[Account], dict[str, int]]:
+    """Every account, and {code: balance} from the monthly totals (two queries)."""
+    accounts = list(Account.objects.all())
+    by_id = MonthlyTotal.objects.balances()
+    return accounts, {a.code: by_id.get(a.pk, 0) for a in accounts}
+
+
+def summary(accounts: list[Account], balances: dict[str, int]) -> dict:
+    """The treasury in a few figures (positive cents): what the public page opens with."""
+    missions = [
+        {"code": a.code, "name": a.name, "cents": -balances[a.code]}
+        for a in accounts
+        if a.code.startswith(f"{chart.RESERVE_COMMITTED}-") and balances[a.code]
+    ]
+    return {
+        "reserve_available_cents": -balances.get(chart.RESERVE_AVAILABLE, 0),
+        "reserve_committed_cents": sum(m["cents"] for m in missions),
+        "commons_fund_cents": -balances.get(chart.COMMONS_FUND, 0),
+        "legal_reserve_cents": -balances.get(chart.LEGAL_RESERVE, 0),
+        "capital_cents": -balances.get(chart.CAPITAL, 0),
+        "bank_cents": balances.get(chart.BANK, 0),
+        "cash_cents": balances.get("530", 0),
+        "missions": missions,
+    }
+
+
+def year_activity(year: int, accounts: list[Account]) -> dict:
+    """Income and spending of `year` by account and by month, the closing entry left out."""
+    codes = {a.pk: a.code for a in accounts}
+    rows = MonthlyTotal.objects.filter(month__year=year).values_list(
+        "account_id", "month", "debit_cents", "credit_cents"
+    )
+    cells: dict[tuple[str, int], int] = {}
+    for account_id, month, debit, credit in rows:
+        code = codes[account_id]
+        if code[:1] in ("6", "7"):
+            cells[code, month.month] = cells.get((code, month.month), 0) + debit - credit
+    closed = FiscalYear.objects.filter(year=year).values_list("closing_transaction", flat=True)
+    closing_id = closed.first()
+    if closing_id:
+        # The close brings every account to zero in December: that is not the year's activity.
+        for code, cents in Posting.objects.filter(transaction_id=closing_id).values_list(
+            "account__code", "amount_cents"
+        ):
+            if code[:1] in ("6", "7"):
+                cells[code, 12] = cells.get((code, 12), 0) - cents
+    income, spending = {}, {}
+    income_months, spending_months = [0] * 12, [0] * 12
+    for (code, month), cents in cells.items():
+        if code[0] == "7":
+            income[code] = income.get(code, 0) - cents
+            income_months[month - 1] -= cents
+        else:
+            spending[code] = spending.get(code, 0) + cents
+            spending_months[month - 1] += cents
+    return {
+        "income": {code: cents for code, cents in income.items() if cents},
+        "spending": {code: cents for code, cents in spending.items() if cents},
+        "income_months": income_months,
+        "spending_months": spending_months,
+        "income_total": sum(income.values()),
+        "spending_total": sum(spending.values()),
+    }
+
+
+def _years() -> list[int]:
+    return sorted({day.year for day in MonthlyTotal.objects.dates("month", "year")}, reverse=True)
+
+
+def _selected_year(request: HttpRequest, years: list[int]) -> int:
+    today = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return years[0] if years else today
+    return year if 1900 <= year <= 9999 else today
+
+
+# Public pages ------------------------------------------------------------------------------
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """The public accounts: the reserve, the funds, and the year's income and spending."""
+    accounts, balances = account_balances()
+    names = {a.code: a.name for a in accounts}
+    years = _years()
+    year = _selected_year(request, years)
+    activity = year_activity(year, accounts)
+    income = sorted(activity["income"].items(), key=lambda item: -item[1])
+    spending = sorted(activity["spending"].items(), key=lambda item: -item[1])
+    months = [str(MONTHS_3[m]).capitalize() for m in range(1, 13)]
+    by_category_income = charts.bar_chart(
+        "recettes",
+        _("Recettes %(year)s par nature") % {"year": year},
+        [f"{names[code]} ({code})" for code, _c in income],
+        [cents for _code, cents in income],
+        format_value=format_cents,
+        label_header=_("Nature"),
+        value_header=_("Montant"),
+        css_class="chart-series-1",
+    )
+    by_category_spending = charts.bar_chart(
+        "depenses",
+        _("Dépenses %(year)s par nature") % {"year": year},
+        [f"{names[code]} ({code})" for code, _c in spending],
+        [cents for _code, cents in spending],
+        format_value=format_cents,
+        label_header=_("Nature"),
+        value_header=_("Montant"),
+        css_class="chart-series-2",
+    )
+    by_month = charts.column_chart(
+        "mois",
+        _("Recettes et dépenses %(year)s par mois") % {"year": year},
+        months,
+        [
+            charts.Series(_("Recettes"), activity["income_months"], "chart-series-1"),
+            charts.Series(_("Dépenses"), activity["spending_months"], "chart-series-2"),
+        ],
+        format_value=format_cents,
+        label_header=_("Mois"),
+    )
+    fiscal_years = list(FiscalYear.objects.order_by("-year")[:20])
+    return render(
+        request,
+        "ledger/public.html",
+        {
+            "summary": summary(accounts, balances),
+            "year": year,
+            "years": years if year in years else sorted({*years, year}, reverse=True),
+            "activity": activity,
+            "charts": [by_month, by_category_income, by_category_spending],
+            "result_cents": activity["income_total"] - activity["spending_total"],
+            "fiscal_years": fiscal_years,
+            "closed": {fy.year: fy for fy in fiscal_years}.get(year),
+            "is_officer": is_officer(request.user),
+        },
+    )
+
+
+def accounts(request: HttpRequest) -> HttpResponse:
+    """Every account of the chart with its debits, credits and balance."""
+    rows = MonthlyTotal.objects.values("account_id").annotate(
+        debit=Sum("debit_cents"), credit=Sum("credit_cents")
+    )
+    totals = {row["account_id"]: row for row in rows.order_by()}
+    listed = []
+    for account in Account.objects.all():
+        row = totals.get(account.pk, {"debit": 0, "credit": 0})
+        account.debit_cents, account.credit_cents = row["debit"], row["credit"]
+        account.balance_cents = row["debit"] - row["credit"]
+        account.credit_balance_cents = -account.balance_cents
+        listed.append(account)
+    return render(
+        request,
+        "ledger/accounts.html",
+        {"accounts": listed, "is_officer": is_officer(request.user)},
+    )
+
+
+def _filtered(filters: TransactionFilter) -> tuple[Listing, str]:
+    """The transactions the filters keep, newest first, and a Listing cheap to page."""
+    books = Books.objects.filter(pk=1).first()
+    total = books.last_transaction_number if books else 0
+    queryset = Transaction.objects.order_by("-number")
+    if not filters.is_valid():
+        return Listing(queryset, count=total, numbered="-number"), ""
+    code, month, kind = (filters.cleaned_data[k] for k in ("account", "month", "kind"))
+    if not (code or month or kind):
+        return Listing(queryset, count=total, numbered="-number"), ""
+    count = None
+    if month:
+        after = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        queryset = queryset.filter(date__gte=month, date__lt=after)
+    if code:
+        account = Account.objects.get(code=code)
+        queryset = queryset.filter(
+            Exists(Posting.objects.filter(transaction=OuterRef("pk"), account=account))
+        )
+        lines = MonthlyTotal.objects.filter(account=account)
+        if month:
+            lines = lines.filter(month=month)
+        # One line per account and transaction, as every form and import books them.
+        count = lines.aggregate(total=Sum("count"))["total"] or 0
+    if kind == "income":
+        queryset = queryset.filter(
+            Exists(
+                Posting.objects.filter(transaction=OuterRef("pk"), account__code__startswith="7")
+            )
+        )
+    elif kind == "expense":
+        queryset = queryset.filter(
+            Exists(
+                Posting.objects.filter(transaction=OuterRef("pk"), account__code__startswith="6")
+            )
+        )
+    elif kind == "reversal":
+        queryset = queryset.filter(reverses__isnull=False)
+    if kind:
+        return Listing(queryset, count_at_most=KIND_COUNT_LIMIT), filters.data.urlencode()
+    return Listing(queryset, count=count), filters.data.urlencode()
+
+
+def transactions(request: HttpRequest) -> HttpResponse:
+    """Every transaction, newest first, with its lines, filtered by account, month or nature."""
+    data = request.GET.copy()
+    data.pop("page", None)
+    filters = TransactionFilter(data or None)
+    listing, query_string = _filtered(filters)
+    pager = Pager(listing, PAGE_SIZE, allow_empty_first_page=True)
+    page = pager.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    _with_postings(rows)
+    page.object_list = rows
+    return render(
+        request,
+        "ledger/transactions.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query_string": query_string,
+            "more": listing.more,
+            "kind_limit": KIND_COUNT_LIMIT,
+            "is_officer": is_officer(request.user),
+        },
+    )
+
+
+def _with_postings(rows: list[Transaction]) -> None:
+    """Attach each row's postings and accounts in one query, its total in cents."""
+    ids = [row.pk for row in rows]
+    lines: dict[int, list] = {pk: [] for pk in ids}
+    for posting in Posting.objects.filter(transaction_id__in=ids).select_related("account"):
+        lines[posting.transaction_id].append(posting)
+    for row in rows:
+        row.lines = sorted(lines[row.pk], key=lambda p: (p.amount_cents < 0, p.pk))
+        row.total_cents = sum(p.amount_cents for p in row.lines if p.amount_cents > 0)
+
+
+def transaction_detail(request: HttpRequest, number: int) -> HttpResponse:
+    booked = get_object_or_404(
+        Transaction.objects.select_related("reverses").prefetch_related(
+            Prefetch("postings", Posting.objects.select_related("account").order_by("pk"))
+        ),
+        number=number,
+    )
+    reversed_by = Transaction.objects.filter(reverses=booked).first()
+    officer = is_officer(request.user)
+    postings = list(booked.postings.all())
+    for posting in postings:
+        posting.credit_cents = -posting.amount_cents
+    return render(
+        request,
+        "ledger/transaction.html",
+        {
+            "transaction": booked,
+            "postings": postings,
+            "reversed_by": reversed_by,
+            "receipts": list(booked.receipts.all()) if officer else [],
+            "is_officer": officer,
+        },
+    )
+
+
+# Downloads ---------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _spreadsheet_safe(text: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _postings_in_order(request: HttpRequest):
+    """Every posting with its transaction, in booking order, read in chunks; and the accounts."""
+    names = dict(Account.objects.values_list("pk", "code"))
+    titles = dict(Account.objects.values_list("code", "name"))
+    rows = Posting.objects.order_by("transaction_id", "pk").values_list(
+        "transaction__number",
+        "transaction__date",
+        "transaction__label",
+        "transaction__reverses__number",
+        "account_id",
+        "amount_cents",
+    )
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year:
+        rows = rows.filter(transaction__date__year=year)
+    return rows.iterator(chunk_size=EXPORT_CHUNK), names, titles
+
+
+def _decimal(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Every posting as a CSV row, streamed in constant memory."""
+    rows, codes, names = _postings_in_order(request)
+    header = [
+        _("N° d'écriture"),
+        _("Date"),
+        _("Libellé"),
+        _("Compte"),
+        _("Intitulé du compte"),
+        _("Débit (€)"),
+        _("Crédit (€)"),
+        _("Contrepasse l'écriture n°"),
+    ]
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)
+        for number, date, label, reverses, account_id, cents in rows:
+            code = codes[account_id]
+            yield writer.writerow(
+                [
+                    number,
+                    date.isoformat(),
+                    _spreadsheet_safe(label),
+                    code,
+                    _spreadsheet_safe(names[code]),
+                    _decimal(cents) if cents > 0 else "",
+                    _decimal(-cents) if cents < 0 else "",
+                    reverses or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ecritures.csv"'
+    return response
+
+
+def transactions_json(request: HttpRequest) -> StreamingHttpResponse:
+    """Every transaction with its postings as one JSON array, streamed in constant memory."""
+    rows, codes, _names = _postings_in_order(request)
+
+    def entries():
+        current = None
+        for number, date, label, reverses, account_id, cents in rows:
+            if current is None or current["number"] != number:
+                if current is not None:
+                    yield current
+                current = {
+                    "number": number,
+                    "date": date.isoformat(),
+                    "label": label,
+                    "reverses": reverses,
+                    "postings": [],
+                }
+            current["postings"].append({"account": codes[account_id], "amount_cents": cents})
+        if current is not None:
+            yield current
+
+    def chunks():
+        yield "["
+        for index, entry in enumerate(entries()):
+            yield ("," if index else "") + "\n" + json.dumps(entry, ensure_ascii=False)
+        yield "\n]\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ecritures.json"'
+    return response
+
+
+# Officers ----------------------------------------------------------------------------------
+
+
+def _add_model_errors(form, error: ValidationError) -> None:
+    fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, field_messages in fields.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def record_entry(request: HttpRequest, direction: str) -> HttpResponse:
+    """Book one income or one expense, with its receipt; a double submit books once."""
+    form = EntryForm(direction, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booked = Transaction.objects.record_income_or_expense(
+                direction,
+                data["date"],
+                data["label"],
+                data["nature"],
+                data["amount"],
+                idempotency_key=data["idempotency_key"],
+                vat_rate=data["vat_rate"] or "",
+                via=data["via"],
+                receipt=data["receipt"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Écriture n°%(number)s enregistrée.") % {"number": booked.number},
+            )
+            return redirect("ledger:transaction", number=booked.number)
+    title = _("Saisir une recette") if direction == "income" else _("Saisir une dépense")
+    return render(
+        request,
+        "ledger/entry.html",
+        {"form": form, "title": title, "direction": direction},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def import_statement(request: HttpRequest) -> HttpResponse:
+    """A bank statement: checked whole and previewed, then booked whole on confirmation."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv"]
+        try:
+            if "confirm" in request.POST:
+                booked = imports.book(text, by=request.user)
+                messages.success(
+                    request,
+                    _("%(count)s écriture(s) importée(s), de la n°%(first)s à la n°%(last)s.")
+                    % {"count": len(booked), "first": booked[0].number, "last": booked[-1].number},
+                )
+                return redirect("ledger:transactions")
+            lines = imports.parse(text)
+        except imports.ImportRefused as refused:
+            context["line_errors"] = refused.line_errors
+            status = 422
+        else:
+            context["lines"] = lines
+            context["csv"] = text
+            context["total_in"] = sum(line.cents for line in lines if line.cents > 0)
+            context["total_out"] = -sum(line.cents for line in lines if line.cents < 0)
+    elif form.is_bound:
+        status = 422
+    return render(request, "ledger/import.html", context, status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def fiscal_years(request: HttpRequest) -> HttpResponse:
+    """Closed years, and the close of the next one with its allocation."""
+    year = closing.next_year_to_close()
+    form = numbers = None
+    status = 200
+    if year is not None:
+        numbers = closing.figures(year)
+        form = CloseForm(numbers, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                closed = closing.close_year(
+                    year,
+                    form.cleaned_data["allocation"],
+                    decision_reference=form.cleaned_data["decision_reference"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                messages.success(
+                    request, _("L'exercice %(year)s est clos.") % {"year": closed.year}
+                )
+                return redirect("ledger:years")
+        if form.is_bound and form.errors:
+            status = 422
+    elif request.method == "POST":
+        messages.error(request, _("Aucun exercice terminé n'attend sa clôture."))
+        return redirect("ledger:years")
+    names = dict(Account.objects.values_list("code", "name"))
+    return render(
+        request,
+        "ledger/years.html",
+        {
+            "year": year,
+            "numbers": numbers,
+            "form": form,
+            "balances": sorted(
+                ((code, names.get(code, code), -cents) for code, cents in numbers.balances.items()),
+            )
+            if numbers
+            else [],
+            "fiscal_years": FiscalYear.objects.select_related(
+                "closing_transaction", "allocation_transaction"
+            ),
+            "allocation_names": closing.ALLOCATION_ACCOUNTS,
+            "commons_percent": closing.commons_fund_percent(),
+        },
+        status=status,
+    )
+
+
+def receipt(request: HttpRequest, pk: int) -> FileResponse:
+    """A receipt, to officers only: to anyone else it does not exist."""
+    if not is_officer(request.user):
+        raise Http404
+    found = get_object_or_404(Receipt, pk=pk)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -16,11 +16,10 @@ SILENT = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 @pytest.fixture
 def loaded(db):
-    """`commun demo` then the upstream demo (twice: the second changes nothing)."""
+    """`commun demo` (which loads the upstream demo), then it again: nothing changes."""
     with override_settings(TASKS=SILENT):
-        call_command("demo", stdout=StringIO())
         out = StringIO()
-        demo.load(stdout=out)
+        call_command("demo", stdout=out)
         before = (Transaction.objects.count(), Gift.objects.count(), CommonsSplit.objects.count())
         demo.load()
         after = (Transaction.objects.count(), Gift.objects.count(), CommonsSplit.objects.count())

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
 from commun.decisions.demo import Decisions
+from commun.ledger import demo as ledger_demo
+from commun.upstream import demo as upstream_demo
 from commun.deliberation.demo import Conversations
 from commun.members import demo_data as data
 from commun.members.models import (
@@ -55,6 +57,12 @@ class Command(BaseCommand):
                 # Then what the members talked over and decided, weeks of it.
                 Conversations().load()
                 Decisions().load()
+            # A year and a half of accounts (closing the years before 2026: the register's
+            # payments must be in first), then needs and missions, then the commons fund's
+            # gifts. Each part is idempotent, so a demo loaded by an older version gains them.
+            ledger_demo.load(stdout=self.stdout)
+            upstream_demo.load(stdout=self.stdout)
+            if state != "loaded":
                 self.stdout.write(self.style.SUCCESS(summary()))
         self.stdout.write(logins())
 

@@ -183,3 +183,16 @@ def test_the_page_marks_the_chosen_kind_and_dates_in_iso_for_the_browser(people)
     assert html.count('aria-current="page"') == 2  # the officers' menu, and this kind
     assert f'type="date" name="date" value="{timezone.localdate().isoformat()}"' in html
     assert 'name="counterpart"' in html
+
+
+def test_a_payment_dated_in_a_closed_year_is_a_date_error_and_writes_nothing(people, coop):
+    from commun.ledger.models import Books
+
+    eve = make_member("eve@example.org", "Eve", "Leroy", category("Contrib"), paid=False)
+    Books.locked()
+    Books.objects.filter(pk=1).update(closed_through_year=2025)
+    before = ShareMovement.objects.count()
+    response = record(people["officer"], "payment", member=eve.number, date="2025-12-30")
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"]
+    assert ShareMovement.objects.count() == before

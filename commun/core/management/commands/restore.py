@@ -1,0 +1,61 @@
+"""`commun restore FILE`: bring an archive of `commun backup` back into an empty database.
+
+Everything is checked before anything is written: the archive (checksums of every part),
+its format and schema version, and that the target database is empty. Then the rows are
+loaded in one transaction: all or nothing.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from commun.core.backup import ArchiveError, restore_archive, verify_archive
+
+
+class Command(BaseCommand):
+    help = (
+        "Restaure une archive de `commun backup` dans une base vide (SQLite ou PostgreSQL) ; "
+        "refuse une archive endommagée ou incompatible, ou une base qui n'est pas vide. "
+        "Avec --check, vérifie seulement l'archive. Voir docs/backup.md."
+    )
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="l'archive écrite par commun backup")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="vérifier l'archive (sommes de contrôle, format) sans rien restaurer",
+        )
+
+    def handle(self, *args, file, check=False, **options):
+        try:
+            if check:
+                manifest = verify_archive(file)
+                self.stdout.write(
+                    f"Archive intègre : faite le {manifest['created_at']} par Commun "
+                    f"{manifest['commun_version']} ({manifest['engine']}), "
+                    f"{len(manifest['parts'])} tables, "
+                    f"{sum(part['rows'] for part in manifest['parts'])} lignes, "
+                    f"{len(manifest['media'])} fichiers."
+                )
+                return
+            verbosity = options["verbosity"]
+
+            def log(message, detail=False):
+                if verbosity > (1 if detail else 0):
+                    self.stdout.write(message)
+
+            manifest = restore_archive(file, log=log)
+        except ArchiveError as error:
+            raise CommandError(str(error), returncode=1) from error
+        except OSError as error:
+            raise CommandError(
+                f"Restauration interrompue, rien n'a été chargé : {error}"
+            ) from error
+        rows = sum(part["rows"] for part in manifest["parts"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restauration terminée : {len(manifest['parts'])} tables, {rows} lignes, "
+                f"{len(manifest['media'])} fichiers, sauvegardés le {manifest['created_at']}."
+            )
+        )

@@ -1,3 +1,422 @@
-from ninja import Router
+"""API of needs and missions: the same model methods as the web pages.
+
+Reading is public (drafts are their proposer's only). Each action asks `rules` first (403
+with the reason), then calls the model, which checks again under its locks; bad input
+answers 422 with the model's message on the field it is about.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
+
+from commun.api_auth import authenticated, public
+from commun.budgets import rules
+from commun.budgets.models import Mission, MissionPayment, Need
+from commun.budgets.schemas import (
+    MAX_ID,
+    CancelIn,
+    CostOut,
+    EstimateIn,
+    MissionDetail,
+    MissionIn,
+    MissionOut,
+    MissionQuery,
+    NeedDetail,
+    NeedIn,
+    NeedOut,
+    NeedQuery,
+    NeedStatusIn,
+    PaymentIn,
+    PaymentOut,
+    ReviewIn,
+    TopUpIn,
+    TopUpOut,
+    WithdrawIn,
+)
+from commun.deliberation.views import shown_name
+from commun.ledger import funds
+from commun.members.api import Pages
 
 router = Router(tags=["Besoins et missions"])
+
+
+class _Rows:
+    """A queryset to page, and how to turn one page of it into the answer's rows."""
+
+    def __init__(self, queryset, to_rows):
+        self.queryset, self.to_rows = queryset, to_rows
+
+
+class RowPages(Pages):
+    def paginate_queryset(self, rows, pagination, request, **params):
+        page = super().paginate_queryset(rows.queryset, pagination, request, **params)
+        page[self.items_attribute] = rows.to_rows(request, page[self.items_attribute])
+        return page
+
+
+Id = Path(..., ge=1, le=MAX_ID)
+PAYMENTS_SHOWN = 200
+
+
+def _viewer(request):
+    return rules.active_member(request.user)
+
+
+def _require(request, action, obj=None):
+    rules.require(request.user, action, obj)
+
+
+# Needs ---------------------------------------------------------------------------------------
+
+
+def _need_out(request, need: Need, supported: bool | None = None) -> dict:
+    viewer = _viewer(request)
+    if supported is None:
+        supported = viewer is not None and need.supports.filter(member=viewer).exists()
+    return {
+        "id": need.pk,
+        "title": need.title,
+        "status": need.status,
+        "status_reason": need.status_reason,
+        "raised_by": shown_name(viewer, need.raised_by),
+        "created_at": need.created_at,
+        "support_count": need.support_count
+        if hasattr(need, "support_count")
+        else need.supports.count(),
+        "supported": supported,
+        "url": need.get_absolute_url(),
+    }
+
+
+def _need(pk: int) -> Need:
+    return get_object_or_404(Need.objects.with_support().select_related("raised_by"), pk=pk)
+
+
+def _need_detail(request, pk: int) -> dict:
+    need = _need(pk)
+    viewer = _viewer(request)
+    missions = need.missions.exclude(
+        Q(status=Mission.Status.DRAFT) & ~Q(proposer=viewer.pk if viewer else None)
+    ).order_by("-created_at", "-pk")[:100]
+    return _need_out(request, need) | {
+        "description": need.description,
+        "description_html": need.description_html,
+        "missions": [
+            {
+                "id": m.pk,
+                "ref": m.ref or "",
+                "title": m.title,
+                "status": m.status,
+                "pay_form": m.pay_form,
+                "full_cost_cents": m.full_cost_cents,
+            }
+            for m in missions
+        ],
+    }
+
+
+@router.get("/needs", auth=public, response=list[NeedOut])
+@paginate(RowPages)
+def list_needs(request, filters: Query[NeedQuery]):
+    """Every need, the most supported first."""
+    needs = Need.objects.with_support().select_related("raised_by")
+    if filters.status:
+        needs = needs.filter(status=filters.status)
+    return _Rows(needs.order_by("-support_count", "-created_at", "-pk"), _need_rows)
+
+
+def _need_rows(request, needs: list) -> list[dict]:
+    """Rows of the list, with the caller's supports read in one query."""
+    viewer = _viewer(request)
+    supported = set()
+    if viewer is not None:
+        supported = set(
+            viewer.need_supports.filter(need__in=[n.pk for n in needs]).values_list(
+                "need_id", flat=True
+            )
+        )
+    return [_need_out(request, n, n.pk in supported) for n in needs]
+
+
+@router.get("/needs/{need_id}", auth=public, response=NeedDetail)
+def get_need(request, need_id: int = Id):
+    """A need, its description and its missions."""
+    return _need_detail(request, need_id)
+
+
+@router.post("/needs", auth=authenticated, response={201: NeedDetail})
+def raise_need(request, payload: NeedIn):
+    """Raise a need (members)."""
+    _require(request, "raise_need")
+    need = Need.objects.raise_need(
+        request.user, title=payload.title, description=payload.description
+    )
+    return Status(201, _need_detail(request, need.pk))
+
+
+@router.post("/needs/{need_id}/support", auth=authenticated, response=NeedDetail)
+def support_need(request, need_id: int = Id):
+    """Support a need (members; once)."""
+    need = _need(need_id)
+    _require(request, "support_need", need)
+    need.support(request.user)
+    return _need_detail(request, need.pk)
+
+
+@router.delete("/needs/{need_id}/support", auth=authenticated, response=NeedDetail)
+def unsupport_need(request, need_id: int = Id):
+    """Take your support back."""
+    need = _need(need_id)
+    _require(request, "support_need", need)
+    need.unsupport(request.user)
+    return _need_detail(request, need.pk)
+
+
+@router.post("/needs/{need_id}/status", auth=authenticated, response=NeedDetail)
+def set_need_status(request, payload: NeedStatusIn, need_id: int = Id):
+    """Mark a need met or dropped, saying why (its author or an officer)."""
+    need = _need(need_id)
+    _require(request, "set_need_status", need)
+    need.set_status(request.user, payload.status, payload.reason)
+    return _need_detail(request, need.pk)
+
+
+# Missions ------------------------------------------------------------------------------------
+
+
+def _mission_out(request, mission: Mission) -> dict:
+    return {
+        "id": mission.pk,
+        "ref": mission.ref or "",
+        "title": mission.title,
+        "need": mission.need_id,
+        "proposer": shown_name(_viewer(request), mission.proposer),
+        "status": mission.status,
+        "status_reason": mission.status_reason,
+        "pay_form": mission.pay_form,
+        "pay_asked": mission.pay_asked,
+        "full_cost_cents": mission.full_cost_cents,
+        "committed_cents": mission.committed_cents,
+        "url": mission.get_absolute_url(),
+    }
+
+
+def _payment_out(payment: MissionPayment) -> dict:
+    return {
+        "id": payment.pk,
+        "kind": payment.kind,
+        "date": payment.date,
+        "label": payment.label,
+        "amount_cents": payment.amount_cents,
+        "lines": payment.lines,
+        "hours": payment.hours,
+        "transaction": payment.transaction.number,
+        "cancelled": payment.is_cancelled,
+        "cancellation_transaction": payment.cancellation.number
+        if payment.cancellation_id
+        else None,
+        "cancellation_reason": payment.cancellation_reason,
+    }
+
+
+def _top_up_out(top_up) -> dict:
+    return {
+        "id": top_up.pk,
+        "amount_cents": top_up.amount_cents,
+        "reason": top_up.reason,
+        "status": top_up.status,
+        "decision": top_up.decision_id,
+    }
+
+
+def _mission(request, pk: int) -> Mission:
+    mission = get_object_or_404(Mission.objects.select_related("need", "proposer"), pk=pk)
+    if mission.status == Mission.Status.DRAFT:
+        viewer = _viewer(request)
+        if viewer is None or viewer.pk != mission.proposer_id:
+            raise Http404
+    return mission
+
+
+def _mission_detail(request, pk: int) -> dict:
+    mission = _mission(request, pk)
+    funded = mission.is_funded
+    payments = mission.payments.select_related("transaction", "cancellation").order_by(
+        "-date", "-pk"
+    )[:PAYMENTS_SHOWN]
+    return _mission_out(request, mission) | {
+        "scope": mission.scope,
+        "deliverables": mission.deliverables,
+        "start_on": mission.start_on,
+        "duration_months": mission.duration_months,
+        "contract": mission.contract,
+        "working_time_percent": mission.working_time_percent,
+        "monthly_amount_cents": mission.monthly_amount_cents,
+        "amount_basis": mission.amount_basis,
+        "amount_cents": mission.amount_cents,
+        "vat_rate_bp": mission.vat_rate_bp,
+        "estimated_hours": mission.estimated_hours,
+        "hourly_rate_cents": mission.hourly_rate_cents,
+        "cost_engine": mission.cost_engine,
+        "cost_breakdown": mission.cost_breakdown,
+        "decision": mission.decision_id,
+        "review_decision": mission.review_decision_id,
+        "review_report": mission.review_report,
+        "spent_cents": mission.spent_cents() if funded else 0,
+        "remaining_cents": mission.remaining_cents() if funded else 0,
+        "released_cents": mission.released_cents,
+        "payments": [_payment_out(p) for p in payments],
+        "top_ups": [_top_up_out(t) for t in mission.top_ups.all()],
+    }
+
+
+@router.get("/missions", auth=public, response=list[MissionOut])
+@paginate(RowPages)
+def list_missions(request, filters: Query[MissionQuery]):
+    """Every mission but drafts (`status=draft` lists your own), the latest first."""
+    missions = Mission.objects.select_related("proposer")
+    if filters.status == Mission.Status.DRAFT:
+        viewer = _viewer(request)
+        missions = missions.filter(status=Mission.Status.DRAFT, proposer=viewer.pk if viewer else 0)
+    elif filters.status:
+        missions = missions.filter(status=filters.status)
+    else:
+        missions = missions.exclude(status=Mission.Status.DRAFT)
+    if filters.pay_form:
+        missions = missions.filter(pay_form=filters.pay_form)
+    return _Rows(
+        missions.order_by("-created_at", "-pk"),
+        lambda request, rows: [_mission_out(request, m) for m in rows],
+    )
+
+
+@router.post("/missions", auth=authenticated, response={201: MissionDetail})
+def propose_mission(request, payload: MissionIn):
+    """Propose a mission on a live need: a draft that its proposer then submits."""
+    _require(request, "propose_mission")
+    need = get_object_or_404(Need, pk=payload.need_id)
+    mission = Mission.objects.propose(request.user, need, **payload.mission_values())
+    return Status(201, _mission_detail(request, mission.pk))
+
+
+@router.post("/missions/estimate", auth=authenticated, response=CostOut)
+def estimate_mission(request, payload: EstimateIn):
+    """The full cost of the pay asked, month by month, with the reserve now and after and
+    the pay of comparable missions. Nothing is saved."""
+    _require(request, "propose_mission")
+    need = None
+    if payload.need_id is not None:
+        need = get_object_or_404(Need, pk=payload.need_id)
+    mission = Mission(need=need, **payload.mission_values())
+    mission.full_clean(exclude=["need", "proposer"])
+    try:
+        cost = mission.cost()
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    available = funds.available_cents()
+    return {
+        "full_cost_cents": cost.total_cents,
+        "engine": cost.engine,
+        "engine_label": cost.engine_label,
+        "breakdown": cost.breakdown,
+        "available_cents": available,
+        "available_after_cents": available - cost.total_cents,
+        "comparable": [
+            {
+                "id": other.pk,
+                "ref": other.ref or "",
+                "title": other.title,
+                "pay_asked": other.pay_asked,
+                "monthly_amount_cents": other.monthly_amount_cents,
+                "full_cost_cents": other.full_cost_cents,
+            }
+            for other in Mission.objects.comparable_to(mission)
+        ],
+    }
+
+
+# Declared after /missions/estimate: its path would otherwise catch that one.
+@router.get("/missions/{mission_id}", auth=public, response=MissionDetail)
+def get_mission(request, mission_id: int = Id):
+    """A mission with its cost breakdown, decisions, payments, committed, spent, remaining."""
+    return _mission_detail(request, mission_id)
+
+
+@router.post("/missions/{mission_id}/submit", auth=authenticated, response=MissionDetail)
+def submit_mission(request, mission_id: int = Id):
+    """Submit your draft: its cost is fixed and a consent decision opens at once."""
+    mission = _mission(request, mission_id)
+    _require(request, "submit_mission", mission)
+    mission.submit(request.user)
+    return _mission_detail(request, mission.pk)
+
+
+@router.post("/missions/{mission_id}/withdraw", auth=authenticated, response=MissionDetail)
+def withdraw_mission(request, mission_id: int = Id, payload: WithdrawIn | None = None):
+    """Withdraw your draft or submitted mission (its decision is withdrawn too)."""
+    mission = _mission(request, mission_id)
+    _require(request, "withdraw_mission", mission)
+    mission.withdraw(request.user, payload.reason if payload else "")
+    return _mission_detail(request, mission.pk)
+
+
+@router.post("/missions/{mission_id}/payments", auth=authenticated, response={201: PaymentOut})
+def record_payment(request, payload: PaymentIn, mission_id: int = Id):
+    """Record a payment against the commitment (officers). Sent again with the same
+    `idempotency_key` and body, it answers the same payment; never beyond the commitment."""
+    mission = _mission(request, mission_id)
+    _require(request, "record_payment", mission)
+    payment = mission.record_payment(
+        request.user,
+        kind=payload.kind,
+        on=payload.date,
+        label=payload.label,
+        amount_cents=payload.amount_cents,
+        employer_contributions_cents=payload.employer_contributions_cents,
+        account=payload.account,
+        hours=payload.hours,
+        idempotency_key=payload.idempotency_key,
+    )
+    payment = MissionPayment.objects.select_related("transaction", "cancellation").get(
+        pk=payment.pk
+    )
+    return Status(201, _payment_out(payment))
+
+
+@router.post(
+    "/missions/{mission_id}/payments/{payment_id}/cancel",
+    auth=authenticated,
+    response=PaymentOut,
+)
+def cancel_payment(request, payload: CancelIn, mission_id: int = Id, payment_id: int = Id):
+    """Cancel a payment by its reversal: the commitment gets the money back (officers)."""
+    mission = _mission(request, mission_id)
+    payment = get_object_or_404(MissionPayment, pk=payment_id, mission=mission)
+    _require(request, "cancel_payment", mission)
+    payment.cancel(request.user, payload.reason)
+    payment = MissionPayment.objects.select_related("transaction", "cancellation").get(
+        pk=payment.pk
+    )
+    return _payment_out(payment)
+
+
+@router.post("/missions/{mission_id}/top-ups", auth=authenticated, response={201: TopUpOut})
+def ask_top_up(request, payload: TopUpIn, mission_id: int = Id):
+    """Ask for more than was committed: a new consent decision for the difference."""
+    mission = _mission(request, mission_id)
+    _require(request, "ask_top_up", mission)
+    top_up = mission.ask_top_up(request.user, payload.amount_cents, payload.reason)
+    return Status(201, _top_up_out(top_up))
+
+
+@router.post("/missions/{mission_id}/review", auth=authenticated, response=MissionDetail)
+def ask_review(request, payload: ReviewIn, mission_id: int = Id):
+    """Ask the collective to review what was delivered; adopted, the mission closes and
+    what was not spent returns to the reserve."""
+    mission = _mission(request, mission_id)
+    _require(request, "ask_review", mission)
+    mission.ask_review(request.user, payload.report, mark_need_met=payload.mark_need_met)
+    return _mission_detail(request, mission.pk)

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from commun.budgets import views
 
 app_name = "budgets"
-urlpatterns = []
+urlpatterns = [
+    path("besoins/", views.needs, name="needs"),
+    path("besoins/nouveau/", views.need_new, name="need_new"),
+    path("besoins/<int:pk>/", views.need, name="need"),
+    path("besoins/<int:pk>/soutien/", views.need_support, name="need_support"),
+    path("besoins/<int:pk>/etat/", views.need_status, name="need_status"),
+    path("besoins/<int:pk>/proposer-une-mission/", views.mission_new, name="mission_new"),
+    path("besoins/<int:pk>/estimer/", views.estimate, name="estimate"),
+    path("missions/", views.missions, name="missions"),
+    path("missions/reglages/", views.settings, name="settings"),
+    path("missions/<int:pk>/", views.mission, name="mission"),
+    path("missions/<int:pk>/soumettre/", views.mission_submit, name="mission_submit"),
+    path("missions/<int:pk>/retirer/", views.mission_withdraw, name="mission_withdraw"),
+    path("missions/<int:pk>/revue/", views.mission_review, name="mission_review"),
+    path("missions/<int:pk>/complement/", views.mission_top_up, name="mission_top_up"),
+    path("missions/<int:pk>/paiements/", views.payment_new, name="payment_new"),
+    path("paiements/<int:pk>/annuler/", views.payment_cancel, name="payment_cancel"),
+]

@@ -933,7 +933,26 @@ class Decision(models.Model):
             if round is not None and decision.is_secret:
                 round._rewrite_roll()
             decision._close_round(now)
-            decision._finish(outcome, now, statement, review_on, result)
+            if outcome != self.Outcome.ADOPTED:
+                decision._finish(outcome, now, statement, review_on, result)
+            else:
+                try:
+                    # A receiver may refuse what adoption does (a mission the reserve no
+                    # longer covers): then nothing it wrote is kept.
+                    with transaction.atomic():
+                        decision._finish(outcome, now, statement, review_on, result)
+                except ValidationError as refusal:
+                    if by is not None:
+                        raise  # the person closing sees why; the decision stays open
+                    # The deadline job: the decision lapses, saying why adoption was refused.
+                    reason = " ".join(str(message) for message in refusal.messages)
+                    decision._finish(
+                        self.Outcome.LAPSED,
+                        now,
+                        _("L'adoption a été refusée : %(reason)s") % {"reason": reason},
+                        None,
+                        result,
+                    )
         self.refresh_from_db()
         return self.outcome
 

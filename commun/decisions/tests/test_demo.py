@@ -33,7 +33,10 @@ def demo(db) -> str:
 
 
 def decision(kind: str, phase: str, outcome: str = "", secret: bool = False) -> Decision:
-    return Decision.objects.get(kind=kind, phase=phase, outcome=outcome, is_secret=secret)
+    """The decisions demo's own decision (others, like missions or splits, have a subject)."""
+    return Decision.objects.get(
+        kind=kind, phase=phase, outcome=outcome, is_secret=secret, subject_kind=""
+    )
 
 
 def test_every_stage_of_a_decision_is_there(demo):

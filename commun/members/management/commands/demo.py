@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
+from commun.budgets import demo as budgets_demo
 from commun.decisions.demo import Decisions
 from commun.ledger import demo as ledger_demo
 from commun.upstream import demo as upstream_demo
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             # payments must be in first), then needs and missions, then the commons fund's
             # gifts. Each part is idempotent, so a demo loaded by an older version gains them.
             ledger_demo.load(stdout=self.stdout)
+            budgets_demo.load(stdout=self.stdout)
             upstream_demo.load(stdout=self.stdout)
             if state != "loaded":
                 self.stdout.write(self.style.SUCCESS(summary()))

@@ -1,0 +1,135 @@
+"""Opening the consent decisions that adopt a mission, a top-up, or a mission's review.
+
+A workflow across apps (budgets, deliberation, decisions), so a module of its own: the
+decision lives in the cooperative's space, in a thread of its own, among the people the
+budget settings name, and is open at once in its objection round (like an admission).
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commun.budgets import rules
+from commun.deliberation.models import Space
+from commun.ledger import funds
+from commun.lib.money import format_cents
+from commun.members.models import Member
+
+MAX_DECISION_TITLE = 200
+
+
+def open_decision(mission, by, subject_kind: str, subject_id: int, title: str, body: str):
+    """Propose, open and bring to its objection round a consent decision; return it."""
+    from commun.budgets.models import BudgetSettings
+    from commun.decisions.models import Decision
+
+    settings = BudgetSettings.get()
+    author = rules.active_member(by)
+    if author is None:  # pragma: no cover - callers require a member first
+        author = Member.objects.get(pk=mission.proposer_id)
+    scope, colleges = Decision.Scope.COOPERATIVE, ()
+    if settings.deciders == BudgetSettings.Deciders.OFFICERS:
+        scope = Decision.Scope.OFFICERS
+    elif settings.deciders == BudgetSettings.Deciders.COLLEGE:
+        scope, colleges = Decision.Scope.COLLEGES, [settings.college]
+    title = title if len(title) <= MAX_DECISION_TITLE else title[: MAX_DECISION_TITLE - 1] + "…"
+    space = Space.objects.cooperative()
+    thread = space.start_thread(
+        author,
+        title,
+        _("Discussion de la proposition : %(url)s") % {"url": mission.get_absolute_url()},
+    )
+    now = timezone.now()
+    decision = Decision.objects.propose(
+        thread=thread,
+        author=author,
+        kind=Decision.Kind.CONSENT,
+        title=title,
+        body=body,
+        scope=scope,
+        colleges=colleges,
+        visibility=Decision.Visibility.PUBLIC,
+        min_deliberation=datetime.timedelta(days=settings.min_deliberation_days),
+        closes_at=now + datetime.timedelta(days=settings.deadline_days),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+    )
+    decision.open(now=now)
+    # The proposal was written with its figures: questions go to the thread.
+    decision.advance(author)
+    decision.advance(author)
+    return decision
+
+
+def _reserve_lines(cost_cents: int) -> list[str]:
+    available = funds.available_cents()
+    return [
+        _("Réserve disponible aujourd'hui : %(available)s ; après cette mission : %(after)s.")
+        % {
+            "available": format_cents(available),
+            "after": format_cents(available - cost_cents),
+        },
+        _(
+            "L'adoption engage ce montant de la réserve ; elle est refusée si, à cet instant, "
+            "la réserve disponible ne le couvre plus."
+        ),
+    ]
+
+
+def mission_body(mission) -> str:
+    lines = [
+        _("Mission %(ref)s, pour le besoin « %(need)s ».")
+        % {"ref": mission.ref, "need": mission.need.title},
+        "",
+        _("Rémunération demandée : %(pay)s.") % {"pay": mission.pay_asked},
+        _("Coût complet pour la coopérative : %(cost)s (%(engine)s).")
+        % {"cost": format_cents(mission.full_cost_cents), "engine": mission.engine_label},
+        *_reserve_lines(mission.full_cost_cents),
+        "",
+        _("Début : %(start)s, pour %(months)s mois.")
+        % {"start": mission.start_on.isoformat(), "months": mission.duration_months},
+        "",
+        "## " + _("Périmètre"),
+        "",
+        mission.scope,
+        "",
+        "## " + _("Livrables"),
+        "",
+        mission.deliverables,
+    ]
+    return "\n".join(str(line) for line in lines)
+
+
+def top_up_body(mission, top_up) -> str:
+    lines = [
+        _("Engager %(amount)s de plus pour la mission %(ref)s (« %(title)s »).")
+        % {"amount": format_cents(top_up.amount_cents), "ref": mission.ref, "title": mission.title},
+        _("Déjà engagé : %(committed)s ; il en reste %(left)s.")
+        % {
+            "committed": format_cents(mission.committed_cents),
+            "left": format_cents(funds.committed_cents(mission.ref)),
+        },
+        *_reserve_lines(top_up.amount_cents),
+        "",
+        "## " + _("Pourquoi"),
+        "",
+        top_up.reason,
+    ]
+    return "\n".join(str(line) for line in lines)
+
+
+def review_body(mission, report: str) -> str:
+    left = funds.committed_cents(mission.ref)
+    lines = [
+        _("Clore la mission %(ref)s (« %(title)s ») après revue de ce qui a été livré.")
+        % {"ref": mission.ref, "title": mission.title},
+        _("Engagé : %(committed)s ; il en reste %(left)s, qui retournera à la réserve disponible.")
+        % {"committed": format_cents(mission.committed_cents), "left": format_cents(left)},
+    ]
+    if mission.mark_need_met:
+        lines.append(
+            _("Le besoin « %(need)s » sera marqué satisfait.") % {"need": mission.need.title}
+        )
+    lines += ["", "## " + _("Compte rendu"), "", report]
+    return "\n".join(str(line) for line in lines)

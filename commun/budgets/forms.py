@@ -1,0 +1,269 @@
+"""The budgets' forms: they parse what a person typed (euros, percentages) into what the
+models take (cents, basis points); the models check the rest and name the field."""
+
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from commun.budgets.models import (
+    MAX_REASON_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    AmountBasis,
+    BudgetSettings,
+    Contract,
+    Mission,
+    MissionPayment,
+    Need,
+    PayForm,
+)
+from commun.lib.money import parse_euros
+from commun.members.models import College
+
+# Form field name → the model field it fills (errors come back under the model's name).
+MODEL_NAMES = {
+    "monthly_amount": "monthly_amount_cents",
+    "amount": "amount_cents",
+    "vat_rate": "vat_rate_bp",
+    "hourly_rate": "hourly_rate_cents",
+    "employer_contributions": "employer_contributions_cents",
+}
+FORM_NAMES = {model: form for form, model in MODEL_NAMES.items()}
+
+
+def add_model_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a model's ValidationError on the form field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        name = FORM_NAMES.get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class NoLabelSuffix(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EurosField(forms.CharField):
+    """An amount in euros, typed as 2000, 2 000 or 2000,50, given back in cents."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("maxlength", "20")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 20:
+            raise ValidationError(_("Saisissez un montant en euros, par exemple 2000 ou 2 000,50."))
+        try:
+            return parse_euros(value)
+        except ValueError:
+            raise ValidationError(
+                _("Saisissez un montant en euros, par exemple 2000 ou 2 000,50."), code="invalid"
+            ) from None
+
+
+class PercentField(forms.CharField):
+    """A rate typed in percent (20 or 5,5), given back in basis points (2000, 550)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 10:
+            raise ValidationError(_("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."))
+        try:
+            rate = Decimal(value.replace(",", ".").replace("%", "").strip())
+        except InvalidOperation:
+            raise ValidationError(
+                _("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."), code="invalid"
+            ) from None
+        if not rate.is_finite():
+            raise ValidationError(_("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."))
+        return int((rate * 100).to_integral_value())
+
+
+class NeedForm(NoLabelSuffix):
+    title = forms.CharField(label=_("Titre"), max_length=MAX_TITLE_LENGTH)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("En Markdown. Qu'est-ce qui manque, à qui, et pourquoi maintenant ?"),
+    )
+
+
+class NeedStatusForm(NoLabelSuffix):
+    status = forms.ChoiceField(
+        label=_("Nouvel état"),
+        choices=[
+            (Need.Status.MET, Need.Status.MET.label),
+            (Need.Status.DROPPED, Need.Status.DROPPED.label),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NeedFilter(NoLabelSuffix):
+    status = forms.ChoiceField(
+        label=_("État"), required=False, choices=[("", _("Tous"))] + list(Need.Status.choices)
+    )
+
+
+class MissionFilter(NoLabelSuffix):
+    status = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[("", _("Tous"))] + [c for c in Mission.Status.choices if c[0] != "draft"],
+    )
+    pay_form = forms.ChoiceField(
+        label=_("Rémunération"), required=False, choices=[("", _("Toutes"))] + list(PayForm.choices)
+    )
+
+
+class MissionForm(NoLabelSuffix):
+    title = forms.CharField(label=_("Titre de la mission"), max_length=MAX_TITLE_LENGTH)
+    scope = forms.CharField(
+        label=_("Périmètre"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("En Markdown : ce que vous ferez, et ce que vous ne ferez pas."),
+    )
+    deliverables = forms.CharField(
+        label=_("Livrables"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT_LENGTH
+    )
+    start_on = forms.DateField(
+        label=_("Début"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("AAAA-MM-JJ")
+    )
+    duration_months = forms.IntegerField(label=_("Durée (mois)"), min_value=1, max_value=120)
+    pay_form = forms.ChoiceField(label=_("Forme de rémunération"), choices=PayForm.choices)
+    contract = forms.ChoiceField(
+        label=_("Contrat (salariat)"), required=False, choices=[("", "—"), *Contract.choices]
+    )
+    working_time_percent = forms.IntegerField(
+        label=_("Temps de travail, en % (salariat)"), required=False, initial=100
+    )
+    monthly_amount = EurosField(label=_("Salaire mensuel en euros (salariat)"), required=False)
+    amount_basis = forms.ChoiceField(
+        label=_("Ce salaire est (salariat)"),
+        required=False,
+        choices=[("", "—"), *AmountBasis.choices],
+    )
+    amount = EurosField(
+        label=_("Montant en euros (HT pour une facture, estimé pour des frais)"), required=False
+    )
+    vat_rate = PercentField(label=_("TVA en % (facture)"), required=False)
+    estimated_hours = forms.IntegerField(
+        label=_("Heures prévues (co-rémunération)"), required=False
+    )
+    hourly_rate = EurosField(label=_("Taux horaire en euros (co-rémunération)"), required=False)
+
+    def mission_values(self) -> dict:
+        """The cleaned data under the model's names, in cents and basis points."""
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in ("title", "scope", "deliverables", "start_on")}
+        values |= {
+            "duration_months": data.get("duration_months"),
+            "pay_form": data.get("pay_form"),
+            "contract": data.get("contract") or "",
+            "working_time_percent": data.get("working_time_percent"),
+            "amount_basis": data.get("amount_basis") or "",
+            "estimated_hours": data.get("estimated_hours"),
+        }
+        for form_name, model_name in MODEL_NAMES.items():
+            if form_name in self.fields:
+                values[model_name] = data.get(form_name)
+        return values
+
+
+class PaymentForm(NoLabelSuffix):
+    kind = forms.ChoiceField(label=_("Nature"), choices=MissionPayment.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(label=_("Libellé"), max_length=300)
+    amount = EurosField(
+        label=_("Montant en euros"),
+        required=False,
+        help_text=_("Salaire brut pour une paie ; calculé des heures pour une co-rémunération."),
+    )
+    employer_contributions = EurosField(label=_("Charges patronales en euros"), required=False)
+    account = forms.ChoiceField(
+        label=_("Compte de charge"),
+        required=False,
+        choices=[
+            ("", _("Par défaut")),
+            ("604", _("604 Études et prestations")),
+            ("622", _("622 Honoraires")),
+            ("641", _("641 Rémunérations")),
+            ("625", _("625 Déplacements")),
+        ],
+    )
+    hours = forms.IntegerField(
+        label=_("Heures réellement faites (co-rémunération)"), required=False
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # One key per form shown: sent twice (a double click, a retry), it books once.
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class CancelPaymentForm(NoLabelSuffix):
+    reason = forms.CharField(label=_("Motif de l'annulation"), max_length=MAX_REASON_LENGTH)
+
+
+class ReviewForm(NoLabelSuffix):
+    report = forms.CharField(
+        label=_("Compte rendu de ce qui a été livré"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_TEXT_LENGTH,
+    )
+    mark_need_met = forms.BooleanField(label=_("Le besoin sera alors satisfait"), required=False)
+
+
+class TopUpForm(NoLabelSuffix):
+    amount = EurosField(label=_("Complément demandé en euros"))
+    reason = forms.CharField(
+        label=_("Pourquoi"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT_LENGTH
+    )
+
+
+class WithdrawForm(NoLabelSuffix):
+    reason = forms.CharField(
+        label=_("Raison (facultative)"), required=False, max_length=MAX_REASON_LENGTH
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    college = forms.ModelChoiceField(
+        label=_("Collège qui décide"), queryset=College.objects.all(), required=False
+    )
+
+    class Meta:
+        model = BudgetSettings
+        fields = [
+            "deciders",
+            "college",
+            "min_deliberation_days",
+            "deadline_days",
+            "country",
+            "net_ratio",
+            "employer_ratio",
+            "headcount",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

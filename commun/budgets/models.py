@@ -1,0 +1,1376 @@
+"""Needs, the missions that meet them, and the money each mission is given and spends.
+
+A mission's life: draft → submitted (a consent decision is open) → adopted (its full cost
+is committed from the reserve) → closing (the review decision is open) → closed (what was
+not spent goes back to the reserve); or rejected, or withdrawn. Money only moves through
+`commun.ledger.funds`, which checks every amount against its fund under the books' lock.
+
+Locks, always in this order so that two changes never wait on each other: the decision,
+then the top-up, then the mission, then its payment, then the need, then the books.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from commun.budgets import rules
+from commun.ledger import funds
+from commun.lib import markdown, payroll
+from commun.lib.money import format_cents
+from commun.members.models import College, Member
+
+MAX_TITLE_LENGTH = 200
+MAX_TEXT_LENGTH = 20_000
+MAX_REASON_LENGTH = 2_000
+MAX_AMOUNT_CENTS = 1_000_000_000  # ten million euros: past that, surely a typing error
+MAX_HOURS = 100_000
+MAX_HOURLY_RATE_CENTS = 100_000  # 1,000 € an hour
+MAX_VAT_BP = 10_000
+MAX_KEY_LENGTH = 64
+MISSION = "mission"
+TOP_UP = "mission_top_up"
+REVIEW = "mission_review"
+SUBJECT_KINDS = (MISSION, TOP_UP, REVIEW)
+
+
+def _text(value, field_name: str, required, max_length: int, errors: dict) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.setdefault(field_name, required)
+    elif len(value) > max_length:
+        errors.setdefault(
+            field_name,
+            _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length},
+        )
+    return value
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _user(by):
+    """The user a ledger row names: `by` may be a member or a user."""
+    return getattr(by, "user", by)
+
+
+def _round(value) -> int:
+    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _percent(basis_points: int) -> str:
+    value = Decimal(basis_points) / 100
+    return f"{value.normalize():f}".replace(".", ",") + "\u00a0%"
+
+
+# Settings ------------------------------------------------------------------------------------
+
+
+class BudgetSettings(models.Model):
+    """How this cooperative decides its missions and estimates their cost (one row)."""
+
+    class Deciders(models.TextChoices):
+        MEMBERS = "members", gettext_lazy("Toutes et tous les associé·es")
+        OFFICERS = "officers", gettext_lazy("Les responsables")
+        COLLEGE = "college", gettext_lazy("Un collège")
+
+    deciders = models.CharField(
+        gettext_lazy("qui décide des missions"),
+        max_length=20,
+        choices=Deciders,
+        default=Deciders.MEMBERS,
+    )
+    college = models.ForeignKey(
+        College,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("collège qui décide"),
+    )
+    min_deliberation_days = models.PositiveSmallIntegerField(
+        gettext_lazy("durée minimale de délibération (jours)"), default=7
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        gettext_lazy("échéance de la décision (jours)"), default=14
+    )
+    country = models.CharField(gettext_lazy("pays (code ISO)"), max_length=2, default="FR")
+    net_ratio = models.DecimalField(
+        gettext_lazy("ratio net / brut"),
+        max_digits=4,
+        decimal_places=3,
+        default=payroll.DEFAULT_NET_RATIO,
+    )
+    employer_ratio = models.DecimalField(
+        gettext_lazy("ratio coût employeur / brut"),
+        max_digits=4,
+        decimal_places=3,
+        default=payroll.DEFAULT_EMPLOYER_RATIO,
+    )
+    headcount = models.PositiveIntegerField(
+        gettext_lazy("effectif salarié"), default=payroll.DEFAULT_HEADCOUNT
+    )
+
+    class Meta:
+        verbose_name = gettext_lazy("réglages des budgets")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="budget_settings_single"),
+            models.CheckConstraint(
+                condition=Q(deciders="college", college__isnull=False)
+                | (Q(deciders__in=["members", "officers"]) & Q(college__isnull=True)),
+                name="budget_settings_college_iff_college",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_days__gt=models.F("min_deliberation_days"))
+                & Q(deadline_days__lte=365),
+                name="budget_settings_deadline_after_deliberation",
+            ),
+            models.CheckConstraint(
+                condition=Q(net_ratio__gt=0) & Q(net_ratio__lte=1) & Q(employer_ratio__gte=1),
+                name="budget_settings_ratios",
+            ),
+            models.CheckConstraint(condition=Q(headcount__gte=1), name="budget_settings_headcount"),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def get(cls) -> "BudgetSettings":
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+    def clean(self):
+        errors = {}
+        if self.deciders == self.Deciders.COLLEGE and self.college_id is None:
+            errors["college"] = _("Choisissez le collège qui décide des missions.")
+        if self.deciders != self.Deciders.COLLEGE:
+            self.college = None
+        if self.deadline_days is not None and self.min_deliberation_days is not None:
+            if self.deadline_days <= self.min_deliberation_days:
+                errors["deadline_days"] = _(
+                    "L'échéance doit venir après la durée minimale de délibération."
+                )
+            if self.deadline_days > 365:
+                errors["deadline_days"] = _("Une année au plus.")
+        if self.net_ratio is not None and not 0 < self.net_ratio <= 1:
+            errors["net_ratio"] = _("Le ratio net / brut doit être compris entre 0 et 1.")
+        if self.employer_ratio is not None and self.employer_ratio < 1:
+            errors["employer_ratio"] = _(
+                "Le ratio coût employeur / brut ne peut pas être inférieur à 1."
+            )
+        if not (self.country or "").isalpha() or len(self.country or "") != 2:
+            errors["country"] = _("Un code de pays s'écrit en deux lettres, ex. FR.")
+        self.country = (self.country or "").upper()
+        if errors:
+            raise ValidationError(errors)
+
+    def update(self, by, **values) -> "BudgetSettings":
+        """An officer changes the settings: checked whole, saved whole."""
+        rules.require(by, "edit_settings")
+        with transaction.atomic():
+            settings = BudgetSettings.objects.select_for_update().get(pk=self.pk)
+            for name, value in values.items():
+                setattr(settings, name, value)
+            settings.full_clean()
+            settings.save()
+        self.refresh_from_db()
+        return self
+
+
+# Needs ---------------------------------------------------------------------------------------
+
+
+class NeedQuerySet(models.QuerySet):
+    def with_support(self):
+        return self.annotate(support_count=Count("supports", distinct=True))
+
+    def raise_need(self, by, *, title: str, description: str) -> "Need":
+        """A member raises a need; anyone may read it."""
+        member = rules.require(by, "raise_need")
+        errors = {}
+        title = _text(title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors)
+        description = _text(
+            description, "description", _("Décrivez le besoin."), MAX_TEXT_LENGTH, errors
+        )
+        if errors:
+            raise ValidationError(errors)
+        return self.create(title=title, description=description, raised_by=member)
+
+
+class Need(models.Model):
+    """Something the cooperative lacks, raised by a member and supported by others."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", gettext_lazy("Ouvert")
+        IN_PROGRESS = "in_progress", gettext_lazy("En cours")
+        MET = "met", gettext_lazy("Satisfait")
+        DROPPED = "dropped", gettext_lazy("Abandonné")
+
+    LIVE = (Status.OPEN, Status.IN_PROGRESS)
+
+    title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
+    description = models.TextField(gettext_lazy("description (Markdown)"))
+    raised_by = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="needs",
+        verbose_name=gettext_lazy("soulevé par"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(
+        gettext_lazy("état"), max_length=20, choices=Status, default=Status.OPEN
+    )
+    status_reason = models.TextField(gettext_lazy("raison"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = gettext_lazy("besoin")
+        verbose_name_plural = gettext_lazy("besoins")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "met", "dropped"]),
+                name="need_status_known",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="need_has_a_title"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress"]) | ~Q(status_reason=""),
+                name="need_closed_with_a_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="need_status_created")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("budgets:need", args=[self.pk])
+
+    @property
+    def description_html(self) -> str:
+        return markdown.render(self.description)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    def support(self, by) -> bool:
+        """Add `by`'s support (once); True when it was added now."""
+        member = rules.require(by, "support_need", self)
+        _created = NeedSupport.objects.get_or_create(need=self, member=member)[1]
+        return _created
+
+    def unsupport(self, by) -> bool:
+        member = rules.require(by, "support_need", self)
+        deleted, _rows = NeedSupport.objects.filter(need=self, member=member).delete()
+        return bool(deleted)
+
+    def set_status(self, by, status: str, reason: str) -> None:
+        """The author or an officer marks the need met or dropped, saying why."""
+        rules.require(by, "set_need_status", self)
+        errors = {}
+        if status not in (self.Status.MET, self.Status.DROPPED):
+            errors["status"] = _("Un besoin se clôt comme satisfait ou abandonné.")
+        reason = _text(
+            reason, "reason", _("Dites en quelques mots pourquoi."), MAX_REASON_LENGTH, errors
+        )
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            need = Need.objects.select_for_update().get(pk=self.pk)  # two closes: one wins
+            if not need.is_live:
+                raise ValidationError(
+                    {
+                        "status": _("Ce besoin est déjà %(status)s.")
+                        % {"status": need.get_status_display().lower()}
+                    }
+                )
+            need._set(status, reason)
+        self.refresh_from_db()
+
+    def _set(self, status, reason="") -> None:
+        self.status, self.status_reason = status, reason
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "status_reason", "status_changed_at"])
+
+    def start(self) -> None:
+        """A mission on it was adopted: the need is in progress (called under the mission lock)."""
+        updated = Need.objects.filter(pk=self.pk, status=self.Status.OPEN).update(
+            status=self.Status.IN_PROGRESS, status_changed_at=timezone.now()
+        )
+        if updated:
+            self.status = self.Status.IN_PROGRESS
+
+
+class NeedSupport(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="need_supports")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["need", "member"], name="need_supported_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} → {self.need_id}"
+
+
+# Missions ------------------------------------------------------------------------------------
+
+
+class PayForm(models.TextChoices):
+    SALARIED = "salaried", gettext_lazy("Salariat")
+    INVOICE = "invoice", gettext_lazy("Facture")
+    CO_REMUNERATION = "co_remuneration", gettext_lazy("Co-rémunération après coup")
+    EXPENSES = "expenses", gettext_lazy("Remboursement de frais")
+    VOLUNTEER = "volunteer", gettext_lazy("Bénévolat")
+
+
+class Contract(models.TextChoices):
+    CDD = "cdd", gettext_lazy("CDD")
+    CDI = "cdi", gettext_lazy("CDI")
+
+
+class AmountBasis(models.TextChoices):
+    NET = "net", gettext_lazy("net")
+    GROSS = "gross", gettext_lazy("brut")
+
+
+# The fields each form of pay uses: the others are emptied before validation.
+PAY_FIELDS = {
+    PayForm.SALARIED: ("contract", "working_time_percent", "monthly_amount_cents", "amount_basis"),
+    PayForm.INVOICE: ("amount_cents", "vat_rate_bp"),
+    PayForm.CO_REMUNERATION: ("estimated_hours", "hourly_rate_cents"),
+    PayForm.EXPENSES: ("amount_cents",),
+    PayForm.VOLUNTEER: (),
+}
+ALL_PAY_FIELDS = (
+    "contract",
+    "working_time_percent",
+    "monthly_amount_cents",
+    "amount_basis",
+    "amount_cents",
+    "vat_rate_bp",
+    "estimated_hours",
+    "hourly_rate_cents",
+)
+ENGINE_LABELS = {
+    payroll.OPENFISCA: gettext_lazy("estimation calculée avec OpenFisca-France"),
+    payroll.RATIOS: gettext_lazy("estimation par ratios simples"),
+    "invoice": gettext_lazy("montant de la facture, TVA comprise"),
+    "hours": gettext_lazy("estimation : heures prévues × taux horaire"),
+    "expenses": gettext_lazy("estimation des frais"),
+    "volunteer": gettext_lazy("bénévolat : aucun coût"),
+}
+
+
+@dataclass
+class Cost:
+    """A mission's full cost to the cooperative, as computed now (always an estimate)."""
+
+    total_cents: int
+    engine: str
+    engine_version: str = ""
+    breakdown: dict = field(default_factory=dict)
+
+    @property
+    def engine_label(self) -> str:
+        label = str(ENGINE_LABELS.get(self.engine, self.engine))
+        return f"{label} {self.engine_version}" if self.engine_version else label
+
+    @property
+    def months(self) -> list[dict]:
+        return self.breakdown.get("months", [])
+
+    @property
+    def month_rows(self) -> list[dict]:
+        """The months with real dates, for a table."""
+        return [row | {"month": datetime.date.fromisoformat(row["month"])} for row in self.months]
+
+    @property
+    def totals(self) -> dict:
+        return self.breakdown.get("total", {})
+
+
+class MissionQuerySet(models.QuerySet):
+    def propose(self, by, need: "Need", **values) -> "Mission":
+        """A draft mission on a live need, by a member; checked whole before it is saved."""
+        member = rules.require(by, "propose_mission")
+        mission = Mission(proposer=member, need=need)
+        unknown = set(values) - set(Mission.EDITABLE)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        for name, value in values.items():
+            setattr(mission, name, value)
+        with transaction.atomic():
+            # The need may be closed at this very moment: read it under its lock.
+            need = Need.objects.select_for_update().get(pk=need.pk)
+            mission.need = need
+            mission.full_clean()
+            mission.save()
+            mission.ref = f"M{mission.pk}"
+            mission.save(update_fields=["ref"])
+        return mission
+
+    def comparable_to(self, mission: "Mission", limit: int = 5):
+        """The latest adopted or closed missions paid the same way (same contract if salaried)."""
+        same = self.filter(
+            pay_form=mission.pay_form,
+            status__in=[Mission.Status.ADOPTED, Mission.Status.CLOSING, Mission.Status.CLOSED],
+        )
+        if mission.pay_form == PayForm.SALARIED:
+            same = same.filter(contract=mission.contract)
+        if mission.pk:
+            same = same.exclude(pk=mission.pk)
+        return same.order_by("-adopted_at", "-pk")[:limit]
+
+
+class Mission(models.Model):
+    """Work proposed by a member to meet a need, with the pay they find fair."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", gettext_lazy("Brouillon")
+        SUBMITTED = "submitted", gettext_lazy("Soumise à décision")
+        ADOPTED = "adopted", gettext_lazy("Adoptée, budget engagé")
+        CLOSING = "closing", gettext_lazy("En revue")
+        CLOSED = "closed", gettext_lazy("Close après revue")
+        REJECTED = "rejected", gettext_lazy("Non adoptée")
+        WITHDRAWN = "withdrawn", gettext_lazy("Retirée")
+
+    EDITABLE = (
+        "title",
+        "scope",
+        "deliverables",
+        "start_on",
+        "duration_months",
+        "pay_form",
+        *ALL_PAY_FIELDS,
+    )
+    FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
+    PAYABLE = (Status.ADOPTED, Status.CLOSING)
+
+    need = models.ForeignKey(
+        Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
+    )
+    proposer = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="missions",
+        verbose_name=gettext_lazy("proposée par"),
+    )
+    ref = models.CharField(
+        gettext_lazy("référence"), max_length=20, unique=True, null=True, editable=False
+    )
+    title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
+    scope = models.TextField(gettext_lazy("périmètre (Markdown)"))
+    deliverables = models.TextField(gettext_lazy("livrables"))
+    start_on = models.DateField(gettext_lazy("début"))
+    duration_months = models.PositiveSmallIntegerField(gettext_lazy("durée (mois)"))
+    pay_form = models.CharField(
+        gettext_lazy("forme de rémunération"), max_length=20, choices=PayForm
+    )
+    contract = models.CharField(gettext_lazy("contrat"), max_length=3, choices=Contract, blank=True)
+    working_time_percent = models.PositiveSmallIntegerField(
+        gettext_lazy("temps de travail (%)"), null=True, blank=True
+    )
+    monthly_amount_cents = models.BigIntegerField(
+        gettext_lazy("salaire mensuel (centimes)"), null=True, blank=True
+    )
+    amount_basis = models.CharField(
+        gettext_lazy("net ou brut"), max_length=5, choices=AmountBasis, blank=True
+    )
+    amount_cents = models.BigIntegerField(
+        gettext_lazy("montant (centimes, hors taxes pour une facture)"), null=True, blank=True
+    )
+    vat_rate_bp = models.PositiveIntegerField(
+        gettext_lazy("taux de TVA (points de base)"), null=True, blank=True
+    )
+    estimated_hours = models.PositiveIntegerField(
+        gettext_lazy("heures prévues"), null=True, blank=True
+    )
+    hourly_rate_cents = models.BigIntegerField(
+        gettext_lazy("taux horaire (centimes)"), null=True, blank=True
+    )
+    status = models.CharField(
+        gettext_lazy("état"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    status_reason = models.TextField(gettext_lazy("raison"), blank=True)
+    full_cost_cents = models.BigIntegerField(
+        gettext_lazy("coût complet (centimes)"), null=True, blank=True
+    )
+    cost_engine = models.CharField(max_length=40, blank=True)
+    cost_breakdown = models.JSONField(default=dict, blank=True)
+    # Everything the reserve ever committed to it: the first commitment and the top-ups.
+    committed_cents = models.BigIntegerField(default=0, editable=False)
+    released_cents = models.BigIntegerField(default=0, editable=False)
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_report = models.TextField(gettext_lazy("compte rendu"), blank=True)
+    mark_need_met = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    adopted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = gettext_lazy("mission")
+        verbose_name_plural = gettext_lazy("missions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="mission_status_created"),
+            models.Index(fields=["pay_form", "status", "adopted_at"], name="mission_comparable"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_months__gte=1) & Q(duration_months__lte=120),
+                name="mission_months_1_to_120",
+            ),
+            models.CheckConstraint(
+                condition=(Q(monthly_amount_cents__isnull=True) | Q(monthly_amount_cents__gte=0))
+                & (Q(amount_cents__isnull=True) | Q(amount_cents__gte=0))
+                & (Q(hourly_rate_cents__isnull=True) | Q(hourly_rate_cents__gte=0))
+                & (Q(full_cost_cents__isnull=True) | Q(full_cost_cents__gte=0))
+                & Q(committed_cents__gte=0)
+                & Q(released_cents__gte=0)
+                & Q(released_cents__lte=models.F("committed_cents")),
+                name="mission_no_negative_money",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    pay_form="volunteer",
+                    monthly_amount_cents__isnull=True,
+                    amount_cents__isnull=True,
+                    hourly_rate_cents__isnull=True,
+                    estimated_hours__isnull=True,
+                )
+                | Q(
+                    pay_form="salaried",
+                    contract__in=["cdd", "cdi"],
+                    working_time_percent__gte=1,
+                    working_time_percent__lte=100,
+                    monthly_amount_cents__gt=0,
+                    amount_basis__in=["net", "gross"],
+                )
+                | Q(
+                    pay_form="invoice",
+                    amount_cents__gt=0,
+                    vat_rate_bp__gte=0,
+                    vat_rate_bp__lte=MAX_VAT_BP,
+                )
+                | Q(pay_form="co_remuneration", estimated_hours__gt=0, hourly_rate_cents__gt=0)
+                | Q(pay_form="expenses", amount_cents__gt=0),
+                name="mission_pay_fits_its_form",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "submitted",
+                        "adopted",
+                        "closing",
+                        "closed",
+                        "rejected",
+                        "withdrawn",
+                    ]
+                ),
+                name="mission_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(full_cost_cents__isnull=False),
+                name="mission_costed_once_submitted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref or ''} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("budgets:mission", args=[self.pk])
+
+    # Reading -------------------------------------------------------------------------------
+
+    @property
+    def scope_html(self) -> str:
+        return markdown.render(self.scope)
+
+    @property
+    def is_funded(self) -> bool:
+        return self.status in self.FUNDED
+
+    @property
+    def vat_cents(self) -> int:
+        return _round(Decimal(self.amount_cents or 0) * (self.vat_rate_bp or 0) / MAX_VAT_BP)
+
+    @property
+    def pay_asked(self) -> str:
+        """The pay asked, in one sentence."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                return _(
+                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                    "%(months)s mois"
+                ) % {
+                    "contract": self.get_contract_display(),
+                    "percent": self.working_time_percent,
+                    "amount": format_cents(self.monthly_amount_cents),
+                    "basis": self.get_amount_basis_display(),
+                    "months": self.duration_months,
+                }
+            case PayForm.INVOICE:
+                return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
+                    "amount": format_cents(self.amount_cents),
+                    "rate": _percent(self.vat_rate_bp or 0),
+                    "total": format_cents((self.amount_cents or 0) + self.vat_cents),
+                }
+            case PayForm.CO_REMUNERATION:
+                return _(
+                    "Co-rémunération après coup : %(hours)s h prévues × %(rate)s de l'heure "
+                    "(heures réelles déclarées au paiement)"
+                ) % {"hours": self.estimated_hours, "rate": format_cents(self.hourly_rate_cents)}
+            case PayForm.EXPENSES:
+                return _("Remboursement de frais estimés à %(amount)s") % {
+                    "amount": format_cents(self.amount_cents)
+                }
+            case PayForm.VOLUNTEER:
+                return _("Bénévolat : aucune rémunération")
+        return ""
+
+    @property
+    def engine_label(self) -> str:
+        return Cost(
+            self.full_cost_cents or 0,
+            self.cost_engine,
+            self.cost_breakdown.get("engine_version", ""),
+            self.cost_breakdown,
+        ).engine_label
+
+    def remaining_cents(self) -> int:
+        """What the commitment still holds (the ledger's own balance)."""
+        if not self.ref or self.status not in self.FUNDED:
+            return 0
+        return funds.committed_cents(self.ref)
+
+    def spent_cents(self) -> int:
+        return (
+            self.payments.filter(cancelled_at__isnull=True).aggregate(total=Sum("amount_cents"))[
+                "total"
+            ]
+            or 0
+        )
+
+    # Validation and cost -------------------------------------------------------------------
+
+    def normalise(self) -> None:
+        """Empty the pay fields this form of pay does not use."""
+        used = PAY_FIELDS.get(self.pay_form, ALL_PAY_FIELDS)
+        for name in ALL_PAY_FIELDS:
+            if name not in used:
+                setattr(self, name, "" if name in ("contract", "amount_basis") else None)
+
+    def clean(self):
+        self.normalise()
+        errors = {}
+        self.title = _text(
+            self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
+        )
+        self.scope = _text(
+            self.scope, "scope", _("Décrivez le périmètre de la mission."), MAX_TEXT_LENGTH, errors
+        )
+        self.deliverables = _text(
+            self.deliverables,
+            "deliverables",
+            _("Dites ce qui sera livré."),
+            MAX_TEXT_LENGTH,
+            errors,
+        )
+        if not isinstance(self.start_on, datetime.date):
+            errors["start_on"] = _("Indiquez la date de début.")
+        if not _is_int(self.duration_months) or not 1 <= self.duration_months <= payroll.MAX_MONTHS:
+            errors["duration_months"] = _(
+                "La durée doit être comprise entre 1 et %(max)d mois."
+            ) % {"max": payroll.MAX_MONTHS}
+        if self.need_id is not None and self.status == self.Status.DRAFT:
+            need = self.need
+            if not need.is_live:
+                errors["need"] = _(
+                    "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
+                ) % {"status": need.get_status_display().lower()}
+
+        def amount(name, message, maximum, positive=True):
+            value = getattr(self, name)
+            if value is None or value == "":
+                errors.setdefault(name, message)
+            elif not _is_int(value):
+                errors.setdefault(name, _("Saisissez un nombre entier."))
+            elif value < 0:
+                errors.setdefault(name, _("Un montant ne peut pas être négatif."))
+            elif positive and value == 0:
+                errors.setdefault(
+                    name,
+                    _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
+                )
+            elif value > maximum:
+                errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+
+        match self.pay_form:
+            case PayForm.SALARIED:
+                if self.contract not in Contract.values:
+                    errors["contract"] = _("Choisissez un CDD ou un CDI.")
+                wt = self.working_time_percent
+                if not _is_int(wt) or not 1 <= wt <= 100:
+                    errors["working_time_percent"] = _(
+                        "Le temps de travail doit être compris entre 1 et 100 %."
+                    )
+                amount(
+                    "monthly_amount_cents",
+                    _("Indiquez le salaire mensuel."),
+                    payroll.MAX_MONTHLY_CENTS,
+                )
+                if self.amount_basis not in AmountBasis.values:
+                    errors["amount_basis"] = _("Dites si le salaire est net ou brut.")
+            case PayForm.INVOICE:
+                amount("amount_cents", _("Indiquez le montant hors taxes."), MAX_AMOUNT_CENTS)
+                vat = self.vat_rate_bp
+                if vat is None or not _is_int(vat) or not 0 <= vat <= MAX_VAT_BP:
+                    errors["vat_rate_bp"] = _(
+                        "Le taux de TVA est en points de base, de 0 à 10 000 (2000 = 20 %)."
+                    )
+            case PayForm.CO_REMUNERATION:
+                amount("estimated_hours", _("Indiquez les heures prévues."), MAX_HOURS)
+                amount("hourly_rate_cents", _("Indiquez le taux horaire."), MAX_HOURLY_RATE_CENTS)
+            case PayForm.EXPENSES:
+                amount("amount_cents", _("Indiquez le montant estimé des frais."), MAX_AMOUNT_CENTS)
+            case PayForm.VOLUNTEER:
+                pass
+            case _:
+                errors["pay_form"] = _(
+                    "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
+                    "frais ou bénévolat."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None):
+        # clean() gives the specific messages; Django's generic ones would only repeat them.
+        exclude = set(exclude or ()) | {
+            *ALL_PAY_FIELDS,
+            "pay_form",
+            "duration_months",
+            "title",
+            "scope",
+            "deliverables",
+            "start_on",
+        }
+        super().clean_fields(exclude=exclude)
+
+    def cost(self, settings: BudgetSettings | None = None) -> Cost:
+        """The full cost to the cooperative, computed now from the pay asked."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                settings = settings or BudgetSettings.get()
+                basis = (
+                    {"monthly_net_cents": self.monthly_amount_cents}
+                    if self.amount_basis == AmountBasis.NET
+                    else {"monthly_gross_cents": self.monthly_amount_cents}
+                )
+                estimate = payroll.salaried_cost(
+                    contract=self.contract,
+                    months=self.duration_months,
+                    start=self.start_on,
+                    working_time_percent=self.working_time_percent,
+                    country=settings.country,
+                    headcount=settings.headcount,
+                    net_ratio=settings.net_ratio,
+                    employer_ratio=settings.employer_ratio,
+                    **basis,
+                )
+                return Cost(
+                    estimate.employer_cost_cents,
+                    estimate.engine,
+                    estimate.engine_version,
+                    estimate.as_dict(),
+                )
+            case PayForm.INVOICE:
+                total = self.amount_cents + self.vat_cents
+                return Cost(
+                    total,
+                    "invoice",
+                    breakdown={
+                        "amount_excl_vat_cents": self.amount_cents,
+                        "vat_rate_bp": self.vat_rate_bp,
+                        "vat_cents": self.vat_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.CO_REMUNERATION:
+                total = self.estimated_hours * self.hourly_rate_cents
+                return Cost(
+                    total,
+                    "hours",
+                    breakdown={
+                        "estimated_hours": self.estimated_hours,
+                        "hourly_rate_cents": self.hourly_rate_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.EXPENSES:
+                return Cost(
+                    self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
+                )
+        return Cost(0, "volunteer", breakdown={"total_cents": 0})
+
+    def stored_cost(self) -> Cost:
+        return Cost(
+            self.full_cost_cents or 0,
+            self.cost_engine,
+            self.cost_breakdown.get("engine_version", ""),
+            self.cost_breakdown,
+        )
+
+    # Life ----------------------------------------------------------------------------------
+
+    def _locked(self) -> "Mission":
+        return Mission.objects.select_for_update().get(pk=self.pk)
+
+    def submit(self, by) -> "Mission":
+        """The proposer submits: the cost is fixed and a consent decision opens at once."""
+        from commun.budgets import deciding
+
+        rules.require(by, "submit_mission", self)
+        with transaction.atomic():
+            mission = self._locked()  # two submits at once would open two decisions
+            if mission.status != self.Status.DRAFT:
+                raise ValidationError(
+                    _("Cette mission est déjà %(status)s.")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            need = Need.objects.select_for_update().get(pk=mission.need_id)
+            mission.need = need
+            mission.full_clean()
+            cost = mission.cost()
+            mission.full_cost_cents = cost.total_cents
+            mission.cost_engine = cost.engine
+            mission.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
+            mission.status = self.Status.SUBMITTED
+            mission.submitted_at = timezone.now()
+            mission.save()
+            mission.decision = deciding.open_decision(
+                mission,
+                by,
+                MISSION,
+                mission.pk,
+                _("Mission %(ref)s : %(title)s") % {"ref": mission.ref, "title": mission.title},
+                deciding.mission_body(mission),
+            )
+            mission.save(update_fields=["decision"])
+        self.refresh_from_db()
+        return self
+
+    def withdraw(self, by, reason: str = "") -> None:
+        """The proposer withdraws a draft, or a submitted mission with its decision."""
+        rules.require(by, "withdraw_mission", self)
+        if len(reason or "") > MAX_REASON_LENGTH:
+            raise ValidationError(
+                {
+                    "reason": _("Ce texte ne doit pas dépasser %(max)s caractères.")
+                    % {"max": MAX_REASON_LENGTH}
+                }
+            )
+        with transaction.atomic():
+            if self.status == self.Status.SUBMITTED and self.decision_id:
+                from commun.decisions.models import Decision
+
+                decision = Decision.objects.get(pk=self.decision_id)
+                if not decision.is_closed:
+                    # The decision first, as closing takes it: the receiver then withdraws us.
+                    decision.withdraw(by, statement=reason)
+            mission = self._locked()
+            if mission.status == self.Status.WITHDRAWN and self.status == self.Status.SUBMITTED:
+                self.refresh_from_db()
+                return
+            if mission.status not in (self.Status.DRAFT, self.Status.SUBMITTED):
+                raise ValidationError(
+                    _("Cette mission est %(status)s : elle ne se retire plus.")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            mission._set_status(self.Status.WITHDRAWN, reason)
+        self.refresh_from_db()
+
+    def _set_status(self, status, reason="") -> None:
+        self.status = status
+        self.status_reason = reason or ""
+        fields = ["status", "status_reason"]
+        if status in (self.Status.CLOSED,):
+            self.closed_at = timezone.now()
+            fields.append("closed_at")
+        self.save(update_fields=fields)
+
+    def commit_budget(self, decision=None) -> "Mission":
+        """Adoption: commit the full cost from the reserve, or refuse saying what is missing.
+
+        Raises ValidationError (code "reserve_insufficient") when the available reserve no
+        longer covers it; nothing is then written.
+        """
+        with transaction.atomic():
+            mission = self._locked()  # a retried adoption must not commit twice
+            if mission.status != self.Status.SUBMITTED:
+                return mission
+            if mission.full_cost_cents:
+                funds.commit(
+                    mission.ref,
+                    mission.title[:150],
+                    mission.full_cost_cents,
+                    idempotency_key=f"mission-{mission.pk}-commit",
+                    label=_("Engagement de la réserve — mission %(ref)s") % {"ref": mission.ref},
+                )
+            mission.committed_cents = mission.full_cost_cents or 0
+            mission.status = self.Status.ADOPTED
+            mission.adopted_at = timezone.now()
+            mission.save(update_fields=["committed_cents", "status", "adopted_at"])
+            mission.need.start()
+        self.refresh_from_db()
+        return self
+
+    def end_decision(self, decision) -> None:
+        """The submission decision ended other than adopted: rejected or withdrawn."""
+        with transaction.atomic():
+            mission = self._locked()
+            if mission.status != self.Status.SUBMITTED:
+                return
+            status = (
+                self.Status.WITHDRAWN
+                if decision.outcome == decision.Outcome.WITHDRAWN
+                else self.Status.REJECTED
+            )
+            reason = decision.outcome_statement.strip() or _("Décision %(outcome)s.") % {
+                "outcome": decision.get_outcome_display().lower()
+            }
+            mission._set_status(status, reason)
+
+    def ask_review(self, by, report: str, *, mark_need_met: bool = False) -> "Mission":
+        """The proposer or an officer asks the collective to review what was delivered."""
+        from commun.budgets import deciding
+
+        rules.require(by, "ask_review", self)
+        errors = {}
+        report = _text(report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors)
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            mission = self._locked()  # one review at a time
+            if mission.status != self.Status.ADOPTED:
+                raise ValidationError(
+                    _("Seule une mission adoptée se soumet à la revue (elle est %(status)s).")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            if mission.top_ups.filter(status=MissionTopUp.Status.SUBMITTED).exists():
+                raise ValidationError(
+                    _("Une demande de complément est en cours de décision : attendez son issue.")
+                )
+            mission.status = self.Status.CLOSING
+            mission.review_report = report
+            mission.mark_need_met = bool(mark_need_met)
+            mission.save(update_fields=["status", "review_report", "mark_need_met"])
+            mission.review_decision = deciding.open_decision(
+                mission,
+                by,
+                REVIEW,
+                mission.pk,
+                _("Revue de la mission %(ref)s : %(title)s")
+                % {"ref": mission.ref, "title": mission.title},
+                deciding.review_body(mission, report),
+            )
+            mission.save(update_fields=["review_decision"])
+        self.refresh_from_db()
+        return self
+
+    def close_after_review(self, decision=None) -> None:
+        """The review is adopted: the mission closes and its remainder returns to the reserve."""
+        with transaction.atomic():
+            mission = self._locked()
+            if mission.status != self.Status.CLOSING:
+                return
+            # Payments take the mission's lock, held here: the remainder cannot move.
+            left = funds.committed_cents(mission.ref)
+            released = funds.release(
+                mission.ref,
+                idempotency_key=f"mission-{mission.pk}-release",
+                label=_("Libération du reliquat — mission %(ref)s") % {"ref": mission.ref},
+            )
+            mission.released_cents = left if released is not None else 0
+            mission.status = self.Status.CLOSED
+            mission.closed_at = timezone.now()
+            mission.save(update_fields=["released_cents", "status", "closed_at"])
+            if mission.mark_need_met:
+                need = Need.objects.select_for_update().get(pk=mission.need_id)
+                if need.is_live:
+                    need._set(
+                        Need.Status.MET,
+                        _("Mission %(ref)s close après revue.") % {"ref": mission.ref},
+                    )
+
+    def reopen_after_review(self, decision) -> None:
+        """The review was not adopted: the mission goes on, adopted."""
+        with transaction.atomic():
+            mission = self._locked()
+            if mission.status == self.Status.CLOSING:
+                mission._set_status(self.Status.ADOPTED)
+
+    # Money ---------------------------------------------------------------------------------
+
+    def record_payment(
+        self,
+        by,
+        *,
+        kind: str,
+        on: datetime.date,
+        label: str,
+        amount_cents: int,
+        idempotency_key: str,
+        employer_contributions_cents: int = 0,
+        account: str = "",
+        hours: int | None = None,
+    ) -> "MissionPayment":
+        """An officer pays against the commitment, never beyond it; a retry returns the same."""
+        rules.require(by, "record_payment", self)
+        payment = MissionPayment(
+            mission=self,
+            kind=kind,
+            date=on,
+            label=(label or "").strip(),
+            amount_cents=0,
+            hours=hours,
+            recorded_by=rules.active_member(by),
+        )
+        lines = payment.build_lines(
+            amount_cents=amount_cents,
+            employer_contributions_cents=employer_contributions_cents,
+            account=account,
+            hours=hours,
+        )
+        key = (idempotency_key or "").strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise ValidationError(
+                {
+                    "idempotency_key": _(
+                        "La clé d'idempotence est obligatoire (64 caractères au plus)."
+                    )
+                }
+            )
+        payment.idempotency_key = f"mission-{self.pk}-payment-{key}"
+        with transaction.atomic():
+            mission = self._locked()  # payments to one mission are checked one after another
+            existing = MissionPayment.objects.filter(
+                idempotency_key=payment.idempotency_key
+            ).first()
+            if existing is None and mission.status not in self.PAYABLE:
+                raise ValidationError(
+                    _("On ne paie que sur une mission adoptée (celle-ci est %(status)s).")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            booked = funds.spend(
+                mission.ref,
+                lines,
+                label=payment.label,
+                idempotency_key=payment.idempotency_key,
+                on=payment.date,
+                by=_user(by),
+            )
+            if existing is not None:
+                return existing
+            payment.mission = mission
+            payment.lines = [[code, cents] for code, cents in lines]
+            payment.amount_cents = sum(cents for _code, cents in lines)
+            payment.transaction = booked
+            payment.save()
+        return payment
+
+    def ask_top_up(self, by, amount_cents: int, reason: str) -> "MissionTopUp":
+        """Going over the commitment needs a new consent decision for the difference."""
+        from commun.budgets import deciding
+
+        rules.require(by, "ask_top_up", self)
+        errors = {}
+        reason = _text(
+            reason,
+            "reason",
+            _("Expliquez pourquoi ce complément est nécessaire."),
+            MAX_TEXT_LENGTH,
+            errors,
+        )
+        if not _is_int(amount_cents) or amount_cents <= 0:
+            errors["amount_cents"] = _("Le complément est un montant positif, en centimes.")
+        elif amount_cents > MAX_AMOUNT_CENTS:
+            errors["amount_cents"] = _("Ce montant dépasse la limite admise : vérifiez-le.")
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            mission = self._locked()  # one top-up decision at a time
+            if mission.status != self.Status.ADOPTED:
+                raise ValidationError(
+                    _(
+                        "Un complément ne se demande que pour une mission adoptée "
+                        "(celle-ci est %(status)s)."
+                    )
+                    % {"status": mission.get_status_display().lower()}
+                )
+            if mission.top_ups.filter(status=MissionTopUp.Status.SUBMITTED).exists():
+                raise ValidationError(_("Une demande de complément est déjà en cours de décision."))
+            top_up = MissionTopUp.objects.create(
+                mission=mission,
+                amount_cents=amount_cents,
+                reason=reason,
+                asked_by=rules.active_member(by),
+            )
+            top_up.decision = deciding.open_decision(
+                mission,
+                by,
+                TOP_UP,
+                top_up.pk,
+                _("Complément pour la mission %(ref)s : %(amount)s")
+                % {"ref": mission.ref, "amount": format_cents(amount_cents)},
+                deciding.top_up_body(mission, top_up),
+            )
+            top_up.save(update_fields=["decision"])
+        return top_up
+
+
+class MissionTopUp(models.Model):
+    """A request to commit more to an adopted mission, decided by consent like the mission."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", gettext_lazy("Soumis à décision")
+        ADOPTED = "adopted", gettext_lazy("Adopté, engagé")
+        REJECTED = "rejected", gettext_lazy("Non adopté")
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="top_ups")
+    amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
+    reason = models.TextField(gettext_lazy("raison"))
+    asked_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status, default=Status.SUBMITTED)
+    decision = models.ForeignKey(
+        "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="top_up_positive"),
+            models.UniqueConstraint(
+                fields=["mission"],
+                condition=Q(status="submitted"),
+                name="one_top_up_decided_at_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission_id} +{self.amount_cents}"
+
+    def commit(self, decision=None) -> None:
+        """Adopted: commit the difference from the reserve (or refuse, saying what is missing)."""
+        with transaction.atomic():
+            top_up = MissionTopUp.objects.select_for_update().get(pk=self.pk)
+            if top_up.status != self.Status.SUBMITTED:
+                return
+            mission = Mission.objects.select_for_update().get(pk=top_up.mission_id)
+            funds.commit(
+                mission.ref,
+                mission.title[:150],
+                top_up.amount_cents,
+                idempotency_key=f"mission-{mission.pk}-top-up-{top_up.pk}",
+                label=_("Complément engagé — mission %(ref)s") % {"ref": mission.ref},
+            )
+            mission.committed_cents += top_up.amount_cents
+            mission.save(update_fields=["committed_cents"])
+            top_up.status = self.Status.ADOPTED
+            top_up.save(update_fields=["status"])
+
+    def refuse(self, decision=None) -> None:
+        MissionTopUp.objects.filter(pk=self.pk, status=self.Status.SUBMITTED).update(
+            status=self.Status.REJECTED
+        )
+
+
+class MissionPayment(models.Model):
+    """A payment against a mission's commitment, booked in the ledger."""
+
+    class Kind(models.TextChoices):
+        PAYROLL = "payroll", gettext_lazy("Paie")
+        INVOICE = "invoice", gettext_lazy("Facture")
+        REIMBURSEMENT = "reimbursement", gettext_lazy("Remboursement de frais")
+        CO_REMUNERATION = "co_remuneration", gettext_lazy("Co-rémunération")
+
+    # The expense accounts each kind may use (the first is the default).
+    ACCOUNTS = {
+        Kind.PAYROLL: ("641",),
+        Kind.INVOICE: ("604", "622"),
+        Kind.REIMBURSEMENT: ("625",),
+        Kind.CO_REMUNERATION: ("641", "622"),
+    }
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(gettext_lazy("nature"), max_length=20, choices=Kind)
+    date = models.DateField(gettext_lazy("date"))
+    label = models.CharField(gettext_lazy("libellé"), max_length=300)
+    amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
+    lines = models.JSONField(default=list)  # [[expense account, cents], …]
+    hours = models.PositiveIntegerField(gettext_lazy("heures déclarées"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    transaction = models.ForeignKey(
+        "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(blank=True)
+    cancellation = models.ForeignKey(
+        "ledger.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["payroll", "invoice", "reimbursement", "co_remuneration"]),
+                name="payment_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancellation__isnull=True)
+                | Q(cancelled_at__isnull=False, cancellation__isnull=False),
+                name="payment_cancelled_with_its_reversal",
+            ),
+        ]
+        indexes = [models.Index(fields=["mission", "date"], name="payment_mission_date")]
+
+    def __str__(self):
+        return f"{self.mission_id} {self.label}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def build_lines(
+        self, *, amount_cents, employer_contributions_cents=0, account="", hours=None
+    ) -> list[tuple[str, int]]:
+        """The expense lines of this payment, checked; raises ValidationError by field."""
+        errors = {}
+        kind = self.kind
+        if kind not in self.Kind.values:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Nature de paiement inconnue : paie, facture, remboursement "
+                        "ou co-rémunération."
+                    )
+                }
+            )
+        if not isinstance(self.date, datetime.date):
+            errors["date"] = _("Indiquez la date du paiement.")
+        if not self.label or len(self.label) > 300:
+            errors["label"] = _("Le libellé est obligatoire (300 caractères au plus).")
+        accounts = self.ACCOUNTS[kind]
+        account = account or accounts[0]
+        if account not in accounts:
+            errors["account"] = _("Pour ce paiement, choisissez le compte %(accounts)s.") % {
+                "accounts": " / ".join(accounts)
+            }
+        contributions = employer_contributions_cents or 0
+        if not _is_int(contributions) or contributions < 0:
+            errors["employer_contributions_cents"] = _(
+                "Les charges sont un montant positif ou nul."
+            )
+        elif contributions and account != "641":
+            errors["employer_contributions_cents"] = _(
+                "Les charges patronales ne concernent qu'un salaire."
+            )
+        if kind == self.Kind.CO_REMUNERATION:
+            rate = self.mission.hourly_rate_cents or 0
+            if not _is_int(hours) or hours <= 0 or hours > MAX_HOURS:
+                errors["hours"] = _("Déclarez les heures réellement faites.")
+            elif not rate:
+                errors["hours"] = _("Cette mission n'a pas de taux horaire.")
+            else:
+                amount_cents = hours * rate
+        elif hours is not None:
+            errors["hours"] = _("Seule une co-rémunération déclare des heures.")
+        if not _is_int(amount_cents) or amount_cents <= 0:
+            errors.setdefault(
+                "amount_cents", _("Le montant est un nombre entier de centimes, positif.")
+            )
+        elif amount_cents > MAX_AMOUNT_CENTS:
+            errors.setdefault(
+                "amount_cents", _("Ce montant dépasse la limite admise : vérifiez-le.")
+            )
+        if errors:
+            raise ValidationError(errors)
+        lines = [(account, amount_cents)]
+        if contributions:
+            lines.append(("645", contributions))
+        return lines
+
+    def cancel(self, by, reason: str) -> None:
+        """An officer cancels the payment: its reversal gives the commitment its money back."""
+        rules.require(by, "cancel_payment", self.mission)
+        errors = {}
+        reason = _text(
+            reason, "reason", _("Dites pourquoi le paiement est annulé."), MAX_REASON_LENGTH, errors
+        )
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            mission = Mission.objects.select_for_update().get(pk=self.mission_id)
+            payment = (
+                MissionPayment.objects.select_for_update()
+                .select_related("transaction")
+                .get(pk=self.pk)
+            )
+            if payment.is_cancelled:
+                raise ValidationError(_("Ce paiement est déjà annulé."))
+            if mission.status not in Mission.PAYABLE:
+                raise ValidationError(
+                    _("La mission est %(status)s : ses paiements ne s'annulent plus.")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            reversal = payment.transaction.reverse(
+                _("Annulation du paiement — mission %(ref)s") % {"ref": mission.ref},
+                idempotency_key=f"{payment.idempotency_key}-cancel",
+                by=_user(by),
+            )
+            payment.cancelled_at = timezone.now()
+            payment.cancelled_by = rules.active_member(by)
+            payment.cancellation_reason = reason
+            payment.cancellation = reversal
+            payment.save(
+                update_fields=[
+                    "cancelled_at",
+                    "cancelled_by",
+                    "cancellation_reason",
+                    "cancellation",
+                ]
+            )
+        self.refresh_from_db()

@@ -1,0 +1,239 @@
+"""The API's shapes for needs and missions. Money is always integer cents.
+
+Input schemas bound types and refuse unknown fields; the rules (which pay fields a form of
+pay needs, no negative pay, a live need) are the model's, which answers in the caller's
+language on the field it is about.
+"""
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from commun.budgets.models import (
+    MAX_KEY_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    AmountBasis,
+    Contract,
+    Mission,
+    MissionPayment,
+    Need,
+    PayForm,
+)
+
+MAX_ID = 2**31 - 1
+BIG = 10**12  # far beyond any amount a model accepts; the model says what the limit is
+
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Cents = Annotated[int, Field(ge=-BIG, le=BIG)]
+NeedStatus = Literal[tuple(Need.Status.values)]
+MissionStatus = Literal[tuple(Mission.Status.values)]
+PayFormName = Literal[tuple(PayForm.values)]
+ContractName = Literal[tuple(Contract.values)]
+BasisName = Literal[tuple(AmountBasis.values)]
+PaymentKind = Literal[tuple(MissionPayment.Kind.values)]
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Needs ---------------------------------------------------------------------------------------
+
+
+class NeedIn(Input):
+    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    description: str = Field(..., max_length=MAX_TEXT_LENGTH)
+
+
+class NeedStatusIn(Input):
+    status: Literal["met", "dropped"]
+    reason: str = Field(..., max_length=MAX_REASON_LENGTH)
+
+
+class NeedQuery(Schema):
+    status: NeedStatus | None = None
+
+
+class NeedOut(Schema):
+    id: int
+    title: str
+    status: NeedStatus
+    status_reason: str
+    raised_by: str = Field(description="Le nom que l'appelant·e peut voir")
+    created_at: datetime.datetime
+    support_count: int
+    supported: bool = Field(description="L'appelant·e soutient ce besoin")
+    url: str
+
+
+class MissionBrief(Schema):
+    id: int
+    ref: str
+    title: str
+    status: MissionStatus
+    pay_form: PayFormName
+    full_cost_cents: int | None
+
+
+class NeedDetail(NeedOut):
+    description: str
+    description_html: str
+    missions: list[MissionBrief]
+
+
+# Missions ------------------------------------------------------------------------------------
+
+
+class PayIn(Input):
+    """The pay asked: only the fields of the chosen form count, the others are ignored."""
+
+    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    scope: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    deliverables: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    start_on: datetime.date
+    duration_months: int = Field(..., ge=-1000, le=1000)
+    pay_form: PayFormName
+    contract: ContractName | None = None
+    working_time_percent: int | None = Field(None, ge=-1000, le=1000)
+    monthly_amount_cents: Cents | None = None
+    amount_basis: BasisName | None = None
+    amount_cents: Cents | None = Field(None, description="HT pour une facture")
+    vat_rate_bp: int | None = Field(None, ge=-100_000, le=100_000, description="2000 = 20 %")
+    estimated_hours: int | None = Field(None, ge=-BIG, le=BIG)
+    hourly_rate_cents: Cents | None = None
+
+    def mission_values(self) -> dict:
+        values = self.model_dump(exclude={"need_id"})
+        values["contract"] = values["contract"] or ""
+        values["amount_basis"] = values["amount_basis"] or ""
+        return values
+
+
+class MissionIn(PayIn):
+    need_id: ObjectId
+
+
+class EstimateIn(PayIn):
+    need_id: ObjectId | None = None
+
+
+class ComparableOut(Schema):
+    id: int
+    ref: str
+    title: str
+    pay_asked: str
+    monthly_amount_cents: int | None
+    full_cost_cents: int | None
+
+
+class CostOut(Schema):
+    full_cost_cents: int
+    engine: str
+    engine_label: str
+    estimate: bool = True
+    breakdown: dict[str, Any]
+    available_cents: int = Field(description="La réserve disponible maintenant")
+    available_after_cents: int = Field(description="La réserve disponible après cette mission")
+    comparable: list[ComparableOut]
+
+
+class PaymentOut(Schema):
+    id: int
+    kind: PaymentKind
+    date: datetime.date
+    label: str
+    amount_cents: int
+    lines: list[list[Any]]
+    hours: int | None
+    transaction: int = Field(description="Le numéro de l'écriture au grand livre")
+    cancelled: bool
+    cancellation_transaction: int | None
+    cancellation_reason: str
+
+
+class TopUpOut(Schema):
+    id: int
+    amount_cents: int
+    reason: str
+    status: str
+    decision: int | None
+
+
+class MissionOut(Schema):
+    id: int
+    ref: str
+    title: str
+    need: int
+    proposer: str
+    status: MissionStatus
+    status_reason: str
+    pay_form: PayFormName
+    pay_asked: str
+    full_cost_cents: int | None
+    committed_cents: int
+    url: str
+
+
+class MissionDetail(MissionOut):
+    scope: str
+    deliverables: str
+    start_on: datetime.date
+    duration_months: int
+    contract: str
+    working_time_percent: int | None
+    monthly_amount_cents: int | None
+    amount_basis: str
+    amount_cents: int | None
+    vat_rate_bp: int | None
+    estimated_hours: int | None
+    hourly_rate_cents: int | None
+    cost_engine: str
+    cost_breakdown: dict[str, Any]
+    decision: int | None
+    review_decision: int | None
+    review_report: str
+    spent_cents: int
+    remaining_cents: int
+    released_cents: int
+    payments: list[PaymentOut]
+    top_ups: list[TopUpOut]
+
+
+class MissionQuery(Schema):
+    status: MissionStatus | None = None
+    pay_form: PayFormName | None = None
+
+
+class WithdrawIn(Input):
+    reason: str = Field("", max_length=MAX_REASON_LENGTH)
+
+
+class ReviewIn(Input):
+    report: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    mark_need_met: bool = False
+
+
+class TopUpIn(Input):
+    amount_cents: Cents
+    reason: str = Field(..., max_length=MAX_TEXT_LENGTH)
+
+
+class PaymentIn(Input):
+    kind: PaymentKind
+    date: datetime.date
+    label: str = Field(..., max_length=300)
+    amount_cents: Cents | None = Field(
+        None, description="Brut pour une paie; calculé pour une co-rémunération"
+    )
+    employer_contributions_cents: Cents = 0
+    account: Literal["", "604", "622", "625", "641"] = ""
+    hours: int | None = Field(None, ge=-BIG, le=BIG)
+    idempotency_key: str = Field(..., min_length=1, max_length=MAX_KEY_LENGTH)
+
+
+class CancelIn(Input):
+    reason: str = Field(..., max_length=MAX_REASON_LENGTH)

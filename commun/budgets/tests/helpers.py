@@ -1,0 +1,115 @@
+"""Building needs, missions and a funded reserve in tests: plain functions, not fixtures."""
+
+import datetime
+import itertools
+
+from commun.budgets.models import Mission, Need
+from commun.decisions.models import Decision
+from commun.ledger import chart
+from commun.ledger.models import Transaction
+
+DAY = datetime.timedelta(days=1)
+START = datetime.date(2026, 1, 1)
+# The charter's example: a six-month CDD at 2,000 € net a month, full time.
+CHARTER = {
+    "title": "Maintenir la billetterie",
+    "scope": "Corriger les anomalies et publier **deux versions**.",
+    "deliverables": "Deux versions publiées, notes de version.",
+    "start_on": START,
+    "duration_months": 6,
+    "pay_form": "salaried",
+    "contract": "cdd",
+    "working_time_percent": 100,
+    "monthly_amount_cents": 200_000,
+    "amount_basis": "net",
+}
+CHARTER_COST_CENTS = 2_440_344
+_keys = itertools.count(1)
+
+
+def invoice(amount_cents: int, vat_rate_bp: int = 0, **fields) -> dict:
+    values = CHARTER | {
+        "pay_form": "invoice",
+        "amount_cents": amount_cents,
+        "vat_rate_bp": vat_rate_bp,
+        "duration_months": 1,
+    }
+    for name in ("contract", "working_time_percent", "monthly_amount_cents", "amount_basis"):
+        values.pop(name)
+    return values | fields
+
+
+def fund(cents: int) -> Transaction:
+    """Put `cents` into the available reserve (from the balance brought forward)."""
+    return Transaction.objects.record(
+        datetime.date(2026, 1, 2),
+        "Dotation de la réserve (test)",
+        [("110", cents), (chart.RESERVE_AVAILABLE, -cents)],
+        idempotency_key=f"test-fund-{next(_keys)}",
+    )
+
+
+def need_by(member, title: str = "Une billetterie maintenue") -> Need:
+    return Need.objects.raise_need(member, title=title, description="Les bugs s'accumulent.")
+
+
+def draft(member, need: Need | None = None, **fields) -> Mission:
+    need = need or need_by(member)
+    return Mission.objects.propose(member, need, **(fields or invoice(100_000)))
+
+
+def submitted(member, need: Need | None = None, **fields) -> Mission:
+    mission = draft(member, need, **fields)
+    return mission.submit(member)
+
+
+def consent_all(decision: Decision) -> None:
+    """Every eligible member consents (through the model)."""
+    round = decision.current_round
+    for eligibility in decision.eligible.select_related("member"):
+        round.take_stance(eligibility.member, "consent")
+
+
+def adopt(mission: Mission, by) -> str:
+    """Everyone consents, then `by` closes once the minimum deliberation has passed."""
+    decision = Decision.objects.get(pk=mission.decision_id)
+    consent_all(decision)
+    outcome = decision.close(now=decision.deliberation_ends_at + DAY, by=by)
+    mission.refresh_from_db()
+    return outcome
+
+
+def shown(cents: int) -> str:
+    """An amount as the French pages print it."""
+    from django.utils import translation
+
+    from commun.lib.money import format_cents
+
+    with translation.override("fr"):
+        return format_cents(cents)
+
+
+def mission_in(scenario: str, proposer, officer) -> Mission:
+    """A fresh mission of `proposer`'s at a given stage (the reserve funded as needed)."""
+    fund(1_000_000)
+    mission = draft(proposer, **invoice(100_000))
+    if scenario == "draft":
+        return mission
+    mission.submit(proposer)
+    if scenario == "submitted":
+        return mission
+    adopt(mission, proposer)
+    mission.record_payment(
+        officer,
+        kind="invoice",
+        on=datetime.date(2026, 2, 1),
+        label="Acompte",
+        amount_cents=10_000,
+        idempotency_key=f"acompte-{mission.pk}",
+    )
+    if scenario == "adopted":
+        return mission
+    mission.ask_review(proposer, "Livré.")
+    if scenario == "closing":
+        return mission
+    raise ValueError(scenario)

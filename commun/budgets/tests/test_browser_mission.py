@@ -1,0 +1,119 @@
+"""From a need to a paid mission, in Chromium, through the pages.
+
+Bob raises a need; Gus proposes the charter's mission (a six-month CDD at 2,000 € net),
+estimates its cost, saves and submits it; everyone eligible consents (Alice and Bob through
+the model, Gus on the page) and Gus closes the decision: the mission is adopted and its
+cost committed. Alice, an officer, records the first pay slip; the mission page shows it.
+Every page visited is axe-clean and nothing leaves the server.
+"""
+
+import re
+
+import pytest
+
+from commun.budgets.models import BudgetSettings, Mission, Need
+from commun.budgets.tests.helpers import CHARTER_COST_CENTS, fund
+from commun.conftest import category, make_member
+from commun.decisions.tests.test_browser_consent import act_as, done, make_public
+from commun.deliberation.models import Space
+from commun.ledger import funds
+from commun.testing.browser import assert_all_local, axe_check
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def gus(coop):
+    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
+
+
+def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
+    make_public(Space.objects.cooperative())
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"min_deliberation_days": 0})
+    fund(6_000_000)
+
+    # Bob raises a need.
+    act_as(page, bob)
+    page.goto("/besoins/")
+    axe_check(page)
+    page.get_by_role("link", name="Soulever un besoin").click()
+    page.get_by_label("Titre").fill("Une billetterie maintenue")
+    page.get_by_label("Description").fill("Les anomalies **s'accumulent**.")
+    page.get_by_role("button", name="Publier le besoin").click()
+    done(page, "Le besoin est publié")
+    axe_check(page)
+    need = Need.objects.get()
+
+    # Gus proposes the charter's mission and looks at its cost first.
+    act_as(page, gus)
+    page.goto(need.get_absolute_url())
+    page.get_by_role("button", name="Soutenir ce besoin").click()
+    done(page, "Vous soutenez ce besoin.")
+    page.get_by_role("link", name="Proposer une mission").click()
+    page.wait_for_url(re.compile(r"/proposer-une-mission/$"))
+    axe_check(page)
+    page.get_by_label("Titre de la mission").fill("Maintenir la billetterie")
+    page.get_by_label("Périmètre").fill("Corriger les anomalies, publier deux versions.")
+    page.get_by_label("Livrables").fill("Deux versions publiées.")
+    page.get_by_label("Début").fill("2026-01-01")
+    page.get_by_label("Durée (mois)").fill("6")
+    page.get_by_label("Forme de rémunération").select_option("salaried")
+    page.get_by_label("Contrat (salariat)").select_option("cdd")
+    page.get_by_label("Temps de travail, en % (salariat)").fill("100")
+    page.get_by_label("Salaire mensuel en euros (salariat)").fill("2000")
+    page.get_by_label("Ce salaire est (salariat)").select_option("net")
+    page.get_by_role("button", name="Estimer le coût").click()
+    page.get_by_text("24\u00a0403,44\u00a0€").first.wait_for()
+    assert "OpenFisca-France" in page.locator("#cost").inner_text()
+    axe_check(page)
+    assert Mission.objects.count() == 0
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    done(page, "Votre proposition est enregistrée comme brouillon")
+    axe_check(page)
+    page.get_by_role("button", name="Soumettre la mission").click()
+    done(page, "La mission est soumise")
+    mission = Mission.objects.get()
+    assert mission.full_cost_cents == CHARTER_COST_CENTS
+
+    # Everyone eligible consents; Gus closes on the decision page.
+    round = mission.decision.current_round
+    round.take_stance(alice, "consent")
+    round.take_stance(bob, "consent")
+    page.get_by_role("link", name=re.compile(r"Mission M\d+ : Maintenir")).click()
+    page.wait_for_url(re.compile(r"/decisions/\d+/$"))
+    page.get_by_label("Je consens", exact=True).check()
+    page.get_by_role("button", name="Enregistrer ma position").click()
+    done(page, "Votre position est enregistrée.")
+    page.get_by_text("Clore la décision").click()
+    page.get_by_role("button", name="Clore maintenant").click()
+    done(page, "La décision est close : adoptée.")
+    axe_check(page)
+    mission.refresh_from_db()
+    assert mission.status == "adopted"
+    assert funds.committed_cents(mission.ref) == CHARTER_COST_CENTS
+
+    # Alice records the first month's pay.
+    act_as(page, alice)
+    page.goto(mission.get_absolute_url())
+    axe_check(page)
+    form = page.locator("form", has=page.get_by_role("button", name="Enregistrer le paiement"))
+    form.get_by_label("Nature").select_option("payroll")
+    form.get_by_label("Date").fill("2026-01-31")
+    form.get_by_label("Libellé").fill("Salaire de janvier")
+    form.get_by_label("Montant en euros").fill("2564,10")
+    form.get_by_label("Charges patronales en euros").fill("1000")
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    done(page, "Le paiement est enregistré au grand livre.")
+    main = page.locator("main").inner_text()
+    assert "Salaire de janvier" in main and "3\u00a0564,10\u00a0€" in main
+    axe_check(page)
+
+    # Anyone reads it.
+    page.context.clear_cookies()
+    page.goto("/missions/")
+    axe_check(page)
+    page.get_by_role("link", name=re.compile("Maintenir la billetterie")).click()
+    assert "Salaire de janvier" in page.locator("main").inner_text()
+    axe_check(page)
+    assert_all_local(page)
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]

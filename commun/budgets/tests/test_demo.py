@@ -1,0 +1,59 @@
+"""The demo's needs and missions: one mission at each stage, the charter's example paid."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from commun.budgets import demo as budgets_demo
+from commun.budgets.models import Mission, Need
+from commun.budgets.tests.helpers import CHARTER_COST_CENTS
+from commun.decisions.models import Decision
+from commun.ledger import funds
+from commun.ledger.models import Transaction
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("demo", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    budgets_demo.load(stdout=out)
+    return out.getvalue()
+
+
+def test_every_stage_of_a_mission_is_there(loaded):
+    assert "missions" in loaded
+    statuses = set(Mission.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "adopted", "closing", "closed", "rejected"} <= statuses
+    assert set(Need.objects.values_list("status", flat=True)) == {
+        "open",
+        "in_progress",
+        "met",
+        "dropped",
+    }
+    charter = Mission.objects.get(pay_form="salaried", contract="cdd")
+    assert charter.full_cost_cents == CHARTER_COST_CENTS and charter.status == "adopted"
+    assert charter.payments.count() >= 1
+    closed = Mission.objects.get(status="closed")
+    assert closed.released_cents > 0 and funds.committed_cents(closed.ref) == 0
+    assert (
+        Decision.objects.get(pk=Mission.objects.get(status="submitted").decision_id).phase
+        == "objections"
+    )
+    assert "caduque" in Mission.objects.get(status="rejected").status_reason.lower()
+    assert funds.available_cents() >= 0
+
+
+def test_loading_twice_changes_nothing(loaded):
+    before = (Need.objects.count(), Mission.objects.count(), Transaction.objects.count())
+    budgets_demo.load()
+    assert (Need.objects.count(), Mission.objects.count(), Transaction.objects.count()) == before
+
+
+def test_the_demo_pages_answer(loaded):
+    client = Client()
+    assert client.get("/besoins/").status_code == 200
+    assert client.get("/missions/").status_code == 200
+    for mission in Mission.objects.exclude(status="draft"):
+        assert client.get(mission.get_absolute_url()).status_code == 200

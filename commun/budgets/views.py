@@ -1,0 +1,531 @@
+"""The needs and missions pages: public reading, members' forms, officers' payments.
+
+Every action is a POST form that works without JavaScript: it redirects to the page it
+came from, or shows that page again with the form's errors (status 422). The cost preview
+is also an htmx partial, refreshed as the proposal form changes. Drafts are their
+proposer's only; everything else is public, as the charter asks.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commun.budgets import rules
+from commun.budgets.forms import (
+    CancelPaymentForm,
+    MissionFilter,
+    MissionForm,
+    NeedFilter,
+    NeedForm,
+    NeedStatusForm,
+    PaymentForm,
+    ReviewForm,
+    SettingsForm,
+    TopUpForm,
+    WithdrawForm,
+    add_model_errors,
+)
+from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
+from commun.deliberation.views import shown_name
+from commun.ledger import funds
+
+MAX_ID = 2**63 - 1
+PAGE_SIZE = 30
+PAYMENTS_SHOWN = 200
+
+
+def _viewer(request):
+    return rules.active_member(request.user)
+
+
+def _login_first(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _require(request, action, obj=None):
+    """403 with the reason before anything is read (the models check again under lock)."""
+    message = rules.refusal(request.user, action, obj)
+    if message is not None:
+        raise PermissionDenied(message)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def transaction_url(number: int) -> str:
+    """The ledger's page for a transaction, when the ledger has one."""
+    try:
+        return reverse("ledger:transaction", args=[number])
+    except NoReverseMatch:
+        return ""
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    return paginator.get_page(min(max(number, 1), 10_000_000))
+
+
+# Needs ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def needs(request: HttpRequest) -> HttpResponse:
+    """Every need, the most supported first; filter by state."""
+    filters = NeedFilter(request.GET or None)
+    queryset = (
+        Need.objects.with_support()
+        .annotate(
+            mission_count=Count(
+                "missions", filter=~Q(missions__status=Mission.Status.DRAFT), distinct=True
+            )
+        )
+        .select_related("raised_by")
+        .order_by("-support_count", "-created_at", "-pk")
+    )
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        queryset = queryset.filter(status=filters.cleaned_data["status"])
+    page = _page(request, queryset)
+    viewer = _viewer(request)
+    supported = set()
+    if viewer is not None:
+        supported = set(
+            viewer.need_supports.filter(need__in=[n.pk for n in page.object_list]).values_list(
+                "need_id", flat=True
+            )
+        )
+    for need in page.object_list:
+        need.author_name = shown_name(viewer, need.raised_by)
+        need.supported = need.pk in supported
+    return render(
+        request,
+        "budgets/needs.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "may_raise": rules.may(request.user, "raise_need"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def need_new(request: HttpRequest) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    _require(request, "raise_need")
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = Need.objects.raise_need(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Le besoin est publié : d'autres peuvent le soutenir."))
+            return redirect(need)
+    status = 422 if form.errors else 200
+    return render(request, "budgets/need_form.html", {"form": form}, status=status)
+
+
+def _need(pk: int) -> Need:
+    if pk > MAX_ID:
+        raise Http404
+    return get_object_or_404(Need.objects.with_support().select_related("raised_by"), pk=pk)
+
+
+@require_GET
+def need(request: HttpRequest, pk: int) -> HttpResponse:
+    return _need_page(request, _need(pk))
+
+
+def _need_page(request, need: Need, status_form=None, status: int = 200) -> HttpResponse:
+    viewer = _viewer(request)
+    need.author_name = shown_name(viewer, need.raised_by)
+    missions = list(
+        need.missions.exclude(
+            Q(status=Mission.Status.DRAFT) & ~Q(proposer=viewer.pk if viewer else None)
+        )
+        .select_related("proposer")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    for mission in missions:
+        mission.proposer_name = shown_name(viewer, mission.proposer)
+    may_status = need.is_live and rules.may(request.user, "set_need_status", need)
+    return render(
+        request,
+        "budgets/need.html",
+        {
+            "need": need,
+            "missions": missions,
+            "supported": viewer is not None and need.supports.filter(member=viewer).exists(),
+            "may_support": viewer is not None,
+            "may_propose": need.is_live and rules.may(request.user, "propose_mission"),
+            "status_form": status_form or (NeedStatusForm() if may_status else None),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def need_support(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    need = _need(pk)
+    _require(request, "support_need", need)
+    if request.POST.get("action") == "unsupport":
+        need.unsupport(request.user)
+        messages.success(request, _("Votre soutien est retiré."))
+    else:
+        need.support(request.user)
+        messages.success(request, _("Vous soutenez ce besoin."))
+    return redirect(need)
+
+
+@require_POST
+def need_status(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    need = _need(pk)
+    _require(request, "set_need_status", need)
+    form = NeedStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            need.set_status(request.user, form.cleaned_data["status"], form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le besoin est %(status)s.") % {"status": need.get_status_display().lower()},
+            )
+            return redirect(need)
+    return _need_page(request, _need(pk), status_form=form, status=422)
+
+
+# Proposing a mission and its cost --------------------------------------------------------------
+
+
+def cost_context(mission: Mission, cost) -> dict:
+    """What the cost preview shows: the cost, the reserve now and after, comparable pay."""
+    available = funds.available_cents()
+    comparable = list(Mission.objects.comparable_to(mission).select_related("need"))
+    return {
+        "cost": cost,
+        "mission": mission,
+        "available": available,
+        "after": available - cost.total_cents,
+        "comparable": comparable,
+    }
+
+
+def _estimate(form: MissionForm, need: Need, member) -> tuple[Mission | None, object]:
+    """An unsaved mission from the form and its cost; (None, None) with form errors."""
+    if not form.is_valid():
+        return None, None
+    mission = Mission(need=need, proposer=member, **form.mission_values())
+    try:
+        mission.full_clean(exclude=["proposer"] if member is None else None)
+        return mission, mission.cost()
+    except ValidationError as error:
+        add_model_errors(form, error)
+    except ValueError as error:  # the payroll's own check, in words
+        form.add_error(None, str(error))
+    return None, None
+
+
+@require_http_methods(["GET", "POST"])
+def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a mission on a need; "Estimer" shows its cost without saving anything."""
+    if response := _login_first(request):
+        return response
+    need = _need(pk)
+    _require(request, "propose_mission")
+    member = _viewer(request)
+    form = MissionForm(
+        request.POST or None,
+        initial={"pay_form": "salaried", "amount_basis": "net", "contract": "cdd"},
+    )
+    context = {"need": need, "form": form}
+    status = 200
+    if request.method == "POST":
+        mission, cost = _estimate(form, need, member)
+        if mission is not None and "estimate" not in request.POST:
+            try:
+                mission = Mission.objects.propose(request.user, need, **form.mission_values())
+            except ValidationError as error:
+                add_model_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre proposition est enregistrée comme brouillon : "
+                        "relisez-la, puis soumettez-la."
+                    ),
+                )
+                return redirect(mission)
+        if mission is not None and cost is not None and not form.errors:
+            context |= cost_context(mission, cost)
+        status = 422 if form.errors else 200
+    return render(request, "budgets/mission_form.html", context, status=status)
+
+
+@require_POST
+def estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cost preview alone (htmx), for the proposal form as it is filled."""
+    if response := _login_first(request):
+        return response
+    need = _need(pk)
+    _require(request, "propose_mission")
+    form = MissionForm(request.POST)
+    mission, cost = _estimate(form, need, _viewer(request))
+    context = {"form": form, "need": need}
+    if mission is not None:
+        context |= cost_context(mission, cost)
+    return render(request, "budgets/_cost.html", context)
+
+
+# Missions --------------------------------------------------------------------------------------
+
+
+@require_GET
+def missions(request: HttpRequest) -> HttpResponse:
+    filters = MissionFilter(request.GET or None)
+    viewer = _viewer(request)
+    queryset = Mission.objects.exclude(status=Mission.Status.DRAFT)
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            queryset = queryset.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["pay_form"]:
+            queryset = queryset.filter(pay_form=filters.cleaned_data["pay_form"])
+    page = _page(
+        request, queryset.select_related("need", "proposer").order_by("-created_at", "-pk")
+    )
+    for mission in page.object_list:
+        mission.proposer_name = shown_name(viewer, mission.proposer)
+    drafts = []
+    if viewer is not None:
+        drafts = list(
+            Mission.objects.filter(proposer=viewer, status=Mission.Status.DRAFT).select_related(
+                "need"
+            )[:20]
+        )
+    return render(
+        request,
+        "budgets/missions.html",
+        {
+            "page": page,
+            "filters": filters,
+            "drafts": drafts,
+            "query_string": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            "may_edit_settings": rules.may(request.user, "edit_settings"),
+        },
+    )
+
+
+def _mission(request, pk: int) -> Mission:
+    if pk > MAX_ID:
+        raise Http404
+    mission = get_object_or_404(
+        Mission.objects.select_related("need", "proposer", "decision", "review_decision"), pk=pk
+    )
+    if mission.status == Mission.Status.DRAFT:
+        viewer = _viewer(request)
+        if viewer is None or viewer.pk != mission.proposer_id:
+            raise Http404
+    return mission
+
+
+def _mission_or_login(request, pk: int):
+    """Drafts are hidden: a visitor is asked to log in first, others get a 404."""
+    try:
+        return _mission(request, pk), None
+    except Http404:
+        if (
+            not request.user.is_authenticated
+            and pk <= MAX_ID
+            and Mission.objects.filter(pk=pk).exists()
+        ):
+            return None, redirect_to_login(request.get_full_path())
+        raise
+
+
+@require_GET
+def mission(request: HttpRequest, pk: int) -> HttpResponse:
+    found, response = _mission_or_login(request, pk)
+    return response or _mission_page(request, found)
+
+
+def _mission_page(request, mission: Mission, bound: dict | None = None, status: int = 200):
+    """Everything the mission page shows, in a bounded number of queries."""
+    bound = bound or {}
+    user, viewer = request.user, _viewer(request)
+    mission.proposer_name = shown_name(viewer, mission.proposer)
+    if mission.status == Mission.Status.DRAFT:
+        try:
+            cost = mission.cost()
+        except ValueError:
+            cost = None
+    else:
+        cost = mission.stored_cost()
+    payments = list(
+        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk")[
+            :PAYMENTS_SHOWN
+        ]
+    )
+    for payment in payments:
+        payment.transaction_url = transaction_url(payment.transaction.number)
+    funded = mission.is_funded
+    remaining = mission.remaining_cents() if funded else 0
+    spent = mission.spent_cents() if funded else 0
+    context = {
+        "mission": mission,
+        "payments": payments,
+        "top_ups": list(mission.top_ups.select_related("decision")),
+        "remaining": remaining,
+        "spent": spent,
+        "payable": mission.status in Mission.PAYABLE,
+        **(cost_context(mission, cost) if cost is not None else {}),
+    }
+    draft = mission.status == Mission.Status.DRAFT
+    submitted = mission.status == Mission.Status.SUBMITTED
+    adopted = mission.status == Mission.Status.ADOPTED
+    if draft and rules.may(user, "submit_mission", mission):
+        context["may_submit"] = True
+    if (draft or submitted) and rules.may(user, "withdraw_mission", mission):
+        context["withdraw_form"] = bound.get("withdraw") or WithdrawForm(prefix="withdraw")
+    if adopted and rules.may(user, "ask_review", mission):
+        context["review_form"] = bound.get("review") or ReviewForm(prefix="review")
+    if adopted and rules.may(user, "ask_top_up", mission):
+        context["top_up_form"] = bound.get("top_up") or TopUpForm(prefix="top_up")
+    if mission.status in Mission.PAYABLE and rules.may(user, "record_payment", mission):
+        context["payment_form"] = bound.get("payment") or PaymentForm(prefix="payment")
+        context["cancel_form"] = bound.get("cancel") or CancelPaymentForm(prefix="cancel")
+    context["errors"] = bound.get("errors")
+    return render(request, "budgets/mission.html", context, status=status)
+
+
+def _mission_action(action: str, form_class=None, prefix: str = ""):
+    """A POST on a mission: log in, may act, valid form, model call; else the page again."""
+
+    def decorate(run):
+        @require_POST
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            if response := _login_first(request):
+                return response
+            mission = _mission(request, pk)
+            _require(request, action, mission)
+            form = form_class(request.POST, prefix=prefix) if form_class else None
+            if form is None or form.is_valid():
+                try:
+                    message = run(request, mission, form.cleaned_data if form else {})
+                except ValidationError as error:
+                    if form is None:
+                        return _mission_page(
+                            request, _mission(request, pk), {"errors": error.messages}, 422
+                        )
+                    add_model_errors(form, error)
+                else:
+                    messages.success(request, message)
+                    return redirect("budgets:mission", pk=mission.pk)
+            return _mission_page(request, _mission(request, pk), {prefix: form}, 422)
+
+        view.__name__ = run.__name__
+        return view
+
+    return decorate
+
+
+@_mission_action("submit_mission")
+def mission_submit(request, mission, data):
+    mission.submit(request.user)
+    return _("La mission est soumise : la décision par consentement est ouverte.")
+
+
+@_mission_action("withdraw_mission", WithdrawForm, "withdraw")
+def mission_withdraw(request, mission, data):
+    mission.withdraw(request.user, data["reason"])
+    return _("La mission est retirée.")
+
+
+@_mission_action("ask_review", ReviewForm, "review")
+def mission_review(request, mission, data):
+    mission.ask_review(request.user, data["report"], mark_need_met=data["mark_need_met"])
+    return _("La revue est demandée : une décision par consentement est ouverte.")
+
+
+@_mission_action("ask_top_up", TopUpForm, "top_up")
+def mission_top_up(request, mission, data):
+    mission.ask_top_up(request.user, data["amount"], data["reason"])
+    return _("Le complément est demandé : une décision par consentement est ouverte.")
+
+
+@_mission_action("record_payment", PaymentForm, "payment")
+def payment_new(request, mission, data):
+    mission.record_payment(
+        request.user,
+        kind=data["kind"],
+        on=data["date"],
+        label=data["label"],
+        amount_cents=data["amount"],
+        employer_contributions_cents=data["employer_contributions"] or 0,
+        account=data["account"],
+        hours=data["hours"],
+        idempotency_key=data["idempotency_key"],
+    )
+    return _("Le paiement est enregistré au grand livre.")
+
+
+@require_POST
+def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    if pk > MAX_ID:
+        raise Http404
+    payment = get_object_or_404(MissionPayment.objects.select_related("mission"), pk=pk)
+    _require(request, "cancel_payment", payment.mission)
+    form = CancelPaymentForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            payment.cancel(request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Le paiement est annulé par une contrepassation."))
+            return redirect("budgets:mission", pk=payment.mission_id)
+    return _mission_page(request, _mission(request, payment.mission_id), {"cancel": form}, 422)
+
+
+# Settings --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def settings(request: HttpRequest) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    _require(request, "edit_settings")
+    current = BudgetSettings.get()
+    form = SettingsForm(request.POST or None, instance=BudgetSettings.get())
+    if request.method == "POST" and form.is_valid():
+        try:
+            current.update(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Les réglages des budgets sont enregistrés."))
+            return redirect("budgets:settings")
+    status = 422 if form.errors else 200
+    return render(request, "budgets/settings.html", {"form": form}, status=status)

@@ -16,9 +16,9 @@ from commun.ledger.models import Transaction
 
 @pytest.fixture
 def loaded(db):
-    call_command("demo", stdout=StringIO(), stderr=StringIO())
     out = StringIO()
-    budgets_demo.load(stdout=out)
+    call_command("demo", stdout=out, stderr=StringIO())  # which loads the budgets demo
+    budgets_demo.load(stdout=StringIO())  # again: nothing changes (checked below)
     return out.getvalue()
 
 

@@ -26,6 +26,7 @@ from commun.ledger import funds
 from commun.lib import markdown, payroll
 from commun.lib.money import format_cents
 from commun.members.models import College, Member
+from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
 MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 20_000
@@ -218,7 +219,12 @@ class Need(models.Model):
     LIVE = (Status.OPEN, Status.IN_PROGRESS)
 
     title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
-    description = models.TextField(gettext_lazy("description (Markdown)"))
+    description = personal(
+        models.TextField(gettext_lazy("description (Markdown)")),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     raised_by = models.ForeignKey(
         Member,
         on_delete=models.PROTECT,
@@ -229,7 +235,12 @@ class Need(models.Model):
     status = models.CharField(
         gettext_lazy("état"), max_length=20, choices=Status, default=Status.OPEN
     )
-    status_reason = models.TextField(gettext_lazy("raison"), blank=True)
+    status_reason = personal(
+        models.TextField(gettext_lazy("raison"), blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NeedQuerySet.as_manager()
@@ -474,8 +485,15 @@ class Mission(models.Model):
         gettext_lazy("référence"), max_length=20, unique=True, null=True, editable=False
     )
     title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
-    scope = models.TextField(gettext_lazy("périmètre (Markdown)"))
-    deliverables = models.TextField(gettext_lazy("livrables"))
+    scope = personal(
+        models.TextField(gettext_lazy("périmètre (Markdown)")),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
+    deliverables = personal(
+        models.TextField(gettext_lazy("livrables")), BUDGETS, Audience.PUBLIC, Erasure.PSEUDONYMISE
+    )
     start_on = models.DateField(gettext_lazy("début"))
     duration_months = models.PositiveSmallIntegerField(gettext_lazy("durée (mois)"))
     pay_form = models.CharField(
@@ -506,12 +524,19 @@ class Mission(models.Model):
     status = models.CharField(
         gettext_lazy("état"), max_length=20, choices=Status, default=Status.DRAFT
     )
-    status_reason = models.TextField(gettext_lazy("raison"), blank=True)
+    status_reason = personal(
+        models.TextField(gettext_lazy("raison"), blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     full_cost_cents = models.BigIntegerField(
         gettext_lazy("coût complet (centimes)"), null=True, blank=True
     )
     cost_engine = models.CharField(max_length=40, blank=True)
-    cost_breakdown = models.JSONField(default=dict, blank=True)
+    cost_breakdown = personal(
+        models.JSONField(default=dict, blank=True), BUDGETS, Audience.PUBLIC, Erasure.PSEUDONYMISE
+    )
     # Everything the reserve ever committed to it: the first commitment and the top-ups.
     committed_cents = models.BigIntegerField(default=0, editable=False)
     released_cents = models.BigIntegerField(default=0, editable=False)
@@ -521,7 +546,12 @@ class Mission(models.Model):
     review_decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    review_report = models.TextField(gettext_lazy("compte rendu"), blank=True)
+    review_report = personal(
+        models.TextField(gettext_lazy("compte rendu"), blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     mark_need_met = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -1163,7 +1193,9 @@ class MissionTopUp(models.Model):
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="top_ups")
     amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
-    reason = models.TextField(gettext_lazy("raison"))
+    reason = personal(
+        models.TextField(gettext_lazy("raison")), BUDGETS, Audience.PUBLIC, Erasure.PSEUDONYMISE
+    )
     asked_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status, default=Status.SUBMITTED)
     decision = models.ForeignKey(
@@ -1232,7 +1264,10 @@ class MissionPayment(models.Model):
     date = models.DateField(gettext_lazy("date"))
     label = models.CharField(gettext_lazy("libellé"), max_length=300)
     amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
-    lines = models.JSONField(default=list)  # [[expense account, cents], …]
+    # [[expense account, cents], …]
+    lines = personal(
+        models.JSONField(default=list), ACCOUNTING, Audience.PUBLIC, Erasure.PSEUDONYMISE
+    )
     hours = models.PositiveIntegerField(gettext_lazy("heures déclarées"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
     transaction = models.ForeignKey(
@@ -1246,7 +1281,9 @@ class MissionPayment(models.Model):
     cancelled_by = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    cancellation_reason = models.TextField(blank=True)
+    cancellation_reason = personal(
+        models.TextField(blank=True), ACCOUNTING, Audience.PUBLIC, Erasure.PSEUDONYMISE
+    )
     cancellation = models.ForeignKey(
         "ledger.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -34,6 +34,7 @@ from commun.lib import markdown
 from commun.lib import tally as counting
 from commun.lib.hashing import canonical_json
 from commun.members.models import College, Cooperative, Member
+from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
 logger = logging.getLogger(__name__)
 
@@ -539,10 +540,18 @@ class Decision(models.Model):
     phase_ends_at = models.DateTimeField(_("fin de l'étape"), null=True, blank=True)
     closes_at = models.DateTimeField(_("échéance"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    outcome_statement = models.TextField(_("énoncé de la décision"), blank=True)
+    outcome_statement = personal(
+        models.TextField(_("énoncé de la décision"), blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
     review_on = models.DateField(_("date de révision"), null=True, blank=True)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    result = models.JSONField(default=dict, blank=True, editable=False)
+    result = not_personal(
+        models.JSONField(default=dict, blank=True, editable=False),
+        "counts of stances, no one named",
+    )
     # What the decision is about, for decisions other apps open (admission, mission…).
     subject_kind = models.CharField(max_length=30, blank=True, editable=False)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
@@ -1632,9 +1641,16 @@ class Stance(models.Model):
     eligibility = models.ForeignKey(Eligibility, on_delete=models.PROTECT, related_name="stances")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="stances")
     choice = models.CharField(max_length=20, choices=Choice)
-    reason = models.TextField(_("raison"), blank=True)
+    reason = personal(
+        models.TextField(_("raison"), blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
     # Approval: [option ids]; ranked: [[ids tied first], [next], …]; score: {option id: points}.
-    ballot = models.JSONField(null=True, blank=True)
+    ballot = personal(
+        models.JSONField(null=True, blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1660,8 +1676,12 @@ class StanceChange(models.Model):
 
     stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="history")
     choice = models.CharField(max_length=20, choices=Stance.Choice)
-    reason = models.TextField(blank=True)
-    ballot = models.JSONField(null=True, blank=True)
+    reason = personal(
+        models.TextField(blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+    )
+    ballot = personal(
+        models.JSONField(null=True, blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -1687,9 +1707,19 @@ class Objection(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="objections")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="objections")
     author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="objections")
-    reason = models.TextField(_("raison de l'objection"))
+    reason = personal(
+        models.TextField(_("raison de l'objection")),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.RAISED)
-    status_note = models.TextField(_("explication"), blank=True)
+    status_note = personal(
+        models.TextField(_("explication"), blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
     integrated_in = models.ForeignKey(
         Version, on_delete=models.PROTECT, null=True, blank=True, related_name="integrates"
     )
@@ -1804,7 +1834,9 @@ class AdviceRequest(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="advice")
     advisor = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="advice_requests")
-    advice = models.TextField(_("avis"), blank=True)
+    advice = personal(
+        models.TextField(_("avis"), blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+    )
     given_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

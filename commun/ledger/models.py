@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
+from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
 
 # A billion euros: far above any cooperative's single movement, far below BigInteger's limit.
 MAX_AMOUNT_CENTS = 100_000_000_000
@@ -758,7 +759,12 @@ class Receipt(models.Model):
         Transaction, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("écriture")
     )
     file = models.FileField(_("fichier"), upload_to=receipt_path)
-    original_name = models.CharField(_("nom d'origine"), max_length=255)
+    original_name = personal(
+        models.CharField(_("nom d'origine"), max_length=255),
+        ACCOUNTING,
+        Audience.OFFICERS,
+        Erasure.RESTRICT,
+    )
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -790,7 +796,10 @@ class FiscalYear(models.Model):
     )
     result_cents = models.BigIntegerField(_("résultat (centimes)"))
     # {account code: cents}, e.g. {"1061": 150000, "1068-DISPO": 700000, ...}
-    allocation = models.JSONField(_("affectation"), default=dict, blank=True)
+    allocation = not_personal(
+        models.JSONField(_("affectation"), default=dict, blank=True),
+        "the amounts of a year's allocation",
+    )
     decision_reference = models.CharField(_("décision d'affectation"), max_length=300, blank=True)
     closing_transaction = models.OneToOneField(
         Transaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -37,6 +37,10 @@ class Basis(models.TextChoices):
 class Audience(models.TextChoices):
     """Who may read the value, besides the person themselves."""
 
+    PUBLIC = (
+        "public",
+        _("tout le monde : la charte veut les missions et leur rémunération publiques"),
+    )
     PUBLIC_BY_CHOICE = "public_by_choice", _("public ou associé·es, selon le choix de la personne")
     SPACE = "space", _("les lecteurs de l'espace où elle est écrite")
     MEMBERS = "members", _("les associé·es")

@@ -1119,7 +1119,10 @@ class Mission(models.Model):
             booked = funds.spend(
                 mission.ref,
                 lines,
-                label=payment.label,
+                # The books are kept forever and never rewritten: their label names the
+                # mission, never a person; the officer's own words stay on the payment.
+                label=_("%(kind)s — mission %(ref)s")
+                % {"kind": payment.get_kind_display(), "ref": mission.ref},
                 idempotency_key=payment.idempotency_key,
                 on=payment.date,
                 by=_user(by),
@@ -1262,7 +1265,12 @@ class MissionPayment(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="payments")
     kind = models.CharField(gettext_lazy("nature"), max_length=20, choices=Kind)
     date = models.DateField(gettext_lazy("date"))
-    label = models.CharField(gettext_lazy("libellé"), max_length=300)
+    label = personal(
+        models.CharField(gettext_lazy("libellé"), max_length=300),
+        ACCOUNTING,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
     # [[expense account, cents], …]
     lines = personal(

@@ -56,9 +56,20 @@ def verify_lines(lines: Iterable[str]) -> tuple[int, str]:
 
     Messages are French: they are printed to the person running `commun verify`.
     """
+    count, head = 0, GENESIS_HASH
+    for count, head in verified_entries(lines):  # noqa: B007 (the last pair is the answer)
+        pass
+    return count, head
+
+
+def verified_entries(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(sequence, hash) of each entry once checked, in order; ChainBroken at the first fault.
+
+    A signed digest names an earlier head: whoever checks a longer journal against it looks
+    at the hash of the digest's last entry as it goes by (`commun verify --digest`).
+    """
     expected_sequence = 1
     previous_hash = GENESIS_HASH
-    count = 0
     for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -101,5 +112,40 @@ def verify_lines(lines: Iterable[str]) -> tuple[int, str]:
             )
         previous_hash = claimed_hash
         expected_sequence += 1
-        count += 1
-    return count, previous_hash
+        yield sequence, claimed_hash
+
+
+def decision_outcome_payload(decision) -> dict:
+    """A closed decision as the journal keeps it: its text's digest and counts, never names.
+
+    The tally keeps numbers only (stances, objections, voters, option and college ids):
+    whatever text a result holds is dropped, so no participant can be named in clear.
+    """
+    version = decision.current_version
+    round_ = decision.current_round
+    text = {"title": version.title, "body": version.body} if version else None
+    return {
+        "decision": decision.pk,
+        "kind": decision.kind,
+        "outcome": decision.outcome,
+        "closed_at": decision.closed_at.isoformat() if decision.closed_at else None,
+        "version": version.number if version else None,
+        "text_sha256": hashlib.sha256(canonical_json(text).encode()).hexdigest() if text else None,
+        "round": round_.number if round_ else None,
+        "tally": counts_only(decision.result or {}),
+    }
+
+
+def counts_only(value):
+    """Keep the numbers of a tally (nested dicts and lists of them); drop every text."""
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, dict):
+        kept = {str(key): counts_only(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item is not None}
+    if isinstance(value, list | tuple):
+        kept = [counts_only(item) for item in value]
+        return [item for item in kept if item is not None]
+    return None

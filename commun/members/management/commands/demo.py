@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from commun.accounts.models import User
 from commun.budgets import demo as budgets_demo
 from commun.decisions.demo import Decisions
-from commun.ledger import demo as ledger_demo
-from commun.upstream import demo as upstream_demo
 from commun.deliberation.demo import Conversations
+from commun.ledger import demo as ledger_demo
 from commun.members import demo_data as data
 from commun.members.models import (
     AdmissionRule,
@@ -30,6 +29,7 @@ from commun.members.models import (
     MemberKind,
     ShareMovement,
 )
+from commun.upstream import demo as upstream_demo
 
 # The demo's emails would reach nobody: they are dropped instead of queued for the worker.
 SILENT_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}

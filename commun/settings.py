@@ -20,6 +20,11 @@ if not SECRET_KEY:
 # Keys that encrypt addresses and IBANs at rest (commun/privacy/crypto.py): the first
 # encrypts, all decrypt. Unset: a key file DATA_DIR/data-key is created on first use.
 COMMUN_DATA_KEYS = envlist("COMMUN_DATA_KEYS")
+# The instance's Ed25519 key that signs the journal's digest (a PEM file; else created in
+# DATA_DIR/signing-key.pem), and the share of a profit the year close proposes for the
+# upstream commons fund (the assembly decides; this is only the form's first figure).
+COMMUN_SIGNING_KEY = os.getenv("COMMUN_SIGNING_KEY", "")
+COMMUN_COMMONS_PERCENT = envint("COMMUN_COMMONS_PERCENT", "10")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -3,13 +3,15 @@
 Bob raises a need; Gus proposes the charter's mission (a six-month CDD at 2,000 € net),
 estimates its cost, saves and submits it; everyone eligible consents (Alice and Bob through
 the model, Gus on the page) and Gus closes the decision: the mission is adopted and its
-cost committed. Alice, an officer, records the first pay slip; the mission page shows it.
+cost committed. Alice, an officer, records the first pay slip; the mission page shows it,
+and so do the public accounts: the mission funded, its commitment and its pay booked.
 Every page visited is axe-clean and nothing leaves the server.
 """
 
 import re
 
 import pytest
+from django.utils import translation
 
 from commun.budgets.models import BudgetSettings, Mission, Need
 from commun.budgets.tests.helpers import CHARTER_COST_CENTS, fund
@@ -17,6 +19,7 @@ from commun.conftest import category, make_member
 from commun.decisions.tests.test_browser_consent import act_as, done, make_public
 from commun.deliberation.models import Space
 from commun.ledger import funds
+from commun.lib.money import format_cents
 from commun.testing.browser import assert_all_local, axe_check
 
 pytestmark = pytest.mark.browser
@@ -25,6 +28,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def gus(coop):
     return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
+
+
+def euros(cents: int) -> str:
+    """As the French pages print an amount."""
+    with translation.override("fr"):
+        return format_cents(cents)
 
 
 def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
@@ -114,6 +123,20 @@ def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
     axe_check(page)
     page.get_by_role("link", name=re.compile("Maintenir la billetterie")).click()
     assert "Salaire de janvier" in page.locator("main").inner_text()
+    axe_check(page)
+
+    # The public accounts show the mission funded and its pay booked.
+    page.get_by_role("link", name="Comptes", exact=True).click()
+    page.wait_for_url(re.compile(r"/comptes/$"))
+    funded = page.locator("section", has=page.get_by_role("heading", name="Missions financées"))
+    row = funded.get_by_role("row", name=re.compile("Maintenir la billetterie"))
+    left = euros(CHARTER_COST_CENTS - 356_410)
+    assert left in row.inner_text()
+    axe_check(page)
+    row.get_by_role("link").click()  # the mission's commitment account, transaction by transaction
+    listing = page.locator("main").inner_text()
+    assert f"Paie — mission {mission.ref}" in listing
+    assert f"Engagement de la réserve — mission {mission.ref}" in listing
     axe_check(page)
     assert_all_local(page)
     assert not [e for e in page.console_errors if "Content Security Policy" in e]

@@ -123,3 +123,16 @@ def test_a_malformed_key_is_refused_clearly(keyring):
     keyring("c2hvcnQ=")
     with pytest.raises(Exception, match="32 random bytes"):
         crypto.seal("x")
+
+
+def test_restore_warns_when_the_restored_values_need_a_key_this_instance_lacks(bob, keyring):
+    from commun.core.management.commands.restore import sealed_values_unreadable
+
+    old = new_key()
+    keyring(old)
+    bob.postal_address = ADDRESS
+    bob.save()
+    assert sealed_values_unreadable() is None
+
+    keyring(new_key())  # a fresh machine, its own key: the archive's values stay sealed
+    assert sealed_values_unreadable() == crypto.key_id(base64.b64decode(old))

@@ -59,3 +59,26 @@ class Command(BaseCommand):
                 f"{len(manifest['media'])} fichiers, sauvegardés le {manifest['created_at']}."
             )
         )
+        unreadable = sealed_values_unreadable()
+        if unreadable:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Attention : les adresses et IBAN restaurés sont chiffrés avec la clé "
+                    f"{unreadable}, qui n'est pas dans COMMUN_DATA_KEYS (ni dans le fichier "
+                    "data-key) : ils restent illisibles tant que cette clé n'est pas remise "
+                    "(voir docs/self-hosting.md, « Données personnelles »)."
+                )
+            )
+
+
+def sealed_values_unreadable() -> str | None:
+    """The id of a key the restored sealed values need and this instance lacks, if any."""
+    from commun.privacy import crypto
+    from commun.privacy.management.commands.rotate_data_key import encrypted_fields, raw_values
+
+    known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118 (a function)
+    for model, field in encrypted_fields():
+        for _pk, raw in raw_values(model, field):
+            if crypto.is_sealed(raw) and raw.split(":")[1] not in known:
+                return raw.split(":")[1]
+    return None

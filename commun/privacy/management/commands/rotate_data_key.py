@@ -17,21 +17,23 @@ def encrypted_fields():
                 yield model, field
 
 
-def stale_values(model, field):
-    """(pk, clear value) of the rows not sealed with the current key, read from the raw column."""
+def raw_values(model, field):
+    """(pk, stored value) of the non-empty rows, as the column holds them (sealed or not)."""
     quote = connection.ops.quote_name
-    table, column, pk = (
-        quote(model._meta.db_table),
-        quote(field.column),
-        quote(model._meta.pk.column),
-    )
+    table, column = quote(model._meta.db_table), quote(field.column)
+    pk = quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
         while rows := cursor.fetchmany(BATCH):
-            for row_pk, raw in rows:
-                if raw is None or crypto.sealed_with_current_key(raw):
-                    continue
-                yield row_pk, crypto.unseal(raw) if crypto.is_sealed(raw) else raw
+            yield from rows
+
+
+def stale_values(model, field):
+    """(pk, clear value) of the rows not sealed with the current key."""
+    for row_pk, raw in raw_values(model, field):
+        if raw is None or crypto.sealed_with_current_key(raw):
+            continue
+        yield row_pk, crypto.unseal(raw) if crypto.is_sealed(raw) else raw
 
 
 class Command(BaseCommand):

@@ -647,32 +647,43 @@ class MonthlyTotalQuerySet(models.QuerySet):
                     count=count,
                 )
 
-    def rebuild(self) -> int:
-        """Recompute every row from the postings (after a restore, or to check); rows written."""
+    def computed(self):
+        """The rows as the postings make them: (account id, month, debit, credit, count)."""
         from django.db.models.functions import TruncMonth
 
+        sums = (
+            Posting.objects.annotate(month=TruncMonth("transaction__date"))
+            .values("account_id", "month")
+            .annotate(
+                debit=Sum("amount_cents", filter=Q(amount_cents__gt=0)),
+                credit=Sum("amount_cents", filter=Q(amount_cents__lt=0)),
+                lines=models.Count("pk"),
+            )
+            .order_by()
+        )
+        for row in sums.iterator(chunk_size=2000):
+            yield (
+                row["account_id"],
+                row["month"],
+                row["debit"] or 0,
+                -(row["credit"] or 0),
+                row["lines"],
+            )
+
+    def rebuild(self) -> int:
+        """Recompute every row from the postings (after a restore, or to check); rows written."""
         with transaction.atomic():
             Books.locked()  # no posting may be booked between the sums and their rows
             self.all().delete()
-            sums = (
-                Posting.objects.annotate(month=TruncMonth("transaction__date"))
-                .values("account_id", "month")
-                .annotate(
-                    debit=Sum("amount_cents", filter=Q(amount_cents__gt=0)),
-                    credit=Sum("amount_cents", filter=Q(amount_cents__lt=0)),
-                    lines=models.Count("pk"),
-                )
-                .order_by()
-            )
             rows = [
                 self.model(
-                    account_id=row["account_id"],
-                    month=row["month"],
-                    debit_cents=row["debit"] or 0,
-                    credit_cents=-(row["credit"] or 0),
-                    count=row["lines"],
+                    account_id=account_id,
+                    month=month,
+                    debit_cents=debit,
+                    credit_cents=credit,
+                    count=count,
                 )
-                for row in sums.iterator(chunk_size=2000)
+                for account_id, month, debit, credit, count in self.computed()
             ]
             self.bulk_create(rows, batch_size=1000)
         return len(rows)

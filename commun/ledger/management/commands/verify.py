@@ -1,5 +1,9 @@
 """`commun verify FILE`: check an exported journal offline, name the first broken entry.
 
+With `--books`, in the instance's own database: the journal against the postings, register
+movements and decisions it describes (commun/ledger/audit.py), so a row changed in the
+tables themselves is found too. FILE may then be left out.
+
 With `--digest DIGEST.json` (saved from /comptes/journal/empreinte.json), also check that
 the journal still begins with the entries the instance signed: its entry number
 `journal_length` must have the signed `head_hash`. A journal that has grown since still
@@ -23,7 +27,13 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="le journal exporté (JSON Lines)")
+        parser.add_argument("file", nargs="?", help="le journal exporté (JSON Lines)")
+        parser.add_argument(
+            "--books",
+            action="store_true",
+            help="vérifier aussi, dans la base, que les écritures, le registre et les "
+            "décisions disent encore ce que le journal a enchaîné",
+        )
         parser.add_argument(
             "--head",
             help="hash publié de la dernière entrée : détecte aussi un journal tronqué",
@@ -37,7 +47,15 @@ class Command(BaseCommand):
             help="clé publique de l'instance (cle-publique.pem) qui doit avoir signé l'empreinte",
         )
 
-    def handle(self, *args, file, head=None, digest=None, public_key=None, **options):
+    def handle(
+        self, *args, file=None, books=False, head=None, digest=None, public_key=None, **options
+    ):
+        if books:
+            self._books()
+        if file is None:
+            if not books:
+                raise CommandError("Indiquez le journal exporté à vérifier, ou --books.")
+            return
         signed = self._digest(digest, public_key) if digest else None
         signed_length = signed["journal_length"] if signed else None
         hash_at_signed_length = GENESIS_HASH if signed_length == 0 else None
@@ -84,6 +102,18 @@ class Command(BaseCommand):
                     "Attention : sans --public-key, la signature est vérifiée avec la clé "
                     "que l'empreinte contient ; comparez-la à la clé publiée par l'instance."
                 )
+
+    def _books(self) -> None:
+        from commun.ledger.audit import BooksAltered, check_books
+
+        try:
+            counts = check_books()
+        except BooksAltered as altered:
+            raise CommandError(f"Comptes altérés : {altered}", returncode=1) from altered
+        self.stdout.write(
+            f"Comptes conformes au journal : {counts['transactions']} écritures, "
+            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions."
+        )
 
     def _digest(self, path, public_key_path) -> dict:
         try:

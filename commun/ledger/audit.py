@@ -1,0 +1,185 @@
+"""`commun verify --books`: the journal against the rows it describes, in the live database.
+
+An exported journal proves the chain is intact; it cannot see a posting, a register
+movement or a decision's tally changed in the tables themselves. Here every journal entry
+is recomputed from its rows and compared, every transaction must be journaled and
+balanced, and the first difference is named.
+"""
+
+import datetime
+import json
+from collections.abc import Iterator
+
+from django.db.models import Prefetch, Sum
+
+from commun.ledger.journal import (
+    EXPORT_CHUNK_SIZE,
+    ChainBroken,
+    canonical_json,
+    decision_outcome_payload,
+    export_lines,
+    verified_entries,
+)
+from commun.ledger.models import (
+    Account,
+    Books,
+    JournalEntry,
+    MonthlyTotal,
+    Posting,
+    Transaction,
+    movement_payload,
+)
+
+
+class BooksAltered(Exception):
+    """The first place where the tables no longer say what the journal chained."""
+
+
+def check_books() -> dict:
+    """Counts of what was checked, or BooksAltered naming the first difference."""
+    entries = JournalEntry.objects.order_by("sequence")
+    try:
+        for _entry in verified_entries(export_lines(entries.iterator(chunk_size=2000))):
+            pass
+    except ChainBroken as broken:
+        raise BooksAltered(f"journal en base invalide, {broken}") from None
+    counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0}
+    for chunk in _chunks(entries):
+        _check_transactions([e for e in chunk if e.kind == JournalEntry.Kind.TRANSACTION], counts)
+        _check_movements([e for e in chunk if e.kind == JournalEntry.Kind.SHARE_MOVEMENT], counts)
+        _check_decisions([e for e in chunk if e.kind == JournalEntry.Kind.DECISION_OUTCOME], counts)
+        counts["entries"] += len(chunk)
+    _check_every_transaction_is_journaled_and_balanced(counts["transactions"])
+    _check_monthly_totals()
+    return counts
+
+
+def _chunks(entries) -> Iterator[list]:
+    last = 0
+    while chunk := list(entries.filter(sequence__gt=last)[:EXPORT_CHUNK_SIZE]):
+        yield chunk
+        last = chunk[-1].sequence
+
+
+def _number(ref: str) -> int:
+    return int(ref.rsplit("-", 1)[1])
+
+
+def _differs(entry, payload) -> bool:
+    return canonical_json(json.loads(entry.payload_json)) != canonical_json(payload)
+
+
+def _check_transactions(entries, counts) -> None:
+    numbers = [_number(e.ref) for e in entries]
+    postings = Prefetch(
+        "postings", Posting.objects.select_related("account").order_by("pk"), to_attr="lines"
+    )
+    found = {
+        t.number: t
+        for t in Transaction.objects.filter(number__in=numbers)
+        .select_related("reverses")
+        .prefetch_related(postings)
+    }
+    for entry, number in zip(entries, numbers, strict=True):
+        booked = found.get(number)
+        if booked is None:
+            raise BooksAltered(
+                f"l'écriture n°{number} (entrée n°{entry.sequence} du journal) a disparu des "
+                "tables."
+            )
+        lines = [[p.account.code, p.amount_cents] for p in booked.lines]
+        if _differs(entry, booked.journal_payload(lines)):
+            raise BooksAltered(
+                f"l'écriture n°{number} ne correspond plus à l'entrée n°{entry.sequence} du "
+                "journal : ses lignes, sa date ou son libellé ont été modifiés dans la base."
+            )
+        counts["transactions"] += 1
+
+
+def _check_movements(entries, counts) -> None:
+    from commun.members.models import ShareMovement
+
+    numbers = [_number(e.ref) for e in entries]
+    found = {
+        m.number: m
+        for m in ShareMovement.objects.filter(number__in=numbers).select_related(
+            "member", "counterpart", "corrects"
+        )
+    }
+    for entry, number in zip(entries, numbers, strict=True):
+        movement = found.get(number)
+        if movement is None or _differs(entry, movement_payload(movement)):
+            raise BooksAltered(
+                f"le mouvement n°{number} du registre ne correspond plus à l'entrée "
+                f"n°{entry.sequence} du journal : il a été modifié ou supprimé dans la base."
+            )
+        counts["movements"] += 1
+
+
+def _check_decisions(entries, counts) -> None:
+    from commun.decisions.models import Decision
+
+    ids = [_number(e.ref) for e in entries]
+    found = Decision.objects.in_bulk(ids)
+    for entry, pk in zip(entries, ids, strict=True):
+        decision = found.get(pk)
+        recorded = json.loads(entry.payload_json)
+        if decision is None or not _same_outcome(recorded, decision_outcome_payload(decision)):
+            raise BooksAltered(
+                f"la décision n°{pk} ne correspond plus à l'entrée n°{entry.sequence} du "
+                "journal : son issue, son texte ou son décompte ont été modifiés dans la base."
+            )
+        counts["decisions"] += 1
+
+
+def _same_outcome(recorded: dict, now: dict) -> bool:
+    # The closing time was chained in the time zone of the close: compare the instants.
+    instants = [
+        datetime.datetime.fromisoformat(value) if value else None
+        for value in (recorded.pop("closed_at", None), now.pop("closed_at", None))
+    ]
+    return instants[0] == instants[1] and canonical_json(recorded) == canonical_json(now)
+
+
+def _check_every_transaction_is_journaled_and_balanced(journaled: int) -> None:
+    booked = Transaction.objects.count()
+    books = Books.objects.filter(pk=1).first()
+    numbered = books.last_transaction_number if books else 0
+    if booked != journaled or numbered != booked:
+        raise BooksAltered(
+            f"{booked} écritures en base, {journaled} au journal, {numbered} numérotées : "
+            "une écriture a été ajoutée ou supprimée hors de Commun."
+        )
+    unbalanced = (
+        Posting.objects.values("transaction__number")
+        .annotate(total=Sum("amount_cents"))
+        .exclude(total=0)
+        .order_by("transaction__number")
+        .first()
+    )
+    if unbalanced:
+        raise BooksAltered(
+            f"l'écriture n°{unbalanced['transaction__number']} n'est plus équilibrée "
+            f"({unbalanced['total']} centimes d'écart)."
+        )
+
+
+def _check_monthly_totals() -> None:
+    """The public pages read the monthly totals: they must still be the postings' sums."""
+    stored = {
+        (row.account_id, row.month): (row.debit_cents, row.credit_cents, row.count)
+        for row in MonthlyTotal.objects.iterator(chunk_size=2000)
+    }
+    computed = {
+        (account_id, month): (debit, credit, count)
+        for account_id, month, debit, credit, count in MonthlyTotal.objects.computed()
+    }
+    for key in sorted(stored.keys() | computed.keys(), key=lambda k: (k[1], k[0])):
+        if stored.get(key) != computed.get(key):
+            account = Account.objects.filter(pk=key[0]).first()
+            raise BooksAltered(
+                f"les totaux mensuels du compte {account.code if account else key[0]} "
+                f"({key[1]:%m/%Y}) ne sont plus la somme de ses écritures : les pages "
+                "publiques montreraient de faux chiffres (MonthlyTotal.objects.rebuild() les "
+                "recalcule)."
+            )

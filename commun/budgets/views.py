@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,10 +60,6 @@ def _require(request, action, obj=None):
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def transaction_url(number: int) -> str:
-    return reverse("ledger:transaction", args=[number])
 
 
 def _page(request, queryset):
@@ -382,8 +377,6 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
             :PAYMENTS_SHOWN
         ]
     )
-    for payment in payments:
-        payment.transaction_url = transaction_url(payment.transaction.number)
     funded = mission.is_funded
     remaining = mission.remaining_cents() if funded else 0
     spent = mission.spent_cents() if funded else 0

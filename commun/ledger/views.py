@@ -5,7 +5,6 @@ year) and every list pages by transaction number, so a page costs the same with 
 transactions or a million.
 """
 
-import csv
 import datetime
 import json
 
@@ -31,6 +30,7 @@ from commun.ledger.models import (
     Transaction,
 )
 from commun.lib import charts
+from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
 from commun.members.permissions import is_officer, officer_required
@@ -311,16 +311,6 @@ def transaction_detail(request: HttpRequest, number: int) -> HttpResponse:
 # Downloads ---------------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _postings_in_order(request: HttpRequest):
     """Every posting with its transaction, in booking order, read in chunks; and the accounts."""
     names = dict(Account.objects.values_list("pk", "code"))
@@ -342,12 +332,6 @@ def _postings_in_order(request: HttpRequest):
     return rows.iterator(chunk_size=EXPORT_CHUNK), names, titles
 
 
-def _decimal(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
 def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every posting as a CSV row, streamed in constant memory."""
     rows, codes, names = _postings_in_order(request)
@@ -363,26 +347,20 @@ def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(header)
         for number, date, label, reverses, account_id, cents in rows:
             code = codes[account_id]
-            yield writer.writerow(
-                [
-                    number,
-                    date.isoformat(),
-                    _spreadsheet_safe(label),
-                    code,
-                    _spreadsheet_safe(names[code]),
-                    _decimal(cents) if cents > 0 else "",
-                    _decimal(-cents) if cents < 0 else "",
-                    reverses or "",
-                ]
-            )
+            yield [
+                number,
+                date.isoformat(),
+                spreadsheet_safe(label),
+                code,
+                spreadsheet_safe(names[code]),
+                plain_euros(cents) if cents > 0 else "",
+                plain_euros(-cents) if cents < 0 else "",
+                reverses or "",
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ecritures.csv"'
-    return response
+    return csv_response(header, lines(), "ecritures.csv")
 
 
 def transactions_json(request: HttpRequest) -> StreamingHttpResponse:

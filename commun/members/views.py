@@ -1,6 +1,5 @@
 """The members' pages: joining, my space, the directory, the register and share certificates."""
 
-import csv
 import functools
 
 from allauth.core import ratelimit
@@ -17,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
@@ -389,13 +389,6 @@ def _prepare_rows(viewer: Member, movements) -> None:
             movement.corrected_by_number = None
 
 
-class _Echo:
-    """A file-like object that hands back what csv.writer writes, for streaming."""
-
-    def write(self, value):
-        return value
-
-
 REGISTER_CSV_COLUMNS = (
     "number",
     "date",
@@ -448,42 +441,27 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(header)
         for row in rows.iterator(chunk_size=2000):
             number, date, kind, quantity, value, reason, authorised_by, corrects = row[:8]
             member, counterpart = row[8:16], row[16:24]
-            yield writer.writerow(
-                [
-                    number,
-                    date.isoformat(),
-                    kinds.get(kind, kind),
-                    member[0],
-                    shown_name(viewer, *member),
-                    quantity,
-                    _decimal(value),
-                    _decimal(value * quantity),
-                    counterpart[0] or "",
-                    shown_name(viewer, *counterpart) if counterpart[0] else "",
-                    _spreadsheet_safe(reason),
-                    _spreadsheet_safe(authorised_by),
-                    corrects or "",
-                ]
-            )
+            yield [
+                number,
+                date.isoformat(),
+                kinds.get(kind, kind),
+                member[0],
+                shown_name(viewer, *member),
+                quantity,
+                plain_euros(value),
+                plain_euros(value * quantity),
+                counterpart[0] or "",
+                shown_name(viewer, *counterpart) if counterpart[0] else "",
+                spreadsheet_safe(reason),
+                spreadsheet_safe(authorised_by),
+                corrects or "",
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="registre-{stamp}.csv"'
-    return response
-
-
-def _decimal(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_response(header, lines(), f"registre-{stamp}.csv")
 
 
 # Share certificate -----------------------------------------------------------------------

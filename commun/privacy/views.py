@@ -1,6 +1,5 @@
 """The record of processing (GDPR art. 30), generated from the fields' own declarations."""
 
-import csv
 import json
 
 from django import forms
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from commun.lib.csvstream import csv_response
 from commun.members import pdf
-from commun.members.models import Cooperative, Member
+from commun.members.models import Member
 from commun.members.permissions import officer_required
 from commun.privacy import erasure
 from commun.privacy.declarations import record_of_processing
@@ -60,11 +60,6 @@ def record_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @officer_required
 def record_csv(request: HttpRequest) -> StreamingHttpResponse:
     header = [
@@ -78,7 +73,7 @@ def record_csv(request: HttpRequest) -> StreamingHttpResponse:
         _("Qui la voit"),
         _("À l'effacement du compte"),
     ]
-    rows = [header]
+    rows = []
     for activity, items in record_of_processing():
         for row in _data_of(items):
             rows.append(
@@ -94,17 +89,7 @@ def record_csv(request: HttpRequest) -> StreamingHttpResponse:
                     row["erasure"],
                 ]
             )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="registre-des-traitements.csv"'
-    return response
-
-
-def privacy_context() -> dict:
-    """What the public privacy page says, from the same declarations."""
-    return {"activities": _context()["activities"], "cooperative": Cooperative.get()}
+    return csv_response(header, rows, "registre-des-traitements.csv")
 
 
 def _archive_response(user, filename: str) -> HttpResponse:

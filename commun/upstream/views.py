@@ -4,7 +4,6 @@ Public pages read in a bounded number of queries; officers' actions are POST for
 work without JavaScript and call the same model methods as the API.
 """
 
-import csv
 import json
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commun.ledger import funds
+from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
 from commun.members.permissions import is_officer, officer_required
 from commun.upstream.forms import (
     DirectGiftForm,
@@ -41,24 +41,8 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def transaction_url(number: int | None) -> str | None:
-    """The public ledger's page of a transaction (None for a gift not paid yet)."""
-    if number is None:
-        return None
-    return reverse("ledger:transaction", args=[number])
-
-
 def _paid_gifts():
     return Gift.objects.paid().select_related("project", "transaction").order_by("-paid_on", "-pk")
-
-
-def _with_links(gifts):
-    gifts = list(gifts)
-    for gift in gifts:
-        number = gift.transaction.number if gift.transaction_id else None
-        gift.transaction_number = number
-        gift.transaction_link = transaction_url(number)
-    return gifts
 
 
 @require_GET
@@ -103,22 +87,13 @@ def gifts(request: HttpRequest) -> HttpResponse:
         "upstream/gifts.html",
         {
             "page": page,
-            "gifts": _with_links(page.object_list),
+            "gifts": page.object_list,
             "years": years,
             "planned": planned,
             "fund_cents": funds.commons_fund_cents(),
             "is_officer": is_officer(request.user),
         },
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _decimal(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def _export_rows():
@@ -138,11 +113,6 @@ def _export_rows():
     )
 
 
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 @require_GET
 def gifts_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every paid gift as CSV, streamed in constant memory."""
@@ -158,28 +128,22 @@ def gifts_csv(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(header)
         for pk, paid_on, name, url, cents, split, reference, number in _export_rows().iterator(
             chunk_size=2000
         ):
-            yield writer.writerow(
-                [
-                    pk,
-                    paid_on.isoformat(),
-                    _spreadsheet_safe(name),
-                    url,
-                    _decimal(cents),
-                    split or "",
-                    _spreadsheet_safe(reference),
-                    number,
-                ]
-            )
+            yield [
+                pk,
+                paid_on.isoformat(),
+                spreadsheet_safe(name),
+                url,
+                plain_euros(cents),
+                split or "",
+                spreadsheet_safe(reference),
+                number,
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="dons-communs-amont-{stamp}.csv"'
-    return response
+    return csv_response(header, lines(), f"dons-communs-amont-{stamp}.csv")
 
 
 @require_GET
@@ -225,7 +189,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "split": split,
             "candidates": candidates,
-            "gifts": _with_links(gifts),
+            "gifts": gifts,
             "is_officer": is_officer(request.user),
         },
     )

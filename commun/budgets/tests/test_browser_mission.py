@@ -11,15 +11,13 @@ Every page visited is axe-clean and nothing leaves the server.
 import re
 
 import pytest
-from django.utils import translation
 
 from commun.budgets.models import BudgetSettings, Mission, Need
-from commun.budgets.tests.helpers import CHARTER_COST_CENTS, fund
+from commun.budgets.tests.helpers import CHARTER_COST_CENTS, fund, shown
 from commun.conftest import category, make_member
 from commun.decisions.tests.test_browser_consent import act_as, done, make_public
 from commun.deliberation.models import Space
 from commun.ledger import funds
-from commun.lib.money import format_cents
 from commun.testing.browser import assert_all_local, axe_check
 
 pytestmark = pytest.mark.browser
@@ -28,12 +26,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def gus(coop):
     return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
-
-
-def euros(cents: int) -> str:
-    """As the French pages print an amount."""
-    with translation.override("fr"):
-        return format_cents(cents)
 
 
 def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
@@ -130,7 +122,7 @@ def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
     page.wait_for_url(re.compile(r"/comptes/$"))
     funded = page.locator("section", has=page.get_by_role("heading", name="Missions financées"))
     row = funded.get_by_role("row", name=re.compile("Maintenir la billetterie"))
-    left = euros(CHARTER_COST_CENTS - 356_410)
+    left = shown(CHARTER_COST_CENTS - 356_410)
     assert left in row.inner_text()
     axe_check(page)
     row.get_by_role("link").click()  # the mission's commitment account, transaction by transaction

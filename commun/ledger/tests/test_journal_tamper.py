@@ -32,13 +32,20 @@ def books(db):
     assert JournalEntry.objects.count() == 8
 
 
-def tamper(*statements):
+def tamper(*statements, tables=("ledger_journalentry",)):
+    """Run SQL with the append-only triggers of `tables` out of the way."""
     with connection.cursor() as cursor:
-        trigger = "ledger_journalentry_append_only"
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE ledger_journalentry DISABLE TRIGGER {trigger}")
-        else:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            # PostgreSQL will not alter a table with checks pending: run them now, and defer
+            # the balance check again for the statements below (it still runs at the end).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table in tables:
+            trigger = f"{table}_append_only"
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in statements:
             sql, params = statement if isinstance(statement, tuple) else (statement, None)
             cursor.execute(sql, params)

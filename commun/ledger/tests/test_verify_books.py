@@ -14,6 +14,7 @@ from django.db import connection
 
 from commun.decisions.tests.helpers import opened
 from commun.ledger.models import Posting, Transaction
+from commun.ledger.tests.test_journal_tamper import tamper
 from commun.members.models import ShareMovement
 
 
@@ -37,20 +38,7 @@ def books(alice, bob):
 
 def unguarded(*statements):
     """Run SQL with the append-only triggers of the books and the register out of the way."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # PostgreSQL will not alter a table with checks pending: run them now, and defer
-            # the balance check again for the statements below (it still runs at the end).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in ("ledger_posting", "ledger_transaction", "members_sharemovement"):
-            trigger = f"{table}_append_only"
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        for sql, params in statements:
-            cursor.execute(sql, params)
+    tamper(*statements, tables=("ledger_posting", "ledger_transaction", "members_sharemovement"))
 
 
 def verify_books() -> str:

@@ -7,17 +7,12 @@ import zipfile
 import pytest
 from django.test import Client
 
-from commun.accounts.models import ApiToken
 from commun.conftest import PASSWORD
+from commun.members.tests.test_api import bearer
 
 TAG = "Données personnelles"
 # (method, path) of every endpoint with this tag: the completeness test below checks it.
 ENDPOINTS = {("GET", "/me/data"), ("POST", "/me/erase")}
-
-
-def bearer(user) -> Client:
-    _token, secret = ApiToken.issue(user, "test")
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 def test_every_personal_data_endpoint_is_tested(db):

@@ -80,10 +80,9 @@ def test_an_applicant_without_membership_gets_their_application(client, carol):
 def test_the_api_gives_the_same_archive(bob, bob_wrote):
     from django.test import Client
 
-    from commun.accounts.models import ApiToken
+    from commun.members.tests.test_api import bearer
 
-    _token, secret = ApiToken.issue(bob.user, "export")
-    response = Client().get("/api/v1/me/data", headers={"Authorization": f"Bearer {secret}"})
+    response = bearer(bob.user).get("/api/v1/me/data")
     assert response.status_code == 200
     data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("donnees.json"))
     assert data["members.Member"][0]["pseudonym"] == "bobo"

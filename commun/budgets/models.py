@@ -377,9 +377,9 @@ ALL_PAY_FIELDS = (
     "estimated_hours",
     "hourly_rate_cents",
 )
+# Salaried work says which payroll engine costed it; the other forms say what was counted.
 ENGINE_LABELS = {
-    payroll.OPENFISCA: gettext_lazy("estimation calculée avec OpenFisca-France"),
-    payroll.RATIOS: gettext_lazy("estimation par ratios simples"),
+    **payroll.ENGINE_LABELS,
     "invoice": gettext_lazy("montant de la facture, TVA comprise"),
     "hours": gettext_lazy("estimation : heures prévues × taux horaire"),
     "expenses": gettext_lazy("estimation des frais"),

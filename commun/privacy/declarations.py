@@ -17,6 +17,7 @@ Fields of other packages' models (allauth, sessions, tasks) are declared in
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
 from django.db import models
@@ -220,8 +221,12 @@ class DeclaredField:
         return f"{self.model._meta.label}.{self.field.name}"
 
 
-def declared_fields() -> list[DeclaredField]:
-    """Every declared field of every installed model, in a stable order."""
+@cache
+def declared_fields() -> tuple[DeclaredField, ...]:
+    """Every declared field of every installed model, in a stable order.
+
+    Declarations are code: read once per process, not on each privacy page.
+    """
     found = []
     for model in apps.get_models():
         if model._meta.proxy:
@@ -230,7 +235,7 @@ def declared_fields() -> list[DeclaredField]:
             declared = declaration(field)
             if declared is not None:
                 found.append(DeclaredField(model, field, declared))
-    return sorted(found, key=lambda d: d.label)
+    return tuple(sorted(found, key=lambda d: d.label))
 
 
 def record_of_processing() -> list[tuple[Activity, list[DeclaredField]]]:

@@ -47,7 +47,7 @@ def active_counts() -> dict[int, int]:
     """Active members by category id, counted at most once a minute per process.
 
     A scan of every member otherwise, on each home or directory page: a minute-old count
-    is right enough there (PRODUCT.md, Scale; docs/benchmarks.md).
+    is right enough there (docs/product.md, Scale; docs/benchmarks.md).
     """
     return _ACTIVE_COUNTS.get(lambda: Member.objects.active().count_by_category())
 

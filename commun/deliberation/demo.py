@@ -316,7 +316,7 @@ class Conversations:
             "Yannick",
             "Côté serveurs, rien de bloquant : PostgreSQL 15 reste supporté. Je prépare "
             "une sauvegarde avant la mise en production :\n\n"
-            "```\ncommun backup --output /srv/sauvegardes/avant-django-6.1.tar\n```",
+            "```\ncommun backup /srv/sauvegardes/avant-django-6.1.zip\n```",
         )
         self.react(yannick, "agree", "Thomas", "Camille")
         self.say(

@@ -8,8 +8,6 @@ from commun.budgets.tests.helpers import CHARTER, CHARTER_COST_CENTS, fund, need
 from commun.decisions.tests.test_api import bearer, call
 from commun.lib import payroll
 
-pytest.importorskip("openfisca_france")
-
 
 @pytest.fixture(scope="module")
 def direct():

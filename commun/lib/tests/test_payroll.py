@@ -5,11 +5,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from openfisca_core.simulation_builder import SimulationBuilder
 
 from commun.lib import payroll
-
-pytest.importorskip("openfisca_france")
-from openfisca_core.simulation_builder import SimulationBuilder  # noqa: E402
 
 START = date(2026, 3, 1)  # the charter's CDD: March to August 2026
 CHARTER = {"contract": "cdd", "monthly_net_cents": 200_000, "months": 6, "start": START}

@@ -70,7 +70,7 @@ def test_script_tags_in_names_are_escaped_on_the_certificate(bob):
 
 
 def test_the_pdf_fetcher_serves_our_static_files_only():
-    fetcher = pdf.LocalFetcher("http://testserver/")
+    fetcher = pdf.local_fetcher("http://testserver/")
     static = "http://testserver" + settings.STATIC_URL
     response = fetcher.fetch(static + "commun/commun.css")
     assert b"certificate" in response.read()
@@ -116,3 +116,16 @@ def test_a_transfer_shows_on_both_certificates_from_each_side(alice, bob):
     bob_side = client_for(bob.user).get(certificate_url(bob)).content.decode()
     assert f"reçues de n°{alice.number} Associé·e n°{alice.number}" in bob_side  # Alice hides
     assert "Cession entre associé·es" in bob_side
+
+
+def test_weasyprint_is_imported_only_when_a_pdf_is_made():
+    """WeasyPrint is a Linux-only dependency: the site must start without it elsewhere."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import commun.urls, commun.members.pdf; "
+        "sys.exit('weasyprint' in sys.modules)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "commun.settings_test", "PATH": "/usr/bin:/bin"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

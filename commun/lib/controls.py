@@ -8,6 +8,7 @@ only hide text or garble a terminal. Tab, newline and carriage return stay allow
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 # Unicode's "Cc" category (C0, DEL and C1) but \t, \n and \r.
@@ -42,4 +43,12 @@ class RefusesControlCharacters:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.validators.append(refuse_control_characters)
+            # Ours covers NUL too: one message, not Django's and ours.
+            field.validators = [
+                *(
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ),
+                refuse_control_characters,
+            ]

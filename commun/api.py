@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from commun.api_auth import authenticated
+from commun.api_input import refuse_control_characters
 
 # pydantic's messages are English only: ours replace them, by pydantic's error type, and
 # take their figures from its context (ge, le, max_length…).
@@ -123,6 +124,8 @@ def _in_requested_language(run):
 
 
 api.add_decorator(_in_requested_language, mode="view")
+# After authentication and the parameters' own checks: a body is checked by `Input`.
+api.add_decorator(refuse_control_characters, mode="operation")
 
 
 def error_list(error: DjangoValidationError) -> list[dict]:

@@ -20,6 +20,7 @@ from commun.budgets.models import (
     Need,
     PayForm,
 )
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import parse_euros
 from commun.members.models import College
 
@@ -44,7 +45,7 @@ def add_model_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-class NoLabelSuffix(forms.Form):
+class NoLabelSuffix(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -246,7 +247,7 @@ class WithdrawForm(NoLabelSuffix):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(RefusesControlCharacters, forms.ModelForm):
     college = forms.ModelChoiceField(
         label=_("Collège qui décide"), queryset=College.objects.all(), required=False
     )

@@ -9,8 +9,8 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from commun.api_input import Input
 from commun.budgets.models import (
     MAX_KEY_LENGTH,
     MAX_REASON_LENGTH,
@@ -35,10 +35,6 @@ PayFormName = Literal[tuple(PayForm.values)]
 ContractName = Literal[tuple(Contract.values)]
 BasisName = Literal[tuple(AmountBasis.values)]
 PaymentKind = Literal[tuple(MissionPayment.Kind.values)]
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # Needs ---------------------------------------------------------------------------------------

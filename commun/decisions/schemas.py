@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator
 
+from commun.api_input import Input
 from commun.decisions.models import MAX_BODY_LENGTH, MAX_OPTIONS, MAX_TITLE_LENGTH, Decision
 from commun.deliberation.views import shown_name
 from commun.members.schemas import viewer
@@ -48,10 +49,6 @@ def _moment(value):
 
 
 Moment = Annotated[datetime.datetime, BeforeValidator(_moment)]
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # Proposing and acting ---------------------------------------------------------------------

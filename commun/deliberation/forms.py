@@ -10,6 +10,7 @@ from commun.deliberation.models import (
     NotificationPreference,
     Space,
 )
+from commun.lib.controls import RefusesControlCharacters
 
 MARKDOWN_HELP = _(
     "Markdown accepté. Mentionnez quelqu'un par @numéro (ex. @12) ou @pseudonyme, "
@@ -17,7 +18,7 @@ MARKDOWN_HELP = _(
 )
 
 
-class NoLabelSuffix(forms.Form):
+class NoLabelSuffix(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

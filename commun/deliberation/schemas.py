@@ -8,8 +8,8 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from commun.api_input import Input
 from commun.deliberation.models import (
     MAX_BODY_LENGTH,
     MAX_QUERY_LENGTH,
@@ -22,10 +22,6 @@ from commun.deliberation.models import (
 MAX_ID = 2**31 - 1
 ReactionKind = Literal[tuple(Reaction.Kind.values)]
 EmailChoice = Literal[tuple(NotificationPreference.Email.values)]
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SpaceOut(Schema):

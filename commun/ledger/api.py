@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from commun.api_auth import authenticated, public
+from commun.api_input import Input
 from commun.ledger import closing, imports
 from commun.ledger.models import (
     MAX_AMOUNT_CENTS,
@@ -32,10 +32,6 @@ from commun.lib.paging import Listing
 from commun.members.api import Pages, officers_only
 
 router = Router(tags=["Trésorerie"])
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AccountOut(Schema):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart, closing
 from commun.ledger.models import RECEIPT_MAX_BYTES, Account, receipt_type
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import parse_euros
 
 VAT_CHOICES = [
@@ -64,7 +65,7 @@ class EurosField(forms.Field):
         return cents
 
 
-class EntryForm(forms.Form):
+class EntryForm(RefusesControlCharacters, forms.Form):
     """One income or one expense, as the bank or the cash box saw it."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -122,6 +123,11 @@ class ImportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # imports.parse refuses a control character, NUL included, and names its line.
+        self.fields["text"].validators = []
+
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
@@ -142,7 +148,7 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-class CloseForm(forms.Form):
+class CloseForm(RefusesControlCharacters, forms.Form):
     """The assembly's allocation of a profit, in euros, and where it was decided."""
 
     legal_reserve = EurosField(label=_("Réserve légale (1061)"), positive=False, required=False)
@@ -199,7 +205,7 @@ KIND_CHOICES = [
 ]
 
 
-class TransactionFilter(forms.Form):
+class TransactionFilter(RefusesControlCharacters, forms.Form):
     account = forms.CharField(label=_("Compte"), required=False, max_length=40)
     month = forms.CharField(
         label=_("Mois"),

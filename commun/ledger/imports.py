@@ -17,12 +17,15 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commun.ledger import chart
 from commun.ledger.models import MAX_AMOUNT_CENTS, Account, Books, Transaction
+from commun.lib.controls import has_control
 from commun.lib.money import parse_euros
 
 MAX_LINES = 50_000
+CONTROL = gettext_lazy("la ligne contient un caractère de contrôle interdit (NUL ou autre).")
 HEADERS = {
     "date": ("date", "date operation", "date de l'operation", "date valeur", "jour"),
     "label": ("libelle", "label", "description", "intitule", "libelle de l'operation"),
@@ -144,8 +147,11 @@ def parse(text: str) -> list[BankLine]:
     lines: list[BankLine] = []
     seen: dict[tuple, int] = {}
     width = max(columns.values()) + 1
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    for number, row in enumerate(rows, start=1):
+        if has_control(row):
+            errors.append(LineError(number, str(CONTROL)))
+            continue
+        if number == 1 or not any(cell.strip() for cell in row):
             continue
         if len(row) < width:
             errors.append(LineError(number, _("il manque des colonnes.")))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from commun.accounts.models import User
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.iban import normalise_iban
 from commun.lib.money import format_cents
 from commun.members.models import (
@@ -51,7 +52,7 @@ def account_exists(email: str) -> bool:
     )
 
 
-class NoLabelSuffix:
+class NoLabelSuffix(RefusesControlCharacters):
     """Labels without Django's trailing colon: they read better, checkboxes included."""
 
     def __init__(self, *args, **kwargs):

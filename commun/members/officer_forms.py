@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import parse_euros
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
@@ -34,7 +35,7 @@ def add_model_errors(form: forms.Form, error: ValidationError, aliases=None) -> 
         form.add_error(field if field in form.fields else None, errors)
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(RefusesControlCharacters, forms.Form):
     reason = forms.CharField(
         label=_("Motif du refus"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -79,7 +80,7 @@ class MemberNumberField(forms.IntegerField):
         return member
 
 
-class MovementForm(forms.Form):
+class MovementForm(RefusesControlCharacters, forms.Form):
     """What every register movement states: when, why, and which decision authorised it."""
 
     kind: str
@@ -265,7 +266,7 @@ MOVEMENT_FORMS = {
 }
 
 
-class ResignationForm(forms.Form):
+class ResignationForm(RefusesControlCharacters, forms.Form):
     member = MemberNumberField(label=_("Numéro de l'associé·e qui démissionne"))
     date = forms.DateField(
         label=_("Date de la démission"),
@@ -287,7 +288,7 @@ class ResignationForm(forms.Form):
             return None
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(RefusesControlCharacters, forms.ModelForm):
     share_value = forms.CharField(
         label=_("Valeur nominale d'une part (€)"),
         max_length=20,
@@ -349,7 +350,7 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
-class CollegeForm(forms.ModelForm):
+class CollegeForm(RefusesControlCharacters, forms.ModelForm):
     class Meta:
         model = College
         fields = ["name", "description", "weight_percent", "position"]
@@ -363,7 +364,7 @@ class CollegeForm(forms.ModelForm):
         weight.widget.attrs.update(min=1, max=100)
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(RefusesControlCharacters, forms.ModelForm):
     class Meta:
         model = Category
         fields = [

@@ -8,8 +8,8 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from commun.api_input import Input
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
     AdmissionRule,
@@ -24,10 +24,6 @@ from commun.members.views import name_of
 
 # Ids and numbers beyond a database integer are refused as input, never sent to SQL.
 MAX_ID = 2**31 - 1
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 def viewer(context) -> Member | None:

@@ -3,9 +3,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict
 
 from commun.api_auth import authenticated
+from commun.api_input import Input
 from commun.privacy import erasure
 from commun.privacy.export import person_archive
 
@@ -32,8 +32,7 @@ def my_data(request):
     return response
 
 
-class EraseIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class EraseIn(Input):
     password: str = Field(..., max_length=200)
 
 

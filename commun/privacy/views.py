@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.csvstream import csv_response
 from commun.members import pdf
 from commun.members.models import Member
@@ -111,7 +112,7 @@ def member_data(request: HttpRequest, number: int) -> HttpResponse:
     return _archive_response(member.user, f"donnees-associe-{member.number}.zip")
 
 
-class EraseForm(forms.Form):
+class EraseForm(RefusesControlCharacters, forms.Form):
     password = forms.CharField(
         label=gettext_lazy("Votre mot de passe, pour confirmer"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

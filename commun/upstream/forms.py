@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.ledger.models import MAX_AMOUNT_CENTS
+from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import parse_euros
 from commun.upstream.models import DEFAULT_DAYS, MAX_DAYS, MAX_REFERENCE, UpstreamProject
 
@@ -39,14 +40,14 @@ class EurosField(forms.CharField):
         return cents
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RefusesControlCharacters, forms.ModelForm):
     class Meta:
         model = UpstreamProject
         fields = ["name", "url", "used_for", "is_active"]
         widgets = {"used_for": forms.TextInput()}
 
 
-class SplitForm(forms.Form):
+class SplitForm(RefusesControlCharacters, forms.Form):
     amount = EurosField(
         label=_("Montant à répartir"),
         required=False,
@@ -57,7 +58,7 @@ class SplitForm(forms.Form):
     )
 
 
-class DirectGiftForm(forms.Form):
+class DirectGiftForm(RefusesControlCharacters, forms.Form):
     project = forms.ModelChoiceField(
         label=_("Projet"),
         queryset=UpstreamProject.objects.order_by("name"),
@@ -72,7 +73,7 @@ class DirectGiftForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(RefusesControlCharacters, forms.Form):
     paid_on = forms.DateField(
         label=_("Date du versement"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -8,8 +8,8 @@ import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from commun.api_input import Input
 from commun.ledger.models import MAX_AMOUNT_CENTS
 from commun.upstream.models import (
     DEFAULT_DAYS,
@@ -28,10 +28,6 @@ Cents = Annotated[
 ObjectId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 SplitStatus = Literal[tuple(CommonsSplit.Status.values)]
 GiftStatus = Literal[tuple(Gift.Status.values)]
-
-
-class Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ProjectIn(Input):

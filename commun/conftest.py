@@ -22,7 +22,11 @@ from commun.members.models import (
     ShareMovement,
 )
 
-pytest_plugins = ["commun.testing.pgcluster", "commun.testing.browser"]
+pytest_plugins = [
+    "commun.testing.pgcluster",
+    "commun.testing.browser",
+    "commun.testing.appendonly",
+]
 
 PASSWORD = "correct horse battery staple"
 ALICE_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -468,6 +468,7 @@ def ballot_box(
     return {
         "decision": decision.pk,
         "round": round.number,
+        "round_id": round.pk,
         "genesis": GENESIS_HASH,
         "head": round.head_hash,
         "count": count,

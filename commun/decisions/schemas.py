@@ -344,6 +344,7 @@ class BallotOut(Schema):
 class BoxOut(Schema):
     decision: int
     round: int
+    round_id: int = Field(..., description="L'identifiant du tour, haché avec chaque bulletin.")
     genesis: str
     head: str = Field(..., description="Le haché du dernier bulletin : la tête de la chaîne.")
     count: int

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from commun.accounts.models import ApiToken
 from commun.conftest import category, make_member
-from commun.decisions.models import Ballot, Decision, Objection, Stance, StanceChange, VoterRoll
+from commun.decisions.models import Decision, Objection, Stance, StanceChange, VoterRoll
 from commun.decisions.tests.helpers import propose, thread_for
 from commun.deliberation.models import Space
 from commun.members.models import College
+from commun.testing.appendonly import tamper
 
 API = "/api/v1"
 DAY = datetime.timedelta(days=1)
@@ -300,7 +301,10 @@ def test_an_altered_ballot_breaks_the_published_chain(callers, bob, gus):
     decision.open()
     for member in ("member", "author"):
         call(callers[member], "POST", f"/decisions/{decision.pk}/ballots", {"choice": "yes"})
-    Ballot.objects.filter(sequence=2).update(content={"choice": "no"})
+    tamper(
+        ("UPDATE decisions_ballot SET content = %s WHERE sequence = 2", ['{"choice": "no"}']),
+        tables=["decisions_ballot"],
+    )
 
     box = call(callers["member"], "GET", f"/decisions/{decision.pk}/rounds/1/box").json()
 

@@ -9,6 +9,7 @@ from django.db import connection, models
 from commun.conftest import category
 from commun.decisions.models import GENESIS_HASH, Ballot, Decision, Stance, VoterRoll
 from commun.decisions.tests.helpers import many_members, opened
+from commun.testing.appendonly import tamper
 
 
 @pytest.fixture
@@ -113,11 +114,13 @@ def test_altering_a_ballot_breaks_the_chain_and_names_it(alice):
     round = decision.current_round
     assert round.verify_chain() == (True, None)
 
-    with connection.cursor() as cursor:
-        cursor.execute(
+    tamper(
+        (
             "UPDATE decisions_ballot SET content = %s WHERE round_id = %s AND sequence = 3",
             ['{"choice": "no"}', round.pk],
-        )
+        ),
+        tables=["decisions_ballot"],
+    )
 
     assert round.verify_chain() == (False, 3)
 
@@ -127,7 +130,7 @@ def test_removing_a_ballot_breaks_the_chain_where_it_was(alice):
     decision = opened(alice, "yes_no", is_secret=True)
     for member in voters:
         decision.current_round.cast_secret_ballot(member, "yes")
-    Ballot.objects.filter(sequence=2).delete()
+    tamper("DELETE FROM decisions_ballot WHERE sequence = 2", tables=["decisions_ballot"])
     assert decision.current_round.verify_chain() == (False, 2)
 
 

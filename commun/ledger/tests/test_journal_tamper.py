@@ -9,9 +9,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from commun.ledger.models import JournalEntry, Transaction
+from commun.testing.appendonly import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -30,25 +30,6 @@ def books(db):
             idempotency_key=f"s{i}",
         )
     assert JournalEntry.objects.count() == 8
-
-
-def tamper(*statements, tables=("ledger_journalentry",)):
-    """Run SQL with the append-only triggers of `tables` out of the way."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # PostgreSQL will not alter a table with checks pending: run them now, and defer
-            # the balance check again for the statements below (it still runs at the end).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in tables:
-            trigger = f"{table}_append_only"
-            if connection.vendor == "postgresql":
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        for statement in statements:
-            sql, params = statement if isinstance(statement, tuple) else (statement, None)
-            cursor.execute(sql, params)
 
 
 def export_then_verify(tmp_path):

@@ -14,8 +14,8 @@ from django.db import connection
 
 from commun.decisions.tests.helpers import opened
 from commun.ledger.models import Posting, Transaction
-from commun.ledger.tests.test_journal_tamper import tamper
 from commun.members.models import ShareMovement
+from commun.testing.appendonly import tamper
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from commun.accounts.forms import ApiTokenForm
 from commun.accounts.models import ApiToken
+from commun.accounts.second_factor import session_passed
 
 
 @login_required
@@ -31,7 +32,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, secret = ApiToken.issue(
+            request.user,
+            form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+            second_factor=session_passed(request),
+        )
         # Shown in this answer only: the database keeps the hash, nothing keeps the secret.
         return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
     return render(
@@ -46,5 +52,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()
-    messages.success(request, _("Le jeton « %(name)s » est révoqué.") % {"name": token.name})
+    messages.success(
+        request,
+        _("Le jeton « %(name)s » est révoqué, avec les jetons qu’il a créés.")
+        % {"name": token.name},
+    )
     return redirect("accounts:tokens")

@@ -32,4 +32,3 @@ class ApiTokenForm(forms.Form):
 
     def clean_days(self) -> int:
         return self.cleaned_data["days"] or DEFAULT_TOKEN_DAYS
-

@@ -13,7 +13,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from commun.accounts.forms import ApiTokenForm
-from commun.accounts.models import MAX_TOKEN_DAYS, ApiToken
+from commun.accounts.models import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, ApiToken
 from commun.accounts.second_factor import passed
 from commun.api_auth import authenticated
 from commun.members.api import form_invalid
@@ -45,7 +45,9 @@ class TokenCreated(TokenOut):
 class TokenIn(Input):
     name: str = Field(..., max_length=100)
     days: int | None = Field(
-        None, description=f"Durée de validité en jours : 90 par défaut, {MAX_TOKEN_DAYS} au plus."
+        None,
+        description=f"Durée de validité en jours : {DEFAULT_TOKEN_DAYS} par défaut, "
+        f"{MAX_TOKEN_DAYS} au plus.",
     )
 
 

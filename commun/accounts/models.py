@@ -81,14 +81,10 @@ class User(AbstractUser):
         kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
         return Authenticator.objects.filter(user=self, type__in=kinds).exists()
 
-    @property
-    def needs_second_factor(self) -> bool:
-        """Officers act for the cooperative: their login must not rest on a password alone."""
-        return self.is_officer and not self.has_second_factor
-
     def must_prove_second_factor(self, proven: bool) -> bool:
         """Whether this user may not act with a credential (session or token) that `proven`
-        says passed a second factor or not: officers act only with one that did.
+        says passed a second factor or not. Officers act for the cooperative: they act only
+        with one that did, never on a password alone.
 
         The one rule of the web, the API and tokens (`accounts.second_factor`). A factor
         removed since the credential proved it counts as none. One query for officers.
@@ -226,8 +222,9 @@ class ApiToken(models.Model):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
 
-    def revoke(self):
-        """Revoke this token and every token it made, and theirs, at once."""
+    def revoke(self) -> int:
+        """Revoke this token and every token it made, and theirs, at once; return how many
+        were still usable."""
         now = timezone.now()
         family, generation = [], [self.pk]
         with transaction.atomic():
@@ -239,6 +236,9 @@ class ApiToken(models.Model):
                 generation = list(
                     ApiToken.objects.filter(parent__in=generation).values_list("pk", flat=True)
                 )
-            ApiToken.objects.filter(pk__in=family, revoked_at__isnull=True).update(revoked_at=now)
+            revoked = ApiToken.objects.filter(pk__in=family, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
         if self.revoked_at is None:
             self.revoked_at = now
+        return revoked

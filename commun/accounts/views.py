@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -51,10 +52,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    token.revoke()
-    messages.success(
-        request,
-        _("Le jeton « %(name)s » est révoqué, avec les jetons qu’il a créés.")
-        % {"name": token.name},
-    )
+    made = max(token.revoke() - 1, 0)
+    if made:
+        message = ngettext(
+            "Le jeton « %(name)s » est révoqué, avec le jeton qu’il avait créé.",
+            "Le jeton « %(name)s » est révoqué, avec les %(count)s jetons qu’il avait créés.",
+            made,
+        )
+    else:
+        message = _("Le jeton « %(name)s » est révoqué.")
+    messages.success(request, message % {"name": token.name, "count": made})
     return redirect("accounts:tokens")

@@ -277,8 +277,11 @@ def test_revoking_a_token_through_the_api_revokes_the_tokens_it_made(bob):
 def test_revoking_a_token_on_the_web_revokes_the_tokens_it_made(bob):
     root, root_secret, child, grandchild = family(bob.user)
 
-    client_for(bob.user).post(reverse("accounts:revoke_token", args=[root.pk]))
+    response = client_for(bob.user).post(
+        reverse("accounts:revoke_token", args=[root.pk]), follow=True
+    )
 
+    assert "avec les 2 jetons qu’il avait créés" in response.text
     assert ApiToken.objects.usable().count() == 0
     for secret in [root_secret, child, grandchild]:
         assert with_token(secret).get(f"{API}/members/me").status_code == 401

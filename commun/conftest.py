@@ -7,10 +7,12 @@ Alice is an officer and an active member (contributors' college), Bob an active 
 import datetime
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from commun.accounts.models import User
+from commun.accounts.second_factor import FACTORS, record_passed
 from commun.members.models import (
     AdmissionRule,
     Application,
@@ -149,9 +151,17 @@ def dan(coop) -> User:
 
 
 def client_for(user) -> Client:
+    """A client logged in as `user` the way they log in: through their second factor if
+    they have one (allauth would ask for it), so an officer's session may act."""
     client = Client()
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        factor = Authenticator.objects.filter(user=user, type__in=FACTORS).first()
+        if factor is not None:
+            request = RequestFactory().get("/")
+            request.session, request.user = client.session, user
+            record_passed(request, factor)
+            request.session.save()
     return client
 
 

@@ -1,15 +1,25 @@
 """Officers must protect their account with a second factor before acting."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from commun.accounts.second_factor import must_prove
+
 API_PREFIX = "/api/"
 
 
-def reason() -> str:
+def reason(user) -> str:
+    if user.has_second_factor:
+        return _(
+            "En tant que responsable juridique, vous agissez au nom de la coopérative : "
+            "confirmez d’abord votre second facteur pour cette session."
+        )
     return _(
         "En tant que responsable juridique, vous agissez au nom de la coopérative : "
         "protégez d’abord votre compte par un second facteur (application "
@@ -18,7 +28,8 @@ def reason() -> str:
 
 
 class OfficersNeedSecondFactorMiddleware:
-    """Send an officer without an authenticator app or security key to the TOTP setup page.
+    """Hold an officer whose session did not pass a second factor: to the TOTP setup page
+    without one, to the second factor's confirmation with one.
 
     Costs no query for visitors and members beyond reading `user.membership`, which the
     layout reads anyway (the user object caches it); one query for officers.
@@ -46,19 +57,25 @@ class OfficersNeedSecondFactorMiddleware:
         if path.startswith(self.open_prefixes()):
             return self.get_response(request)
         if path.startswith(API_PREFIX) and "Authorization" in request.headers:
-            # Token clients: the API authenticates them; there is no page to send them to.
+            # Token clients: the API authenticates them and applies the same rule
+            # (`api_auth.caller`). Whatever that header holds, even nothing, the session
+            # never stands in for the token.
+            request.user = AnonymousUser()
             return self.get_response(request)
-        user = request.user
-        if user.is_authenticated and user.needs_second_factor:
+        if must_prove(request):
             if path.startswith(API_PREFIX):
                 # The web's session reaches the API too: no way around the factor there.
-                return JsonResponse({"detail": reason()}, status=403)
-            return self.redirect_to_setup(request)
+                return JsonResponse({"detail": reason(request.user)}, status=403)
+            return self.redirect_to_second_factor(request)
         return self.get_response(request)
 
-    def redirect_to_setup(self, request):
-        messages.warning(request, reason())
-        url = reverse("mfa_activate_totp")
+    def redirect_to_second_factor(self, request):
+        user = request.user
+        messages.warning(request, reason(user))
+        if user.has_second_factor:
+            url = reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()})
+        else:
+            url = reverse("mfa_activate_totp")
         if request.headers.get("HX-Request"):
             # An htmx swap would paste the whole setup page into a fragment.
             return HttpResponse(headers={"HX-Redirect": url})

@@ -1,10 +1,11 @@
 """People who log in, and the personal API tokens they hold."""
 
+import datetime
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -80,15 +81,28 @@ class User(AbstractUser):
         kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
         return Authenticator.objects.filter(user=self, type__in=kinds).exists()
 
-    @property
-    def needs_second_factor(self) -> bool:
-        """Officers act for the cooperative: their login must not rest on a password alone."""
-        return self.is_officer and not self.has_second_factor
+    def must_prove_second_factor(self, proven: bool) -> bool:
+        """Whether this user may not act with a credential (session or token) that `proven`
+        says passed a second factor or not. Officers act for the cooperative: they act only
+        with one that did, never on a password alone.
+
+        The one rule of the web, the API and tokens (`accounts.second_factor`). A factor
+        removed since the credential proved it counts as none. One query for officers.
+        """
+        return self.is_officer and not (proven and self.has_second_factor)
+
+
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+
+
+def default_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=DEFAULT_TOKEN_DAYS)
 
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self):
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -103,6 +117,26 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), default=default_token_expiry)
+    # Revoking a token revokes the tokens it made, and theirs.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("créé par le jeton"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        editable=False,
+    )
+    second_factor = models.BooleanField(
+        _("créé après un second facteur"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Créé depuis une session passée par un second facteur, ou par un jeton qui l’était : "
+            "seul un tel jeton laisse agir un·e responsable juridique."
+        ),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -118,33 +152,93 @@ class ApiToken(models.Model):
     def hash(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
 
+    class Unusable(Exception):
+        """A revoked or expired token makes no other token."""
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
-        """Create a token and return it with its secret, which is never stored."""
+    def issue(
+        cls,
+        user,
+        name: str,
+        days: int = DEFAULT_TOKEN_DAYS,
+        parent: "ApiToken | None" = None,
+        second_factor: bool = False,
+    ) -> tuple["ApiToken", str]:
+        """Create a token and return it with its secret, which is never stored.
+
+        `second_factor` says the session creating it passed one; a token made by a token
+        takes its parent's instead, and expires no later than it.
+        """
         secret = "cmn_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=secret[:12], digest=cls.hash(secret)
-        )
+        now = timezone.now()
+        expires_at = now + datetime.timedelta(days=days)
+        with transaction.atomic():
+            if parent is not None:
+                # Locked: a revocation walking the parent's descendants must not miss this one.
+                parent = cls.objects.select_for_update().get(pk=parent.pk)
+                if parent.user_id != user.pk or parent.revoked_at or parent.expired:
+                    raise cls.Unusable
+                expires_at = min(expires_at, parent.expires_at)
+                second_factor = parent.second_factor
+            token = cls.objects.create(
+                user=user,
+                name=name,
+                created_at=now,
+                prefix=secret[:12],
+                digest=cls.hash(secret),
+                expires_at=expires_at,
+                parent=parent,
+                second_factor=second_factor,
+            )
         return token, secret
 
     @classmethod
-    def authenticate(cls, secret: str):
-        """The active user behind a secret, or None."""
-        token = (
-            cls.objects.usable()
+    def find(cls, secret: str) -> "ApiToken | None":
+        """The unrevoked token of an active user behind a secret, expired or not."""
+        return (
+            cls.objects.filter(
+                digest=cls.hash(secret), revoked_at__isnull=True, user__is_active=True
+            )
             .select_related("user")
-            .filter(digest=cls.hash(secret), user__is_active=True)
             .first()
         )
-        if token is None:
+
+    @classmethod
+    def authenticate(cls, secret: str):
+        """The active user behind a usable secret, or None."""
+        token = cls.find(secret)
+        if token is None or token.expired:
             return None
-        # Throttled write: touching last_used_at on every call would make reads write.
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.touch()
         return token.user
 
-    def revoke(self):
+    def touch(self):
+        # Throttled write: touching last_used_at on every call would make reads write.
+        now = timezone.now()
+        if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+
+    def revoke(self) -> int:
+        """Revoke this token and every token it made, and theirs, at once; return how many
+        were still usable."""
+        now = timezone.now()
+        family, generation = [], [self.pk]
+        with transaction.atomic():
+            while generation:
+                # Each generation is locked before its children are read, so a child being
+                # made at this moment (`issue` locks its parent) is either seen or refused.
+                list(ApiToken.objects.select_for_update().filter(pk__in=generation).values("pk"))
+                family += generation
+                generation = list(
+                    ApiToken.objects.filter(parent__in=generation).values_list("pk", flat=True)
+                )
+            revoked = ApiToken.objects.filter(pk__in=family, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
         if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
+            self.revoked_at = now
+        return revoked

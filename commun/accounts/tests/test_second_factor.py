@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from commun.accounts.middleware import OfficersNeedSecondFactorMiddleware
 from commun.accounts.models import User
+from commun.accounts.second_factor import record_passed
 from commun.conftest import ALICE_TOTP_SECRET, PASSWORD, client_for
 
 
@@ -101,7 +102,7 @@ def test_token_clients_are_left_to_the_api(officer_without_factor):
         "/api/v1/openapi.json", headers={"Authorization": "Bearer cmn_not-a-token"}
     )
 
-    assert "second facteur" not in response.content.decode()
+    assert "protégez d’abord votre compte" not in response.content.decode()
 
 
 def test_an_officer_with_totp_goes_anywhere(officer_without_factor):
@@ -132,10 +133,13 @@ def test_a_resigned_officer_is_no_longer_held(officer_without_factor, alice):
     assert client_for(officer_without_factor).get(reverse("core:home")).status_code == 200
 
 
-def run_middleware(user):
+def run_middleware(user, factor=None):
+    """Run the middleware for `user`, whose session passed `factor` if given."""
     request = RequestFactory().get("/")
     request.user = user
     request.session = {}
+    if factor is not None:
+        record_passed(request, factor)
     request._messages = FallbackStorage(request)
     return OfficersNeedSecondFactorMiddleware(lambda r: HttpResponse("ok"))(request)
 
@@ -150,9 +154,13 @@ def test_it_costs_no_query_for_visitors_and_members(django_assert_num_queries, b
 
 def test_it_costs_one_query_for_an_officer(django_assert_num_queries, alice):
     user = User.objects.select_related("membership").get(pk=alice.user_id)
+    factor = Authenticator.objects.select_related("user").get(user=user)
 
     with django_assert_num_queries(1):
-        assert run_middleware(user).status_code == 200
+        assert run_middleware(user, factor).status_code == 200
+    del user.has_second_factor
+    with django_assert_num_queries(1):
+        assert run_middleware(user).url.startswith(reverse("mfa_reauthenticate"))
 
 
 def test_an_officer_logs_in_with_password_then_totp_code(alice):

@@ -24,7 +24,8 @@ DAY = datetime.timedelta(days=1)
 
 
 def bearer(user) -> Client:
-    _token, secret = ApiToken.issue(user, "tests")
+    # Made as from `user`'s login, which passed their second factor if they have one.
+    _token, secret = ApiToken.issue(user, "tests", second_factor=user.has_second_factor)
     return Client(headers={"Authorization": f"Bearer {secret}"})
 
 

@@ -10,9 +10,8 @@ import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from commun.conftest import category, make_member
+from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Objection
 from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
@@ -27,9 +26,9 @@ def gus(coop):
 
 
 def act_as(page, member):
-    """Swap the browser's session for one of `member` (a real session, made by Django)."""
-    client = Client()
-    client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    """Swap the browser's session for one of `member` (a real session, made by Django,
+    through their second factor if they have one)."""
+    client = client_for(member.user)
     page.context.clear_cookies()
     page.context.add_cookies(
         [

@@ -40,7 +40,8 @@ def _fresh_cache():
 
 def bearer(user) -> Client:
     """A client that authenticates with a fresh personal token of `user`."""
-    _token, secret = ApiToken.issue(user, "tests")
+    # Made as from `user`'s login, which passed their second factor if they have one.
+    _token, secret = ApiToken.issue(user, "tests", second_factor=user.has_second_factor)
     return Client(headers={"Authorization": f"Bearer {secret}"})
 
 

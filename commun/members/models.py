@@ -20,7 +20,7 @@ from commun.privacy.declarations import (
     not_personal,
     personal,
 )
-from commun.privacy.fields import EncryptedCharField, EncryptedTextField
+from commun.privacy.fields import EncryptedCharField, EncryptedTextField, seal_id_field
 
 MAX_SHARES_PER_MOVEMENT = 1_000_000
 
@@ -382,6 +382,7 @@ class Identity(models.Model):
         Audience.OFFICERS,
         Erasure.RESTRICT,
     )
+    seal_id = seal_id_field()
 
     class Meta:
         abstract = True

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.privacy.declarations import REGISTER, Audience, Erasure, personal
-from commun.privacy.fields import EncryptedTextField
+from commun.privacy.fields import EncryptedTextField, seal_id_field
 
 
 class RestrictedRecord(models.Model):
@@ -22,6 +22,7 @@ class RestrictedRecord(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     keep_until = models.DateField(_("conservé jusqu'au"))
+    seal_id = seal_id_field()
 
     class Meta:
         verbose_name = _("archive légale restreinte")

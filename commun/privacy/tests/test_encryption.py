@@ -1,14 +1,22 @@
 """Addresses and IBANs are sealed at rest, readable through the models, and re-keyable."""
 
 import base64
+import importlib
 import io
 import os
+import uuid
+from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps as django_apps
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
+from commun.conftest import category
 from commun.members.forms import ProfileForm
+from commun.members.models import Application, Member
 from commun.privacy import crypto
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
@@ -43,8 +51,8 @@ def test_the_database_holds_only_the_sealed_address_and_iban(bob):
 
     stored_address = raw("members_member", "postal_address", bob.pk)
     stored_iban = raw("members_member", "iban", bob.pk)
-    assert stored_address.startswith("enc1:") and "Lyon" not in stored_address
-    assert stored_iban.startswith("enc1:") and "3000600" not in stored_iban
+    assert stored_address.startswith("enc2:") and "Lyon" not in stored_address
+    assert stored_iban.startswith("enc2:") and "3000600" not in stored_iban
     bob.refresh_from_db()
     assert (bob.postal_address, bob.iban) == (ADDRESS, IBAN)
 
@@ -85,15 +93,15 @@ def test_rotation_reseals_every_value_under_the_new_key(bob, alice, carol, keyri
     assert carol.postal_address == "Carol, 1 place du Marché"
 
 
-def test_a_value_stored_before_encryption_still_reads_and_gets_sealed(bob):
+def test_a_clear_value_written_behind_the_field_is_refused_not_shown(bob):
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE members_member SET postal_address = %s WHERE id = %s", [ADDRESS, bob.pk]
         )
-    bob.refresh_from_db()
-    assert bob.postal_address == ADDRESS
-    call_command("rotate_data_key", stdout=io.StringIO())
-    assert raw("members_member", "postal_address", bob.pk).startswith("enc1:")
+    with pytest.raises(crypto.UndecryptableValue, match="members_member.postal_address"):
+        Member.objects.get(pk=bob.pk).postal_address  # noqa: B018
+    with pytest.raises(CommandError, match=f"members_member.postal_address, row {bob.pk}"):
+        call_command("rotate_data_key", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("iban", ["FR76 3000 6000 0112 3456 7890 188", "NOTANIBAN", "FR76"])
@@ -122,7 +130,7 @@ def test_an_iban_is_normalised_when_saved_from_the_profile(bob):
 def test_a_malformed_key_is_refused_clearly(keyring):
     keyring("c2hvcnQ=")
     with pytest.raises(Exception, match="32 random bytes"):
-        crypto.seal("x")
+        crypto.seal("x", crypto.place("t", "c", uuid.uuid4()))
 
 
 def test_restore_warns_when_the_restored_values_need_a_key_this_instance_lacks(bob, keyring):
@@ -136,3 +144,161 @@ def test_restore_warns_when_the_restored_values_need_a_key_this_instance_lacks(b
 
     keyring(new_key())  # a fresh machine, its own key: the archive's values stay sealed
     assert sealed_values_unreadable() == crypto.key_id(base64.b64decode(old))
+
+
+# --- Sealed values know what they hold (issue 10, finding 4) ---------------------------------
+
+JOIN = "/rejoindre/"
+TYPED_AS_SEALED = "enc1:deadbeef:" + base64.b64encode(b"\0" * 40).decode()
+
+
+def legacy_seal(plaintext: str, key_text: str) -> str:
+    """What the first format stored: AES-GCM without associated data, bound to nothing."""
+    key = base64.b64decode(key_text)
+    nonce = os.urandom(12)
+    body = AESGCM(key).encrypt(nonce, plaintext.encode(), None)
+    return f"enc1:{crypto.key_id(key)}:{base64.b64encode(nonce + body).decode()}"
+
+
+def put_raw(table: str, column: str, pk: int, value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608
+
+
+def join_with_address(client, address: str) -> Application:
+    data = {
+        "kind": "person",
+        "organisation_name": "",
+        "first_name": "Zoé",
+        "last_name": "Lambert",
+        "email": "zoe@example.org",
+        "phone": "",
+        "postal_address": address,
+        "category": category("Partenaires").pk,
+        "shares": "1",
+        "motivation": "",
+        "consents_to_charter": "on",
+        "consents_to_privacy": "on",
+        "password1": "Des-communs-pour-tous-2026",
+        "password2": "Des-communs-pour-tous-2026",
+    }
+    response = client.post(JOIN, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Application.objects.get(email="zoe@example.org")
+
+
+@pytest.mark.parametrize("typed", [TYPED_AS_SEALED, "enc2:00000000:AAAA", "enc1:"])
+def test_an_address_typed_like_a_sealed_value_is_sealed_like_any_other(coop, client, people, typed):
+    application = join_with_address(client, typed)
+
+    stored = raw("members_application", "postal_address", application.pk)
+    assert stored != typed and typed not in stored
+    assert Application.objects.get(pk=application.pk).postal_address == typed
+    assert people["officer"].get(reverse("officers:applications")).status_code == 200
+    call_command("rotate_data_key", stdout=io.StringIO())
+    assert Application.objects.get(pk=application.pk).postal_address == typed
+
+
+def test_an_iban_moved_to_another_member_row_is_refused_not_shown(alice, bob):
+    bob.iban = IBAN
+    bob.save()
+    alice.iban = "FR1420041010050500013M02606"
+    alice.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE members_member SET iban = (SELECT iban FROM members_member WHERE id = %s) "
+            "WHERE id = %s",
+            [bob.pk, alice.pk],
+        )
+
+    moved = Member.objects.get(pk=alice.pk)
+    with pytest.raises(crypto.UndecryptableValue) as refused:
+        moved.iban  # noqa: B018
+    assert "members_member" in str(refused.value) and "iban" in str(refused.value)
+    assert str(alice.pk) in str(refused.value)
+    assert Member.objects.get(pk=bob.pk).iban == IBAN
+
+
+def test_a_value_moved_to_another_column_or_table_is_refused(bob, carol):
+    bob.postal_address = ADDRESS
+    bob.save()
+    sealed = raw("members_member", "postal_address", bob.pk)
+    put_raw("members_member", "iban", bob.pk, sealed)
+    put_raw("members_application", "postal_address", carol.pk, sealed)
+
+    with pytest.raises(crypto.UndecryptableValue):
+        Member.objects.get(pk=bob.pk).iban  # noqa: B018
+    with pytest.raises(crypto.UndecryptableValue):
+        Application.objects.get(pk=carol.pk).postal_address  # noqa: B018
+
+
+def test_one_altered_address_does_not_break_the_applications_page(people, carol):
+    carol.postal_address = ADDRESS
+    carol.save()
+    put_raw("members_application", "postal_address", carol.pk, "enc2:00000000:AAAA")
+    assert people["officer"].get(reverse("officers:applications")).status_code == 200
+
+
+def test_an_application_admitted_keeps_its_address_sealed_for_the_member_row(people, carol):
+    carol.postal_address = ADDRESS
+    carol.save()
+    people["officer"].post(reverse("officers:admit_application", args=[carol.pk]))
+    member = Member.objects.get(user=carol.user)
+    assert member.postal_address == ADDRESS
+    assert raw("members_member", "postal_address", member.pk) != raw(
+        "members_application", "postal_address", carol.pk
+    )
+
+
+def test_rotation_reseals_the_first_format_bound_to_its_row(bob, keyring):
+    old, new = new_key(), new_key()
+    keyring(new, old)
+    put_raw("members_member", "iban", bob.pk, legacy_seal(IBAN, old))
+    with pytest.raises(crypto.UndecryptableValue, match="rotate_data_key"):
+        Member.objects.get(pk=bob.pk).iban  # noqa: B018 (the old format is read only to reseal)
+
+    call_command("rotate_data_key", stdout=io.StringIO())
+
+    keyring(new)
+    stored = raw("members_member", "iban", bob.pk)
+    assert stored.startswith("enc2:") and crypto.key_id(base64.b64decode(new)) in stored
+    assert Member.objects.get(pk=bob.pk).iban == IBAN
+
+
+def test_the_migration_reseals_the_values_stored_in_the_first_format(bob, carol, keyring):
+    key = new_key()
+    keyring(key)
+    put_raw("members_member", "postal_address", bob.pk, legacy_seal(ADDRESS, key))
+    put_raw("members_member", "iban", bob.pk, IBAN)  # stored before encryption
+    # The bug: typed like a sealed value, stored as typed. No one forges the tag without the key.
+    typed = f"enc1:{crypto.key_id(base64.b64decode(key))}:" + "A" * 56
+    put_raw("members_application", "postal_address", carol.pk, typed)
+
+    migration = importlib.import_module("commun.members.migrations.0007_sealed_values_bound")
+    migration.reseal_existing_values(django_apps, SimpleNamespace(connection=connection))
+
+    bob = Member.objects.get(pk=bob.pk)
+    assert (bob.postal_address, bob.iban) == (ADDRESS, IBAN)
+    assert Application.objects.get(pk=carol.pk).postal_address == typed
+    for table, column, pk in (
+        ("members_member", "postal_address", bob.pk),
+        ("members_member", "iban", bob.pk),
+        ("members_application", "postal_address", carol.pk),
+    ):
+        assert raw(table, column, pk).startswith("enc2:")
+
+
+def test_a_first_format_value_whose_key_is_missing_is_kept_for_when_it_returns(bob, keyring):
+    absent, present = new_key(), new_key()
+    keyring(present)
+    first_format = legacy_seal(ADDRESS, absent)
+    put_raw("members_member", "postal_address", bob.pk, first_format)
+
+    out = io.StringIO()
+    call_command("rotate_data_key", stdout=out)
+    assert raw("members_member", "postal_address", bob.pk) == first_format
+    assert crypto.key_id(base64.b64decode(absent)) in out.getvalue()
+
+    keyring(present, absent)  # the key is back
+    call_command("rotate_data_key", stdout=io.StringIO())
+    assert Member.objects.get(pk=bob.pk).postal_address == ADDRESS

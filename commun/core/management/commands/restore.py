@@ -74,11 +74,12 @@ class Command(BaseCommand):
 def sealed_values_unreadable() -> str | None:
     """The id of a key the restored sealed values need and this instance lacks, if any."""
     from commun.privacy import crypto
-    from commun.privacy.management.commands.rotate_data_key import encrypted_fields, raw_values
+    from commun.privacy.resealing import encrypted_fields, raw_values
 
     known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118 (a function)
     for model, field in encrypted_fields():
-        for _pk, raw in raw_values(model, field):
-            if crypto.is_sealed(raw) and raw.split(":")[1] not in known:
-                return raw.split(":")[1]
+        for _pk, _seal_id, raw in raw_values(model, field):
+            wanted = crypto.stored_key_id(raw)
+            if wanted is not None and wanted not in known:
+                return wanted
     return None

@@ -1,39 +1,10 @@
 """`commun rotate_data_key`: re-seal every encrypted value under the first configured key."""
 
-from django.apps import apps
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from commun.privacy import crypto
-from commun.privacy.fields import EncryptedMixin
-
-BATCH = 2000
-
-
-def encrypted_fields():
-    for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, EncryptedMixin):
-                yield model, field
-
-
-def raw_values(model, field):
-    """(pk, stored value) of the non-empty rows, as the column holds them (sealed or not)."""
-    quote = connection.ops.quote_name
-    table, column = quote(model._meta.db_table), quote(field.column)
-    pk = quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> ''")  # noqa: S608
-        while rows := cursor.fetchmany(BATCH):
-            yield from rows
-
-
-def stale_values(model, field):
-    """(pk, clear value) of the rows not sealed with the current key."""
-    for row_pk, raw in raw_values(model, field):
-        if raw is None or crypto.sealed_with_current_key(raw):
-            continue
-        yield row_pk, crypto.unseal(raw) if crypto.is_sealed(raw) else raw
+from commun.privacy.resealing import encrypted_fields, reseal
 
 
 class Command(BaseCommand):
@@ -50,17 +21,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check=False, **options):
-        total = 0
+        total, waiting, refused = 0, set(), []
         for model, field in encrypted_fields():
             with transaction.atomic():
-                stale = list(stale_values(model, field))
-                if not check:
-                    for pk, clear in stale:
-                        # The field seals the clear value with the current key on the way in.
-                        model._base_manager.filter(pk=pk).update(**{field.attname: clear})
-            total += len(stale)
-            if stale:
-                self.stdout.write(f"{model._meta.label}.{field.name} : {len(stale)}")
+                outcome = reseal(model, field, write=not check)
+            total += outcome.resealed
+            waiting |= outcome.waiting_for_keys
+            refused += outcome.refused
+            if outcome.resealed:
+                self.stdout.write(f"{model._meta.label}.{field.name} : {outcome.resealed}")
         done = "à rechiffrer" if check else "rechiffrée(s)"
         current = crypto.key_id(crypto.keys()[0])
         self.stdout.write(f"{total} valeur(s) {done} ; clé courante {current}.")
+        if waiting:
+            self.stdout.write(
+                "Laissées telles quelles, faute de leur clé dans COMMUN_DATA_KEYS : "
+                f"clé(s) {', '.join(sorted(waiting))}. Remettez-la et relancez."
+            )
+        if refused:
+            # Altered or moved in the database: an integrity failure, never re-sealed as valid.
+            raise CommandError(
+                "Valeur(s) illisibles, laissées telles quelles :\n" + "\n".join(refused)
+            )

@@ -1,0 +1,102 @@
+"""Sealing again what an encrypted column holds: under a new key, or out of the first format.
+
+Works on the stored text with plain SQL, so that `commun rotate_data_key` and the data
+migrations (with their historical models) share it. The first format (`enc1:`, bound to
+nothing) is opened only here. Before the migration that bound values to their row, the
+old field took any text starting with `enc1:` for a sealed value and stored it as typed:
+such a text that does not open under a configured key is what someone typed, and is
+sealed as such; one whose key is absent is kept untouched until the key comes back.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.db import connection as default_connection
+
+from commun.privacy import crypto
+from commun.privacy.fields import SEAL_ID, EncryptedMixin
+
+BATCH = 2000
+KEY_ID = re.compile(r"^[0-9a-f]{8}$")
+
+
+@dataclass
+class Outcome:
+    resealed: int = 0
+    waiting_for_keys: set = field(default_factory=set)  # ids of keys not configured
+    refused: list = field(default_factory=list)  # "table.column, row pk: why"
+
+
+def encrypted_fields(apps=global_apps):
+    for model in apps.get_models():
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, EncryptedMixin):
+                yield model, model_field
+
+
+def raw_values(model, model_field, connection=default_connection):
+    """(pk, seal id, stored text) of the non-empty rows, as the column holds them."""
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(model_field.column)
+    pk, seal_id = quote(model._meta.pk.column), quote(SEAL_ID)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {seal_id}, {column} FROM {table} WHERE {column} <> ''"  # noqa: S608
+        )
+        while rows := cursor.fetchmany(BATCH):
+            yield from rows
+
+
+def reseal(
+    model, model_field, *, connection=default_connection, migrating=False, write=True
+) -> Outcome:
+    """Seal again, with the first key and bound to its row, each value that needs it.
+
+    `migrating`: no value is in the current format yet, so one that looks like it is text.
+    `write=False` only counts.
+    """
+    table, column = model._meta.db_table, model_field.column
+    outcome, updates, known = Outcome(), [], None
+    for pk, seal_id, stored in raw_values(model, model_field, connection):
+        if known is None:  # only now: migrating an empty database creates no key file
+            current = crypto.key_id(crypto.keys()[0])
+            known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118
+        place = crypto.place(table, column, seal_id)
+        key = crypto.stored_key_id(stored)
+        try:
+            if stored.startswith(crypto.PREFIX) and not migrating:
+                if key == current:
+                    continue
+                clear = crypto.unseal(stored, place)
+            elif stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
+                if key not in known:
+                    outcome.waiting_for_keys.add(key)
+                    continue
+                clear = _legacy_or_typed(stored, migrating)
+            elif migrating:
+                clear = stored  # stored before encryption, or typed like a sealed value
+            else:
+                raise crypto.UndecryptableValue("not a sealed value")
+        except crypto.UndecryptableValue as error:
+            outcome.refused.append(f"{table}.{column}, row {pk}: {error}")
+            continue
+        updates.append((crypto.seal(clear, place), pk))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
+            f"WHERE {quote(model._meta.pk.column)} = %s",
+            updates if write else [],
+        )
+    outcome.resealed = len(updates)
+    return outcome
+
+
+def _legacy_or_typed(stored: str, migrating: bool) -> str:
+    try:
+        return crypto.unseal_legacy(stored)
+    except crypto.UndecryptableValue:
+        if migrating:
+            return stored  # nobody can forge the tag: this is text someone typed
+        raise

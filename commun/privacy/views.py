@@ -149,8 +149,12 @@ def erase(request: HttpRequest) -> HttpResponse:
     status = 200 if request.method == "GET" or form.is_valid() else 422
     if request.method == "POST" and not allowed:
         status = 409
+    kept = [field.verbose_name for field in erasure.restricted_fields()]
     return render(
-        request, "privacy/erase.html", {"form": form, "allowed": allowed, "why": why}, status=status
+        request,
+        "privacy/erase.html",
+        {"form": form, "allowed": allowed, "why": why, "kept": kept},
+        status=status,
     )
 
 

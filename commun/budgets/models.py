@@ -535,7 +535,10 @@ class Mission(models.Model):
     )
     cost_engine = models.CharField(max_length=40, blank=True)
     cost_breakdown = personal(
-        models.JSONField(default=dict, blank=True), BUDGETS, Audience.PUBLIC, Erasure.PSEUDONYMISE
+        models.JSONField(gettext_lazy("détail du coût"), default=dict, blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
     )
     # Everything the reserve ever committed to it: the first commitment and the top-ups.
     committed_cents = models.BigIntegerField(default=0, editable=False)
@@ -1207,6 +1210,8 @@ class MissionTopUp(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = gettext_lazy("complément de budget d'une mission")
+        verbose_name_plural = gettext_lazy("compléments de budget de missions")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="top_up_positive"),
@@ -1274,7 +1279,10 @@ class MissionPayment(models.Model):
     amount_cents = models.BigIntegerField(gettext_lazy("montant (centimes)"))
     # [[expense account, cents], …]
     lines = personal(
-        models.JSONField(default=list), ACCOUNTING, Audience.PUBLIC, Erasure.PSEUDONYMISE
+        models.JSONField(gettext_lazy("lignes du paiement"), default=list),
+        ACCOUNTING,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
     )
     hours = models.PositiveIntegerField(gettext_lazy("heures déclarées"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
@@ -1290,13 +1298,18 @@ class MissionPayment(models.Model):
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cancellation_reason = personal(
-        models.TextField(blank=True), ACCOUNTING, Audience.PUBLIC, Erasure.PSEUDONYMISE
+        models.TextField(gettext_lazy("motif de l'annulation"), blank=True),
+        ACCOUNTING,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
     )
     cancellation = models.ForeignKey(
         "ledger.Transaction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
+        verbose_name = gettext_lazy("paiement d'une mission")
+        verbose_name_plural = gettext_lazy("paiements de missions")
         ordering = ["date", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payment_positive"),

@@ -1649,11 +1649,16 @@ class Stance(models.Model):
     )
     # Approval: [option ids]; ranked: [[ids tied first], [next], …]; score: {option id: points}.
     ballot = personal(
-        models.JSONField(null=True, blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+        models.JSONField(_("bulletin"), null=True, blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
         constraints = [
             models.UniqueConstraint(fields=["round", "member"], name="one_stance_per_round"),
             models.CheckConstraint(
@@ -1677,14 +1682,22 @@ class StanceChange(models.Model):
     stance = models.ForeignKey(Stance, on_delete=models.CASCADE, related_name="history")
     choice = models.CharField(max_length=20, choices=Stance.Choice)
     reason = personal(
-        models.TextField(blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+        models.TextField(_("raison"), blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
     )
     ballot = personal(
-        models.JSONField(null=True, blank=True), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+        models.JSONField(_("bulletin"), null=True, blank=True),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
     )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("changement de position")
+        verbose_name_plural = _("changements de position")
         ordering = ["stance", "at", "pk"]
 
     def __str__(self):
@@ -1727,6 +1740,8 @@ class Objection(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
         ordering = ["decision", "created_at"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="objection_reason_required"),
@@ -1840,6 +1855,8 @@ class AdviceRequest(models.Model):
     given_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("demande d'avis")
+        verbose_name_plural = _("demandes d'avis")
         constraints = [
             models.UniqueConstraint(fields=["decision", "advisor"], name="advice_asked_once")
         ]

@@ -558,7 +558,10 @@ class Comment(models.Model):
         Erasure.PSEUDONYMISE,
     )
     body_html = personal(
-        models.TextField(editable=False), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE
+        models.TextField(_("message mis en forme"), editable=False),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -650,12 +653,24 @@ class CommentRevision(models.Model):
     """A comment's earlier text, kept when it is edited."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = personal(models.TextField(), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE)
-    body_html = personal(models.TextField(), DELIBERATION, Audience.SPACE, Erasure.PSEUDONYMISE)
+    body = personal(
+        models.TextField(_("message (Markdown)")),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
+    body_html = personal(
+        models.TextField(_("message mis en forme")),
+        DELIBERATION,
+        Audience.SPACE,
+        Erasure.PSEUDONYMISE,
+    )
     written_at = models.DateTimeField()
     replaced_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("version d'un commentaire")
+        verbose_name_plural = _("versions de commentaires")
         ordering = ["comment", "-replaced_at", "-pk"]
 
     def __str__(self):

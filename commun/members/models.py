@@ -19,6 +19,7 @@ from commun.privacy.declarations import (
     Erasure,
     not_personal,
     personal,
+    redeclared,
 )
 from commun.privacy.fields import EncryptedCharField, EncryptedTextField, seal_id_field
 
@@ -464,7 +465,7 @@ class Member(Identity):
     bio = personal(
         models.TextField(_("présentation"), blank=True, max_length=2000),
         MEMBERSHIP,
-        Audience.PUBLIC_BY_CHOICE,
+        Audience.MEMBERS,
         Erasure.ERASE,
     )
     language = models.CharField(max_length=8, default="fr")
@@ -646,6 +647,26 @@ class Application(Identity):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )
+    # The identity a member's register keeps is, on an application, only the application's:
+    # officers (and the associates asked to consent) read it, and it goes with a refusal.
+    first_name = redeclared(
+        Identity._meta.get_field("first_name"), APPLICATIONS, Audience.ADMISSION, Erasure.ERASE
+    )
+    last_name = redeclared(
+        Identity._meta.get_field("last_name"), APPLICATIONS, Audience.ADMISSION, Erasure.ERASE
+    )
+    organisation_name = redeclared(
+        Identity._meta.get_field("organisation_name"),
+        APPLICATIONS,
+        Audience.ADMISSION,
+        Erasure.ERASE,
+    )
+    phone = redeclared(
+        Identity._meta.get_field("phone"), APPLICATIONS, Audience.OFFICERS, Erasure.ERASE
+    )
+    postal_address = redeclared(
+        Identity._meta.get_field("postal_address"), APPLICATIONS, Audience.OFFICERS, Erasure.ERASE
+    )
     email = personal(
         models.EmailField(_("adresse e-mail")),
         APPLICATIONS,
@@ -659,7 +680,7 @@ class Application(Identity):
     motivation = personal(
         models.TextField(_("ce qui vous amène"), blank=True, max_length=4000),
         APPLICATIONS,
-        Audience.OFFICERS,
+        Audience.ADMISSION,
         Erasure.ERASE,
     )
     consents_to_charter = models.BooleanField(_("j'adhère à la charte"), default=False)

@@ -45,6 +45,10 @@ class Audience(models.TextChoices):
     PUBLIC_BY_CHOICE = "public_by_choice", _("public ou associé·es, selon le choix de la personne")
     SPACE = "space", _("les lecteurs de l'espace où elle est écrite")
     MEMBERS = "members", _("les associé·es")
+    ADMISSION = (
+        "admission",
+        _("les responsables, et les associé·es quand l'admission se fait par leur consentement"),
+    )
     OFFICERS = "officers", _("les responsables juridiques")
     NOBODY = "nobody", _("personne : la personne seule, ou le serveur")
 
@@ -87,18 +91,27 @@ REGISTER = Activity(
 MEMBERSHIP = Activity(
     "membership",
     _("Vie coopérative"),
-    _("Se reconnaître entre associé·es, se contacter, se présenter."),
+    _("Se présenter aux autres associé·es, être joint·e par les responsables."),
     Basis.CONTRACT,
     _("Tant que la personne est associée ; effacé à sa demande ou à la suppression du compte."),
-    _("les associé·es, et le public pour ce que la personne choisit de montrer"),
+    _(
+        "les associé·es pour la présentation, le public pour le pseudonyme si la personne le "
+        "choisit, les responsables pour le téléphone"
+    ),
 )
 APPLICATIONS = Activity(
     "applications",
     _("Candidatures"),
     _("Étudier une candidature et y répondre."),
     Basis.PRE_CONTRACT,
-    _("Jusqu'à la décision ; 1 an après un refus, puis effacé."),
-    _("les responsables juridiques, et les associé·es appelé·es à consentir à l'admission"),
+    _(
+        "Refusée ou retirée : effacée 1 an après la décision. Admise : gardée avec la fiche "
+        "d'associé·e, effacée à la suppression du compte."
+    ),
+    _(
+        "les responsables juridiques, et les associé·es appelé·es à consentir quand "
+        "l'admission se fait par décision"
+    ),
     retention_years=1,
 )
 ACCOUNTS = Activity(
@@ -166,6 +179,9 @@ class Declared:
     activity: Activity
     visibility: Audience
     erasure: Erasure
+    # How the record names a field of another package, whose verbose names are not ours.
+    name: Promise | None = None
+    model_name: Promise | None = None
 
 
 def personal(field: models.Field, activity: Activity, visibility: Audience, erasure: Erasure):
@@ -174,25 +190,60 @@ def personal(field: models.Field, activity: Activity, visibility: Audience, eras
     return field
 
 
+def redeclared(field: models.Field, activity: Activity, visibility: Audience, erasure: Erasure):
+    """A copy of an inherited field declared anew: the same data, processed for another purpose."""
+    return personal(field.clone(), activity, visibility, erasure)
+
+
 def not_personal(field: models.Field, why: str):
     """Say, next to a field that looks personal, why it is not (read by the completeness test)."""
     field.not_personal = why
     return field
 
 
-# Fields of models that are not ours: "app_label.Model.field" → declaration.
+# Fields of models that are not ours: "app_label.Model.field" → declaration, named in words.
 THIRD_PARTY = {
-    "account.EmailAddress.email": Declared(ACCOUNTS, Audience.OFFICERS, Erasure.ERASE),
-    "mfa.Authenticator.data": Declared(ACCOUNTS, Audience.NOBODY, Erasure.ERASE),
-    "sessions.Session.session_data": Declared(ACCOUNTS, Audience.NOBODY, Erasure.ERASE),
+    "account.EmailAddress.email": Declared(
+        ACCOUNTS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+        _("adresse e-mail de connexion"),
+        _("compte"),
+    ),
+    "mfa.Authenticator.data": Declared(
+        ACCOUNTS, Audience.NOBODY, Erasure.ERASE, _("clé du second facteur"), _("compte")
+    ),
+    "sessions.Session.session_data": Declared(
+        ACCOUNTS, Audience.NOBODY, Erasure.ERASE, _("données de session"), _("session de connexion")
+    ),
     "django_tasks_database.DBTaskResult.args_kwargs": Declared(
-        NOTIFICATIONS, Audience.NOBODY, Erasure.ERASE
+        NOTIFICATIONS,
+        Audience.NOBODY,
+        Erasure.ERASE,
+        _("destinataires et texte de l'e-mail"),
+        _("e-mail en attente ou envoyé"),
     ),
     "django_tasks_database.DBTaskResult.return_value": Declared(
-        NOTIFICATIONS, Audience.NOBODY, Erasure.ERASE
+        NOTIFICATIONS,
+        Audience.NOBODY,
+        Erasure.ERASE,
+        _("résultat de l'envoi"),
+        _("e-mail en attente ou envoyé"),
     ),
-    "admin.LogEntry.object_repr": Declared(ACCOUNTS, Audience.OFFICERS, Erasure.ERASE),
-    "admin.LogEntry.change_message": Declared(ACCOUNTS, Audience.OFFICERS, Erasure.ERASE),
+    "admin.LogEntry.object_repr": Declared(
+        ACCOUNTS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+        _("objet modifié"),
+        _("historique de l'administration"),
+    ),
+    "admin.LogEntry.change_message": Declared(
+        ACCOUNTS,
+        Audience.OFFICERS,
+        Erasure.ERASE,
+        _("modification faite"),
+        _("historique de l'administration"),
+    ),
 }
 
 
@@ -220,6 +271,14 @@ class DeclaredField:
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.field.name}"
 
+    @property
+    def name(self):
+        return self.declared.name or self.field.verbose_name
+
+    @property
+    def model_name(self):
+        return self.declared.model_name or self.model._meta.verbose_name
+
 
 @cache
 def declared_fields() -> tuple[DeclaredField, ...]:
@@ -244,3 +303,25 @@ def record_of_processing() -> list[tuple[Activity, list[DeclaredField]]]:
     for item in declared_fields():
         by_activity[item.declared.activity.key].append(item)
     return [(a, by_activity[a.key]) for a in ACTIVITIES if by_activity[a.key]]
+
+
+def record_rows() -> list[tuple[Activity, list[dict]]]:
+    """The record as people read it: per activity, one row per field, in words.
+
+    The officers' record (page, PDF, CSV) and the public privacy page both show these rows.
+    """
+    return [
+        (
+            activity,
+            [
+                {
+                    "field": str(item.name),
+                    "model": str(item.model_name),
+                    "audience": item.declared.visibility.label,
+                    "erasure": item.declared.erasure.label,
+                }
+                for item in items
+            ],
+        )
+        for activity, items in record_of_processing()
+    ]

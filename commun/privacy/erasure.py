@@ -2,25 +2,29 @@
 
 What they wrote and how they voted stays, attributed to "Associé·e n°N" (decisions,
 tallies and the ledger are the cooperative's record). What the law makes the cooperative
-keep — the register of associates: identity and address, 10 years after leaving — moves
-to a sealed `RestrictedRecord` that only officers read and the retention job deletes.
-The hash-chained journal needs nothing: it never held personal data in clear.
+keep — the register of associates: the fields declared `Erasure.RESTRICT`, identity and
+address, 10 years after leaving; not the email — moves to a sealed `RestrictedRecord`
+that only officers read and the retention job deletes. Emails queued or kept for others
+(the task queue's arguments and results) name them no more. The hash-chained journal needs
+nothing: it never held personal data in clear. Backups taken before keep the old data
+until they are rotated away (docs/backup.md).
 """
 
 import datetime
 import json
+import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, TextField, Value, When
+from django.db.models import Case, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.members.models import Application, Member, Visibility
-from commun.privacy.declarations import REGISTER
+from commun.privacy.declarations import REGISTER, Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
 
 ERASED_EMAIL = "efface-{pk}@commun.invalid"  # .invalid never delivers (RFC 2606)
@@ -52,11 +56,13 @@ def erase_account(user, *, by=None, now: datetime.datetime | None = None) -> Pri
         member = Member.objects.select_for_update().filter(user=user).first()
         email = user.email
         counts = {}
+        # Read before they are blanked: the stored emails are searched for them.
+        names = _names_of(user, member)
         if member is not None:
-            counts["restricted_records"] = _restrict_register_identity(member, email, now)
+            counts["restricted_records"] = _restrict_register_identity(member, now)
             _erase_member(member)
         counts["applications"] = _erase_applications(user)
-        counts["tasks"] = _forget_pending_emails(email)
+        counts.update(_redact_tasks(email, names, _erased_label(member)))
         counts.update(_erase_account_rows(user, member))
         user.email = ERASED_EMAIL.format(pk=user.pk)
         user.is_active = False
@@ -71,17 +77,21 @@ def erase_account(user, *, by=None, now: datetime.datetime | None = None) -> Pri
         )
 
 
-def _restrict_register_identity(member: Member, email: str, now) -> int:
+def restricted_fields() -> list:
+    """The member's fields the register keeps after erasure: those declared `RESTRICT`."""
+    return [
+        item.field
+        for item in declared_fields()
+        if item.model is Member and item.declared.erasure == Erasure.RESTRICT
+    ]
+
+
+def _restrict_register_identity(member: Member, now) -> int:
     left = member.left_on or timezone.localdate(now)
     content = {
         "number": member.number,
         "kind": member.kind,
-        "first_name": member.first_name,
-        "last_name": member.last_name,
-        "organisation_name": member.organisation_name,
-        "postal_address": member.postal_address,
-        "iban": member.iban,
-        "email": email,
+        **{field.name: getattr(member, field.attname) for field in restricted_fields()},
         "admitted_at": member.admitted_at.isoformat(),
         "left_on": member.left_on.isoformat() if member.left_on else None,
     }
@@ -139,14 +149,83 @@ def _erase_applications(user) -> int:
     )
 
 
-def _forget_pending_emails(email: str) -> int:
-    """Queued or finished email tasks carry the address in their arguments."""
+def _names_of(user, member) -> list[str]:
+    """What emails may call the person: the names they gave, their pseudonym, their address."""
+    people = [*Application.objects.filter(user=user)]
+    if member is not None:
+        people.append(member)
+    names = {user.email}
+    for person in people:
+        names |= {person.full_name, person.first_name, person.last_name, person.organisation_name}
+        names.add(getattr(person, "pseudonym", ""))
+        names.add(getattr(person, "email", ""))
+    # Longest first: "Barnabé Quenouille" goes as one, before "Barnabé" alone.
+    return sorted({name.strip() for name in names if name.strip()}, key=len, reverse=True)
+
+
+def _erased_label(member) -> str:
+    if member is None:
+        return ERASED_TEXT
+    return _("Associé·e n°%(number)s") % {"number": member.number}
+
+
+def _redact_tasks(email: str, names: list[str], label: str) -> dict:
+    """Emails kept in the task queue (waiting, or sent in the last 30 days) forget the person.
+
+    Those addressed to them go: their account is closed. Those sent to others (a digest, a
+    notice to the officers) stay, with the person named as the pages now name them.
+    """
     from django_tasks_db.models import DBTaskResult
 
-    rows = DBTaskResult.objects.annotate(arguments=Cast("args_kwargs", TextField())).filter(
-        arguments__icontains=email
+    if not names:
+        return {"tasks_deleted": 0, "tasks_redacted": 0}
+    # Word bounds, so that a short name is not cut out of the middle of another word.
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE
     )
-    return rows.delete()[0]
+    mentions = Q()
+    for name in names:
+        # SQLite keeps JSON ASCII-escaped ("Barnab\u00e9"), PostgreSQL as written.
+        for form in {name, json.dumps(name)[1:-1]}:
+            mentions |= Q(arguments__icontains=form) | Q(result__icontains=form)
+    found = DBTaskResult.objects.annotate(
+        arguments=Cast("args_kwargs", TextField()), result=Cast("return_value", TextField())
+    ).filter(mentions)
+    deleted, redacted = [], 0
+    for task in found.select_for_update().iterator():
+        if _addressed_to(task.args_kwargs, email):
+            deleted.append(task.pk)
+            continue
+        args_kwargs = _redact(task.args_kwargs, pattern, label)
+        return_value = _redact(task.return_value, pattern, label)
+        if (args_kwargs, return_value) != (task.args_kwargs, task.return_value):
+            DBTaskResult.objects.filter(pk=task.pk).update(
+                args_kwargs=args_kwargs, return_value=return_value
+            )
+            redacted += 1
+    DBTaskResult.objects.filter(pk__in=deleted).delete()
+    return {"tasks_deleted": len(deleted), "tasks_redacted": redacted}
+
+
+def _addressed_to(value, email: str) -> bool:
+    """Whether `email` is one of the recipients: an item of a list in the task's arguments."""
+    if isinstance(value, list):
+        if any(isinstance(item, str) and item.lower() == email.lower() for item in value):
+            return True
+        return any(_addressed_to(item, email) for item in value)
+    if isinstance(value, dict):
+        return any(_addressed_to(item, email) for item in value.values())
+    return False
+
+
+def _redact(value, pattern: re.Pattern, label: str):
+    if isinstance(value, str):
+        return pattern.sub(label, value)
+    if isinstance(value, list):
+        return [_redact(item, pattern, label) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact(item, pattern, label) for key, item in value.items()}
+    return value
 
 
 def _erase_account_rows(user, member) -> dict:

@@ -7,17 +7,15 @@ people, so it holds nothing about anyone else.
 """
 
 import csv
-import datetime
 import io
 import json
-import uuid
 import zipfile
-from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.duration import duration_iso_string
 
 # Foreign keys that make a row someone's own; others (recorded_by, decided_by…) say who
 # acted on a row that belongs to someone else, and are not followed.
@@ -96,14 +94,21 @@ def _exported_fields(model) -> list[models.Field]:
     return fields
 
 
-def _value(value):
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, (Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, (bytes, memoryview)):
-        return bytes(value).hex()
-    return value
+def exported_value(field: models.Field, row: models.Model):
+    """`row`'s value of `field` as JSON carries it, and as the field reads it back.
+
+    Plain values and JSON stay as they are; every other type (dates, durations, decimals,
+    UUIDs, files, bytes…) takes the text form its own field serialises it to, so a new
+    field type cannot break the archive.
+    """
+    value = field.value_from_object(row)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(field, models.JSONField):
+        return value
+    if isinstance(field, models.DurationField):
+        return duration_iso_string(value)  # "P1DT00H00M00S": ISO 8601, read by other tools too
+    return field.value_to_string(row)
 
 
 def person_data(user) -> dict[str, list[dict]]:
@@ -112,7 +117,7 @@ def person_data(user) -> dict[str, list[dict]]:
     for model, queryset in owned_querysets(user):
         fields = _exported_fields(model)
         rows = [
-            {field.attname: _value(getattr(row, field.attname)) for field in fields}
+            {field.attname: exported_value(field, row) for field in fields}
             for row in queryset.iterator()
         ]
         if rows:

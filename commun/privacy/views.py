@@ -21,30 +21,13 @@ from commun.members import pdf
 from commun.members.models import Member
 from commun.members.permissions import officer_required
 from commun.privacy import erasure
-from commun.privacy.declarations import record_of_processing
+from commun.privacy.declarations import record_rows
 from commun.privacy.export import person_archive
 from commun.privacy.models import PrivacyLog, RestrictedRecord
 
 
 def _context() -> dict:
-    return {
-        "activities": [(activity, _data_of(items)) for activity, items in record_of_processing()],
-        "generated_on": timezone.localdate(),
-    }
-
-
-def _data_of(items) -> list[dict]:
-    """One row per declared field, named as people read it."""
-    return [
-        {
-            "model": str(item.model._meta.verbose_name),
-            "field": str(item.field.verbose_name),
-            "audience": item.declared.visibility.label,
-            "erasure": item.declared.erasure.label,
-            "label": item.label,
-        }
-        for item in items
-    ]
+    return {"activities": record_rows(), "generated_on": timezone.localdate()}
 
 
 @officer_required
@@ -75,8 +58,8 @@ def record_csv(request: HttpRequest) -> StreamingHttpResponse:
         _("À l'effacement du compte"),
     ]
     rows = []
-    for activity, items in record_of_processing():
-        for row in _data_of(items):
+    for activity, items in record_rows():
+        for row in items:
             rows.append(
                 [
                     str(activity.name),
@@ -150,8 +133,12 @@ def erase(request: HttpRequest) -> HttpResponse:
     status = 200 if request.method == "GET" or form.is_valid() else 422
     if request.method == "POST" and not allowed:
         status = 409
+    kept = [field.verbose_name for field in erasure.restricted_fields()]
     return render(
-        request, "privacy/erase.html", {"form": form, "allowed": allowed, "why": why}, status=status
+        request,
+        "privacy/erase.html",
+        {"form": form, "allowed": allowed, "why": why, "kept": kept},
+        status=status,
     )
 
 

@@ -19,6 +19,7 @@ from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
 from commun.members.models import Member
 from commun.privacy import erasure, retention
+from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
 
 SECRETS = {
@@ -210,3 +211,101 @@ def test_retention_purges_what_is_past_its_term_and_logs_it(barnabe, coop):
     assert PrivacyLog.objects.filter(kind="purge").latest("at").counts == counts
     assert retention.purge(now=later)["restricted_records"] == 0  # idempotent
     assert Member.objects.filter(pk=member.pk).exists()  # the register row stays, nameless
+
+
+def stored_tasks() -> str:
+    """Every queued or finished task's arguments and result, as the database keeps them."""
+    from django_tasks_db.models import DBTaskResult
+
+    return "\n".join(
+        json.dumps([task.args_kwargs, task.return_value], ensure_ascii=False)
+        for task in DBTaskResult.objects.all()
+    )
+
+
+def test_erasure_redacts_the_person_in_emails_stored_for_others(
+    barnabe, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from commun.core.tasks import send_email
+    from commun.deliberation.tasks import send_digests
+
+    member, _decision = barnabe
+    Member.objects.filter(pk=member.pk).update(members_visibility="name")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests.call() >= 1  # Alice's digest: "Barnabé Quenouille a commenté…"
+        send_email.enqueue(
+            ["alice@example.org"],
+            f"Démission de {SECRETS['first_name']} {SECRETS['last_name']}",
+            f"{SECRETS['pseudonym']} ({SECRETS['email']}) démissionne.",
+        )
+        send_email.enqueue(["bob@example.org"], "Merci", "Merci Barnabé !")  # no ASCII to find
+    finished = send_email.enqueue(["bob@example.org"], "Rappel", "Rien.")
+    DBTaskResult.objects.filter(pk=finished.id).update(
+        status="SUCCESSFUL", return_value={"sent_about": f"{SECRETS['last_name']}, n°12"}
+    )
+    to_barnabe = send_email.enqueue([SECRETS["email"]], "Bonjour Barnabé", "Votre démission…")
+    before = stored_tasks()
+    assert SECRETS["last_name"] in before and SECRETS["email"] in before
+
+    erasure.erase_account(member.user)
+
+    after = stored_tasks()
+    for field in ("first_name", "last_name", "email", "pseudonym"):
+        assert SECRETS[field] not in after, f"{field} is still in a stored task"
+    assert f"Associé·e n°{member.number}" in after  # the emails still say who, as the pages do
+    bodies = [task.args_kwargs["args"][2] for task in DBTaskResult.objects.all()]
+    assert any(body.startswith("Bonjour Alice") for body in bodies)  # others' emails stay
+    assert not DBTaskResult.objects.filter(pk=to_barnabe.id).exists()  # their own mail goes
+
+
+def test_the_restricted_record_keeps_the_register_identity_not_the_email(barnabe):
+    member, _decision = barnabe
+    erasure.erase_account(member.user)
+
+    kept = json.loads(RestrictedRecord.objects.get(member_number=member.number).content)
+
+    assert SECRETS["email"] not in json.dumps(kept)
+    assert kept["postal_address"] == SECRETS["postal_address"]
+    restricted = {
+        item.field.name
+        for item in declared_fields()
+        if item.model is Member and item.declared.erasure == Erasure.RESTRICT
+    }
+    assert restricted <= set(kept)
+    assert not {item.field.name for item in declared_fields() if item.model is Member} - (
+        restricted
+    ) & set(kept)
+
+
+def test_the_erasure_page_says_what_is_kept_and_that_backups_keep_the_rest(barnabe, client):
+    client.login(email=SECRETS["email"], password=PASSWORD)
+    page = html.unescape(client.get(reverse("privacy:erase")).content.decode())
+
+    for item in declared_fields():
+        if item.model is Member and item.declared.erasure == Erasure.RESTRICT:
+            assert str(item.field.verbose_name) in page, item.label
+    assert "adresse e-mail" in page and "sauvegardes" in page
+
+
+def test_records_sealed_before_forget_the_email(coop):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "commun.privacy.migrations.0002_restricted_records_forget_the_email"
+    )
+    record = RestrictedRecord.objects.create(
+        member_number=3,
+        reason="Registre",
+        content=json.dumps({"last_name": "Quenouille", "email": SECRETS["email"]}),
+        keep_until=datetime.date(2036, 1, 1),
+    )
+
+    migration.forget_emails(apps, None)
+
+    record.refresh_from_db()
+    assert json.loads(record.content) == {"last_name": "Quenouille"}

@@ -1,15 +1,21 @@
 """A member's archive holds every declared field of theirs, and nothing of anyone else."""
 
+import datetime
 import io
 import json
+import uuid
 import zipfile
+from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
 from django.urls import reverse
 
 from commun.conftest import PASSWORD
-from commun.privacy import declarations
-from commun.privacy.export import SECRET_FIELDS, owned_querysets
+from commun.privacy import declarations, export
+from commun.privacy.export import OWNER_FIELDS, SECRET_FIELDS, owned_querysets
 
 
 def archive_of(client, url=None) -> tuple[dict, zipfile.ZipFile]:
@@ -87,3 +93,103 @@ def test_the_api_gives_the_same_archive(bob, bob_wrote):
     data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("donnees.json"))
     assert data["members.Member"][0]["pseudonym"] == "bobo"
     assert Client().get("/api/v1/me/data").status_code == 401
+
+
+# Every officer and every mission proposer authored a decision: their archive must build.
+
+
+def test_the_archive_of_a_decisions_author_downloads(people, alice):
+    from commun.decisions.tests.helpers import opened
+
+    decision = opened(alice, "consent")
+    for url in (
+        reverse("privacy:my_data"),
+        reverse("privacy:member_data", args=[alice.number]),
+    ):
+        data, _archive = archive_of(people["officer"], url)
+        (row,) = data["decisions.Decision"]
+        assert row["id"] == decision.pk
+        assert row["min_deliberation"] == "P1DT00H00M00S"  # ISO 8601, as JSON can carry it
+
+
+def test_the_archive_of_a_mission_proposer_downloads(bob):
+    from commun.budgets.tests.helpers import fund, submitted
+    from commun.members.tests.test_api import bearer
+
+    fund(1_000_000)
+    mission = submitted(bob)
+    response = bearer(bob.user).get("/api/v1/me/data")
+    assert response.status_code == 200, response.status_code
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    data = json.loads(archive.read("donnees.json"))
+    assert [row["id"] for row in data["budgets.Mission"]] == [mission.pk]
+    assert [row["title"] for row in data["decisions.Decision"]] == [mission.decision.title]
+    assert "decisions.Decision.csv" in archive.namelist()
+
+
+# A value of each kind of field, as a row holds it once read from the database.
+SAMPLES = {
+    "AutoField": 7,
+    "BigAutoField": 7,
+    "BigIntegerField": -12_345_678_901,
+    "BooleanField": True,
+    "CharField": "Zoé « Zo » O'Brien",
+    "DateField": datetime.date(2026, 2, 28),
+    "DateTimeField": datetime.datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC),
+    "DecimalField": Decimal("0.4231"),
+    "DurationField": datetime.timedelta(days=3, hours=4, seconds=5),
+    "FileField": "justificatifs/2026/facture.pdf",
+    "ForeignKey": 3,
+    "IntegerField": -42,
+    "JSONField": {"lignes": [{"montant": 1250, "libellé": "Café"}], "note": None},
+    "OneToOneField": 3,
+    "PositiveBigIntegerField": 12_345_678_901,
+    "PositiveIntegerField": 42,
+    "PositiveSmallIntegerField": 12,
+    "SlugField": "atelier-partage",
+    "TextField": "Ligne 1\nLigne 2, « guillemets »",
+    "UUIDField": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    "BinaryField": b"\x00\xffcl\xe9",
+    "TimeField": datetime.time(14, 5, 9),
+    "FloatField": 0.25,
+}
+
+
+def exportable_models():
+    """Every model a person's archive may hold a row of (their own, or one they own)."""
+    found = {apps.get_model(settings.AUTH_USER_MODEL), apps.get_model("members", "Member")}
+    for model in apps.get_models():
+        if any(f.is_relation and f.name in OWNER_FIELDS for f in model._meta.concrete_fields):
+            found.add(model)
+    return sorted(found, key=lambda model: model._meta.label)
+
+
+def field_types() -> dict[str, tuple[type, models.Field]]:
+    """One exported field of each type, plus each type a declared personal field uses."""
+    found = {}
+    fields = [(m, f) for m in exportable_models() for f in m._meta.concrete_fields]
+    fields += [(item.model, item.field) for item in declarations.declared_fields()]
+    for model, field in fields:
+        found.setdefault(field.get_internal_type(), (model, field))
+    return found
+
+
+def test_every_type_of_exported_field_has_a_sample():
+    missing = set(field_types()) - set(SAMPLES)
+    assert not missing, f"Add a sample of these field types to SAMPLES: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_every_type_of_field_exports_to_json_and_back(kind):
+    if kind not in field_types():
+        pytest.skip(f"no exported field is a {kind}")
+    model, field = field_types()[kind]
+    row = model()
+    setattr(row, field.attname, SAMPLES[kind])
+
+    exported = json.loads(json.dumps(export.exported_value(field, row)))
+
+    if kind == "FileField":
+        assert exported == SAMPLES[kind]
+    else:
+        assert field.to_python(exported) == SAMPLES[kind], (field, exported)

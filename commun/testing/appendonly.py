@@ -27,8 +27,10 @@ def _execute_sql_flush_around_triggers(original):
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_lifts_the_append_only_guards():
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # Through the backend's module: importing its operations first is a circular import.
+    from django.db.backends.sqlite3.base import DatabaseWrapper
 
+    DatabaseOperations = DatabaseWrapper.ops_class  # noqa: N806 (a class)
     original = DatabaseOperations.execute_sql_flush
     DatabaseOperations.execute_sql_flush = _execute_sql_flush_around_triggers(original)
     yield

@@ -10,35 +10,26 @@ def seal_existing_addresses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("members", "0004_paging_and_search_indexes"),
+        ('members', '0004_paging_and_search_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="member",
-            name="iban",
-            field=commun.privacy.fields.EncryptedCharField(
-                blank=True,
-                help_text="Pour le remboursement de vos parts. Chiffré sur le serveur.",
-                max_length=34,
-                validators=[commun.lib.iban.validate_iban],
-                verbose_name="IBAN",
-            ),
+            model_name='member',
+            name='iban',
+            field=commun.privacy.fields.EncryptedCharField(blank=True, help_text='Pour le remboursement de vos parts. Chiffré sur le serveur.', max_length=34, validators=[commun.lib.iban.validate_iban], verbose_name='IBAN'),
         ),
         migrations.AlterField(
-            model_name="application",
-            name="postal_address",
-            field=commun.privacy.fields.EncryptedTextField(
-                blank=True, verbose_name="adresse postale"
-            ),
+            model_name='application',
+            name='postal_address',
+            field=commun.privacy.fields.EncryptedTextField(blank=True, verbose_name='adresse postale'),
         ),
         migrations.AlterField(
-            model_name="member",
-            name="postal_address",
-            field=commun.privacy.fields.EncryptedTextField(
-                blank=True, verbose_name="adresse postale"
-            ),
+            model_name='member',
+            name='postal_address',
+            field=commun.privacy.fields.EncryptedTextField(blank=True, verbose_name='adresse postale'),
         ),
         migrations.RunPython(seal_existing_addresses, migrations.RunPython.noop),
     ]

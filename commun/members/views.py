@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
+from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
@@ -455,8 +455,8 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
                 plain_euros(value * quantity),
                 counterpart[0] or "",
                 shown_name(viewer, *counterpart) if counterpart[0] else "",
-                spreadsheet_safe(reason),
-                spreadsheet_safe(authorised_by),
+                reason,
+                authorised_by,
                 corrects or "",
             ]
 

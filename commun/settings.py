@@ -219,8 +219,18 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (docs/self-hosting.md).
-if envbool("BEHIND_HTTPS_PROXY", "False"):
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An https:// site that knows each request's scheme sends plain HTTP to HTTPS and tells
+# browsers to stay there (HSTS, a year). Only then: without the proxy's header every request
+# would look insecure and be redirected forever. Subdomains and the browsers' preload list
+# are the cooperative's choice, off by default (docs/self-hosting.md, `check --deploy`).
+HTTPS_ONLY = SESSION_COOKIE_SECURE and BEHIND_HTTPS_PROXY
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(HTTPS_ONLY))
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if HTTPS_ONLY else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

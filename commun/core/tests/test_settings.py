@@ -1,6 +1,8 @@
 """Settings read from a clean environment, in a fresh process, as a self-hoster starts Commun."""
 
 import os
+import re
+import secrets
 import stat
 import subprocess
 import sys
@@ -70,3 +72,38 @@ def test_links_lead_to_the_port_of_the_server_by_default(tmp_path):
     )
 
     assert shown.stdout.strip() == "http://127.0.0.1:8080", shown.stderr
+
+
+def documented_production_env() -> dict[str, str]:
+    """The /etc/commun/commun.env of docs/self-hosting.md, as systemd reads it."""
+    doc = (ROOT / "docs" / "self-hosting.md").read_text()
+    block = re.search(r"```sh\n# /etc/commun/commun.env.*?\n(.*?)```", doc, re.S).group(1)
+    env = {}
+    for line in block.splitlines():
+        if "=" in line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            env[name] = value.strip('"')
+    return env
+
+
+def explained_checks() -> set[str]:
+    """The `check --deploy` warnings the self-hosting guide explains, by their id."""
+    doc = (ROOT / "docs" / "self-hosting.md").read_text()
+    section = doc.split("### Ce que `check --deploy` signale encore", 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"`(\w+\.[WE]\d{3})`", section))
+
+
+def test_check_deploy_with_the_documented_settings_says_nothing_unexplained(tmp_path):
+    env = {**documented_production_env(), "COMMUN_DATA_DIR": str(tmp_path)}
+    assert env["SECRET_KEY"] and env["BEHIND_HTTPS_PROXY"] == "1"
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)  # the guide says to draw one
+
+    checked = start(
+        tmp_path,
+        "from django.core.management import call_command; call_command('check', deploy=True)",
+        **env,
+    )
+
+    assert checked.returncode == 0, checked.stderr
+    reported = set(re.findall(r"\((\w+\.[WE]\d{3})\)", checked.stderr + checked.stdout))
+    assert reported <= explained_checks(), reported - explained_checks()

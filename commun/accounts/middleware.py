@@ -20,7 +20,7 @@ def reason() -> str:
 class OfficersNeedSecondFactorMiddleware:
     """Send an officer without an authenticator app or security key to the TOTP setup page.
 
-    Costs no query for visitors and members beyond reading `user.membership`, which the
+    Costs no query for visitors and members beyond reading `user.member`, which the
     layout reads anyway (the user object caches it); one query for officers.
     """
 

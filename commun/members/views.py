@@ -130,7 +130,7 @@ def join(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if user is not None:
         member = user.member
-        if member is not None:
+        if member is not None and not member.has_left:
             return render(request, "members/join.html", {"member": member})
         pending = user.applications.filter(status=Application.Status.PENDING).first()
         if pending is not None:

@@ -65,13 +65,16 @@ def _people_models():
 
 
 def owned_querysets(user) -> list[tuple[type[models.Model], models.QuerySet]]:
-    """Every model's rows that belong to `user` (and to their membership, if any)."""
+    """Every model's rows that belong to `user` (and to their memberships, if any)."""
     User, Member = _people_models()
-    member = Member.objects.filter(user=user).first()
-    owners = {User: user, Member: member}
+    # A former member who joined again has a row per membership: all of them are theirs.
+    memberships = list(
+        Member.objects.filter(user=user).order_by("number").values_list("pk", flat=True)
+    )
+    owners = {User: [user.pk], Member: memberships}
     found = [(User, User.objects.filter(pk=user.pk))]
-    if member is not None:
-        found.append((Member, Member.objects.filter(pk=member.pk)))
+    if memberships:
+        found.append((Member, Member.objects.filter(pk__in=memberships).order_by("number")))
     for model in apps.get_models():
         if model in owners or model._meta.proxy:
             continue
@@ -81,9 +84,9 @@ def owned_querysets(user) -> list[tuple[type[models.Model], models.QuerySet]]:
                 field.is_relation
                 and field.name in OWNER_FIELDS
                 and field.related_model in owners
-                and owners[field.related_model] is not None
+                and owners[field.related_model]
             ):
-                conditions |= models.Q(**{field.name: owners[field.related_model]})
+                conditions |= models.Q(**{f"{field.name}__in": owners[field.related_model]})
         if conditions:
             found.append((model, model._default_manager.filter(conditions).order_by("pk")))
     return found

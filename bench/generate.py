@@ -12,6 +12,7 @@ import argparse
 import datetime
 import os
 import random
+import secrets
 import sys
 import time
 from collections import defaultdict
@@ -20,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commun.settings")
+# Throwaway databases: a key drawn per run (the settings refuse to start without one).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 BATCH = 5000
 SHARE_VALUE_CENTS = 5000

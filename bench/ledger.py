@@ -19,6 +19,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import subprocess
 import sys
 import time
@@ -27,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commun.settings")
+# Throwaway databases: a key drawn per run (the settings refuse to start without one).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 OUT = ROOT / "bench" / "out"
 BATCH = 10_000
 FIRST_DAY = datetime.date(2021, 1, 1)

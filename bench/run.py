@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 URLCONF = "bench.bench_urls"
+# Throwaway databases: a key drawn per run (the settings refuse to start without one).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 
 def parse_args():

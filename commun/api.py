@@ -101,7 +101,9 @@ api = CommunAPI(
     auth=authenticated,  # public endpoints say so with `auth=public`
     renderer=Renderer(),
     # Our own static copy of Swagger UI; no validator badge, which would call another host.
-    docs=Swagger(settings={"validatorUrl": None}),
+    # No deep links: they put a link inside each operation's button (nested controls).
+    # The page itself is commun/templates/ninja/swagger.html (language, contrast).
+    docs=Swagger(settings={"validatorUrl": None, "deepLinking": False}),
 )
 
 

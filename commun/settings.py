@@ -3,20 +3,30 @@
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from commun.lib.env import database_from_url, envbool, envint, envlist
+from commun.lib.env import database_from_url, envbool, envint, envlist, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.getenv("COMMUN_DATA_DIR", BASE_DIR / "var"))
 
 DEBUG = envbool("DEBUG", "False")
+# Signs sessions, CSRF tokens and password-reset links: a key anyone can read would let
+# anyone forge them, so there is no default. In development (DEBUG, as `make run` sets) a
+# random key is drawn once into DATA_DIR, so logins survive a restart; the tests bring
+# their own (settings_test.py).
 SECRET_KEY = os.getenv("SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = local_secret_key(DATA_DIR / "secret-key")
 if not SECRET_KEY:
-    if not DEBUG and envbool("COMMUN_PRODUCTION", "False"):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+    raise ImproperlyConfigured(
+        "SECRET_KEY n'est pas défini : Commun refuse de démarrer sans clé secrète. Tirez-en "
+        'une (python3 -c "import secrets; print(secrets.token_urlsafe(50))") et mettez-la '
+        "dans SECRET_KEY (docs/self-hosting.md, section 4), ou mettez DEBUG=1 pour un essai. "
+        "/ SECRET_KEY is not set: set it to a long random string, or DEBUG=1 to try Commun."
+    )
 # Keys that encrypt addresses and IBANs at rest (commun/privacy/crypto.py): the first
 # encrypts, all decrypt. Unset: a key file DATA_DIR/data-key is created on first use.
 COMMUN_DATA_KEYS = envlist("COMMUN_DATA_KEYS")
@@ -27,7 +37,8 @@ COMMUN_SIGNING_KEY = os.getenv("COMMUN_SIGNING_KEY", "")
 COMMUN_COMMONS_PERCENT = envint("COMMUN_COMMONS_PERCENT", "10")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and the signed digest: by default where `commun serve` listens (PORT).
+SITE_URL = (os.getenv("SITE_URL") or f"http://127.0.0.1:{os.getenv('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "commun.core",
@@ -192,6 +203,10 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "commun" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads are private (receipts name suppliers and people): only the server's user reads
+# them, and the application hands them out to whoever may see them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Only necessary cookies: session, CSRF and language.
 # Only three cookies, all necessary (listed on the privacy page): messages live in the
@@ -204,8 +219,18 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (docs/self-hosting.md).
-if envbool("BEHIND_HTTPS_PROXY", "False"):
+BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# An https:// site that knows each request's scheme sends plain HTTP to HTTPS and tells
+# browsers to stay there (HSTS, a year). Only then: without the proxy's header every request
+# would look insecure and be redirected forever. Subdomains and the browsers' preload list
+# are the cooperative's choice, off by default (docs/self-hosting.md, `check --deploy`).
+HTTPS_ONLY = SESSION_COOKIE_SECURE and BEHIND_HTTPS_PROXY
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(HTTPS_ONLY))
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if HTTPS_ONLY else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

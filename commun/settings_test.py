@@ -1,6 +1,13 @@
 """Settings for the test suite: the same as production but for speed and captured email."""
 
-from commun.settings import *  # noqa: F403
+import os
+import secrets
+
+# settings.py refuses to start without a key: the tests draw one per run, never a file. In
+# the environment, so the `commun` commands that tests run in subprocesses share it.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+from commun.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is tested
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

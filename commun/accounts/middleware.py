@@ -31,7 +31,7 @@ class OfficersNeedSecondFactorMiddleware:
     """Hold an officer whose session did not pass a second factor: to the TOTP setup page
     without one, to the second factor's confirmation with one.
 
-    Costs no query for visitors and members beyond reading `user.membership`, which the
+    Costs no query for visitors and members beyond reading `user.member`, which the
     layout reads anyway (the user object caches it); one query for officers.
     """
 

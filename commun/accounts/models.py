@@ -60,13 +60,17 @@ class User(AbstractUser):
     def __str__(self):
         return self.email
 
-    @property
+    @cached_property
     def member(self):
-        """The user's membership, or None (cached by the reverse one-to-one accessor)."""
-        try:
-            return self.membership
-        except models.ObjectDoesNotExist:
-            return None
+        """The current membership, else the last one ended, else None (one query, cached).
+
+        Numbers grow and an account has one current membership at most, so it is the last.
+        """
+        return self.memberships.order_by("-number").first()
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("member", None)
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_officer(self) -> bool:

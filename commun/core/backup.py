@@ -668,12 +668,23 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
     return manifest
 
 
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and the folders missing above it, for the server's user only."""
+    mode = settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS or 0o700
+    for path in reversed([path for path in (folder, *folder.parents) if not path.exists()]):
+        path.mkdir(mode, exist_ok=True)
+        path.chmod(mode)  # mkdir's mode goes through the umask
+
+
 def _extract(archive: ZipFile, file: dict, media_root: Path) -> Path:
     target = media_root / file["path"]
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_folders(target.parent)
     temporary = target.with_name(f".{target.name}.partial")
     digest = hashlib.sha256()
-    with archive.open(f"media/{file['path']}") as source, open(temporary, "wb") as out:
+    # Private like an upload (settings.FILE_UPLOAD_PERMISSIONS): receipts name people.
+    mode = settings.FILE_UPLOAD_PERMISSIONS or 0o600
+    out = os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb")
+    with archive.open(f"media/{file['path']}") as source, out:
         while chunk := source.read(1 << 20):
             digest.update(chunk)
             out.write(chunk)

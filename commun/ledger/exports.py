@@ -15,7 +15,11 @@ FEC choices (article A47 A-1 du LPF):
 - journal "BQ" (Banque) for the transactions that touch the bank (512), "OD" (Opérations
   diverses) for all the others;
 - `PieceRef` is the transaction's number in the ledger, `ValidDate` the day it was recorded
-  (a transaction is final once recorded), no foreign currency.
+  (a transaction is final once recorded), no foreign currency;
+- accountants open the FEC in a spreadsheet too, so its free-text columns (account names,
+  auxiliary account, label) are defused like every CSV cell (`spreadsheet_safe`: a leading
+  quote before = + - @). Only text columns: `Debit` and `Credit` are never negative and keep
+  the decimal comma the DGFiP's tools read as a number, and dates and numbers are ours.
 """
 
 import datetime
@@ -29,6 +33,7 @@ from django.utils import timezone
 from commun.ledger import chart
 from commun.ledger.journal import EXPORT_CHUNK_SIZE, export_lines
 from commun.ledger.models import Account, JournalEntry, Posting, Transaction
+from commun.lib.csvstream import spreadsheet_safe
 
 BEANCOUNT_ROOTS = {
     chart.ASSET: "Assets",
@@ -187,7 +192,12 @@ def fec_account(code: str, names_by_code: dict[str, str]) -> tuple[str, str, str
     compte_num = number.ljust(3, "0")
     compte_lib = names_by_code.get(number, names_by_code.get(code, ""))
     auxiliary_lib = names_by_code.get(code, "") if auxiliary else ""
-    return compte_num, _one_line(compte_lib), auxiliary, _one_line(auxiliary_lib)
+    return (
+        compte_num,
+        spreadsheet_safe(_one_line(compte_lib)),
+        spreadsheet_safe(auxiliary),
+        spreadsheet_safe(_one_line(auxiliary_lib)),
+    )
 
 
 def fec_filename(year: int, siren: str = "") -> str:
@@ -211,7 +221,7 @@ def fec_lines(year: int) -> Iterator[str]:
         )
         date = row["date"].strftime("%Y%m%d")
         valid = timezone.localtime(row["recorded_at"]).strftime("%Y%m%d")
-        label = _one_line(row["label"])
+        label = spreadsheet_safe(_one_line(row["label"]))
         for account_id, cents in postings:
             fields = (
                 *journal,

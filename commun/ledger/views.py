@@ -30,7 +30,7 @@ from commun.ledger.models import (
     Transaction,
 )
 from commun.lib import charts
-from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
+from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
 from commun.members.permissions import is_officer, officer_required
@@ -352,9 +352,9 @@ def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield [
                 number,
                 date.isoformat(),
-                spreadsheet_safe(label),
+                label,
                 code,
-                spreadsheet_safe(names[code]),
+                names[code],
                 plain_euros(cents) if cents > 0 else "",
                 plain_euros(-cents) if cents < 0 else "",
                 reverses or "",

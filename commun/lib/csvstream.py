@@ -1,9 +1,19 @@
-"""Spreadsheet downloads, streamed row by row in constant memory."""
+"""Spreadsheet downloads, streamed row by row in constant memory.
+
+Every text cell goes through `spreadsheet_safe()`: a name, a pseudonym or a label is typed
+by someone else than the officer or accountant who opens the file, and a cell starting with
+= + - @ would run as a formula there (a link that leaks the sheet, a DDE command). Numbers
+are not text: they are passed as `int` or `Decimal` (`plain_euros()`), so a negative amount
+stays a number.
+"""
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import StreamingHttpResponse
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 class _Echo:
@@ -18,22 +28,31 @@ def csv_response(header: list, rows: Iterable[list], filename: str) -> Streaming
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow(spreadsheet_row(header))
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(spreadsheet_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+def spreadsheet_row(row: Iterable) -> list:
+    return [spreadsheet_cell(cell) for cell in row]
+
+
+def spreadsheet_cell(value):
+    """Numbers as they are, None as an empty cell, anything else as defused text."""
+    if isinstance(value, (int, Decimal)):
+        return value
+    return "" if value is None else spreadsheet_safe(str(value))
+
+
 def spreadsheet_safe(text: str) -> str:
-    """Free text as a cell: one starting with = + - @ would run as a formula in a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Text as a cell that never runs as a formula: a leading quote keeps it text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def plain_euros(cents: int) -> str:
-    """Cents as a spreadsheet reads a number: "-1234.50", no grouping, no currency."""
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+def plain_euros(cents: int) -> Decimal:
+    """Cents as a spreadsheet reads a number: -1234.50, no grouping, no currency."""
+    return Decimal(cents).scaleb(-2)

@@ -266,8 +266,10 @@ def apply(request, payload: ApplicationIn):
     someone authenticated applies with their own account."""
     user = request.user if request.user.is_authenticated else None
     if user is not None:
-        if user.member is not None:
-            raise conflict(_("Vous êtes déjà associé·e de la coopérative."))
+        try:
+            Application.refuse_a_current_member(user)
+        except ValidationError as error:
+            raise conflict(error.messages[0]) from None
         if user.applications.filter(status=Application.Status.PENDING).exists():
             raise conflict(_("Vous avez déjà une candidature en attente."))
         own_account = _("Vous êtes connecté·e : la candidature utilise l'adresse de votre compte.")

@@ -404,6 +404,10 @@ class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 
+    def current(self):
+        """Memberships not ended: admitted, active or leaving (one per account at most)."""
+        return self.exclude(status=Member.Status.LEFT)
+
     def publicly_listed(self):
         return self.active().exclude(public_visibility=Visibility.HIDDEN)
 
@@ -422,8 +426,10 @@ class Member(Identity):
         LEAVING = "leaving", _("Démission en cours")
         LEFT = "left", _("Sorti·e")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership"
+    # One account may be a member again after leaving: a new row, a new number, the former
+    # membership kept as the register knows it. One current membership at most (Meta).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
     number = models.PositiveIntegerField(_("numéro d'associé·e"), unique=True, editable=False)
     category = models.ForeignKey(
@@ -493,6 +499,11 @@ class Member(Identity):
                 condition=~Q(public_visibility="pseudonym") | ~Q(pseudonym=""),
                 name="member_pseudonym_when_shown",
             ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=~Q(status="left"),
+                name="one_current_membership_per_user",
+            ),
         ]
         # The directory's pages and counts read these indexes alone: the id is a key column
         # for PostgreSQL's index-only scans (SQLite adds it anyway). The search's trigram
@@ -510,6 +521,10 @@ class Member(Identity):
     @property
     def is_active_member(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == self.Status.LEFT
 
     @property
     def voice(self) -> int:
@@ -757,8 +772,7 @@ class Application(Identity):
         """Validate, save, acknowledge, and admit at once when the statutes say so."""
         self.full_clean(exclude=["user"])
         with transaction.atomic():
-            if Member.objects.filter(user=self.user).exists():
-                raise ValidationError(_("Vous êtes déjà associé·e de la coopérative."))
+            self.refuse_a_current_member(self.user)
             if Application.objects.filter(user=self.user, status=self.Status.PENDING).exists():
                 raise ValidationError(_("Vous avez déjà une candidature en attente."))
             self.save()
@@ -767,6 +781,20 @@ class Application(Identity):
         transaction.on_commit(lambda: notifications.application_received(self))
         self.route()
         return self
+
+    @staticmethod
+    def refuse_a_current_member(user) -> None:
+        """A former member may apply again; someone still a member, or still leaving, not."""
+        current = Member.objects.current().filter(user=user).first()
+        if current is not None and current.status == Member.Status.LEAVING:
+            raise ValidationError(
+                _(
+                    "Votre départ est en cours : vous pourrez candidater à nouveau une fois "
+                    "vos parts remboursées."
+                )
+            )
+        if current is not None:
+            raise ValidationError(_("Vous êtes déjà associé·e de la coopérative."))
 
     def route(self):
         """Where a new application goes: admitted at once, to the officers, or to a decision."""
@@ -787,6 +815,8 @@ class Application(Identity):
             if application.status != self.Status.PENDING:
                 raise ValidationError(_("Cette candidature a déjà été traitée."))
             coop = Cooperative.locked()
+            # Every admission holds the cooperative's lock: none admitted the account meanwhile.
+            self.refuse_a_current_member(application.user)
             coop.last_member_number += 1
             coop.save(update_fields=["last_member_number"])
             member = Member.objects.create(

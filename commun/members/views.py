@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
+from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
@@ -130,7 +130,7 @@ def join(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if user is not None:
         member = user.member
-        if member is not None:
+        if member is not None and not member.has_left:
             return render(request, "members/join.html", {"member": member})
         pending = user.applications.filter(status=Application.Status.PENDING).first()
         if pending is not None:
@@ -455,8 +455,8 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
                 plain_euros(value * quantity),
                 counterpart[0] or "",
                 shown_name(viewer, *counterpart) if counterpart[0] else "",
-                spreadsheet_safe(reason),
-                spreadsheet_safe(authorised_by),
+                reason,
+                authorised_by,
                 corrects or "",
             ]
 

@@ -33,7 +33,7 @@ ERASED_TEXT = "—"  # where the database asks for a text (a refusal's reason), 
 
 def erasable(user) -> tuple[bool, str]:
     """Whether `user` may erase their account now, and if not, why (in the user's language)."""
-    member = Member.objects.filter(user=user).first()
+    member = user.member
     if member is not None and member.status in (Member.Status.ADMITTED, Member.Status.ACTIVE):
         return False, _(
             "Vous êtes associé·e : le registre légal vous lie à la coopérative. "
@@ -53,14 +53,19 @@ def erase_account(user, *, by=None, now: datetime.datetime | None = None) -> Pri
     with transaction.atomic():
         # Locked so that a concurrent admission or payment cannot write a name back.
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
-        member = Member.objects.select_for_update().filter(user=user).first()
+        # A former member who joined again has a row per membership: each is erased.
+        members = list(Member.objects.select_for_update().filter(user=user).order_by("number"))
+        member = members[-1] if members else None
         email = user.email
         counts = {}
         # Read before they are blanked: the stored emails are searched for them.
-        names = _names_of(user, member)
-        if member is not None:
-            counts["restricted_records"] = _restrict_register_identity(member, now)
-            _erase_member(member)
+        names = _names_of(user, members)
+        if members:
+            counts["restricted_records"] = sum(
+                _restrict_register_identity(each, now) for each in members
+            )
+            for each in members:
+                _erase_member(each)
         counts["applications"] = _erase_applications(user)
         counts.update(_redact_tasks(email, names, _erased_label(member)))
         counts.update(_erase_account_rows(user, member))
@@ -149,11 +154,9 @@ def _erase_applications(user) -> int:
     )
 
 
-def _names_of(user, member) -> list[str]:
+def _names_of(user, members) -> list[str]:
     """What emails may call the person: the names they gave, their pseudonym, their address."""
-    people = [*Application.objects.filter(user=user)]
-    if member is not None:
-        people.append(member)
+    people = [*Application.objects.filter(user=user), *members]
     names = {user.email}
     for person in people:
         names |= {person.full_name, person.first_name, person.last_name, person.organisation_name}
@@ -248,7 +251,7 @@ def _erase_account_rows(user, member) -> dict:
         )
 
         for model in (Notification, NotificationPreference, ReadMark, Subscription):
-            counts[model._meta.model_name] = model.objects.filter(member=member).delete()[0]
+            counts[model._meta.model_name] = model.objects.filter(member__user=user).delete()[0]
     counts["sessions"] = _end_sessions(user)
     return counts
 

@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from commun.lib.csvstream import spreadsheet_row
+
 # Foreign keys that make a row someone's own; others (recorded_by, decided_by…) say who
 # acted on a row that belongs to someone else, and are not followed.
 OWNER_FIELDS = frozenset(
@@ -46,9 +48,13 @@ README = """Vos données, exportées par Commun le {date}.
 donnees.json contient tout, par table ; chaque fichier CSV contient une table.
 Les secrets (empreinte du mot de passe, clés du second facteur, jetons d'API) n'y sont pas :
 ils ne servent qu'à vous protéger. Les liens vers d'autres personnes en sont retirés.
+Dans les CSV, un texte qui commence par = + - ou @ est précédé d'une apostrophe, pour
+qu'un tableur ne l'exécute pas comme une formule ; donnees.json le garde tel quel.
 
 Your data, exported by Commun on {date}: donnees.json holds everything by table, each CSV
-file holds one table. Secrets and links to other people are left out.
+file holds one table. Secrets and links to other people are left out. In the CSV files,
+text starting with = + - or @ is preceded by an apostrophe so that no spreadsheet runs it
+as a formula; donnees.json keeps it as it is.
 """
 
 
@@ -57,13 +63,16 @@ def _people_models():
 
 
 def owned_querysets(user) -> list[tuple[type[models.Model], models.QuerySet]]:
-    """Every model's rows that belong to `user` (and to their membership, if any)."""
+    """Every model's rows that belong to `user` (and to their memberships, if any)."""
     User, Member = _people_models()
-    member = Member.objects.filter(user=user).first()
-    owners = {User: user, Member: member}
+    # A former member who joined again has a row per membership: all of them are theirs.
+    memberships = list(
+        Member.objects.filter(user=user).order_by("number").values_list("pk", flat=True)
+    )
+    owners = {User: [user.pk], Member: memberships}
     found = [(User, User.objects.filter(pk=user.pk))]
-    if member is not None:
-        found.append((Member, Member.objects.filter(pk=member.pk)))
+    if memberships:
+        found.append((Member, Member.objects.filter(pk__in=memberships).order_by("number")))
     for model in apps.get_models():
         if model in owners or model._meta.proxy:
             continue
@@ -73,9 +82,9 @@ def owned_querysets(user) -> list[tuple[type[models.Model], models.QuerySet]]:
                 field.is_relation
                 and field.name in OWNER_FIELDS
                 and field.related_model in owners
-                and owners[field.related_model] is not None
+                and owners[field.related_model]
             ):
-                conditions |= models.Q(**{field.name: owners[field.related_model]})
+                conditions |= models.Q(**{f"{field.name}__in": owners[field.related_model]})
         if conditions:
             found.append((model, model._default_manager.filter(conditions).order_by("pk")))
     return found
@@ -125,6 +134,29 @@ def person_data(user) -> dict[str, list[dict]]:
     return data
 
 
+def _csv_table(label: str, rows: list[dict]) -> str:
+    """One table for a spreadsheet: its text defused (csvstream), its numbers kept numbers."""
+    # `_value` made decimals strings for JSON: read back, -1.5 stays a number, not text.
+    decimals = {
+        field.attname
+        for field in apps.get_model(label)._meta.concrete_fields
+        if isinstance(field, models.DecimalField)
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        cells = []
+        for name, value in row.items():
+            if name in decimals and value is not None:
+                value = Decimal(value)
+            elif isinstance(value, (dict, list)):
+                value = json.dumps(value)
+            cells.append(value)
+        writer.writerow(spreadsheet_row(cells))
+    return out.getvalue()
+
+
 def person_archive(user) -> bytes:
     """The ZIP a person downloads: a README, donnees.json, and one CSV per table."""
     data = person_data(user)
@@ -135,12 +167,5 @@ def person_archive(user) -> bytes:
             "donnees.json", json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
         )
         for label, rows in data.items():
-            out = io.StringIO()
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-            writer.writeheader()
-            for row in rows:
-                writer.writerow(
-                    {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()}
-                )
-            archive.writestr(f"{label}.csv", out.getvalue())
+            archive.writestr(f"{label}.csv", _csv_table(label, rows))
     return buffer.getvalue()

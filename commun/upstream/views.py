@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commun.ledger import funds
-from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_safe
+from commun.lib.csvstream import csv_response, plain_euros
 from commun.members.permissions import is_officer, officer_required
 from commun.upstream.forms import (
     DirectGiftForm,
@@ -134,11 +134,11 @@ def gifts_csv(request: HttpRequest) -> StreamingHttpResponse:
             yield [
                 pk,
                 paid_on.isoformat(),
-                spreadsheet_safe(name),
+                name,
                 url,
                 plain_euros(cents),
                 split or "",
-                spreadsheet_safe(reference),
+                reference,
                 number,
             ]
 

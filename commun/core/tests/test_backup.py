@@ -136,7 +136,10 @@ def test_a_restored_cooperative_backs_up_to_the_same_data(demo_archive, tmp_path
     commun("backup", str(again), data_dir=restored)
 
     assert checksums(again) == checksums(demo_archive)
-    assert (restored / "media" / "justificatifs" / "facture-1.pdf").read_bytes().startswith(b"%PDF")
+    receipt = restored / "media" / "justificatifs" / "facture-1.pdf"
+    assert receipt.read_bytes().startswith(b"%PDF")
+    for path in (receipt, receipt.parent, restored / "media"):  # private: the server's user only
+        assert path.stat().st_mode & 0o077 == 0, path
     source = demo_archive.parent / "source0"
     assert summary(restored) == summary(source)
     assert summary(restored)["members"] >= 35

@@ -2,6 +2,8 @@
 
 import datetime
 import random
+import stat
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,6 +61,18 @@ def test_an_officer_books_an_expense_with_its_vat_and_receipt(people):
     receipt = booked.receipts.get()
     assert receipt.original_name == "facture-hébergeur.pdf"
     assert "hébergeur" not in receipt.file.name and receipt.file.name.endswith(".pdf")
+
+
+def test_a_receipt_is_readable_by_the_server_s_user_only(people, settings):
+    people["officer"].post(
+        reverse("ledger:expense"),
+        {**entry(), "receipt": SimpleUploadedFile("f.pdf", PDF, content_type="application/pdf")},
+    )
+
+    path = Path(Receipt.objects.get().file.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for folder in (path.parent, Path(settings.MEDIA_ROOT)):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
 def test_an_income_in_cash_credits_the_income_account(people):

@@ -1,6 +1,6 @@
 """The API's documentation page renders under our Content Security Policy, all from here."""
 
-from commun.testing.browser import assert_all_local
+from commun.testing.browser import assert_all_local, axe_check
 
 
 def test_the_swagger_page_renders_every_path_without_leaving_the_server(page, coop):
@@ -14,3 +14,14 @@ def test_the_swagger_page_renders_every_path_without_leaving_the_server(page, co
     assert_all_local(page)
     blocked = [error for error in page.console_errors if "Content Security Policy" in error]
     assert not blocked, blocked
+
+
+def test_the_swagger_page_is_accessible(page, coop):
+    page.goto("/api/v1/docs")
+    page.locator(".opblock").first.wait_for()
+
+    assert page.locator("html").get_attribute("lang") == "fr"
+    axe_check(page)
+    page.locator(".opblock-summary-control").first.click()  # an operation, opened
+    page.locator(".opblock-body").first.wait_for()
+    axe_check(page)

@@ -38,6 +38,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, host, port, no_worker, no_reload, **options):
+        address = f"[{host}]" if ":" in host else host
+        if not os.getenv("SITE_URL"):
+            # Links in emails and in the signed digest lead here, not to the default port;
+            # the worker and the server the reloader restarts inherit it. Listening on every
+            # interface, this machine is still reached at 127.0.0.1.
+            local = "127.0.0.1" if host in ("0.0.0.0", "::") else address  # noqa: S104
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://{local}:{port}"
         # With autoreload this command runs twice: in the watcher, then in the server it
         # restarts (RUN_MAIN=true). Only the watcher, which lives longest, owns the worker.
         worker = None
@@ -52,10 +59,9 @@ class Command(BaseCommand):
         # A plain `kill` must stop the worker too: turn SIGTERM into an exception.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
-            host = f"[{host}]" if ":" in host else host
             call_command(
                 "runserver",
-                f"{host}:{port}",
+                f"{address}:{port}",
                 # Django's static view, also with DEBUG off: Commun needs no other server.
                 insecure_serving=True,
                 use_reloader=settings.DEBUG and not no_reload,

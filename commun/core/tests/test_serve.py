@@ -1,0 +1,43 @@
+"""`commun serve`: links in emails and in the signed digest lead to the port it serves."""
+
+import pytest
+from django.core.management import call_command
+
+from commun.core.management.commands import serve
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """What runserver would be started with, and the settings it would see."""
+    started = {}
+
+    def runserver(name, address, **options):
+        from django.conf import settings
+
+        started.update(address=address, site_url=settings.SITE_URL)
+
+    monkeypatch.setattr(serve, "call_command", runserver)
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    monkeypatch.setenv("SITE_URL", "")
+    return started
+
+
+def test_links_lead_to_the_port_served(served, settings, monkeypatch):
+    monkeypatch.delenv("SITE_URL")
+
+    call_command("serve", "--port", "8080", "--no-worker")
+
+    assert served == {"address": "127.0.0.1:8080", "site_url": "http://127.0.0.1:8080"}
+    # The worker `serve` starts inherits it, so the emails it sends say the same.
+    assert serve.os.environ["SITE_URL"] == "http://127.0.0.1:8080"
+
+
+def test_a_given_site_url_is_kept(served, settings, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://coop.example.org")
+    settings.SITE_URL = "https://coop.example.org"
+
+    call_command("serve", "--port", "8080", "--no-worker")
+
+    assert served["site_url"] == "https://coop.example.org"

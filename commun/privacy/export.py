@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings

@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def seal_existing_addresses(apps, schema_editor):
-    """Nothing now: 0007_sealed_values_bound seals these addresses, bound to their row."""
+    """Nothing now: 0008_sealed_values_bound seals these addresses, bound to their row."""
 
 
 class Migration(migrations.Migration):

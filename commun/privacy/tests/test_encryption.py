@@ -274,7 +274,7 @@ def test_the_migration_reseals_the_values_stored_in_the_first_format(bob, carol,
     typed = f"enc1:{crypto.key_id(base64.b64decode(key))}:" + "A" * 56
     put_raw("members_application", "postal_address", carol.pk, typed)
 
-    migration = importlib.import_module("commun.members.migrations.0007_sealed_values_bound")
+    migration = importlib.import_module("commun.members.migrations.0008_sealed_values_bound")
     migration.reseal_existing_values(django_apps, SimpleNamespace(connection=connection))
 
     bob = Member.objects.get(pk=bob.pk)

@@ -296,7 +296,7 @@ def test_records_sealed_before_forget_the_email(coop):
     from django.apps import apps
 
     migration = importlib.import_module(
-        "commun.privacy.migrations.0002_restricted_records_forget_the_email"
+        "commun.privacy.migrations.0003_restricted_records_forget_the_email"
     )
     record = RestrictedRecord.objects.create(
         member_number=3,

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0005_stance_latest_in_round"),
+        ("decisions", "0006_ballot_box_append_only"),
     ]
 
     operations = [

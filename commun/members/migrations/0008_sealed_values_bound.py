@@ -35,7 +35,7 @@ def reseal_existing_values(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0006_member_members_visibility"),
+        ("members", "0007_register_refuses_delete_on_sqlite"),
     ]
 
     operations = [

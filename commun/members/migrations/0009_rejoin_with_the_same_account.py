@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0006_member_members_visibility"),
+        ("members", "0008_sealed_values_bound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

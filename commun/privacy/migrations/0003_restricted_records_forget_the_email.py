@@ -17,6 +17,6 @@ def forget_emails(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("privacy", "0001_initial")]
+    dependencies = [("privacy", "0002_restrictedrecord_seal_id")]
 
     operations = [migrations.RunPython(forget_emails, migrations.RunPython.noop)]

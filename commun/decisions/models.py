@@ -1442,9 +1442,11 @@ class Round(models.Model):
         """Take or change one's stance in this round: one row per member, its history kept.
 
         An objection (with its mandatory reason) becomes an Objection; changing away from it
-        withdraws that objection.
+        withdraws that objection. Its time is read once this member's stance is locked:
+        simultaneous stances are then dated in the order they apply, and the newest entry
+        of the history is always the stance in force.
         """
-        now = now or timezone.now()
+        given = now
         reason = (reason or "").strip()
         if len(reason) > MAX_BODY_LENGTH:
             raise ValidationError({"reason": _("Ce texte est trop long.")})
@@ -1453,13 +1455,14 @@ class Round(models.Model):
             decision = round.decision
             if decision.is_secret:
                 raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
-            round._check_open(decision, now)
+            round._check_open(decision, given or timezone.now())
             member = rules.require(member, "take_stance", decision)
             choice, ballot = decision.clean_stance(choice, reason, ballot)
             eligibility_id = rules.eligibility_id(member, decision)
             # Locked: the same member's simultaneous stances apply one after the other.
             stance = Stance.objects.select_for_update().filter(round=round, member=member).first()
             previous = stance.choice if stance else None
+            now = given or timezone.now()
             if stance is None:
                 try:
                     with transaction.atomic():
@@ -1476,6 +1479,7 @@ class Round(models.Model):
                     # Another request of the same member inserted it first: change that one.
                     stance = Stance.objects.select_for_update().get(round=round, member=member)
                     previous = stance.choice
+                    now = given or timezone.now()
             if previous is not None:
                 stance.choice, stance.reason, stance.ballot, stance.updated_at = (
                     choice,

@@ -180,6 +180,13 @@ class ProposalForm(NoLabelSuffix):
         initial=Decision.Threshold.MAJORITY,
         error_messages={"invalid_choice": CHOOSE},
     )
+    tie_rule = forms.ChoiceField(
+        label=_("En cas d'égalité"),
+        choices=Decision.TieRule.choices,
+        initial=Decision.TieRule.NEW_ROUND,
+        help_text=_("Une égalité n'adopte rien : voici ce qui la départage."),
+        error_messages={"invalid_choice": CHOOSE},
+    )
     weighted_by_college = forms.BooleanField(
         label=_("Pondérer le résultat par collège"),
         required=False,

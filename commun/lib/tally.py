@@ -92,8 +92,9 @@ def count_yes_no(
     """Quorum: share of the eligible who took part (abstaining counts); then the threshold.
 
     As many yes as no under a simple majority is a tie, neither adopted nor rejected: the
-    decision's tie rule settles it (a chair's casting vote, a new round…). Edge cases: nobody eligible → no quorum; zero voters → no quorum unless the quorum is
-    0, and then rejected; everyone abstains → quorum may be reached, but rejected.
+    decision's tie rule settles it (a chair's casting vote, a new round…). Edge cases:
+    nobody eligible → no quorum; zero voters → no quorum unless the quorum is 0, and then
+    rejected; everyone abstains → quorum may be reached, but rejected.
     """
     if min(yes, no, abstain, eligible) < 0:
         raise TallyError("counts cannot be negative")

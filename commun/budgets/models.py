@@ -736,6 +736,11 @@ class Mission(models.Model):
         )
         if not isinstance(self.start_on, datetime.date):
             errors["start_on"] = _("Indiquez la date de début.")
+        elif self.pay_form == PayForm.SALARIED:
+            try:
+                payroll.check_start(self.start_on, BudgetSettings.get().country)
+            except ValueError as error:
+                errors["start_on"] = str(error)
         if not _is_int(self.duration_months) or not 1 <= self.duration_months <= payroll.MAX_MONTHS:
             errors["duration_months"] = _(
                 "La durée doit être comprise entre 1 et %(max)d mois."

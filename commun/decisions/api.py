@@ -264,6 +264,7 @@ def propose(request, payload: ProposalIn, thread_id: int = Id):
             options=[option.model_dump() for option in payload.options],
             quorum_percent=payload.quorum_percent,
             threshold=payload.threshold,
+            tie_rule=payload.tie_rule,
             weighted_by_college=payload.weighted_by_college,
             is_secret=payload.is_secret,
             points_per_voter=payload.points_per_voter,

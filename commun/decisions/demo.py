@@ -34,6 +34,7 @@ class Decisions(Conversations):
         self.circles = {circle.name: circle for circle in Circle.objects.all()}
         self.voters = sorted(self.m.values(), key=lambda member: member.number)
         self.adopted_in_a_circle()
+        self.adopted_by_silence()
         self.approval_vote()
         self.ranked_vote()
         self.dot_vote()
@@ -180,6 +181,33 @@ class Decisions(Conversations):
             "binôme pour une première fois. Première version en septembre.",
             review_on=timezone.localdate(self.now) + 150 * DAY,
         )
+
+    def adopted_by_silence(self):
+        """The default rule: no objection, most have spoken, the rest consent by silence."""
+        start = self.ago(34, 10)
+        decision = self.propose(
+            start,
+            "Nadia",
+            self.space(),
+            "Publier nos comptes chaque trimestre",
+            "Nous publions un point des comptes (réserve, engagements, dépenses) chaque "
+            "trimestre sur la page publique, en plus de la clôture annuelle.",
+            min_deliberation=7 * DAY,
+            closes_at=start + 14 * DAY,
+        )
+        nadia = self.m["Nadia"]
+        self.at(start, decision.open, now=start)
+        self.at(start + DAY, decision.advance, nadia)
+        self.at(start + 2 * DAY, decision.advance, nadia)
+        speaking = self.voters[: len(self.voters) * 2 // 3]
+        round = decision.current_round
+        for i, member in enumerate(speaking):
+            moment = start + 2 * DAY + datetime.timedelta(hours=3 + 2 * i)
+            choice = "concern" if i == 1 else "consent"
+            reason = "Un point trimestriel demande du temps au trésorier." if i == 1 else ""
+            self.at(moment, round.take_stance, member, choice, reason, now=moment)
+        # The deadline job closes it: the silent third consents by its silence.
+        self.at(decision.closes_at, decision.close, now=decision.closes_at)
 
     def withdrawn(self):
         start = self.ago(21, 11)

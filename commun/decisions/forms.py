@@ -180,6 +180,14 @@ class ProposalForm(NoLabelSuffix):
         initial=Decision.Threshold.MAJORITY,
         error_messages={"invalid_choice": CHOOSE},
     )
+    tie_rule = forms.ChoiceField(
+        label=_("En cas d'égalité"),
+        choices=Decision.TieRule.choices,
+        initial=Decision.TieRule.NEW_ROUND,
+        required=False,
+        help_text=_("Une égalité n'adopte rien : voici ce qui la départage."),
+        error_messages={"invalid_choice": CHOOSE},
+    )
     weighted_by_college = forms.BooleanField(
         label=_("Pondérer le résultat par collège"),
         required=False,
@@ -225,6 +233,9 @@ class ProposalForm(NoLabelSuffix):
             self.initial.setdefault("visibility", Decision.Visibility.PUBLIC)
             closes = timezone.localtime() + datetime.timedelta(days=21)
             self.initial["closes_at"] = closes.replace(second=0, microsecond=0)
+
+    def clean_tie_rule(self) -> str:
+        return self.cleaned_data["tie_rule"] or Decision.TieRule.NEW_ROUND
 
     def clean_min_deliberation(self) -> datetime.timedelta:
         return datetime.timedelta(days=self.cleaned_data["min_deliberation"])

@@ -125,6 +125,7 @@ class DecisionQuerySet(models.QuerySet):
         weighted_by_college: bool = False,
         is_secret: bool = False,
         points_per_voter: int = 100,
+        tie_rule: str = "new_round",
         advisors=(),
         subject_kind: str = "",
         subject_id: int | None = None,
@@ -161,6 +162,11 @@ class DecisionQuerySet(models.QuerySet):
             "threshold",
             threshold in Decision.Threshold.values,
             _("Choisissez un seuil d'adoption."),
+        )
+        check(
+            "tie_rule",
+            tie_rule in Decision.TieRule.values,
+            _("Choisissez ce qui départage une égalité."),
         )
         check(
             "quorum_percent",
@@ -299,6 +305,7 @@ class DecisionQuerySet(models.QuerySet):
                 quorum_percent=quorum_percent,
                 threshold=threshold,
                 points_per_voter=points_per_voter,
+                tie_rule=tie_rule,
                 min_deliberation=min_deliberation,
                 closes_at=closes_at,
                 subject_kind=subject_kind,
@@ -482,6 +489,14 @@ class Decision(models.Model):
         WITHDRAWN = "withdrawn", _("Retirée")
         LAPSED = "lapsed", _("Caduque")
         DECIDED = "decided", _("Décidée (après avis)")
+        # Nothing was chosen: never "adopted"; `tie_rule` says what comes next.
+        TIED = "tied", _("Égalité")
+        NO_QUORUM = "no_quorum", _("Quorum non atteint")
+
+    class TieRule(models.TextChoices):
+        NEW_ROUND = "new_round", _("Un nouveau vote entre les options à égalité")
+        LOTS = "lots", _("Un tirage au sort, publié avec sa graine")
+        CHAIR = "chair", _("La voix prépondérante de la présidence")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Publique")
@@ -531,6 +546,9 @@ class Decision(models.Model):
         _("seuil d'adoption"), max_length=20, choices=Threshold, default=Threshold.MAJORITY
     )
     silence_is_consent = models.BooleanField(_("le silence vaut consentement"), default=False)
+    tie_rule = models.CharField(
+        _("en cas d'égalité"), max_length=20, choices=TieRule, default=TieRule.NEW_ROUND
+    )
     points_per_voter = models.PositiveIntegerField(_("points par votant·e"), default=100)
     min_deliberation = models.DurationField(_("durée minimale de délibération"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -938,10 +956,14 @@ class Decision(models.Model):
                 outcome = {
                     "adopted": self.Outcome.ADOPTED,
                     "rejected": self.Outcome.REJECTED,
+                    "tied": self.Outcome.TIED,
+                    "no_quorum": self.Outcome.NO_QUORUM,
                 }.get(result.get("outcome"), self.Outcome.LAPSED)
             if round is not None and decision.is_secret:
                 round._rewrite_roll()
             decision._close_round(now)
+            if outcome == self.Outcome.TIED:
+                result["tie_break"] = decision._break_tie(result["tied"], now)
             if outcome != self.Outcome.ADOPTED:
                 decision._finish(outcome, now, statement, review_on, result)
             else:
@@ -965,6 +987,63 @@ class Decision(models.Model):
         self.refresh_from_db()
         return self.outcome
 
+    def _break_tie(self, tied: list, now) -> dict:
+        """Apply the decision's tie rule at its close; what it did joins the result.
+
+        A drawing of lots publishes its seed: anyone recomputes sha256(seed) modulo the
+        number of tied options, sorted, to find the one drawn.
+        """
+        if self.tie_rule == self.TieRule.LOTS:
+            seed = secrets.token_hex(16)
+            ordered = sorted(tied, key=str)
+            index = int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(ordered)
+            return {"rule": self.tie_rule, "seed": seed, "drawn": ordered[index]}
+        if self.tie_rule == self.TieRule.CHAIR:
+            return {"rule": self.tie_rule}
+        return {"rule": self.tie_rule, "decision": self._vote_again(tied, now)}
+
+    def _vote_again(self, tied: list, now) -> int | None:
+        """A new vote among the tied options, as long as the first one and with its rules."""
+        span = (
+            self.closes_at - self.opened_at
+            if self.closes_at and self.opened_at
+            else self.min_deliberation + datetime.timedelta(days=7)
+        )
+        options = {str(o.pk): (o.label, o.description) for o in self.options.all()}
+        version = self.current_version
+        try:
+            with transaction.atomic():
+                follow = Decision.objects.propose(
+                    thread=self.thread,
+                    author=self.author,
+                    kind=self.kind,
+                    title=self.title,
+                    body=version.body,
+                    scope=self.scope,
+                    colleges=list(self.colleges.all()),
+                    circle=self.circle,
+                    visibility=self.visibility,
+                    min_deliberation=self.min_deliberation,
+                    closes_at=now + span,
+                    options=[options[str(pk)] for pk in tied]
+                    if self.kind in self.OPTION_KINDS
+                    else (),
+                    quorum_percent=self.quorum_percent,
+                    threshold=self.threshold,
+                    weighted_by_college=self.weighted_by_college,
+                    is_secret=self.is_secret,
+                    points_per_voter=self.points_per_voter,
+                    tie_rule=self.tie_rule,
+                    subject_kind=self.subject_kind,
+                    subject_id=self.subject_id,
+                )
+                follow.open(now=now)
+        except (ValidationError, PermissionDenied):
+            # The author has left, or nobody is eligible any more: the tie stays, said as such.
+            logger.warning("No new vote after the tie of decision %s", self.pk)
+            return None
+        return follow.pk
+
     def _consent_outcome(self, round, result, past_deadline) -> str:
         """Adopted when no objection is open and participation suffices; lapsed at the deadline."""
         if self.phase != self.Phase.OBJECTIONS or round is None:
@@ -982,10 +1061,33 @@ class Decision(models.Model):
             )
         spoken, eligible = result["spoken"], result["eligible"]
         if self.silence_is_consent:
-            enough = spoken and Fraction(spoken, eligible) >= Fraction(self.quorum_percent, 100)
-        else:
-            enough = spoken and result["silent"] == 0
-        return self.Outcome.ADOPTED if enough else self.Outcome.LAPSED
+            if spoken and Fraction(spoken, eligible) >= Fraction(self.quorum_percent, 100):
+                return self.Outcome.ADOPTED
+            return self.Outcome.NO_QUORUM
+        return self.Outcome.ADOPTED if spoken and result["silent"] == 0 else self.Outcome.LAPSED
+
+    @property
+    def consent_rule(self) -> str:
+        """The rule this consent decision closes by, in one sentence for its page and reminders."""
+        if self.kind != self.Kind.CONSENT:
+            return ""
+        what = (
+            _("la mission est adoptée")
+            if self.subject_kind == "mission"
+            else _("la proposition est adoptée")
+        )
+        if not self.closes_at:
+            return ""
+        when = _when(self.closes_at)
+        if self.silence_is_consent:
+            return _(
+                "Sans objection d'ici le %(when)s, %(what)s : le silence vaut consentement, "
+                "pourvu qu'au moins %(quorum)s %% des personnes appelées se soient prononcées."
+            ) % {"when": when, "what": what, "quorum": self.quorum_percent}
+        return _(
+            "Si chaque personne appelée se prononce sans objection d'ici le %(when)s, "
+            "%(what)s ; un seul silence suffit à la rendre caduque."
+        ) % {"when": when, "what": what}
 
     # Advice process ------------------------------------------------------------------------
 
@@ -1109,6 +1211,7 @@ class Decision(models.Model):
                 college_counts[choice] = college_counts.get(choice, 0) + 1
             result = {**base, **self._yes_no(counts, eligible, quorum)}
             if self.weighted_by_college:
+                result.pop("tied", None)  # the colleges' weighted share decides, not the heads
                 result |= self._weighted(per_college, result["quorum_reached"])
             return result
         option_ids = list(self.options.values_list("pk", flat=True))
@@ -1118,7 +1221,7 @@ class Decision(models.Model):
             return base | {
                 "counts": {str(k): v for k, v in counted.counts.items()},
                 "winners": list(counted.winners),
-                "outcome": "adopted" if base["quorum_reached"] and counted.winners else "no_quorum",
+                **self._choice(counted.winners, base["quorum_reached"]),
             }
         if self.kind == self.Kind.RANKED:
             counted = counting.schulze(ballots, option_ids)
@@ -1128,7 +1231,7 @@ class Decision(models.Model):
                 "pairwise": {
                     str(x): {str(y): n for y, n in row.items()} for x, row in counted.d.items()
                 },
-                "outcome": "adopted" if base["quorum_reached"] and voters else "no_quorum",
+                **self._choice(counted.winners if voters else (), base["quorum_reached"]),
             }
         counted = counting.score_split(
             [{int(k): v for k, v in (ballot or {}).items()} for ballot in ballots],
@@ -1136,17 +1239,29 @@ class Decision(models.Model):
             0,
             budget=self.points_per_voter,
         )
-        best = max(counted.points.values(), default=0)
+        if self.subject_kind:
+            # Points that split an amount: equal shares are a split, not a tie to settle.
+            outcome = {
+                "outcome": "adopted"
+                if base["quorum_reached"] and counted.total_points
+                else "no_quorum"
+            }
+        else:
+            outcome = self._choice(counted.winners, base["quorum_reached"])
         return base | {
             "points": {str(k): v for k, v in counted.points.items()},
             "total_points": counted.total_points,
             "shares": {str(k): _ratio(v) for k, v in counted.shares.items()},
             "shares_percent": {str(k): _percent(v) for k, v in counted.shares.items()},
-            "winners": [k for k, v in counted.points.items() if best and v == best],
-            "outcome": "adopted"
-            if base["quorum_reached"] and counted.total_points
-            else "no_quorum",
+            "winners": list(counted.winners),
+            **outcome,
         }
+
+    @staticmethod
+    def _choice(winners, quorum_reached: bool) -> dict:
+        outcome = counting.choice_outcome(winners, quorum_reached)
+        tied = {"tied": list(winners)} if outcome is counting.Outcome.TIED else {}
+        return {"outcome": outcome.value, **tied}
 
     def _yes_no(self, counts: dict, eligible: int, quorum: Fraction) -> dict:
         counted = counting.count_yes_no(
@@ -1170,6 +1285,7 @@ class Decision(models.Model):
             "yes_percent": _percent(counted.yes_share),
             "threshold": self.threshold,
             "outcome": counted.outcome.value,
+            **({"tied": ["yes", "no"]} if counted.outcome is counting.Outcome.TIED else {}),
         }
 
     def _weighted(self, per_college: dict, quorum_reached: bool) -> dict:
@@ -1192,14 +1308,17 @@ class Decision(models.Model):
                 "weight_percent": weights.get(college_id),
             }
         weighted = counting.weighted_by_college(shares, weights, self._threshold())
-        adopted = quorum_reached and weighted.adopted
+        tied = self.threshold == self.Threshold.MAJORITY and weighted.yes_share == Fraction(1, 2)
+        if not quorum_reached:
+            outcome = "no_quorum"
+        else:
+            outcome = "adopted" if weighted.adopted else ("tied" if tied else "rejected")
         return {
             "colleges": colleges,
             "weighted_yes_share": _ratio(weighted.yes_share),
             "weighted_yes_percent": _percent(weighted.yes_share),
-            "outcome": "no_quorum"
-            if not quorum_reached
-            else ("adopted" if adopted else "rejected"),
+            "outcome": outcome,
+            **({"tied": ["yes", "no"]} if outcome == "tied" else {}),
         }
 
     def split_amount(self, total_cents: int) -> dict[int, int] | None:
@@ -1442,9 +1561,11 @@ class Round(models.Model):
         """Take or change one's stance in this round: one row per member, its history kept.
 
         An objection (with its mandatory reason) becomes an Objection; changing away from it
-        withdraws that objection.
+        withdraws that objection. Its time is read once this member's stance is locked:
+        simultaneous stances are then dated in the order they apply, and the newest entry
+        of the history is always the stance in force.
         """
-        now = now or timezone.now()
+        given = now
         reason = (reason or "").strip()
         if len(reason) > MAX_BODY_LENGTH:
             raise ValidationError({"reason": _("Ce texte est trop long.")})
@@ -1453,13 +1574,14 @@ class Round(models.Model):
             decision = round.decision
             if decision.is_secret:
                 raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
-            round._check_open(decision, now)
+            round._check_open(decision, given or timezone.now())
             member = rules.require(member, "take_stance", decision)
             choice, ballot = decision.clean_stance(choice, reason, ballot)
             eligibility_id = rules.eligibility_id(member, decision)
             # Locked: the same member's simultaneous stances apply one after the other.
             stance = Stance.objects.select_for_update().filter(round=round, member=member).first()
             previous = stance.choice if stance else None
+            now = given or timezone.now()
             if stance is None:
                 try:
                     with transaction.atomic():
@@ -1476,6 +1598,7 @@ class Round(models.Model):
                     # Another request of the same member inserted it first: change that one.
                     stance = Stance.objects.select_for_update().get(round=round, member=member)
                     previous = stance.choice
+                    now = given or timezone.now()
             if previous is not None:
                 stance.choice, stance.reason, stance.ballot, stance.updated_at = (
                     choice,

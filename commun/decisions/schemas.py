@@ -29,6 +29,7 @@ DecisionOutcome = Literal[tuple(Decision.Outcome.values)]
 DecisionScope = Literal[tuple(Decision.Scope.values)]
 DecisionVisibility = Literal[tuple(Decision.Visibility.values)]
 DecisionThreshold = Literal[tuple(Decision.Threshold.values)]
+DecisionTieRule = Literal[tuple(Decision.TieRule.values)]
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -86,6 +87,7 @@ class ProposalIn(Input):
     )
     quorum_percent: int = Field(0, ge=0, le=100)
     threshold: DecisionThreshold = "majority"
+    tie_rule: DecisionTieRule = "new_round"
     weighted_by_college: bool = False
     is_secret: bool = False
     points_per_voter: int = Field(100, ge=1, le=1_000_000)
@@ -282,6 +284,7 @@ class DecisionDetail(DecisionOut):
     circle: str | None = Field(None, description="Slug du cercle qui décide.")
     quorum_percent: int
     threshold: DecisionThreshold
+    tie_rule: DecisionTieRule
     weighted_by_college: bool
     silence_is_consent: bool
     points_per_voter: int

@@ -47,6 +47,9 @@ PAID_LEAVE_RATE = Decimal("0.10")
 DEFAULT_NET_RATIO = Decimal("0.78")
 DEFAULT_EMPLOYER_RATIO = Decimal("1.42")
 DEFAULT_HEADCOUNT = 5  # the réduction générale and some contributions depend on it
+# OpenFisca-France lacks some rates of the 2000s (measured: it fails before 2002 with
+# version 176); from 2010 on, every contract and basis is priced.
+FIRST_PRICED_YEAR = 2010
 
 OPENFISCA = "openfisca-france"
 RATIOS = "ratios"
@@ -167,6 +170,7 @@ def salaried_cost(
 ) -> CostEstimate:
     """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR."""
     pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
+    check_start(start, country)
     system = _tax_benefit_system() if country.upper() == "FR" else None
     if system is None:
         return ratio_cost(
@@ -181,11 +185,30 @@ def salaried_cost(
         )
     periods = _months(start, months)
     situation = _Situation(contract, working_time_percent, max(1, headcount))
-    if monthly_gross_cents is None:
-        gross = _gross_for_net(system, situation, periods[0], pay)
-    else:
-        gross = pay
-    return _simulate_contract(system, situation, periods, gross)
+    try:
+        if monthly_gross_cents is None:
+            gross = _gross_for_net(system, situation, periods[0], pay)
+        else:
+            gross = pay
+        return _simulate_contract(system, situation, periods, gross)
+    except AttributeError as error:
+        # OpenFisca's ParameterNotFoundError: a rate missing for one of these months.
+        if type(error).__name__ != "ParameterNotFoundError":
+            raise
+        raise ValueError(_unpriced()) from error
+
+
+def _unpriced() -> str:
+    return _(
+        "Le moteur de paie ne connaît les taux qu'à partir de %(first)s : "
+        "choisissez une date de début en %(first)s ou après."
+    ) % {"first": FIRST_PRICED_YEAR}
+
+
+def check_start(start: date, country: str = "FR") -> None:
+    """Refuse a start the OpenFisca engine has no rates for (ratios price any year)."""
+    if country.upper() == "FR" and openfisca_version() and start.year < FIRST_PRICED_YEAR:
+        raise ValueError(_unpriced())
 
 
 def ratio_cost(

@@ -44,7 +44,15 @@ class Threshold(enum.Enum):
 class Outcome(enum.Enum):
     ADOPTED = "adopted"
     REJECTED = "rejected"
+    TIED = "tied"  # nothing chosen: the decision's own tie rule says what happens next
     NO_QUORUM = "no_quorum"
+
+
+def choice_outcome(winners: Collection, quorum_reached: bool) -> Outcome:
+    """A vote among options: one winner adopts it, several are a tie, none chose nothing."""
+    if not quorum_reached or not winners:
+        return Outcome.NO_QUORUM
+    return Outcome.TIED if len(winners) > 1 else Outcome.ADOPTED
 
 
 def _options[T: Hashable](options: Iterable[T]) -> tuple[T, ...]:
@@ -83,8 +91,10 @@ def count_yes_no(
 ) -> YesNoResult:
     """Quorum: share of the eligible who took part (abstaining counts); then the threshold.
 
-    Edge cases: nobody eligible → no quorum; zero voters → no quorum unless the quorum is
-    0, and then rejected; everyone abstains → quorum may be reached, but rejected.
+    As many yes as no under a simple majority is a tie, neither adopted nor rejected: the
+    decision's tie rule settles it (a chair's casting vote, a new round…). Edge cases:
+    nobody eligible → no quorum; zero voters → no quorum unless the quorum is 0, and then
+    rejected; everyone abstains → quorum may be reached, but rejected.
     """
     if min(yes, no, abstain, eligible) < 0:
         raise TallyError("counts cannot be negative")
@@ -100,6 +110,8 @@ def count_yes_no(
         outcome = Outcome.NO_QUORUM
     elif threshold.met_by(yes_share):
         outcome = Outcome.ADOPTED
+    elif threshold is Threshold.SIMPLE_MAJORITY and yes_share == Fraction(1, 2):
+        outcome = Outcome.TIED
     else:
         outcome = Outcome.REJECTED
     return YesNoResult(
@@ -212,6 +224,12 @@ class ScoreSplitResult[T]:
     total_points: int
     shares: dict[T, Fraction]  # points / total_points; all 0 when nobody gave a point
     cents: dict[T, int] | None  # sums to total_cents; None when nobody gave a point
+
+    @property
+    def winners(self) -> tuple[T, ...]:
+        """Every option with the most points; empty when nobody gave a point."""
+        best = max(self.points.values(), default=0)
+        return tuple(o for o, given in self.points.items() if best and given == best)
 
 
 def score_split[T: Hashable](

@@ -62,17 +62,20 @@ class Cooperative(models.Model):
         models.EmailField(_("e-mail de contact"), blank=True),
         "the cooperative's own public address",
     )
-    # Decisions by consent: each decision copies these when it opens.
+    # Decisions by consent: each decision copies these when it opens. Consent is the
+    # absence of reasoned objection (the charter): by default, silence consents once the
+    # minimum deliberation has run and enough members have spoken; the statutes may choose
+    # the strict rule instead.
     silence_is_consent = models.BooleanField(
         _("le silence vaut consentement"),
-        default=False,
+        default=True,
         help_text=_(
             "Sinon, une décision par consentement n'est adoptée que si chaque associé·e "
             "appelé·e à se prononcer l'a fait."
         ),
     )
     consent_quorum_percent = models.PositiveSmallIntegerField(
-        _("participation minimale quand le silence vaut consentement (%)"), default=0
+        _("participation minimale quand le silence vaut consentement (%)"), default=50
     )
     admission_college = models.ForeignKey(
         "College",

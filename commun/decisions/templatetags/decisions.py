@@ -208,12 +208,47 @@ def tally_display(decision: Decision, tally: dict | None, options) -> dict | Non
     return shown
 
 
+def _choice_label(decision: Decision, value) -> str:
+    if value in ("yes", "no"):
+        return str(Stance.Choice(value).label)
+    return next((o.label for o in decision.options.all() if o.pk == value), str(value))
+
+
+@register.simple_tag
+def tie_summary(decision: Decision) -> str:
+    """What a tie was between, and what the decision's tie rule did about it."""
+    result = decision.result or {}
+    if decision.outcome != Decision.Outcome.TIED or "tied" not in result:
+        return ""
+    said = _("Égalité entre : %(tied)s.") % {
+        "tied": ", ".join(_choice_label(decision, value) for value in result["tied"])
+    }
+    settled = result.get("tie_break", {})
+    match settled.get("rule"):
+        case Decision.TieRule.LOTS:
+            then = _("Tiré au sort : %(drawn)s (graine publiée : %(seed)s).") % {
+                "drawn": _choice_label(decision, settled.get("drawn")),
+                "seed": settled.get("seed", ""),
+            }
+        case Decision.TieRule.CHAIR:
+            then = _("La voix prépondérante de la présidence départage.")
+        case _ if settled.get("decision"):
+            then = _("Un nouveau vote départage : décision n°%(number)s.") % {
+                "number": settled["decision"]
+            }
+        case _:
+            then = _("Rien n'est choisi.")
+    return f"{said} {then}"
+
+
 @register.simple_tag
 def result_summary(decision: Decision) -> str:
     """One line for the register, from the result stored at the close (no query but options)."""
     result = decision.result or {}
     if not decision.is_closed or not result.get("kind"):
         return ""
+    if decision.outcome == Decision.Outcome.TIED and "tied" in result:
+        return tie_summary(decision)
     if decision.kind == Decision.Kind.ADVICE:
         return _("%(given)s avis reçus sur %(asked)s sollicités") % {
             "given": result.get("given", 0),

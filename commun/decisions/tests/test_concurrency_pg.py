@@ -102,3 +102,23 @@ def test_stances_racing_the_close_are_either_counted_or_refused(alice):
     assert decision.phase == "closed"
     # Nothing slipped in after the count: what is stored is what was counted.
     assert decision.result["voters"] == Stance.objects.count() == 40 - len(refused)
+
+
+def test_the_newest_history_entry_is_always_the_stance_in_force(alice, bob):
+    decision = opened(bob, "yes_no")
+    round_id = decision.current_round.pk
+    choices = ["yes", "no", "abstain"]
+
+    for burst in range(50):
+        outcomes = all_at_once(
+            8,
+            lambda i, burst=burst: Round.objects.get(pk=round_id).take_stance(
+                alice, choices[(i + burst) % 3]
+            ),
+        )
+
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        stance = Stance.objects.get(member=alice)
+        # History is read in time order (its Meta ordering): its end is what is counted.
+        newest = StanceChange.objects.filter(stance=stance).last()
+        assert (newest.choice, newest.at) == (stance.choice, stance.updated_at), burst

@@ -230,7 +230,8 @@ def test_the_deadline_lapses_a_decision_with_an_open_objection(alice, bob):
     assert decision.outcome == Outcome.LAPSED
 
 
-def test_silence_is_not_consent_by_default(alice, bob, eve):
+def test_silence_is_not_consent_under_the_strict_rule(alice, bob, eve):
+    Cooperative.objects.filter(pk=1).update(silence_is_consent=False)
     decision = in_objection_round(bob)
     decision.current_round.take_stance(alice, "consent")
     decision.current_round.take_stance(bob, "consent")
@@ -244,7 +245,7 @@ def test_silence_is_consent_when_the_profile_says_so_with_its_quorum(alice, bob,
     assert decision.silence_is_consent and decision.quorum_percent == 60
     decision.current_round.take_stance(bob, "consent")
     # One out of three spoke: under the 60 % quorum.
-    assert decision.close(now=decision.closes_at) == Outcome.LAPSED
+    assert decision.close(now=decision.closes_at) == Outcome.NO_QUORUM
 
     other = in_objection_round(bob)
     other.current_round.take_stance(bob, "consent")

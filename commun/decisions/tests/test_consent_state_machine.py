@@ -91,9 +91,10 @@ class ConsentProcess(RuleBasedStateMachine):
     def deadline_outcome(self) -> str:
         if self.phase != "objections":
             return "lapsed"
-        if self.open_objections() or not self.everyone_spoke():
+        if self.open_objections():
             return "lapsed"
-        return "adopted"
+        # The default rule: silence consents once half of those called have spoken.
+        return "adopted" if 2 * len(self.stances) >= len(PEOPLE) else "no_quorum"
 
     def next_text(self) -> str:
         self.text += 1

@@ -41,10 +41,11 @@ def test_three_quarters_reached_exactly_adopts(alice, twelve):
     assert decision.outcome == Outcome.ADOPTED
 
 
-def test_a_tie_is_not_a_majority(alice, twelve):
-    decision = vote(alice, twelve, ["yes"] * 6 + ["no"] * 6)
-    assert decision.outcome == Outcome.REJECTED
+def test_a_tie_is_not_a_majority_it_is_a_tie(alice, twelve):
+    decision = vote(alice, twelve, ["yes"] * 6 + ["no"] * 6, tie_rule="lots")
+    assert decision.outcome == Outcome.TIED
     assert decision.result["yes_share"] == "1/2"
+    assert decision.result["tied"] == ["yes", "no"]
 
 
 def test_abstentions_count_for_the_quorum_not_the_majority(alice, twelve):
@@ -62,10 +63,10 @@ def test_exactly_at_the_quorum_is_enough(alice, bob):
     assert decision.outcome == Outcome.ADOPTED
 
 
-def test_under_the_quorum_the_vote_lapses(alice, twelve):
+def test_under_the_quorum_the_vote_says_so(alice, twelve):
     decision = vote(alice, twelve, ["yes"] * 6, quorum_percent=50)
     assert decision.result["quorum_reached"] is False
-    assert decision.outcome == Outcome.LAPSED
+    assert decision.outcome == Outcome.NO_QUORUM
 
 
 def test_zero_voters_adopts_nothing(alice, bob):
@@ -76,7 +77,7 @@ def test_zero_voters_adopts_nothing(alice, bob):
 
 
 def test_zero_voters_with_a_quorum_lapses(alice, bob):
-    assert vote(alice, [], [], quorum_percent=10).outcome == Outcome.LAPSED
+    assert vote(alice, [], [], quorum_percent=10).outcome == Outcome.NO_QUORUM
 
 
 def test_everyone_abstaining_rejects(alice, bob):

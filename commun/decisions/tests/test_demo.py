@@ -39,6 +39,14 @@ def decision(kind: str, phase: str, outcome: str = "", secret: bool = False) -> 
     )
 
 
+def test_the_demo_follows_the_default_rule_silence_is_consent(demo):
+    silent = Decision.objects.get(
+        kind="consent", outcome="adopted", subject_kind="", scope="cooperative"
+    )
+    assert silent.silence_is_consent and silent.result["silent"] > 0
+    assert not silent.objections.exists()
+
+
 def test_every_stage_of_a_decision_is_there(demo):
     clarifying = decision("consent", "clarification")
     assert clarifying.thread.comments.filter(parent__isnull=False).exists()  # answered
@@ -53,7 +61,9 @@ def test_every_stage_of_a_decision_is_there(demo):
     assert integrating.objections.get().integrated_in.number == 2
     assert integrating.current_version.diff_from(integrating.versions.first())
 
-    adopted = decision("consent", "closed", "adopted")
+    adopted = Decision.objects.get(
+        kind="consent", phase="closed", outcome="adopted", subject_kind="", scope="circle"
+    )
     assert adopted.rounds.count() == 2
     assert adopted.objections.get().status == Objection.Status.RESOLVED
     assert adopted.review_on and adopted.outcome_statement

@@ -11,6 +11,7 @@ from commun.lib.tally import (
     TallyError,
     Threshold,
     Weighted,
+    choice_outcome,
     count_approval,
     count_yes_no,
     schulze,
@@ -41,10 +42,12 @@ def test_it_adopts_exactly_three_quarters_and_rejects_under():
     assert count_yes_no(75, 25, 0, 100, HALF, Threshold.THREE_QUARTERS).adopted
 
 
-def test_it_rejects_a_tie_under_simple_majority():
+def test_a_tie_under_simple_majority_is_a_tie_neither_adopted_nor_rejected():
     result = count_yes_no(5, 5, 0, 10, HALF, Threshold.SIMPLE_MAJORITY)
     assert result.yes_share == HALF
-    assert result.outcome is Outcome.REJECTED
+    assert result.outcome is Outcome.TIED and not result.adopted
+    # Under two thirds, half is simply not enough.
+    assert count_yes_no(5, 5, 0, 10, HALF, Threshold.TWO_THIRDS).outcome is Outcome.REJECTED
     assert count_yes_no(6, 5, 0, 11, HALF, Threshold.SIMPLE_MAJORITY).adopted
 
 
@@ -438,3 +441,45 @@ def test_the_weighted_share_stays_between_the_colleges_shares(shares, threshold)
     else:
         assert min(expressed) <= result.yes_share <= max(expressed)
         assert sum(result.weights.values()) == 1
+
+
+def unbeaten(result, options):
+    """Counted apart from `schulze`'s ranking: options no other beats by strongest path."""
+    return [x for x in options if all(result.p[x][y] >= result.p[y][x] for y in options)]
+
+
+@given(elections(), st.booleans())
+def test_no_tied_ranked_vote_is_ever_reported_adopted(election, quorum_reached):
+    options, ballots = election
+    result = schulze(ballots, options)
+    outcome = choice_outcome(result.winners, quorum_reached)
+    if len(unbeaten(result, options)) > 1:
+        assert outcome in (Outcome.TIED, Outcome.NO_QUORUM)
+    if outcome is Outcome.ADOPTED:
+        assert len(unbeaten(result, options)) == 1
+
+
+@given(approvals(), st.booleans())
+def test_no_tied_approval_is_ever_reported_adopted(election, quorum_reached):
+    options, ballots = election
+    counts = [sum(option in ballot for ballot in ballots) for option in options]
+    outcome = choice_outcome(count_approval(ballots, options).winners, quorum_reached)
+    if counts.count(max(counts)) > 1:
+        assert outcome is not Outcome.ADOPTED
+
+
+@given(allocations(), st.booleans())
+def test_no_tied_score_is_ever_reported_adopted(election, quorum_reached):
+    options, ballots = election
+    points = [sum(ballot.get(option, 0) for ballot in ballots) for option in options]
+    result = score_split(ballots, options, 0)
+    outcome = choice_outcome(result.winners, quorum_reached)
+    if points.count(max(points)) > 1:
+        assert outcome is not Outcome.ADOPTED
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50), st.sampled_from(Threshold))
+def test_no_tied_yes_no_vote_is_ever_reported_adopted(yes, no, abstain, threshold):
+    outcome = count_yes_no(yes, no, abstain, yes + no + abstain, Fraction(0), threshold).outcome
+    if yes == no:
+        assert outcome is not Outcome.ADOPTED

@@ -24,6 +24,7 @@ from commun.budgets.schemas import (
     MissionIn,
     MissionOut,
     MissionQuery,
+    MissionWithdrawIn,
     NeedDetail,
     NeedIn,
     NeedOut,
@@ -34,7 +35,6 @@ from commun.budgets.schemas import (
     ReviewIn,
     TopUpIn,
     TopUpOut,
-    WithdrawIn,
 )
 from commun.deliberation.views import shown_name
 from commun.ledger import funds
@@ -355,7 +355,7 @@ def submit_mission(request, mission_id: int = Id):
 
 
 @router.post("/missions/{mission_id}/withdraw", auth=authenticated, response=MissionDetail)
-def withdraw_mission(request, mission_id: int = Id, payload: WithdrawIn | None = None):
+def withdraw_mission(request, mission_id: int = Id, payload: MissionWithdrawIn | None = None):
     """Withdraw your draft or submitted mission (its decision is withdrawn too)."""
     mission = _mission(request, mission_id)
     _require(request, "withdraw_mission", mission)

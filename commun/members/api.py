@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_schemas import ErrorOut
 from commun.lib.paging import Listing
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
@@ -53,6 +54,7 @@ from commun.members.schemas import (
     MemberDetail,
     MemberOut,
     MovementIn,
+    MovementKind,
     MovementOut,
     ProfilePatch,
     RefusalIn,
@@ -495,7 +497,7 @@ def _movements(movements):
 @paginate(Pages)
 def register(
     request,
-    kind: ShareMovement.Kind | None = None,
+    kind: MovementKind | None = None,
     member: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro d'associé·e."),
     movement: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro de mouvement."),
 ):
@@ -543,7 +545,11 @@ def movement(request, number: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @router.api_operation(
-    ["PUT", "PATCH", "DELETE"], "/register", auth=public, response={405: dict}, tags=["Registre"]
+    ["PUT", "PATCH", "DELETE"],
+    "/register",
+    auth=public,
+    response={405: ErrorOut},
+    tags=["Registre"],
 )
 def register_is_append_only(request, response: HttpResponse):
     """The register is append-only: 405, always."""
@@ -555,7 +561,7 @@ def register_is_append_only(request, response: HttpResponse):
     ["PUT", "PATCH", "DELETE"],
     "/register/{number}",
     auth=public,
-    response={405: dict},
+    response={405: ErrorOut},
     tags=["Registre"],
 )
 def movement_is_append_only(request, response: HttpResponse, number: str):

@@ -443,13 +443,24 @@ def _me(request) -> Member:
     return _members().select_related("repayment").get(pk=member.pk)
 
 
-@router.get("/members/me", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
+# 404 for an account that is not a member (`_me`).
+@router.get(
+    "/members/me",
+    auth=authenticated,
+    response={200: MemberDetail, 404: ErrorOut},
+    tags=["Associé·es"],
+)
 def me(request):
     """The caller's own membership, with contact details and any scheduled repayment."""
     return _detail(request, _me(request))
 
 
-@router.patch("/members/me", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
+@router.patch(
+    "/members/me",
+    auth=authenticated,
+    response={200: MemberDetail, 404: ErrorOut},
+    tags=["Associé·es"],
+)
 def update_me(request, payload: ProfilePatch):
     """Change what the public sees of me, my pseudonym, contact details and presentation."""
     member = _me(request)
@@ -463,7 +474,10 @@ def update_me(request, payload: ProfilePatch):
 
 
 @router.post(
-    "/members/me/resign", auth=authenticated, response={201: RepaymentOut}, tags=["Associé·es"]
+    "/members/me/resign",
+    auth=authenticated,
+    response={201: RepaymentOut, 404: ErrorOut},
+    tags=["Associé·es"],
 )
 def resign(request):
     """Resign: the repayment of my shares is scheduled after the statutes' delay."""

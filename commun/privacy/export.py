@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.duration import duration_iso_string
 
 # Foreign keys that make a row someone's own; others (recorded_by, decided_by…) say who
 # acted on a row that belongs to someone else, and are not followed.
@@ -99,6 +100,8 @@ def _exported_fields(model) -> list[models.Field]:
 def _value(value):
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return duration_iso_string(value)
     if isinstance(value, (Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (bytes, memoryview)):

@@ -42,7 +42,7 @@ CHECKS = [
     response_schema_conformance,
 ]
 # Per operation, role and mode: ~100 operations × 2 roles × (positive + negative).
-EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 3}
+EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 2}
 
 
 def token_for(user) -> str:

@@ -2,14 +2,20 @@
 
 Every error answers JSON in the caller's language (Accept-Language, or `?lang=fr|en`):
 `{"detail": "…"}`, or for invalid input `{"detail": [{"loc": [...], "msg": "…", "type": "…"}]}`
-whether pydantic or a model's `full_clean()` refused it.
+whether pydantic or a model's `full_clean()` refused it. The OpenAPI document lists these
+errors on each operation from what the operation takes (`error_statuses`), not one by one.
 """
 
 import json
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -19,10 +25,13 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
 
-from commun.api_auth import authenticated
+from commun.api_auth import SAFE_METHODS, authenticated
 from commun.api_input import refuse_control_characters
+from commun.api_schemas import ErrorOut
 
 # pydantic's messages are English only: ours replace them, by pydantic's error type, and
 # take their figures from its context (ge, le, max_length…).
@@ -70,7 +79,90 @@ def translated(error: dict) -> str:
     return str(message) % ctx
 
 
+# What each error means, as the handlers below answer it.
+ERRORS = {
+    400: "Le corps de la requête n'est pas du JSON valide (UTF-8).",
+    401: "Authentification requise, ou jeton invalide ou révoqué (même là où le jeton est "
+    "facultatif).",
+    403: "Refusé : droits insuffisants, vérification CSRF (session), ou second facteur "
+    "manquant (responsables).",
+    404: "Introuvable, ou invisible pour l'appelant·e.",
+    409: "En conflit avec l'état actuel : déjà fait, ou devancé par une autre requête.",
+    413: "Le corps de la requête est trop volumineux.",
+    422: "Saisie refusée : `detail` liste chaque champ en cause (`loc`) et pourquoi (`msg`).",
+    429: "Trop de requêtes : réessayez plus tard.",
+}
+BODY_SOURCES = {"body", "form", "file"}
+
+
+def error_statuses(operation) -> set[int]:
+    """The errors any operation of this shape may answer, whatever its view does.
+
+    A view that answers another one (a 404 without a path parameter, a 429) declares it in
+    its `response=` with `ErrorOut`."""
+    sources = {model.__ninja_param_source__ for model in operation.models}
+    has_body = bool(sources & BODY_SOURCES) or "requestBody" in (operation.openapi_extra or {})
+    statuses = {401, 403}  # 401: a bad token; 403: CSRF, or an officer's missing factor
+    if sources or has_body:
+        statuses.add(422)
+    if "path" in sources:
+        statuses.add(404)
+    if has_body:
+        statuses |= {400, 413}
+    if set(operation.methods) - SAFE_METHODS:
+        statuses.add(409)  # a constraint caught a concurrent write (on_integrity_error)
+    return statuses
+
+
+class CommunOpenAPISchema(OpenAPISchema):
+    """Ninja's document, with each operation's errors, optional tokens said so, and no two
+    models silently sharing one name."""
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        # Ninja keeps the last of two same-named models: one endpoint would then document
+        # another's body. Refuse it here, where a test sees it, rather than publish it.
+        for name, definition in definitions.items():
+            if self.schemas.get(name, definition) != definition:
+                raise ImproperlyConfigured(
+                    f"Two API schemas are named {name!r}: rename one of the classes."
+                )
+        super().add_schema_definitions(definitions)
+
+    def responses(self, operation) -> dict:
+        result = super().responses(operation)
+        error = self.error_reference()
+        for status in sorted(error_statuses(operation)):
+            result.setdefault(
+                status,
+                {"description": ERRORS[status], "content": {"application/json": error}},
+            )
+        for status, details in result.items():
+            if status in ERRORS and operation.response_models.get(status) is ErrorOut:
+                details["description"] = ERRORS[status]
+        return dict(sorted(result.items()))
+
+    def error_reference(self) -> dict:
+        schema = ErrorOut.model_json_schema(
+            ref_template=REF_TEMPLATE,
+            schema_generator=NinjaGenerateJsonSchema,
+            mode="serialization",
+        )
+        self.add_schema_definitions({**schema.pop("$defs", {}), "ErrorOut": schema})
+        return {"schema": {"$ref": REF_TEMPLATE.format(model="ErrorOut")}}
+
+    def operation_security(self, operation):
+        security = super().operation_security(operation)
+        if security and all(getattr(auth, "optional", False) for auth in operation.auth_callbacks):
+            return [{}, *security]  # OpenAPI's way to say "or no credential at all"
+        return security
+
+
 class CommunAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return CommunOpenAPISchema(self, path_prefix)
+
     def validation_error_from_error_contexts(self, error_contexts) -> NinjaValidationError:
         """Ninja's 422, with the body parameter's own name dropped and messages translated."""
         errors = []

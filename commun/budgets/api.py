@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
@@ -24,6 +25,7 @@ from commun.budgets.schemas import (
     MissionIn,
     MissionOut,
     MissionQuery,
+    MissionWithdrawIn,
     NeedDetail,
     NeedIn,
     NeedOut,
@@ -34,7 +36,6 @@ from commun.budgets.schemas import (
     ReviewIn,
     TopUpIn,
     TopUpOut,
-    WithdrawIn,
 )
 from commun.deliberation.views import shown_name
 from commun.ledger import funds
@@ -293,11 +294,19 @@ def list_missions(request, filters: Query[MissionQuery]):
     )
 
 
+def _need_named(need_id: int) -> Need:
+    """The need a body names: an id in the body is input, so a field error, not a 404."""
+    need = Need.objects.filter(pk=need_id).first()
+    if need is None:
+        raise ValidationError({"need_id": _("Ce besoin n'existe pas.")})
+    return need
+
+
 @router.post("/missions", auth=authenticated, response={201: MissionDetail})
 def propose_mission(request, payload: MissionIn):
     """Propose a mission on a live need: a draft that its proposer then submits."""
     _require(request, "propose_mission")
-    need = get_object_or_404(Need, pk=payload.need_id)
+    need = _need_named(payload.need_id)
     mission = Mission.objects.propose(request.user, need, **payload.mission_values())
     return Status(201, _mission_detail(request, mission.pk))
 
@@ -309,7 +318,7 @@ def estimate_mission(request, payload: EstimateIn):
     _require(request, "propose_mission")
     need = None
     if payload.need_id is not None:
-        need = get_object_or_404(Need, pk=payload.need_id)
+        need = _need_named(payload.need_id)
     mission = Mission(need=need, **payload.mission_values())
     mission.full_clean(exclude=["need", "proposer"])
     try:
@@ -355,7 +364,7 @@ def submit_mission(request, mission_id: int = Id):
 
 
 @router.post("/missions/{mission_id}/withdraw", auth=authenticated, response=MissionDetail)
-def withdraw_mission(request, mission_id: int = Id, payload: WithdrawIn | None = None):
+def withdraw_mission(request, mission_id: int = Id, payload: MissionWithdrawIn | None = None):
     """Withdraw your draft or submitted mission (its decision is withdrawn too)."""
     mission = _mission(request, mission_id)
     _require(request, "withdraw_mission", mission)

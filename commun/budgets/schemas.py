@@ -204,7 +204,7 @@ class MissionQuery(Schema):
     pay_form: PayFormName | None = None
 
 
-class WithdrawIn(Input):
+class MissionWithdrawIn(Input):
     reason: str = Field("", max_length=MAX_REASON_LENGTH)
 
 

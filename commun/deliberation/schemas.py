@@ -21,15 +21,17 @@ from commun.deliberation.models import (
 
 MAX_ID = 2**31 - 1
 ReactionKind = Literal[tuple(Reaction.Kind.values)]
+SpaceKind = Literal[tuple(Space.Kind.values)]
+SpaceVisibility = Literal[tuple(Space.Visibility.values)]
 EmailChoice = Literal[tuple(NotificationPreference.Email.values)]
 
 
 class SpaceOut(Schema):
     id: int
     slug: str
-    kind: Space.Kind
+    kind: SpaceKind
     name: str = Field(..., alias="display_name")
-    visibility: Space.Visibility
+    visibility: SpaceVisibility
     college: int | None = Field(..., alias="college_id")
     circle: str | None = Field(None, description="Le slug du cercle, pour un espace de cercle.")
     thread_count: int

@@ -113,7 +113,7 @@ class ImportOut(Schema):
     transactions: list[int]
 
 
-class CloseIn(Input):
+class YearCloseIn(Input):
     allocation: dict[str, int] | None = Field(
         None,
         description="Centimes par compte (1061, 1068-DISPO, 1068-COMMUNS, 457) ; "
@@ -329,7 +329,7 @@ def import_statement(request, dry_run: bool = False):
     auth=authenticated,
     response={200: FiscalYearOut, 201: FiscalYearOut},
 )
-def close_year(request, payload: CloseIn, year: int = Path(..., ge=1900, le=9999)):
+def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=9999)):
     """Close an ended year with the assembly's allocation (SCIC floors checked); once only."""
     officers_only(request)
     from commun.ledger.models import FiscalYear

@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_schemas import ErrorOut
 from commun.lib.paging import Listing
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
@@ -53,6 +54,7 @@ from commun.members.schemas import (
     MemberDetail,
     MemberOut,
     MovementIn,
+    MovementKind,
     MovementOut,
     ProfilePatch,
     RefusalIn,
@@ -443,13 +445,24 @@ def _me(request) -> Member:
     return _members().select_related("repayment").get(pk=member.pk)
 
 
-@router.get("/members/me", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
+# 404 for an account that is not a member (`_me`).
+@router.get(
+    "/members/me",
+    auth=authenticated,
+    response={200: MemberDetail, 404: ErrorOut},
+    tags=["Associé·es"],
+)
 def me(request):
     """The caller's own membership, with contact details and any scheduled repayment."""
     return _detail(request, _me(request))
 
 
-@router.patch("/members/me", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
+@router.patch(
+    "/members/me",
+    auth=authenticated,
+    response={200: MemberDetail, 404: ErrorOut},
+    tags=["Associé·es"],
+)
 def update_me(request, payload: ProfilePatch):
     """Change what the public sees of me, my pseudonym, contact details and presentation."""
     member = _me(request)
@@ -463,7 +476,10 @@ def update_me(request, payload: ProfilePatch):
 
 
 @router.post(
-    "/members/me/resign", auth=authenticated, response={201: RepaymentOut}, tags=["Associé·es"]
+    "/members/me/resign",
+    auth=authenticated,
+    response={201: RepaymentOut, 404: ErrorOut},
+    tags=["Associé·es"],
 )
 def resign(request):
     """Resign: the repayment of my shares is scheduled after the statutes' delay."""
@@ -497,7 +513,7 @@ def _movements(movements):
 @paginate(Pages)
 def register(
     request,
-    kind: ShareMovement.Kind | None = None,
+    kind: MovementKind | None = None,
     member: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro d'associé·e."),
     movement: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro de mouvement."),
 ):
@@ -545,7 +561,11 @@ def movement(request, number: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @router.api_operation(
-    ["PUT", "PATCH", "DELETE"], "/register", auth=public, response={405: dict}, tags=["Registre"]
+    ["PUT", "PATCH", "DELETE"],
+    "/register",
+    auth=public,
+    response={405: ErrorOut},
+    tags=["Registre"],
 )
 def register_is_append_only(request, response: HttpResponse):
     """The register is append-only: 405, always."""
@@ -557,7 +577,7 @@ def register_is_append_only(request, response: HttpResponse):
     ["PUT", "PATCH", "DELETE"],
     "/register/{number}",
     auth=public,
-    response={405: dict},
+    response={405: ErrorOut},
     tags=["Registre"],
 )
 def movement_is_append_only(request, response: HttpResponse, number: str):

@@ -261,12 +261,13 @@ class ProfilePatch(Input):
 
 # The register ------------------------------------------------------------------------------
 
+MovementKind = Literal[tuple(ShareMovement.Kind.values)]
 RecordableKind = Literal["subscription", "payment", "transfer", "cancellation", "correction"]
 
 
 class MovementOut(Schema):
     number: int
-    kind: ShareMovement.Kind
+    kind: MovementKind
     kind_label: str = Field(..., alias="get_kind_display")
     date: datetime.date
     member: int = Field(..., alias="member.number")

@@ -46,7 +46,7 @@ def vote(alice):
         for member, choice in zip(voters, ["yes", "no", "yes", "abstain", "yes"], strict=True)
     ]
     url = f"http://testserver/api/v1/decisions/{decision.pk}/rounds/1/box"
-    _token, secret = ApiToken.issue(alice.user, "vérification")
+    _token, secret = ApiToken.issue(alice.user, "vérification", second_factor=True)
     return decision, receipts, url, secret
 
 

@@ -193,3 +193,23 @@ def test_every_type_of_field_exports_to_json_and_back(kind):
         assert exported == SAMPLES[kind]
     else:
         assert field.to_python(exported) == SAMPLES[kind], (field, exported)
+
+
+def test_the_archive_of_someone_who_proposed_a_decision_holds_its_durations(bob, bob_wrote):
+    """A decision's minimum deliberation time is a duration: it used to make the archive
+    fail (500) for anyone who had proposed one."""
+    from commun.members.tests.test_api import bearer
+
+    client = bearer(bob.user)
+    proposal = {"title": "Budget", "body": "On vote le budget.", "min_deliberation_days": 7}
+    created = client.post(
+        f"/api/v1/threads/{bob_wrote.pk}/decisions",
+        data=json.dumps(proposal),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    response = client.get("/api/v1/me/data")
+    assert response.status_code == 200
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("donnees.json"))
+    (decision,) = data["decisions.Decision"]
+    assert decision["min_deliberation"] == "P7DT00H00M00S"

@@ -54,6 +54,7 @@ PYDANTIC_MESSAGES = {
     "string_too_short": gettext_lazy("Ce texte doit compter au moins %(min_length)s caractère(s)."),
     "string_too_long": gettext_lazy("Ce texte ne doit pas dépasser %(max_length)s caractères."),
     "too_long": gettext_lazy("Cette liste ne doit pas dépasser %(max_length)s éléments."),
+    "string_pattern_mismatch": gettext_lazy("Ce texte n'a pas la forme attendue."),
     "bool_parsing": BOOLEAN,
     "bool_type": BOOLEAN,
     "enum": CHOICE,

@@ -40,7 +40,7 @@ OWNER_FIELDS = frozenset(
 SECRET_FIELDS = frozenset(
     {
         "accounts.User.password",
-        "accounts.ApiToken.key_hash",
+        "accounts.ApiToken.digest",
         "mfa.Authenticator.data",
     }
 )
@@ -97,6 +97,8 @@ def _exported_fields(model) -> list[models.Field]:
     for field in model._meta.concrete_fields:
         if f"{model._meta.label}.{field.name}" in SECRET_FIELDS:
             continue
+        if field.name == "seal_id":
+            continue  # binds a sealed value to its row (privacy/fields.py): nothing of theirs
         someone = field.is_relation and field.related_model in (User, Member)
         if someone and field.name not in OWNER_FIELDS:
             continue  # someone else: a counterpart, the officer who recorded it

@@ -1,6 +1,7 @@
 """The deliberation API: the web's rules, through the same model methods, in JSON."""
 
 import pytest
+from django.test import Client
 
 from commun.deliberation.models import Space, Subscription, Thread
 from commun.members.models import College
@@ -111,3 +112,18 @@ def test_spaces_follow_colleges(coop, bob):
     Space.objects.filter(pk=space.pk).delete()
     Space.objects.ensure_all()
     assert Space.objects.filter(college=college).exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("fr", "Ce texte n'a pas la forme attendue."),
+        ("en", "This text does not have the expected form."),
+    ],
+)
+def test_a_malformed_slug_is_told_in_the_callers_language(db, lang, message):
+    response = Client().get(f"/api/v1/spaces/a.b?lang={lang}")
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["path", "slug"]
+    assert error["msg"] == message

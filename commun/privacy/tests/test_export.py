@@ -213,3 +213,21 @@ def test_the_archive_of_someone_who_proposed_a_decision_holds_its_durations(bob,
     data = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("donnees.json"))
     (decision,) = data["decisions.Decision"]
     assert decision["min_deliberation"] == "P7DT00H00M00S"
+
+
+def test_every_secret_left_out_names_a_real_field():
+    """A renamed field would otherwise slip into the archive unnoticed."""
+    for path in export.SECRET_FIELDS:
+        label, _dot, name = path.rpartition(".")
+        apps.get_model(label)._meta.get_field(name)  # raises FieldDoesNotExist
+
+
+def test_the_archive_holds_no_token_digest(client, bob):
+    from commun.accounts.models import ApiToken
+
+    token, _secret = ApiToken.issue(bob.user, "Tableur")
+    client.force_login(bob.user)
+    data, _archive = archive_of(client, reverse("privacy:my_data"))
+    (row,) = data["accounts.ApiToken"]
+    assert token.digest not in json.dumps(data)
+    assert "digest" not in row and "seal_id" not in json.dumps(data)

@@ -55,7 +55,7 @@ $(VENDOR_FILES) &: package.json package-lock.json
 messages: venv
 	@if compgen -G 'commun/locale/*/LC_MESSAGES/*.po' >/dev/null; then \
 		sh scripts/ensure msgfmt gettext; \
-		cd commun && ../$(BIN)/commun compilemessages --verbosity 0; \
+		cd commun && DJANGO_SETTINGS_MODULE=commun.settings_test ../$(BIN)/commun compilemessages --verbosity 0; \
 	else \
 		echo "No translations to compile yet (commun/locale/*/LC_MESSAGES/*.po)."; \
 	fi

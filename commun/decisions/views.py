@@ -590,7 +590,11 @@ def box(request: HttpRequest, pk: int) -> HttpResponse:
     ballots = round.ballots.order_by("sequence").values(
         "sequence", "receipt", "content", "previous_hash", "hash"
     )
-    receipt = "".join(request.GET.get("recu", "").split()).upper()[:32]
+    # Receipts are letters and digits: anything else (a NUL answers 500 on PostgreSQL) goes.
+    receipt = "".join(
+        c for c in request.GET.get("recu", "") if c.isascii() and (c.isalnum() or c == "-")
+    )
+    receipt = receipt.upper()[:32]
     found = None
     page_number = request.GET.get("page")
     if receipt:

@@ -438,6 +438,7 @@ def record_advice_decision(request, payload: AdviceDecisionIn, decision_id: int 
 def cast_deciding_vote(request, payload: CastingVoteIn, decision_id: int = Id):
     """Settle a tie the decision leaves to the chair (an officer), once, saying why."""
     decision = _decision(request, decision_id)
+    _may(request, "cast_deciding_vote", decision)
     decision.cast_deciding_vote(request.user, payload.choice, payload.statement)
     return _detail(request, decision.pk)
 

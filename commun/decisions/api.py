@@ -27,6 +27,7 @@ from commun.decisions.schemas import (
     AmendIn,
     BoxOut,
     BoxQuery,
+    CastingVoteIn,
     CloseIn,
     DecisionDetail,
     DecisionOut,
@@ -430,6 +431,15 @@ def record_advice_decision(request, payload: AdviceDecisionIn, decision_id: int 
     decision = _decision(request, decision_id)
     _may(request, "record_advice_decision", decision)
     decision.record_advice_decision(request.user, payload.statement, review_on=payload.review_on)
+    return _detail(request, decision.pk)
+
+
+@router.post("/decisions/{decision_id}/casting-vote", auth=authenticated, response=DecisionDetail)
+def cast_deciding_vote(request, payload: CastingVoteIn, decision_id: int = Id):
+    """Settle a tie the decision leaves to the chair (an officer), once, saying why."""
+    decision = _decision(request, decision_id)
+    _may(request, "cast_deciding_vote", decision)
+    decision.cast_deciding_vote(request.user, payload.choice, payload.statement)
     return _detail(request, decision.pk)
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "AdviceDecisionForm",
     "AdviceForm",
     "AmendForm",
+    "CastingVoteForm",
     "CloseForm",
     "DismissForm",
     "ProposalForm",
@@ -478,6 +479,31 @@ class AdviceDecisionForm(NoLabelSuffix):
         required=_("Écrivez ce que vous décidez, et pourquoi."),
     )
     review_on = _review_field()
+
+
+class CastingVoteForm(NoLabelSuffix):
+    """The chair's choice among the tied options, and why."""
+
+    choice = forms.ChoiceField(
+        label=_("L'option que la présidence retient"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez l'une des options à égalité.")},
+    )
+    statement = _text(
+        _("Pourquoi"),
+        rows=3,
+        help_text=_("Figurera au registre, à côté de l'égalité."),
+        required=_("Écrivez pourquoi vous départagez ainsi."),
+    )
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {str(o.pk): o.label for o in decision.options.all()}
+        labels |= {value: str(label) for value, label in Stance.Choice.choices}
+        self.fields["choice"].choices = [
+            (str(value), labels.get(str(value), str(value)))
+            for value in (decision.result or {}).get("tied", [])
+        ]
 
 
 class RegisterFilter(NoLabelSuffix):

@@ -1002,6 +1002,44 @@ class Decision(models.Model):
             return {"rule": self.tie_rule}
         return {"rule": self.tie_rule, "decision": self._vote_again(tied, now)}
 
+    @property
+    def awaits_casting_vote(self) -> bool:
+        """A tie the decision leaves to the chair, not yet settled."""
+        settled = (self.result or {}).get("tie_break") or {}
+        return (
+            self.outcome == self.Outcome.TIED
+            and settled.get("rule") == self.TieRule.CHAIR
+            and "chosen" not in settled
+        )
+
+    def cast_deciding_vote(self, by, choice, statement: str, now=None) -> None:
+        """The chair (an officer) settles a tie left to them, once, saying why.
+
+        The outcome stays "tied": that is what the members' votes said. The chair's choice,
+        who made it, when and why join the result, and the register shows them.
+        """
+        now = now or timezone.now()
+        statement = _text(
+            statement, "statement", _("Écrivez pourquoi vous départagez ainsi."), MAX_BODY_LENGTH
+        )
+        with transaction.atomic():
+            decision = self._locked()
+            if not decision.awaits_casting_vote:  # settled already, or no tie for the chair
+                raise ValidationError(_("Cette décision n'attend pas de voix prépondérante."))
+            member = rules.require(by, "cast_deciding_vote", decision)
+            tied = decision.result["tied"]
+            chosen = next((value for value in tied if str(value) == str(choice)), None)
+            if chosen is None:
+                raise ValidationError({"choice": _("Choisissez l'une des options à égalité.")})
+            decision.result["tie_break"] |= {
+                "chosen": chosen,
+                "by": member.pk,
+                "at": now.isoformat(),
+                "statement": statement,
+            }
+            decision.save(update_fields=["result"])
+        self.refresh_from_db()
+
     def _vote_again(self, tied: list, now) -> int | None:
         """A new vote among the tied options, as long as the first one and with its rules."""
         span = (

@@ -41,7 +41,8 @@ ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
     ),
     Phase.ADVICE: frozenset({"give_advice", "record_advice_decision", "withdraw"}),
     Phase.VOTING: frozenset({"take_stance", "close", "withdraw"}),
-    Phase.CLOSED: frozenset(),
+    # A tie left to the chair waits for its casting vote (the model checks it is awaited).
+    Phase.CLOSED: frozenset({"cast_deciding_vote"}),
 }
 ACTIONS = frozenset().union(*ACTIONS_BY_PHASE.values())
 
@@ -62,6 +63,7 @@ ACTION_NAMES = {
     "withdraw": _("retirer la proposition"),
     "give_advice": _("donner un avis"),
     "record_advice_decision": _("enregistrer la décision"),
+    "cast_deciding_vote": _("départager l'égalité"),
 }
 
 
@@ -141,11 +143,16 @@ def _advisor(member, decision, objection):
     return is_advisor(member, decision)
 
 
+def _officer(member, decision, objection):
+    return is_officer(member)
+
+
 AUTHOR_ONLY = _("Seul·e l'auteur·ice de la proposition peut %(action)s.")
 AUTHOR_OR_OFFICER = _("Seul·e l'auteur·ice de la proposition ou un·e responsable peut %(action)s.")
 ELIGIBLE_ONLY = _("Vous n'êtes pas appelé·e à vous prononcer sur cette décision.")
 OBJECTOR_ONLY = _("Seule la personne qui a soulevé l'objection peut %(action)s.")
 ADVISOR_ONLY = _("Votre avis n'a pas été sollicité pour cette décision.")
+OFFICER_ONLY = _("Seul·e un·e responsable (la présidence) peut %(action)s.")
 
 WHO_MAY = {
     "open": (_author, AUTHOR_ONLY),
@@ -163,6 +170,7 @@ WHO_MAY = {
     "withdraw": (_author, AUTHOR_ONLY),
     "give_advice": (_advisor, ADVISOR_ONLY),
     "record_advice_decision": (_author, AUTHOR_ONLY),
+    "cast_deciding_vote": (_officer, OFFICER_ONLY),
 }
 
 
@@ -179,6 +187,8 @@ def refusal(who, action: str, decision: Decision, objection: Objection | None = 
             "action": name,
             "phase": decision.get_phase_display(),
         }
+    if action == "cast_deciding_vote" and not decision.awaits_casting_vote:
+        return _("Cette décision n'attend pas de voix prépondérante.")
     member = active_member(who)
     if member is None:
         return _("Seul·es les associé·es peuvent %(action)s.") % {"action": name}

@@ -155,6 +155,15 @@ class AdviceDecisionIn(Input):
     review_on: datetime.date | None = None
 
 
+class CastingVoteIn(Input):
+    choice: int | str = Field(
+        ...,
+        description="L'option retenue parmi celles à égalité : son id, ou yes / no pour un vote "
+        "pour ou contre.",
+    )
+    statement: str = Field(..., max_length=MAX_BODY_LENGTH, description="Pourquoi.")
+
+
 class RegisterQuery(Schema):
     phase: DecisionPhase | None = Field(None, description="draft : vos brouillons.")
     outcome: DecisionOutcome | None = None

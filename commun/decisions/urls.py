@@ -19,6 +19,7 @@ urlpatterns = [
     path("decisions/<int:pk>/clore/", views.close, name="close"),
     path("decisions/<int:pk>/avis/", views.give_advice, name="give_advice"),
     path("decisions/<int:pk>/decider/", views.record_advice_decision, name="record"),
+    path("decisions/<int:pk>/departager/", views.cast_deciding_vote, name="casting_vote"),
     path("objections/<int:pk>/integrer/", views.begin_integration, name="begin_integration"),
     path("objections/<int:pk>/ecarter/", views.dismiss_objection, name="dismiss_objection"),
     path("objections/<int:pk>/retirer/", views.withdraw_objection, name="withdraw_objection"),

@@ -23,6 +23,7 @@ from commun.decisions.forms import (
     AdviceDecisionForm,
     AdviceForm,
     AmendForm,
+    CastingVoteForm,
     CloseForm,
     DismissForm,
     ProposalForm,
@@ -225,6 +226,11 @@ def _page_context(
         if "record" in bound or "record_advice_decision" in actions:
             context["record_form"] = bound.get("record") or AdviceDecisionForm(prefix="record")
 
+    if "casting" in bound or "cast_deciding_vote" in actions:
+        context["casting_form"] = bound.get("casting") or CastingVoteForm(
+            decision=decision, prefix="casting"
+        )
+
     if round is not None and not decision.is_secret and decision.kind != Decision.Kind.ADVICE:
         positions = list(
             round.stances.select_related("member").order_by("-updated_at", "-pk")[:POSITIONS_SHOWN]
@@ -338,7 +344,10 @@ def _decision_action(action: str, form_class=None, form_key: str = ""):
             decision = _decision_for(request, pk)
             if decision is None:
                 return _denied(request)
-            form = form_class(request.POST, prefix=form_key) if form_class else None
+            form = None
+            if form_class is not None:
+                about = {"decision": decision} if form_class is CastingVoteForm else {}
+                form = form_class(request.POST, prefix=form_key, **about)
             return _act(
                 request, decision, action, lambda data: do(request, decision, data), form, form_key
             )
@@ -509,6 +518,12 @@ def give_advice(request, decision, data):
 def record_advice_decision(request, decision, data):
     decision.record_advice_decision(request.user, data["statement"], review_on=data["review_on"])
     return _("Votre décision est enregistrée au registre.")
+
+
+@_decision_action("cast_deciding_vote", CastingVoteForm, "casting")
+def cast_deciding_vote(request, decision, data):
+    decision.cast_deciding_vote(request.user, data["choice"], data["statement"])
+    return _("L'égalité est départagée ; le registre le dit.")
 
 
 # Proposing ---------------------------------------------------------------------------------

@@ -230,6 +230,12 @@ def tie_summary(decision: Decision) -> str:
                 "drawn": _choice_label(decision, settled.get("drawn")),
                 "seed": settled.get("seed", ""),
             }
+        case Decision.TieRule.CHAIR if "chosen" in settled:
+            # Who chose is kept in the result; a name is shown by the privacy rules, not here.
+            then = _("La présidence a départagé : %(chosen)s — %(why)s") % {
+                "chosen": _choice_label(decision, settled["chosen"]),
+                "why": settled.get("statement", ""),
+            }
         case Decision.TieRule.CHAIR:
             then = _("La voix prépondérante de la présidence départage.")
         case _ if settled.get("decision"):

@@ -168,18 +168,29 @@ MATRIX = [
         {"statement": "Décidé."},
         {"advice": AUTHOR, "objections": NOBODY},
     ),
+    (
+        "POST",
+        "/decisions/{decision_id}/casting-vote",
+        {"choice": "yes", "statement": "La présidence tranche."},
+        # Only a tie left to the chair waits for an officer's casting vote.
+        {"vote_tied": (401, 404, 403, 403, 403, 200), "vote_closed": NOBODY},
+    ),
 ]
 
 
 def decision_in(scenario: str, bob, gus) -> Decision:
     """A fresh decision of Bob's at the given step."""
     if scenario.startswith("vote"):
-        decision = by_users(bob, "yes_no", is_secret=True)
+        decision = by_users(bob, "yes_no", is_secret=True, tie_rule="chair")
         decision.open()
         if scenario == "vote_closed":
             decision.current_round.cast_secret_ballot(gus, "yes")
-            decision.current_round.cast_secret_ballot(bob, "no")
+            decision.current_round.cast_secret_ballot(bob, "yes")
             decision.close(by=bob)
+        if scenario == "vote_tied":
+            decision.current_round.cast_secret_ballot(gus, "yes")
+            decision.current_round.cast_secret_ballot(bob, "no")
+            decision.close(now=decision.closes_at)
         return decision
     if scenario == "advice":
         decision = by_users(bob, "advice", advisors=[gus])
@@ -220,6 +231,7 @@ def snapshot(decision: Decision):
         Decision.objects.count(),
         d.phase,
         d.outcome,
+        d.result,
         d.title,
         d.versions.count(),
         d.rounds.count(),

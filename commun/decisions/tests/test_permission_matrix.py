@@ -36,7 +36,8 @@ PHASE_ALLOWS = {
     },
     "advice": {"give_advice", "record_advice_decision", "withdraw"},
     "voting": {"take_stance", "close", "withdraw"},
-    "closed": set(),
+    # Only while a tie left to the chair awaits its casting vote (set in the test below).
+    "closed": {"cast_deciding_vote"},
 }
 # "member" is eligible (same college as the author), raised the objection and was asked
 # for advice; "other_college" and "officer" are not eligible (the users' college decides).
@@ -56,6 +57,7 @@ ROLES_MAY = {
     "withdraw": {"author"},
     "give_advice": {"member"},
     "record_advice_decision": {"author"},
+    "cast_deciding_vote": {"officer"},
 }
 ROLES = ["visitor", "account", "member", "other_college", "author", "officer"]
 
@@ -94,6 +96,9 @@ def test_the_tables_name_every_action():
 def test_who_may_act_at_each_step(setting, phase):
     decision, objection, people = setting
     decision.phase = phase  # in memory only: `may` reads the step, not the database
+    if phase == "closed":  # a tie left to the chair, awaiting its casting vote
+        decision.outcome = Decision.Outcome.TIED
+        decision.result = {"tied": ["yes", "no"], "tie_break": {"rule": "chair"}}
 
     got = {
         (role, action): rules.may(who, action, decision, objection)
@@ -108,6 +113,13 @@ def test_who_may_act_at_each_step(setting, phase):
     }
     wrong = sorted(key for key in got if got[key] != expected[key])
     assert not wrong, f"at step {phase}, wrong answers for {wrong}"
+
+
+def test_once_the_chair_has_settled_nobody_may_cast_again(setting):
+    decision, objection, people = setting
+    decision.phase, decision.outcome = "closed", Decision.Outcome.TIED
+    decision.result = {"tied": ["yes", "no"], "tie_break": {"rule": "chair", "chosen": "yes"}}
+    assert not any(rules.may(who, "cast_deciding_vote", decision) for who in people.values())
 
 
 def test_users_stand_for_their_membership(setting):

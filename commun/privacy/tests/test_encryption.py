@@ -18,31 +18,10 @@ from commun.conftest import category
 from commun.members.forms import ProfileForm
 from commun.members.models import Application, Member
 from commun.privacy import crypto
+from commun.privacy.tests.helpers import new_key, put_raw, raw
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
 IBAN = "FR7630006000011234567890189"
-
-
-def raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def new_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()
-
-
-@pytest.fixture
-def keyring(settings):
-    """Set the instance's keys for one test, and forget the cached ones around it."""
-
-    def use(*keys):
-        settings.COMMUN_DATA_KEYS = list(keys)
-        crypto.keys.cache_clear()
-
-    yield use
-    crypto.keys.cache_clear()
 
 
 def test_the_database_holds_only_the_sealed_address_and_iban(bob):
@@ -158,11 +137,6 @@ def legacy_seal(plaintext: str, key_text: str) -> str:
     nonce = os.urandom(12)
     body = AESGCM(key).encrypt(nonce, plaintext.encode(), None)
     return f"enc1:{crypto.key_id(key)}:{base64.b64encode(nonce + body).decode()}"
-
-
-def put_raw(table: str, column: str, pk: int, value: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608
 
 
 def join_with_address(client, address: str) -> Application:

@@ -3,10 +3,12 @@ and changes no decision, tally or ledger entry."""
 
 import datetime
 import html
+import importlib
 import io
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
@@ -21,6 +23,7 @@ from commun.members.models import Member
 from commun.privacy import erasure, retention
 from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
+from commun.privacy.tests.helpers import new_key, raw
 
 SECRETS = {
     "first_name": "Barnabé",
@@ -290,22 +293,44 @@ def test_the_erasure_page_says_what_is_kept_and_that_backups_keep_the_rest(barna
     assert "adresse e-mail" in page and "sauvegardes" in page
 
 
-def test_records_sealed_before_forget_the_email(coop):
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module(
-        "commun.privacy.migrations.0003_restricted_records_forget_the_email"
-    )
-    record = RestrictedRecord.objects.create(
-        member_number=3,
+def sealed_record(number: int) -> RestrictedRecord:
+    return RestrictedRecord.objects.create(
+        member_number=number,
         reason="Registre",
         content=json.dumps({"last_name": "Quenouille", "email": SECRETS["email"]}),
         keep_until=datetime.date(2036, 1, 1),
     )
 
-    migration.forget_emails(apps, None)
+
+def forget_emails():
+    migration = importlib.import_module(
+        "commun.privacy.migrations.0003_restricted_records_forget_the_email"
+    )
+    migration.forget_emails(django_apps, None)
+
+
+def test_records_sealed_before_forget_the_email(coop):
+    record = sealed_record(3)
+
+    forget_emails()
 
     record.refresh_from_db()
     assert json.loads(record.content) == {"last_name": "Quenouille"}
+
+
+def test_forgetting_the_emails_skips_the_records_it_cannot_open(coop, keyring, caplog):
+    lost, kept = new_key(), new_key()
+    keyring(lost)
+    unreadable = sealed_record(3)
+    keyring(kept)
+    readable = sealed_record(4)
+    stored = raw("privacy_restrictedrecord", "content", unreadable.pk)
+
+    forget_emails()  # the upgrade goes on: one unreadable record does not stop it
+
+    assert json.loads(RestrictedRecord.objects.get(pk=readable.pk).content) == {
+        "last_name": "Quenouille"
+    }
+    assert raw("privacy_restrictedrecord", "content", unreadable.pk) == stored
+    warning = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "1 restricted record(s)" in warning and f"row {unreadable.pk}" in warning

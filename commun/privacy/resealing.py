@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
 from django.db import connection as default_connection
+from django.db import transaction
 
 from commun.privacy import crypto
 from commun.privacy.fields import SEAL_ID, EncryptedMixin
@@ -48,49 +49,78 @@ def raw_values(model, model_field, connection=default_connection):
             yield from rows
 
 
+def locked_batch(model, model_field, after, *, connection=default_connection, lock=True):
+    """The next `BATCH` non-empty rows after primary key `after` (None: from the first), as
+    (pk, seal id, stored text), locked (`lock`) until the caller's transaction ends."""
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(model_field.column)
+    pk, seal_id = quote(model._meta.pk.column), quote(SEAL_ID)
+    since = "" if after is None else f" AND {pk} > %s"
+    for_update = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {seal_id}, {column} FROM {table} WHERE {column} <> ''{since} "  # noqa: S608
+            f"ORDER BY {pk} LIMIT {int(BATCH)}{for_update}",
+            [] if after is None else [after],
+        )
+        return cursor.fetchall()
+
+
 def reseal(
     model, model_field, *, connection=default_connection, migrating=False, write=True
 ) -> Outcome:
     """Seal again, with the first key and bound to its row, each value that needs it.
 
     `migrating`: no value is in the current format yet, so one that looks like it is text.
-    `write=False` only counts.
+    `write=False` only counts, and locks nothing.
+
+    A batch of rows at a time, each in its own transaction that locks its rows from the
+    read to the write: a row changed in between would otherwise lose the change. Batches go
+    in ascending primary key, like every other lock on these tables, and a long table is
+    never locked whole. On SQLite the transaction's write lock serialises the same way.
     """
     table, column = model._meta.db_table, model_field.column
-    outcome, updates, known = Outcome(), [], None
-    for pk, seal_id, stored in raw_values(model, model_field, connection):
-        if known is None:  # only now: migrating an empty database creates no key file
-            current = crypto.key_id(crypto.keys()[0])
-            known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118
-        place = crypto.place(table, column, seal_id)
-        key = crypto.stored_key_id(stored)
-        try:
-            if stored.startswith(crypto.PREFIX) and not migrating:
-                if key == current:
-                    continue
-                clear = crypto.unseal(stored, place)
-            elif stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
-                if key not in known:
-                    outcome.waiting_for_keys.add(key)
-                    continue
-                clear = _legacy_or_typed(stored, migrating)
-            elif migrating:
-                clear = stored  # stored before encryption, or typed like a sealed value
-            else:
-                raise crypto.UndecryptableValue("not a sealed value")
-        except crypto.UndecryptableValue as error:
-            outcome.refused.append(f"{table}.{column}, row {pk}: {error}")
-            continue
-        updates.append((crypto.seal(clear, place), pk))
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
-            f"WHERE {quote(model._meta.pk.column)} = %s",
-            updates if write else [],
-        )
-    outcome.resealed = len(updates)
-    return outcome
+    update = (
+        f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    outcome, known, after = Outcome(), None, None
+    while True:
+        with transaction.atomic(using=connection.alias):
+            rows = locked_batch(model, model_field, after, connection=connection, lock=write)
+            if not rows:
+                return outcome
+            if known is None:  # only now: migrating an empty database creates no key file
+                current = crypto.key_id(crypto.keys()[0])
+                known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118
+            updates = []
+            for pk, seal_id, stored in rows:
+                place = crypto.place(table, column, seal_id)
+                key = crypto.stored_key_id(stored)
+                try:
+                    if stored.startswith(crypto.PREFIX) and not migrating:
+                        if key == current:
+                            continue
+                        clear = crypto.unseal(stored, place)
+                    elif stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
+                        if key not in known:
+                            outcome.waiting_for_keys.add(key)
+                            continue
+                        clear = _legacy_or_typed(stored, migrating)
+                    elif migrating:
+                        clear = stored  # stored before encryption, or typed like a sealed value
+                    else:
+                        raise crypto.UndecryptableValue("not a sealed value")
+                except crypto.UndecryptableValue as error:
+                    outcome.refused.append(f"{table}.{column}, row {pk}: {error}")
+                    continue
+                updates.append((crypto.seal(clear, place), pk))
+            if write and updates:
+                with connection.cursor() as cursor:
+                    cursor.executemany(update, updates)
+            outcome.resealed += len(updates)
+        after = rows[-1][0]
 
 
 def _legacy_or_typed(stored: str, migrating: bool) -> str:

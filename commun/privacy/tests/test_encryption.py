@@ -13,6 +13,7 @@ from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from commun.conftest import category
 from commun.members.forms import ProfileForm
@@ -276,3 +277,44 @@ def test_a_first_format_value_whose_key_is_missing_is_kept_for_when_it_returns(b
     keyring(present, absent)  # the key is back
     call_command("rotate_data_key", stdout=io.StringIO())
     assert Member.objects.get(pk=bob.pk).postal_address == ADDRESS
+
+
+def test_rotation_reports_in_the_operators_language(bob, carol, keyring):
+    absent, old, new = new_key(), new_key(), new_key()
+    keyring(old)
+    bob.postal_address = ADDRESS
+    bob.save()
+    put_raw("members_member", "iban", bob.pk, legacy_seal(IBAN, absent))
+    put_raw("members_application", "postal_address", carol.pk, ADDRESS)  # behind the field
+    keyring(new, old)
+
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("rotate_data_key", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "members.Member.postal_address: 1"
+    assert lines[1] == f"1 value(s) resealed; current key {crypto.key_id(base64.b64decode(new))}."
+    assert lines[2].startswith("Left as they are, their key missing from COMMUN_DATA_KEYS")
+    assert crypto.key_id(base64.b64decode(absent)) in lines[2]
+    assert str(refused.value).startswith("Unreadable value(s), left as they are:")
+    assert f"members_application.postal_address, row {carol.pk}" in str(refused.value)
+
+
+def test_saving_a_row_loaded_before_the_rotation_keeps_it_under_the_new_key(bob, keyring):
+    old, new = new_key(), new_key()
+    keyring(old)
+    bob.iban = IBAN
+    bob.save()
+    loaded_before = Member.objects.get(pk=bob.pk)  # a page or a job holding the row
+    keyring(new, old)
+    call_command("rotate_data_key", stdout=io.StringIO())
+
+    loaded_before.bio = "Apicultrice."
+    loaded_before.save()
+
+    keyring(new)  # the old key is gone: what the rotation did was not undone
+    assert Member.objects.get(pk=bob.pk).iban == IBAN
+    out = io.StringIO()
+    call_command("rotate_data_key", "--check", stdout=out)
+    assert out.getvalue().startswith("0 valeur(s) à rechiffrer")

@@ -1,14 +1,18 @@
 """Sealing again what an encrypted column holds: under a new key, or out of the first format.
 
 Works on the stored text with plain SQL, so that `commun rotate_data_key` and the data
-migrations (with their historical models) share it. The first format (`enc1:`, bound to
+migrations (with their historical models) share it: migrations import this module, so
+what they call here (`give_seal_ids`, `reseal_in_migration`) must keep working on the
+models as those migrations see them. The first format (`enc1:`, bound to
 nothing) is opened only here. Before the migration that bound values to their row, the
 old field took any text starting with `enc1:` for a sealed value and stored it as typed:
 such a text that does not open under a configured key is what someone typed, and is
 sealed as such; one whose key is absent is kept untouched until the key comes back.
 """
 
+import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
@@ -19,6 +23,7 @@ from commun.privacy import crypto
 from commun.privacy.fields import SEAL_ID, EncryptedMixin
 
 BATCH = 2000
+logger = logging.getLogger(__name__)
 KEY_ID = re.compile(r"^[0-9a-f]{8}$")
 
 
@@ -26,6 +31,7 @@ KEY_ID = re.compile(r"^[0-9a-f]{8}$")
 class Outcome:
     resealed: int = 0
     waiting_for_keys: set = field(default_factory=set)  # ids of keys not configured
+    waiting: list = field(default_factory=list)  # "table.column, row pk: key … missing"
     refused: list = field(default_factory=list)  # "table.column, row pk: why"
 
 
@@ -106,6 +112,7 @@ def reseal(
                     elif stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
                         if key not in known:
                             outcome.waiting_for_keys.add(key)
+                            outcome.waiting.append(f"{table}.{column}, row {pk}: key {key} missing")
                             continue
                         clear = _legacy_or_typed(stored, migrating)
                     elif migrating:
@@ -130,3 +137,26 @@ def _legacy_or_typed(stored: str, migrating: bool) -> str:
         if migrating:
             return stored  # nobody can forge the tag: this is text someone typed
         raise
+
+
+def give_seal_ids(model) -> None:
+    """Give each existing row of `model` its own seal id, for the migration that adds the
+    column (new rows take theirs from the field's default)."""
+    rows = [model(pk=pk, seal_id=uuid.uuid4()) for pk in model.objects.values_list("pk", flat=True)]
+    model.objects.bulk_update(rows, [SEAL_ID], batch_size=1000)
+
+
+def reseal_in_migration(model, columns, schema_editor) -> None:
+    """`reseal` for a data migration: what it cannot seal again is left as it is and named
+    in a warning, never a reason to stop the upgrade."""
+    for column in columns:
+        model_field = model._meta.get_field(column)
+        outcome = reseal(model, model_field, connection=schema_editor.connection, migrating=True)
+        left = outcome.refused + outcome.waiting
+        if left:
+            logger.warning(
+                "%d value(s) left as they are; put their key in COMMUN_DATA_KEYS, then run "
+                "`commun rotate_data_key`:\n%s",
+                len(left),
+                "\n".join(left),
+            )

@@ -19,6 +19,7 @@ from commun.conftest import category
 from commun.members.forms import ProfileForm
 from commun.members.models import Application, Member
 from commun.privacy import crypto
+from commun.privacy.models import RestrictedRecord
 from commun.privacy.tests.helpers import new_key, put_raw, raw
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
@@ -318,3 +319,42 @@ def test_saving_a_row_loaded_before_the_rotation_keeps_it_under_the_new_key(bob,
     out = io.StringIO()
     call_command("rotate_data_key", "--check", stdout=out)
     assert out.getvalue().startswith("0 valeur(s) à rechiffrer")
+
+
+def migration(name: str):
+    app, module = name.split("/")
+    return importlib.import_module(f"commun.{app}.migrations.{module}")
+
+
+@pytest.mark.parametrize(
+    ("name", "models"),
+    [
+        ("members/0008_sealed_values_bound", (Member, Application)),
+        ("privacy/0002_restrictedrecord_seal_id", (RestrictedRecord,)),
+    ],
+)
+def test_the_migrations_give_every_row_its_own_seal_id(name, models, alice, bob, carol):
+    RestrictedRecord.objects.create(reason="Registre", content="{}", keep_until="2036-01-01")
+    before = {model: set(model.objects.values_list("seal_id", flat=True)) for model in models}
+
+    migration(name).give_seal_ids(django_apps, SimpleNamespace(connection=connection))
+
+    for model in models:
+        ids = list(model.objects.values_list("seal_id", flat=True))
+        assert len(ids) == len(set(ids)) > 0 and not before[model] & set(ids), model
+
+
+def test_the_migration_names_the_values_it_leaves_for_a_missing_key(bob, keyring, caplog):
+    absent, present = new_key(), new_key()
+    keyring(present)
+    first_format = legacy_seal(ADDRESS, absent)
+    put_raw("members_member", "postal_address", bob.pk, first_format)
+
+    migration("members/0008_sealed_values_bound").reseal_existing_values(
+        django_apps, SimpleNamespace(connection=connection)
+    )
+
+    assert raw("members_member", "postal_address", bob.pk) == first_format
+    warning = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert f"members_member.postal_address, row {bob.pk}" in warning
+    assert crypto.key_id(base64.b64decode(absent)) in warning

@@ -16,14 +16,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from commun.conftest import PASSWORD, category, make_applicant, make_member
+from commun.conftest import PASSWORD, category, make_applicant
 from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
 from commun.members.models import Member
 from commun.privacy import erasure, retention
 from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
-from commun.privacy.tests.helpers import new_key, raw
+from commun.privacy.tests.helpers import member_with_every_field, new_key, raw
 
 SECRETS = {
     "first_name": "Barnabé",
@@ -41,22 +41,9 @@ SECRETS = {
 @pytest.fixture
 def barnabe(coop, alice, bob):
     """A member with every kind of personal data, who spoke in a thread and voted, then left."""
-    member = make_member(
-        SECRETS["email"],
-        SECRETS["first_name"],
-        SECRETS["last_name"],
-        category("Partenaires"),
-        phone=SECRETS["phone"],
-        postal_address=SECRETS["postal_address"],
-        motivation=SECRETS["motivation"],
+    member = member_with_every_field(
+        SECRETS, category("Partenaires"), public_visibility="pseudonym"
     )
-    member.pseudonym, member.bio, member.iban = (
-        SECRETS["pseudonym"],
-        SECRETS["bio"],
-        SECRETS["iban"],
-    )
-    member.public_visibility = "pseudonym"
-    member.save()
     thread = Space.objects.cooperative().start_thread(alice, "Atelier", "Où installer l'atelier ?")
     thread.post_comment(member, "Dans la grange, elle est assez grande.")
     decision = opened(alice, "yes_no")

@@ -210,15 +210,6 @@ class ApiToken(models.Model):
             .first()
         )
 
-    @classmethod
-    def authenticate(cls, secret: str):
-        """The active user behind a usable secret, or None."""
-        token = cls.find(secret)
-        if token is None or token.expired:
-            return None
-        token.touch()
-        return token.user
-
     def touch(self):
         # Throttled write: touching last_used_at on every call would make reads write.
         now = timezone.now()

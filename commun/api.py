@@ -30,7 +30,7 @@ from ninja.renderers import JSONRenderer
 from ninja.schema import NinjaGenerateJsonSchema
 
 from commun.api_auth import SAFE_METHODS, authenticated
-from commun.api_input import refuse_control_characters
+from commun.api_input import refuse_control_characters_in_parameters
 from commun.api_schemas import ErrorOut
 
 # pydantic's messages are English only: ours replace them, by pydantic's error type, and
@@ -220,7 +220,7 @@ def _in_requested_language(run):
 
 api.add_decorator(_in_requested_language, mode="view")
 # After authentication and the parameters' own checks: a body is checked by `Input`.
-api.add_decorator(refuse_control_characters, mode="operation")
+api.add_decorator(refuse_control_characters_in_parameters, mode="operation")
 
 
 def error_list(error: DjangoValidationError) -> list[dict]:

@@ -2,8 +2,8 @@
 
 Every app's input schemas derive from `Input`, so a body field that is text, however deep
 (a list of options, a ballot, a dict's keys), refuses control characters in one place.
-Query and path parameters are checked by `refuse_control_characters`, which commun/api.py
-wraps around every endpoint.
+Query and path parameters are checked by `refuse_control_characters_in_parameters`, which
+commun/api.py wraps around every endpoint.
 """
 
 from functools import wraps
@@ -27,7 +27,7 @@ class Input(Schema):
         return value
 
 
-def refuse_control_characters(run):
+def refuse_control_characters_in_parameters(run):
     """An endpoint decorator: query and path parameters with a control character are a 422."""
 
     @wraps(run)

@@ -7,12 +7,11 @@ Alice is an officer and an active member (contributors' college), Bob an active 
 import datetime
 
 import pytest
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client, RequestFactory
 
 from commun.accounts.models import User
-from commun.accounts.second_factor import FACTORS, record_passed
+from commun.accounts.second_factor import factors, record_passed
 from commun.members.models import (
     AdmissionRule,
     Application,
@@ -156,7 +155,7 @@ def client_for(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        factor = Authenticator.objects.filter(user=user, type__in=FACTORS).first()
+        factor = factors(user.pk).first()
         if factor is not None:
             request = RequestFactory().get("/")
             request.session, request.user = client.session, user

@@ -80,10 +80,9 @@ class User(AbstractUser):
     @cached_property
     def has_second_factor(self) -> bool:
         """Whether an authenticator app or a security key protects this login (one query)."""
-        from allauth.mfa.models import Authenticator
+        from commun.accounts.second_factor import factors
 
-        kinds = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        return Authenticator.objects.filter(user=self, type__in=kinds).exists()
+        return factors(self.pk).exists()
 
     def must_prove_second_factor(self, proven: bool) -> bool:
         """Whether this user may not act with a credential (session or token) that `proven`
@@ -210,15 +209,6 @@ class ApiToken(models.Model):
             .select_related("user")
             .first()
         )
-
-    @classmethod
-    def authenticate(cls, secret: str):
-        """The active user behind a usable secret, or None."""
-        token = cls.find(secret)
-        if token is None or token.expired:
-            return None
-        token.touch()
-        return token.user
 
     def touch(self):
         # Throttled write: touching last_used_at on every call would make reads write.

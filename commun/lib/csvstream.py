@@ -3,8 +3,8 @@
 Every text cell goes through `spreadsheet_safe()`: a name, a pseudonym or a label is typed
 by someone else than the officer or accountant who opens the file, and a cell starting with
 = + - @ would run as a formula there (a link that leaks the sheet, a DDE command). Numbers
-are not text: they are passed as `int` or `Decimal` (`plain_euros()`), so a negative amount
-stays a number.
+are not text: they are passed as `int`, `float` or `Decimal` (`plain_euros()`), so a negative
+amount stays a number.
 """
 
 import csv
@@ -42,8 +42,9 @@ def spreadsheet_row(row: Iterable) -> list:
 
 
 def spreadsheet_cell(value):
-    """Numbers as they are, None as an empty cell, anything else as defused text."""
-    if isinstance(value, (int, Decimal)):
+    """Numbers (int, float, Decimal) as they are, even negative: a spreadsheet reads them as
+    numbers, never as formulas. None as an empty cell, anything else as defused text."""
+    if isinstance(value, (int, float, Decimal)):
         return value
     return "" if value is None else spreadsheet_safe(str(value))
 

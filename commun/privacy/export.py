@@ -139,7 +139,7 @@ def person_data(user) -> dict[str, list[dict]]:
 
 def _csv_table(label: str, rows: list[dict]) -> str:
     """One table for a spreadsheet: its text defused (csvstream), its numbers kept numbers."""
-    # `_value` made decimals strings for JSON: read back, -1.5 stays a number, not text.
+    # `exported_value` made decimals strings for JSON: read back, -1.5 stays a number.
     decimals = {
         field.attname
         for field in apps.get_model(label)._meta.concrete_fields

@@ -85,10 +85,25 @@ class EncryptedMixin:
 
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname)
-        if value in (None, "") or isinstance(value, Sealed):
-            # Sealed: never read since it was loaded from this very row, so still its own.
+        if value in (None, ""):
             return value
-        return Sealed(crypto.seal(str(value), self.place(getattr(model_instance, SEAL_ID))))
+        place = self.place(getattr(model_instance, SEAL_ID))
+        if isinstance(value, Sealed):
+            # Never read since it was loaded from this very row, so still its own.
+            return self._under_current_key(value, place)
+        return Sealed(crypto.seal(str(value), place))
+
+    @staticmethod
+    def _under_current_key(value: Sealed, place: bytes) -> Sealed:
+        """A value an older key sealed, sealed again with the current one: a row loaded
+        before `commun rotate_data_key` and saved after must not undo the rotation. One
+        that does not open is written back as it was, for the rotation to report."""
+        if crypto.stored_key_id(value.text) == crypto.key_id(crypto.keys()[0]):
+            return value
+        try:
+            return Sealed(crypto.seal(crypto.unseal(value.text, place), place))
+        except crypto.UndecryptableValue:
+            return value
 
     def get_prep_value(self, value):
         if isinstance(value, Sealed):

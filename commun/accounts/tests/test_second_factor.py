@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from allauth.core import context
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -218,3 +219,69 @@ def test_a_member_may_add_totp_too(bob):
     assert page.status_code == 200
     assert 'alt="Code QR à scanner avec votre application d’authentification"' in page.text
     assert page.context["totp_url"].endswith("&issuer=Les%20Communs%20du%20Test")
+
+
+# Adding a factor proves it only when it is the first ----------------------------------------
+
+
+def assert_held_for_the_factor(client: Client) -> None:
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_reauthenticate"))
+
+
+def password_only_session(email: str) -> Client:
+    """A session that logged in and reauthenticated with the password, no factor proven."""
+    client = Client()
+    user = User.objects.get(email=email)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return client
+
+
+def test_adding_totp_beside_a_security_key_does_not_verify_a_password_session(
+    officer_without_factor,
+):
+    Authenticator.objects.create(
+        user=officer_without_factor, type=Authenticator.Type.WEBAUTHN, data={"name": "clé"}
+    )
+    client = password_only_session("alice@example.org")
+    assert_held_for_the_factor(client)
+
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(
+        user=officer_without_factor, type=Authenticator.Type.TOTP
+    ).exists()
+    # Only the password was proven: the factor that protected the account still must be.
+    assert_held_for_the_factor(client)
+
+
+def add_security_key_in(client: Client, user: User) -> None:
+    """What allauth's WebAuthn flow does once the key answered: create it for the request."""
+    request = RequestFactory().post(reverse("mfa_add_webauthn"))
+    request.session, request.user = client.session, user
+    with context.request_context(request):
+        Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
+    request.session.save()
+
+
+def test_an_officer_with_totp_adding_a_security_key_must_still_prove_a_factor(alice):
+    client = password_only_session("alice@example.org")
+
+    add_security_key_in(client, alice.user)
+
+    assert_held_for_the_factor(client)
+    response = client.get("/api/v1/applications")
+    assert response.status_code == 403
+
+
+def test_a_first_security_key_added_in_the_session_verifies_it(officer_without_factor):
+    client = password_only_session("alice@example.org")
+
+    add_security_key_in(client, officer_without_factor)
+
+    assert client.get(reverse("core:home")).status_code == 200

@@ -18,7 +18,7 @@ from django.urls import reverse
 from commun.conftest import category, client_for, make_member
 from commun.ledger import funds
 from commun.ledger.models import Transaction
-from commun.lib.csvstream import csv_response, plain_euros
+from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_cell
 from commun.members.models import Member, ShareMovement, Visibility
 from commun.upstream.models import Gift, UpstreamProject
 from commun.upstream.tests.helpers import fill_fund
@@ -140,3 +140,13 @@ def test_numbers_are_written_as_numbers_and_text_as_text():
     )
 
     assert read_csv(response)[1] == ["-12.50", "-3", "-1.5", "'-1"]
+
+
+@pytest.mark.parametrize("number", [-3, -1.5, Decimal("-1.5"), -2.5e-7, 0.0])
+def test_a_negative_or_any_number_is_no_formula_and_stays_untouched(number):
+    assert spreadsheet_cell(number) is number
+
+
+@pytest.mark.parametrize("text", ["-1.5", "=1+1", "-3"])
+def test_text_that_looks_like_a_number_is_still_defused(text):
+    assert spreadsheet_cell(text) == "'" + text

@@ -1,36 +1,22 @@
 """Each row gets a seal id, and its address and IBAN are sealed again bound to it."""
 
-import uuid
-
 from django.db import migrations, models
 
 import commun.privacy.fields
+from commun.privacy import resealing
 
 SEALED = {"Application": ["postal_address"], "Member": ["postal_address", "iban"]}
 
 
 def give_seal_ids(apps, schema_editor):
     for name in SEALED:
-        model = apps.get_model("members", name)
-        rows = [
-            model(pk=pk, seal_id=uuid.uuid4()) for pk in model.objects.values_list("pk", flat=True)
-        ]
-        model.objects.bulk_update(rows, ["seal_id"], batch_size=1000)
+        resealing.give_seal_ids(apps.get_model("members", name))
 
 
 def reseal_existing_values(apps, schema_editor):
     """First-format values (bound to nothing), and text stored as typed, sealed bound."""
-    from commun.privacy.resealing import reseal
-
     for name, columns in SEALED.items():
-        model = apps.get_model("members", name)
-        for column in columns:
-            reseal(
-                model,
-                model._meta.get_field(column),
-                connection=schema_editor.connection,
-                migrating=True,
-            )
+        resealing.reseal_in_migration(apps.get_model("members", name), columns, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -1,28 +1,18 @@
 """Each restricted record gets a seal id, and its content is sealed again bound to it."""
 
-import uuid
-
 from django.db import migrations, models
 
 import commun.privacy.fields
+from commun.privacy import resealing
 
 
 def give_seal_ids(apps, schema_editor):
-    model = apps.get_model("privacy", "RestrictedRecord")
-    rows = [model(pk=pk, seal_id=uuid.uuid4()) for pk in model.objects.values_list("pk", flat=True)]
-    model.objects.bulk_update(rows, ["seal_id"], batch_size=1000)
+    resealing.give_seal_ids(apps.get_model("privacy", "RestrictedRecord"))
 
 
 def reseal_existing_values(apps, schema_editor):
-    from commun.privacy.resealing import reseal
-
     model = apps.get_model("privacy", "RestrictedRecord")
-    reseal(
-        model,
-        model._meta.get_field("content"),
-        connection=schema_editor.connection,
-        migrating=True,
-    )
+    resealing.reseal_in_migration(model, ["content"], schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -15,11 +15,12 @@ import pytest
 from django.test import Client
 
 from commun.budgets.models import Need
-from commun.conftest import category, client_for, make_applicant, make_member
+from commun.conftest import category, client_for, make_applicant
 from commun.deliberation.models import Space
 from commun.members.models import AdmissionRule, Cooperative, Member
 from commun.members.views import name_of
 from commun.privacy.declarations import Audience, declared_fields
+from commun.privacy.tests.helpers import member_with_every_field
 
 ZELIE = {
     "email": "zelie.ravoux@example.org",
@@ -50,17 +51,7 @@ CHOICES = [  # (what the public sees, what the associates see)
 
 @pytest.fixture
 def zelie(coop, alice, bob):
-    zelie = make_member(
-        ZELIE["email"],
-        ZELIE["first_name"],
-        ZELIE["last_name"],
-        category("Contrib"),
-        phone=ZELIE["phone"],
-        postal_address=ZELIE["postal_address"],
-        motivation=ZELIE["motivation"],
-    )
-    zelie.pseudonym, zelie.bio, zelie.iban = ZELIE["pseudonym"], ZELIE["bio"], ZELIE["iban"]
-    zelie.save()
+    zelie = member_with_every_field(ZELIE, category("Contrib"))
     space = Space.objects.cooperative()
     Space.objects.filter(pk=space.pk).update(visibility=Space.Visibility.PUBLIC)
     space.refresh_from_db()

@@ -13,36 +13,17 @@ from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from commun.conftest import category
 from commun.members.forms import ProfileForm
 from commun.members.models import Application, Member
 from commun.privacy import crypto
+from commun.privacy.models import RestrictedRecord
+from commun.privacy.tests.helpers import new_key, put_raw, raw
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
 IBAN = "FR7630006000011234567890189"
-
-
-def raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def new_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()
-
-
-@pytest.fixture
-def keyring(settings):
-    """Set the instance's keys for one test, and forget the cached ones around it."""
-
-    def use(*keys):
-        settings.COMMUN_DATA_KEYS = list(keys)
-        crypto.keys.cache_clear()
-
-    yield use
-    crypto.keys.cache_clear()
 
 
 def test_the_database_holds_only_the_sealed_address_and_iban(bob):
@@ -158,11 +139,6 @@ def legacy_seal(plaintext: str, key_text: str) -> str:
     nonce = os.urandom(12)
     body = AESGCM(key).encrypt(nonce, plaintext.encode(), None)
     return f"enc1:{crypto.key_id(key)}:{base64.b64encode(nonce + body).decode()}"
-
-
-def put_raw(table: str, column: str, pk: int, value: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608
 
 
 def join_with_address(client, address: str) -> Application:
@@ -302,3 +278,83 @@ def test_a_first_format_value_whose_key_is_missing_is_kept_for_when_it_returns(b
     keyring(present, absent)  # the key is back
     call_command("rotate_data_key", stdout=io.StringIO())
     assert Member.objects.get(pk=bob.pk).postal_address == ADDRESS
+
+
+def test_rotation_reports_in_the_operators_language(bob, carol, keyring):
+    absent, old, new = new_key(), new_key(), new_key()
+    keyring(old)
+    bob.postal_address = ADDRESS
+    bob.save()
+    put_raw("members_member", "iban", bob.pk, legacy_seal(IBAN, absent))
+    put_raw("members_application", "postal_address", carol.pk, ADDRESS)  # behind the field
+    keyring(new, old)
+
+    out = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("rotate_data_key", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "members.Member.postal_address: 1"
+    assert lines[1] == f"1 value(s) resealed; current key {crypto.key_id(base64.b64decode(new))}."
+    assert lines[2].startswith("Left as they are, their key missing from COMMUN_DATA_KEYS")
+    assert crypto.key_id(base64.b64decode(absent)) in lines[2]
+    assert str(refused.value).startswith("Unreadable value(s), left as they are:")
+    assert f"members_application.postal_address, row {carol.pk}" in str(refused.value)
+
+
+def test_saving_a_row_loaded_before_the_rotation_keeps_it_under_the_new_key(bob, keyring):
+    old, new = new_key(), new_key()
+    keyring(old)
+    bob.iban = IBAN
+    bob.save()
+    loaded_before = Member.objects.get(pk=bob.pk)  # a page or a job holding the row
+    keyring(new, old)
+    call_command("rotate_data_key", stdout=io.StringIO())
+
+    loaded_before.bio = "Apicultrice."
+    loaded_before.save()
+
+    keyring(new)  # the old key is gone: what the rotation did was not undone
+    assert Member.objects.get(pk=bob.pk).iban == IBAN
+    out = io.StringIO()
+    call_command("rotate_data_key", "--check", stdout=out)
+    assert out.getvalue().startswith("0 valeur(s) à rechiffrer")
+
+
+def migration(name: str):
+    app, module = name.split("/")
+    return importlib.import_module(f"commun.{app}.migrations.{module}")
+
+
+@pytest.mark.parametrize(
+    ("name", "models"),
+    [
+        ("members/0008_sealed_values_bound", (Member, Application)),
+        ("privacy/0002_restrictedrecord_seal_id", (RestrictedRecord,)),
+    ],
+)
+def test_the_migrations_give_every_row_its_own_seal_id(name, models, alice, bob, carol):
+    RestrictedRecord.objects.create(reason="Registre", content="{}", keep_until="2036-01-01")
+    before = {model: set(model.objects.values_list("seal_id", flat=True)) for model in models}
+
+    migration(name).give_seal_ids(django_apps, SimpleNamespace(connection=connection))
+
+    for model in models:
+        ids = list(model.objects.values_list("seal_id", flat=True))
+        assert len(ids) == len(set(ids)) > 0 and not before[model] & set(ids), model
+
+
+def test_the_migration_names_the_values_it_leaves_for_a_missing_key(bob, keyring, caplog):
+    absent, present = new_key(), new_key()
+    keyring(present)
+    first_format = legacy_seal(ADDRESS, absent)
+    put_raw("members_member", "postal_address", bob.pk, first_format)
+
+    migration("members/0008_sealed_values_bound").reseal_existing_values(
+        django_apps, SimpleNamespace(connection=connection)
+    )
+
+    assert raw("members_member", "postal_address", bob.pk) == first_format
+    warning = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert f"members_member.postal_address, row {bob.pk}" in warning
+    assert crypto.key_id(base64.b64decode(absent)) in warning

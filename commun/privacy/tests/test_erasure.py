@@ -3,10 +3,12 @@ and changes no decision, tally or ledger entry."""
 
 import datetime
 import html
+import importlib
 import io
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
@@ -14,13 +16,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from commun.conftest import PASSWORD, category, make_applicant, make_member
+from commun.conftest import PASSWORD, category, make_applicant
 from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
 from commun.members.models import Member
 from commun.privacy import erasure, retention
 from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
+from commun.privacy.tests.helpers import member_with_every_field, new_key, raw
 
 SECRETS = {
     "first_name": "Barnabé",
@@ -38,22 +41,9 @@ SECRETS = {
 @pytest.fixture
 def barnabe(coop, alice, bob):
     """A member with every kind of personal data, who spoke in a thread and voted, then left."""
-    member = make_member(
-        SECRETS["email"],
-        SECRETS["first_name"],
-        SECRETS["last_name"],
-        category("Partenaires"),
-        phone=SECRETS["phone"],
-        postal_address=SECRETS["postal_address"],
-        motivation=SECRETS["motivation"],
+    member = member_with_every_field(
+        SECRETS, category("Partenaires"), public_visibility="pseudonym"
     )
-    member.pseudonym, member.bio, member.iban = (
-        SECRETS["pseudonym"],
-        SECRETS["bio"],
-        SECRETS["iban"],
-    )
-    member.public_visibility = "pseudonym"
-    member.save()
     thread = Space.objects.cooperative().start_thread(alice, "Atelier", "Où installer l'atelier ?")
     thread.post_comment(member, "Dans la grange, elle est assez grande.")
     decision = opened(alice, "yes_no")
@@ -290,22 +280,44 @@ def test_the_erasure_page_says_what_is_kept_and_that_backups_keep_the_rest(barna
     assert "adresse e-mail" in page and "sauvegardes" in page
 
 
-def test_records_sealed_before_forget_the_email(coop):
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module(
-        "commun.privacy.migrations.0003_restricted_records_forget_the_email"
-    )
-    record = RestrictedRecord.objects.create(
-        member_number=3,
+def sealed_record(number: int) -> RestrictedRecord:
+    return RestrictedRecord.objects.create(
+        member_number=number,
         reason="Registre",
         content=json.dumps({"last_name": "Quenouille", "email": SECRETS["email"]}),
         keep_until=datetime.date(2036, 1, 1),
     )
 
-    migration.forget_emails(apps, None)
+
+def forget_emails():
+    migration = importlib.import_module(
+        "commun.privacy.migrations.0003_restricted_records_forget_the_email"
+    )
+    migration.forget_emails(django_apps, None)
+
+
+def test_records_sealed_before_forget_the_email(coop):
+    record = sealed_record(3)
+
+    forget_emails()
 
     record.refresh_from_db()
     assert json.loads(record.content) == {"last_name": "Quenouille"}
+
+
+def test_forgetting_the_emails_skips_the_records_it_cannot_open(coop, keyring, caplog):
+    lost, kept = new_key(), new_key()
+    keyring(lost)
+    unreadable = sealed_record(3)
+    keyring(kept)
+    readable = sealed_record(4)
+    stored = raw("privacy_restrictedrecord", "content", unreadable.pk)
+
+    forget_emails()  # the upgrade goes on: one unreadable record does not stop it
+
+    assert json.loads(RestrictedRecord.objects.get(pk=readable.pk).content) == {
+        "last_name": "Quenouille"
+    }
+    assert raw("privacy_restrictedrecord", "content", unreadable.pk) == stored
+    warning = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "1 restricted record(s)" in warning and f"row {unreadable.pk}" in warning

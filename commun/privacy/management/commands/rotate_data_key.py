@@ -1,7 +1,7 @@
 """`commun rotate_data_key`: re-seal every encrypted value under the first configured key."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.utils.translation import gettext as _
 
 from commun.privacy import crypto
 from commun.privacy.resealing import encrypted_fields, reseal
@@ -23,23 +23,35 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         total, waiting, refused = 0, set(), []
         for model, field in encrypted_fields():
-            with transaction.atomic():
-                outcome = reseal(model, field, write=not check)
+            # Not in one transaction: `reseal` commits batch by batch, each locking its rows.
+            outcome = reseal(model, field, write=not check)
             total += outcome.resealed
             waiting |= outcome.waiting_for_keys
             refused += outcome.refused
             if outcome.resealed:
-                self.stdout.write(f"{model._meta.label}.{field.name} : {outcome.resealed}")
-        done = "à rechiffrer" if check else "rechiffrée(s)"
-        current = crypto.key_id(crypto.keys()[0])
-        self.stdout.write(f"{total} valeur(s) {done} ; clé courante {current}.")
+                self.stdout.write(
+                    _("%(field)s : %(count)s")
+                    % {"field": f"{model._meta.label}.{field.name}", "count": outcome.resealed}
+                )
+        counts = {"count": total, "key": crypto.key_id(crypto.keys()[0])}
+        if check:
+            self.stdout.write(
+                _("%(count)s valeur(s) à rechiffrer ; clé courante %(key)s.") % counts
+            )
+        else:
+            self.stdout.write(
+                _("%(count)s valeur(s) rechiffrée(s) ; clé courante %(key)s.") % counts
+            )
         if waiting:
             self.stdout.write(
-                "Laissées telles quelles, faute de leur clé dans COMMUN_DATA_KEYS : "
-                f"clé(s) {', '.join(sorted(waiting))}. Remettez-la et relancez."
+                _(
+                    "Laissées telles quelles, faute de leur clé dans COMMUN_DATA_KEYS : "
+                    "clé(s) %(keys)s. Remettez-la et relancez."
+                )
+                % {"keys": ", ".join(sorted(waiting))}
             )
         if refused:
             # Altered or moved in the database: an integrity failure, never re-sealed as valid.
             raise CommandError(
-                "Valeur(s) illisibles, laissées telles quelles :\n" + "\n".join(refused)
+                _("Valeur(s) illisibles, laissées telles quelles :") + "\n" + "\n".join(refused)
             )

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.budgets.models import (
@@ -20,8 +21,9 @@ from commun.budgets.models import (
     Need,
     PayForm,
 )
+from commun.ledger.models import check_booking_date
 from commun.lib.controls import RefusesControlCharacters
-from commun.lib.money import parse_euros
+from commun.lib.money import EurosField
 from commun.members.models import College
 
 # Form field name → the model field it fills (errors come back under the model's name).
@@ -49,28 +51,6 @@ class NoLabelSuffix(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-class EurosField(forms.CharField):
-    """An amount in euros, typed as 2000, 2 000 or 2000,50, given back in cents."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("maxlength", "20")
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if len(value) > 20:
-            raise ValidationError(_("Saisissez un montant en euros, par exemple 2000 ou 2 000,50."))
-        try:
-            return parse_euros(value)
-        except ValueError:
-            raise ValidationError(
-                _("Saisissez un montant en euros, par exemple 2000 ou 2 000,50."), code="invalid"
-            ) from None
 
 
 class PercentField(forms.CharField):
@@ -155,20 +135,27 @@ class MissionForm(NoLabelSuffix):
     working_time_percent = forms.IntegerField(
         label=_("Temps de travail, en % (salariat)"), required=False, initial=100
     )
-    monthly_amount = EurosField(label=_("Salaire mensuel en euros (salariat)"), required=False)
+    # Zero is the model's to refuse: it says only a volunteer mission goes unpaid.
+    monthly_amount = EurosField(
+        label=_("Salaire mensuel en euros (salariat)"), zero=True, required=False
+    )
     amount_basis = forms.ChoiceField(
         label=_("Ce salaire est (salariat)"),
         required=False,
         choices=[("", "—"), *AmountBasis.choices],
     )
     amount = EurosField(
-        label=_("Montant en euros (HT pour une facture, estimé pour des frais)"), required=False
+        label=_("Montant en euros (HT pour une facture, estimé pour des frais)"),
+        zero=True,
+        required=False,
     )
     vat_rate = PercentField(label=_("TVA en % (facture)"), required=False)
     estimated_hours = forms.IntegerField(
         label=_("Heures prévues (co-rémunération)"), required=False
     )
-    hourly_rate = EurosField(label=_("Taux horaire en euros (co-rémunération)"), required=False)
+    hourly_rate = EurosField(
+        label=_("Taux horaire en euros (co-rémunération)"), zero=True, required=False
+    )
 
     def mission_values(self) -> dict:
         """The cleaned data under the model's names, in cents and basis points."""
@@ -197,7 +184,9 @@ class PaymentForm(NoLabelSuffix):
         required=False,
         help_text=_("Salaire brut pour une paie ; calculé des heures pour une co-rémunération."),
     )
-    employer_contributions = EurosField(label=_("Charges patronales en euros"), required=False)
+    employer_contributions = EurosField(
+        label=_("Charges patronales en euros"), zero=True, required=False
+    )
     account = forms.ChoiceField(
         label=_("Compte de charge"),
         required=False,
@@ -216,9 +205,19 @@ class PaymentForm(NoLabelSuffix):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         if not self.is_bound:
             # One key per form shown: sent twice (a double click, a retry), it books once.
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+    def clean_date(self):
+        # The ledger's own rule, told on the field before the mission is even locked.
+        day = self.cleaned_data["date"]
+        try:
+            check_booking_date(day)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["date"]) from None
+        return day
 
 
 class CancelPaymentForm(NoLabelSuffix):

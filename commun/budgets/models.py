@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from commun.budgets import rules
 from commun.ledger import funds
+from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
 from commun.lib.money import format_cents
 from commun.members.models import College, Member
@@ -1087,8 +1088,12 @@ class Mission(models.Model):
         account: str = "",
         hours: int | None = None,
     ) -> "MissionPayment":
-        """An officer pays against the commitment, never beyond it; a retry returns the same."""
+        """An officer pays against the commitment, never beyond it; a retry returns the same.
+
+        Dated as the ledger dates any booking: in an open fiscal year, not after today.
+        """
         rules.require(by, "record_payment", self)
+        check_booking_date(on)
         payment = MissionPayment(
             mission=self,
             kind=kind,

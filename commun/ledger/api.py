@@ -20,7 +20,6 @@ from commun.api_auth import authenticated, public
 from commun.api_input import Input
 from commun.ledger import closing, imports
 from commun.ledger.models import (
-    MAX_AMOUNT_CENTS,
     Account,
     Books,
     MonthlyTotal,
@@ -28,6 +27,7 @@ from commun.ledger.models import (
     Transaction,
 )
 from commun.ledger.views import account_balances, summary
+from commun.lib.money import Cents, PositiveCents
 from commun.lib.paging import Listing
 from commun.members.api import Pages, officers_only
 
@@ -92,7 +92,7 @@ class EntryIn(Input):
     date: datetime.date
     label: str = Field(min_length=1, max_length=300)
     nature: str = Field(max_length=40, description="Compte de produits (7…) ou de charges (6…).")
-    amount_cents: int = Field(gt=0, le=MAX_AMOUNT_CENTS, description="Montant TTC en centimes.")
+    amount_cents: PositiveCents = Field(description="Montant TTC en centimes.")
     vat_rate: Literal["", "2.1", "5.5", "10", "20"] = ""
     via: Literal["512", "530"] = "512"
     idempotency_key: str = Field(min_length=1, max_length=100)
@@ -114,7 +114,7 @@ class ImportOut(Schema):
 
 
 class YearCloseIn(Input):
-    allocation: dict[str, int] | None = Field(
+    allocation: dict[str, Cents] | None = Field(
         None,
         description="Centimes par compte (1061, 1068-DISPO, 1068-COMMUNS, 457) ; "
         "absent : l'affectation proposée par défaut.",

@@ -233,6 +233,7 @@ def close_year(
                 lines,
                 idempotency_key=f"year-{year}-closing",
                 by=by,
+                today=today,
             )
         allocated = None
         if numbers.result_cents > 0:
@@ -244,6 +245,7 @@ def close_year(
                 + [(code, -cents) for code, cents in sorted(cleaned.items())],
                 idempotency_key=f"year-{year}-allocation",
                 by=by,
+                today=today,
             )
         elif numbers.result_cents < 0:
             loss = -numbers.result_cents
@@ -253,6 +255,7 @@ def close_year(
                 [(RETAINED_LOSS, loss), (chart.LOSS, -loss)],
                 idempotency_key=f"year-{year}-allocation",
                 by=by,
+                today=today,
             )
         Books.objects.filter(pk=1).update(closed_through_year=year)
         return FiscalYear.objects.create(

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart, closing
-from commun.ledger.models import RECEIPT_MAX_BYTES, Account, receipt_type
+from commun.ledger.models import RECEIPT_MAX_BYTES, Account, check_booking_date, receipt_type
 from commun.lib.controls import RefusesControlCharacters
-from commun.lib.money import parse_euros
+from commun.lib.money import EurosField
 
 VAT_CHOICES = [
     ("", _("Sans TVA")),
@@ -33,36 +33,6 @@ def nature_choices(direction: str) -> list:
             code=chart.RESERVE_TAKEN_BACK
         )
     ]
-
-
-class EurosField(forms.Field):
-    """An amount in euros, with a comma or a point, as integer cents."""
-
-    def __init__(self, *, positive=True, **kwargs):
-        self.positive = positive
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": 20}),
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = str(value).strip() if value is not None else ""
-        if value in self.empty_values:
-            return None
-        if len(value) > 20:
-            raise ValidationError(_("Saisissez un montant en euros, ex. 1250,50."))
-        try:
-            cents = parse_euros(value)
-        except ValueError:
-            raise ValidationError(_("Saisissez un montant en euros, ex. 1250,50.")) from None
-        if self.positive and cents <= 0:
-            raise ValidationError(_("Le montant doit être supérieur à zéro."))
-        if cents < 0:
-            raise ValidationError(_("Le montant ne peut pas être négatif."))
-        if cents > 100_000_000_000:
-            raise ValidationError(_("Ce montant dépasse la limite admise."))
-        return cents
 
 
 class EntryForm(RefusesControlCharacters, forms.Form):
@@ -93,6 +63,16 @@ class EntryForm(RefusesControlCharacters, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", f"form-{uuid.uuid4()}")
             self.initial.setdefault("date", timezone.localdate())
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        # The ledger's own rule, told on the field before anything is booked.
+        day = self.cleaned_data["date"]
+        try:
+            check_booking_date(day)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["date"]) from None
+        return day
 
     def clean_receipt(self):
         upload = self.cleaned_data.get("receipt")
@@ -151,15 +131,15 @@ class ImportForm(forms.Form):
 class CloseForm(RefusesControlCharacters, forms.Form):
     """The assembly's allocation of a profit, in euros, and where it was decided."""
 
-    legal_reserve = EurosField(label=_("Réserve légale (1061)"), positive=False, required=False)
+    legal_reserve = EurosField(label=_("Réserve légale (1061)"), zero=True, required=False)
     available_reserve = EurosField(
-        label=_("Réserve disponible pour les missions (1068-DISPO)"), positive=False, required=False
+        label=_("Réserve disponible pour les missions (1068-DISPO)"), zero=True, required=False
     )
     commons_fund = EurosField(
-        label=_("Fonds pour les communs amont (1068-COMMUNS)"), positive=False, required=False
+        label=_("Fonds pour les communs amont (1068-COMMUNS)"), zero=True, required=False
     )
     dividends = EurosField(
-        label=_("Dividendes (457), si les statuts le permettent"), positive=False, required=False
+        label=_("Dividendes (457), si les statuts le permettent"), zero=True, required=False
     )
     decision_reference = forms.CharField(
         label=_("Décision d'affectation"),

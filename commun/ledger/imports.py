@@ -16,13 +16,14 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commun.ledger import chart
-from commun.ledger.models import MAX_AMOUNT_CENTS, Account, Books, Transaction
+from commun.ledger.models import Account, Books, Transaction, check_booking_date
 from commun.lib.controls import has_control
-from commun.lib.money import parse_euros
+from commun.lib.money import AmountError, parse_euros
 
 MAX_LINES = 50_000
 CONTROL = gettext_lazy("la ligne contient un caractère de contrôle interdit (NUL ou autre).")
@@ -84,8 +85,14 @@ def _date(text: str) -> datetime.date:
 
 
 def _amount_text(text: str) -> str:
-    """Banks write '−12,50 €' or '-12,50 EUR': keep the sign and the number."""
-    return text.replace("\u2212", "-").replace("€", "").replace("EUR", "").strip()
+    """Banks write '−12,50 €' or '-12,50 EUR': the number, read by the one money parser."""
+    return text.replace("€", "").replace("EUR", "").strip()
+
+
+def _reason(message) -> str:
+    """A shared rule's sentence as the rest of a line's error: "Ligne 3 : le montant…"."""
+    text = str(message)
+    return text[:1].lower() + text[1:]
 
 
 def _key(date, label, cents, account, occurrence) -> str:
@@ -143,6 +150,7 @@ def parse(text: str) -> list[BankLine]:
         code for code, *_rest in chart.STANDARD_CHART
     }
     closed = Books.objects.filter(pk=1).values_list("closed_through_year", flat=True).first() or 0
+    today = timezone.localdate()
     errors: list[LineError] = []
     lines: list[BankLine] = []
     seen: dict[tuple, int] = {}
@@ -166,8 +174,10 @@ def parse(text: str) -> list[BankLine]:
                 % {"value": row[columns["date"]]}
             )
         else:
-            if day.year <= closed:
-                reasons.append(_("l'exercice %(year)s est clos.") % {"year": day.year})
+            try:
+                check_booking_date(day, today=today, closed_through_year=closed)
+            except ValidationError as refused:
+                reasons.extend(_reason(m) for m in refused.message_dict["date"])
         label = " ".join(row[columns["label"]].split())
         if not label:
             reasons.append(_("le libellé est vide."))
@@ -175,14 +185,12 @@ def parse(text: str) -> list[BankLine]:
             reasons.append(_("le libellé dépasse 300 caractères."))
         cents = None
         try:
-            cents = parse_euros(_amount_text(row[columns["amount"]]))
-        except ValueError:
-            reasons.append(_("montant invalide « %(value)s ».") % {"value": row[columns["amount"]]})
-        else:
-            if cents == 0:
-                reasons.append(_("le montant est nul."))
-            elif abs(cents) > MAX_AMOUNT_CENTS:
-                reasons.append(_("ce montant dépasse la limite admise."))
+            cents = parse_euros(_amount_text(row[columns["amount"]]), negative=True)
+        except AmountError as refused:
+            reasons.append(
+                _("montant invalide « %(value)s » : %(reason)s")
+                % {"value": row[columns["amount"]], "reason": _reason(refused.message)}
+            )
         account = row[columns["account"]].strip().upper()
         if account not in known:
             reasons.append(_("compte inconnu « %(code)s ».") % {"code": account})

@@ -24,10 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
+from commun.lib.money import MAX_AMOUNT_CENTS
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
 
-# A billion euros: far above any cooperative's single movement, far below BigInteger's limit.
-MAX_AMOUNT_CENTS = 100_000_000_000
 ACCOUNT_CODE = re.compile(r"^[0-9]{1,8}(-[A-Z0-9]+)*$")
 CASH = "530"
 MONEY_ACCOUNTS = (chart.BANK, CASH)  # where income is paid into and expenses paid from
@@ -171,6 +170,43 @@ class Account(models.Model):
         return self.code[:1] in ("6", "7")
 
 
+BAD_DATE = _("La date de l'écriture est invalide.")
+AFTER_TODAY = _(
+    "Une écriture ne se date pas après aujourd'hui : un paiement prévu est un engagement, "
+    "il s'enregistre le jour où il est fait."
+)
+CLOSED_YEAR = _(
+    "L'exercice %(year)s est clos : aucune écriture ne peut plus y être datée. Datez-la dans "
+    "l'exercice ouvert."
+)
+
+
+def check_booking_date(
+    date,
+    *,
+    field: str = "date",
+    today: datetime.date | None = None,
+    closed_through_year: int | None = None,
+) -> None:
+    """The one rule for the date of anything booked: in an open fiscal year, not after today.
+
+    Every way in applies it (record(), the bank import, the API, missions' payments, gifts),
+    so each refuses the same dates with the same words, on its own `field`. A planned
+    payment is a commitment, not a booking: it is booked on the day it is made. Without
+    `closed_through_year` (the locked books' own, in record()) it is read here.
+    """
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        raise ValidationError({field: BAD_DATE})
+    if date > (today or timezone.localdate()):
+        raise ValidationError({field: AFTER_TODAY})
+    if closed_through_year is None:
+        closed_through_year = (
+            Books.objects.filter(pk=1).values_list("closed_through_year", flat=True).first() or 0
+        )
+    if date.year <= closed_through_year:
+        raise ValidationError({field: CLOSED_YEAR % {"year": date.year}})
+
+
 def request_digest(date, label, postings, reverses) -> str:
     """What a retried request must repeat exactly to be answered with the same transaction."""
     body = {
@@ -185,7 +221,7 @@ def request_digest(date, label, postings, reverses) -> str:
 def _validate_request(date, label, postings, idempotency_key) -> list:
     """Refuse a malformed request before anything is written; return the postings as a list."""
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
-        raise ValidationError({"date": _("La date de l'écriture est invalide.")})
+        raise ValidationError({"date": BAD_DATE})
     if not isinstance(label, str) or not label.strip() or len(label) > 300:
         raise ValidationError({"label": _("Le libellé est obligatoire (300 caractères au plus).")})
     if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= 100:
@@ -233,10 +269,13 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         idempotency_key: str,
         by=None,
         reverses: "Transaction | None" = None,
+        today: datetime.date | None = None,
     ) -> "Transaction":
         """Book one balanced transaction, once per idempotency key, all or nothing.
 
-        `postings` is [(account code, cents)], debits positive and credits negative.
+        `postings` is [(account code, cents)], debits positive and credits negative. The
+        date is in an open fiscal year and not after `today` (the real one by default;
+        the year close and the tests of time passing say which day it is).
         """
         postings = _validate_request(date, label, postings, idempotency_key)
         digest = request_digest(date, label, postings, reverses)
@@ -255,16 +294,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                         }
                     )
                 return existing
-            if date.year <= books.closed_through_year:
-                raise ValidationError(
-                    {
-                        "date": _(
-                            "L'exercice %(year)s est clos : aucune écriture ne peut plus y être "
-                            "datée. Datez-la dans l'exercice ouvert."
-                        )
-                        % {"year": date.year}
-                    }
-                )
+            check_booking_date(date, today=today, closed_through_year=books.closed_through_year)
             accounts = _accounts_for({code for code, _cents in postings})
             if reverses is not None:
                 _check_reversal(reverses, postings)
@@ -499,7 +529,9 @@ class Transaction(AppendOnlyModel):
     def __str__(self):
         return f"n°{self.number} {self.label}"
 
-    def reverse(self, label: str, *, idempotency_key: str, on=None, by=None) -> "Transaction":
+    def reverse(
+        self, label: str, *, idempotency_key: str, on=None, by=None, today=None
+    ) -> "Transaction":
         """Book the exact opposite of this transaction, naming it as what it corrects."""
         postings = [
             (p.account.code, -p.amount_cents)
@@ -512,6 +544,7 @@ class Transaction(AppendOnlyModel):
             idempotency_key=idempotency_key,
             by=by,
             reverses=self,
+            today=today,
         )
 
     def attach_receipt(self, upload, by=None) -> "Receipt":

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib.controls import RefusesControlCharacters
-from commun.lib.money import parse_euros
+from commun.lib.money import AmountError, parse_euros
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
     Category,
@@ -332,11 +332,9 @@ class ProfileForm(RefusesControlCharacters, forms.ModelForm):
 
     def clean_share_value(self):
         try:
-            cents = parse_euros(self.cleaned_data["share_value"])
-        except ValueError:
-            raise ValidationError(
-                _("Indiquez un montant en euros, par exemple 50 ou 12,50.")
-            ) from None
+            cents = parse_euros(self.cleaned_data["share_value"], negative=True, zero=True)
+        except AmountError as refused:
+            raise ValidationError(refused.message) from None
         if cents <= 0 or cents > 100_000_000:
             raise ValidationError(
                 _("La valeur d'une part est comprise entre 0,01 € et 1 000 000 €.")

@@ -10,6 +10,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from commun.api_input import Input
+from commun.lib.money import cents
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
     AdmissionRule,
@@ -21,6 +22,8 @@ from commun.members.models import (
     Visibility,
 )
 from commun.members.views import name_of
+
+ShareValueCents = cents(ge=1, le=100_000_000)  # an integer, never true nor 12.5
 
 # Ids and numbers beyond a database integer are refused as input, never sent to SQL.
 MAX_ID = 2**31 - 1
@@ -62,7 +65,7 @@ class CooperativeOut(Schema):
 class CooperativePatch(Input):
     name: str | None = Field(None, max_length=200)
     legal_form: LegalForm | None = None
-    share_value_cents: int | None = Field(None, ge=1, le=100_000_000)
+    share_value_cents: ShareValueCents | None = None
     charter: str | None = None
     statutes: str | None = None
     admission_rule: AdmissionRule | None = None

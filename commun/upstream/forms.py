@@ -6,38 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.ledger.models import MAX_AMOUNT_CENTS
 from commun.lib.controls import RefusesControlCharacters
-from commun.lib.money import parse_euros
+from commun.lib.money import EurosField
 from commun.upstream.models import DEFAULT_DAYS, MAX_DAYS, MAX_REFERENCE, UpstreamProject
 
 AMOUNT_HELP = _("En euros, par exemple 1500 ou 249,90.")
-
-
-class EurosField(forms.CharField):
-    """An amount typed in euros, cleaned to a positive number of cents."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", AMOUNT_HELP)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def clean(self, value):
-        text = super().clean(value)
-        if text in self.empty_values:
-            return None
-        try:
-            cents = parse_euros(text)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Indiquez un montant en euros, par exemple 1500 ou 249,90.")
-            ) from None
-        if cents <= 0:
-            raise forms.ValidationError(_("Le montant doit être supérieur à zéro."))
-        if cents > MAX_AMOUNT_CENTS:
-            raise forms.ValidationError(_("Ce montant dépasse la limite admise."))
-        return cents
 
 
 class ProjectForm(RefusesControlCharacters, forms.ModelForm):
@@ -65,7 +38,7 @@ class DirectGiftForm(RefusesControlCharacters, forms.Form):
         empty_label=_("Choisissez un projet"),
         error_messages={"invalid_choice": _("Ce projet n'existe pas.")},
     )
-    amount = EurosField(label=_("Montant"))
+    amount = EurosField(label=_("Montant"), help_text=AMOUNT_HELP)
     reference = forms.CharField(
         label=_("Décidé par"),
         max_length=MAX_REFERENCE,

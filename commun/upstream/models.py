@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commun.ledger import funds
-from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction
+from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
 from commun.lib.money import format_cents
 
 SUBJECT_KIND = "commons_split"
@@ -436,8 +436,7 @@ class Gift(models.Model):
         member = _officer(by)
         if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
             raise ValidationError({"on": _("La date du versement est invalide.")})
-        if on > timezone.localdate():
-            raise ValidationError({"on": _("Un versement ne se date pas dans le futur.")})
+        check_booking_date(on, field="on")  # an open year, not after today: the ledger's rule
         key = (idempotency_key or "").strip()
         if not 1 <= len(key) <= 100:
             raise ValidationError(

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from commun.api_input import Input
-from commun.ledger.models import MAX_AMOUNT_CENTS
+from commun.lib.money import MAX_AMOUNT_CENTS, cents
 from commun.upstream.models import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -23,7 +23,7 @@ from commun.upstream.models import (
 
 MAX_ID = 2**31 - 1
 Cents = Annotated[
-    int, Field(strict=True, ge=1, le=MAX_AMOUNT_CENTS, description="En centimes, entier positif.")
+    cents(ge=1, le=MAX_AMOUNT_CENTS), Field(description="En centimes, entier positif.")
 ]
 ObjectId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 SplitStatus = Literal[tuple(CommonsSplit.Status.values)]

@@ -244,6 +244,7 @@ def split_create(request: HttpRequest) -> HttpResponse:
             "fund_cents": funds.commons_fund_cents(),
             "projects": UpstreamProject.objects.filter(is_active=True).order_by("name"),
         },
+        status=422 if form.errors else 200,
     )
 
 
@@ -267,6 +268,7 @@ def gift_create(request: HttpRequest) -> HttpResponse:
         request,
         "upstream/gift_form.html",
         {"form": form, "fund_cents": funds.commons_fund_cents()},
+        status=422 if form.errors else 200,
     )
 
 

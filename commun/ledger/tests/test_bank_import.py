@@ -73,9 +73,13 @@ def test_a_malformed_statement_lists_every_error_and_books_nothing(coop):
     assert [(e.line, e.message) for e in refused.value.line_errors] == [
         (2, "date invalide « 31/02/2026 » (JJ/MM/AAAA ou AAAA-MM-JJ)."),
         (3, "le libellé est vide."),
-        (4, "montant invalide « douze »."),
+        (
+            4,
+            "montant invalide « douze » : saisissez un montant en euros, par exemple 1250 ou "
+            "1 250,50.",
+        ),
         (5, "compte inconnu « 999 »."),
-        (6, "le montant est nul."),
+        (6, "montant invalide « 0,00 » : le montant est nul."),
         (8, "ligne en double (identique à la ligne 7)."),
         (9, "il manque des colonnes."),
     ]
@@ -100,7 +104,10 @@ def test_a_line_in_a_closed_year_is_refused(coop):
     with pytest.raises(imports.ImportRefused) as refused:
         imports.parse("date;libellé;montant;compte\n31/12/2025;Tard;10;706\n")
 
-    assert refused.value.line_errors[0].message == "l'exercice 2025 est clos."
+    assert refused.value.line_errors[0].message == (
+        "l'exercice 2025 est clos : aucune écriture ne peut plus y être datée. Datez-la dans "
+        "l'exercice ouvert."
+    )
 
 
 def test_a_header_without_the_columns_is_refused(coop):

@@ -27,6 +27,7 @@ def random_ledger(count: int, seed: int = 4, year: int = 2026) -> list[Transacti
     Account.objects.mission_commitment("M7", "Mission n°7")
     codes = [*CODES, "1068-ENG-M12", "1068-ENG-M7"]
     booked = []
+    year_end = datetime.date(year, 12, 31)
     for i in range(count):
         lines = rng.randint(2, 4)
         accounts = rng.sample(codes, lines)
@@ -41,14 +42,17 @@ def random_ledger(count: int, seed: int = 4, year: int = 2026) -> list[Transacti
             ['Vente "spéciale"', "Facture n°3 \\ réglée", "Œuvre\tcollective", "Salaire — été"]
         )
         day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        # The whole year is booked, as on its last day: nothing is dated after "today".
         booked.append(
             Transaction.objects.record(
-                day, f"{label} {i}", postings, idempotency_key=f"g{seed}-{i}"
+                day, f"{label} {i}", postings, idempotency_key=f"g{seed}-{i}", today=year_end
             )
         )
         if i % 7 == 3 and booked[-1].reverses_id is None:
             booked.append(
-                booked[-1].reverse(f"Annulation de {i}", idempotency_key=f"r{seed}-{i}", on=day)
+                booked[-1].reverse(
+                    f"Annulation de {i}", idempotency_key=f"r{seed}-{i}", on=day, today=year_end
+                )
             )
     return booked
 

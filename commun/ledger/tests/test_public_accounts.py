@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commun.ledger import closing, funds
 from commun.ledger.models import Transaction
@@ -169,3 +170,23 @@ def test_pages_cost_the_same_number_of_queries_however_many_transactions(
     assert counted[0] == counted[1]
     with django_assert_max_num_queries(12):
         Client().get(url, query)
+
+
+def test_the_public_accounts_open_on_the_current_year_whatever_is_dated_later(books):
+    """Issue 11: one payment dated 2031 held the page on "2031" for good, even cancelled.
+
+    Booking after today is refused now; a row already dated later (booked before that
+    rule, here through the ledger's clock) no longer chooses the year shown."""
+    later = datetime.date(2031, 6, 1)
+    booked = Transaction.objects.record(
+        later, "Paiement daté de 2031", [("613", 10_000), ("512", -10_000)],
+        idempotency_key="2031", today=later,
+    )  # fmt: skip
+    booked.reverse("Annulé", idempotency_key="2031-cancelled", on=later, today=later)
+    this_year = timezone.localdate().year
+
+    response = Client().get(reverse("ledger:public"))
+
+    assert response.context["year"] == this_year
+    assert this_year in response.context["years"] and 2031 in response.context["years"]
+    assert Client().get(reverse("ledger:public"), {"year": "2031"}).context["year"] == 2031

@@ -102,7 +102,7 @@ def test_a_double_submit_books_once_with_one_receipt(people):
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"amount": "-12"}, "amount", "supérieur à zéro"),
+        ({"amount": "-12"}, "amount", "ne peut pas être négatif"),
         ({"amount": "0"}, "amount", "supérieur à zéro"),
         ({"amount": "douze"}, "amount", "montant en euros"),
         ({"nature": "999"}, "nature", "Sélectionnez un choix valide"),

@@ -115,8 +115,9 @@ def test_a_payment_in_the_future_is_refused(alice):
     fill_fund(10_000)
     gift = direct(alice, django, 1_000)
 
-    with pytest.raises(ValidationError, match="futur"):
+    with pytest.raises(ValidationError, match="après aujourd'hui") as refused:
         gift.pay(alice, datetime.date.today() + datetime.timedelta(days=2), "later")
+    assert list(refused.value.message_dict) == ["on"]
 
 
 def test_cancelling_a_paid_gift_books_the_reversal_and_restores_the_fund(alice):

@@ -145,8 +145,10 @@ def test_an_officer_opens_a_split_from_the_page(alice, bob):
     ("amount", "message"),
     [
         ("600", "dépasse ce que contient le fonds"),
-        ("-3", "supérieur à zéro"),
-        ("douze", "Indiquez un montant en euros"),
+        ("-3", "ne peut pas être négatif"),
+        ("0", "supérieur à zéro"),
+        ("douze", "Saisissez un montant en euros"),
+        ("12,345", "au plus deux décimales"),
     ],
 )
 def test_a_split_form_with_a_bad_amount_says_why_and_opens_nothing(alice, amount, message):
@@ -157,7 +159,7 @@ def test_a_split_form_with_a_bad_amount_says_why_and_opens_nothing(alice, amount
         "/communs-amont/repartitions/nouvelle/", {"amount": amount, "days": "14"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.content.decode()
     assert not CommonsSplit.objects.exists()
 

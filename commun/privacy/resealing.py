@@ -1,13 +1,13 @@
 """Sealing again what an encrypted column holds: under a new key, or out of the first format.
 
 Works on the stored text with plain SQL, so that `commun rotate_data_key` and the data
-migrations (with their historical models) share it: migrations import this module, so
-what they call here (`give_seal_ids`, `reseal_in_migration`) must keep working on the
-models as those migrations see them. The first format (`enc1:`, bound to
-nothing) is opened only here. Before the migration that bound values to their row, the
-old field took any text starting with `enc1:` for a sealed value and stored it as typed:
-such a text that does not open under a configured key is what someone typed, and is
-sealed as such; one whose key is absent is kept untouched until the key comes back.
+migrations (with their historical models) share it; what migrations call here
+(`give_seal_ids`, `reseal_in_migration`) must keep working on the models as they see them.
+The first format (`enc1:`, bound to nothing) is opened only here. Before the migration
+that bound values to their row, the old field took any text starting with `enc1:` for a
+sealed value and stored it as typed: such a text that does not open under a configured key
+is what someone typed, and is sealed as such; one whose key is absent is kept untouched
+until the key comes back.
 """
 
 import logging
@@ -91,43 +91,58 @@ def reseal(
         f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
         f"WHERE {quote(model._meta.pk.column)} = %s"
     )
-    outcome, known, after = Outcome(), None, None
+    outcome, keyring, after = Outcome(), None, None
     while True:
         with transaction.atomic(using=connection.alias):
             rows = locked_batch(model, model_field, after, connection=connection, lock=write)
             if not rows:
                 return outcome
-            if known is None:  # only now: migrating an empty database creates no key file
-                current = crypto.key_id(crypto.keys()[0])
-                known = {crypto.key_id(key) for key in crypto.keys()}  # noqa: SIM118
+            # Only now: migrating an empty database creates no key file.
+            keyring = keyring or (
+                crypto.key_id(crypto.keys()[0]),
+                set(map(crypto.key_id, crypto.keys())),
+            )
             updates = []
             for pk, seal_id, stored in rows:
                 place = crypto.place(table, column, seal_id)
-                key = crypto.stored_key_id(stored)
                 try:
-                    if stored.startswith(crypto.PREFIX) and not migrating:
-                        if key == current:
-                            continue
-                        clear = crypto.unseal(stored, place)
-                    elif stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
-                        if key not in known:
-                            outcome.waiting_for_keys.add(key)
-                            outcome.waiting.append(f"{table}.{column}, row {pk}: key {key} missing")
-                            continue
-                        clear = _legacy_or_typed(stored, migrating)
-                    elif migrating:
-                        clear = stored  # stored before encryption, or typed like a sealed value
-                    else:
-                        raise crypto.UndecryptableValue("not a sealed value")
+                    clear = _clear_text(stored, place, keyring, migrating)
+                except _KeyMissing as missing:
+                    outcome.waiting_for_keys.add(missing.key)
+                    outcome.waiting.append(f"{table}.{column}, row {pk}: key {missing.key} missing")
                 except crypto.UndecryptableValue as error:
                     outcome.refused.append(f"{table}.{column}, row {pk}: {error}")
-                    continue
-                updates.append((crypto.seal(clear, place), pk))
+                else:
+                    if clear is not None:
+                        updates.append((crypto.seal(clear, place), pk))
             if write and updates:
                 with connection.cursor() as cursor:
                     cursor.executemany(update, updates)
             outcome.resealed += len(updates)
         after = rows[-1][0]
+
+
+class _KeyMissing(Exception):
+    """A first-format value whose key is not configured: kept for when it comes back."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _clear_text(stored: str, place: bytes, keyring, migrating: bool) -> str | None:
+    """The clear text to seal again, or None if the value is already under the current key;
+    `_KeyMissing` or `UndecryptableValue` when it cannot be opened."""
+    current, known = keyring
+    key = crypto.stored_key_id(stored)
+    if stored.startswith(crypto.PREFIX) and not migrating:
+        return None if key == current else crypto.unseal(stored, place)
+    if stored.startswith(crypto.LEGACY_PREFIX) and KEY_ID.match(key or ""):
+        if key not in known:
+            raise _KeyMissing(key)
+        return _legacy_or_typed(stored, migrating)
+    if migrating:
+        return stored  # stored before encryption, or typed like a sealed value
+    raise crypto.UndecryptableValue("not a sealed value")
 
 
 def _legacy_or_typed(stored: str, migrating: bool) -> str:

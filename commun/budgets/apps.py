@@ -8,3 +8,6 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from commun.budgets import receivers  # noqa: F401  (connects the signal receivers)
+        from commun.budgets import subjects
+
+        subjects.register()

@@ -26,13 +26,13 @@ from commun.budgets.schemas import (
     MissionIn,
     MissionOut,
     MissionQuery,
+    MissionTermsIn,
     MissionWithdrawIn,
     NeedDetail,
     NeedIn,
     NeedOut,
     NeedQuery,
     NeedStatusIn,
-    PayIn,
     PaymentIn,
     PaymentOut,
     ReviewIn,
@@ -377,7 +377,7 @@ def get_mission(request, mission_id: int = Id):
 
 
 @router.put("/missions/{mission_id}", auth=authenticated, response=MissionDetail)
-def edit_mission(request, payload: PayIn, mission_id: int = Id):
+def edit_mission(request, payload: MissionTermsIn, mission_id: int = Id):
     """Change your draft, all its terms at once; submitted, it changes only by amendment."""
     mission = _mission(request, mission_id)
     _require(request, "edit_mission", mission)

@@ -1066,6 +1066,7 @@ class Mission(MissionTerms):
             number=text.number,
             decision_version=text,
             note=note,
+            created_at=timezone.now(),
             **self.terms(),
             **{name: getattr(self, name) for name in COST_FIELDS},
         )

@@ -85,7 +85,7 @@ class NeedDetail(NeedOut):
 # Missions ------------------------------------------------------------------------------------
 
 
-class PayIn(Input):
+class MissionTermsIn(Input):
     """The pay asked: only the fields of the chosen form count, the others are ignored."""
 
     title: str = Field(..., max_length=MAX_TITLE_LENGTH)
@@ -110,11 +110,11 @@ class PayIn(Input):
         return values
 
 
-class MissionIn(PayIn):
+class MissionIn(MissionTermsIn):
     need_id: ObjectId
 
 
-class MissionAmendIn(PayIn):
+class MissionAmendIn(MissionTermsIn):
     """The terms of the mission's next version (all of them), and the objections it answers."""
 
     note: str = Field("", max_length=MAX_NOTE_LENGTH, description="Ce qui change, en une phrase")
@@ -128,7 +128,7 @@ class MissionAmendIn(PayIn):
         }
 
 
-class EstimateIn(PayIn):
+class EstimateIn(MissionTermsIn):
     need_id: ObjectId | None = None
 
 

@@ -310,7 +310,7 @@ def mission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mission = _mission(request, pk)
     _require(request, "edit_mission", mission)
     form = MissionForm(request.POST or None, initial=MissionForm.initial_from(mission))
-    context = {"need": mission.need, "form": form, "mission": mission, "mode": "edit"}
+    context = {"need": mission.need, "form": form, "current": mission, "mode": "edit"}
     status = 200
     if request.method == "POST" and "estimate" in request.POST:
         context |= _estimated(form, mission.need, _viewer(request))
@@ -362,7 +362,7 @@ def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "need": mission.need,
         "form": form,
-        "mission": mission,
+        "current": mission,
         "decision": decision,
         "mode": "amend",
     }

@@ -104,7 +104,9 @@ def test_integrating_an_objection_on_the_pay_makes_version_2_costed_anew(alice, 
     text = decision.current_version
     assert text.number == 2 and second.decision_version_id == text.pk
     assert first.decision_version.number == 1
-    assert cost_lines(text.body) and all(shown(lower_cost) in line for line in cost_lines(text.body))
+    assert cost_lines(text.body) and all(
+        shown(lower_cost) in line for line in cost_lines(text.body)
+    )
     assert shown(CHARTER_COST_CENTS) not in text.body
     assert decision.objections.get().integrated_in_id == text.pk
 
@@ -322,9 +324,9 @@ def test_the_author_amends_the_mission_from_its_page(alice, bob, people, lower_c
 def test_the_mission_api_exposes_its_versions_and_amends_through_them(alice, bob, lower_cost):
     mission, decision = objected(bob, alice)
     client = bearer(bob.user)
-    terms = {
-        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in CHARTER.items()
-    } | {"monthly_amount_cents": LOWER_PAY}
+    terms = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in CHARTER.items()} | {
+        "monthly_amount_cents": LOWER_PAY
+    }
 
     amended = call(
         client,
@@ -397,7 +399,9 @@ def test_a_draft_is_edited_on_its_page_and_through_the_api(alice, bob, people):
     mission.refresh_from_db()
     assert mission.amount_cents == 90_000
 
-    terms = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in invoice(70_000).items()}
+    terms = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in invoice(70_000).items()
+    }
     put = call(bearer(bob.user), "PUT", f"/missions/{mission.pk}", terms)
     assert put.status_code == 200, put.json()
     assert put.json()["amount_cents"] == 70_000 and put.json()["versions"] == []

@@ -98,10 +98,13 @@ class MissionSubject(subjects.Subject):
                 )
                 % values
             )
-        return _(
-            "La version %(number)s de la mission (coût complet %(cost)s) n'est pas adoptée : "
-            "rien n'est engagé."
-        ) % values
+        return (
+            _(
+                "La version %(number)s de la mission (coût complet %(cost)s) n'est pas adoptée : "
+                "rien n'est engagé."
+            )
+            % values
+        )
 
 
 class TopUpSubject(subjects.Subject):

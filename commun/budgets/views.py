@@ -234,7 +234,11 @@ def _estimate(
         return None, None
     mission = Mission(need=need, proposer=member, status=status, **form.mission_values())
     try:
-        mission.full_clean(exclude=["proposer"] if member is None else None)
+        # A submitted mission's new terms: costed here, not yet saved with their cost.
+        mission.full_clean(
+            exclude=["proposer"] if member is None else None,
+            validate_constraints=status == Mission.Status.DRAFT,
+        )
         return mission, mission.cost()
     except ValidationError as error:
         add_model_errors(form, error)

@@ -310,6 +310,10 @@ def test_the_author_amends_the_mission_from_its_page(alice, bob, people, lower_c
         "note": "Salaire ramené à 1 800 € net.",
         "integrates": [str(objection.pk)],
     }
+    estimate = people["member"].post(path, values | {"estimate": "1"})
+    assert estimate.status_code == 200 and estimate.context["cost"].total_cents == lower_cost
+    assert mission.versions.count() == 1
+
     answer = people["member"].post(path, values)
 
     assert answer.status_code == 302 and answer["Location"] == decision.get_absolute_url()
@@ -435,3 +439,20 @@ def test_the_version_1_of_a_submitted_mission_matches_its_text(alice, bob):
     body = Decision.objects.get(pk=mission.decision_id).current_version.body
     assert version.decision_version.body == body
     assert "version 1" in body.lower()
+
+
+def test_the_pages_read_the_versions_in_a_bounded_number_of_queries(alice, bob, people, lower_cost):
+    from commun.budgets.tests.test_queries import MISSION_QUERIES
+    from commun.decisions.tests.test_pages_queries import DECISION_PAGE_QUERIES, queries_for
+
+    fund(1_000_000)
+    one = submitted(bob, **invoice(100_000))
+    mission, decision = adopted(bob, alice)
+    client = people["officer"]
+
+    first = queries_for(client, Decision.objects.get(pk=one.decision_id).get_absolute_url())
+    second = queries_for(client, decision.get_absolute_url())
+
+    assert second <= first + 1 and second <= DECISION_PAGE_QUERIES
+    assert queries_for(client, mission.get_absolute_url()) <= MISSION_QUERIES
+    assert queries_for(Client(), mission.get_absolute_url()) <= MISSION_QUERIES

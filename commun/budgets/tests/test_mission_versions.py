@@ -456,3 +456,30 @@ def test_the_pages_read_the_versions_in_a_bounded_number_of_queries(alice, bob, 
     assert second <= first + 1 and second <= DECISION_PAGE_QUERIES
     assert queries_for(client, mission.get_absolute_url()) <= MISSION_QUERIES
     assert queries_for(Client(), mission.get_absolute_url()) <= MISSION_QUERIES
+
+
+def test_missions_submitted_before_versions_existed_get_theirs(alice, bob):
+    """The migration: a mission's terms become the version its decision's latest text states."""
+    import importlib
+
+    from django.apps import apps
+
+    fund(1_000_000)
+    adopted_one = submitted(bob, **invoice(100_000))
+    consent_all(Decision.objects.get(pk=adopted_one.decision_id))
+    decision = Decision.objects.get(pk=adopted_one.decision_id)
+    decision.close(now=decision.deliberation_ends_at + DAY, by=bob)
+    open_one = submitted(bob, **invoice(200_000))
+    draft(bob, **invoice(300_000))
+    Mission.objects.update(adopted_version=None)
+    MissionVersion.objects.all().delete()
+
+    migration = importlib.import_module("commun.budgets.migrations.0003_mission_versions")
+    migration.version_the_submitted_missions(apps, None)
+
+    adopted_one.refresh_from_db()
+    assert adopted_one.adopted_version.number == 1
+    assert adopted_one.adopted_version.full_cost_cents == 100_000
+    assert adopted_one.adopted_version.decision_version == decision.current_version
+    assert open_one.versions.get().full_cost_cents == 200_000
+    assert MissionVersion.objects.count() == 2

@@ -21,10 +21,12 @@ from commun.budgets.schemas import (
     CancelIn,
     CostOut,
     EstimateIn,
+    MissionAmendIn,
     MissionDetail,
     MissionIn,
     MissionOut,
     MissionQuery,
+    MissionTermsIn,
     MissionWithdrawIn,
     NeedDetail,
     NeedIn,
@@ -245,6 +247,7 @@ def _mission(request, pk: int) -> Mission:
 def _mission_detail(request, pk: int) -> dict:
     mission = _mission(request, pk)
     funded = mission.is_funded
+    versions = list(mission.versions.select_related("decision_version").order_by("number"))
     payments = mission.payments.select_related("transaction", "cancellation").order_by(
         "-date", "-pk"
     )[:PAYMENTS_SHOWN]
@@ -271,6 +274,25 @@ def _mission_detail(request, pk: int) -> dict:
         "released_cents": mission.released_cents,
         "payments": [_payment_out(p) for p in payments],
         "top_ups": [_top_up_out(t) for t in mission.top_ups.all()],
+        "version": versions[-1].number if versions else None,
+        "adopted_version": next(
+            (v.number for v in versions if v.pk == mission.adopted_version_id), None
+        ),
+        "versions": [_version_out(v) for v in versions],
+    }
+
+
+def _version_out(version) -> dict:
+    terms = version.terms()
+    return terms | {
+        "number": version.number,
+        "decision_version": version.decision_version.number if version.decision_version else None,
+        "note": version.note,
+        "created_at": version.created_at,
+        "pay_asked": version.pay_asked,
+        "full_cost_cents": version.full_cost_cents,
+        "cost_engine": version.cost_engine,
+        "cost_breakdown": version.cost_breakdown,
     }
 
 
@@ -352,6 +374,30 @@ def estimate_mission(request, payload: EstimateIn):
 def get_mission(request, mission_id: int = Id):
     """A mission with its cost breakdown, decisions, payments, committed, spent, remaining."""
     return _mission_detail(request, mission_id)
+
+
+@router.put("/missions/{mission_id}", auth=authenticated, response=MissionDetail)
+def edit_mission(request, payload: MissionTermsIn, mission_id: int = Id):
+    """Change your draft, all its terms at once; submitted, it changes only by amendment."""
+    mission = _mission(request, mission_id)
+    _require(request, "edit_mission", mission)
+    mission.edit(request.user, **payload.mission_values())
+    return _mission_detail(request, mission.pk)
+
+
+@router.post("/missions/{mission_id}/versions", auth=authenticated, response={201: MissionDetail})
+def amend_mission(request, payload: MissionAmendIn, mission_id: int = Id):
+    """Answer objections with new terms (the proposer, while its decision integrates them):
+    the mission's next version, costed anew, and its decision's next text, generated from it."""
+    mission = _mission(request, mission_id)
+    _require(request, "amend_mission", mission)
+    mission.amend(
+        request.user,
+        note=payload.note,
+        integrates=payload.integrates,
+        **payload.mission_values(),
+    )
+    return Status(201, _mission_detail(request, mission.pk))
 
 
 @router.post("/missions/{mission_id}/submit", auth=authenticated, response=MissionDetail)

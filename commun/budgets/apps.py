@@ -7,4 +7,6 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Besoins et missions")
 
     def ready(self):
-        from commun.budgets import receivers  # noqa: F401  (connects the signal receivers)
+        from commun.budgets import receivers, subjects  # noqa: F401  (receivers connect)
+
+        subjects.register()  # what a mission's or top-up's decision is about

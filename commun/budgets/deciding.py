@@ -77,10 +77,22 @@ def _reserve_lines(cost_cents: int) -> list[str]:
     ]
 
 
-def mission_body(mission) -> str:
+def mission_title(mission) -> str:
+    return _("Mission %(ref)s : %(title)s") % {"ref": mission.ref, "title": mission.title}
+
+
+def mission_body(mission, number: int) -> str:
+    """The text of version `number` of a mission's decision, generated from its terms: its
+    figures are never typed by hand (the decision refuses a free amendment)."""
     lines = [
         _("Mission %(ref)s, pour le besoin « %(need)s ».")
         % {"ref": mission.ref, "need": mission.need.title},
+        "",
+        _(
+            "Version %(number)s de la mission. Ses conditions et son coût ci-dessous sont "
+            "générés depuis la mission : ils changent en l'amendant, jamais dans ce texte."
+        )
+        % {"number": number},
         "",
         _("Rémunération demandée : %(pay)s.") % {"pay": mission.pay_asked},
         _("Coût complet pour la coopérative : %(cost)s (%(engine)s).")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commun.budgets.models import BudgetSettings, Mission, Need
-from commun.decisions.models import Decision
+from commun.decisions.models import Decision, Version
 from commun.deliberation.demo import clock, people
 from commun.ledger import chart, funds
 from commun.ledger.models import Transaction
@@ -173,11 +173,17 @@ class Demo:
             hourly_rate_cents=4500,
         )
 
-        # Closing: the review decision is open.
-        trips = self.adopted(
+        # Closing: the review decision is open. Adopted in its version 2: an objection
+        # lowered the expenses, and the lower amount is what the reserve committed.
+        trips = self.adopted_after_objection(
             75,
             hugo,
             meetings,
+            lea,
+            objection="Les trains en seconde classe et une salle associative suffisent : "
+            "500 € de frais, pas 600 €.",
+            note="Frais ramenés à 500 € (objection de Léa).",
+            changes={"amount_cents": 50_000},
             title="Organiser la rencontre de Lyon",
             scope="Réserver la salle, les trains, l'accueil.",
             deliverables="La rencontre ; son compte rendu.",
@@ -292,6 +298,29 @@ class Demo:
     def adopted(self, days, proposer, need, **fields) -> Mission:
         mission = self.submitted(days, proposer, need, **fields)
         self.consent_and_close(mission.decision, proposer)
+        mission.refresh_from_db()
+        return mission
+
+    def adopted_after_objection(
+        self, days, proposer, need, objector, *, objection, note, changes, **fields
+    ) -> Mission:
+        """Submitted, objected to, amended into version 2 that integrates the objection, then
+        consented in a second round and adopted: version 2's cost is what is committed."""
+        mission = self.submitted(days, proposer, need, **fields)
+        decision = Decision.objects.get(pk=mission.decision_id)
+        with clock(self.ago(days - 1)):
+            decision.current_round.take_stance(objector, "objection", reason=objection)
+        raised = decision.objections.get()
+        with clock(self.ago(days - 1.5)):
+            raised.begin_integration(proposer)
+        with clock(self.ago(days - 2)):
+            mission.amend(proposer, note=note, integrates=[raised], **changes)
+        Version.objects.filter(decision=decision, number=2).update(created_at=self.ago(days - 2))
+        with clock(self.ago(days - 2.5)):
+            decision.start_new_round(proposer, now=self.ago(days - 2.5))
+        with clock(self.ago(days - 3)):
+            raised.resolve(objector)
+        self.consent_and_close(decision, proposer)
         mission.refresh_from_db()
         return mission
 

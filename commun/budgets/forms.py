@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.budgets.models import (
+    MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
@@ -45,6 +46,21 @@ def add_model_errors(form: forms.Form, error: ValidationError) -> None:
     for name, errors in error.error_dict.items():
         name = FORM_NAMES.get(name, name)
         form.add_error(name if name in form.fields else None, errors)
+
+
+def _typed_euros(cents: int | None) -> str:
+    """Cents as a person types euros: 2000 or 2000,50 (what EurosField reads back)."""
+    if cents is None:
+        return ""
+    euros, rest = divmod(cents, 100)
+    return f"{euros},{rest:02d}" if rest else str(euros)
+
+
+def _typed_percent(basis_points: int | None) -> str:
+    """Basis points as a person types a rate: 20 or 5,5 (what PercentField reads back)."""
+    if basis_points is None:
+        return ""
+    return f"{(Decimal(basis_points) / 100).normalize():f}".replace(".", ",")
 
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
@@ -157,6 +173,24 @@ class MissionForm(NoLabelSuffix):
         label=_("Taux horaire en euros (co-rémunération)"), zero=True, required=False
     )
 
+    @staticmethod
+    def initial_from(mission: Mission) -> dict:
+        """A mission's terms as the form shows them: euros and percents, typed as a person would."""
+        initial = {name: getattr(mission, name) for name in ("title", "scope", "deliverables")}
+        initial |= {
+            "start_on": mission.start_on.isoformat() if mission.start_on else "",
+            "duration_months": mission.duration_months,
+            "pay_form": mission.pay_form,
+            "contract": mission.contract,
+            "working_time_percent": mission.working_time_percent,
+            "amount_basis": mission.amount_basis,
+            "estimated_hours": mission.estimated_hours,
+            "vat_rate": _typed_percent(mission.vat_rate_bp),
+        }
+        for form_name in ("monthly_amount", "amount", "hourly_rate"):
+            initial[form_name] = _typed_euros(getattr(mission, MODEL_NAMES[form_name]))
+        return initial
+
     def mission_values(self) -> dict:
         """The cleaned data under the model's names, in cents and basis points."""
         data = self.cleaned_data
@@ -173,6 +207,36 @@ class MissionForm(NoLabelSuffix):
             if form_name in self.fields:
                 values[model_name] = data.get(form_name)
         return values
+
+
+class MissionAmendForm(MissionForm):
+    """New terms for a submitted mission, answering the objections it integrates."""
+
+    note = forms.CharField(
+        label=_("Ce qui change"),
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        help_text=_("Une phrase pour les personnes qui ont lu la version précédente."),
+        error_messages={"max_length": _("Résumez le changement en 500 caractères au plus.")},
+    )
+    integrates = forms.TypedMultipleChoiceField(
+        label=_("Objections que cette version intègre"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "Seules les objections encore ouvertes de cette décision s'intègrent."
+            )
+        },
+    )
+
+    def __init__(self, *args, objections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Kept without choices too: a forged objection id is then refused, not ignored.
+        self.fields["integrates"].choices = [
+            (o.pk, getattr(o, "label", None) or o.reason[:120]) for o in objections
+        ]
 
 
 class PaymentForm(NoLabelSuffix):

@@ -10,6 +10,7 @@ then the top-up, then the mission, then its payment, then the need, then the boo
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +33,7 @@ from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, 
 MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
+MAX_NOTE_LENGTH = 500
 MAX_AMOUNT_CENTS = 1_000_000_000  # ten million euros: past that, surely a typing error
 MAX_HOURS = 100_000
 MAX_HOURLY_RATE_CENTS = 100_000  # 1,000 € an hour
@@ -41,6 +43,12 @@ MISSION = "mission"
 TOP_UP = "mission_top_up"
 REVIEW = "mission_review"
 SUBJECT_KINDS = (MISSION, TOP_UP, REVIEW)
+
+
+COST_IN_PROSE = gettext_lazy(
+    "Le coût complet se calcule depuis la rémunération demandée, et le texte de la décision "
+    "l'écrit lui-même : ne le recopiez pas ici, changez plutôt la rémunération."
+)
 
 
 def _text(value, field_name: str, required, max_length: int, errors: dict) -> str:
@@ -416,75 +424,26 @@ class Cost:
         return self.breakdown.get("total", {})
 
 
-class MissionQuerySet(models.QuerySet):
-    def propose(self, by, need: "Need", **values) -> "Mission":
-        """A draft mission on a live need, by a member; checked whole before it is saved."""
-        member = rules.require(by, "propose_mission")
-        mission = Mission(proposer=member, need=need)
-        unknown = set(values) - set(Mission.EDITABLE)
-        if unknown:
-            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
-        for name, value in values.items():
-            setattr(mission, name, value)
-        with transaction.atomic():
-            # The need may be closed at this very moment: read it under its lock.
-            need = Need.objects.select_for_update().get(pk=need.pk)
-            mission.need = need
-            mission.full_clean()
-            mission.save()
-            mission.ref = f"M{mission.pk}"
-            mission.save(update_fields=["ref"])
-        return mission
-
-    def comparable_to(self, mission: "Mission", limit: int = 5):
-        """The latest adopted or closed missions paid the same way (same contract if salaried)."""
-        same = self.filter(
-            pay_form=mission.pay_form,
-            status__in=[Mission.Status.ADOPTED, Mission.Status.CLOSING, Mission.Status.CLOSED],
-        )
-        if mission.pay_form == PayForm.SALARIED:
-            same = same.filter(contract=mission.contract)
-        if mission.pk:
-            same = same.exclude(pk=mission.pk)
-        return same.order_by("-adopted_at", "-pk")[:limit]
+# The terms of a mission: what it does and what it costs. They are the mission's while it is
+# a draft; from submission on, each version of its decision's text states one version of
+# them (MissionVersion), and the mission holds the latest, or the one adopted.
+TERMS = (
+    "title",
+    "scope",
+    "deliverables",
+    "start_on",
+    "duration_months",
+    "pay_form",
+    *ALL_PAY_FIELDS,
+)
+COST_FIELDS = ("full_cost_cents", "cost_engine", "cost_breakdown")
+# Prose that states a full cost would contradict the one the text generates from the terms.
+STATES_A_COST = re.compile(r"(co[uû]ts?\s+complets?|full\s+cost)[^\n]*\d", re.IGNORECASE)
 
 
-class Mission(models.Model):
-    """Work proposed by a member to meet a need, with the pay they find fair."""
+class MissionTerms(models.Model):
+    """A mission's terms and their full cost, shared by the mission and its versions."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", gettext_lazy("Brouillon")
-        SUBMITTED = "submitted", gettext_lazy("Soumise à décision")
-        ADOPTED = "adopted", gettext_lazy("Adoptée, budget engagé")
-        CLOSING = "closing", gettext_lazy("En revue")
-        CLOSED = "closed", gettext_lazy("Close après revue")
-        REJECTED = "rejected", gettext_lazy("Non adoptée")
-        WITHDRAWN = "withdrawn", gettext_lazy("Retirée")
-
-    EDITABLE = (
-        "title",
-        "scope",
-        "deliverables",
-        "start_on",
-        "duration_months",
-        "pay_form",
-        *ALL_PAY_FIELDS,
-    )
-    FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
-    PAYABLE = (Status.ADOPTED, Status.CLOSING)
-
-    need = models.ForeignKey(
-        Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
-    )
-    proposer = models.ForeignKey(
-        Member,
-        on_delete=models.PROTECT,
-        related_name="missions",
-        verbose_name=gettext_lazy("proposée par"),
-    )
-    ref = models.CharField(
-        gettext_lazy("référence"), max_length=20, unique=True, null=True, editable=False
-    )
     title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
     scope = personal(
         models.TextField(gettext_lazy("périmètre (Markdown)")),
@@ -522,15 +481,6 @@ class Mission(models.Model):
     hourly_rate_cents = models.BigIntegerField(
         gettext_lazy("taux horaire (centimes)"), null=True, blank=True
     )
-    status = models.CharField(
-        gettext_lazy("état"), max_length=20, choices=Status, default=Status.DRAFT
-    )
-    status_reason = personal(
-        models.TextField(gettext_lazy("raison"), blank=True),
-        BUDGETS,
-        Audience.PUBLIC,
-        Erasure.PSEUDONYMISE,
-    )
     full_cost_cents = models.BigIntegerField(
         gettext_lazy("coût complet (centimes)"), null=True, blank=True
     )
@@ -541,11 +491,219 @@ class Mission(models.Model):
         Audience.PUBLIC,
         Erasure.PSEUDONYMISE,
     )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def scope_html(self) -> str:
+        return markdown.render(self.scope)
+
+    @property
+    def vat_cents(self) -> int:
+        return _round(Decimal(self.amount_cents or 0) * (self.vat_rate_bp or 0) / MAX_VAT_BP)
+
+    @property
+    def pay_asked(self) -> str:
+        """The pay asked, in one sentence."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                return _(
+                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                    "%(months)s mois"
+                ) % {
+                    "contract": self.get_contract_display(),
+                    "percent": self.working_time_percent,
+                    "amount": format_cents(self.monthly_amount_cents),
+                    "basis": self.get_amount_basis_display(),
+                    "months": self.duration_months,
+                }
+            case PayForm.INVOICE:
+                return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
+                    "amount": format_cents(self.amount_cents),
+                    "rate": _percent(self.vat_rate_bp or 0),
+                    "total": format_cents((self.amount_cents or 0) + self.vat_cents),
+                }
+            case PayForm.CO_REMUNERATION:
+                return _(
+                    "Co-rémunération après coup : %(hours)s h prévues × %(rate)s de l'heure "
+                    "(heures réelles déclarées au paiement)"
+                ) % {"hours": self.estimated_hours, "rate": format_cents(self.hourly_rate_cents)}
+            case PayForm.EXPENSES:
+                return _("Remboursement de frais estimés à %(amount)s") % {
+                    "amount": format_cents(self.amount_cents)
+                }
+            case PayForm.VOLUNTEER:
+                return _("Bénévolat : aucune rémunération")
+        return ""
+
+    @property
+    def engine_label(self) -> str:
+        return Cost(
+            self.full_cost_cents or 0,
+            self.cost_engine,
+            self.cost_breakdown.get("engine_version", ""),
+            self.cost_breakdown,
+        ).engine_label
+
+    def cost(self, settings: BudgetSettings | None = None) -> Cost:
+        """The full cost to the cooperative, computed now from the pay asked."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                settings = settings or BudgetSettings.get()
+                basis = (
+                    {"monthly_net_cents": self.monthly_amount_cents}
+                    if self.amount_basis == AmountBasis.NET
+                    else {"monthly_gross_cents": self.monthly_amount_cents}
+                )
+                estimate = payroll.salaried_cost(
+                    contract=self.contract,
+                    months=self.duration_months,
+                    start=self.start_on,
+                    working_time_percent=self.working_time_percent,
+                    country=settings.country,
+                    headcount=settings.headcount,
+                    net_ratio=settings.net_ratio,
+                    employer_ratio=settings.employer_ratio,
+                    **basis,
+                )
+                return Cost(
+                    estimate.employer_cost_cents,
+                    estimate.engine,
+                    estimate.engine_version,
+                    estimate.as_dict(),
+                )
+            case PayForm.INVOICE:
+                total = self.amount_cents + self.vat_cents
+                return Cost(
+                    total,
+                    "invoice",
+                    breakdown={
+                        "amount_excl_vat_cents": self.amount_cents,
+                        "vat_rate_bp": self.vat_rate_bp,
+                        "vat_cents": self.vat_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.CO_REMUNERATION:
+                total = self.estimated_hours * self.hourly_rate_cents
+                return Cost(
+                    total,
+                    "hours",
+                    breakdown={
+                        "estimated_hours": self.estimated_hours,
+                        "hourly_rate_cents": self.hourly_rate_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.EXPENSES:
+                return Cost(
+                    self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
+                )
+        return Cost(0, "volunteer", breakdown={"total_cents": 0})
+
+    def stored_cost(self) -> Cost:
+        return Cost(
+            self.full_cost_cents or 0,
+            self.cost_engine,
+            self.cost_breakdown.get("engine_version", ""),
+            self.cost_breakdown,
+        )
+
+    def terms(self) -> dict:
+        """The terms alone, as a dict of field values (two versions compare by it)."""
+        return {name: getattr(self, name) for name in TERMS}
+
+    def _take_cost(self, cost: Cost) -> None:
+        self.full_cost_cents = cost.total_cents
+        self.cost_engine = cost.engine
+        self.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
+
+
+class MissionQuerySet(models.QuerySet):
+    def propose(self, by, need: "Need", **values) -> "Mission":
+        """A draft mission on a live need, by a member; checked whole before it is saved."""
+        member = rules.require(by, "propose_mission")
+        mission = Mission(proposer=member, need=need)
+        unknown = set(values) - set(Mission.EDITABLE)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        for name, value in values.items():
+            setattr(mission, name, value)
+        with transaction.atomic():
+            # The need may be closed at this very moment: read it under its lock.
+            need = Need.objects.select_for_update().get(pk=need.pk)
+            mission.need = need
+            mission.full_clean()
+            mission.save()
+            mission.ref = f"M{mission.pk}"
+            mission.save(update_fields=["ref"])
+        return mission
+
+    def comparable_to(self, mission: "Mission", limit: int = 5):
+        """The latest adopted or closed missions paid the same way (same contract if salaried)."""
+        same = self.filter(
+            pay_form=mission.pay_form,
+            status__in=[Mission.Status.ADOPTED, Mission.Status.CLOSING, Mission.Status.CLOSED],
+        )
+        if mission.pay_form == PayForm.SALARIED:
+            same = same.filter(contract=mission.contract)
+        if mission.pk:
+            same = same.exclude(pk=mission.pk)
+        return same.order_by("-adopted_at", "-pk")[:limit]
+
+
+class Mission(MissionTerms):
+    """Work proposed by a member to meet a need, with the pay they find fair."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", gettext_lazy("Brouillon")
+        SUBMITTED = "submitted", gettext_lazy("Soumise à décision")
+        ADOPTED = "adopted", gettext_lazy("Adoptée, budget engagé")
+        CLOSING = "closing", gettext_lazy("En revue")
+        CLOSED = "closed", gettext_lazy("Close après revue")
+        REJECTED = "rejected", gettext_lazy("Non adoptée")
+        WITHDRAWN = "withdrawn", gettext_lazy("Retirée")
+
+    EDITABLE = TERMS
+    FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
+    PAYABLE = (Status.ADOPTED, Status.CLOSING)
+
+    need = models.ForeignKey(
+        Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
+    )
+    proposer = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="missions",
+        verbose_name=gettext_lazy("proposée par"),
+    )
+    ref = models.CharField(
+        gettext_lazy("référence"), max_length=20, unique=True, null=True, editable=False
+    )
+    status = models.CharField(
+        gettext_lazy("état"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    status_reason = personal(
+        models.TextField(gettext_lazy("raison"), blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     # Everything the reserve ever committed to it: the first commitment and the top-ups.
     committed_cents = models.BigIntegerField(default=0, editable=False)
     released_cents = models.BigIntegerField(default=0, editable=False)
     decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The version its decision adopted: what the reserve committed (top-ups come on top).
+    adopted_version = models.ForeignKey(
+        "MissionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("version adoptée"),
     )
     review_decision = models.ForeignKey(
         "decisions.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -642,59 +800,8 @@ class Mission(models.Model):
     # Reading -------------------------------------------------------------------------------
 
     @property
-    def scope_html(self) -> str:
-        return markdown.render(self.scope)
-
-    @property
     def is_funded(self) -> bool:
         return self.status in self.FUNDED
-
-    @property
-    def vat_cents(self) -> int:
-        return _round(Decimal(self.amount_cents or 0) * (self.vat_rate_bp or 0) / MAX_VAT_BP)
-
-    @property
-    def pay_asked(self) -> str:
-        """The pay asked, in one sentence."""
-        match self.pay_form:
-            case PayForm.SALARIED:
-                return _(
-                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois"
-                ) % {
-                    "contract": self.get_contract_display(),
-                    "percent": self.working_time_percent,
-                    "amount": format_cents(self.monthly_amount_cents),
-                    "basis": self.get_amount_basis_display(),
-                    "months": self.duration_months,
-                }
-            case PayForm.INVOICE:
-                return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
-                    "amount": format_cents(self.amount_cents),
-                    "rate": _percent(self.vat_rate_bp or 0),
-                    "total": format_cents((self.amount_cents or 0) + self.vat_cents),
-                }
-            case PayForm.CO_REMUNERATION:
-                return _(
-                    "Co-rémunération après coup : %(hours)s h prévues × %(rate)s de l'heure "
-                    "(heures réelles déclarées au paiement)"
-                ) % {"hours": self.estimated_hours, "rate": format_cents(self.hourly_rate_cents)}
-            case PayForm.EXPENSES:
-                return _("Remboursement de frais estimés à %(amount)s") % {
-                    "amount": format_cents(self.amount_cents)
-                }
-            case PayForm.VOLUNTEER:
-                return _("Bénévolat : aucune rémunération")
-        return ""
-
-    @property
-    def engine_label(self) -> str:
-        return Cost(
-            self.full_cost_cents or 0,
-            self.cost_engine,
-            self.cost_breakdown.get("engine_version", ""),
-            self.cost_breakdown,
-        ).engine_label
 
     def remaining_cents(self) -> int:
         """What the commitment still holds (the ledger's own balance)."""
@@ -735,6 +842,9 @@ class Mission(models.Model):
             MAX_TEXT_LENGTH,
             errors,
         )
+        for name in ("scope", "deliverables"):
+            if STATES_A_COST.search(getattr(self, name)):
+                errors.setdefault(name, COST_IN_PROSE)
         if not isinstance(self.start_on, datetime.date):
             errors["start_on"] = _("Indiquez la date de début.")
         elif self.pay_form == PayForm.SALARIED:
@@ -820,77 +930,40 @@ class Mission(models.Model):
         }
         super().clean_fields(exclude=exclude)
 
-    def cost(self, settings: BudgetSettings | None = None) -> Cost:
-        """The full cost to the cooperative, computed now from the pay asked."""
-        match self.pay_form:
-            case PayForm.SALARIED:
-                settings = settings or BudgetSettings.get()
-                basis = (
-                    {"monthly_net_cents": self.monthly_amount_cents}
-                    if self.amount_basis == AmountBasis.NET
-                    else {"monthly_gross_cents": self.monthly_amount_cents}
-                )
-                estimate = payroll.salaried_cost(
-                    contract=self.contract,
-                    months=self.duration_months,
-                    start=self.start_on,
-                    working_time_percent=self.working_time_percent,
-                    country=settings.country,
-                    headcount=settings.headcount,
-                    net_ratio=settings.net_ratio,
-                    employer_ratio=settings.employer_ratio,
-                    **basis,
-                )
-                return Cost(
-                    estimate.employer_cost_cents,
-                    estimate.engine,
-                    estimate.engine_version,
-                    estimate.as_dict(),
-                )
-            case PayForm.INVOICE:
-                total = self.amount_cents + self.vat_cents
-                return Cost(
-                    total,
-                    "invoice",
-                    breakdown={
-                        "amount_excl_vat_cents": self.amount_cents,
-                        "vat_rate_bp": self.vat_rate_bp,
-                        "vat_cents": self.vat_cents,
-                        "total_cents": total,
-                    },
-                )
-            case PayForm.CO_REMUNERATION:
-                total = self.estimated_hours * self.hourly_rate_cents
-                return Cost(
-                    total,
-                    "hours",
-                    breakdown={
-                        "estimated_hours": self.estimated_hours,
-                        "hourly_rate_cents": self.hourly_rate_cents,
-                        "total_cents": total,
-                    },
-                )
-            case PayForm.EXPENSES:
-                return Cost(
-                    self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
-                )
-        return Cost(0, "volunteer", breakdown={"total_cents": 0})
-
-    def stored_cost(self) -> Cost:
-        return Cost(
-            self.full_cost_cents or 0,
-            self.cost_engine,
-            self.cost_breakdown.get("engine_version", ""),
-            self.cost_breakdown,
-        )
-
     # Life ----------------------------------------------------------------------------------
 
     def _locked(self) -> "Mission":
         return Mission.objects.select_for_update().get(pk=self.pk)
 
+    def edit(self, by, **values) -> "Mission":
+        """The proposer changes their draft: checked whole, saved whole. Submitted, the mission
+        changes only by amending its decision (`amend()`)."""
+        rules.require(by, "edit_mission", self)
+        unknown = set(values) - set(TERMS)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        with transaction.atomic():
+            mission = self._locked()  # a submit at the same instant: it sees the edit, or none
+            if mission.status != self.Status.DRAFT:
+                raise ValidationError(
+                    _(
+                        "Cette mission est %(status)s : elle ne se modifie plus qu'en amendant "
+                        "sa décision."
+                    )
+                    % {"status": mission.get_status_display().lower()}
+                )
+            # The need may be closed at this very moment: read it under its lock.
+            mission.need = Need.objects.select_for_update().get(pk=mission.need_id)
+            for name, value in values.items():
+                setattr(mission, name, value)
+            mission.full_clean()
+            mission.save(update_fields=list(TERMS))
+        self.refresh_from_db()
+        return self
+
     def submit(self, by) -> "Mission":
-        """The proposer submits: the cost is fixed and a consent decision opens at once."""
+        """The proposer submits: its terms become version 1, costed, and a consent decision
+        opens at once on the text generated from them."""
         from commun.budgets import deciding
 
         rules.require(by, "submit_mission", self)
@@ -904,10 +977,7 @@ class Mission(models.Model):
             need = Need.objects.select_for_update().get(pk=mission.need_id)
             mission.need = need
             mission.full_clean()
-            cost = mission.cost()
-            mission.full_cost_cents = cost.total_cents
-            mission.cost_engine = cost.engine
-            mission.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
+            mission._take_cost(mission.cost())
             mission.status = self.Status.SUBMITTED
             mission.submitted_at = timezone.now()
             mission.save()
@@ -916,12 +986,102 @@ class Mission(models.Model):
                 by,
                 MISSION,
                 mission.pk,
-                _("Mission %(ref)s : %(title)s") % {"ref": mission.ref, "title": mission.title},
-                deciding.mission_body(mission),
+                deciding.mission_title(mission),
+                deciding.mission_body(mission, 1),
             )
             mission.save(update_fields=["decision"])
+            mission._add_version(mission.decision.current_version)
         self.refresh_from_db()
         return self
+
+    def amend(self, by, *, note: str = "", integrates=(), **values) -> "MissionVersion":
+        """The proposer answers objections with new terms: the mission's next version, costed
+        anew, and its decision's next text, generated from it (while integrating objections).
+
+        `values` are the terms that change; `integrates` the open objections it answers.
+        """
+        from commun.budgets import deciding
+        from commun.decisions import rules as decision_rules
+        from commun.decisions.models import Decision
+
+        rules.require(by, "amend_mission", self)
+        unknown = set(values) - set(TERMS)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        note = (note or "").strip()
+        if len(note) > MAX_NOTE_LENGTH:
+            raise ValidationError({"note": _("Résumez le changement en 500 caractères au plus.")})
+        if STATES_A_COST.search(note):
+            raise ValidationError({"note": COST_IN_PROSE})
+        current = Mission.objects.select_related("need").get(pk=self.pk)
+        if current.status != self.Status.SUBMITTED or current.decision_id is None:
+            raise ValidationError(
+                _("Seule une mission soumise à décision s'amende (celle-ci est %(status)s).")
+                % {"status": current.get_status_display().lower()}
+            )
+        decision_rules.require(by, "amend", Decision.objects.get(pk=current.decision_id))
+        # Checked and costed before any lock is taken: the payroll engine takes a moment.
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.full_clean()
+        try:
+            cost = current.cost()
+        except ValueError as error:  # the payroll's own check, in words
+            raise ValidationError(str(error)) from None
+        with transaction.atomic():
+            # The decision first, as every change to it: a close or a new round waits.
+            decision = Decision.objects.select_for_update().get(pk=current.decision_id)
+            mission = self._locked()
+            if mission.status != self.Status.SUBMITTED:
+                raise ValidationError(
+                    _("Seule une mission soumise à décision s'amende (celle-ci est %(status)s).")
+                    % {"status": mission.get_status_display().lower()}
+                )
+            latest = mission.versions.order_by("-number").first()
+            if latest is not None and latest.terms() == current.terms():
+                raise ValidationError(
+                    _(
+                        "Cette version est identique à la précédente : changez la rémunération, "
+                        "les dates, le périmètre ou les livrables."
+                    )
+                )
+            for name, value in current.terms().items():
+                setattr(mission, name, value)
+            mission._take_cost(cost)
+            mission.save(update_fields=[*TERMS, *COST_FIELDS])
+            text = decision.amend_generated(
+                by,
+                title=deciding.mission_title(mission),
+                body=deciding.mission_body(mission, decision.current_version.number + 1),
+                note=note,
+                integrates=integrates,
+            )
+            version = mission._add_version(text, note)
+        self.refresh_from_db()
+        return version
+
+    def _add_version(self, text, note: str = "") -> "MissionVersion":
+        """Freeze the mission's terms and cost as the version its decision's `text` states."""
+        return MissionVersion.objects.create(
+            mission=self,
+            number=text.number,
+            decision_version=text,
+            note=note,
+            created_at=timezone.now(),
+            **self.terms(),
+            **{name: getattr(self, name) for name in COST_FIELDS},
+        )
+
+    def consented_version(self, decision=None) -> "MissionVersion | None":
+        """The version the decision's last objection round was about (else the latest)."""
+        versions = MissionVersion.objects.filter(mission=self)
+        if decision is not None:
+            round = decision.rounds.order_by("-number").first()
+            if round is not None:
+                found = versions.filter(decision_version_id=round.version_id).first()
+                if found is not None:
+                    return found
+        return versions.order_by("-number").first()
 
     def withdraw(self, by, reason: str = "") -> None:
         """The proposer withdraws a draft, or a submitted mission with its decision."""
@@ -963,7 +1123,8 @@ class Mission(models.Model):
         self.save(update_fields=fields)
 
     def commit_budget(self, decision=None) -> "Mission":
-        """Adoption: commit the full cost from the reserve, or refuse saying what is missing.
+        """Adoption: commit the full cost of the version consented, or refuse saying what is
+        missing. The mission's terms become exactly that version's.
 
         Raises ValidationError (code "reserve_insufficient") when the available reserve no
         longer covers it; nothing is then written.
@@ -972,18 +1133,39 @@ class Mission(models.Model):
             mission = self._locked()  # a retried adoption must not commit twice
             if mission.status != self.Status.SUBMITTED:
                 return mission
+            version = mission.consented_version(decision)
+            label = _("Engagement de la réserve — mission %(ref)s") % {"ref": mission.ref}
+            if version is not None:
+                for name, value in version.terms().items():
+                    setattr(mission, name, value)
+                for name in COST_FIELDS:
+                    setattr(mission, name, getattr(version, name))
+                label = _("Engagement de la réserve — mission %(ref)s, version %(number)s") % {
+                    "ref": mission.ref,
+                    "number": version.number,
+                }
             if mission.full_cost_cents:
                 funds.commit(
                     mission.ref,
                     mission.title[:150],
                     mission.full_cost_cents,
                     idempotency_key=f"mission-{mission.pk}-commit",
-                    label=_("Engagement de la réserve — mission %(ref)s") % {"ref": mission.ref},
+                    label=label,
                 )
             mission.committed_cents = mission.full_cost_cents or 0
+            mission.adopted_version = version
             mission.status = self.Status.ADOPTED
             mission.adopted_at = timezone.now()
-            mission.save(update_fields=["committed_cents", "status", "adopted_at"])
+            mission.save(
+                update_fields=[
+                    *TERMS,
+                    *COST_FIELDS,
+                    "committed_cents",
+                    "adopted_version",
+                    "status",
+                    "adopted_at",
+                ]
+            )
             mission.need.start()
         self.refresh_from_db()
         return self
@@ -1197,6 +1379,98 @@ class Mission(models.Model):
             )
             top_up.save(update_fields=["decision"])
         return top_up
+
+
+class MissionVersion(MissionTerms):
+    """One version of a mission's terms and cost, as one version of its decision's text states
+    them. Made at submission (version 1) and at each amendment; never changed afterwards."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(gettext_lazy("version"))
+    # The decision's text generated from these terms (same number).
+    decision_version = models.OneToOneField(
+        "decisions.Version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mission_version",
+    )
+    note = personal(
+        models.CharField(gettext_lazy("ce qui change"), max_length=MAX_NOTE_LENGTH, blank=True),
+        BUDGETS,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("version d'une mission")
+        verbose_name_plural = gettext_lazy("versions de missions")
+        ordering = ["mission", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "number"], name="one_mission_version_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="mission_version_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(full_cost_cents__isnull=False, full_cost_cents__gte=0),
+                name="mission_version_is_costed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission_id} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A mission's version is never changed: amend the mission.")
+        super().save(*args, **kwargs)
+
+    def changes_from(self, previous: "MissionVersion") -> list[dict]:
+        """The terms that differ from `previous`, in words: [{"label", "before", "after"}]."""
+        rows = []
+
+        def row(label, before, after):
+            if before != after:
+                rows.append({"label": label, "before": before, "after": after})
+
+        row(_("Titre"), previous.title, self.title)
+        row(
+            _("Début"),
+            formats.date_format(previous.start_on, "DATE_FORMAT"),
+            formats.date_format(self.start_on, "DATE_FORMAT"),
+        )
+        row(
+            _("Durée"),
+            _("%(months)s mois") % {"months": previous.duration_months},
+            _("%(months)s mois") % {"months": self.duration_months},
+        )
+        row(_("Rémunération demandée"), previous.pay_asked, self.pay_asked)
+        if previous.full_cost_cents != self.full_cost_cents:
+            difference = (self.full_cost_cents or 0) - (previous.full_cost_cents or 0)
+            rows.append(
+                {
+                    "label": _("Coût complet"),
+                    "before": format_cents(previous.full_cost_cents or 0),
+                    "after": _("%(cost)s (%(sign)s%(difference)s)")
+                    % {
+                        "cost": format_cents(self.full_cost_cents or 0),
+                        "sign": "+" if difference > 0 else "−",
+                        "difference": format_cents(abs(difference)),
+                    },
+                }
+            )
+        if (previous.scope, previous.deliverables) != (self.scope, self.deliverables):
+            rows.append(
+                {
+                    "label": _("Périmètre et livrables"),
+                    "before": "",
+                    "after": _("modifiés : voyez le texte"),
+                }
+            )
+        return rows
 
 
 class MissionTopUp(models.Model):

@@ -19,13 +19,19 @@ AUTHOR_OR_OFFICER = _(
     "Seul·e la personne qui a soulevé ce besoin ou un·e responsable peut %(action)s."
 )
 OFFICERS_ONLY = _("Seul·es les responsables peuvent %(action)s.")
+DRAFT_ONLY = _(
+    "Seule la personne qui propose la mission peut %(action)s, tant qu'elle n'est pas soumise : "
+    "ensuite, elle s'amende par sa décision."
+)
 
 ACTION_NAMES = {
     "raise_need": _("soulever un besoin"),
     "support_need": _("soutenir un besoin"),
     "set_need_status": _("clore ce besoin"),
     "propose_mission": _("proposer une mission"),
+    "edit_mission": _("modifier ce brouillon"),
     "submit_mission": _("soumettre cette mission à décision"),
+    "amend_mission": _("amender cette mission"),
     "withdraw_mission": _("retirer cette mission"),
     "ask_review": _("demander la revue de cette mission"),
     "ask_top_up": _("demander un complément de budget"),
@@ -61,6 +67,10 @@ def _proposer(member, obj) -> bool:
     return _is_proposer(member, obj)
 
 
+def _proposer_of_draft(member, obj) -> bool:
+    return _is_proposer(member, obj) and obj.status == "draft"
+
+
 def _proposer_or_officer(member, obj) -> bool:
     return _is_proposer(member, obj) or is_officer(member)
 
@@ -78,7 +88,9 @@ WHO_MAY = {
     "support_need": (_anyone, MEMBERS_ONLY),
     "set_need_status": (_need_author_or_officer, AUTHOR_OR_OFFICER),
     "propose_mission": (_anyone, MEMBERS_ONLY),
+    "edit_mission": (_proposer_of_draft, DRAFT_ONLY),
     "submit_mission": (_proposer, PROPOSER_ONLY),
+    "amend_mission": (_proposer, PROPOSER_ONLY),
     "withdraw_mission": (_proposer, PROPOSER_ONLY),
     "ask_review": (_proposer_or_officer, PROPOSER_OR_OFFICER),
     "ask_top_up": (_proposer_or_officer, PROPOSER_OR_OFFICER),

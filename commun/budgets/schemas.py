@@ -13,6 +13,7 @@ from ninja import Field, Schema
 from commun.api_input import Input
 from commun.budgets.models import (
     MAX_KEY_LENGTH,
+    MAX_NOTE_LENGTH,
     MAX_REASON_LENGTH,
     MAX_TEXT_LENGTH,
     MAX_TITLE_LENGTH,
@@ -86,7 +87,7 @@ class NeedDetail(NeedOut):
 # Missions ------------------------------------------------------------------------------------
 
 
-class PayIn(Input):
+class MissionTermsIn(Input):
     """The pay asked: only the fields of the chosen form count, the others are ignored."""
 
     title: str = Field(..., max_length=MAX_TITLE_LENGTH)
@@ -111,11 +112,25 @@ class PayIn(Input):
         return values
 
 
-class MissionIn(PayIn):
+class MissionIn(MissionTermsIn):
     need_id: ObjectId
 
 
-class EstimateIn(PayIn):
+class MissionAmendIn(MissionTermsIn):
+    """The terms of the mission's next version (all of them), and the objections it answers."""
+
+    note: str = Field("", max_length=MAX_NOTE_LENGTH, description="Ce qui change, en une phrase")
+    integrates: list[ObjectId] = Field(
+        default_factory=list, max_length=100, description="Les objections ouvertes qu'elle intègre"
+    )
+
+    def mission_values(self) -> dict:
+        return {
+            k: v for k, v in super().mission_values().items() if k not in ("note", "integrates")
+        }
+
+
+class EstimateIn(MissionTermsIn):
     need_id: ObjectId | None = None
 
 
@@ -176,6 +191,33 @@ class MissionOut(Schema):
     url: str
 
 
+class MissionVersionOut(Schema):
+    number: int
+    decision_version: int | None = Field(
+        description="Le numéro de la version du texte de la décision qui l'énonce"
+    )
+    note: str
+    created_at: datetime.datetime
+    title: str
+    scope: str
+    deliverables: str
+    start_on: datetime.date
+    duration_months: int
+    pay_form: PayFormName
+    contract: str
+    working_time_percent: int | None
+    monthly_amount_cents: int | None
+    amount_basis: str
+    amount_cents: int | None
+    vat_rate_bp: int | None
+    estimated_hours: int | None
+    hourly_rate_cents: int | None
+    pay_asked: str
+    full_cost_cents: int
+    cost_engine: str
+    cost_breakdown: dict[str, Any]
+
+
 class MissionDetail(MissionOut):
     scope: str
     deliverables: str
@@ -199,6 +241,9 @@ class MissionDetail(MissionOut):
     released_cents: int
     payments: list[PaymentOut]
     top_ups: list[TopUpOut]
+    version: int | None = Field(description="La dernière version (aucune pour un brouillon)")
+    adopted_version: int | None = Field(description="La version adoptée, dont le coût est engagé")
+    versions: list[MissionVersionOut]
 
 
 class MissionQuery(Schema):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commun.budgets import rules
 from commun.budgets.forms import (
     CancelPaymentForm,
+    MissionAmendForm,
     MissionFilter,
     MissionForm,
     NeedFilter,
@@ -33,8 +34,10 @@ from commun.budgets.forms import (
     add_model_errors,
 )
 from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
+from commun.decisions import rules as decision_rules
 from commun.deliberation.views import shown_name
 from commun.ledger import funds
+from commun.lib.money import format_cents
 
 MAX_ID = 2**63 - 1
 PAGE_SIZE = 30
@@ -223,13 +226,19 @@ def cost_context(mission: Mission, cost) -> dict:
     }
 
 
-def _estimate(form: MissionForm, need: Need, member) -> tuple[Mission | None, object]:
+def _estimate(
+    form: MissionForm, need: Need, member, status: str = Mission.Status.DRAFT
+) -> tuple[Mission | None, object]:
     """An unsaved mission from the form and its cost; (None, None) with form errors."""
     if not form.is_valid():
         return None, None
-    mission = Mission(need=need, proposer=member, **form.mission_values())
+    mission = Mission(need=need, proposer=member, status=status, **form.mission_values())
     try:
-        mission.full_clean(exclude=["proposer"] if member is None else None)
+        # A submitted mission's new terms: costed here, not yet saved with their cost.
+        mission.full_clean(
+            exclude=["proposer"] if member is None else None,
+            validate_constraints=status == Mission.Status.DRAFT,
+        )
         return mission, mission.cost()
     except ValidationError as error:
         add_model_errors(form, error)
@@ -250,7 +259,7 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"pay_form": "salaried", "amount_basis": "net", "contract": "cdd"},
     )
-    context = {"need": need, "form": form}
+    context = {"need": need, "form": form, "mode": "new"}
     status = 200
     if request.method == "POST":
         mission, cost = _estimate(form, need, member)
@@ -287,6 +296,106 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     if mission is not None:
         context |= cost_context(mission, cost)
     return render(request, "budgets/_cost.html", context)
+
+
+def _estimated(form, need, member, status=Mission.Status.DRAFT) -> dict:
+    """What the cost preview shows for the form's terms; nothing when the form is wrong."""
+    mission, cost = _estimate(form, need, member, status)
+    if mission is None or cost is None or form.errors:
+        return {}
+    return cost_context(mission, cost)
+
+
+@require_http_methods(["GET", "POST"])
+def mission_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer changes their draft; "Estimer" shows the new cost without saving."""
+    if response := _login_first(request):
+        return response
+    mission = _mission(request, pk)
+    _require(request, "edit_mission", mission)
+    form = MissionForm(request.POST or None, initial=MissionForm.initial_from(mission))
+    context = {"need": mission.need, "form": form, "current": mission, "mode": "edit"}
+    status = 200
+    if request.method == "POST" and "estimate" in request.POST:
+        context |= _estimated(form, mission.need, _viewer(request))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            mission.edit(request.user, **form.mission_values())
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request, _("Le brouillon est modifié : relisez-le, puis soumettez-le.")
+            )
+            return redirect(mission)
+    if form.errors:
+        status = 422
+    return render(request, "budgets/mission_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer answers objections with new terms: the mission's next version, costed
+    anew, and its decision's next text (only while the decision integrates objections)."""
+    if response := _login_first(request):
+        return response
+    mission = _mission(request, pk)
+    _require(request, "amend_mission", mission)
+    decision = mission.decision
+    if decision is None or mission.status != Mission.Status.SUBMITTED:
+        raise PermissionDenied(
+            _("Seule une mission soumise à décision s'amende (celle-ci est %(status)s).")
+            % {"status": mission.get_status_display().lower()}
+        )
+    refusal = decision_rules.refusal(request.user, "amend", decision)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    viewer = _viewer(request)
+    objections = list(decision.open_objections().select_related("author"))
+    for objection in objections:
+        objection.label = _("Objection de %(name)s : %(reason)s") % {
+            "name": shown_name(viewer, objection.author),
+            "reason": objection.reason[:120],
+        }
+    form = MissionAmendForm(
+        request.POST or None,
+        initial=MissionForm.initial_from(mission)
+        | {"integrates": [o.pk for o in objections if o.status == "integrating"]},
+        objections=objections,
+    )
+    context = {
+        "need": mission.need,
+        "form": form,
+        "current": mission,
+        "decision": decision,
+        "mode": "amend",
+    }
+    status = 200
+    if request.method == "POST" and "estimate" in request.POST:
+        context |= _estimated(form, mission.need, viewer, Mission.Status.SUBMITTED)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            version = mission.amend(
+                request.user,
+                note=form.cleaned_data["note"],
+                integrates=form.cleaned_data["integrates"],
+                **form.mission_values(),
+            )
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "La version %(number)s de la mission est publiée, au coût complet de "
+                    "%(cost)s : ouvrez un nouveau tour d'objections quand vous êtes prêt·e."
+                )
+                % {"number": version.number, "cost": format_cents(version.full_cost_cents)},
+            )
+            return redirect(decision)
+    if form.errors:
+        status = 422
+    return render(request, "budgets/mission_form.html", context, status=status)
 
 
 # Missions --------------------------------------------------------------------------------------
@@ -331,7 +440,10 @@ def _mission(request, pk: int) -> Mission:
     if pk > MAX_ID:
         raise Http404
     mission = get_object_or_404(
-        Mission.objects.select_related("need", "proposer", "decision", "review_decision"), pk=pk
+        Mission.objects.select_related(
+            "need", "proposer", "decision", "review_decision", "adopted_version"
+        ),
+        pk=pk,
     )
     if mission.status == Mission.Status.DRAFT:
         viewer = _viewer(request)
@@ -403,8 +515,28 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     if mission.status in Mission.PAYABLE and rules.may(user, "record_payment", mission):
         context["payment_form"] = bound.get("payment") or PaymentForm(prefix="payment")
         context["cancel_form"] = bound.get("cancel") or CancelPaymentForm(prefix="cancel")
+    if draft and rules.may(user, "edit_mission", mission):
+        context["may_edit"] = True
+    if (
+        submitted
+        and mission.decision is not None
+        and rules.may(user, "amend_mission", mission)
+        and decision_rules.may(user, "amend", mission.decision)
+    ):
+        context["may_amend"] = True
+    context["versions"] = _versions(mission) if not draft else []
     context["errors"] = bound.get("errors")
     return render(request, "budgets/mission.html", context, status=status)
+
+
+def _versions(mission: Mission) -> list:
+    """The mission's versions, the newest first, each saying whether it was adopted."""
+    versions = list(mission.versions.order_by("-number"))
+    for version in versions:
+        version.is_adopted = version.pk == mission.adopted_version_id
+    if versions and mission.status == Mission.Status.SUBMITTED:
+        versions[0].is_on_the_table = True
+    return versions
 
 
 def _mission_action(action: str, form_class=None, prefix: str = ""):

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.decisions import notifications, tasks
+from commun.decisions import notifications, subjects, tasks
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
@@ -809,7 +809,21 @@ class Decision(models.Model):
         self.refresh_from_db()
 
     def amend(self, by, *, title: str, body: str, note: str = "", integrates=()) -> "Version":
-        """A new version by the author; the objections it answers are marked as integrated in it."""
+        """A new version by the author; the objections it answers are marked as integrated in it.
+
+        A decision whose text its subject generates (a mission, a top-up) refuses this: its
+        subject amends itself, and the text with it (`amend_generated`).
+        """
+        return self._amend(by, title, body, note, integrates, generated=False)
+
+    def amend_generated(self, by, *, title: str, body: str, note: str = "", integrates=()):
+        """A new version whose text the decision's subject generated from its new terms.
+
+        Called by the subject inside its own transaction, having locked this decision first.
+        """
+        return self._amend(by, title, body, note, integrates, generated=True)
+
+    def _amend(self, by, title, body, note, integrates, generated: bool) -> "Version":
         title = _text(title, "title", _("Donnez un titre à la proposition."), MAX_TITLE_LENGTH)
         body = _text(body, "body", _("Écrivez la proposition."), MAX_BODY_LENGTH)
         note = (note or "").strip()
@@ -818,6 +832,9 @@ class Decision(models.Model):
         with transaction.atomic():
             decision = self._locked()
             rules.require(by, "amend", decision)
+            subject = subjects.of(decision)
+            if subject.owns_text and not generated:
+                raise ValidationError({"body": subject.refusal})
             current = decision.current_version
             if (current.title, current.body) == (title, body):
                 raise ValidationError({"body": _("Cette version est identique à la précédente.")})
@@ -950,6 +967,10 @@ class Decision(models.Model):
                         % {"count": silent}
                     )
             result = decision._count(round)
+            # What was on the table (a mission's version and its cost): the record keeps it.
+            subject = subjects.of(decision).record(decision, round)
+            if subject:
+                result["subject"] = subject
             if decision.kind == self.Kind.CONSENT:
                 outcome = decision._consent_outcome(round, result, past_deadline)
             else:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.decisions import rules
+from commun.decisions import rules, subjects
 from commun.decisions.forms import (
     AdviceDecisionForm,
     AdviceForm,
@@ -149,6 +149,11 @@ def _page_context(
         version.previous = previous
         previous = version
     current_version = versions[-1] if versions else None
+    # A decision on a mission: its text is generated; the page shows how its terms changed.
+    subject = subjects.of(decision)
+    changes = subject.terms_changes(decision) if subject.owns_text else {}
+    for version in versions:
+        version.terms_changes = changes.get(version.pk, [])
     rounds = list(decision.rounds.select_related("version"))
     round = rounds[-1] if rounds else None
     options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
@@ -172,6 +177,9 @@ def _page_context(
         if decision.scope == Decision.Scope.COLLEGES
         else [],
         "eligible_count": decision.count_eligible() if decision.opened_at else None,
+        "subject_notice": subject.notice(decision),
+        "subject_link": subject.link(decision),
+        "subject_outcome": subject.outcome(decision) if decision.is_closed else "",
     }
     tally = decision.tally() if decision.opened_at else None
     context["tally"] = tally
@@ -201,7 +209,11 @@ def _page_context(
     open_objections = [o for o in objections if o.is_open]
     context["objections"] = objections
 
-    if "amend" in bound or "amend" in actions:
+    if subject.owns_text and "amend" in actions:
+        # Amended through what it decides, never as free text.
+        context["amend_url"] = subject.amend_url(decision)
+        context["amend_label"] = subject.amend_label
+    if "amend" in bound or ("amend" in actions and not subject.owns_text):
         context["amend_form"] = bound.get("amend") or AmendForm(
             initial={"title": current_version.title, "body": current_version.body},
             objections=open_objections,

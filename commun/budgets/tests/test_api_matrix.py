@@ -22,6 +22,7 @@ OFFICER_CREATES = (401, 403, 403, 403, 403, 201)
 OFFICER = (401, 403, 403, 403, 403, 200)
 DRAFT_READ = (404, 404, 404, 404, 200, 404)
 DRAFT_PROPOSER = (401, 404, 404, 404, 200, 404)
+NOBODY = (401, 403, 403, 403, 403, 403)
 
 ESTIMATE = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in invoice(1000).items()}
 PAYMENT = {
@@ -59,6 +60,23 @@ MATRIX = [
     ),
     ("POST", "/missions", ESTIMATE | {"need_id": "{need_id}"}, {"none": MEMBERS_CREATE}),
     ("POST", "/missions/estimate", ESTIMATE, {"none": MEMBERS}),
+    (
+        "PUT",
+        "/missions/{mission_id}",
+        ESTIMATE,
+        {"draft": DRAFT_PROPOSER, "submitted": NOBODY, "adopted": NOBODY},
+    ),
+    # Only while its decision integrates objections (test_mission_versions.py amends).
+    (
+        "POST",
+        "/missions/{mission_id}/versions",
+        ESTIMATE,
+        {
+            "draft": (401, 404, 404, 404, 422, 404),
+            "submitted": NOBODY,
+            "adopted": (401, 403, 403, 403, 422, 403),
+        },
+    ),
     (
         "POST",
         "/missions/{mission_id}/submit",

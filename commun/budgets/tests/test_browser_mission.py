@@ -132,3 +132,69 @@ def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):
     axe_check(page)
     assert_all_local(page)
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_an_objection_lowers_the_pay_and_version_2_is_what_is_committed(page, alice, bob, gus):
+    """The charter's mission meets an objection on its pay: Gus amends the mission on its
+    page, the decision shows both versions' terms side by side, and adoption commits the
+    lower cost of version 2, which the public mission page then shows."""
+    from commun.budgets.tests.helpers import CHARTER, need_by
+    from commun.decisions.models import Decision
+    from commun.lib import payroll
+
+    make_public(Space.objects.cooperative())
+    BudgetSettings.objects.update_or_create(pk=1, defaults={"min_deliberation_days": 0})
+    fund(6_000_000)
+    mission = Mission.objects.propose(gus, need_by(bob), **CHARTER).submit(gus)
+    decision = Decision.objects.get(pk=mission.decision_id)
+    decision.current_round.take_stance(alice, "objection", "1 800 € net suffiraient.")
+    lower = payroll.salaried_cost(
+        contract="cdd", monthly_net_cents=180_000, months=6, start=CHARTER["start_on"]
+    ).employer_cost_cents
+
+    # Gus takes the objection up and amends the mission, not the text.
+    act_as(page, gus)
+    page.goto(decision.get_absolute_url())
+    page.get_by_role("button", name="Intégrer cette objection").click()
+    done(page, "Vous intégrez cette objection")
+    page.get_by_role("link", name="Amender la mission : rémunération, dates, périmètre").click()
+    page.wait_for_url(re.compile(r"/missions/\d+/amender/$"))
+    axe_check(page)
+    page.get_by_label("Salaire mensuel en euros (salariat)").fill("1800")
+    page.get_by_label("Ce qui change").fill("Salaire ramené à 1 800 € net.")
+    page.get_by_role("button", name="Estimer le coût").click()
+    page.locator("#cost").get_by_text(shown(lower)).first.wait_for()
+    page.get_by_role("button", name="Publier la nouvelle version").click()
+    done(page, "La version 2 de la mission est publiée")
+    page.wait_for_url(re.compile(r"/decisions/\d+/$"))
+    terms = page.locator("table", has=page.get_by_text("Les conditions qui changent"))
+    assert shown(CHARTER_COST_CENTS) in terms.inner_text() and shown(lower) in terms.inner_text()
+    axe_check(page)
+    page.get_by_role("button", name="Ouvrir un nouveau tour d'objections").click()
+    done(page, "Le tour d'objections n°2 est ouvert")
+
+    # Alice lifts her objection; everyone consents; Gus closes.
+    decision.objections.get().resolve(alice)
+    round = Decision.objects.get(pk=decision.pk).current_round
+    round.take_stance(alice, "consent")
+    round.take_stance(bob, "consent")
+    page.reload()
+    page.get_by_label("Je consens", exact=True).check()
+    page.get_by_role("button", name="Enregistrer ma position").click()
+    done(page, "Votre position est enregistrée.")
+    page.get_by_text("Clore la décision").click()
+    page.get_by_role("button", name="Clore maintenant").click()
+    done(page, "La décision est close : adoptée.")
+    done(page, "adoptée dans sa version 2")
+    axe_check(page)
+    mission.refresh_from_db()
+    assert mission.committed_cents == lower == funds.committed_cents(mission.ref)
+
+    # Anyone reads the adopted version on the mission's page.
+    page.context.clear_cookies()
+    page.goto(mission.get_absolute_url())
+    main = page.locator("main").inner_text()
+    assert shown(lower) in main and "version 2" in main
+    assert shown(CHARTER_COST_CENTS) in main  # version 1, kept in the history
+    axe_check(page)
+    assert_all_local(page)

@@ -35,6 +35,11 @@ def test_every_stage_of_a_mission_is_there(loaded):
     charter = Mission.objects.get(pay_form="salaried", contract="cdd")
     assert charter.full_cost_cents == CHARTER_COST_CENTS and charter.status == "adopted"
     assert charter.payments.count() >= 1
+    # One mission was adopted in its version 2, after an objection lowered its expenses.
+    lowered = Mission.objects.get(pay_form="expenses")
+    assert lowered.adopted_version.number == 2 and lowered.versions.count() == 2
+    assert lowered.committed_cents == 50_000 == lowered.adopted_version.full_cost_cents
+    assert lowered.versions.get(number=1).full_cost_cents == 60_000
     closed = Mission.objects.get(status="closed")
     assert closed.released_cents > 0 and funds.committed_cents(closed.ref) == 0
     assert (

@@ -16,6 +16,7 @@ from commun.budgets.models import (
     Mission,
     MissionPayment,
     MissionTopUp,
+    MissionVersion,
     Need,
     NeedSupport,
 )
@@ -35,6 +36,7 @@ PROPOSER_OR_OFFICER = (LOGIN, 403, 403, 403, DONE, DONE)
 OFFICER_ACT = (LOGIN, 403, 403, 403, 403, DONE)
 DRAFT_ONLY_PROPOSER = (LOGIN, 404, 404, 404, OK, 404)
 DRAFT_ACT = (LOGIN, 404, 404, 404, DONE, 404)
+NOBODY = (LOGIN, 403, 403, 403, 403, 403)
 
 PAYMENT = {
     "payment-kind": "invoice",
@@ -87,6 +89,35 @@ MATRIX = [
         "mission",
         None,
         {"draft": DRAFT_ONLY_PROPOSER, "submitted": EVERYONE, "adopted": EVERYONE},
+    ),
+    (
+        "budgets:mission_edit",
+        "get",
+        "mission",
+        None,
+        {"draft": DRAFT_ONLY_PROPOSER, "submitted": NOBODY, "adopted": NOBODY},
+    ),
+    (
+        "budgets:mission_edit",
+        "post",
+        "mission",
+        ESTIMATE,
+        {"draft": DRAFT_ACT, "submitted": NOBODY},
+    ),
+    # Only while its decision integrates objections (test_mission_versions.py amends).
+    (
+        "budgets:mission_amend",
+        "get",
+        "mission",
+        None,
+        {"draft": (LOGIN, 404, 404, 404, 403, 404), "submitted": NOBODY, "adopted": NOBODY},
+    ),
+    (
+        "budgets:mission_amend",
+        "post",
+        "mission",
+        ESTIMATE,
+        {"submitted": NOBODY},
     ),
     (
         "budgets:mission_submit",
@@ -149,7 +180,8 @@ def snapshot():
     return (
         sorted(Need.objects.values_list("pk", "status")),
         NeedSupport.objects.count(),
-        sorted(Mission.objects.values_list("pk", "status")),
+        sorted(Mission.objects.values_list("pk", "status", "title", "full_cost_cents")),
+        MissionVersion.objects.count(),
         sorted(MissionPayment.objects.values_list("pk", "cancelled_at")),
         MissionTopUp.objects.count(),
         Decision.objects.count(),

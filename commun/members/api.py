@@ -34,6 +34,7 @@ from commun.members.models import (
     Cooperative,
     Member,
     ShareMovement,
+    number_searched,
 )
 from commun.members.officer_forms import (
     MOVEMENT_FORMS,
@@ -407,8 +408,8 @@ def members(
             # Searching a hidden member's name must not reveal them (as on the web).
             by_name &= NAMED_TO_MEMBERS
         matches = by_name | Q(pseudonym__icontains=query)
-        if query.isdigit() and int(query) <= MAX_ID:
-            matches |= Q(number=int(query))
+        if (number := number_searched(query)) is not None:
+            matches |= Q(number=number)
         # As on the web: a search finds someone, it lists its first matches only.
         return Listing(listed.filter(matches), count_at_most=SEARCH_COUNT_LIMIT)
     return Listing(listed, count=count)

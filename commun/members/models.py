@@ -403,6 +403,14 @@ class Identity(models.Model):
 NAMED_TO_MEMBERS = Q(public_visibility="name") | Q(members_visibility="name")
 
 
+def number_searched(text: str) -> int | None:
+    """The member number a search means: ASCII digits within the column's range, else None
+    ("²" and "٣" are digits to Python, not to int(); a huge number is nobody's)."""
+    if text.isascii() and text.isdigit() and int(text) <= 2**31 - 1:
+        return int(text)
+    return None
+
+
 class MemberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)

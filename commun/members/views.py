@@ -32,6 +32,7 @@ from commun.members.models import (
     Repayment,
     ShareMovement,
     Visibility,
+    number_searched,
 )
 
 DIRECTORY_PAGE_SIZE = 50
@@ -290,8 +291,8 @@ def directory(request: HttpRequest) -> HttpResponse:
                 # Searching a hidden member's name must not reveal them.
                 by_name &= NAMED_TO_MEMBERS
             matches = by_name | Q(pseudonym__icontains=query)
-            if query.isdigit():
-                matches |= Q(number=int(query))
+            if (number := number_searched(query)) is not None:
+                matches |= Q(number=number)
             members = members.filter(matches)
             count, count_at_most = None, SEARCH_COUNT_LIMIT
     listing = Listing(members, count=count, count_at_most=count_at_most)

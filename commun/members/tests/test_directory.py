@@ -1,5 +1,6 @@
 """The directory of associates: members only, names as each chose, no N+1."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -116,3 +117,12 @@ def test_script_tags_in_names_are_escaped(people, coop):
     page = people["member"].get(reverse("members:directory")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("query", ["²", "٣", "99999999999999999999"])
+def test_a_search_for_a_number_no_member_can_have_finds_nobody(people, alice, query):
+    page = people["member"].get(DIRECTORY, {"q": query})
+    assert page.status_code == 200 and list(page.context["page"]) == []
+    answer = people["member"].get("/api/v1/members", {"search": query})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["items"] == []

@@ -138,13 +138,17 @@ def test_settling_twice_plans_the_gifts_once(alice, bob):
 # The split sums exactly to the amount, through real closed score decisions ------------------
 
 
-ballots = st.lists(
-    st.tuples(st.integers(0, 100), st.integers(0, 100), st.integers(0, 100)).filter(
-        lambda points: sum(points) <= 100
-    ),
-    min_size=1,
-    max_size=2,
-)
+@st.composite
+def ballot(draw):
+    """Three scores spending at most 100 points, drawn valid (a filter rejected 5 in 6 and
+    tripped Hypothesis's filter_too_much health check on some seeds)."""
+    first = draw(st.integers(0, 100))
+    second = draw(st.integers(0, 100 - first))
+    third = draw(st.integers(0, 100 - first - second))
+    return first, second, third
+
+
+ballots = st.lists(ballot(), min_size=1, max_size=2)
 
 
 @settings(

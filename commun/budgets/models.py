@@ -26,7 +26,7 @@ from commun.budgets import rules
 from commun.ledger import funds
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
 from commun.members.models import College, Member
 from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
@@ -867,7 +867,7 @@ class Mission(MissionTerms):
             value = getattr(self, name)
             if value is None or value == "":
                 errors.setdefault(name, message)
-            elif not _is_int(value):
+            elif not is_whole_cents(value):
                 errors.setdefault(name, _("Saisissez un nombre entier."))
             elif value < 0:
                 errors.setdefault(name, _("Un montant ne peut pas être négatif."))
@@ -1344,7 +1344,7 @@ class Mission(MissionTerms):
             MAX_TEXT_LENGTH,
             errors,
         )
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors["amount_cents"] = _("Le complément est un montant positif, en centimes.")
         elif amount_cents > MAX_AMOUNT_CENTS:
             errors["amount_cents"] = _("Ce montant dépasse la limite admise : vérifiez-le.")
@@ -1642,7 +1642,7 @@ class MissionPayment(models.Model):
                 "accounts": " / ".join(accounts)
             }
         contributions = employer_contributions_cents or 0
-        if not _is_int(contributions) or contributions < 0:
+        if not is_whole_cents(contributions) or contributions < 0:
             errors["employer_contributions_cents"] = _(
                 "Les charges sont un montant positif ou nul."
             )
@@ -1660,7 +1660,7 @@ class MissionPayment(models.Model):
                 amount_cents = hours * rate
         elif hours is not None:
             errors["hours"] = _("Seule une co-rémunération déclare des heures.")
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors.setdefault(
                 "amount_cents", _("Le montant est un nombre entier de centimes, positif.")
             )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
-from commun.lib.money import MAX_AMOUNT_CENTS
+from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
 
 ACCOUNT_CODE = re.compile(r"^[0-9]{1,8}(-[A-Z0-9]+)*$")
@@ -239,8 +239,7 @@ def _validate_request(date, label, postings, idempotency_key) -> list:
     for code, cents in postings:
         if not isinstance(code, str):
             raise ValidationError({"postings": _("Un numéro de compte est un texte.")})
-        # bool is an int in Python, a float may hide a rounding: only true integers are money.
-        if type(cents) is not int:
+        if not is_whole_cents(cents):
             raise ValidationError(
                 {"postings": _("Les montants sont des nombres entiers de centimes.")}
             )
@@ -345,7 +344,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         taken out of it (44571 collected, 44566 deductible). A receipt, when given, is
         attached once: a retried request returns the first booking and its receipt.
         """
-        if type(amount_cents) is not int or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
         if direction not in ("income", "expense"):
             raise ValidationError({"direction": _("Ni une recette ni une dépense.")})

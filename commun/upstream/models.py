@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from commun.ledger import funds
 from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
 
 SUBJECT_KIND = "commons_split"
 POINTS_PER_VOTER = 100
@@ -46,8 +46,7 @@ def _user(by):
 
 
 def check_cents(cents, field: str = "amount_cents") -> int:
-    # bool is an int in Python, a float may hide a rounding: only true integers are money.
-    if type(cents) is not int or cents <= 0:
+    if not is_whole_cents(cents) or cents <= 0:
         raise ValidationError(
             {field: _("Un montant est un nombre entier de centimes, supérieur à zéro.")}
         )

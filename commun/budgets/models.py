@@ -27,6 +27,7 @@ from commun.ledger import funds
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
 from commun.lib.money import format_cents, is_whole_cents
+from commun.lib.text import clean_text
 from commun.members.models import College, Member
 from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
@@ -49,18 +50,6 @@ COST_IN_PROSE = gettext_lazy(
     "Le coût complet se calcule depuis la rémunération demandée, et le texte de la décision "
     "l'écrit lui-même : ne le recopiez pas ici, changez plutôt la rémunération."
 )
-
-
-def _text(value, field_name: str, required, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors.setdefault(field_name, required)
-    elif len(value) > max_length:
-        errors.setdefault(
-            field_name,
-            _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length},
-        )
-    return value
 
 
 def _is_int(value) -> bool:
@@ -207,8 +196,10 @@ class NeedQuerySet(models.QuerySet):
         """A member raises a need; anyone may read it."""
         member = rules.require(by, "raise_need")
         errors = {}
-        title = _text(title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors)
-        description = _text(
+        title = clean_text(
+            title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors
+        )
+        description = clean_text(
             description, "description", _("Décrivez le besoin."), MAX_TEXT_LENGTH, errors
         )
         if errors:
@@ -302,7 +293,7 @@ class Need(models.Model):
         errors = {}
         if status not in (self.Status.MET, self.Status.DROPPED):
             errors["status"] = _("Un besoin se clôt comme satisfait ou abandonné.")
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites en quelques mots pourquoi."), MAX_REASON_LENGTH, errors
         )
         if errors:
@@ -829,13 +820,13 @@ class Mission(MissionTerms):
     def clean(self):
         self.normalise()
         errors = {}
-        self.title = _text(
+        self.title = clean_text(
             self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
         )
-        self.scope = _text(
+        self.scope = clean_text(
             self.scope, "scope", _("Décrivez le périmètre de la mission."), MAX_TEXT_LENGTH, errors
         )
-        self.deliverables = _text(
+        self.deliverables = clean_text(
             self.deliverables,
             "deliverables",
             _("Dites ce qui sera livré."),
@@ -1192,7 +1183,9 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_review", self)
         errors = {}
-        report = _text(report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors)
+        report = clean_text(
+            report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors
+        )
         if errors:
             raise ValidationError(errors)
         with transaction.atomic():
@@ -1337,7 +1330,7 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_top_up", self)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason,
             "reason",
             _("Expliquez pourquoi ce complément est nécessaire."),
@@ -1679,7 +1672,7 @@ class MissionPayment(models.Model):
         """An officer cancels the payment: its reversal gives the commitment its money back."""
         rules.require(by, "cancel_payment", self.mission)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites pourquoi le paiement est annulé."), MAX_REASON_LENGTH, errors
         )
         if errors:

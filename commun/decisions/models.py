@@ -33,6 +33,7 @@ from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
 from commun.lib import tally as counting
 from commun.lib.hashing import canonical_json
+from commun.lib.text import clean_text as _text
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
@@ -49,17 +50,6 @@ UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doiv
 # that nobody waits a month for an answer.
 ADMISSION_MIN_DELIBERATION = datetime.timedelta(days=3)
 ADMISSION_DEADLINE = datetime.timedelta(days=15)
-
-
-def _text(value, field: str, required, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: required})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length}}
-        )
-    return value
 
 
 def _when(moment: datetime.datetime) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from commun.ledger import funds
 from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
 from commun.lib.money import format_cents, is_whole_cents
+from commun.lib.text import clean_text
 
 SUBJECT_KIND = "commons_split"
 POINTS_PER_VOTER = 100
@@ -317,18 +318,12 @@ class GiftQuerySet(models.QuerySet):
         """A gift decided otherwise than by a split (an assembly, a consent decision…)."""
         member = _officer(by)
         check_cents(amount_cents)
-        reference = " ".join((reference or "").split())
-        if not reference:
-            raise ValidationError(
-                {"reference": _("Dites ce qui a décidé ce don (une décision, une assemblée…).")}
-            )
-        if len(reference) > MAX_REFERENCE:
-            raise ValidationError(
-                {
-                    "reference": _("Ce texte ne doit pas dépasser %(max)s caractères.")
-                    % {"max": MAX_REFERENCE}
-                }
-            )
+        reference = clean_text(
+            " ".join((reference or "").split()),
+            "reference",
+            _("Dites ce qui a décidé ce don (une décision, une assemblée…)."),
+            MAX_REFERENCE,
+        )
         if project is None or project.pk is None:
             raise ValidationError({"project": _("Ce projet n'existe pas.")})
         return self.create(

@@ -27,6 +27,7 @@ pytest_plugins = [
     "commun.testing.pgcluster",
     "commun.testing.browser",
     "commun.testing.appendonly",
+    "commun.testing.locale",
 ]
 
 PASSWORD = "correct horse battery staple"

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 
 CHROMIUM = os.getenv("COMMUN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -124,3 +125,31 @@ def axe_check(page) -> list[dict]:
                     lines.append(f"       {summary}")
         pytest.fail("\n".join(lines), pytrace=False)
     return violations
+
+
+def act_as(page, member):
+    """Swap the browser's session for one of `member` (a real session, made by Django,
+    through their second factor if they have one)."""
+    from commun.conftest import client_for  # this plugin loads before Django is set up
+
+    client = client_for(member.user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": page.live_server_url,
+            }
+        ]
+    )
+
+
+def done(page, text: str):
+    """Wait for an action's confirmation (htmx swap or redirect with a message)."""
+    page.get_by_text(text).first.wait_for()
+
+
+def make_public(space) -> None:
+    """Open a deliberation space to visitors, as its settings would."""
+    space.__class__.objects.filter(pk=space.pk).update(visibility=space.Visibility.PUBLIC)

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from commun.budgets.tests.helpers import DAY, consent_all, fund, invoice, submitted
 from commun.decisions.models import Decision
 from commun.ledger import funds
 from commun.ledger.models import Transaction
+from commun.testing.budgets import DAY, consent_all, fund, invoice, submitted
 
 
 def test_a_person_closing_is_refused_and_the_decision_stays_open(alice, bob):

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from commun.budgets.models import Mission
-from commun.budgets.tests.helpers import adopt, fund, invoice, need_by
-from commun.decisions.tests.test_api import bearer, call
+from commun.testing.api import bearer, call
+from commun.testing.budgets import adopt, fund, invoice, need_by
 
 
 @pytest.fixture

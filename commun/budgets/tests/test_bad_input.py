@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from commun.budgets.models import Mission, MissionPayment, MissionTopUp, Need
-from commun.budgets.tests.helpers import CHARTER, adopt, fund, invoice, need_by, submitted
 from commun.decisions.models import Decision
-from commun.decisions.tests.test_api import bearer, call
 from commun.ledger.models import Transaction
+from commun.testing.api import bearer, call
+from commun.testing.budgets import CHARTER, adopt, fund, invoice, need_by, submitted
 
 
 def rows():

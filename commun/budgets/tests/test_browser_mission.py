@@ -13,12 +13,11 @@ import re
 import pytest
 
 from commun.budgets.models import BudgetSettings, Mission, Need
-from commun.budgets.tests.helpers import CHARTER_COST_CENTS, fund, shown
 from commun.conftest import category, make_member
-from commun.decisions.tests.test_browser_consent import act_as, done, make_public
 from commun.deliberation.models import Space
 from commun.ledger import funds
-from commun.testing.browser import assert_all_local, axe_check
+from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
+from commun.testing.budgets import CHARTER_COST_CENTS, fund, shown
 
 pytestmark = pytest.mark.browser
 
@@ -138,9 +137,9 @@ def test_an_objection_lowers_the_pay_and_version_2_is_what_is_committed(page, al
     """The charter's mission meets an objection on its pay: Gus amends the mission on its
     page, the decision shows both versions' terms side by side, and adoption commits the
     lower cost of version 2, which the public mission page then shows."""
-    from commun.budgets.tests.helpers import CHARTER, need_by
     from commun.decisions.models import Decision
     from commun.lib import payroll
+    from commun.testing.budgets import CHARTER, need_by
 
     make_public(Space.objects.cooperative())
     BudgetSettings.objects.update_or_create(pk=1, defaults={"min_deliberation_days": 0})

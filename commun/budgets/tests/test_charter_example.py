@@ -4,9 +4,9 @@ page, through the API and from the payroll module called directly: 24,403.44 €
 import pytest
 from django.urls import reverse
 
-from commun.budgets.tests.helpers import CHARTER, CHARTER_COST_CENTS, fund, need_by, shown
-from commun.decisions.tests.test_api import bearer, call
 from commun.lib import payroll
+from commun.testing.api import bearer, call
+from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, fund, need_by, shown
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_the_web_estimate_shows_the_same_months_and_total(people, bob, direct):
 
 
 def test_a_submitted_charter_mission_stores_its_cost(bob, alice):
-    from commun.budgets.tests.helpers import submitted
+    from commun.testing.budgets import submitted
 
     fund(6_000_000)
     mission = submitted(bob, **CHARTER)

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commun.budgets.models import Mission, MissionPayment
-from commun.budgets.tests.helpers import DAY, adopt, consent_all, fund, invoice, need_by
 from commun.decisions.models import Decision
 from commun.ledger import funds
+from commun.testing.budgets import DAY, adopt, consent_all, fund, invoice, need_by
 from commun.testing.concurrency import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 from commun.budgets.models import Mission
-from commun.budgets.tests.helpers import fund, submitted
 from commun.conftest import category
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import many_members
 from commun.members.models import Cooperative, Member
+from commun.testing.budgets import fund, submitted
+from commun.testing.decisions import many_members
 
 pytestmark = pytest.mark.django_db
 ELIGIBLE, CONSENTING = 44, 37

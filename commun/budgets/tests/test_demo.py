@@ -8,10 +8,10 @@ from django.test import Client
 
 from commun.budgets import demo as budgets_demo
 from commun.budgets.models import Mission, Need
-from commun.budgets.tests.helpers import CHARTER_COST_CENTS
 from commun.decisions.models import Decision
 from commun.ledger import funds
 from commun.ledger.models import Transaction
+from commun.testing.budgets import CHARTER_COST_CENTS
 
 
 @pytest.fixture

@@ -17,7 +17,12 @@ from django.test import Client
 from django.urls import reverse
 
 from commun.budgets.models import Mission, MissionVersion
-from commun.budgets.tests.helpers import (
+from commun.decisions.models import Decision
+from commun.ledger import funds
+from commun.ledger.models import JournalEntry, Transaction
+from commun.lib import payroll
+from commun.testing.api import bearer, call
+from commun.testing.budgets import (
     CHARTER,
     CHARTER_COST_CENTS,
     DAY,
@@ -28,11 +33,6 @@ from commun.budgets.tests.helpers import (
     shown,
     submitted,
 )
-from commun.decisions.models import Decision
-from commun.decisions.tests.test_api import bearer, call
-from commun.ledger import funds
-from commun.ledger.models import JournalEntry, Transaction
-from commun.lib import payroll
 
 LOWER_PAY = 180_000
 NEW_SCOPE = "Corriger les anomalies **prioritaires** et publier deux versions."
@@ -443,7 +443,7 @@ def test_the_version_1_of_a_submitted_mission_matches_its_text(alice, bob):
 
 def test_the_pages_read_the_versions_in_a_bounded_number_of_queries(alice, bob, people, lower_cost):
     from commun.budgets.tests.test_queries import MISSION_QUERIES
-    from commun.decisions.tests.test_pages_queries import DECISION_PAGE_QUERIES, queries_for
+    from commun.testing.decisions import DECISION_PAGE_QUERIES, queries_for
 
     fund(1_000_000)
     one = submitted(bob, **invoice(100_000))

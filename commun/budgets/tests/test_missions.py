@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commun.budgets.models import Mission, MissionPayment, Need
-from commun.budgets.tests.helpers import adopt, draft, fund, invoice, need_by, shown, submitted
 from commun.decisions.models import Decision
 from commun.ledger import funds
+from commun.testing.budgets import adopt, draft, fund, invoice, need_by, shown, submitted
 
 TODAY = datetime.date(2026, 2, 1)
 
@@ -166,7 +166,7 @@ def test_a_draft_may_be_withdrawn_by_its_proposer_only(alice, bob):
 
 def test_outside_france_a_salary_is_costed_by_the_plain_ratios(alice, bob):
     from commun.budgets.models import BudgetSettings
-    from commun.budgets.tests.helpers import CHARTER
+    from commun.testing.budgets import CHARTER
 
     BudgetSettings.get().update(alice, country="BE")
     mission = draft(bob, **CHARTER)

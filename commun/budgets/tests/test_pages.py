@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from commun.budgets.models import Mission, MissionPayment, Need, NeedSupport
-from commun.budgets.tests.helpers import adopt, fund, invoice, need_by, shown, submitted
+from commun.testing.budgets import adopt, fund, invoice, need_by, shown, submitted
 
 
 def test_a_member_raises_a_need_and_another_supports_it(people, alice, bob):

@@ -20,10 +20,10 @@ from commun.budgets.models import (
     Need,
     NeedSupport,
 )
-from commun.budgets.tests.helpers import mission_in, need_by
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision
 from commun.ledger.models import Transaction
+from commun.testing.budgets import mission_in, need_by
 
 ROLES = ["visitor", "applicant", "account", "other_member", "proposer", "officer"]
 LOGIN = "login"

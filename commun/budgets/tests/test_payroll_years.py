@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commun.budgets.models import Mission
-from commun.budgets.tests.helpers import CHARTER, draft, need_by
 from commun.budgets.tests.test_bad_input import as_json, errors_by_field, member_api  # noqa: F401
-from commun.decisions.tests.test_api import call
 from commun.lib import payroll
+from commun.testing.api import call
+from commun.testing.budgets import CHARTER, draft, need_by
 
 TOO_EARLY = datetime.date(1990, 6, 1)
 YEARS = str(payroll.FIRST_PRICED_YEAR)

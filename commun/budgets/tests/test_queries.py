@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from commun.budgets.models import Mission, NeedSupport
-from commun.budgets.tests.helpers import adopt, fund, invoice, need_by, submitted
-from commun.decisions.tests.test_api import bearer, call
+from commun.testing.api import bearer, call
+from commun.testing.budgets import adopt, fund, invoice, need_by, submitted
 
 NEEDS_QUERIES = 10
 MISSIONS_QUERIES = 10

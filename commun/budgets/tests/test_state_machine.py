@@ -23,10 +23,10 @@ from hypothesis.stateful import (
 )
 
 from commun.budgets.models import Mission, MissionPayment, MissionTopUp
-from commun.budgets.tests.helpers import DAY, consent_all, fund, invoice, need_by
 from commun.decisions.models import Decision
 from commun.ledger import funds
 from commun.ledger.models import Account, Posting, Transaction
+from commun.testing.budgets import DAY, consent_all, fund, invoice, need_by
 
 amounts = st.integers(min_value=1, max_value=50_000)
 TODAY = datetime.date(2026, 2, 1)

@@ -31,8 +31,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from commun.accounts.models import ApiToken
-from commun.budgets.tests.helpers import invoice
-from commun.upstream.tests.helpers import fill_fund
+from commun.testing.budgets import invoice
+from commun.testing.upstream import fill_fund
 
 API = "/api/v1"
 CHECKS = [

@@ -12,9 +12,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from commun.decisions.models import Ballot
-from commun.decisions.tests.helpers import opened
 from commun.ledger.models import Account, JournalEntry, Posting, Transaction
 from commun.members.models import ShareMovement
+from commun.testing.decisions import opened
 
 on_both = pytest.mark.parametrize(
     "_database", ["any", pytest.param("postgresql", marks=pytest.mark.postgres)]

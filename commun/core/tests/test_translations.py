@@ -19,9 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from commun.members.models import Category, College, Member, ShareMovement
+from commun.testing.locale import ENGLISH_PO
 
 COMMUN = Path(__file__).resolve().parents[2]
-ENGLISH_PO = COMMUN / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\{ *\w+ *\}\}")
 ACCENTED_WORD = re.compile(r"[\w·’'-]*[àâçéèêëîïôûùœÀÂÇÉÈÊËÎÏÔÛÙŒ][\w·’'-]*")
 # Words of the French interface that no English page may show (case matters: the URLs
@@ -168,25 +168,6 @@ def test_every_message_of_the_code_has_its_english(tmp_path, settings, monkeypat
     )
 
 
-@pytest.fixture(scope="session")
-def compiled_locale(tmp_path_factory):
-    """The current English catalogue, compiled where these tests alone read it."""
-    if not shutil.which("msgfmt"):
-        pytest.skip("msgfmt missing (apt install gettext)")
-    locale = tmp_path_factory.mktemp("locale")
-    target = locale / "en" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(
-        ["msgfmt", "--check", "-o", str(target / "django.mo"), str(ENGLISH_PO)], check=True
-    )
-    return locale
-
-
-@pytest.fixture
-def english(settings, compiled_locale):
-    settings.LOCALE_PATHS = [compiled_locale]
-
-
 def shown_text(page: str) -> str:
     """What a reader sees or hears: text and labelling attributes, without scripts or markup."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
@@ -226,7 +207,13 @@ PAGES = [
 
 @pytest.mark.parametrize(("who", "name", "english_text", "french_text"), PAGES)
 def test_the_page_is_all_english_with_the_language_cookie(
-    english, people, coop, who, name, english_text, french_text
+    english,
+    people,
+    coop,
+    who,
+    name,
+    english_text,
+    french_text,
 ):
     client = people[who]
     client.cookies["django_language"] = "en"
@@ -246,7 +233,13 @@ def test_the_page_is_all_english_with_the_language_cookie(
 
 @pytest.mark.parametrize(("who", "name", "english_text", "french_text"), PAGES)
 def test_the_same_page_is_french_by_default(
-    english, people, coop, who, name, english_text, french_text
+    english,
+    people,
+    coop,
+    who,
+    name,
+    english_text,
+    french_text,
 ):
     response = people[who].get(reverse(name))
 

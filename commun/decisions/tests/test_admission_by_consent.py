@@ -4,8 +4,8 @@ import pytest
 
 from commun.conftest import category, make_applicant, make_member
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import DAY
 from commun.members.models import AdmissionRule, Application, College, Cooperative, ShareMovement
+from commun.testing.decisions import DAY
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import DAY, opened
+from commun.testing.decisions import DAY, opened
 
 
 @pytest.fixture

@@ -5,33 +5,20 @@ and Gus decide. Eve belongs to the contributors' college, like Alice the officer
 """
 
 import datetime
-import json
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from commun.accounts.models import ApiToken
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Objection, Stance, StanceChange, VoterRoll
-from commun.decisions.tests.helpers import propose, thread_for
 from commun.deliberation.models import Space
 from commun.members.models import College
+from commun.testing.api import API, bearer, call
 from commun.testing.appendonly import tamper
+from commun.testing.decisions import propose, thread_for
 
-API = "/api/v1"
 DAY = datetime.timedelta(days=1)
-
-
-def bearer(user) -> Client:
-    # Made as from `user`'s login, which passed their second factor if they have one.
-    _token, secret = ApiToken.issue(user, "tests", second_factor=user.has_second_factor)
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
-def call(client: Client, method: str, path: str, body=None):
-    data = None if body is None else json.dumps(body)
-    return getattr(client, method.lower())(API + path, data=data, content_type="application/json")
 
 
 def users_college() -> College:

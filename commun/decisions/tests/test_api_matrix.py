@@ -20,7 +20,8 @@ from commun.decisions.models import (
     VoterRoll,
 )
 from commun.decisions.tests import test_api
-from commun.decisions.tests.test_api import bearer, by_users, call
+from commun.decisions.tests.test_api import by_users
+from commun.testing.api import bearer, call
 
 # The people of test_api, as fixtures here too.
 callers, eve, gus = test_api.callers, test_api.eve, test_api.gus

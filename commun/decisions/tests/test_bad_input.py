@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commun.decisions.models import Decision, Objection, Stance, StanceChange
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened, propose
+from commun.testing.decisions import DAY, in_objection_round, opened, propose
 
 
 def written():

@@ -11,8 +11,8 @@ from django.test import Client
 
 from commun.accounts.models import ApiToken
 from commun.conftest import category
-from commun.decisions.tests.helpers import many_members, opened
 from commun.testing.appendonly import tamper
+from commun.testing.decisions import many_members, opened
 
 RECIPE = Path(__file__).resolve().parents[3] / "docs" / "ballot-box.md"
 

@@ -9,13 +9,12 @@ server.
 import re
 
 import pytest
-from django.conf import settings
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Objection
-from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
-from commun.testing.browser import assert_all_local, axe_check
+from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
+from commun.testing.decisions import opened
 
 pytestmark = pytest.mark.browser
 
@@ -23,27 +22,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def gus(coop):
     return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
-
-
-def act_as(page, member):
-    """Swap the browser's session for one of `member` (a real session, made by Django,
-    through their second factor if they have one)."""
-    client = client_for(member.user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": page.live_server_url,
-            }
-        ]
-    )
-
-
-def done(page, text: str):
-    """Wait for an action's confirmation (htmx swap or redirect with a message)."""
-    page.get_by_text(text).first.wait_for()
 
 
 def test_a_proposal_is_objected_to_integrated_and_adopted(page, bob, gus):
@@ -188,7 +166,3 @@ def test_a_visitor_reads_the_register_and_a_public_vote(page, bob, gus):
     assert page.get_by_role("button", name="Voter").count() == 0
     axe_check(page)
     assert_all_local(page)
-
-
-def make_public(space: Space) -> None:
-    Space.objects.filter(pk=space.pk).update(visibility=Space.Visibility.PUBLIC)

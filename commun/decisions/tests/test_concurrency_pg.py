@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from commun.conftest import category
 from commun.decisions.models import Ballot, Decision, Round, Stance, StanceChange, VoterRoll
-from commun.decisions.tests.helpers import many_members, opened
 from commun.testing.concurrency import all_at_once
+from commun.testing.decisions import many_members, opened
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

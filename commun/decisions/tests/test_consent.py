@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Objection, Stance, StanceChange
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened, propose
 from commun.members.models import Cooperative
+from commun.testing.decisions import DAY, in_objection_round, opened, propose
 
 Phase, Outcome = Decision.Phase, Decision.Outcome
 

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Objection
-from commun.decisions.tests.helpers import propose
+from commun.testing.decisions import propose
 
 PEOPLE = ["alice", "bob", "eve", "frank"]
 AUTHOR, OFFICER = "bob", "alice"

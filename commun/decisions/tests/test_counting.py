@@ -4,8 +4,8 @@ import pytest
 
 from commun.conftest import category
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import many_members, opened
 from commun.members.models import College
+from commun.testing.decisions import many_members, opened
 
 Outcome = Decision.Outcome
 

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import category
-from commun.decisions.tests.helpers import in_objection_round, many_members, opened
 from commun.members.models import Member
+from commun.testing.decisions import in_objection_round, many_members, opened
 
 
 def _counts_of(table: str, queries) -> list[str]:

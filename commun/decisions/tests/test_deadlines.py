@@ -9,7 +9,7 @@ from django.utils import timezone
 from commun.conftest import category, make_member
 from commun.decisions import tasks
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened
+from commun.testing.decisions import DAY, in_objection_round, opened
 
 HOUR = datetime.timedelta(hours=1)
 

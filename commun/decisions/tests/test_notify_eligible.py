@@ -6,10 +6,10 @@ from django.db import transaction
 from commun.conftest import category, client_for, make_member
 from commun.decisions import tasks
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import many_members, propose
 from commun.deliberation.models import Notification, NotificationPreference
 from commun.deliberation.tasks import send_digests
 from commun.members.models import College
+from commun.testing.decisions import many_members, propose
 
 
 @pytest.fixture

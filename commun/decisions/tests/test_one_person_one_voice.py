@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Stance, StanceChange
-from commun.decisions.tests.helpers import in_objection_round, opened
 from commun.deliberation.models import Circle, Space
 from commun.members.models import College, Member, ShareMovement
+from commun.testing.decisions import in_objection_round, opened
 
 
 def vote_round(author, **fields):

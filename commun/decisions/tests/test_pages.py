@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Objection, Stance
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened, propose, thread_for
 from commun.deliberation.models import Space
 from commun.members.models import College
 from commun.testing.appendonly import tamper
+from commun.testing.decisions import DAY, in_objection_round, opened, propose, thread_for
 
 Phase, Outcome = Decision.Phase, Decision.Outcome
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Objection, Stance, StanceChange, Version
 from commun.decisions.templatetags.decisions import diff_html
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened, propose, thread_for
+from commun.testing.decisions import DAY, in_objection_round, opened, propose, thread_for
 
 ATTACK = '<script>alert("x")</script><img src=x onerror="alert(1)">[lien](javascript:alert(1))'
 

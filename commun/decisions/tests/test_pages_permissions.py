@@ -13,9 +13,9 @@ from django.test import Client
 
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Objection, Stance
-from commun.decisions.tests.helpers import propose
 from commun.deliberation.models import Space
 from commun.members.models import College
+from commun.testing.decisions import propose
 
 ROLES = ["visitor", "account", "member", "other_college", "author", "officer"]
 PHASES = ["draft", "clarification", "objections", "integration", "closed"]

@@ -1,14 +1,18 @@
 """The decision page and the register cost a bounded number of queries, however many spoke."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Stance
-from commun.decisions.tests.helpers import DAY, in_objection_round, many_members, opened
+from commun.testing.decisions import (
+    DAY,
+    DECISION_PAGE_QUERIES,
+    in_objection_round,
+    many_members,
+    opened,
+    queries_for,
+)
 
-DECISION_PAGE_QUERIES = 25
 REGISTER_QUERIES = 12
 
 
@@ -31,12 +35,6 @@ def speak(decision: Decision, members, choice="consent", **extra):
         )
         for member in members
     )
-
-
-def queries_for(client, path) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200
-    return len(captured)
 
 
 def test_the_consent_page_does_not_grow_with_stances_or_objections(bob, gus):

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from commun.conftest import category, make_member
 from commun.decisions import rules
 from commun.decisions.models import AdviceRequest, Decision, Objection
-from commun.decisions.tests.helpers import opened, propose
 from commun.deliberation.models import Circle, Space
 from commun.members.models import College
+from commun.testing.decisions import opened, propose
 
 PHASE_ALLOWS = {
     "draft": {"open", "withdraw"},

@@ -8,8 +8,8 @@ from django.db import connection, models
 
 from commun.conftest import category
 from commun.decisions.models import GENESIS_HASH, Ballot, Decision, Stance, VoterRoll
-from commun.decisions.tests.helpers import many_members, opened
 from commun.testing.appendonly import tamper
+from commun.testing.decisions import many_members, opened
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from commun.conftest import category, client_for
 from commun.decisions.models import Decision
 from commun.decisions.templatetags.decisions import result_summary
-from commun.decisions.tests.helpers import many_members, opened
+from commun.testing.decisions import many_members, opened
 
 Outcome = Decision.Outcome
 CYCLE = ["ABC", "BCA", "CAB"]

@@ -14,15 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commun.budgets.models import Mission, MissionPayment, MissionTopUp
-from commun.budgets.tests.helpers import mission_in, need_by
 from commun.conftest import client_for
-from commun.core.tests.test_translations import compiled_locale, english  # noqa: F401
 from commun.decisions.models import Decision
-from commun.decisions.tests.test_api import bearer
 from commun.ledger import closing
 from commun.ledger.models import JournalEntry, MonthlyTotal, Posting, Transaction
+from commun.testing.api import bearer
+from commun.testing.budgets import mission_in, need_by
+from commun.testing.upstream import fill_fund, projects
 from commun.upstream.models import Gift
-from commun.upstream.tests.helpers import fill_fund, projects
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +66,7 @@ DATES = [
 
 
 @pytest.fixture
-def world(alice, bob, english):  # noqa: F811
+def world(alice, bob, english):
     closing.close_year(2025, decision_reference="AG 2026")
     mission = mission_in("adopted", bob, alice)
     django, *_ = projects(1)

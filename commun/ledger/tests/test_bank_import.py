@@ -6,9 +6,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from commun.decisions.tests.test_api import bearer
 from commun.ledger import closing, imports
 from commun.ledger.models import JournalEntry, MonthlyTotal, Posting, Transaction
+from commun.testing.api import bearer
 
 pytestmark = pytest.mark.django_db
 

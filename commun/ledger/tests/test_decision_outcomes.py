@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import in_objection_round, opened
 from commun.ledger.models import Books, JournalEntry
 from commun.lib.hashing import canonical_json
+from commun.testing.decisions import in_objection_round, opened
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from django.test import Client
 
-from commun.decisions.tests.test_api import bearer
 from commun.ledger.models import FiscalYear, JournalEntry, Posting, Transaction
+from commun.testing.api import bearer
 
 pytestmark = pytest.mark.django_db
 

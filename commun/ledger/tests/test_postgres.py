@@ -10,7 +10,7 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from commun.ledger.models import Account, Books, JournalEntry, Posting, Transaction
-from commun.members.tests.test_concurrency_pg import all_at_once
+from commun.testing.concurrency import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

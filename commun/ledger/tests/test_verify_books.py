@@ -12,10 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from commun.decisions.tests.helpers import opened
 from commun.ledger.models import Posting, Transaction
 from commun.members.models import ShareMovement
 from commun.testing.appendonly import tamper
+from commun.testing.decisions import opened
 
 
 @pytest.fixture

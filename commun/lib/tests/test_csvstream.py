@@ -20,8 +20,8 @@ from commun.ledger import funds
 from commun.ledger.models import Transaction
 from commun.lib.csvstream import csv_response, plain_euros, spreadsheet_cell
 from commun.members.models import Member, ShareMovement, Visibility
+from commun.testing.upstream import fill_fund
 from commun.upstream.models import Gift, UpstreamProject
-from commun.upstream.tests.helpers import fill_fund
 
 pytestmark = pytest.mark.django_db
 

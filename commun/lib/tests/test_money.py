@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
 
-from commun.core.tests.test_translations import compiled_locale, english  # noqa: F401
 from commun.lib.money import (
     MAX_AMOUNT_CENTS,
     AmountError,

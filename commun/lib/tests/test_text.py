@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from commun.core.tests.test_translations import compiled_locale, english  # noqa: F401
 from commun.lib.text import clean_text
 
 REQUIRED = "Écrivez votre commentaire."
@@ -31,7 +30,7 @@ def test_a_text_at_the_limit_passes_and_one_past_it_is_refused():
     assert refused.value.message_dict == {"body": ["Ce texte ne doit pas dépasser 10 caractères."]}
 
 
-def test_the_limit_is_written_with_the_reader_s_grouping(english):  # noqa: F811
+def test_the_limit_is_written_with_the_reader_s_grouping(english):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         clean_text("a" * 10_001, "body", REQUIRED, 10_000)
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 
-from commun.accounts.models import ApiToken, User
+from commun.accounts.models import User
 from commun.api import api
 from commun.conftest import category, client_for, make_member
 from commun.members.models import (
@@ -25,8 +25,8 @@ from commun.members.models import (
     Repayment,
     ShareMovement,
 )
+from commun.testing.api import API, bearer, call
 
-API = "/api/v1"
 NEW_PASSWORD = "Des-communs-pour-tous-2026"
 
 
@@ -36,13 +36,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def bearer(user) -> Client:
-    """A client that authenticates with a fresh personal token of `user`."""
-    # Made as from `user`'s login, which passed their second factor if they have one.
-    _token, secret = ApiToken.issue(user, "tests", second_factor=user.has_second_factor)
-    return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
 @pytest.fixture
@@ -56,13 +49,6 @@ def callers(alice, bob, carol, dan) -> dict[str, Client]:
         "member": bearer(bob.user),
         "officer": bearer(alice.user),
     }
-
-
-def send(client: Client, method: str, path: str, body=None, **extra):
-    data = None if body is None else json.dumps(body)
-    return getattr(client, method.lower())(
-        API + path, data=data, content_type="application/json", **extra
-    )
 
 
 def application_body(**overrides) -> dict:
@@ -86,7 +72,7 @@ def application_body(**overrides) -> dict:
 
 def structure_body(client: Client) -> dict:
     """The current structure, in the shape `PUT /structure` takes."""
-    structure = send(client, "GET", "/structure").json()
+    structure = call(client, "GET", "/structure").json()
     for item in structure["categories"]:
         item["college"] = item.pop("college_name")
         item.pop("active_members")
@@ -100,7 +86,7 @@ def test_a_visitor_applies_and_gets_an_account_like_on_the_web(
     coop, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(Client(), "POST", "/applications", application_body())
+        response = call(Client(), "POST", "/applications", application_body())
 
     assert response.status_code == 201, response.content
     data = response.json()
@@ -117,14 +103,14 @@ def test_a_visitor_applies_and_gets_an_account_like_on_the_web(
 def test_an_account_applies_for_itself_without_email_or_password(callers, dan):
     body = application_body(email=None, password=None)
 
-    response = send(callers["account"], "POST", "/applications", body)
+    response = call(callers["account"], "POST", "/applications", body)
 
     assert response.status_code == 201, response.content
     assert Application.objects.get(pk=response.json()["id"]).user == dan
 
 
 def test_an_account_cannot_apply_with_another_email(callers):
-    response = send(callers["account"], "POST", "/applications", application_body(password=None))
+    response = call(callers["account"], "POST", "/applications", application_body(password=None))
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "email"]
@@ -134,14 +120,14 @@ def test_an_account_cannot_apply_with_another_email(callers):
 def test_automatic_admission_admits_at_once(coop):
     Cooperative.objects.filter(pk=1).update(admission_rule=AdmissionRule.AUTOMATIC)
 
-    response = send(Client(), "POST", "/applications", application_body())
+    response = call(Client(), "POST", "/applications", application_body())
 
     assert response.status_code == 201
     assert response.json()["status"] == "admitted" and response.json()["member_number"] == 1
 
 
 def test_the_officers_admit_and_the_register_records_the_subscription(callers, carol):
-    response = send(callers["officer"], "POST", f"/applications/{carol.pk}/admit")
+    response = call(callers["officer"], "POST", f"/applications/{carol.pk}/admit")
 
     assert response.status_code == 200, response.content
     number = response.json()["member_number"]
@@ -152,10 +138,10 @@ def test_the_officers_admit_and_the_register_records_the_subscription(callers, c
 
 def test_an_application_is_decided_once(callers, carol):
     officer = callers["officer"]
-    assert send(officer, "POST", f"/applications/{carol.pk}/admit").status_code == 200
+    assert call(officer, "POST", f"/applications/{carol.pk}/admit").status_code == 200
 
-    again = send(officer, "POST", f"/applications/{carol.pk}/admit")
-    refused = send(officer, "POST", f"/applications/{carol.pk}/refuse", {"reason": "Trop tard"})
+    again = call(officer, "POST", f"/applications/{carol.pk}/admit")
+    refused = call(officer, "POST", f"/applications/{carol.pk}/refuse", {"reason": "Trop tard"})
 
     assert again.status_code == refused.status_code == 409
     assert again.json()["detail"] == "Cette candidature a déjà été traitée."
@@ -164,7 +150,7 @@ def test_an_application_is_decided_once(callers, carol):
 
 def test_a_refusal_sends_its_reason(callers, carol, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(
+        response = call(
             callers["officer"], "POST", f"/applications/{carol.pk}/refuse", {"reason": "Hors objet"}
         )
 
@@ -175,23 +161,23 @@ def test_a_refusal_sends_its_reason(callers, carol, mailoutbox, django_capture_o
 
 
 def test_the_officers_filter_applications_by_status(callers, carol):
-    response = send(callers["officer"], "GET", "/applications?status=pending")
+    response = call(callers["officer"], "GET", "/applications?status=pending")
 
     assert [item["id"] for item in response.json()["items"]] == [carol.pk]
 
 
 def test_an_applicant_sees_only_their_own_applications(callers, carol):
-    listed = send(callers["applicant"], "GET", "/applications").json()
+    listed = call(callers["applicant"], "GET", "/applications").json()
 
     assert [item["id"] for item in listed["items"]] == [carol.pk]
-    assert send(callers["account"], "GET", "/applications").json()["count"] == 0
+    assert call(callers["account"], "GET", "/applications").json()["count"] == 0
 
 
 # The cooperative and its structure ---------------------------------------------------------
 
 
 def test_the_public_profile_counts_members_per_category(callers):
-    data = send(Client(), "GET", "/cooperative").json()
+    data = call(Client(), "GET", "/cooperative").json()
 
     assert data["name"] == "Les Communs du Test"
     assert data["share_value_cents"] == 5000 and data["legal_form"] == "scic"
@@ -205,7 +191,7 @@ def test_the_public_profile_counts_members_per_category(callers):
 
 
 def test_an_officer_edits_the_profile(callers):
-    response = send(
+    response = call(
         callers["officer"],
         "PATCH",
         "/cooperative",
@@ -231,7 +217,7 @@ def test_an_officer_edits_the_profile(callers):
 
 
 def test_the_share_value_is_fixed_once_the_register_is_open(callers):
-    response = send(callers["officer"], "PATCH", "/cooperative", {"share_value_cents": 100})
+    response = call(callers["officer"], "PATCH", "/cooperative", {"share_value_cents": 100})
 
     assert response.status_code == 422
     assert "registre ouvert" in response.json()["detail"][0]["msg"]
@@ -246,7 +232,7 @@ def test_an_officer_replaces_the_structure_in_one_call(callers):
     body["colleges"].append({"name": "Territoire", "weight_percent": 20})
     body["categories"].append({"name": "Collectivités", "college": "Territoire"})
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 200, response.content
     territory = College.objects.get(name="Territoire")
@@ -259,7 +245,7 @@ def test_a_structure_that_breaks_the_statutes_is_refused_whole(callers):
     body["colleges"][0]["weight_percent"] = 60
     body["categories"].append({"name": "Nouvelle", "college": "Usager·es"})
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 422
     assert response.json()["detail"] == [
@@ -278,7 +264,7 @@ def test_a_category_with_members_is_not_removed(callers):
     body["categories"] = [c for c in body["categories"] if not c["name"].startswith("Partenaires")]
     body["categories"].append({"name": "Usager·es", "college": "Usager·es", "mandatory": True})
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 422
     assert "ne peut pas être supprimée" in response.json()["detail"][0]["msg"]
@@ -289,7 +275,7 @@ def test_a_category_names_a_college_of_the_same_call(callers):
     body = structure_body(callers["officer"])
     body["categories"][0]["college"] = "Inconnu"
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "categories", 0, "college"]
@@ -301,20 +287,20 @@ def test_a_category_names_a_college_of_the_same_call(callers):
 def test_the_directory_hides_who_chose_to_hide_from_other_members(callers, alice, bob):
     Member.objects.filter(pk=alice.pk).update(pseudonym="Alma")
 
-    seen_by_bob = send(callers["member"], "GET", "/members").json()
-    seen_by_alice = send(callers["officer"], "GET", "/members").json()
+    seen_by_bob = call(callers["member"], "GET", "/members").json()
+    seen_by_alice = call(callers["officer"], "GET", "/members").json()
 
     assert {m["number"]: m["name"] for m in seen_by_bob["items"]} == {
         alice.number: "Alma",
         bob.number: "Bob Durand",
     }
     assert seen_by_alice["items"][1]["name"] == "Bob Durand"
-    assert send(callers["member"], "GET", "/members?search=Martin").json()["count"] == 0
-    assert send(callers["officer"], "GET", "/members?search=Martin").json()["count"] == 1
+    assert call(callers["member"], "GET", "/members?search=Martin").json()["count"] == 0
+    assert call(callers["officer"], "GET", "/members?search=Martin").json()["count"] == 1
 
 
 def test_the_directory_filters_by_category(callers, bob):
-    response = send(callers["member"], "GET", f"/members?category={bob.category_id}")
+    response = call(callers["member"], "GET", f"/members?category={bob.category_id}")
 
     assert [m["number"] for m in response.json()["items"]] == [bob.number]
 
@@ -322,9 +308,9 @@ def test_the_directory_filters_by_category(callers, bob):
 def test_a_member_sees_others_without_their_contact_details(callers, alice, bob):
     Member.objects.filter(pk=alice.pk).update(phone="06 00 00 00 00")
 
-    other = send(callers["member"], "GET", f"/members/{alice.number}").json()
-    own = send(callers["member"], "GET", f"/members/{bob.number}").json()
-    by_officer = send(callers["officer"], "GET", f"/members/{bob.number}").json()
+    other = call(callers["member"], "GET", f"/members/{alice.number}").json()
+    own = call(callers["member"], "GET", f"/members/{bob.number}").json()
+    by_officer = call(callers["officer"], "GET", f"/members/{bob.number}").json()
 
     assert other["phone"] is None and other["email"] is None and other["first_name"] is None
     assert other["shares_paid"] == 2
@@ -333,7 +319,7 @@ def test_a_member_sees_others_without_their_contact_details(callers, alice, bob)
 
 
 def test_a_member_edits_their_profile(callers, bob):
-    response = send(
+    response = call(
         callers["member"],
         "PATCH",
         "/members/me",
@@ -349,18 +335,18 @@ def test_a_member_edits_their_profile(callers, bob):
 def test_a_member_resigns_and_a_repayment_is_scheduled(callers, bob):
     make_member("eve@example.org", "Eve", "Leroy", category("Partenaires"))
 
-    response = send(callers["member"], "POST", "/members/me/resign")
+    response = call(callers["member"], "POST", "/members/me/resign")
 
     assert response.status_code == 201, response.content
     repayment = Repayment.objects.get(member=bob)
     assert response.json()["due_on"] == repayment.due_on.isoformat()
     assert response.json()["amount_cents"] == 5000
-    assert send(callers["member"], "POST", "/members/me/resign").status_code == 409
-    assert send(callers["member"], "GET", "/members/me").json()["repayment"]["shares"] == 1
+    assert call(callers["member"], "POST", "/members/me/resign").status_code == 409
+    assert call(callers["member"], "GET", "/members/me").json()["repayment"]["shares"] == 1
 
 
 def test_the_last_member_of_a_mandatory_category_cannot_resign(callers, bob):
-    response = send(callers["member"], "POST", "/members/me/resign")
+    response = call(callers["member"], "POST", "/members/me/resign")
 
     assert response.status_code == 409
     assert "obligatoire" in response.json()["detail"]
@@ -372,9 +358,9 @@ def test_the_last_member_of_a_mandatory_category_cannot_resign(callers, bob):
 
 def test_an_officer_records_a_payment_and_membership_becomes_effective(callers, carol):
     officer = callers["officer"]
-    number = send(officer, "POST", f"/applications/{carol.pk}/admit").json()["member_number"]
+    number = call(officer, "POST", f"/applications/{carol.pk}/admit").json()["member_number"]
 
-    response = send(
+    response = call(
         officer, "POST", "/register", {"kind": "payment", "member": number, "quantity": 1}
     )
 
@@ -384,7 +370,7 @@ def test_an_officer_records_a_payment_and_membership_becomes_effective(callers, 
 
 
 def test_a_transfer_between_members(callers, alice, bob):
-    response = send(
+    response = call(
         callers["officer"],
         "POST",
         "/register",
@@ -409,7 +395,7 @@ def test_a_correction_reverses_a_movement(callers, bob):
     officer = callers["officer"]
     payment = bob.movements.get(kind="payment")
 
-    response = send(
+    response = call(
         officer,
         "POST",
         "/register",
@@ -418,7 +404,7 @@ def test_a_correction_reverses_a_movement(callers, bob):
 
     assert response.status_code == 201, response.content
     assert response.json()["corrects"] == payment.number
-    corrected = send(officer, "GET", f"/register/{payment.number}").json()
+    corrected = call(officer, "GET", f"/register/{payment.number}").json()
     assert corrected["corrected_by"] == response.json()["number"]
     bob.refresh_from_db()
     assert bob.shares_paid == 0
@@ -427,11 +413,11 @@ def test_a_correction_reverses_a_movement(callers, bob):
 def test_a_transfer_can_be_corrected(callers, alice, bob):
     officer = callers["officer"]
     transfer = {"kind": "transfer", "member": alice.number, "counterpart": bob.number}
-    number = send(
+    number = call(
         officer, "POST", "/register", {**transfer, "quantity": 1, "authorised_by": "AG"}
     ).json()["number"]
 
-    response = send(
+    response = call(
         officer, "POST", "/register", {"kind": "correction", "corrects": number, "reason": "Non"}
     )
 
@@ -441,12 +427,12 @@ def test_a_transfer_can_be_corrected(callers, alice, bob):
 def test_the_register_filters_by_kind_and_member(callers, alice, bob):
     member = callers["member"]
 
-    payments = send(member, "GET", "/register?kind=payment").json()
-    of_bob = send(member, "GET", f"/register?member={bob.number}").json()
+    payments = call(member, "GET", "/register?kind=payment").json()
+    of_bob = call(member, "GET", f"/register?member={bob.number}").json()
 
     assert {m["kind"] for m in payments["items"]} == {"payment"} and payments["count"] == 2
     assert {m["member"] for m in of_bob["items"]} == {bob.number} and of_bob["count"] == 2
-    numbers = [m["number"] for m in send(member, "GET", "/register").json()["items"]]
+    numbers = [m["number"] for m in call(member, "GET", "/register").json()["items"]]
     assert numbers == sorted(numbers, reverse=True)
 
 
@@ -456,7 +442,7 @@ def test_the_register_cannot_be_edited_or_deleted_through_the_api(callers, metho
     before = list(ShareMovement.objects.values_list("number", "kind", "quantity", "member_id"))
 
     for client in callers.values():
-        response = send(client, method, path, {"quantity": 99})
+        response = call(client, method, path, {"quantity": 99})
         assert response.status_code == 405
         assert "correction" in response.json()["detail"]
         assert "GET" in response["Allow"]
@@ -494,31 +480,31 @@ def test_list_endpoints_make_a_bounded_number_of_queries(
     crowd, callers, path, django_assert_max_num_queries
 ):
     officer = callers["officer"]
-    send(officer, "GET", path)  # the token's last use is written once a minute, not now
+    call(officer, "GET", path)  # the token's last use is written once a minute, not now
     with django_assert_max_num_queries(6):
-        response = send(officer, "GET", path)
+        response = call(officer, "GET", path)
     assert response.status_code == 200
     if "items" in response.json():
         assert len(response.json()["items"]) >= 1
 
 
 def test_the_whole_register_is_counted_by_its_last_number(crowd, callers):
-    send(callers["member"], "GET", "/register")
+    call(callers["member"], "GET", "/register")
     with CaptureQueriesContext(connection) as queries:
-        response = send(callers["member"], "GET", "/register")
+        response = call(callers["member"], "GET", "/register")
 
     assert response.json()["count"] == Cooperative.get().last_movement_number == 24
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
-    assert send(callers["member"], "GET", "/register?kind=payment").json()["count"] == 12
+    assert call(callers["member"], "GET", "/register?kind=payment").json()["count"] == 12
 
 
 def test_a_page_is_capped_at_a_hundred_items(crowd, callers):
-    response = send(callers["officer"], "GET", "/register?page_size=100")
+    response = call(callers["officer"], "GET", "/register?page_size=100")
 
     assert response.json()["count"] == 24
     assert len(response.json()["items"]) == 24
-    assert send(callers["officer"], "GET", "/register?page_size=500").status_code == 422
-    third = send(callers["officer"], "GET", "/register?page=3&page_size=10").json()
+    assert call(callers["officer"], "GET", "/register?page_size=500").status_code == 422
+    third = call(callers["officer"], "GET", "/register?page=3&page_size=10").json()
     assert [m["number"] for m in third["items"]] == [4, 3, 2, 1]
 
 
@@ -586,7 +572,7 @@ def test_the_docs_page_loads_nothing_from_another_host(db):
 
 
 def test_movement_dates_may_be_given_or_default_to_today(callers, bob):
-    response = send(
+    response = call(
         callers["officer"],
         "POST",
         "/register",

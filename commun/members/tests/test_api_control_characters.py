@@ -6,14 +6,12 @@ walks then send such text in every string field of every write operation of the 
 document, and in every string query and path parameter, as an officer.
 """
 
-import json
-
 import pytest
 from django.apps import apps
 from django.test import Client
 
-from commun.decisions.tests.helpers import in_objection_round, thread_for
-from commun.members.tests.test_api import API, bearer
+from commun.testing.api import API, bearer, call
+from commun.testing.decisions import in_objection_round, thread_for
 
 MESSAGE = "Ce texte contient un caractère de contrôle interdit."
 BAD = ("a\x00b", "a\x07b")  # NUL, and bell for the others (commun/lib/tests)
@@ -22,14 +20,6 @@ BAD = ("a\x00b", "a\x07b")  # NUL, and bell for the others (commun/lib/tests)
 def rows() -> dict[str, int]:
     """How many rows each table holds: a refused request writes none."""
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
-
-
-def send(client: Client, method: str, path: str, body=None):
-    if body is None:
-        return getattr(client, method.lower())(API + path)
-    return getattr(client, method.lower())(
-        API + path, data=json.dumps(body), content_type="application/json"
-    )
 
 
 def refused_on(response, loc: list, *types: str) -> bool:
@@ -82,7 +72,7 @@ def _findings(alice):
 def test_the_reviews_nul_characters_are_refused_on_their_field(alice, officer):
     for method, path, body, loc in _findings(alice):
         before = rows()
-        response = send(officer, method, path, body)
+        response = call(officer, method, path, body)
         assert refused_on(response, loc), (path, response.json())
         assert MESSAGE in {e["msg"] for e in response.json()["detail"]}
         assert rows() == before, path
@@ -101,7 +91,7 @@ def test_the_refusal_speaks_the_callers_language(alice, officer):
 
 def test_tab_newline_and_carriage_return_stay_allowed(alice, officer):
     thread = thread_for(alice)
-    response = send(
+    response = call(
         officer, "POST", f"/threads/{thread.pk}/comments", {"body": "Un\ttexte\r\nsur deux"}
     )
     assert response.status_code == 201
@@ -189,7 +179,7 @@ def test_every_write_operation_refuses_control_characters_in_every_text_field(al
                 for bad in BAD:
                     before = rows()
                     if media == "application/json":
-                        response = send(officer, method, url, build(bad))
+                        response = call(officer, method, url, build(bad))
                     else:
                         response = getattr(officer, method.lower())(
                             API + url, data=build(bad), content_type=media

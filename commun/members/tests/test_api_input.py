@@ -18,7 +18,8 @@ from commun.members.models import (
     ShareMovement,
 )
 from commun.members.tests import test_api
-from commun.members.tests.test_api import API, application_body, send
+from commun.members.tests.test_api import application_body
+from commun.testing.api import API, call
 
 callers = test_api.callers
 _fresh_cache = test_api._fresh_cache
@@ -110,7 +111,7 @@ def test_a_bad_application_names_its_field_in_french_and_writes_nothing(
 ):
     before = snapshot()
 
-    response = send(Client(), "POST", "/applications", application_body(**change))
+    response = call(Client(), "POST", "/applications", application_body(**change))
 
     assert response.status_code == 422, response.content
     assert message in errors_by_field(response)[field]
@@ -121,7 +122,7 @@ def test_shares_under_the_category_minimum_are_refused(coop):
     before = snapshot()
     body = application_body(category=category("Responsables").pk, shares=1)
 
-    response = send(Client(), "POST", "/applications", body)
+    response = call(Client(), "POST", "/applications", body)
 
     assert response.status_code == 422
     assert errors_by_field(response)["shares"] == [
@@ -133,7 +134,7 @@ def test_shares_under_the_category_minimum_are_refused(coop):
 def test_an_existing_email_is_refused_like_on_the_web(bob):
     before = snapshot()
 
-    response = send(Client(), "POST", "/applications", application_body(email="BOB@example.org"))
+    response = call(Client(), "POST", "/applications", application_body(email="BOB@example.org"))
 
     assert response.status_code == 422
     assert "connectez-vous" in errors_by_field(response)["email"][0]
@@ -156,7 +157,7 @@ def test_malformed_json_is_a_400_with_a_clear_message(coop, body):
 
 
 def test_a_body_that_is_not_an_object_is_refused(coop):
-    response = send(Client(), "POST", "/applications", [1, 2])
+    response = call(Client(), "POST", "/applications", [1, 2])
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "Saisissez un objet JSON."
@@ -164,7 +165,7 @@ def test_a_body_that_is_not_an_object_is_refused(coop):
 
 def test_script_tags_in_names_are_kept_as_plain_text_and_escaped_on_the_web(callers, alice, bob):
     name = '<script>alert("x")</script>'
-    response = send(
+    response = call(
         Client(), "POST", "/applications", application_body(first_name=name, last_name="<b>B</b>")
     )
     assert response.status_code == 201, response.content
@@ -172,14 +173,14 @@ def test_script_tags_in_names_are_kept_as_plain_text_and_escaped_on_the_web(call
     assert response.json()["first_name"] == name  # plain text, never interpreted as HTML
 
     officer = callers["officer"]
-    number = send(officer, "POST", f"/applications/{response.json()['id']}/admit").json()[
+    number = call(officer, "POST", f"/applications/{response.json()['id']}/admit").json()[
         "member_number"
     ]
     payment = {"kind": "payment", "member": number, "quantity": 3}
-    assert send(officer, "POST", "/register", payment).status_code == 201
+    assert call(officer, "POST", "/register", payment).status_code == 201
     Member.objects.filter(number=number).update(public_visibility="name")
 
-    listed = send(callers["member"], "GET", f"/members?search={number}").json()
+    listed = call(callers["member"], "GET", f"/members?search={number}").json()
     assert listed["items"][0]["name"] == f"{name} <b>B</b>"
     page = client_for(bob.user).get("/associes/", {"q": str(number)})
     assert page.status_code == 200
@@ -273,7 +274,7 @@ def test_a_bad_movement_is_refused_and_the_register_is_untouched(
     assert (alice.number, bob.number) == (1, 2)
     before = snapshot()
 
-    response = send(callers["officer"], "POST", "/register", body)
+    response = call(callers["officer"], "POST", "/register", body)
 
     assert response.status_code == 422, response.content
     assert message in errors_by_field(response)[field]
@@ -299,7 +300,7 @@ def test_a_bad_movement_is_refused_and_the_register_is_untouched(
 def test_a_bad_profile_is_refused_whole(callers, change, field, message):
     before = snapshot()
 
-    response = send(callers["officer"], "PATCH", "/cooperative", {"name": "Changé", **change})
+    response = call(callers["officer"], "PATCH", "/cooperative", {"name": "Changé", **change})
 
     assert response.status_code == 422, response.content
     assert message in errors_by_field(response)[field]
@@ -311,7 +312,7 @@ def test_a_structure_with_too_few_categories_is_refused(callers):
     body["categories"] = body["categories"][1:]
     before = snapshot()
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 422
     assert errors_by_field(response)[""] == ["Il faut au moins trois catégories d'associé·es."]
@@ -324,7 +325,7 @@ def test_a_structure_error_points_into_the_lists(callers):
     body["categories"][2]["min_shares"] = 0
     before = snapshot()
 
-    response = send(callers["officer"], "PUT", "/structure", body)
+    response = call(callers["officer"], "PUT", "/structure", body)
 
     assert response.status_code == 422
     assert "categories.2.min_shares" in errors_by_field(response)
@@ -334,7 +335,7 @@ def test_a_structure_error_points_into_the_lists(callers):
 def test_a_refusal_needs_a_reason(callers, carol):
     before = snapshot()
 
-    response = send(callers["officer"], "POST", f"/applications/{carol.pk}/refuse", {"reason": " "})
+    response = call(callers["officer"], "POST", f"/applications/{carol.pk}/refuse", {"reason": " "})
 
     assert response.status_code == 422
     assert errors_by_field(response) == {"reason": ["Un refus doit être motivé."]}
@@ -344,7 +345,7 @@ def test_a_refusal_needs_a_reason(callers, carol):
 
 
 def test_a_pseudonym_is_needed_to_be_shown_by_it(callers, bob):
-    response = send(callers["member"], "PATCH", "/members/me", {"public_visibility": "pseudonym"})
+    response = call(callers["member"], "PATCH", "/members/me", {"public_visibility": "pseudonym"})
 
     assert response.status_code == 422
     assert errors_by_field(response) == {
@@ -369,7 +370,7 @@ def test_a_pseudonym_is_needed_to_be_shown_by_it(callers, bob):
     ],
 )
 def test_absurd_identifiers_are_refused_before_reaching_the_database(callers, path):
-    response = send(callers["officer"], "GET", path)
+    response = call(callers["officer"], "GET", path)
 
     assert response.status_code == 422, response.content
     assert response.json()["detail"][0]["loc"][0] in ("path", "query")
@@ -377,7 +378,7 @@ def test_absurd_identifiers_are_refused_before_reaching_the_database(callers, pa
 
 def test_a_missing_object_is_a_404_in_json(callers):
     for path in ["/members/999", "/register/999", "/applications/999"]:
-        response = send(callers["officer"], "GET", path)
+        response = call(callers["officer"], "GET", path)
         assert response.status_code == 404
         assert response.json() == {"detail": "Introuvable."}
 
@@ -399,20 +400,20 @@ def test_errors_follow_the_callers_language(coop, extra, query):
     body = application_body(bogus=1, password="123")
     before = snapshot()
 
-    response = send(Client(), "POST", f"/applications{query}", body, **extra)
+    response = call(Client(), "POST", f"/applications{query}", body, **extra)
 
     assert response.status_code == 422
     assert response["Content-Language"] == "en"
     assert errors_by_field(response)["bogus"] == [english("Ce champ n'existe pas.")]
     assert snapshot() == before
 
-    response = send(Client(), "POST", f"/applications{query}", application_body(password="123"),
+    response = call(Client(), "POST", f"/applications{query}", application_body(password="123"),
                     **extra)  # fmt: skip
     assert "This password is too short." in errors_by_field(response)["password"][0]
 
 
 def test_errors_are_french_by_default(coop):
-    response = send(Client(), "POST", "/applications", application_body(password="123"))
+    response = call(Client(), "POST", "/applications", application_body(password="123"))
 
     assert response["Content-Language"] == "fr"
     assert "Ce mot de passe est trop court." in errors_by_field(response)["password"][0]
@@ -422,7 +423,7 @@ def test_a_body_too_large_is_a_413(coop, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     before = snapshot()
 
-    response = send(Client(), "POST", "/applications", application_body(motivation="x" * 2000))
+    response = call(Client(), "POST", "/applications", application_body(motivation="x" * 2000))
 
     assert response.status_code == 413
     assert response.json()["detail"] == "Le corps de la requête est trop volumineux."

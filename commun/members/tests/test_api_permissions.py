@@ -10,7 +10,8 @@ from django.test import Client
 from commun.accounts.models import ApiToken
 from commun.conftest import category, make_member
 from commun.members.tests import test_api
-from commun.members.tests.test_api import application_body, send
+from commun.members.tests.test_api import application_body
+from commun.testing.api import call
 
 callers = test_api.callers
 
@@ -104,7 +105,7 @@ def test_permission_matrix(alice, bob, carol, dan, callers, method, path, body, 
             payload = test_api.structure_body(Client())
         elif callable(body):
             payload = body(role, people)
-        response = send(callers[role], method, path.format(**values), payload)
+        response = call(callers[role], method, path.format(**values), payload)
         statuses.append(response.status_code)
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), role
@@ -141,6 +142,6 @@ def test_someone_elses_application_is_hidden(callers, bob):
     """Bob's own admitted application is his to read; Carol's is not."""
     application = bob.application
 
-    assert send(callers["member"], "GET", f"/applications/{application.pk}").status_code == 200
-    assert send(callers["applicant"], "GET", f"/applications/{application.pk}").status_code == 404
-    assert send(callers["account"], "GET", f"/applications/{application.pk}").status_code == 404
+    assert call(callers["member"], "GET", f"/applications/{application.pk}").status_code == 200
+    assert call(callers["applicant"], "GET", f"/applications/{application.pk}").status_code == 404
+    assert call(callers["account"], "GET", f"/applications/{application.pk}").status_code == 404

@@ -7,7 +7,7 @@ from django.test import Client
 
 from commun.accounts.models import ApiToken, User
 from commun.members.tests import test_api
-from commun.members.tests.test_api import API, send
+from commun.testing.api import API, call
 
 _fresh_cache = test_api._fresh_cache
 
@@ -15,22 +15,22 @@ _fresh_cache = test_api._fresh_cache
 def test_a_token_is_created_through_the_api_and_its_secret_shown_once(bob):
     client = test_api.bearer(bob.user)
 
-    response = send(client, "POST", "/tokens", {"name": "Tableur"})
+    response = call(client, "POST", "/tokens", {"name": "Tableur"})
 
     assert response.status_code == 201, response.content
     secret = response.json()["secret"]
     token = ApiToken.objects.get(pk=response.json()["id"])
     assert token.digest == ApiToken.hash(secret) and secret.startswith(token.prefix)
-    listed = send(client, "GET", "/tokens")
+    listed = call(client, "GET", "/tokens")
     assert secret not in listed.text and "secret" not in listed.json()[0]
     new_client = Client(headers={"Authorization": f"Bearer {secret}"})
-    assert send(new_client, "GET", "/members/me").json()["number"] == bob.number
+    assert call(new_client, "GET", "/members/me").json()["number"] == bob.number
 
 
 def test_tokens_are_listed_for_their_owner_only(alice, bob):
     ApiToken.issue(alice.user, "Export comptable")
 
-    listed = send(test_api.bearer(bob.user), "GET", "/tokens").json()
+    listed = call(test_api.bearer(bob.user), "GET", "/tokens").json()
 
     assert [token["name"] for token in listed] == ["tests"]
 
@@ -38,23 +38,23 @@ def test_tokens_are_listed_for_their_owner_only(alice, bob):
 def test_a_revoked_token_answers_401_everywhere_even_on_public_endpoints(bob):
     token, secret = ApiToken.issue(bob.user, "Ancien")
     client = Client(headers={"Authorization": f"Bearer {secret}"})
-    assert send(client, "GET", "/members/me").status_code == 200
+    assert call(client, "GET", "/members/me").status_code == 200
 
-    assert send(client, "DELETE", f"/tokens/{token.pk}").status_code == 204
+    assert call(client, "DELETE", f"/tokens/{token.pk}").status_code == 204
 
     for path in ["/members/me", "/cooperative", "/categories", "/tokens"]:
-        response = send(client, "GET", path)
+        response = call(client, "GET", path)
         assert response.status_code == 401, path
         assert response.json()["detail"] == "Jeton d'API invalide ou révoqué."
         assert response["WWW-Authenticate"].startswith("Bearer")
-    assert send(client, "POST", "/tokens", {"name": "Relève"}).status_code == 401
+    assert call(client, "POST", "/tokens", {"name": "Relève"}).status_code == 401
     assert ApiToken.objects.usable().filter(user=bob.user).count() == 0
 
 
 def test_nobody_revokes_someone_elses_token(alice, bob):
     token, _secret = ApiToken.issue(alice.user, "Export comptable")
 
-    response = send(test_api.bearer(bob.user), "DELETE", f"/tokens/{token.pk}")
+    response = call(test_api.bearer(bob.user), "DELETE", f"/tokens/{token.pk}")
 
     assert response.status_code == 404
     assert ApiToken.objects.usable().filter(pk=token.pk).exists()
@@ -74,7 +74,7 @@ def test_the_token_of_a_deactivated_account_stops_working(bob):
     client = test_api.bearer(bob.user)
     User.objects.filter(pk=bob.user.pk).update(is_active=False)
 
-    assert send(client, "GET", "/members/me").status_code == 401
+    assert call(client, "GET", "/members/me").status_code == 401
 
 
 def test_a_visitor_is_told_to_authenticate(coop):
@@ -103,8 +103,8 @@ def test_the_session_reads_without_csrf(bob):
 def test_the_session_writes_only_with_the_csrf_token(bob):
     client = session(bob.user)
 
-    refused = send(client, "PATCH", "/members/me", {"bio": "Sans jeton CSRF"})
-    refused_token = send(client, "POST", "/tokens", {"name": "Sans CSRF"})
+    refused = call(client, "PATCH", "/members/me", {"bio": "Sans jeton CSRF"})
+    refused_token = call(client, "POST", "/tokens", {"name": "Sans CSRF"})
 
     assert refused.status_code == refused_token.status_code == 403
     assert "CSRF" in refused.json()["detail"]
@@ -113,8 +113,8 @@ def test_the_session_writes_only_with_the_csrf_token(bob):
 
     csrf = _get_new_csrf_string()
     client.cookies[settings.CSRF_COOKIE_NAME] = csrf
-    accepted = send(client, "PATCH", "/members/me", {"bio": "Avec"}, HTTP_X_CSRFTOKEN=csrf)
-    created = send(client, "POST", "/tokens", {"name": "Avec CSRF"}, HTTP_X_CSRFTOKEN=csrf)
+    accepted = call(client, "PATCH", "/members/me", {"bio": "Avec"}, HTTP_X_CSRFTOKEN=csrf)
+    created = call(client, "POST", "/tokens", {"name": "Avec CSRF"}, HTTP_X_CSRFTOKEN=csrf)
 
     assert accepted.status_code == 200, accepted.content
     assert created.status_code == 201 and created.json()["secret"].startswith("cmn_")
@@ -126,7 +126,7 @@ def test_a_bearer_token_needs_no_csrf_token(bob):
     client = Client(enforce_csrf_checks=True)
     _token, secret = ApiToken.issue(bob.user, "Script")
 
-    response = send(
+    response = call(
         client, "PATCH", "/members/me", {"bio": "Par jeton"}, HTTP_AUTHORIZATION=f"Bearer {secret}"
     )
 
@@ -135,7 +135,7 @@ def test_a_bearer_token_needs_no_csrf_token(bob):
 
 def test_a_visitor_applies_without_csrf(coop):
     """No session to ride on: a visitor's POST cannot be forged into someone else's act."""
-    response = send(
+    response = call(
         Client(enforce_csrf_checks=True), "POST", "/applications", test_api.application_body()
     )
 

@@ -12,7 +12,7 @@ from commun.conftest import category, make_member
 from commun.lib import paging
 from commun.members import api, views
 from commun.members.models import Member, ShareMovement, Visibility
-from commun.members.tests.test_api import bearer, send
+from commun.testing.api import bearer, call
 
 DIRECTORY = "/associes/"
 REGISTER = "/registre/"
@@ -148,23 +148,23 @@ def test_the_register_rows_show_formatted_amounts_dates_and_names(people, alice,
 def test_the_api_lists_a_search_s_first_matches_and_says_there_are_more(bob, monkeypatch):
     crowd(3)
     client = bearer(bob.user)
-    every = send(client, "GET", "/members?search=yann").json()
+    every = call(client, "GET", "/members?search=yann").json()
     assert (every["count"], every["more"]) == (3, False)
     monkeypatch.setattr(api, "SEARCH_COUNT_LIMIT", 2)
-    first = send(client, "GET", "/members?search=yann").json()
+    first = call(client, "GET", "/members?search=yann").json()
     assert (first["count"], first["more"]) == (2, True)
     assert first["items"] == every["items"][:2]
-    assert send(client, "GET", "/members?search=yann&page=2").json()["items"] == []
+    assert call(client, "GET", "/members?search=yann&page=2").json()["items"] == []
 
 
 def test_the_api_pages_deep_lists_like_shallow_ones(alice, bob, monkeypatch):
     crowd(3)
     client = bearer(bob.user)
-    shallow = send(client, "GET", "/members?page=2&page_size=2").json()
+    shallow = call(client, "GET", "/members?page=2&page_size=2").json()
     monkeypatch.setattr(paging, "SHALLOW", 0)
-    deep = send(client, "GET", "/members?page=2&page_size=2").json()
+    deep = call(client, "GET", "/members?page=2&page_size=2").json()
     assert deep == shallow and deep["count"] == 5 and len(deep["items"]) == 2
-    last = send(client, "GET", "/register?page=2&page_size=3").json()
+    last = call(client, "GET", "/register?page=2&page_size=3").json()
     numbers = [m["number"] for m in last["items"]]
     assert last["count"] == 10 and numbers == [7, 6, 5]
 

@@ -7,8 +7,8 @@ or sent names the line.
 
 import pytest
 
-from commun.decisions.tests.helpers import thread_for
 from commun.members.tests.test_api_control_characters import MESSAGE, rows
+from commun.testing.decisions import thread_for
 
 BAD = ("a\x00b", "a\x07b")
 LINE = "la ligne contient un caractère de contrôle interdit (NUL ou autre)."

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from commun.conftest import PASSWORD
-from commun.members.tests.test_api import bearer
+from commun.testing.api import bearer
 
 TAG = "Données personnelles"
 # (method, path) of every endpoint with this tag: the completeness test below checks it.

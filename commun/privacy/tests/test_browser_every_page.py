@@ -14,9 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from commun.decisions.tests.test_browser_consent import act_as
 from commun.members.models import Member
-from commun.testing.browser import assert_all_local, axe_check
+from commun.testing.browser import act_as, assert_all_local, axe_check
 
 pytestmark = pytest.mark.browser
 

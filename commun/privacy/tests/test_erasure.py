@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commun.conftest import PASSWORD, category, make_applicant
-from commun.decisions.tests.helpers import opened
 from commun.deliberation.models import Space
 from commun.members.models import Member
 from commun.privacy import erasure, retention
 from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
 from commun.privacy.tests.helpers import member_with_every_field, new_key, raw
+from commun.testing.decisions import opened
 
 SECRETS = {
     "first_name": "Barnabé",

@@ -86,7 +86,7 @@ def test_an_applicant_without_membership_gets_their_application(client, carol):
 def test_the_api_gives_the_same_archive(bob, bob_wrote):
     from django.test import Client
 
-    from commun.members.tests.test_api import bearer
+    from commun.testing.api import bearer
 
     response = bearer(bob.user).get("/api/v1/me/data")
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_the_api_gives_the_same_archive(bob, bob_wrote):
 
 
 def test_the_archive_of_a_decisions_author_downloads(people, alice):
-    from commun.decisions.tests.helpers import opened
+    from commun.testing.decisions import opened
 
     decision = opened(alice, "consent")
     for url in (
@@ -113,8 +113,8 @@ def test_the_archive_of_a_decisions_author_downloads(people, alice):
 
 
 def test_the_archive_of_a_mission_proposer_downloads(bob):
-    from commun.budgets.tests.helpers import fund, submitted
-    from commun.members.tests.test_api import bearer
+    from commun.testing.api import bearer
+    from commun.testing.budgets import fund, submitted
 
     fund(1_000_000)
     mission = submitted(bob)
@@ -198,7 +198,7 @@ def test_every_type_of_field_exports_to_json_and_back(kind):
 def test_the_archive_of_someone_who_proposed_a_decision_holds_its_durations(bob, bob_wrote):
     """A decision's minimum deliberation time is a duration: it used to make the archive
     fail (500) for anyone who had proposed one."""
-    from commun.members.tests.test_api import bearer
+    from commun.testing.api import bearer
 
     client = bearer(bob.user)
     proposal = {"title": "Budget", "body": "On vote le budget.", "min_deliberation_days": 7}

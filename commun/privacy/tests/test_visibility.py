@@ -14,12 +14,12 @@ import pytest
 from django.test import Client
 
 from commun.budgets.models import Mission, Need
-from commun.budgets.tests.helpers import adopt, fund, invoice
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision
-from commun.decisions.tests.helpers import DAY
 from commun.deliberation.models import Space
 from commun.members.models import Member
+from commun.testing.budgets import adopt, fund, invoice
+from commun.testing.decisions import DAY
 
 PAULIN = ("Paulin", "Orsini")
 HUGOLIN = ("Hugolin", "Vasseur")

@@ -3,11 +3,11 @@
 import pytest
 from django.test import Client
 
-from commun.decisions.tests.test_api import API, bearer, call
 from commun.ledger import funds
 from commun.ledger.models import Transaction
+from commun.testing.api import API, bearer, call
+from commun.testing.upstream import fill_fund, projects
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
-from commun.upstream.tests.helpers import fill_fund, projects
 
 
 @pytest.fixture

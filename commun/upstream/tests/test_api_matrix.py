@@ -6,10 +6,10 @@ import itertools
 import pytest
 from django.test import Client
 
-from commun.decisions.tests.test_api import bearer, call
 from commun.ledger.models import Transaction
+from commun.testing.api import bearer, call
+from commun.testing.upstream import fill_fund, projects
 from commun.upstream.models import CommonsSplit, Gift, SplitCandidate, UpstreamProject
-from commun.upstream.tests.helpers import fill_fund, projects
 
 ROLES = ["visitor", "account", "member", "officer"]
 ANYONE = (200, 200, 200, 200)

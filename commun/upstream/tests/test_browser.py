@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from commun.decisions.tests.test_browser_consent import act_as
-from commun.testing.browser import assert_all_local, axe_check
+from commun.testing.browser import act_as, assert_all_local, axe_check
+from commun.testing.upstream import closed_split, fill_fund, projects
 from commun.upstream.models import Gift
-from commun.upstream.tests.helpers import closed_split, fill_fund, projects
 
 pytestmark = pytest.mark.browser
 

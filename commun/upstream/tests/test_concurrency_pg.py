@@ -6,8 +6,8 @@ import pytest
 
 from commun.ledger import funds
 from commun.testing.concurrency import all_at_once
+from commun.testing.upstream import fill_fund, projects
 from commun.upstream.models import Gift
-from commun.upstream.tests.helpers import fill_fund, projects
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

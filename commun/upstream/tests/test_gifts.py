@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from commun.ledger import funds
 from commun.ledger.models import Posting, Transaction
+from commun.testing.upstream import closed_split, fill_fund, projects
 from commun.upstream.models import Gift, UpstreamProject
-from commun.upstream.tests.helpers import closed_split, fill_fund, projects
 
 DAY = datetime.date(2026, 3, 2)
 

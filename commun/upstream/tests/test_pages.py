@@ -8,8 +8,8 @@ import pytest
 from commun.conftest import client_for
 from commun.ledger import funds
 from commun.ledger.models import Transaction
+from commun.testing.upstream import closed_split, fill_fund, projects
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
-from commun.upstream.tests.helpers import closed_split, fill_fund, projects
 
 DAY = datetime.date(2026, 3, 2)
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from commun.ledger.models import Transaction
+from commun.testing.upstream import fill_fund, projects
 from commun.upstream import urls as upstream_urls
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
-from commun.upstream.tests.helpers import fill_fund, projects
 
 ROLES = ["visitor", "applicant", "account", "member", "officer"]
 PUBLIC = (200, 200, 200, 200, 200)

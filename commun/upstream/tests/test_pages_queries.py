@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import client_for
+from commun.testing.upstream import closed_split, fill_fund
 from commun.upstream.models import Gift, UpstreamProject
-from commun.upstream.tests.helpers import closed_split, fill_fund
 
 INDEX_QUERIES = 12
 GIFTS_QUERIES = 12

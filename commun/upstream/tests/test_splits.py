@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from commun.decisions.models import Decision
 from commun.ledger import funds
+from commun.testing.upstream import closed_split, fill_fund, projects
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
-from commun.upstream.tests.helpers import closed_split, fill_fund, projects
 
 
 def test_a_split_opens_a_score_vote_among_all_members_on_the_active_projects(alice, bob):

@@ -1,6 +1,6 @@
 """Building the upstream side in tests: projects, a filled commons fund, a closed split.
 
-Plain functions (not fixtures), so any upstream test module may import them.
+Plain functions (not fixtures), so any app's test module may import them.
 """
 
 import datetime

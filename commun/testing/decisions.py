@@ -1,10 +1,12 @@
 """Building decisions in tests: a thread in the cooperative's space, a proposal, voters.
 
-Plain functions (not fixtures), so any decisions test module may import them.
+Plain functions (not fixtures), so any app's test module may import them.
 """
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commun.accounts.models import User
@@ -13,6 +15,8 @@ from commun.deliberation.models import Space, Thread
 from commun.members.models import Category, Cooperative, Member
 
 DAY = datetime.timedelta(days=1)
+# At most this many queries for a decision's page, whatever its stances and objections.
+DECISION_PAGE_QUERIES = 25
 
 
 def thread_for(author: Member, space: Space | None = None) -> Thread:
@@ -72,3 +76,10 @@ def many_members(count: int, category: Category, prefix: str = "votant") -> list
     )
     Cooperative.objects.filter(pk=coop.pk).update(last_member_number=start + count)
     return members
+
+
+def queries_for(client, path) -> int:
+    """How many queries `client` needs to read the page at `path`."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)

@@ -1,0 +1,24 @@
+"""Calling the API in tests: a client holding a person's token, and JSON sent to a path."""
+
+import json
+
+from django.test import Client
+
+from commun.accounts.models import ApiToken
+
+API = "/api/v1"
+
+
+def bearer(user) -> Client:
+    """A client that authenticates with a fresh personal token of `user`."""
+    # Made as from `user`'s login, which passed their second factor if they have one.
+    _token, secret = ApiToken.issue(user, "tests", second_factor=user.has_second_factor)
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def call(client: Client, method: str, path: str, body=None, **extra):
+    """`method` on `API + path`, with `body` as JSON."""
+    data = None if body is None else json.dumps(body)
+    return getattr(client, method.lower())(
+        API + path, data=data, content_type="application/json", **extra
+    )

@@ -32,7 +32,7 @@ from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
 from commun.lib import tally as counting
-from commun.lib.hashing import canonical_json
+from commun.lib.chain import GENESIS_HASH, link_fault, link_hash, next_link
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
@@ -41,7 +41,6 @@ logger = logging.getLogger(__name__)
 MAX_TITLE_LENGTH = 200
 MAX_BODY_LENGTH = 20_000
 MAX_OPTIONS = 100
-GENESIS_HASH = "0" * 64
 REMIND_BEFORE = datetime.timedelta(hours=24)
 ANALYZE_AFTER = 10_000  # eligible rows written at once
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
@@ -75,14 +74,11 @@ def _percent(value: Fraction | None) -> float | None:
 
 
 def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_hash: str) -> str:
-    payload = {
-        "round": round_id,
-        "sequence": sequence,
-        "receipt": receipt,
-        "content": content,
-        "previous_hash": previous_hash,
-    }
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    return link_hash(_ballot_fields(round_id, sequence, receipt, content), previous_hash)
+
+
+def _ballot_fields(round_id: int, sequence: int, receipt: str, content) -> dict:
+    return {"round": round_id, "sequence": sequence, "receipt": receipt, "content": content}
 
 
 def new_receipt() -> str:
@@ -1726,7 +1722,7 @@ class Round(models.Model):
                     _("Vous avez déjà voté : dans un scrutin secret, un vote ne se change pas.")
                 ) from None
             last = round.ballots.order_by("-sequence").values_list("sequence", "hash").first()
-            sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+            sequence, previous_hash = next_link(last)
             receipt = new_receipt()
             Ballot.objects.create(
                 round=round,
@@ -1760,14 +1756,15 @@ class Round(models.Model):
         previous_hash = GENESIS_HASH
         expected = 1
         for ballot in self.ballots.order_by("sequence").iterator():
-            computed = ballot_hash(
-                self.pk, ballot.sequence, ballot.receipt, ballot.content, ballot.previous_hash
+            fault = link_fault(
+                sequence=ballot.sequence,
+                previous_hash=ballot.previous_hash,
+                hash=ballot.hash,
+                fields=_ballot_fields(self.pk, ballot.sequence, ballot.receipt, ballot.content),
+                expected_sequence=expected,
+                expected_previous=previous_hash,
             )
-            if (
-                ballot.sequence != expected
-                or ballot.previous_hash != previous_hash
-                or ballot.hash != computed
-            ):
+            if fault:
                 return False, expected
             previous_hash = ballot.hash
             expected += 1

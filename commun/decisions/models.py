@@ -329,53 +329,80 @@ class DecisionQuerySet(models.QuerySet):
         author = Member.objects.active().filter(is_officer=True).order_by("number").first()
         if author is None:
             return None
+        college = coop.admission_college
+        lines = [
+            _("Admettre %(name)s dans la catégorie « %(category)s », avec %(shares)s part(s).")
+            % {
+                "name": application.full_name,
+                "category": application.category.name,
+                "shares": application.shares,
+            },
+        ]
+        if application.motivation.strip():
+            lines += ["", _("Ce qui l'amène :"), "", application.motivation.strip()]
         try:
-            with transaction.atomic():
-                space = Space.objects.cooperative()
+            decision = self.open_about(
+                "admission",
+                application.pk,
+                author=author,
+                title=_("Admission de %(name)s") % {"name": application.full_name},
+                body="\n".join(str(line) for line in lines),
                 # The thread's title names nobody: the space may be public, the decision is not.
-                thread = space.start_thread(
-                    author,
-                    _("Candidature n°%(number)s") % {"number": application.pk},
-                    _(
-                        "Une candidature attend le consentement des associé·es "
-                        "appelé·es à se prononcer."
-                    ),
-                )
-                college = coop.admission_college
-                lines = [
-                    _(
-                        "Admettre %(name)s dans la catégorie « %(category)s », "
-                        "avec %(shares)s part(s)."
-                    )
-                    % {
-                        "name": application.full_name,
-                        "category": application.category.name,
-                        "shares": application.shares,
-                    },
-                ]
-                if application.motivation.strip():
-                    lines += ["", _("Ce qui l'amène :"), "", application.motivation.strip()]
-                decision = self.propose(
-                    thread=thread,
-                    author=author,
-                    kind=Decision.Kind.CONSENT,
-                    title=_("Admission de %(name)s") % {"name": application.full_name},
-                    body="\n".join(str(line) for line in lines),
-                    scope=Decision.Scope.COLLEGES if college else Decision.Scope.OFFICERS,
-                    colleges=[college] if college else (),
-                    visibility=Decision.Visibility.MEMBERS,
-                    min_deliberation=ADMISSION_MIN_DELIBERATION,
-                    closes_at=timezone.now() + ADMISSION_DEADLINE,
-                    subject_kind="admission",
-                    subject_id=application.pk,
-                )
-                decision.open()
+                thread_title=_("Candidature n°%(number)s") % {"number": application.pk},
+                thread_body=_(
+                    "Une candidature attend le consentement des associé·es "
+                    "appelé·es à se prononcer."
+                ),
                 # Admission needs no clarification step: questions go to the thread.
-                decision.advance(author)
-                decision.advance(author)
+                straight_to_objections=True,
+                kind=Decision.Kind.CONSENT,
+                scope=Decision.Scope.COLLEGES if college else Decision.Scope.OFFICERS,
+                colleges=[college] if college else (),
+                visibility=Decision.Visibility.MEMBERS,
+                min_deliberation=ADMISSION_MIN_DELIBERATION,
+                closes_at=timezone.now() + ADMISSION_DEADLINE,
+            )
         except ValidationError:
             # Nobody to ask (an empty college…): the application waits for the officers.
             return None
+        return decision
+
+    def open_about(
+        self,
+        subject_kind: str,
+        subject_id: int,
+        *,
+        author,
+        title: str,
+        body: str,
+        thread_title: str = "",
+        thread_body: str = "",
+        straight_to_objections: bool = False,
+        now: datetime.datetime | None = None,
+        **proposal,
+    ) -> "Decision":
+        """Open a decision that another app's subject asks for, in its own thread.
+
+        The thread is started in the cooperative's space (titled and worded like the
+        decision unless told otherwise), the decision proposed there and opened; a text
+        written whole (an admission, a mission's terms) goes straight to its objection round.
+        """
+        with transaction.atomic():
+            thread = Space.objects.cooperative().start_thread(
+                author, thread_title or title, thread_body or body
+            )
+            decision = self.propose(
+                thread=thread,
+                author=author,
+                title=title,
+                body=body,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                **proposal,
+            )
+            decision.open(now=now)
+            if straight_to_objections:
+                decision.open_objection_round(author)
         return decision
 
     def close_due(self, now: datetime.datetime | None = None) -> dict:
@@ -803,6 +830,11 @@ class Decision(models.Model):
                 decision._tell_eligible(decision._open_round(now).number)
             decision.save(update_fields=["phase"])
         self.refresh_from_db()
+
+    def open_objection_round(self, by) -> None:
+        """Skip clarification and reactions: questions on a text written whole go to its thread."""
+        self.advance(by)
+        self.advance(by)
 
     def amend(self, by, *, title: str, body: str, note: str = "", integrates=()) -> "Version":
         """A new version by the author; the objections it answers are marked as integrated in it.

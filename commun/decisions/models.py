@@ -12,6 +12,7 @@ close (and is counted) or is refused.
 """
 
 import base64
+import dataclasses
 import datetime
 import difflib
 import hashlib
@@ -87,6 +88,44 @@ def new_receipt() -> str:
     return "-".join(code[i : i + 4] for i in range(0, 16, 4))
 
 
+@dataclasses.dataclass
+class Proposal:
+    """What a new decision brings besides its own row, for `Decision.clean()` to check."""
+
+    body: str
+    colleges: list  # College, or None for one that does not exist
+    options: list[tuple[str, str]]  # (label, description)
+    advisors: list  # Member, or None for someone who may not advise
+
+
+def _option_label(option) -> tuple[str, str]:
+    """(label, description) of an option given as a dict, a pair or a bare label."""
+    if isinstance(option, dict):
+        return (option.get("label") or "").strip(), (option.get("description") or "").strip()
+    if isinstance(option, (list, tuple)):
+        return str(option[0]).strip(), str(option[1] if len(option) > 1 else "").strip()
+    return str(option or "").strip(), ""
+
+
+def _advisor(who):
+    """The active member named by a primary key or an account; None when there is none."""
+    if isinstance(who, int):
+        return Member.objects.active().filter(pk=who).first()
+    return rules.active_member(who)
+
+
+class FieldErrors(dict):
+    """Each field's first fault, gathered so that a form shows them all at once."""
+
+    def check(self, field: str, test, message) -> None:
+        if not test and field not in self:
+            self[field] = message
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
 class DecisionQuerySet(models.QuerySet):
     def in_progress(self):
         return self.exclude(phase__in=[Decision.Phase.DRAFT, Decision.Phase.CLOSED])
@@ -132,190 +171,52 @@ class DecisionQuerySet(models.QuerySet):
         write in the thread's space.
         """
         member = rules.require_author_in(author, thread.space)
-        space = thread.space
-        errors = {}
-
-        def check(field, test, message):
-            if not test and field not in errors:
-                errors[field] = message
-
-        title = (title or "").strip()
-        body = (body or "").strip()
-        check("title", title, _("Donnez un titre à la proposition."))
-        check(
-            "title",
-            len(title) <= MAX_TITLE_LENGTH,
-            _("Le titre est trop long (200 caractères au plus)."),
+        decision = self.model(
+            thread=thread,
+            space=thread.space,
+            author=member,
+            kind=kind,
+            is_secret=is_secret,
+            title=(title or "").strip(),
+            visibility=visibility,
+            scope=scope,
+            circle=circle,
+            weighted_by_college=weighted_by_college,
+            quorum_percent=quorum_percent,
+            threshold=threshold,
+            points_per_voter=points_per_voter,
+            tie_rule=tie_rule,
+            min_deliberation=min_deliberation,
+            closes_at=closes_at,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
         )
-        check("body", body, _("Écrivez la proposition."))
-        check("body", len(body) <= MAX_BODY_LENGTH, _("La proposition est trop longue."))
-        check("kind", kind in Decision.Kind.values, _("Choisissez un mode de décision."))
-        check("scope", scope in Decision.Scope.values, _("Choisissez qui décide."))
-        check(
-            "visibility", visibility in Decision.Visibility.values, _("Choisissez une visibilité.")
+        decision.proposal = Proposal(
+            body=(body or "").strip(),
+            colleges=[
+                c if isinstance(c, College) else College.objects.filter(pk=c).first()
+                for c in colleges
+            ],
+            options=[_option_label(option) for option in options],
+            advisors=[_advisor(a) for a in advisors] if kind == Decision.Kind.ADVICE else advisors,
         )
-        check(
-            "threshold",
-            threshold in Decision.Threshold.values,
-            _("Choisissez un seuil d'adoption."),
-        )
-        check(
-            "tie_rule",
-            tie_rule in Decision.TieRule.values,
-            _("Choisissez ce qui départage une égalité."),
-        )
-        check(
-            "quorum_percent",
-            isinstance(quorum_percent, int) and 0 <= quorum_percent <= 100,
-            _("Le quorum est un pourcentage entre 0 et 100."),
-        )
-        check(
-            "min_deliberation",
-            isinstance(min_deliberation, datetime.timedelta)
-            and min_deliberation >= datetime.timedelta(0),
-            _("Indiquez une durée minimale de délibération."),
-        )
-        if "min_deliberation" not in errors and closes_at is not None:
-            check(
-                "closes_at",
-                closes_at >= timezone.now() + min_deliberation,
-                _("L'échéance doit laisser au moins la durée minimale de délibération."),
-            )
-
-        # Who decides must be able to read the space where the decision lives.
-        colleges = [
-            c if isinstance(c, College) else College.objects.filter(pk=c).first() for c in colleges
-        ]
-        check("colleges", all(colleges), _("Ce collège n'existe pas."))
-        colleges = list(dict.fromkeys(c for c in colleges if c))
-        if scope == Decision.Scope.COLLEGES and not colleges and space.kind == Space.Kind.COLLEGE:
-            colleges = [space.college]
-        if scope == Decision.Scope.CIRCLE and circle is None and space.kind == Space.Kind.CIRCLE:
-            circle = space.circle
-        if scope == Decision.Scope.COLLEGES:
-            check("colleges", colleges, _("Choisissez au moins un collège."))
-        if scope == Decision.Scope.CIRCLE:
-            check("circle", circle is not None, _("Choisissez le cercle qui décide."))
-        if space.visibility == Space.Visibility.COLLEGE:
-            check(
-                "scope",
-                scope == Decision.Scope.COLLEGES and [c.pk for c in colleges] == [space.college_id],
-                _("Dans l'espace d'un collège réservé à ses membres, seul ce collège décide."),
-            )
-        if space.visibility == Space.Visibility.CIRCLE:
-            check(
-                "scope",
-                scope == Decision.Scope.CIRCLE
-                and circle is not None
-                and circle.pk == space.circle_id,
-                _("Dans l'espace d'un cercle réservé à ses membres, seul ce cercle décide."),
-            )
-
-        is_vote = kind in Decision.VOTE_KINDS
-        with_options = kind in Decision.OPTION_KINDS
-        options = list(options)
-        labels = []
-        for option in options:
-            if isinstance(option, dict):
-                labels.append(
-                    ((option.get("label") or "").strip(), (option.get("description") or "").strip())
-                )
-            elif isinstance(option, (list, tuple)):
-                labels.append(
-                    (str(option[0]).strip(), str(option[1] if len(option) > 1 else "").strip())
-                )
-            else:
-                labels.append((str(option or "").strip(), ""))
-        if with_options:
-            check("options", len(labels) >= 2, _("Proposez au moins deux options."))
-            check("options", len(labels) <= MAX_OPTIONS, _("Cent options au plus."))
-            check("options", all(label for label, _d in labels), _("Chaque option a un intitulé."))
-            check(
-                "options",
-                all(len(label) <= 200 for label, _d in labels),
-                _("L'intitulé d'une option ne dépasse pas 200 caractères."),
-            )
-            check(
-                "options",
-                len({label.casefold() for label, _d in labels}) == len(labels),
-                _("Deux options portent le même intitulé."),
-            )
-        else:
-            check("options", not labels, _("Ce mode de décision ne propose pas d'options."))
-        check("is_secret", not is_secret or is_vote, _("Seul un vote peut être à bulletin secret."))
-        if weighted_by_college:
-            check(
-                "weighted_by_college",
-                kind == Decision.Kind.YES_NO,
-                _("Seul un vote pour / contre peut être pondéré par collège."),
-            )
-            weights = list(College.objects.values_list("weight_percent", flat=True))
-            check(
-                "weighted_by_college",
-                weights and None not in weights and sum(weights) == 100,
-                UNWEIGHTED_COLLEGES,
-            )
-        if kind == Decision.Kind.SCORE:
-            check(
-                "points_per_voter",
-                isinstance(points_per_voter, int) and 1 <= points_per_voter <= 1_000_000,
-                _("Chaque votant·e reçoit au moins un point."),
-            )
-        advisors = list(advisors)
-        if kind == Decision.Kind.ADVICE:
-            people = [
-                Member.objects.active().filter(pk=a).first()
-                if isinstance(a, int)
-                else rules.active_member(a)
-                for a in advisors
-            ]
-            check("advisors", advisors, _("Nommez les personnes dont vous sollicitez l'avis."))
-            check("advisors", all(people), _("Seul·es des associé·es peuvent donner un avis."))
-            check(
-                "advisors",
-                all(p is None or p.pk != member.pk for p in people),
-                _("Sollicitez l'avis d'autres personnes que vous-même."),
-            )
-            advisors = list({p.pk: p for p in people if p}.values())
-        else:
-            check(
-                "advisors",
-                not advisors,
-                _("Seule une sollicitation d'avis nomme des conseiller·es."),
-            )
-        if errors:
-            raise ValidationError(errors)
-
+        decision.clean()
+        proposal = decision.proposal
         with transaction.atomic():
-            decision = self.create(
-                thread=thread,
-                space=space,
-                author=member,
-                kind=kind,
-                is_secret=is_secret,
-                title=title,
-                visibility=visibility,
-                scope=scope,
-                circle=circle if scope == Decision.Scope.CIRCLE else None,
-                weighted_by_college=weighted_by_college,
-                quorum_percent=quorum_percent,
-                threshold=threshold,
-                points_per_voter=points_per_voter,
-                tie_rule=tie_rule,
-                min_deliberation=min_deliberation,
-                closes_at=closes_at,
-                subject_kind=subject_kind,
-                subject_id=subject_id,
+            if decision.scope != Decision.Scope.CIRCLE:
+                decision.circle = None
+            decision.save()
+            if decision.scope == Decision.Scope.COLLEGES:
+                decision.colleges.set(proposal.colleges)
+            Version.objects.create(
+                decision=decision, number=1, title=decision.title, body=proposal.body
             )
-            if scope == Decision.Scope.COLLEGES:
-                decision.colleges.set(colleges)
-            Version.objects.create(decision=decision, number=1, title=title, body=body)
             Option.objects.bulk_create(
                 Option(decision=decision, label=label, description=description, position=i)
-                for i, (label, description) in enumerate(labels, start=1)
+                for i, (label, description) in enumerate(proposal.options, start=1)
             )
             AdviceRequest.objects.bulk_create(
-                AdviceRequest(decision=decision, advisor=advisor) for advisor in advisors
+                AdviceRequest(decision=decision, advisor=advisor) for advisor in proposal.advisors
             )
         return decision
 
@@ -627,6 +528,170 @@ class Decision(models.Model):
 
     def get_absolute_url(self):
         return reverse("decisions:detail", args=[self.pk])
+
+    # Checking a proposal -----------------------------------------------------------------
+
+    def clean(self):
+        """Check a new proposal (its row and its `proposal`): ValidationError keyed by field."""
+        errors = FieldErrors()
+        proposal = getattr(self, "proposal", None)
+        if proposal is None:
+            return  # only a new proposal carries what these checks read
+        self._check_text(errors, proposal)
+        self._check_settings(errors)
+        self._check_who_decides(errors, proposal)
+        self._check_options(errors, proposal)
+        self._check_vote(errors)
+        self._check_advisors(errors, proposal)
+        errors.raise_any()
+
+    def _check_text(self, errors: FieldErrors, proposal: Proposal) -> None:
+        errors.check("title", self.title, _("Donnez un titre à la proposition."))
+        errors.check(
+            "title",
+            len(self.title) <= MAX_TITLE_LENGTH,
+            _("Le titre est trop long (200 caractères au plus)."),
+        )
+        errors.check("body", proposal.body, _("Écrivez la proposition."))
+        errors.check(
+            "body", len(proposal.body) <= MAX_BODY_LENGTH, _("La proposition est trop longue.")
+        )
+
+    def _check_settings(self, errors: FieldErrors) -> None:
+        errors.check("kind", self.kind in self.Kind.values, _("Choisissez un mode de décision."))
+        errors.check("scope", self.scope in self.Scope.values, _("Choisissez qui décide."))
+        errors.check(
+            "visibility",
+            self.visibility in self.Visibility.values,
+            _("Choisissez une visibilité."),
+        )
+        errors.check(
+            "threshold",
+            self.threshold in self.Threshold.values,
+            _("Choisissez un seuil d'adoption."),
+        )
+        errors.check(
+            "tie_rule",
+            self.tie_rule in self.TieRule.values,
+            _("Choisissez ce qui départage une égalité."),
+        )
+        errors.check(
+            "quorum_percent",
+            isinstance(self.quorum_percent, int) and 0 <= self.quorum_percent <= 100,
+            _("Le quorum est un pourcentage entre 0 et 100."),
+        )
+        errors.check(
+            "min_deliberation",
+            isinstance(self.min_deliberation, datetime.timedelta)
+            and self.min_deliberation >= datetime.timedelta(0),
+            _("Indiquez une durée minimale de délibération."),
+        )
+        if "min_deliberation" not in errors and self.closes_at is not None:
+            errors.check(
+                "closes_at",
+                self.closes_at >= timezone.now() + self.min_deliberation,
+                _("L'échéance doit laisser au moins la durée minimale de délibération."),
+            )
+
+    def _check_who_decides(self, errors: FieldErrors, proposal: Proposal) -> None:
+        """Who decides must be able to read the space where the decision lives."""
+        space = self.space
+        errors.check("colleges", all(proposal.colleges), _("Ce collège n'existe pas."))
+        proposal.colleges = list(dict.fromkeys(c for c in proposal.colleges if c))
+        self._default_to_the_space(proposal)
+        if self.scope == self.Scope.COLLEGES:
+            errors.check("colleges", proposal.colleges, _("Choisissez au moins un collège."))
+        if self.scope == self.Scope.CIRCLE:
+            errors.check("circle", self.circle is not None, _("Choisissez le cercle qui décide."))
+        if space.visibility == Space.Visibility.COLLEGE:
+            errors.check(
+                "scope",
+                self.scope == self.Scope.COLLEGES
+                and [c.pk for c in proposal.colleges] == [space.college_id],
+                _("Dans l'espace d'un collège réservé à ses membres, seul ce collège décide."),
+            )
+        if space.visibility == Space.Visibility.CIRCLE:
+            errors.check(
+                "scope",
+                self.scope == self.Scope.CIRCLE
+                and self.circle is not None
+                and self.circle.pk == space.circle_id,
+                _("Dans l'espace d'un cercle réservé à ses membres, seul ce cercle décide."),
+            )
+
+    def _default_to_the_space(self, proposal: Proposal) -> None:
+        """A college's or a circle's space names who decides when the proposal names nobody."""
+        space = self.space
+        if self.scope == self.Scope.COLLEGES and not proposal.colleges:
+            proposal.colleges = [space.college] if space.kind == Space.Kind.COLLEGE else []
+        if (
+            self.scope == self.Scope.CIRCLE
+            and self.circle is None
+            and space.kind == Space.Kind.CIRCLE
+        ):
+            self.circle = space.circle
+
+    def _check_options(self, errors: FieldErrors, proposal: Proposal) -> None:
+        labels = proposal.options
+        if self.kind not in self.OPTION_KINDS:
+            errors.check("options", not labels, _("Ce mode de décision ne propose pas d'options."))
+            return
+        errors.check("options", len(labels) >= 2, _("Proposez au moins deux options."))
+        errors.check("options", len(labels) <= MAX_OPTIONS, _("Cent options au plus."))
+        errors.check(
+            "options", all(label for label, _d in labels), _("Chaque option a un intitulé.")
+        )
+        errors.check(
+            "options",
+            all(len(label) <= 200 for label, _d in labels),
+            _("L'intitulé d'une option ne dépasse pas 200 caractères."),
+        )
+        errors.check(
+            "options",
+            len({label.casefold() for label, _d in labels}) == len(labels),
+            _("Deux options portent le même intitulé."),
+        )
+
+    def _check_vote(self, errors: FieldErrors) -> None:
+        errors.check(
+            "is_secret",
+            not self.is_secret or self.kind in self.VOTE_KINDS,
+            _("Seul un vote peut être à bulletin secret."),
+        )
+        if self.weighted_by_college:
+            errors.check(
+                "weighted_by_college",
+                self.kind == self.Kind.YES_NO,
+                _("Seul un vote pour / contre peut être pondéré par collège."),
+            )
+            weights = list(College.objects.values_list("weight_percent", flat=True))
+            errors.check(
+                "weighted_by_college",
+                weights and None not in weights and sum(weights) == 100,
+                UNWEIGHTED_COLLEGES,
+            )
+        if self.kind == self.Kind.SCORE:
+            errors.check(
+                "points_per_voter",
+                isinstance(self.points_per_voter, int) and 1 <= self.points_per_voter <= 1_000_000,
+                _("Chaque votant·e reçoit au moins un point."),
+            )
+
+    def _check_advisors(self, errors: FieldErrors, proposal: Proposal) -> None:
+        people = list(proposal.advisors)
+        if self.kind != self.Kind.ADVICE:
+            errors.check(
+                "advisors", not people, _("Seule une sollicitation d'avis nomme des conseiller·es.")
+            )
+            return
+        errors.check("advisors", people, _("Nommez les personnes dont vous sollicitez l'avis."))
+        errors.check("advisors", all(people), _("Seul·es des associé·es peuvent donner un avis."))
+        errors.check(
+            "advisors",
+            all(p is None or p.pk != self.author_id for p in people),
+            _("Sollicitez l'avis d'autres personnes que vous-même."),
+        )
+        proposal.advisors = list({p.pk: p for p in people if p}.values())
 
     # Reading -------------------------------------------------------------------------------
 

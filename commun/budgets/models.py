@@ -620,6 +620,24 @@ class MissionTerms(models.Model):
         self.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
 
 
+def _check_amount(mission, errors: dict, name: str, message, maximum: int, positive: bool):
+    """A whole, non-negative amount within its limit (and not zero unless it may be)."""
+    value = getattr(mission, name)
+    if value is None or value == "":
+        errors.setdefault(name, message)
+    elif not _is_int(value):
+        errors.setdefault(name, _("Saisissez un nombre entier."))
+    elif value < 0:
+        errors.setdefault(name, _("Un montant ne peut pas être négatif."))
+    elif positive and value == 0:
+        errors.setdefault(
+            name,
+            _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
+        )
+    elif value > maximum:
+        errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+
+
 class MissionQuerySet(models.QuerySet):
     def propose(self, by, need: "Need", **values) -> "Mission":
         """A draft mission on a live need, by a member; checked whole before it is saved."""
@@ -829,6 +847,13 @@ class Mission(MissionTerms):
     def clean(self):
         self.normalise()
         errors = {}
+        self._clean_terms(errors)
+        self._clean_pay(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_terms(self, errors: dict) -> None:
+        """The mission's words, dates and need: each field's fault into `errors`."""
         self.title = _text(
             self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
         )
@@ -863,21 +888,11 @@ class Mission(MissionTerms):
                     "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
                 ) % {"status": need.get_status_display().lower()}
 
+    def _clean_pay(self, errors: dict) -> None:
+        """The fields its form of pay uses: each field's fault into `errors`."""
+
         def amount(name, message, maximum, positive=True):
-            value = getattr(self, name)
-            if value is None or value == "":
-                errors.setdefault(name, message)
-            elif not _is_int(value):
-                errors.setdefault(name, _("Saisissez un nombre entier."))
-            elif value < 0:
-                errors.setdefault(name, _("Un montant ne peut pas être négatif."))
-            elif positive and value == 0:
-                errors.setdefault(
-                    name,
-                    _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
-                )
-            elif value > maximum:
-                errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+            _check_amount(self, errors, name, message, maximum, positive)
 
         match self.pay_form:
             case PayForm.SALARIED:
@@ -914,8 +929,6 @@ class Mission(MissionTerms):
                     "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
                     "frais ou bénévolat."
                 )
-        if errors:
-            raise ValidationError(errors)
 
     def clean_fields(self, exclude=None):
         # clean() gives the specific messages; Django's generic ones would only repeat them.

@@ -1045,34 +1045,13 @@ class Decision(models.Model):
                 .first()
             )
             if not past_deadline:
-                if now < decision.deliberation_ends_at:
-                    raise ValidationError(
-                        _("La durée minimale de délibération court jusqu'au %(when)s.")
-                        % {"when": _when(decision.deliberation_ends_at)}
-                    )
-                silent = round.silent_count() if round else 0
-                if silent:
-                    raise ValidationError(
-                        _(
-                            "Avant l'échéance, la décision ne se clôt que lorsque chaque personne "
-                            "appelée à se prononcer l'a fait : %(count)s ne l'ont pas encore fait."
-                        )
-                        % {"count": silent}
-                    )
+                decision._check_early_close(round, now)
             result = decision._count(round)
             # What was on the table (a mission's version and its cost): the record keeps it.
             subject = subjects.of(decision).record(decision, round)
             if subject:
                 result["subject"] = subject
-            if decision.kind == self.Kind.CONSENT:
-                outcome = decision._consent_outcome(round, result, past_deadline)
-            else:
-                outcome = {
-                    "adopted": self.Outcome.ADOPTED,
-                    "rejected": self.Outcome.REJECTED,
-                    "tied": self.Outcome.TIED,
-                    "no_quorum": self.Outcome.NO_QUORUM,
-                }.get(result.get("outcome"), self.Outcome.LAPSED)
+            outcome = decision._outcome(round, result, past_deadline)
             if round is not None and decision.is_secret:
                 round._rewrite_roll()
             decision._close_round(now)
@@ -1100,6 +1079,34 @@ class Decision(models.Model):
                     )
         self.refresh_from_db()
         return self.outcome
+
+    def _check_early_close(self, round: "Round | None", now) -> None:
+        """Before the deadline: the minimum deliberation is over and everyone has spoken."""
+        if now < self.deliberation_ends_at:
+            raise ValidationError(
+                _("La durée minimale de délibération court jusqu'au %(when)s.")
+                % {"when": _when(self.deliberation_ends_at)}
+            )
+        silent = round.silent_count() if round else 0
+        if silent:
+            raise ValidationError(
+                _(
+                    "Avant l'échéance, la décision ne se clôt que lorsque chaque personne "
+                    "appelée à se prononcer l'a fait : %(count)s ne l'ont pas encore fait."
+                )
+                % {"count": silent}
+            )
+
+    def _outcome(self, round: "Round | None", result: dict, past_deadline: bool) -> str:
+        """The outcome a count gives: consent weighs objections, a vote reads its tally."""
+        if self.kind == self.Kind.CONSENT:
+            return self._consent_outcome(round, result, past_deadline)
+        return {
+            "adopted": self.Outcome.ADOPTED,
+            "rejected": self.Outcome.REJECTED,
+            "tied": self.Outcome.TIED,
+            "no_quorum": self.Outcome.NO_QUORUM,
+        }.get(result.get("outcome"), self.Outcome.LAPSED)
 
     def _break_tie(self, tied: list, now) -> dict:
         """Apply the decision's tie rule at its close; what it did joins the result.
@@ -1541,23 +1548,10 @@ class Decision(models.Model):
                 raise ValidationError({"ballot": _("Cochez les options que vous approuvez.")})
             return sorted({option_id(value) for value in ballot})
         if self.kind == self.Kind.RANKED:
-            if not isinstance(ballot, (list, tuple)) or not all(
-                isinstance(group, (list, tuple)) and group for group in ballot
-            ):
-                raise ValidationError(
-                    {"ballot": _("Classez les options, de la préférée à la moins aimée.")}
-                )
-            seen = set()
-            ranking = []
-            for group in ballot:
-                ids = [option_id(value) for value in group]
-                if seen & set(ids) or len(set(ids)) != len(ids):
-                    raise ValidationError(
-                        {"ballot": _("Une option ne peut être classée qu'une fois.")}
-                    )
-                seen |= set(ids)
-                ranking.append(sorted(ids))
-            return ranking
+            return _clean_ranking(ballot, option_id)
+        return self._clean_points(ballot, option_id)
+
+    def _clean_points(self, ballot, option_id) -> dict[str, int]:
         if not isinstance(ballot, dict):
             raise ValidationError({"ballot": _("Répartissez vos points entre les options.")})
         points = {}
@@ -1580,6 +1574,25 @@ class Decision(models.Model):
                 }
             )
         return points
+
+
+def _clean_ranking(ballot, option_id) -> list[list[int]]:
+    """A ranked ballot: groups of option ids, best first, each option ranked once at most."""
+    if not isinstance(ballot, (list, tuple)) or not all(
+        isinstance(group, (list, tuple)) and group for group in ballot
+    ):
+        raise ValidationError(
+            {"ballot": _("Classez les options, de la préférée à la moins aimée.")}
+        )
+    seen = set()
+    ranking = []
+    for group in ballot:
+        ids = [option_id(value) for value in group]
+        if seen & set(ids) or len(set(ids)) != len(ids):
+            raise ValidationError({"ballot": _("Une option ne peut être classée qu'une fois.")})
+        seen |= set(ids)
+        ranking.append(sorted(ids))
+    return ranking
 
 
 class Version(models.Model):

@@ -2,7 +2,9 @@
 
 The models hold the data and its database guarantees; what each phase allows and who may
 act is declared once in `rules.py`; the state changes are methods here, each one atomic,
-locking what it reads before it writes.
+locking what it reads before it writes. The secret ballot box (roll, box, hash chain,
+published box) is in `ballots.py`, the count of a round in `counting.py`: their methods
+are mixed into `Round` and `Decision`, their models imported here so Django finds them.
 
 Locks, always taken in this order so that two changes never wait on each other:
 the decision row, then its current round, then stances and objections. A round accepts
@@ -11,29 +13,30 @@ under the round's row lock: a stance taken at the same instant either lands befo
 close (and is counted) or is refused.
 """
 
-import base64
 import dataclasses
 import datetime
 import difflib
 import hashlib
 import logging
 import secrets
-import uuid
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.decisions import notifications, subjects, tasks
+from commun.decisions.ballots import Ballot as Ballot
+from commun.decisions.ballots import BallotBox
+from commun.decisions.ballots import VoterRoll as VoterRoll
+from commun.decisions.counting import Counting
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
-from commun.lib import tally as counting
-from commun.lib.chain import GENESIS_HASH, link_fault, link_hash, next_link
+from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
@@ -64,28 +67,6 @@ def _text(value, field: str, required, max_length: int) -> str:
 
 def _when(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _ratio(value: Fraction | None) -> str | None:
-    return None if value is None else str(value)  # "2/3", "1/2", "0", "1"
-
-
-def _percent(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value) * 100, 2)
-
-
-def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_hash: str) -> str:
-    return link_hash(_ballot_fields(round_id, sequence, receipt, content), previous_hash)
-
-
-def _ballot_fields(round_id: int, sequence: int, receipt: str, content) -> dict:
-    return {"round": round_id, "sequence": sequence, "receipt": receipt, "content": content}
-
-
-def new_receipt() -> str:
-    """A code the voter keeps to find their ballot in the published box: XXXX-XXXX-XXXX-XXXX."""
-    code = base64.b32encode(secrets.token_bytes(10)).decode()
-    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
 
 
 @dataclasses.dataclass
@@ -387,7 +368,7 @@ class DecisionQuerySet(models.QuerySet):
         return sent
 
 
-class Decision(models.Model):
+class Decision(Counting, models.Model):
     class Kind(models.TextChoices):
         CONSENT = "consent", _("Consentement")
         ADVICE = "advice", _("Sollicitation d'avis")
@@ -1278,322 +1259,6 @@ class Decision(models.Model):
             decision._finish(self.Outcome.DECIDED, now, statement, review_on, decision._count(None))
         self.refresh_from_db()
 
-    # Counting ------------------------------------------------------------------------------
-
-    def tally(self) -> dict | None:
-        """The count so far, as JSON-able values; None for a secret ballot not yet counted."""
-        if self.ballots_unsealed:
-            return self.result
-        if self.is_secret:
-            return None  # still open, or withdrawn before it was counted: never shown
-        return self._count(self.current_round)
-
-    def _threshold(self) -> counting.Threshold:
-        return {
-            self.Threshold.MAJORITY: counting.Threshold.SIMPLE_MAJORITY,
-            self.Threshold.TWO_THIRDS: counting.Threshold.TWO_THIRDS,
-            self.Threshold.THREE_QUARTERS: counting.Threshold.THREE_QUARTERS,
-        }[self.threshold]
-
-    def _payloads(self, round) -> list[tuple[str, object, int | None]]:
-        """Each counted (choice, ballot, college id): from stances, or from the secret box."""
-        if round is None:
-            return []
-        if self.is_secret:
-            return [
-                (
-                    content.get("choice", Stance.Choice.BALLOT),
-                    content.get("ballot"),
-                    content.get("college"),
-                )
-                for content in round.ballots.values_list("content", flat=True)
-            ]
-        return list(round.stances.values_list("choice", "ballot", "eligibility__college_id"))
-
-    def count_eligible(self) -> int:
-        """How many were fixed as eligible at the opening (counted only for older rows)."""
-        if self.eligible_count is None:
-            return self.eligible.count()
-        return self.eligible_count
-
-    def _count(self, round) -> dict:
-        eligible = self.count_eligible()
-        base = {"kind": self.kind, "round": round.number if round else None, "eligible": eligible}
-        if self.weighted_by_college:
-            base["college_weights"] = self.result.get("college_weights", {})
-        if self.kind == self.Kind.ADVICE:
-            asked = self.advice.count()
-            given = self.advice.filter(given_at__isnull=False).count()
-            return {**base, "asked": asked, "given": given}
-        if self.kind == self.Kind.CONSENT:
-            stances = (
-                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
-                if round
-                else {}
-            )
-            objections = dict(
-                self.objections.values_list("status").annotate(n=Count("pk")).order_by()
-            )
-            spoken = sum(stances.values())
-            silent = round.silent_count(spoken) if round else eligible
-            return {
-                **base,
-                "stances": stances,
-                "spoken": spoken,
-                "silent": silent,
-                "objections": objections,
-            }
-        quorum = Fraction(self.quorum_percent, 100)
-        if self.kind == self.Kind.YES_NO and not self.is_secret and not self.weighted_by_college:
-            counts = (
-                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
-                if round
-                else {}
-            )
-            return {**base, **self._yes_no(counts, eligible, quorum)}
-        payloads = self._payloads(round)
-        voters = len(payloads)
-        participation = Fraction(voters, eligible) if eligible else Fraction(0)
-        base |= {
-            "voters": voters,
-            "participation": _ratio(participation),
-            "participation_percent": _percent(participation),
-            "quorum_percent": self.quorum_percent,
-            "quorum_reached": bool(eligible) and participation >= quorum,
-        }
-        if self.kind == self.Kind.YES_NO:
-            counts = {}
-            per_college: dict[int | None, dict[str, int]] = {}
-            for choice, _ballot, college in payloads:
-                counts[choice] = counts.get(choice, 0) + 1
-                college_counts = per_college.setdefault(college, {})
-                college_counts[choice] = college_counts.get(choice, 0) + 1
-            result = {**base, **self._yes_no(counts, eligible, quorum)}
-            if self.weighted_by_college:
-                result.pop("tied", None)  # the colleges' weighted share decides, not the heads
-                result |= self._weighted(per_college, result["quorum_reached"])
-            return result
-        option_ids = list(self.options.values_list("pk", flat=True))
-        ballots = [ballot for _choice, ballot, _college in payloads]
-        if self.kind == self.Kind.APPROVAL:
-            counted = counting.count_approval(ballots, option_ids)
-            return base | {
-                "counts": {str(k): v for k, v in counted.counts.items()},
-                "winners": list(counted.winners),
-                **self._choice(counted.winners, base["quorum_reached"]),
-            }
-        if self.kind == self.Kind.RANKED:
-            counted = counting.schulze(ballots, option_ids)
-            return base | {
-                "winners": list(counted.winners) if voters else [],
-                "ranking": [list(group) for group in counted.ranking],
-                "pairwise": {
-                    str(x): {str(y): n for y, n in row.items()} for x, row in counted.d.items()
-                },
-                **self._choice(counted.winners if voters else (), base["quorum_reached"]),
-            }
-        counted = counting.score_split(
-            [{int(k): v for k, v in (ballot or {}).items()} for ballot in ballots],
-            option_ids,
-            0,
-            budget=self.points_per_voter,
-        )
-        if self.subject_kind:
-            # Points that split an amount: equal shares are a split, not a tie to settle.
-            outcome = {
-                "outcome": "adopted"
-                if base["quorum_reached"] and counted.total_points
-                else "no_quorum"
-            }
-        else:
-            outcome = self._choice(counted.winners, base["quorum_reached"])
-        return base | {
-            "points": {str(k): v for k, v in counted.points.items()},
-            "total_points": counted.total_points,
-            "shares": {str(k): _ratio(v) for k, v in counted.shares.items()},
-            "shares_percent": {str(k): _percent(v) for k, v in counted.shares.items()},
-            "winners": list(counted.winners),
-            **outcome,
-        }
-
-    @staticmethod
-    def _choice(winners, quorum_reached: bool) -> dict:
-        outcome = counting.choice_outcome(winners, quorum_reached)
-        tied = {"tied": list(winners)} if outcome is counting.Outcome.TIED else {}
-        return {"outcome": outcome.value, **tied}
-
-    def _yes_no(self, counts: dict, eligible: int, quorum: Fraction) -> dict:
-        counted = counting.count_yes_no(
-            counts.get("yes", 0),
-            counts.get("no", 0),
-            counts.get("abstain", 0),
-            eligible,
-            quorum,
-            self._threshold(),
-        )
-        return {
-            "yes": counted.yes,
-            "no": counted.no,
-            "abstain": counted.abstain,
-            "voters": counted.yes + counted.no + counted.abstain,
-            "participation": _ratio(counted.participation),
-            "participation_percent": _percent(counted.participation),
-            "quorum_percent": self.quorum_percent,
-            "quorum_reached": counted.quorum_reached,
-            "yes_share": _ratio(counted.yes_share),
-            "yes_percent": _percent(counted.yes_share),
-            "threshold": self.threshold,
-            "outcome": counted.outcome.value,
-            **({"tied": ["yes", "no"]} if counted.outcome is counting.Outcome.TIED else {}),
-        }
-
-    def _weighted(self, per_college: dict, quorum_reached: bool) -> dict:
-        weights = {
-            int(k): w for k, w in self.result.get("college_weights", {}).items() if w is not None
-        }
-        if not weights:
-            weights = dict(College.objects.values_list("pk", "weight_percent"))
-        shares = {}
-        colleges = {}
-        for college_id, counts in per_college.items():
-            yes, no = counts.get("yes", 0), counts.get("no", 0)
-            if college_id in weights:
-                shares[college_id] = Fraction(yes, yes + no) if yes + no else None
-            colleges[str(college_id)] = {
-                "yes": yes,
-                "no": no,
-                "abstain": counts.get("abstain", 0),
-                "yes_share": _ratio(shares.get(college_id)),
-                "weight_percent": weights.get(college_id),
-            }
-        weighted = counting.weighted_by_college(shares, weights, self._threshold())
-        tied = self.threshold == self.Threshold.MAJORITY and weighted.yes_share == Fraction(1, 2)
-        if not quorum_reached:
-            outcome = "no_quorum"
-        else:
-            outcome = "adopted" if weighted.adopted else ("tied" if tied else "rejected")
-        return {
-            "colleges": colleges,
-            "weighted_yes_share": _ratio(weighted.yes_share),
-            "weighted_yes_percent": _percent(weighted.yes_share),
-            "outcome": outcome,
-            **({"tied": ["yes", "no"]} if outcome == "tied" else {}),
-        }
-
-    def split_amount(self, total_cents: int) -> dict[int, int] | None:
-        """A closed score vote's proportional split of an amount, in cents per option id."""
-        if self.kind != self.Kind.SCORE or not self.is_closed:
-            raise ValidationError(_("Seule une répartition de points close partage un montant."))
-        points = {int(k): v for k, v in self.result.get("points", {}).items()}
-        counted = counting.score_split([points], list(points), total_cents)
-        return counted.cents
-
-    # Checking a stance ---------------------------------------------------------------------
-
-    def clean_stance(self, choice: str, reason: str, ballot) -> tuple[str, object]:
-        """The (choice, ballot) to store, or ValidationError keyed by field, in French."""
-        consent_choices = {
-            Stance.Choice.CONSENT,
-            Stance.Choice.CONCERN,
-            Stance.Choice.OBJECTION,
-            Stance.Choice.STAND_ASIDE,
-        }
-        if self.kind == self.Kind.CONSENT:
-            if choice not in consent_choices:
-                raise ValidationError(
-                    {
-                        "choice": _(
-                            "Choisissez : consentir, consentir avec une réserve, objecter "
-                            "ou vous mettre en retrait."
-                        )
-                    }
-                )
-            if choice == Stance.Choice.OBJECTION and not reason:
-                raise ValidationError(
-                    {
-                        "reason": _(
-                            "Une objection doit être motivée : dites en quoi la proposition "
-                            "nuirait à la coopérative."
-                        )
-                    }
-                )
-            return choice, None
-        if self.kind == self.Kind.YES_NO:
-            if choice not in (Stance.Choice.YES, Stance.Choice.NO, Stance.Choice.ABSTAIN):
-                raise ValidationError({"choice": _("Choisissez : pour, contre ou abstention.")})
-            return choice, None
-        if self.kind not in self.OPTION_KINDS:
-            raise ValidationError(_("On ne se prononce pas ainsi sur une sollicitation d'avis."))
-        if choice not in (Stance.Choice.BALLOT, None, ""):
-            raise ValidationError({"choice": _("Ce vote se fait avec un bulletin.")})
-        return Stance.Choice.BALLOT, self._clean_ballot(ballot)
-
-    def _clean_ballot(self, ballot):
-        known = set(self.options.values_list("pk", flat=True))
-        unknown = _("Une option de ce bulletin n'existe pas dans ce vote.")
-
-        def option_id(value) -> int:
-            if isinstance(value, bool):
-                raise ValidationError({"ballot": unknown})
-            try:
-                pk = int(value)
-            except (TypeError, ValueError):
-                raise ValidationError({"ballot": unknown}) from None
-            if pk not in known:
-                raise ValidationError({"ballot": unknown})
-            return pk
-
-        if self.kind == self.Kind.APPROVAL:
-            if not isinstance(ballot, (list, tuple, set)):
-                raise ValidationError({"ballot": _("Cochez les options que vous approuvez.")})
-            return sorted({option_id(value) for value in ballot})
-        if self.kind == self.Kind.RANKED:
-            return _clean_ranking(ballot, option_id)
-        return self._clean_points(ballot, option_id)
-
-    def _clean_points(self, ballot, option_id) -> dict[str, int]:
-        if not isinstance(ballot, dict):
-            raise ValidationError({"ballot": _("Répartissez vos points entre les options.")})
-        points = {}
-        for key, given in ballot.items():
-            pk = option_id(key)
-            if isinstance(given, bool) or not isinstance(given, int) or given < 0:
-                raise ValidationError(
-                    {"ballot": _("Les points sont des nombres entiers positifs.")}
-                )
-            if given:
-                points[str(pk)] = points.get(str(pk), 0) + given
-        spent = sum(points.values())
-        if spent > self.points_per_voter:
-            raise ValidationError(
-                {
-                    "ballot": _(
-                        "Vous avez réparti %(spent)s points : vous en avez %(budget)s au plus."
-                    )
-                    % {"spent": spent, "budget": self.points_per_voter}
-                }
-            )
-        return points
-
-
-def _clean_ranking(ballot, option_id) -> list[list[int]]:
-    """A ranked ballot: groups of option ids, best first, each option ranked once at most."""
-    if not isinstance(ballot, (list, tuple)) or not all(
-        isinstance(group, (list, tuple)) and group for group in ballot
-    ):
-        raise ValidationError(
-            {"ballot": _("Classez les options, de la préférée à la moins aimée.")}
-        )
-    seen = set()
-    ranking = []
-    for group in ballot:
-        ids = [option_id(value) for value in group]
-        if seen & set(ids) or len(set(ids)) != len(ids):
-            raise ValidationError({"ballot": _("Une option ne peut être classée qu'une fois.")})
-        seen |= set(ids)
-        ranking.append(sorted(ids))
-    return ranking
-
 
 class Version(models.Model):
     """One wording of a proposal; amendments add versions, none is ever changed."""
@@ -1645,7 +1310,7 @@ class Eligibility(models.Model):
         return f"{self.member} — {self.decision}"
 
 
-class Round(models.Model):
+class Round(BallotBox, models.Model):
     """An objection round, or the single round of a vote."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="rounds")
@@ -1797,120 +1462,6 @@ class Round(models.Model):
                         updated_at=now,
                     )
         return stance
-
-    def cast_secret_ballot(self, member, content, now=None) -> str:
-        """Vote once, secretly: the roll says who voted, the box holds what; returns the receipt.
-
-        For a yes / no vote `content` is "yes", "no" or "abstain"; otherwise it is the ballot
-        (approved option ids, a ranking, or points per option).
-        """
-        now = now or timezone.now()
-        with transaction.atomic():
-            # Exclusive: ballots are appended one at a time, so the chain never forks.
-            round = self._locked_for_voting(exclusive=True)
-            decision = round.decision
-            if not decision.is_secret:
-                raise ValidationError(_("Ce vote n'est pas secret : prenez position normalement."))
-            round._check_open(decision, now)
-            member = rules.require(member, "take_stance", decision)
-            if decision.kind == Decision.Kind.YES_NO:
-                choice, ballot = decision.clean_stance(content, "", None)
-                stored = {"choice": choice}
-            else:
-                choice, ballot = decision.clean_stance(Stance.Choice.BALLOT, "", content)
-                stored = {"ballot": ballot}
-            if decision.weighted_by_college:
-                # Colleges are counted apart, as separate ballot boxes would be.
-                stored["college"] = decision.eligible.filter(member=member).values_list(
-                    "college_id", flat=True
-                )[0]
-            try:
-                with transaction.atomic():
-                    VoterRoll.objects.create(round=round, member=member)
-            except IntegrityError:
-                raise ValidationError(
-                    _("Vous avez déjà voté : dans un scrutin secret, un vote ne se change pas.")
-                ) from None
-            last = round.ballots.order_by("-sequence").values_list("sequence", "hash").first()
-            sequence, previous_hash = next_link(last)
-            receipt = new_receipt()
-            Ballot.objects.create(
-                round=round,
-                sequence=sequence,
-                receipt=receipt,
-                content=stored,
-                previous_hash=previous_hash,
-                hash=ballot_hash(round.pk, sequence, receipt, stored, previous_hash),
-            )
-        return receipt
-
-    def _rewrite_roll(self) -> None:
-        """At the close, write the roll again in member order, under new random ids.
-
-        While the vote runs, the roll's storage order (SQLite's rowid, PostgreSQL's ctid and
-        xmin) follows the order of the votes, like the box's sequence: rewritten, it no
-        longer does, and nothing stored joins a voter to a ballot.
-        """
-        members = list(
-            VoterRoll.objects.filter(round=self)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-        )
-        VoterRoll.objects.filter(round=self).delete()
-        VoterRoll.objects.bulk_create(
-            VoterRoll(round=self, member_id=member_id) for member_id in members
-        )
-
-    def verify_chain(self) -> tuple[bool, int | None]:
-        """Recompute the box's chain: (True, None), or (False, the first sequence that is wrong)."""
-        previous_hash = GENESIS_HASH
-        expected = 1
-        for ballot in self.ballots.order_by("sequence").iterator():
-            fault = link_fault(
-                sequence=ballot.sequence,
-                previous_hash=ballot.previous_hash,
-                hash=ballot.hash,
-                fields=_ballot_fields(self.pk, ballot.sequence, ballot.receipt, ballot.content),
-                expected_sequence=expected,
-                expected_previous=previous_hash,
-            )
-            if fault:
-                return False, expected
-            previous_hash = ballot.hash
-            expected += 1
-        return True, None
-
-    @property
-    def head_hash(self) -> str:
-        return (
-            self.ballots.order_by("-sequence").values_list("hash", flat=True).first()
-            or GENESIS_HASH
-        )
-
-    def published_box(self) -> dict:
-        """The ballot box anyone may check; contents only once the vote is closed."""
-        closed = self.decision.ballots_unsealed
-        ballots = [
-            {
-                "sequence": sequence,
-                "receipt": receipt,
-                "content": content if closed else None,
-                "previous_hash": previous_hash,
-                "hash": hash,
-            }
-            for sequence, receipt, content, previous_hash, hash in self.ballots.order_by(
-                "sequence"
-            ).values_list("sequence", "receipt", "content", "previous_hash", "hash")
-        ]
-        return {
-            "decision": self.decision_id,
-            "round": self.pk,
-            "genesis": GENESIS_HASH,
-            "head": ballots[-1]["hash"] if ballots else GENESIS_HASH,
-            "count": len(ballots),
-            "closed": closed,
-            "ballots": ballots,
-        }
 
 
 class Stance(models.Model):
@@ -2167,43 +1718,6 @@ class AdviceRequest(models.Model):
             request.save(update_fields=["advice", "given_at"])
             self.advice, self.given_at = request.advice, request.given_at
             notifications.advice_given(self)
-
-
-class VoterRoll(models.Model):
-    """Secret ballot: who voted. No link and no timestamp shared with the ballot box."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="roll")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["round", "member"], name="votes_once_in_secret")
-        ]
-
-    def __str__(self):
-        return str(self.member)
-
-
-class Ballot(models.Model):
-    """Secret ballot: the box, an append-only hash chain of anonymous ballots."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
-    sequence = models.PositiveIntegerField()
-    receipt = models.CharField(max_length=32, unique=True)
-    content = models.JSONField()
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["round", "sequence"]
-        constraints = [
-            models.UniqueConstraint(fields=["round", "sequence"], name="ballot_sequence_once")
-        ]
-
-    def __str__(self):
-        return f"n°{self.sequence} {self.receipt}"
 
 
 # Imported last: the rules read the models above (what each phase allows, who may act).

@@ -26,7 +26,8 @@ from commun.budgets import rules
 from commun.ledger import funds
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
+from commun.lib.text import clean_text
 from commun.members.models import College, Member
 from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
@@ -49,18 +50,6 @@ COST_IN_PROSE = gettext_lazy(
     "Le coût complet se calcule depuis la rémunération demandée, et le texte de la décision "
     "l'écrit lui-même : ne le recopiez pas ici, changez plutôt la rémunération."
 )
-
-
-def _text(value, field_name: str, required, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors.setdefault(field_name, required)
-    elif len(value) > max_length:
-        errors.setdefault(
-            field_name,
-            _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length},
-        )
-    return value
 
 
 def _is_int(value) -> bool:
@@ -207,8 +196,10 @@ class NeedQuerySet(models.QuerySet):
         """A member raises a need; anyone may read it."""
         member = rules.require(by, "raise_need")
         errors = {}
-        title = _text(title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors)
-        description = _text(
+        title = clean_text(
+            title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors
+        )
+        description = clean_text(
             description, "description", _("Décrivez le besoin."), MAX_TEXT_LENGTH, errors
         )
         if errors:
@@ -302,7 +293,7 @@ class Need(models.Model):
         errors = {}
         if status not in (self.Status.MET, self.Status.DROPPED):
             errors["status"] = _("Un besoin se clôt comme satisfait ou abandonné.")
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites en quelques mots pourquoi."), MAX_REASON_LENGTH, errors
         )
         if errors:
@@ -625,7 +616,7 @@ def _check_amount(mission, errors: dict, name: str, message, maximum: int, posit
     value = getattr(mission, name)
     if value is None or value == "":
         errors.setdefault(name, message)
-    elif not _is_int(value):
+    elif not is_whole_cents(value):
         errors.setdefault(name, _("Saisissez un nombre entier."))
     elif value < 0:
         errors.setdefault(name, _("Un montant ne peut pas être négatif."))
@@ -854,13 +845,13 @@ class Mission(MissionTerms):
 
     def _clean_terms(self, errors: dict) -> None:
         """The mission's words, dates and need: each field's fault into `errors`."""
-        self.title = _text(
+        self.title = clean_text(
             self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
         )
-        self.scope = _text(
+        self.scope = clean_text(
             self.scope, "scope", _("Décrivez le périmètre de la mission."), MAX_TEXT_LENGTH, errors
         )
-        self.deliverables = _text(
+        self.deliverables = clean_text(
             self.deliverables,
             "deliverables",
             _("Dites ce qui sera livré."),
@@ -1205,7 +1196,9 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_review", self)
         errors = {}
-        report = _text(report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors)
+        report = clean_text(
+            report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors
+        )
         if errors:
             raise ValidationError(errors)
         with transaction.atomic():
@@ -1350,14 +1343,14 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_top_up", self)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason,
             "reason",
             _("Expliquez pourquoi ce complément est nécessaire."),
             MAX_TEXT_LENGTH,
             errors,
         )
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors["amount_cents"] = _("Le complément est un montant positif, en centimes.")
         elif amount_cents > MAX_AMOUNT_CENTS:
             errors["amount_cents"] = _("Ce montant dépasse la limite admise : vérifiez-le.")
@@ -1655,7 +1648,7 @@ class MissionPayment(models.Model):
                 "accounts": " / ".join(accounts)
             }
         contributions = employer_contributions_cents or 0
-        if not _is_int(contributions) or contributions < 0:
+        if not is_whole_cents(contributions) or contributions < 0:
             errors["employer_contributions_cents"] = _(
                 "Les charges sont un montant positif ou nul."
             )
@@ -1673,7 +1666,7 @@ class MissionPayment(models.Model):
                 amount_cents = hours * rate
         elif hours is not None:
             errors["hours"] = _("Seule une co-rémunération déclare des heures.")
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors.setdefault(
                 "amount_cents", _("Le montant est un nombre entier de centimes, positif.")
             )
@@ -1692,7 +1685,7 @@ class MissionPayment(models.Model):
         """An officer cancels the payment: its reversal gives the commitment its money back."""
         rules.require(by, "cancel_payment", self.mission)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites pourquoi le paiement est annulé."), MAX_REASON_LENGTH, errors
         )
         if errors:

@@ -1,7 +1,7 @@
 """The decision forms: they parse and bound the input; the models hold the rules.
 
 Field names follow the keys of the models' ValidationError, so that an error the model
-raises lands on the field it is about (`add_model_errors`).
+raises lands on the field it is about (`commun.lib.forms.add_model_errors`).
 """
 
 import datetime
@@ -17,7 +17,7 @@ from commun.decisions.models import (
     Decision,
     Stance,
 )
-from commun.deliberation.forms import NoLabelSuffix, add_model_errors
+from commun.deliberation.forms import NoLabelSuffix
 from commun.deliberation.models import Circle, Space
 from commun.members.models import College, Member
 
@@ -32,7 +32,6 @@ __all__ = [
     "RegisterFilter",
     "StanceForm",
     "WithdrawForm",
-    "add_model_errors",
 ]
 
 MARKDOWN_HELP = _("Markdown accepté : titres, listes, liens, emphase.")

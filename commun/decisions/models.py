@@ -37,6 +37,7 @@ from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
+from commun.lib.text import clean_text as _text
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
@@ -52,17 +53,6 @@ UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doiv
 # that nobody waits a month for an answer.
 ADMISSION_MIN_DELIBERATION = datetime.timedelta(days=3)
 ADMISSION_DEADLINE = datetime.timedelta(days=15)
-
-
-def _text(value, field: str, required, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: required})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length}}
-        )
-    return value
 
 
 def _when(moment: datetime.datetime) -> str:

@@ -30,11 +30,11 @@ from commun.decisions.forms import (
     RegisterFilter,
     StanceForm,
     WithdrawForm,
-    add_model_errors,
 )
 from commun.decisions.models import Decision, Objection, Stance, VoterRoll
 from commun.deliberation.models import Notification, Space, Thread
 from commun.deliberation.views import shown_name
+from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 
 MAX_ID = 2**63 - 1  # beyond, the database would raise rather than find nothing

@@ -649,6 +649,18 @@ class MissionQuerySet(models.QuerySet):
             mission.save(update_fields=["ref"])
         return mission
 
+    def awaiting(self, member: Member):
+        """`member`'s missions still under way, with `has_payments` set, for their next step."""
+        paid = MissionPayment.objects.filter(
+            mission_id=models.OuterRef("pk"), cancelled_at__isnull=True
+        )
+        return (
+            self.filter(proposer=member, status__in=Mission.UNDER_WAY)
+            .annotate(has_payments=models.Exists(paid))
+            .select_related("decision", "review_decision")
+            .order_by("created_at", "pk")
+        )
+
     def comparable_to(self, mission: "Mission", limit: int = 5):
         """The latest adopted or closed missions paid the same way (same contract if salaried)."""
         same = self.filter(
@@ -677,6 +689,7 @@ class Mission(MissionTerms):
     EDITABLE = TERMS
     FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
     PAYABLE = (Status.ADOPTED, Status.CLOSING)
+    UNDER_WAY = (Status.DRAFT, Status.SUBMITTED, Status.ADOPTED, Status.CLOSING)
 
     need = models.ForeignKey(
         Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
@@ -817,6 +830,22 @@ class Mission(MissionTerms):
         if not self.ref or self.status not in self.FUNDED:
             return 0
         return funds.committed_cents(self.ref)
+
+    @property
+    def next_step(self) -> str:
+        """What the proposer has to do next, or waits for (read with `awaiting()`)."""
+        match self.status:
+            case self.Status.DRAFT:
+                return _("Brouillon : complétez-le, puis soumettez-le à décision.")
+            case self.Status.SUBMITTED:
+                return _("En décision : suivez-la et répondez aux objections.")
+            case self.Status.ADOPTED if not getattr(self, "has_payments", True):
+                return _("Adoptée : en attente des premiers paiements.")
+            case self.Status.ADOPTED:
+                return _("En cours : une fois le travail livré, demandez sa revue.")
+            case self.Status.CLOSING:
+                return _("En revue : la décision de revue est ouverte.")
+        return ""
 
     def spent_cents(self) -> int:
         return (

@@ -111,6 +111,26 @@ class DecisionQuerySet(models.QuerySet):
             return readable.filter(visibility=Decision.Visibility.PUBLIC)
         return readable | self.filter(phase=Decision.Phase.DRAFT, author=member)
 
+    def awaiting(self, member: Member):
+        """The open decisions `member` may take part in (or wrote), with `has_spoken` set:
+        whether they have taken a stance in the current round. Advice is asked apart."""
+        eligible = Eligibility.objects.filter(decision_id=models.OuterRef("pk"), member=member)
+        in_round = {
+            "round__decision_id": models.OuterRef("pk"),
+            "round__closed_at__isnull": True,
+            "member": member,
+        }
+        return (
+            self.filter(phase__in=Decision.OPEN_PHASES - {Decision.Phase.ADVICE})
+            .filter(models.Exists(eligible) | Q(author=member))
+            .annotate(
+                has_spoken=models.Exists(Stance.objects.filter(**in_round))
+                | models.Exists(VoterRoll.objects.filter(**in_round)),
+                is_eligible=models.Exists(eligible),
+            )
+            .order_by(models.F("closes_at").asc(nulls_last=True), "pk")
+        )
+
     def propose(
         self,
         *,
@@ -357,6 +377,30 @@ class DecisionQuerySet(models.QuerySet):
                 sent += 1
         return sent
 
+    def flag_overdue_advice(self, now: datetime.datetime | None = None) -> int:
+        """Tell the author and the officers, once, of an advice decision past its deadline."""
+        now = now or timezone.now()
+        due = self.filter(
+            phase=Decision.Phase.ADVICE, closes_at__lte=now, overdue_flagged_at__isnull=True
+        ).values_list("pk", flat=True)
+        flagged = 0
+        for decision_id in list(due):
+            with transaction.atomic():
+                # Locked and re-read: two workers never both flag the same decision.
+                decision = (
+                    Decision.objects.select_for_update()
+                    .filter(pk=decision_id, phase=Decision.Phase.ADVICE)
+                    .filter(overdue_flagged_at__isnull=True)
+                    .first()
+                )
+                if decision is None:
+                    continue
+                decision.overdue_flagged_at = now
+                decision.save(update_fields=["overdue_flagged_at"])
+                notifications.advice_overdue(decision)
+                flagged += 1
+        return flagged
+
 
 class Decision(Counting, models.Model):
     class Kind(models.TextChoices):
@@ -461,6 +505,8 @@ class Decision(Counting, models.Model):
     )
     review_on = models.DateField(_("date de révision"), null=True, blank=True)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An advice decision past its deadline is flagged once to its author and the officers.
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     result = not_personal(
         models.JSONField(default=dict, blank=True, editable=False),
         "counts of stances, no one named",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0008_tie_rule_and_honest_outcomes'),
+        ('decisions', '0009_one_refusal_for_every_append_only_table'),
     ]
 
     operations = [

@@ -611,6 +611,24 @@ class MissionTerms(models.Model):
         self.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
 
 
+def _check_amount(mission, errors: dict, name: str, message, maximum: int, positive: bool):
+    """A whole, non-negative amount within its limit (and not zero unless it may be)."""
+    value = getattr(mission, name)
+    if value is None or value == "":
+        errors.setdefault(name, message)
+    elif not is_whole_cents(value):
+        errors.setdefault(name, _("Saisissez un nombre entier."))
+    elif value < 0:
+        errors.setdefault(name, _("Un montant ne peut pas être négatif."))
+    elif positive and value == 0:
+        errors.setdefault(
+            name,
+            _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
+        )
+    elif value > maximum:
+        errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+
+
 class MissionQuerySet(models.QuerySet):
     def propose(self, by, need: "Need", **values) -> "Mission":
         """A draft mission on a live need, by a member; checked whole before it is saved."""
@@ -630,6 +648,18 @@ class MissionQuerySet(models.QuerySet):
             mission.ref = f"M{mission.pk}"
             mission.save(update_fields=["ref"])
         return mission
+
+    def awaiting(self, member: Member):
+        """`member`'s missions still under way, with `has_payments` set, for their next step."""
+        paid = MissionPayment.objects.filter(
+            mission_id=models.OuterRef("pk"), cancelled_at__isnull=True
+        )
+        return (
+            self.filter(proposer=member, status__in=Mission.UNDER_WAY)
+            .annotate(has_payments=models.Exists(paid))
+            .select_related("decision", "review_decision")
+            .order_by("created_at", "pk")
+        )
 
     def comparable_to(self, mission: "Mission", limit: int = 5):
         """The latest adopted or closed missions paid the same way (same contract if salaried)."""
@@ -659,6 +689,7 @@ class Mission(MissionTerms):
     EDITABLE = TERMS
     FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
     PAYABLE = (Status.ADOPTED, Status.CLOSING)
+    UNDER_WAY = (Status.DRAFT, Status.SUBMITTED, Status.ADOPTED, Status.CLOSING)
 
     need = models.ForeignKey(
         Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
@@ -800,6 +831,22 @@ class Mission(MissionTerms):
             return 0
         return funds.committed_cents(self.ref)
 
+    @property
+    def next_step(self) -> str:
+        """What the proposer has to do next, or waits for (read with `awaiting()`)."""
+        match self.status:
+            case self.Status.DRAFT:
+                return _("Brouillon : complétez-le, puis soumettez-le à décision.")
+            case self.Status.SUBMITTED:
+                return _("En décision : suivez-la et répondez aux objections.")
+            case self.Status.ADOPTED if not getattr(self, "has_payments", True):
+                return _("Adoptée : en attente des premiers paiements.")
+            case self.Status.ADOPTED:
+                return _("En cours : une fois le travail livré, demandez sa revue.")
+            case self.Status.CLOSING:
+                return _("En revue : la décision de revue est ouverte.")
+        return ""
+
     def spent_cents(self) -> int:
         return (
             self.payments.filter(cancelled_at__isnull=True).aggregate(total=Sum("amount_cents"))[
@@ -820,6 +867,13 @@ class Mission(MissionTerms):
     def clean(self):
         self.normalise()
         errors = {}
+        self._clean_terms(errors)
+        self._clean_pay(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_terms(self, errors: dict) -> None:
+        """The mission's words, dates and need: each field's fault into `errors`."""
         self.title = clean_text(
             self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
         )
@@ -854,21 +908,11 @@ class Mission(MissionTerms):
                     "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
                 ) % {"status": need.get_status_display().lower()}
 
+    def _clean_pay(self, errors: dict) -> None:
+        """The fields its form of pay uses: each field's fault into `errors`."""
+
         def amount(name, message, maximum, positive=True):
-            value = getattr(self, name)
-            if value is None or value == "":
-                errors.setdefault(name, message)
-            elif not is_whole_cents(value):
-                errors.setdefault(name, _("Saisissez un nombre entier."))
-            elif value < 0:
-                errors.setdefault(name, _("Un montant ne peut pas être négatif."))
-            elif positive and value == 0:
-                errors.setdefault(
-                    name,
-                    _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
-                )
-            elif value > maximum:
-                errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+            _check_amount(self, errors, name, message, maximum, positive)
 
         match self.pay_form:
             case PayForm.SALARIED:
@@ -905,8 +949,6 @@ class Mission(MissionTerms):
                     "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
                     "frais ou bénévolat."
                 )
-        if errors:
-            raise ValidationError(errors)
 
     def clean_fields(self, exclude=None):
         # clean() gives the specific messages; Django's generic ones would only repeat them.

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.decisions.models import (
     MAX_BODY_LENGTH,
-    MAX_OPTIONS,
     MAX_TITLE_LENGTH,
     Decision,
     Stance,
@@ -242,10 +241,7 @@ class ProposalForm(NoLabelSuffix):
 
     def clean_options(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_OPTIONS:
-            raise forms.ValidationError(_("Cent options au plus."))
-        return lines
+        return [line for line in lines if line]
 
     def clean_advisors(self) -> list[Member]:
         text = self.cleaned_data["advisors"]

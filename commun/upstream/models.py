@@ -173,13 +173,14 @@ class CommonsSplitQuerySet(models.QuerySet):
                 "entre les projets ci-dessous ; %(amount)s seront partagés en proportion des "
                 "points reçus, puis versés par les responsables."
             ) % {"points": POINTS_PER_VOTER, "amount": format_cents(amount)}
-            thread = space.start_thread(member, title, body)
-            decision = Decision.objects.propose(
-                thread=thread,
+            decision = Decision.objects.open_about(
+                SUBJECT_KIND,
+                split.pk,
                 author=member,
-                kind=Decision.Kind.SCORE,
                 title=title,
                 body=body,
+                now=now,
+                kind=Decision.Kind.SCORE,
                 scope=Decision.Scope.COOPERATIVE,
                 visibility=Decision.Visibility.PUBLIC
                 if space.visibility == Space.Visibility.PUBLIC
@@ -189,10 +190,7 @@ class CommonsSplitQuerySet(models.QuerySet):
                 closes_at=now + datetime.timedelta(days=days),
                 options=[(project.name, project.used_for) for project in projects],
                 points_per_voter=POINTS_PER_VOTER,
-                subject_kind=SUBJECT_KIND,
-                subject_id=split.pk,
             )
-            decision.open(now=now)
             options = list(decision.options.order_by("position", "pk"))
             SplitCandidate.objects.bulk_create(
                 SplitCandidate(split=split, project=project, option=option)

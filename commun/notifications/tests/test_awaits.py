@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commun.conftest import PASSWORD, category, client_for, make_member
-from commun.decisions.tests.helpers import in_objection_round, opened, propose
+from commun.testing.decisions import in_objection_round, opened, propose
 
 AWAITS = "/a-faire/"
 

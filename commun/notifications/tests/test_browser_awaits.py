@@ -3,8 +3,8 @@
 import pytest
 
 from commun.conftest import PASSWORD
-from commun.decisions.tests.helpers import in_objection_round, opened
 from commun.testing.browser import assert_all_local, axe_check
+from commun.testing.decisions import in_objection_round, opened
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Decision, Objection
-from commun.decisions.tests.helpers import DAY, in_objection_round, opened
 from commun.deliberation.models import NotificationPreference
 from commun.notifications.models import Notice
+from commun.testing.decisions import DAY, in_objection_round, opened
 
 HOUR = datetime.timedelta(hours=1)
 

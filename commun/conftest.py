@@ -27,6 +27,7 @@ pytest_plugins = [
     "commun.testing.pgcluster",
     "commun.testing.browser",
     "commun.testing.appendonly",
+    "commun.testing.matrix",
 ]
 
 PASSWORD = "correct horse battery staple"

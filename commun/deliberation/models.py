@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from commun.deliberation import mentions, rules
 from commun.lib import markdown
 from commun.lib.rules import active_member, as_member, is_officer
+from commun.lib.text import clean_text
 from commun.members.models import Category, College, Member
 from commun.privacy.declarations import (
     DELIBERATION,
@@ -64,20 +65,6 @@ def _latest(moment):
     return Greatest(Coalesce(F("last_activity_at"), Value(moment)), Value(moment))
 
 
-def clean_text(text, field: str, max_length: int, required_message) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({field: required_message})
-    if len(text) > max_length:
-        raise ValidationError(
-            {
-                field: _("Ce texte ne doit pas dépasser %(max)s caractères.")
-                % {"max": f"{max_length:,}".replace(",", " ")}
-            }
-        )
-    return text
-
-
 # Circles ------------------------------------------------------------------------------------
 
 
@@ -105,7 +92,7 @@ class Circle(models.Model):
     def found(cls, name: str, description: str, by, visibility=None) -> "Circle":
         """Create a circle with its space; whoever founds it is its first member."""
         founder = rules.require(by, "found_circle")
-        name = clean_text(name, "name", 120, _("Donnez un nom au cercle."))
+        name = clean_text(name, "name", _("Donnez un nom au cercle."), 120)
         visibility = visibility or Space.Visibility.MEMBERS
         if visibility not in (Space.Visibility.MEMBERS, Space.Visibility.CIRCLE):
             raise ValidationError(
@@ -355,8 +342,8 @@ class Space(models.Model):
         """Open a thread whose first comment is `body`."""
         member = rules.require(author, "start_thread", self)
         title = " ".join((title or "").split())  # one line: it is also an email's subject
-        title = clean_text(title, "title", MAX_TITLE_LENGTH, _("Donnez un titre au fil."))
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez le premier message du fil."))
+        title = clean_text(title, "title", _("Donnez un titre au fil."), MAX_TITLE_LENGTH)
+        body = clean_text(body, "body", _("Écrivez le premier message du fil."), MAX_BODY_LENGTH)
         with transaction.atomic():
             now = timezone.now()
             thread = Thread.objects.create(
@@ -441,7 +428,7 @@ class Thread(models.Model):
     def post_comment(self, author, body: str, parent: "Comment | None" = None) -> "Comment":
         """Add a comment (a reply when `parent` is given) and notify who should hear of it."""
         member = rules.require(author, "post_comment", self)
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         if parent is not None and parent.thread_id != self.pk:
             raise ValidationError({"parent": _("Ce commentaire n'appartient pas à ce fil.")})
         with transaction.atomic():
@@ -576,7 +563,7 @@ class Comment(models.Model):
     def edit(self, by, body: str) -> "Comment":
         """Change the text; the previous one is kept as a revision anyone who reads sees."""
         rules.require(by, "edit_comment", self)
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         with transaction.atomic():
             # Locked so two edits at once each keep the other's text in the history.
             comment = Comment.objects.select_for_update().get(pk=self.pk)

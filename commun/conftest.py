@@ -28,6 +28,7 @@ pytest_plugins = [
     "commun.testing.browser",
     "commun.testing.appendonly",
     "commun.testing.locale",
+    "commun.testing.matrix",
 ]
 
 PASSWORD = "correct horse battery staple"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from commun.lib import rules
 from commun.privacy.declarations import ACCOUNTS, Audience, Erasure, not_personal, personal
 
 
@@ -74,8 +75,7 @@ class User(AbstractUser):
 
     @property
     def is_officer(self) -> bool:
-        member = self.member
-        return bool(member and member.is_officer and member.is_active_member)
+        return rules.is_officer(self)
 
     @cached_property
     def has_second_factor(self) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from commun.decisions.models import AdviceRequest, Decision, Eligibility, Objection
-from commun.deliberation.models import as_member
+from commun.lib.rules import Rulebook, active_member, is_officer
 from commun.members.models import Member
 
 Phase = Decision.Phase
@@ -70,18 +70,8 @@ ACTION_NAMES = {
 # Who someone is ------------------------------------------------------------------------------
 
 
-def active_member(who) -> Member | None:
-    """The active member behind a user or a member; None for visitors, accounts, leavers."""
-    member = as_member(who)
-    return member if member is not None and member.is_active_member else None
-
-
 def is_author(member: Member | None, decision: Decision) -> bool:
     return member is not None and member.pk == decision.author_id
-
-
-def is_officer(member: Member | None) -> bool:
-    return member is not None and member.is_officer and member.is_active_member
 
 
 def eligibility_id(member: Member | None, decision: Decision) -> int | None:
@@ -172,6 +162,7 @@ WHO_MAY = {
     "record_advice_decision": (_author, AUTHOR_ONLY),
     "cast_deciding_vote": (_officer, OFFICER_ONLY),
 }
+RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 
 
 # Asking --------------------------------------------------------------------------------------
@@ -189,13 +180,7 @@ def refusal(who, action: str, decision: Decision, objection: Objection | None = 
         }
     if action == "cast_deciding_vote" and not decision.awaits_casting_vote:
         return _("Cette décision n'attend pas de voix prépondérante.")
-    member = active_member(who)
-    if member is None:
-        return _("Seul·es les associé·es peuvent %(action)s.") % {"action": name}
-    allowed, message = WHO_MAY[action]
-    if not allowed(member, decision, objection):
-        return message % {"action": name}
-    return None
+    return RULES.refusal(who, action, decision, objection)
 
 
 def objection_allows(action: str, objection: Objection) -> bool:

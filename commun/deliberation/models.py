@@ -2,7 +2,8 @@
 
 Who may read and who may write is answered once, here: `Space.can_read`, `Space.can_post`,
 `Space.objects.readable_by` and `Space.readers`. Pages, the API, notifications and search
-all ask them, so nobody hears of a thread they may not read.
+all ask them, so nobody hears of a thread they may not read. Which of them each action
+needs is declared in `rules.py`.
 """
 
 import datetime
@@ -18,8 +19,9 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from commun.deliberation import mentions
+from commun.deliberation import mentions, rules
 from commun.lib import markdown
+from commun.lib.rules import active_member, as_member, is_officer
 from commun.lib.text import clean_text
 from commun.members.models import Category, College, Member
 from commun.privacy.declarations import (
@@ -34,20 +36,6 @@ from commun.privacy.declarations import (
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
 ID_CHUNK = 2000
-
-
-def as_member(who) -> Member | None:
-    """The Member behind a user or a member; None for a visitor or an account without one."""
-    if who is None or isinstance(who, Member):
-        return who
-    if not getattr(who, "is_authenticated", False):
-        return None
-    return who.member
-
-
-def _active(who) -> Member | None:
-    member = as_member(who)
-    return member if member is not None and member.is_active_member else None
 
 
 def _college_id(member: Member) -> int | None:
@@ -103,9 +91,7 @@ class Circle(models.Model):
     @classmethod
     def found(cls, name: str, description: str, by, visibility=None) -> "Circle":
         """Create a circle with its space; whoever founds it is its first member."""
-        founder = _active(by)
-        if founder is None:
-            raise PermissionDenied(_("Seul·es les associé·es peuvent créer un cercle."))
+        founder = rules.require(by, "found_circle")
         name = clean_text(name, "name", _("Donnez un nom au cercle."), 120)
         visibility = visibility or Space.Visibility.MEMBERS
         if visibility not in (Space.Visibility.MEMBERS, Space.Visibility.CIRCLE):
@@ -136,9 +122,7 @@ class Circle(models.Model):
 
     def join(self, who) -> bool:
         """Join freely; True when the member was not in the circle yet."""
-        member = _active(who)
-        if member is None:
-            raise PermissionDenied(_("Seul·es les associé·es peuvent rejoindre un cercle."))
+        member = rules.require(who, "join_circle", self)
         with transaction.atomic():
             _membership, created = CircleMembership.objects.get_or_create(
                 circle=self, member=member
@@ -177,7 +161,7 @@ class CircleMembership(models.Model):
 class SpaceQuerySet(models.QuerySet):
     def readable_by(self, who):
         """The spaces `who` may read (a user, a member or None)."""
-        member = _active(who)
+        member = active_member(who)
         if member is None:
             return self.filter(visibility=Space.Visibility.PUBLIC)
         college = Category.objects.filter(pk=member.category_id).values("college_id")
@@ -309,7 +293,7 @@ class Space(models.Model):
 
     def in_scope(self, who) -> bool:
         """Whether an active member belongs where this space is: its college, its circle."""
-        member = _active(who)
+        member = active_member(who)
         if member is None:
             return False
         if self.kind == self.Kind.COLLEGE:
@@ -321,7 +305,7 @@ class Space(models.Model):
     def can_read(self, who) -> bool:
         if self.visibility == self.Visibility.PUBLIC:
             return True
-        if _active(who) is None:
+        if active_member(who) is None:
             return False
         if self.visibility == self.Visibility.MEMBERS:
             return True
@@ -333,8 +317,7 @@ class Space(models.Model):
 
     def can_moderate(self, who) -> bool:
         """Officers lock threads and set the visibility of the spaces they may read."""
-        member = _active(who)
-        return bool(member and member.is_officer and self.can_read(member))
+        return is_officer(who) and self.can_read(who)
 
     def readers(self):
         """The members who may read this space (every active member of its audience)."""
@@ -346,10 +329,7 @@ class Space(models.Model):
         return members
 
     def set_visibility(self, visibility: str, by) -> None:
-        if not self.can_moderate(by):
-            raise PermissionDenied(
-                _("Seul·es les responsables changent la visibilité d'un espace.")
-            )
+        rules.require(by, "set_visibility", self)
         if visibility not in dict(self.visibility_choices()):
             raise ValidationError(
                 {"visibility": _("Cette visibilité ne convient pas à cet espace.")}
@@ -360,9 +340,7 @@ class Space(models.Model):
 
     def start_thread(self, author, title: str, body: str) -> "Thread":
         """Open a thread whose first comment is `body`."""
-        member = _active(author)
-        if member is None or not self.can_post(member):
-            raise PermissionDenied(_("Vous ne pouvez pas ouvrir de fil dans cet espace."))
+        member = rules.require(author, "start_thread", self)
         title = " ".join((title or "").split())  # one line: it is also an email's subject
         title = clean_text(title, "title", _("Donnez un titre au fil."), MAX_TITLE_LENGTH)
         body = clean_text(body, "body", _("Écrivez le premier message du fil."), MAX_BODY_LENGTH)
@@ -389,7 +367,7 @@ class ThreadQuerySet(models.QuerySet):
 
     def with_unread(self, who):
         """Annotate `unread_count` for `who`: one subquery per listed thread, never a loop."""
-        member = _active(who)
+        member = active_member(who)
         if member is None:
             return self.annotate(
                 unread_count=Value(0), last_read_at=Value(None, models.DateTimeField())
@@ -444,14 +422,12 @@ class Thread(models.Model):
         return not self.is_locked and self.space.can_post(who)
 
     def can_lock(self, who) -> bool:
-        member = _active(who)
+        member = active_member(who)
         return bool(member and (member.pk == self.author_id or self.space.can_moderate(member)))
 
     def post_comment(self, author, body: str, parent: "Comment | None" = None) -> "Comment":
         """Add a comment (a reply when `parent` is given) and notify who should hear of it."""
-        member = _active(author)
-        if member is None or not self.space.can_post(member):
-            raise PermissionDenied(_("Vous ne pouvez pas écrire dans cet espace."))
+        member = rules.require(author, "post_comment", self)
         body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         if parent is not None and parent.thread_id != self.pk:
             raise ValidationError({"parent": _("Ce commentaire n'appartient pas à ce fil.")})
@@ -484,15 +460,14 @@ class Thread(models.Model):
         return comment
 
     def set_locked(self, locked: bool, by) -> None:
-        if not self.can_lock(by):
-            raise PermissionDenied(_("Seul·es l'auteur·ice du fil et les responsables le ferment."))
+        rules.require(by, "lock_thread", self)
         with transaction.atomic():
             Thread.objects.filter(pk=self.pk).update(is_locked=locked)
         self.is_locked = locked
 
     def mark_read(self, who, at=None) -> datetime.datetime | None:
         """Record that `who` has read up to now; return when they had read before, if ever."""
-        member = _active(who)
+        member = active_member(who)
         if member is None:
             return None
         at = at or timezone.now()
@@ -517,9 +492,7 @@ class Thread(models.Model):
 
     def subscribe(self, who, subscribed: bool = True) -> None:
         """Follow or stop following; an explicit choice outlasts later automatic subscription."""
-        member = _active(who)
-        if member is None or not self.can_read(member):
-            raise PermissionDenied(_("Seul·es les associé·es qui lisent ce fil peuvent le suivre."))
+        member = rules.require(who, "subscribe", self)
         with transaction.atomic():
             Subscription.objects.update_or_create(
                 thread=self, member=member, defaults={"is_active": subscribed}
@@ -576,7 +549,7 @@ class Comment(models.Model):
         return mentions.link(html, found.urls), found
 
     def can_edit(self, who) -> bool:
-        member = _active(who)
+        member = active_member(who)
         return bool(
             member
             and member.pk == self.author_id
@@ -589,8 +562,7 @@ class Comment(models.Model):
 
     def edit(self, by, body: str) -> "Comment":
         """Change the text; the previous one is kept as a revision anyone who reads sees."""
-        if not self.can_edit(by):
-            raise PermissionDenied(_("Seul·e l'auteur·ice modifie son commentaire."))
+        rules.require(by, "edit_comment", self)
         body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         with transaction.atomic():
             # Locked so two edits at once each keep the other's text in the history.
@@ -619,9 +591,7 @@ class Comment(models.Model):
         """Add the reaction, or take it back; True when it is now there."""
         if kind not in Reaction.Kind.values:
             raise ValidationError({"kind": _("Cette réaction n'existe pas.")})
-        member = _active(who)
-        if member is None or not self.can_react(member):
-            raise PermissionDenied(_("Vous ne pouvez pas réagir dans cet espace."))
+        member = rules.require(who, "react", self)
         with transaction.atomic():
             deleted, _rows = Reaction.objects.filter(
                 comment=self, member=member, kind=kind

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commun.deliberation import rules
 from commun.deliberation.forms import (
     CircleForm,
     CommentForm,
@@ -227,8 +228,7 @@ def space_visibility(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = _viewer(request)
     if not space.can_read(viewer):
         return _denied(request)
-    if not space.can_moderate(viewer):
-        raise PermissionDenied(_("Seul·es les responsables changent la visibilité d'un espace."))
+    rules.require(viewer, "set_visibility", space)  # before the form is read
     form = VisibilityForm(request.POST, space=space)
     if form.is_valid():
         space.set_visibility(form.cleaned_data["visibility"], by=viewer)
@@ -474,8 +474,7 @@ def circles(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new_circle(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    if viewer is None or not viewer.is_active_member:
-        raise PermissionDenied(_("Seul·es les associé·es peuvent créer un cercle."))
+    rules.require(viewer, "found_circle")  # the form is for those who may
     form = CircleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

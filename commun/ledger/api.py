@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_input import Input
-from commun.ledger import closing, imports
+from commun.ledger import closing, imports, rules
 from commun.ledger.models import (
     Account,
     Books,
@@ -29,7 +29,7 @@ from commun.ledger.models import (
 from commun.ledger.views import account_balances, summary
 from commun.lib.money import Cents, PositiveCents
 from commun.lib.paging import Listing
-from commun.members.api import Pages, officers_only
+from commun.members.api import Pages
 
 router = Router(tags=["Trésorerie"])
 
@@ -195,7 +195,6 @@ def ledger_summary(request):
 
 
 def _book(request, direction: str, payload: EntryIn):
-    officers_only(request)
     booked = Transaction.objects.record_income_or_expense(
         direction,
         payload.date,
@@ -282,10 +281,10 @@ def import_statement(request, dry_run: bool = False):
     Every error is listed with its line (`loc`: ["body", "csv", line]). `?dry_run=true`
     checks the statement and answers what would be booked, without booking it.
     """
-    officers_only(request)
+    rules.require(request.user, "import_statement")  # 403 before the body is read
     text = _statement(request)
     try:
-        lines = imports.parse(text) if dry_run else None
+        lines = imports.preview(text, by=request.user) if dry_run else None
         booked = [] if dry_run else imports.book(text, by=request.user)
     except imports.ImportRefused as refused:
         raise NinjaValidationError(
@@ -331,12 +330,9 @@ def import_statement(request, dry_run: bool = False):
 )
 def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=9999)):
     """Close an ended year with the assembly's allocation (SCIC floors checked); once only."""
-    officers_only(request)
     from commun.ledger.models import FiscalYear
 
-    existing = FiscalYear.objects.filter(year=year).first()
-    if existing is not None:
-        return Status(200, existing)
+    already = FiscalYear.objects.filter(year=year).exists()
     try:
         closed = closing.close_year(
             year, payload.allocation, decision_reference=payload.decision_reference, by=request.user
@@ -348,4 +344,4 @@ def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=
                 for m in error.messages
             ]
         ) from None
-    return Status(201, closed)
+    return Status(200 if already else 201, closed)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commun.ledger import chart
+from commun.ledger import chart, rules
 from commun.ledger.models import (
     RETAINED_LOSS,
     Account,
@@ -205,8 +205,9 @@ def close_year(
 ) -> FiscalYear:
     """Close `year` once: closing entries, the allocation (default: the proposed one), the lock.
 
-    Idempotent: closing a closed year returns it as it was closed.
+    Idempotent: closing a closed year returns it as it was closed. `by` is the officer.
     """
+    rules.require(by, "close_year")
     with transaction.atomic():
         # Serialises closes and bookings: nothing can be dated in the year while it closes.
         Books.locked()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from commun.ledger import closing
 from commun.ledger.models import FiscalYear, Transaction, tax_in
+from commun.members.models import Member
 
 D = datetime.date
 CLIENTS = [
@@ -302,13 +303,16 @@ def load(stdout=None) -> None:
     say = stdout.write if stdout is not None else (lambda text: None)
     rows_2025, rows_2026 = _entries_2025(), _entries_2026()
     settlements = _vat_settlements(rows_2025, 2025, 4) + _vat_settlements(rows_2026, 2026, 3)
+    # The treasurer books and closes: the first officer of the demo's register.
+    treasurer = Member.objects.active().filter(is_officer=True).order_by("number").first()
+    by = treasurer.user if treasurer is not None else None
     with transaction.atomic():
         booked = 0
         for day, direction, label, account, cents, vat, key in sorted(rows_2025 + rows_2026):
             if day > today or (day.year <= 2025 and FiscalYear.objects.filter(year=2025).exists()):
                 continue
             Transaction.objects.record_income_or_expense(
-                direction, day, label, account, cents, idempotency_key=key, vat_rate=vat
+                direction, day, label, account, cents, idempotency_key=key, vat_rate=vat, by=by
             )
             booked += 1
         for day, label, postings, key in settlements:
@@ -324,7 +328,7 @@ def load(stdout=None) -> None:
                 if year == 2025
                 else f"Assemblée générale du {year + 1}, approbation des comptes"
             )
-            closing.close_year(year, decision_reference=reference, today=today)
+            closing.close_year(year, decision_reference=reference, by=by, today=today)
             year = closing.next_year_to_close(today)
     closed = FiscalYear.objects.filter(year=2025).first()
     say(

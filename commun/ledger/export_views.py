@@ -13,7 +13,7 @@ from commun.ledger import exports, signing
 from commun.ledger.journal import GENESIS_HASH
 from commun.ledger.models import Books
 from commun.members.models import Cooperative
-from commun.members.permissions import is_officer, officer_required
+from commun.members.rules import is_officer, officer_required
 
 
 def _download(lines, filename: str, content_type: str) -> StreamingHttpResponse:

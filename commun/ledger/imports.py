@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from commun.ledger import chart
+from commun.ledger import chart, rules
 from commun.ledger.models import Account, Books, Transaction, check_booking_date
 from commun.lib.controls import has_control
 from commun.lib.money import AmountError, parse_euros
@@ -249,11 +249,19 @@ def _already_imported(lines: list[BankLine]) -> list[LineError]:
     ]
 
 
+def preview(text: str, *, by) -> list[BankLine]:
+    """What `book` would book, checked whole, booking nothing (the officer's preview)."""
+    rules.require(by, "import_statement")
+    return parse(text)
+
+
 def book(text: str, *, by=None, progress=None) -> list[Transaction]:
     """Check the statement whole, then book every line in one database transaction.
 
     `progress(n)` is called after each booked line (the killed-process test watches it).
+    `by` is the officer importing it.
     """
+    rules.require(by, "import_statement")
     lines = parse(text)
     with transaction.atomic():
         # Checked again under the lock: a concurrent import of the same file books nothing.

@@ -22,7 +22,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.ledger import chart
+from commun.ledger import chart, rules
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
@@ -320,7 +320,9 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         `amount_cents` is what the bank or the cash box saw; with a VAT rate, the tax is
         taken out of it (44571 collected, 44566 deductible). A receipt, when given, is
         attached once: a retried request returns the first booking and its receipt.
+        `by` is the officer booking it.
         """
+        rules.require(by, "record_transaction")
         if not is_whole_cents(amount_cents) or amount_cents <= 0:
             raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
         if direction not in ("income", "expense"):

@@ -18,7 +18,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from commun.ledger import chart, closing, imports
+from commun.ledger import chart, closing, imports, rules
 from commun.ledger.forms import CloseForm, EntryForm, ImportForm, TransactionFilter
 from commun.ledger.models import (
     Account,
@@ -34,7 +34,7 @@ from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
-from commun.members.permissions import is_officer, officer_required
+from commun.members.rules import officer_required
 
 PAGE_SIZE = 50
 # A filter by nature scans transactions: past this many, ask for a month too.
@@ -182,7 +182,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "result_cents": activity["income_total"] - activity["spending_total"],
             "fiscal_years": fiscal_years,
             "closed": {fy.year: fy for fy in fiscal_years}.get(year),
-            "is_officer": is_officer(request.user),
+            "is_officer": rules.is_officer(request.user),
         },
     )
 
@@ -203,7 +203,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/accounts.html",
-        {"accounts": listed, "is_officer": is_officer(request.user)},
+        {"accounts": listed, "is_officer": rules.is_officer(request.user)},
     )
 
 
@@ -270,7 +270,7 @@ def transactions(request: HttpRequest) -> HttpResponse:
             "query_string": query_string,
             "more": listing.more,
             "kind_limit": KIND_COUNT_LIMIT,
-            "is_officer": is_officer(request.user),
+            "is_officer": rules.is_officer(request.user),
         },
     )
 
@@ -294,7 +294,7 @@ def transaction_detail(request: HttpRequest, number: int) -> HttpResponse:
         number=number,
     )
     reversed_by = Transaction.objects.filter(reverses=booked).first()
-    officer = is_officer(request.user)
+    officer = rules.is_officer(request.user)
     postings = list(booked.postings.all())
     for posting in postings:
         posting.credit_cents = -posting.amount_cents
@@ -305,7 +305,9 @@ def transaction_detail(request: HttpRequest, number: int) -> HttpResponse:
             "transaction": booked,
             "postings": postings,
             "reversed_by": reversed_by,
-            "receipts": list(booked.receipts.all()) if officer else [],
+            "receipts": list(booked.receipts.all())
+            if rules.may(request.user, "read_receipts")
+            else [],
             "is_officer": officer,
         },
     )
@@ -456,7 +458,7 @@ def import_statement(request: HttpRequest) -> HttpResponse:
                     % {"count": len(booked), "first": booked[0].number, "last": booked[-1].number},
                 )
                 return redirect("ledger:transactions")
-            lines = imports.parse(text)
+            lines = imports.preview(text, by=request.user)
         except imports.ImportRefused as refused:
             context["line_errors"] = refused.line_errors
             status = 422
@@ -525,7 +527,7 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
 
 def receipt(request: HttpRequest, pk: int) -> FileResponse:
     """A receipt, to officers only: to anyone else it does not exist."""
-    if not is_officer(request.user):
+    if not rules.may(request.user, "read_receipts"):
         raise Http404
     found = get_object_or_404(Receipt, pk=pk)
     try:

@@ -8,7 +8,7 @@ officers change the structure, decide on applications and record movements.
 from decimal import Decimal
 
 from allauth.core import ratelimit
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.forms.models import model_to_dict
@@ -24,6 +24,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from commun.api_auth import authenticated, public
 from commun.api_schemas import ErrorOut
 from commun.lib.paging import Listing
+from commun.members import rules
 from commun.members.forms import JoinForm
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
@@ -43,7 +44,7 @@ from commun.members.officer_forms import (
     RefusalForm,
 )
 from commun.members.officer_forms import ProfileForm as CooperativeForm
-from commun.members.permissions import can_see_register, is_active_member, is_officer
+from commun.members.rules import is_officer
 from commun.members.schemas import (
     MAX_ID,
     ApplicationIn,
@@ -113,16 +114,6 @@ def form_invalid(form, loc=("body",), rename=None) -> NinjaValidationError:
     )
 
 
-def officers_only(request):
-    if not is_officer(request.user):
-        raise PermissionDenied(_("Seul·es les responsables peuvent faire cela."))
-
-
-def members_only(request):
-    if not is_active_member(request.user):
-        raise PermissionDenied(_("Réservé aux associé·es."))
-
-
 def conflict(message) -> HttpError:
     return HttpError(409, str(message))
 
@@ -156,7 +147,7 @@ def cooperative(request):
 @router.patch("/cooperative", auth=authenticated, response=CooperativeOut, tags=["Coopérative"])
 def update_cooperative(request, payload: CooperativePatch):
     """Change the profile (officers): the web page's form and rules apply."""
-    officers_only(request)
+    rules.require(request.user, "edit_cooperative")
     coop = Cooperative.get()
     data = model_to_dict(coop, fields=CooperativeForm._meta.fields)
     data["share_value"] = Decimal(coop.share_value_cents) / 100
@@ -199,7 +190,7 @@ def replace_structure(request, payload: StructureIn):
 
     Categories name their college by its name in `colleges`, so one call can create both.
     """
-    officers_only(request)
+    rules.require(request.user, "edit_structure")
     existing_colleges = {c.pk: c for c in College.objects.all()}
     existing_categories = {c.pk: c for c in Category.objects.all()}
     colleges, errors = _rows("colleges", payload.colleges, CollegeForm, existing_colleges)
@@ -345,7 +336,7 @@ def _decide(application: Application, decision):
 )
 def admit(request, application_id: int = Path(..., ge=1, le=MAX_ID)):
     """Admit (officers): a member number and the subscription enter the register."""
-    officers_only(request)
+    rules.require(request.user, "decide_application")
     application = _application_for(request, application_id)
     _decide(application, lambda: application.admit(by=request.user))
     return _applications().get(pk=application.pk)
@@ -359,7 +350,7 @@ def admit(request, application_id: int = Path(..., ge=1, le=MAX_ID)):
 )
 def refuse(request, payload: RefusalIn, application_id: int = Path(..., ge=1, le=MAX_ID)):
     """Refuse with a reason, which the applicant receives (officers)."""
-    officers_only(request)
+    rules.require(request.user, "decide_application")
     application = _application_for(request, application_id)
     form = RefusalForm({"reason": payload.reason})
     if not form.is_valid():
@@ -390,7 +381,7 @@ def members(
     """The directory (active members): a hidden member shows a pseudonym or a number.
 
     A `search` lists its first 500 matches at most (`more` tells there are others)."""
-    members_only(request)
+    rules.require(request.user, "read_directory")
     listed = Member.objects.active().select_related("category__college").order_by("number")
     # Counted once a minute at most (as on the web directory), except for a search.
     counts = active_counts()
@@ -497,7 +488,7 @@ def resign(request):
 
 @router.get("/members/{number}", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
 def member(request, number: int = Path(..., ge=1, le=MAX_ID)):
-    members_only(request)
+    rules.require(request.user, "read_directory")
     return _detail(
         request, get_object_or_404(_members().select_related("repayment"), number=number)
     )
@@ -521,8 +512,7 @@ def register(
     """The numbered register of share movements, newest first (members).
 
     `member` finds the movements where the member gives or receives."""
-    if not can_see_register(request.user):
-        raise PermissionDenied(_("Le registre est réservé aux associé·es."))
+    rules.require(request.user, "read_register")
     # The web page's filters, read from the same query string.
     _filters, movements, filtered = _register_movements(request)
     movements = _movements(movements).order_by("-number")
@@ -534,7 +524,7 @@ def register(
 @router.post("/register", auth=authenticated, response={201: MovementOut}, tags=["Registre"])
 def record_movement(request, payload: MovementIn):
     """Record a movement (officers); a mistake is undone by a correction, never an edit."""
-    officers_only(request)
+    rules.require(request.user, "record_movement")
     form_class = MOVEMENT_FORMS[payload.kind]
     data = payload.model_dump(exclude={"kind"}, mode="json")
     data["date"] = data["date"] or timezone.localdate().isoformat()
@@ -556,8 +546,7 @@ def record_movement(request, payload: MovementIn):
 
 @router.get("/register/{number}", auth=authenticated, response=MovementOut, tags=["Registre"])
 def movement(request, number: int = Path(..., ge=1, le=MAX_ID)):
-    if not can_see_register(request.user):
-        raise PermissionDenied(_("Le registre est réservé aux associé·es."))
+    rules.require(request.user, "read_register")
     return get_object_or_404(_movements(ShareMovement.objects), number=number)
 
 

@@ -23,7 +23,7 @@ from commun.members.officer_forms import (
     ResignationForm,
     kept_and_removed,
 )
-from commun.members.permissions import officer_required
+from commun.members.rules import officer_required
 
 PER_PAGE = 25
 

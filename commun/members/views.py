@@ -21,7 +21,7 @@ from commun.lib.forms import add_model_errors
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
-from commun.members import pdf, permissions
+from commun.members import pdf, rules
 from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
 from commun.members.models import (
     NAMED_TO_MEMBERS,
@@ -67,14 +67,14 @@ def _viewer(request: HttpRequest) -> Member | None:
 
 def _active_member(request: HttpRequest) -> Member:
     """The logged-in active member: the directory and the register are for associates only."""
-    if not permissions.can_see_register(request.user):
+    if not rules.can_see_register(request.user):
         raise PermissionDenied(_("Cette page est réservée aux associé·es."))
     return request.user.member
 
 
 def _sees_every_name(viewer: Member | None) -> bool:
     # Officers keep the legal register, which names every associate.
-    return bool(viewer and viewer.is_officer and viewer.is_active_member)
+    return rules.is_officer(viewer)
 
 
 def shown_name(
@@ -475,7 +475,7 @@ def _certificate_context(request: HttpRequest, number: int) -> dict:
     if viewer is None:
         raise PermissionDenied(_("Un certificat n'est visible que de son ou sa titulaire."))
     member = get_object_or_404(Member.objects.select_related("category__college"), number=number)
-    if not permissions.can_see_certificate(request.user, member):
+    if not rules.can_see_certificate(request.user, member):
         raise PermissionDenied(_("Un certificat n'est visible que de son ou sa titulaire."))
     coop = _cooperative(request)
     movements = list(_movements_of(member))

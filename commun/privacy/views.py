@@ -19,7 +19,7 @@ from commun.lib.controls import RefusesControlCharacters
 from commun.lib.csvstream import csv_response
 from commun.members import pdf
 from commun.members.models import Member
-from commun.members.permissions import officer_required
+from commun.members.rules import officer_required
 from commun.privacy import erasure
 from commun.privacy.declarations import record_rows
 from commun.privacy.export import person_archive

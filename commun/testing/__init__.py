@@ -1,1 +1,2 @@
-"""Test tooling: a throwaway PostgreSQL cluster and the browser harness (pytest plugins)."""
+"""Test tooling (pytest plugins): a throwaway PostgreSQL cluster, the browser harness, the
+append-only checks and the role × action matrices."""

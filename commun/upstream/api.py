@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from commun.api_auth import authenticated, public
-from commun.members.api import officers_only
+from commun.upstream import rules
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
 from commun.upstream.schemas import (
     MAX_ID,
@@ -90,7 +90,7 @@ def list_projects(request):
 @router.post("/upstream/projects", auth=authenticated, response={201: ProjectOut})
 def create_project(request, payload: ProjectIn):
     """Add a project (officers)."""
-    officers_only(request)
+    rules.require(request.user, "edit_project")
     project = UpstreamProject(**payload.dict())
     project.full_clean()
     project.save()
@@ -100,7 +100,7 @@ def create_project(request, payload: ProjectIn):
 @router.patch("/upstream/projects/{project_id}", auth=authenticated, response=ProjectOut)
 def update_project(request, payload: ProjectPatch, project_id: int = Id):
     """Change a project, or deactivate it with `is_active: false` (officers)."""
-    officers_only(request)
+    rules.require(request.user, "edit_project")
     project = get_object_or_404(UpstreamProject, pk=project_id)
     for field, value in payload.dict(exclude_unset=True).items():
         if value is None:
@@ -132,7 +132,6 @@ def open_split(request, payload: SplitIn):
     """Open a split (officers): a dot vote among all members, open at once.
 
     Refused (422) above what the commons fund holds now."""
-    officers_only(request)
     split = CommonsSplit.objects.open(
         request.user, amount_cents=payload.amount_cents, days=payload.days
     )
@@ -155,7 +154,7 @@ def list_gifts(request, filters: Query[GiftQuery]):
 @router.post("/upstream/gifts", auth=authenticated, response={201: GiftOut})
 def plan_gift(request, payload: GiftIn):
     """Plan a direct gift, decided otherwise than by a split (officers)."""
-    officers_only(request)
+    rules.require(request.user, "plan_gift")  # 403 before the project is looked up
     project = UpstreamProject.objects.filter(pk=payload.project).first()
     if project is None:
         raise ValidationError({"project": _("Ce projet n'existe pas.")})
@@ -174,7 +173,7 @@ def pay_gift(request, payload: PayIn, gift_id: int = Id):
 
     Refused (422) beyond what the fund holds; replaying the same key answers the same
     payment."""
-    officers_only(request)
+    rules.require(request.user, "pay_gift")  # 403 before the gift is looked up
     gift = get_object_or_404(Gift, pk=gift_id)
     _conflict_or_invalid(
         lambda: _renamed(lambda: gift.pay(request.user, payload.date, payload.idempotency_key))
@@ -185,7 +184,7 @@ def pay_gift(request, payload: PayIn, gift_id: int = Id):
 @router.post("/upstream/gifts/{gift_id}/cancel", auth=authenticated, response=GiftOut)
 def cancel_gift(request, gift_id: int = Id):
     """Cancel a gift (officers); a paid one is reversed in the books, the fund restored."""
-    officers_only(request)
+    rules.require(request.user, "cancel_gift")  # 403 before the gift is looked up
     gift = get_object_or_404(Gift, pk=gift_id)
     _conflict_or_invalid(lambda: gift.cancel(request.user))
     return _gifts().get(pk=gift.pk)

@@ -11,7 +11,7 @@ Locks, always in this order: the gift row (or the split row), then the books' ro
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -24,6 +24,7 @@ from commun.ledger import funds
 from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
 from commun.lib.money import format_cents, is_whole_cents
 from commun.lib.text import clean_text
+from commun.upstream import rules
 
 SUBJECT_KIND = "commons_split"
 POINTS_PER_VOTER = 100
@@ -32,14 +33,6 @@ MAX_DAYS = 90
 MAX_NAME = 100
 MAX_USED_FOR = 300
 MAX_REFERENCE = 200
-
-
-def _officer(by):
-    """The active officer behind a user or a member, or PermissionDenied."""
-    member = getattr(by, "member", by) if by is not None else None
-    if not getattr(member, "is_officer", False) or not member.is_active_member:
-        raise PermissionDenied(_("Seul·es les responsables peuvent faire cela."))
-    return member
 
 
 def _user(by):
@@ -129,7 +122,7 @@ class CommonsSplitQuerySet(models.QuerySet):
         from commun.decisions.models import Decision
         from commun.deliberation.models import Space
 
-        member = _officer(by)
+        member = rules.require(by, "open_split")
         now = now or timezone.now()
         if type(days) is not int or not 1 <= days <= MAX_DAYS:
             raise ValidationError(
@@ -314,7 +307,7 @@ class GiftQuerySet(models.QuerySet):
 
     def plan(self, by, *, project: UpstreamProject, amount_cents: int, reference: str) -> "Gift":
         """A gift decided otherwise than by a split (an assembly, a consent decision…)."""
-        member = _officer(by)
+        member = rules.require(by, "plan_gift")
         check_cents(amount_cents)
         reference = clean_text(
             " ".join((reference or "").split()),
@@ -425,7 +418,7 @@ class Gift(models.Model):
 
         A retry with the same key answers the same payment; nothing is written on refusal.
         """
-        member = _officer(by)
+        member = rules.require(by, "pay_gift")
         if not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
             raise ValidationError({"on": _("La date du versement est invalide.")})
         check_booking_date(on, field="on")  # an open year, not after today: the ledger's rule
@@ -478,7 +471,7 @@ class Gift(models.Model):
 
     def cancel(self, by, on: datetime.date | None = None) -> "Gift":
         """Cancel a planned gift, or a paid one by booking the reversal of its payment."""
-        member = _officer(by)
+        member = rules.require(by, "cancel_gift")
         on = on or timezone.localdate()
         with transaction.atomic():
             # Cancelled once: a payment and its cancellation never cross.

@@ -1,4 +1,5 @@
-"""Who may do what at each step: visitor, member, member of another college, author, officer.
+"""Who may do what at each step: visitor, applicant, account, member, member of another
+college, author, officer.
 
 The expected tables are written out here by hand, apart from `rules.py`.
 """
@@ -59,11 +60,10 @@ ROLES_MAY = {
     "record_advice_decision": {"author"},
     "cast_deciding_vote": {"officer"},
 }
-ROLES = ["visitor", "account", "member", "other_college", "author", "officer"]
 
 
 @pytest.fixture
-def setting(alice, bob, dan):
+def setting(roles, alice, bob):
     eve = make_member("eve@example.org", "Eve", "Leroy", category("Partenaires"))
     frank = make_member("frank@example.org", "Frank", "Morel", category("Contrib"))
     users = College.objects.get(name__startswith="Usager")
@@ -75,9 +75,11 @@ def setting(alice, bob, dan):
     )
     # Not how advice is asked (that is an advice decision), but it puts an advisor here.
     AdviceRequest.objects.create(decision=decision, advisor=eve)
+    # The shared roles (`commun.testing.matrix`), with the people this decision needs.
     people = {
-        "visitor": None,
-        "account": dan,
+        "visitor": roles["visitor"],
+        "applicant": roles["applicant"],
+        "account": roles["account"],
         "member": eve,
         "other_college": frank,
         "author": bob,

@@ -67,7 +67,7 @@ DATES = [
 
 @pytest.fixture
 def world(alice, bob, english):
-    closing.close_year(2025, decision_reference="AG 2026")
+    closing.close_year(2025, decision_reference="AG 2026", by=alice.user)
     mission = mission_in("adopted", bob, alice)
     django, *_ = projects(1)
     fill_fund(10_000)

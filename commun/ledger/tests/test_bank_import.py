@@ -28,8 +28,8 @@ def counts():
     )
 
 
-def test_it_books_every_line_against_the_bank(coop):
-    booked = imports.book(GOOD)
+def test_it_books_every_line_against_the_bank(coop, officer):
+    booked = imports.book(GOOD, by=officer)
 
     assert [t.label for t in booked] == [
         "Facture 2026-012 Client A",
@@ -54,7 +54,7 @@ def test_it_accepts_commas_and_english_headers(coop):
     assert [line.cents for line in imports.parse(text)] == [125_000, -350, -1250]
 
 
-def test_a_malformed_statement_lists_every_error_and_books_nothing(coop):
+def test_a_malformed_statement_lists_every_error_and_books_nothing(coop, officer):
     text = """date;libellé;montant;compte
 31/02/2026;Date impossible;10;706
 05/03/2026;;10;706
@@ -68,7 +68,7 @@ def test_a_malformed_statement_lists_every_error_and_books_nothing(coop):
     before = counts()
 
     with pytest.raises(imports.ImportRefused) as refused:
-        imports.book(text)
+        imports.book(text, by=officer)
 
     assert [(e.line, e.message) for e in refused.value.line_errors] == [
         (2, "date invalide « 31/02/2026 » (JJ/MM/AAAA ou AAAA-MM-JJ)."),
@@ -86,20 +86,20 @@ def test_a_malformed_statement_lists_every_error_and_books_nothing(coop):
     assert counts() == before
 
 
-def test_importing_the_same_statement_twice_books_it_once(coop):
-    imports.book(GOOD)
+def test_importing_the_same_statement_twice_books_it_once(coop, officer):
+    imports.book(GOOD, by=officer)
     before = counts()
 
     with pytest.raises(imports.ImportRefused) as refused:
-        imports.book(GOOD)
+        imports.book(GOOD, by=officer)
 
     assert [e.line for e in refused.value.line_errors] == [2, 3, 4]
     assert "déjà importée" in refused.value.line_errors[0].message
     assert counts() == before
 
 
-def test_a_line_in_a_closed_year_is_refused(coop):
-    closing.close_year(2025)
+def test_a_line_in_a_closed_year_is_refused(coop, officer):
+    closing.close_year(2025, by=officer)
 
     with pytest.raises(imports.ImportRefused) as refused:
         imports.parse("date;libellé;montant;compte\n31/12/2025;Tard;10;706\n")
@@ -169,13 +169,20 @@ def test_the_api_names_each_bad_line(alice):
     assert counts() == before
 
 
-def test_a_big_statement_is_numbered_without_gaps(coop):
+def test_a_big_statement_is_numbered_without_gaps(coop, officer):
     start = datetime.date(2026, 1, 1)
     lines = "".join(
         f"{start + datetime.timedelta(days=n % 300):%d/%m/%Y};Ligne {n};{n + 1},00;706\n"
         for n in range(300)
     )
-    booked = imports.book("date;libellé;montant;compte\n" + lines)
+    booked = imports.book("date;libellé;montant;compte\n" + lines, by=officer)
 
     assert len(booked) == 300
     assert [t.number for t in booked] == list(range(booked[0].number, booked[0].number + 300))
+
+
+def test_a_member_is_refused_before_the_statement_is_read(bob):
+    response = bearer(bob.user).post(
+        "/api/v1/ledger/imports", data=b"\xff\xfe", content_type="text/csv"
+    )
+    assert response.status_code == 403

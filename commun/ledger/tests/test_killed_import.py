@@ -31,7 +31,13 @@ import os, sys
 sys.path.insert(0, {root!r})
 import django
 django.setup()
+from commun.accounts.models import User
 from commun.ledger import imports
+from commun.members.models import Member
+
+# The books are the officers': the child acts as one (no register in this database).
+officer = User.objects.create_user("treasurer@example.org")
+officer.__dict__["member"] = Member(status=Member.Status.ACTIVE, is_officer=True)
 
 text, marker = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
 
@@ -40,7 +46,7 @@ def progress(booked):
         with open(marker, "w") as f:
             f.write(str(booked))
 
-imports.book(text, progress=progress)
+imports.book(text, by=officer, progress=progress)
 open(marker + ".done", "w").write("done")
 """
 

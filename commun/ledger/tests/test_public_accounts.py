@@ -23,7 +23,7 @@ def book(day, label, postings, key):
 
 
 @pytest.fixture
-def books(coop):
+def books(coop, officer):
     book(datetime.date(2025, 3, 1), "Capital", [("512", 500_000), ("101", -500_000)], "c")
     book(
         datetime.date(2025, 4, 2),
@@ -32,7 +32,7 @@ def books(coop):
         "f1",
     )
     book(datetime.date(2025, 5, 3), "Hébergement", [("613", 300_000), ("512", -300_000)], "h1")
-    closing.close_year(2025, decision_reference="AG du 1er juin 2026, résolution n°2")
+    closing.close_year(2025, decision_reference="AG du 1er juin 2026, résolution n°2", by=officer)
     book(
         datetime.date(2026, 2, 4),
         "=cmd|' /C calc'!A0 facture",

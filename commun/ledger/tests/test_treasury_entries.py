@@ -112,8 +112,8 @@ def test_a_double_submit_books_once_with_one_receipt(people):
         ({"date": "2025-12-31"}, "date", "L'exercice 2025 est clos"),
     ],
 )
-def test_it_refuses_bad_input_and_writes_nothing(people, changes, field, message):
-    closing.close_year(2025)
+def test_it_refuses_bad_input_and_writes_nothing(people, changes, field, message, officer):
+    closing.close_year(2025, by=officer)
     before = counts()
 
     response = people["officer"].post(reverse("ledger:expense"), entry(**changes))

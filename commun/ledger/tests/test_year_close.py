@@ -8,8 +8,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commun.accounts.models import User
 from commun.ledger import closing, funds
 from commun.ledger.models import Account, Books, FiscalYear, Transaction
+from commun.members.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +47,12 @@ def test_the_default_allocation_puts_everything_in_reserves(db):
     }
 
 
-def test_closing_zeroes_the_year_and_allocates_the_result(db):
+def test_closing_zeroes_the_year_and_allocates_the_result(db, officer):
     year_2025()
 
-    closed = closing.close_year(2025, decision_reference="AG du 12 juin 2026, résolution n°3")
+    closed = closing.close_year(
+        2025, decision_reference="AG du 12 juin 2026, résolution n°3", by=officer
+    )
 
     assert closed.result_cents == 7_000_000
     for code in ("706", "613", "120"):
@@ -60,28 +64,28 @@ def test_closing_zeroes_the_year_and_allocates_the_result(db):
     assert "résolution n°3" in closed.allocation_transaction.label
 
 
-def test_a_loss_is_carried_forward(db):
+def test_a_loss_is_carried_forward(db, officer):
     year_2025(income=1_000_000, spending=1_500_000)
 
-    closed = closing.close_year(2025)
+    closed = closing.close_year(2025, by=officer)
 
     assert closed.result_cents == -500_000
     assert balance("129") == 0 and balance("119") == 500_000
     assert balance("706") == balance("613") == 0
 
 
-def test_closing_twice_books_once(db):
+def test_closing_twice_books_once(db, officer):
     year_2025()
-    first = closing.close_year(2025)
+    first = closing.close_year(2025, by=officer)
     count = Transaction.objects.count()
 
-    assert closing.close_year(2025, {"457": 1}) == first
+    assert closing.close_year(2025, {"457": 1}, by=officer) == first
     assert Transaction.objects.count() == count
 
 
-def test_nothing_may_be_dated_in_a_closed_year(db):
+def test_nothing_may_be_dated_in_a_closed_year(db, officer):
     year_2025()
-    closing.close_year(2025)
+    closing.close_year(2025, by=officer)
 
     with pytest.raises(ValidationError, match="L'exercice 2025 est clos"):
         book(D(2025, 12, 31), [("512", 100), ("706", -100)], "late")
@@ -90,18 +94,18 @@ def test_nothing_may_be_dated_in_a_closed_year(db):
     assert book(D(2026, 1, 1), [("512", 100), ("706", -100)], "early").number
 
 
-def test_a_year_closes_only_once_ended_and_in_order(db):
+def test_a_year_closes_only_once_ended_and_in_order(db, officer):
     book(D(2024, 5, 1), [("512", 100), ("101", -100)], "old")
     year_2025()
 
     with pytest.raises(ValidationError, match="clôturez d'abord 2024"):
-        closing.close_year(2025)
+        closing.close_year(2025, by=officer)
     with pytest.raises(ValidationError, match="n'est pas terminé"):
-        closing.close_year(2026)
-    closing.close_year(2024)
+        closing.close_year(2026, by=officer)
+    closing.close_year(2024, by=officer)
     with pytest.raises(ValidationError, match="le prochain à clore est 2025"):
-        closing.close_year(2026, today=D(2028, 1, 1))
-    assert closing.close_year(2025).year == 2025
+        closing.close_year(2026, today=D(2028, 1, 1), by=officer)
+    assert closing.close_year(2025, by=officer).year == 2025
 
 
 @pytest.mark.parametrize(
@@ -114,22 +118,24 @@ def test_a_year_closes_only_once_ended_and_in_order(db):
         ({"1061": 1_000_000, "1068-DISPO": -1}, "centimes positif"),
     ],
 )
-def test_an_allocation_below_the_floors_is_refused_with_nothing_written(db, allocation, message):
+def test_an_allocation_below_the_floors_is_refused_with_nothing_written(
+    db, allocation, message, officer
+):
     year_2025()
     before = (Transaction.objects.count(), FiscalYear.objects.count())
 
     with pytest.raises(ValidationError, match=message):
-        closing.close_year(2025, allocation)
+        closing.close_year(2025, allocation, by=officer)
 
     assert (Transaction.objects.count(), FiscalYear.objects.count()) == before
     assert Books.objects.get().closed_through_year == 0
 
 
-def test_the_legal_reserve_floor_lapses_once_it_equals_the_capital(db):
+def test_the_legal_reserve_floor_lapses_once_it_equals_the_capital(db, officer):
     year_2025()
     book(D(2025, 2, 1), [("1068-DISPO", 1_000_000), ("1061", -1_000_000)], "legal-full")
 
-    closed = closing.close_year(2025, {"1068-DISPO": 4_025_000, "457": 2_975_000})
+    closed = closing.close_year(2025, {"1068-DISPO": 4_025_000, "457": 2_975_000}, by=officer)
 
     assert closed.allocation == {"1068-DISPO": 4_025_000, "457": 2_975_000}
 
@@ -185,12 +191,13 @@ def test_accepted_allocations_always_respect_the_floors(result, capital, legal_b
 )
 def test_closing_leaves_every_income_and_expense_account_of_the_year_at_zero(lines):
     _flush()
+    officer = _stand_in_officer()
     book(D(2025, 1, 2), [("512", 10_000_000), ("101", -10_000_000)], "capital")
     for n, (code, cents) in enumerate(lines):
         sign = -1 if code.startswith("7") else 1
         book(D(2025, 1 + n % 12, 5), [(code, sign * cents), ("512", -sign * cents)], f"l{n}")
 
-    closed = closing.close_year(2025)
+    closed = closing.close_year(2025, by=officer)
 
     for account in Account.objects.filter(code__regex=r"^[67]"):
         assert account.balance() == 0, account.code
@@ -198,6 +205,14 @@ def test_closing_leaves_every_income_and_expense_account_of_the_year_at_zero(lin
     assert closed.result_cents == sum(c if code.startswith("7") else -c for code, c in lines)
     for t in Transaction.objects.all():
         assert sum(t.postings.values_list("amount_cents", flat=True)) == 0
+
+
+def _stand_in_officer():
+    """An officer in a flushed database, which holds no register: the close only asks
+    whether the person acting is an active officer."""
+    officer = User.objects.create_user("treasurer@example.org")
+    officer.__dict__["member"] = Member(status=Member.Status.ACTIVE, is_officer=True)
+    return officer
 
 
 def _flush():

@@ -81,7 +81,7 @@ def test_a_former_officer_who_resigned_is_forbidden(people, alice, bob):
 def test_the_predicates_agree_with_the_roles(alice, bob, carol, dan):
     from django.contrib.auth.models import AnonymousUser
 
-    from commun.members.permissions import (
+    from commun.members.rules import (
         can_see_certificate,
         can_see_register,
         is_active_member,

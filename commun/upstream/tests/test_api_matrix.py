@@ -121,3 +121,15 @@ def test_every_upstream_endpoint_is_in_the_matrix(db):
         if "Communs amont" in operation.get("tags", [])
     }
     assert documented == {(method, path) for method, path, *_rest in MATRIX}
+
+
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("POST", "/upstream/gifts", {"project": 999_999, "amount_cents": 500, "reference": "AG"}),
+        ("POST", "/upstream/gifts/999999/pay", {"date": "2026-03-02", "idempotency_key": "k"}),
+        ("POST", "/upstream/gifts/999999/cancel", None),
+    ],
+)
+def test_a_member_is_refused_before_what_they_name_is_looked_up(callers, method, path, body):
+    assert call(callers["member"], method, path, body).status_code == 403

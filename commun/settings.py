@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "commun.budgets",
     "commun.upstream",
     "commun.privacy",
+    "commun.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,7 +149,7 @@ ACCOUNT_ADAPTER = "commun.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_ADAPTER = "commun.accounts.adapter.MFAAdapter"  # apps show the cooperative's name
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "notifications:awaits"
 LOGIN_URL = "account_login"
 
 # Login rate limits live in the cache: the database cache is shared by every process.

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.budgets import rules
-from commun.deliberation.models import Space
 from commun.ledger import funds
 from commun.lib.money import format_cents
 from commun.members.models import Member
@@ -34,32 +33,25 @@ def open_decision(mission, by, subject_kind: str, subject_id: int, title: str, b
     elif settings.deciders == BudgetSettings.Deciders.COLLEGE:
         scope, colleges = Decision.Scope.COLLEGES, [settings.college]
     title = title if len(title) <= MAX_DECISION_TITLE else title[: MAX_DECISION_TITLE - 1] + "…"
-    space = Space.objects.cooperative()
-    thread = space.start_thread(
-        author,
-        title,
-        _("Discussion de la proposition : %(url)s") % {"url": mission.get_absolute_url()},
-    )
     now = timezone.now()
-    decision = Decision.objects.propose(
-        thread=thread,
+    return Decision.objects.open_about(
+        subject_kind,
+        subject_id,
         author=author,
-        kind=Decision.Kind.CONSENT,
         title=title,
         body=body,
+        thread_body=_("Discussion de la proposition : %(url)s")
+        % {"url": mission.get_absolute_url()},
+        # The proposal was written with its figures: questions go to the thread.
+        straight_to_objections=True,
+        now=now,
+        kind=Decision.Kind.CONSENT,
         scope=scope,
         colleges=colleges,
         visibility=Decision.Visibility.PUBLIC,
         min_deliberation=datetime.timedelta(days=settings.min_deliberation_days),
         closes_at=now + datetime.timedelta(days=settings.deadline_days),
-        subject_kind=subject_kind,
-        subject_id=subject_id,
     )
-    decision.open(now=now)
-    # The proposal was written with its figures: questions go to the thread.
-    decision.advance(author)
-    decision.advance(author)
-    return decision
 
 
 def _reserve_lines(cost_cents: int) -> list[str]:

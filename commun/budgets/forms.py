@@ -38,16 +38,6 @@ MODEL_NAMES = {
 FORM_NAMES = {model: form for form, model in MODEL_NAMES.items()}
 
 
-def add_model_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a model's ValidationError on the form field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        name = FORM_NAMES.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _typed_euros(cents: int | None) -> str:
     """Cents as a person types euros: 2000 or 2000,50 (what EurosField reads back)."""
     if cents is None:

@@ -27,7 +27,8 @@ from commun.ledger import funds
 from commun.ledger.labels import system_label
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
+from commun.lib.text import clean_text
 from commun.members.models import College, Member
 from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
@@ -50,18 +51,6 @@ COST_IN_PROSE = gettext_lazy(
     "Le coût complet se calcule depuis la rémunération demandée, et le texte de la décision "
     "l'écrit lui-même : ne le recopiez pas ici, changez plutôt la rémunération."
 )
-
-
-def _text(value, field_name: str, required, max_length: int, errors: dict) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors.setdefault(field_name, required)
-    elif len(value) > max_length:
-        errors.setdefault(
-            field_name,
-            _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length},
-        )
-    return value
 
 
 def _is_int(value) -> bool:
@@ -208,8 +197,10 @@ class NeedQuerySet(models.QuerySet):
         """A member raises a need; anyone may read it."""
         member = rules.require(by, "raise_need")
         errors = {}
-        title = _text(title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors)
-        description = _text(
+        title = clean_text(
+            title, "title", _("Donnez un titre au besoin."), MAX_TITLE_LENGTH, errors
+        )
+        description = clean_text(
             description, "description", _("Décrivez le besoin."), MAX_TEXT_LENGTH, errors
         )
         if errors:
@@ -303,7 +294,7 @@ class Need(models.Model):
         errors = {}
         if status not in (self.Status.MET, self.Status.DROPPED):
             errors["status"] = _("Un besoin se clôt comme satisfait ou abandonné.")
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites en quelques mots pourquoi."), MAX_REASON_LENGTH, errors
         )
         if errors:
@@ -621,6 +612,24 @@ class MissionTerms(models.Model):
         self.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
 
 
+def _check_amount(mission, errors: dict, name: str, message, maximum: int, positive: bool):
+    """A whole, non-negative amount within its limit (and not zero unless it may be)."""
+    value = getattr(mission, name)
+    if value is None or value == "":
+        errors.setdefault(name, message)
+    elif not is_whole_cents(value):
+        errors.setdefault(name, _("Saisissez un nombre entier."))
+    elif value < 0:
+        errors.setdefault(name, _("Un montant ne peut pas être négatif."))
+    elif positive and value == 0:
+        errors.setdefault(
+            name,
+            _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
+        )
+    elif value > maximum:
+        errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+
+
 class MissionQuerySet(models.QuerySet):
     def propose(self, by, need: "Need", **values) -> "Mission":
         """A draft mission on a live need, by a member; checked whole before it is saved."""
@@ -640,6 +649,18 @@ class MissionQuerySet(models.QuerySet):
             mission.ref = f"M{mission.pk}"
             mission.save(update_fields=["ref"])
         return mission
+
+    def awaiting(self, member: Member):
+        """`member`'s missions still under way, with `has_payments` set, for their next step."""
+        paid = MissionPayment.objects.filter(
+            mission_id=models.OuterRef("pk"), cancelled_at__isnull=True
+        )
+        return (
+            self.filter(proposer=member, status__in=Mission.UNDER_WAY)
+            .annotate(has_payments=models.Exists(paid))
+            .select_related("decision", "review_decision")
+            .order_by("created_at", "pk")
+        )
 
     def comparable_to(self, mission: "Mission", limit: int = 5):
         """The latest adopted or closed missions paid the same way (same contract if salaried)."""
@@ -669,6 +690,7 @@ class Mission(MissionTerms):
     EDITABLE = TERMS
     FUNDED = (Status.ADOPTED, Status.CLOSING, Status.CLOSED)
     PAYABLE = (Status.ADOPTED, Status.CLOSING)
+    UNDER_WAY = (Status.DRAFT, Status.SUBMITTED, Status.ADOPTED, Status.CLOSING)
 
     need = models.ForeignKey(
         Need, on_delete=models.PROTECT, related_name="missions", verbose_name=gettext_lazy("besoin")
@@ -810,6 +832,22 @@ class Mission(MissionTerms):
             return 0
         return funds.committed_cents(self.ref)
 
+    @property
+    def next_step(self) -> str:
+        """What the proposer has to do next, or waits for (read with `awaiting()`)."""
+        match self.status:
+            case self.Status.DRAFT:
+                return _("Brouillon : complétez-le, puis soumettez-le à décision.")
+            case self.Status.SUBMITTED:
+                return _("En décision : suivez-la et répondez aux objections.")
+            case self.Status.ADOPTED if not getattr(self, "has_payments", True):
+                return _("Adoptée : en attente des premiers paiements.")
+            case self.Status.ADOPTED:
+                return _("En cours : une fois le travail livré, demandez sa revue.")
+            case self.Status.CLOSING:
+                return _("En revue : la décision de revue est ouverte.")
+        return ""
+
     def spent_cents(self) -> int:
         return (
             self.payments.filter(cancelled_at__isnull=True).aggregate(total=Sum("amount_cents"))[
@@ -830,13 +868,20 @@ class Mission(MissionTerms):
     def clean(self):
         self.normalise()
         errors = {}
-        self.title = _text(
+        self._clean_terms(errors)
+        self._clean_pay(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_terms(self, errors: dict) -> None:
+        """The mission's words, dates and need: each field's fault into `errors`."""
+        self.title = clean_text(
             self.title, "title", _("Donnez un titre à la mission."), MAX_TITLE_LENGTH, errors
         )
-        self.scope = _text(
+        self.scope = clean_text(
             self.scope, "scope", _("Décrivez le périmètre de la mission."), MAX_TEXT_LENGTH, errors
         )
-        self.deliverables = _text(
+        self.deliverables = clean_text(
             self.deliverables,
             "deliverables",
             _("Dites ce qui sera livré."),
@@ -864,21 +909,11 @@ class Mission(MissionTerms):
                     "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
                 ) % {"status": need.get_status_display().lower()}
 
+    def _clean_pay(self, errors: dict) -> None:
+        """The fields its form of pay uses: each field's fault into `errors`."""
+
         def amount(name, message, maximum, positive=True):
-            value = getattr(self, name)
-            if value is None or value == "":
-                errors.setdefault(name, message)
-            elif not _is_int(value):
-                errors.setdefault(name, _("Saisissez un nombre entier."))
-            elif value < 0:
-                errors.setdefault(name, _("Un montant ne peut pas être négatif."))
-            elif positive and value == 0:
-                errors.setdefault(
-                    name,
-                    _("Seule une mission bénévole est sans rémunération : indiquez un montant."),
-                )
-            elif value > maximum:
-                errors.setdefault(name, _("Ce montant dépasse la limite admise : vérifiez-le."))
+            _check_amount(self, errors, name, message, maximum, positive)
 
         match self.pay_form:
             case PayForm.SALARIED:
@@ -915,8 +950,6 @@ class Mission(MissionTerms):
                     "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
                     "frais ou bénévolat."
                 )
-        if errors:
-            raise ValidationError(errors)
 
     def clean_fields(self, exclude=None):
         # clean() gives the specific messages; Django's generic ones would only repeat them.
@@ -1190,7 +1223,9 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_review", self)
         errors = {}
-        report = _text(report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors)
+        report = clean_text(
+            report, "report", _("Dites ce qui a été livré."), MAX_TEXT_LENGTH, errors
+        )
         if errors:
             raise ValidationError(errors)
         with transaction.atomic():
@@ -1336,14 +1371,14 @@ class Mission(MissionTerms):
 
         rules.require(by, "ask_top_up", self)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason,
             "reason",
             _("Expliquez pourquoi ce complément est nécessaire."),
             MAX_TEXT_LENGTH,
             errors,
         )
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors["amount_cents"] = _("Le complément est un montant positif, en centimes.")
         elif amount_cents > MAX_AMOUNT_CENTS:
             errors["amount_cents"] = _("Ce montant dépasse la limite admise : vérifiez-le.")
@@ -1641,7 +1676,7 @@ class MissionPayment(models.Model):
                 "accounts": " / ".join(accounts)
             }
         contributions = employer_contributions_cents or 0
-        if not _is_int(contributions) or contributions < 0:
+        if not is_whole_cents(contributions) or contributions < 0:
             errors["employer_contributions_cents"] = _(
                 "Les charges sont un montant positif ou nul."
             )
@@ -1659,7 +1694,7 @@ class MissionPayment(models.Model):
                 amount_cents = hours * rate
         elif hours is not None:
             errors["hours"] = _("Seule une co-rémunération déclare des heures.")
-        if not _is_int(amount_cents) or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             errors.setdefault(
                 "amount_cents", _("Le montant est un nombre entier de centimes, positif.")
             )
@@ -1678,7 +1713,7 @@ class MissionPayment(models.Model):
         """An officer cancels the payment: its reversal gives the commitment its money back."""
         rules.require(by, "cancel_payment", self.mission)
         errors = {}
-        reason = _text(
+        reason = clean_text(
             reason, "reason", _("Dites pourquoi le paiement est annulé."), MAX_REASON_LENGTH, errors
         )
         if errors:

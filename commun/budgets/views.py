@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commun.budgets import rules
 from commun.budgets.forms import (
+    FORM_NAMES,
     CancelPaymentForm,
     MissionAmendForm,
     MissionFilter,
@@ -31,12 +32,12 @@ from commun.budgets.forms import (
     SettingsForm,
     TopUpForm,
     WithdrawForm,
-    add_model_errors,
 )
 from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
 from commun.decisions import rules as decision_rules
 from commun.deliberation.views import shown_name
 from commun.ledger import funds
+from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 
 MAX_ID = 2**63 - 1
@@ -127,7 +128,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
         try:
             need = Need.objects.raise_need(request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(request, _("Le besoin est publié : d'autres peuvent le soutenir."))
             return redirect(need)
@@ -200,7 +201,7 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             need.set_status(request.user, form.cleaned_data["status"], form.cleaned_data["reason"])
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(
                 request,
@@ -241,7 +242,7 @@ def _estimate(
         )
         return mission, mission.cost()
     except ValidationError as error:
-        add_model_errors(form, error)
+        add_model_errors(form, error, FORM_NAMES)
     except ValueError as error:  # the payroll's own check, in words
         form.add_error(None, str(error))
     return None, None
@@ -267,7 +268,7 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 mission = Mission.objects.propose(request.user, need, **form.mission_values())
             except ValidationError as error:
-                add_model_errors(form, error)
+                add_model_errors(form, error, FORM_NAMES)
             else:
                 messages.success(
                     request,
@@ -322,7 +323,7 @@ def mission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             mission.edit(request.user, **form.mission_values())
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(
                 request, _("Le brouillon est modifié : relisez-le, puis soumettez-le.")
@@ -382,7 +383,7 @@ def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.mission_values(),
             )
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(
                 request,
@@ -558,7 +559,7 @@ def _mission_action(action: str, form_class=None, prefix: str = ""):
                         return _mission_page(
                             request, _mission(request, pk), {"errors": error.messages}, 422
                         )
-                    add_model_errors(form, error)
+                    add_model_errors(form, error, FORM_NAMES)
                 else:
                     messages.success(request, message)
                     return redirect("budgets:mission", pk=mission.pk)
@@ -623,7 +624,7 @@ def payment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             payment.cancel(request.user, form.cleaned_data["reason"])
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(request, _("Le paiement est annulé par une contrepassation."))
             return redirect("budgets:mission", pk=payment.mission_id)
@@ -644,7 +645,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         try:
             current.update(request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_model_errors(form, error)
+            add_model_errors(form, error, FORM_NAMES)
         else:
             messages.success(request, _("Les réglages des budgets sont enregistrés."))
             return redirect("budgets:settings")

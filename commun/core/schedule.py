@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 # Task path → interval. Each task is idempotent: running it twice does no harm.
 PERIODIC = {
     "commun.decisions.tasks.close_due_decisions": datetime.timedelta(minutes=5),
+    "commun.decisions.tasks.flag_overdue_advice": datetime.timedelta(hours=1),
     "commun.deliberation.tasks.send_digests": datetime.timedelta(days=1),
     "commun.members.tasks.process_repayments": datetime.timedelta(days=1),
     "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),

@@ -44,6 +44,7 @@ class Decisions(Conversations):
         self.in_objection_round()
         self.yes_no_vote()
         self.advice_process()
+        self.advice_decided()
         self.in_clarification()
         self.date_the_notifications()
 
@@ -415,6 +416,44 @@ class Decisions(Conversations):
         ]:
             moment = self.ago(days, 11)
             self.at(moment, advice[self.m[who].pk].give, self.m[who], text, now=moment)
+
+    def advice_decided(self):
+        """Advice given, then the author decides before the deadline: the advisors hear of it.
+
+        No demo advice decision is left open past its deadline: the other one's is to come.
+        """
+        start = self.ago(18, 9)
+        decision = self.propose(
+            start,
+            "Nadia",
+            self.space(),
+            "Changer de banque pour une banque coopérative",
+            "J'ai l'intention de décider que nous ouvrons notre compte courant à la **Nef**, "
+            "banque coopérative, et que nous fermons l'ancien compte une fois les virements "
+            "réguliers déplacés.\n\n"
+            "Je sollicite l'avis de Karim (trésorerie) et de Zoé (comptabilité).",
+            kind="advice",
+            advisors=[self.m["Karim"], self.m["Zoé"]],
+            min_deliberation=3 * DAY,
+            closes_at=start + 10 * DAY,
+        )
+        self.at(start, decision.open, now=start)
+        advice = {request.advisor_id: request for request in decision.advice.all()}
+        for days, who, text in [
+            (2, "Karim", "Favorable : les frais sont proches, l'argent sert l'économie sociale."),
+            (3, "Zoé", "Favorable. Gardons l'ancien compte deux mois, le temps des prélèvements."),
+        ]:
+            moment = start + days * DAY
+            self.at(moment, advice[self.m[who].pk].give, self.m[who], text, now=moment)
+        moment = start + 4 * DAY
+        self.at(
+            moment,
+            decision.record_advice_decision,
+            self.m["Nadia"],
+            "Nous passons à la Nef ; l'ancien compte reste ouvert deux mois, comme Zoé le "
+            "conseille.",
+            now=moment,
+        )
 
     # Votes ------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The decision forms: they parse and bound the input; the models hold the rules.
 
 Field names follow the keys of the models' ValidationError, so that an error the model
-raises lands on the field it is about (`add_model_errors`).
+raises lands on the field it is about (`commun.lib.forms.add_model_errors`).
 """
 
 import datetime
@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.decisions.models import (
     MAX_BODY_LENGTH,
-    MAX_OPTIONS,
     MAX_TITLE_LENGTH,
     Decision,
     Stance,
 )
-from commun.deliberation.forms import NoLabelSuffix, add_model_errors
+from commun.deliberation.forms import NoLabelSuffix
 from commun.deliberation.models import Circle, Space
 from commun.members.models import College, Member
 
@@ -33,7 +32,6 @@ __all__ = [
     "RegisterFilter",
     "StanceForm",
     "WithdrawForm",
-    "add_model_errors",
 ]
 
 MARKDOWN_HELP = _("Markdown accepté : titres, listes, liens, emphase.")
@@ -243,10 +241,7 @@ class ProposalForm(NoLabelSuffix):
 
     def clean_options(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_OPTIONS:
-            raise forms.ValidationError(_("Cent options au plus."))
-        return lines
+        return [line for line in lines if line]
 
     def clean_advisors(self) -> list[Member]:
         text = self.cleaned_data["advisors"]

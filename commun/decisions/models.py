@@ -2,7 +2,9 @@
 
 The models hold the data and its database guarantees; what each phase allows and who may
 act is declared once in `rules.py`; the state changes are methods here, each one atomic,
-locking what it reads before it writes.
+locking what it reads before it writes. The secret ballot box (roll, box, hash chain,
+published box) is in `ballots.py`, the count of a round in `counting.py`: their methods
+are mixed into `Round` and `Decision`, their models imported here so Django finds them.
 
 Locks, always taken in this order so that two changes never wait on each other:
 the decision row, then its current round, then stances and objections. A round accepts
@@ -11,28 +13,31 @@ under the round's row lock: a stance taken at the same instant either lands befo
 close (and is counted) or is refused.
 """
 
-import base64
+import dataclasses
 import datetime
 import difflib
 import hashlib
 import logging
 import secrets
-import uuid
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.decisions import notifications, subjects, tasks
+from commun.decisions.ballots import Ballot as Ballot
+from commun.decisions.ballots import BallotBox
+from commun.decisions.ballots import VoterRoll as VoterRoll
+from commun.decisions.counting import Counting
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown
-from commun.lib import tally as counting
-from commun.lib.hashing import canonical_json
+from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
+from commun.lib.text import clean_text as _text
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
 
@@ -41,7 +46,6 @@ logger = logging.getLogger(__name__)
 MAX_TITLE_LENGTH = 200
 MAX_BODY_LENGTH = 20_000
 MAX_OPTIONS = 100
-GENESIS_HASH = "0" * 64
 REMIND_BEFORE = datetime.timedelta(hours=24)
 ANALYZE_AFTER = 10_000  # eligible rows written at once
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
@@ -51,44 +55,46 @@ ADMISSION_MIN_DELIBERATION = datetime.timedelta(days=3)
 ADMISSION_DEADLINE = datetime.timedelta(days=15)
 
 
-def _text(value, field: str, required, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: required})
-    if len(value) > max_length:
-        raise ValidationError(
-            {field: _("Ce texte ne doit pas dépasser %(max)s caractères.") % {"max": max_length}}
-        )
-    return value
-
-
 def _when(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def _ratio(value: Fraction | None) -> str | None:
-    return None if value is None else str(value)  # "2/3", "1/2", "0", "1"
+@dataclasses.dataclass
+class Proposal:
+    """What a new decision brings besides its own row, for `Decision.clean()` to check."""
+
+    body: str
+    colleges: list  # College, or None for one that does not exist
+    options: list[tuple[str, str]]  # (label, description)
+    advisors: list  # Member, or None for someone who may not advise
 
 
-def _percent(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value) * 100, 2)
+def _option_label(option) -> tuple[str, str]:
+    """(label, description) of an option given as a dict, a pair or a bare label."""
+    if isinstance(option, dict):
+        return (option.get("label") or "").strip(), (option.get("description") or "").strip()
+    if isinstance(option, (list, tuple)):
+        return str(option[0]).strip(), str(option[1] if len(option) > 1 else "").strip()
+    return str(option or "").strip(), ""
 
 
-def ballot_hash(round_id: int, sequence: int, receipt: str, content, previous_hash: str) -> str:
-    payload = {
-        "round": round_id,
-        "sequence": sequence,
-        "receipt": receipt,
-        "content": content,
-        "previous_hash": previous_hash,
-    }
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+def _advisor(who):
+    """The active member named by a primary key or an account; None when there is none."""
+    if isinstance(who, int):
+        return Member.objects.active().filter(pk=who).first()
+    return rules.active_member(who)
 
 
-def new_receipt() -> str:
-    """A code the voter keeps to find their ballot in the published box: XXXX-XXXX-XXXX-XXXX."""
-    code = base64.b32encode(secrets.token_bytes(10)).decode()
-    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
+class FieldErrors(dict):
+    """Each field's first fault, gathered so that a form shows them all at once."""
+
+    def check(self, field: str, test, message) -> None:
+        if not test and field not in self:
+            self[field] = message
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -104,6 +110,26 @@ class DecisionQuerySet(models.QuerySet):
         if member is None:
             return readable.filter(visibility=Decision.Visibility.PUBLIC)
         return readable | self.filter(phase=Decision.Phase.DRAFT, author=member)
+
+    def awaiting(self, member: Member):
+        """The open decisions `member` may take part in (or wrote), with `has_spoken` set:
+        whether they have taken a stance in the current round. Advice is asked apart."""
+        eligible = Eligibility.objects.filter(decision_id=models.OuterRef("pk"), member=member)
+        in_round = {
+            "round__decision_id": models.OuterRef("pk"),
+            "round__closed_at__isnull": True,
+            "member": member,
+        }
+        return (
+            self.filter(phase__in=Decision.OPEN_PHASES - {Decision.Phase.ADVICE})
+            .filter(models.Exists(eligible) | Q(author=member))
+            .annotate(
+                has_spoken=models.Exists(Stance.objects.filter(**in_round))
+                | models.Exists(VoterRoll.objects.filter(**in_round)),
+                is_eligible=models.Exists(eligible),
+            )
+            .order_by(models.F("closes_at").asc(nulls_last=True), "pk")
+        )
 
     def propose(
         self,
@@ -136,190 +162,52 @@ class DecisionQuerySet(models.QuerySet):
         write in the thread's space.
         """
         member = rules.require_author_in(author, thread.space)
-        space = thread.space
-        errors = {}
-
-        def check(field, test, message):
-            if not test and field not in errors:
-                errors[field] = message
-
-        title = (title or "").strip()
-        body = (body or "").strip()
-        check("title", title, _("Donnez un titre à la proposition."))
-        check(
-            "title",
-            len(title) <= MAX_TITLE_LENGTH,
-            _("Le titre est trop long (200 caractères au plus)."),
+        decision = self.model(
+            thread=thread,
+            space=thread.space,
+            author=member,
+            kind=kind,
+            is_secret=is_secret,
+            title=(title or "").strip(),
+            visibility=visibility,
+            scope=scope,
+            circle=circle,
+            weighted_by_college=weighted_by_college,
+            quorum_percent=quorum_percent,
+            threshold=threshold,
+            points_per_voter=points_per_voter,
+            tie_rule=tie_rule,
+            min_deliberation=min_deliberation,
+            closes_at=closes_at,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
         )
-        check("body", body, _("Écrivez la proposition."))
-        check("body", len(body) <= MAX_BODY_LENGTH, _("La proposition est trop longue."))
-        check("kind", kind in Decision.Kind.values, _("Choisissez un mode de décision."))
-        check("scope", scope in Decision.Scope.values, _("Choisissez qui décide."))
-        check(
-            "visibility", visibility in Decision.Visibility.values, _("Choisissez une visibilité.")
+        decision.proposal = Proposal(
+            body=(body or "").strip(),
+            colleges=[
+                c if isinstance(c, College) else College.objects.filter(pk=c).first()
+                for c in colleges
+            ],
+            options=[_option_label(option) for option in options],
+            advisors=[_advisor(a) for a in advisors] if kind == Decision.Kind.ADVICE else advisors,
         )
-        check(
-            "threshold",
-            threshold in Decision.Threshold.values,
-            _("Choisissez un seuil d'adoption."),
-        )
-        check(
-            "tie_rule",
-            tie_rule in Decision.TieRule.values,
-            _("Choisissez ce qui départage une égalité."),
-        )
-        check(
-            "quorum_percent",
-            isinstance(quorum_percent, int) and 0 <= quorum_percent <= 100,
-            _("Le quorum est un pourcentage entre 0 et 100."),
-        )
-        check(
-            "min_deliberation",
-            isinstance(min_deliberation, datetime.timedelta)
-            and min_deliberation >= datetime.timedelta(0),
-            _("Indiquez une durée minimale de délibération."),
-        )
-        if "min_deliberation" not in errors and closes_at is not None:
-            check(
-                "closes_at",
-                closes_at >= timezone.now() + min_deliberation,
-                _("L'échéance doit laisser au moins la durée minimale de délibération."),
-            )
-
-        # Who decides must be able to read the space where the decision lives.
-        colleges = [
-            c if isinstance(c, College) else College.objects.filter(pk=c).first() for c in colleges
-        ]
-        check("colleges", all(colleges), _("Ce collège n'existe pas."))
-        colleges = list(dict.fromkeys(c for c in colleges if c))
-        if scope == Decision.Scope.COLLEGES and not colleges and space.kind == Space.Kind.COLLEGE:
-            colleges = [space.college]
-        if scope == Decision.Scope.CIRCLE and circle is None and space.kind == Space.Kind.CIRCLE:
-            circle = space.circle
-        if scope == Decision.Scope.COLLEGES:
-            check("colleges", colleges, _("Choisissez au moins un collège."))
-        if scope == Decision.Scope.CIRCLE:
-            check("circle", circle is not None, _("Choisissez le cercle qui décide."))
-        if space.visibility == Space.Visibility.COLLEGE:
-            check(
-                "scope",
-                scope == Decision.Scope.COLLEGES and [c.pk for c in colleges] == [space.college_id],
-                _("Dans l'espace d'un collège réservé à ses membres, seul ce collège décide."),
-            )
-        if space.visibility == Space.Visibility.CIRCLE:
-            check(
-                "scope",
-                scope == Decision.Scope.CIRCLE
-                and circle is not None
-                and circle.pk == space.circle_id,
-                _("Dans l'espace d'un cercle réservé à ses membres, seul ce cercle décide."),
-            )
-
-        is_vote = kind in Decision.VOTE_KINDS
-        with_options = kind in Decision.OPTION_KINDS
-        options = list(options)
-        labels = []
-        for option in options:
-            if isinstance(option, dict):
-                labels.append(
-                    ((option.get("label") or "").strip(), (option.get("description") or "").strip())
-                )
-            elif isinstance(option, (list, tuple)):
-                labels.append(
-                    (str(option[0]).strip(), str(option[1] if len(option) > 1 else "").strip())
-                )
-            else:
-                labels.append((str(option or "").strip(), ""))
-        if with_options:
-            check("options", len(labels) >= 2, _("Proposez au moins deux options."))
-            check("options", len(labels) <= MAX_OPTIONS, _("Cent options au plus."))
-            check("options", all(label for label, _d in labels), _("Chaque option a un intitulé."))
-            check(
-                "options",
-                all(len(label) <= 200 for label, _d in labels),
-                _("L'intitulé d'une option ne dépasse pas 200 caractères."),
-            )
-            check(
-                "options",
-                len({label.casefold() for label, _d in labels}) == len(labels),
-                _("Deux options portent le même intitulé."),
-            )
-        else:
-            check("options", not labels, _("Ce mode de décision ne propose pas d'options."))
-        check("is_secret", not is_secret or is_vote, _("Seul un vote peut être à bulletin secret."))
-        if weighted_by_college:
-            check(
-                "weighted_by_college",
-                kind == Decision.Kind.YES_NO,
-                _("Seul un vote pour / contre peut être pondéré par collège."),
-            )
-            weights = list(College.objects.values_list("weight_percent", flat=True))
-            check(
-                "weighted_by_college",
-                weights and None not in weights and sum(weights) == 100,
-                UNWEIGHTED_COLLEGES,
-            )
-        if kind == Decision.Kind.SCORE:
-            check(
-                "points_per_voter",
-                isinstance(points_per_voter, int) and 1 <= points_per_voter <= 1_000_000,
-                _("Chaque votant·e reçoit au moins un point."),
-            )
-        advisors = list(advisors)
-        if kind == Decision.Kind.ADVICE:
-            people = [
-                Member.objects.active().filter(pk=a).first()
-                if isinstance(a, int)
-                else rules.active_member(a)
-                for a in advisors
-            ]
-            check("advisors", advisors, _("Nommez les personnes dont vous sollicitez l'avis."))
-            check("advisors", all(people), _("Seul·es des associé·es peuvent donner un avis."))
-            check(
-                "advisors",
-                all(p is None or p.pk != member.pk for p in people),
-                _("Sollicitez l'avis d'autres personnes que vous-même."),
-            )
-            advisors = list({p.pk: p for p in people if p}.values())
-        else:
-            check(
-                "advisors",
-                not advisors,
-                _("Seule une sollicitation d'avis nomme des conseiller·es."),
-            )
-        if errors:
-            raise ValidationError(errors)
-
+        decision.clean()
+        proposal = decision.proposal
         with transaction.atomic():
-            decision = self.create(
-                thread=thread,
-                space=space,
-                author=member,
-                kind=kind,
-                is_secret=is_secret,
-                title=title,
-                visibility=visibility,
-                scope=scope,
-                circle=circle if scope == Decision.Scope.CIRCLE else None,
-                weighted_by_college=weighted_by_college,
-                quorum_percent=quorum_percent,
-                threshold=threshold,
-                points_per_voter=points_per_voter,
-                tie_rule=tie_rule,
-                min_deliberation=min_deliberation,
-                closes_at=closes_at,
-                subject_kind=subject_kind,
-                subject_id=subject_id,
+            if decision.scope != Decision.Scope.CIRCLE:
+                decision.circle = None
+            decision.save()
+            if decision.scope == Decision.Scope.COLLEGES:
+                decision.colleges.set(proposal.colleges)
+            Version.objects.create(
+                decision=decision, number=1, title=decision.title, body=proposal.body
             )
-            if scope == Decision.Scope.COLLEGES:
-                decision.colleges.set(colleges)
-            Version.objects.create(decision=decision, number=1, title=title, body=body)
             Option.objects.bulk_create(
                 Option(decision=decision, label=label, description=description, position=i)
-                for i, (label, description) in enumerate(labels, start=1)
+                for i, (label, description) in enumerate(proposal.options, start=1)
             )
             AdviceRequest.objects.bulk_create(
-                AdviceRequest(decision=decision, advisor=advisor) for advisor in advisors
+                AdviceRequest(decision=decision, advisor=advisor) for advisor in proposal.advisors
             )
         return decision
 
@@ -333,53 +221,80 @@ class DecisionQuerySet(models.QuerySet):
         author = Member.objects.active().filter(is_officer=True).order_by("number").first()
         if author is None:
             return None
+        college = coop.admission_college
+        lines = [
+            _("Admettre %(name)s dans la catégorie « %(category)s », avec %(shares)s part(s).")
+            % {
+                "name": application.full_name,
+                "category": application.category.name,
+                "shares": application.shares,
+            },
+        ]
+        if application.motivation.strip():
+            lines += ["", _("Ce qui l'amène :"), "", application.motivation.strip()]
         try:
-            with transaction.atomic():
-                space = Space.objects.cooperative()
+            decision = self.open_about(
+                "admission",
+                application.pk,
+                author=author,
+                title=_("Admission de %(name)s") % {"name": application.full_name},
+                body="\n".join(str(line) for line in lines),
                 # The thread's title names nobody: the space may be public, the decision is not.
-                thread = space.start_thread(
-                    author,
-                    _("Candidature n°%(number)s") % {"number": application.pk},
-                    _(
-                        "Une candidature attend le consentement des associé·es "
-                        "appelé·es à se prononcer."
-                    ),
-                )
-                college = coop.admission_college
-                lines = [
-                    _(
-                        "Admettre %(name)s dans la catégorie « %(category)s », "
-                        "avec %(shares)s part(s)."
-                    )
-                    % {
-                        "name": application.full_name,
-                        "category": application.category.name,
-                        "shares": application.shares,
-                    },
-                ]
-                if application.motivation.strip():
-                    lines += ["", _("Ce qui l'amène :"), "", application.motivation.strip()]
-                decision = self.propose(
-                    thread=thread,
-                    author=author,
-                    kind=Decision.Kind.CONSENT,
-                    title=_("Admission de %(name)s") % {"name": application.full_name},
-                    body="\n".join(str(line) for line in lines),
-                    scope=Decision.Scope.COLLEGES if college else Decision.Scope.OFFICERS,
-                    colleges=[college] if college else (),
-                    visibility=Decision.Visibility.MEMBERS,
-                    min_deliberation=ADMISSION_MIN_DELIBERATION,
-                    closes_at=timezone.now() + ADMISSION_DEADLINE,
-                    subject_kind="admission",
-                    subject_id=application.pk,
-                )
-                decision.open()
+                thread_title=_("Candidature n°%(number)s") % {"number": application.pk},
+                thread_body=_(
+                    "Une candidature attend le consentement des associé·es "
+                    "appelé·es à se prononcer."
+                ),
                 # Admission needs no clarification step: questions go to the thread.
-                decision.advance(author)
-                decision.advance(author)
+                straight_to_objections=True,
+                kind=Decision.Kind.CONSENT,
+                scope=Decision.Scope.COLLEGES if college else Decision.Scope.OFFICERS,
+                colleges=[college] if college else (),
+                visibility=Decision.Visibility.MEMBERS,
+                min_deliberation=ADMISSION_MIN_DELIBERATION,
+                closes_at=timezone.now() + ADMISSION_DEADLINE,
+            )
         except ValidationError:
             # Nobody to ask (an empty college…): the application waits for the officers.
             return None
+        return decision
+
+    def open_about(
+        self,
+        subject_kind: str,
+        subject_id: int,
+        *,
+        author,
+        title: str,
+        body: str,
+        thread_title: str = "",
+        thread_body: str = "",
+        straight_to_objections: bool = False,
+        now: datetime.datetime | None = None,
+        **proposal,
+    ) -> "Decision":
+        """Open a decision that another app's subject asks for, in its own thread.
+
+        The thread is started in the cooperative's space (titled and worded like the
+        decision unless told otherwise), the decision proposed there and opened; a text
+        written whole (an admission, a mission's terms) goes straight to its objection round.
+        """
+        with transaction.atomic():
+            thread = Space.objects.cooperative().start_thread(
+                author, thread_title or title, thread_body or body
+            )
+            decision = self.propose(
+                thread=thread,
+                author=author,
+                title=title,
+                body=body,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                **proposal,
+            )
+            decision.open(now=now)
+            if straight_to_objections:
+                decision.open_objection_round(author)
         return decision
 
     def close_due(self, now: datetime.datetime | None = None) -> dict:
@@ -462,8 +377,32 @@ class DecisionQuerySet(models.QuerySet):
                 sent += 1
         return sent
 
+    def flag_overdue_advice(self, now: datetime.datetime | None = None) -> int:
+        """Tell the author and the officers, once, of an advice decision past its deadline."""
+        now = now or timezone.now()
+        due = self.filter(
+            phase=Decision.Phase.ADVICE, closes_at__lte=now, overdue_flagged_at__isnull=True
+        ).values_list("pk", flat=True)
+        flagged = 0
+        for decision_id in list(due):
+            with transaction.atomic():
+                # Locked and re-read: two workers never both flag the same decision.
+                decision = (
+                    Decision.objects.select_for_update()
+                    .filter(pk=decision_id, phase=Decision.Phase.ADVICE)
+                    .filter(overdue_flagged_at__isnull=True)
+                    .first()
+                )
+                if decision is None:
+                    continue
+                decision.overdue_flagged_at = now
+                decision.save(update_fields=["overdue_flagged_at"])
+                notifications.advice_overdue(decision)
+                flagged += 1
+        return flagged
 
-class Decision(models.Model):
+
+class Decision(Counting, models.Model):
     class Kind(models.TextChoices):
         CONSENT = "consent", _("Consentement")
         ADVICE = "advice", _("Sollicitation d'avis")
@@ -566,6 +505,8 @@ class Decision(models.Model):
     )
     review_on = models.DateField(_("date de révision"), null=True, blank=True)
     review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An advice decision past its deadline is flagged once to its author and the officers.
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     result = not_personal(
         models.JSONField(default=dict, blank=True, editable=False),
         "counts of stances, no one named",
@@ -604,6 +545,170 @@ class Decision(models.Model):
 
     def get_absolute_url(self):
         return reverse("decisions:detail", args=[self.pk])
+
+    # Checking a proposal -----------------------------------------------------------------
+
+    def clean(self):
+        """Check a new proposal (its row and its `proposal`): ValidationError keyed by field."""
+        errors = FieldErrors()
+        proposal = getattr(self, "proposal", None)
+        if proposal is None:
+            return  # only a new proposal carries what these checks read
+        self._check_text(errors, proposal)
+        self._check_settings(errors)
+        self._check_who_decides(errors, proposal)
+        self._check_options(errors, proposal)
+        self._check_vote(errors)
+        self._check_advisors(errors, proposal)
+        errors.raise_any()
+
+    def _check_text(self, errors: FieldErrors, proposal: Proposal) -> None:
+        errors.check("title", self.title, _("Donnez un titre à la proposition."))
+        errors.check(
+            "title",
+            len(self.title) <= MAX_TITLE_LENGTH,
+            _("Le titre est trop long (200 caractères au plus)."),
+        )
+        errors.check("body", proposal.body, _("Écrivez la proposition."))
+        errors.check(
+            "body", len(proposal.body) <= MAX_BODY_LENGTH, _("La proposition est trop longue.")
+        )
+
+    def _check_settings(self, errors: FieldErrors) -> None:
+        errors.check("kind", self.kind in self.Kind.values, _("Choisissez un mode de décision."))
+        errors.check("scope", self.scope in self.Scope.values, _("Choisissez qui décide."))
+        errors.check(
+            "visibility",
+            self.visibility in self.Visibility.values,
+            _("Choisissez une visibilité."),
+        )
+        errors.check(
+            "threshold",
+            self.threshold in self.Threshold.values,
+            _("Choisissez un seuil d'adoption."),
+        )
+        errors.check(
+            "tie_rule",
+            self.tie_rule in self.TieRule.values,
+            _("Choisissez ce qui départage une égalité."),
+        )
+        errors.check(
+            "quorum_percent",
+            isinstance(self.quorum_percent, int) and 0 <= self.quorum_percent <= 100,
+            _("Le quorum est un pourcentage entre 0 et 100."),
+        )
+        errors.check(
+            "min_deliberation",
+            isinstance(self.min_deliberation, datetime.timedelta)
+            and self.min_deliberation >= datetime.timedelta(0),
+            _("Indiquez une durée minimale de délibération."),
+        )
+        if "min_deliberation" not in errors and self.closes_at is not None:
+            errors.check(
+                "closes_at",
+                self.closes_at >= timezone.now() + self.min_deliberation,
+                _("L'échéance doit laisser au moins la durée minimale de délibération."),
+            )
+
+    def _check_who_decides(self, errors: FieldErrors, proposal: Proposal) -> None:
+        """Who decides must be able to read the space where the decision lives."""
+        space = self.space
+        errors.check("colleges", all(proposal.colleges), _("Ce collège n'existe pas."))
+        proposal.colleges = list(dict.fromkeys(c for c in proposal.colleges if c))
+        self._default_to_the_space(proposal)
+        if self.scope == self.Scope.COLLEGES:
+            errors.check("colleges", proposal.colleges, _("Choisissez au moins un collège."))
+        if self.scope == self.Scope.CIRCLE:
+            errors.check("circle", self.circle is not None, _("Choisissez le cercle qui décide."))
+        if space.visibility == Space.Visibility.COLLEGE:
+            errors.check(
+                "scope",
+                self.scope == self.Scope.COLLEGES
+                and [c.pk for c in proposal.colleges] == [space.college_id],
+                _("Dans l'espace d'un collège réservé à ses membres, seul ce collège décide."),
+            )
+        if space.visibility == Space.Visibility.CIRCLE:
+            errors.check(
+                "scope",
+                self.scope == self.Scope.CIRCLE
+                and self.circle is not None
+                and self.circle.pk == space.circle_id,
+                _("Dans l'espace d'un cercle réservé à ses membres, seul ce cercle décide."),
+            )
+
+    def _default_to_the_space(self, proposal: Proposal) -> None:
+        """A college's or a circle's space names who decides when the proposal names nobody."""
+        space = self.space
+        if self.scope == self.Scope.COLLEGES and not proposal.colleges:
+            proposal.colleges = [space.college] if space.kind == Space.Kind.COLLEGE else []
+        if (
+            self.scope == self.Scope.CIRCLE
+            and self.circle is None
+            and space.kind == Space.Kind.CIRCLE
+        ):
+            self.circle = space.circle
+
+    def _check_options(self, errors: FieldErrors, proposal: Proposal) -> None:
+        labels = proposal.options
+        if self.kind not in self.OPTION_KINDS:
+            errors.check("options", not labels, _("Ce mode de décision ne propose pas d'options."))
+            return
+        errors.check("options", len(labels) >= 2, _("Proposez au moins deux options."))
+        errors.check("options", len(labels) <= MAX_OPTIONS, _("Cent options au plus."))
+        errors.check(
+            "options", all(label for label, _d in labels), _("Chaque option a un intitulé.")
+        )
+        errors.check(
+            "options",
+            all(len(label) <= 200 for label, _d in labels),
+            _("L'intitulé d'une option ne dépasse pas 200 caractères."),
+        )
+        errors.check(
+            "options",
+            len({label.casefold() for label, _d in labels}) == len(labels),
+            _("Deux options portent le même intitulé."),
+        )
+
+    def _check_vote(self, errors: FieldErrors) -> None:
+        errors.check(
+            "is_secret",
+            not self.is_secret or self.kind in self.VOTE_KINDS,
+            _("Seul un vote peut être à bulletin secret."),
+        )
+        if self.weighted_by_college:
+            errors.check(
+                "weighted_by_college",
+                self.kind == self.Kind.YES_NO,
+                _("Seul un vote pour / contre peut être pondéré par collège."),
+            )
+            weights = list(College.objects.values_list("weight_percent", flat=True))
+            errors.check(
+                "weighted_by_college",
+                weights and None not in weights and sum(weights) == 100,
+                UNWEIGHTED_COLLEGES,
+            )
+        if self.kind == self.Kind.SCORE:
+            errors.check(
+                "points_per_voter",
+                isinstance(self.points_per_voter, int) and 1 <= self.points_per_voter <= 1_000_000,
+                _("Chaque votant·e reçoit au moins un point."),
+            )
+
+    def _check_advisors(self, errors: FieldErrors, proposal: Proposal) -> None:
+        people = list(proposal.advisors)
+        if self.kind != self.Kind.ADVICE:
+            errors.check(
+                "advisors", not people, _("Seule une sollicitation d'avis nomme des conseiller·es.")
+            )
+            return
+        errors.check("advisors", people, _("Nommez les personnes dont vous sollicitez l'avis."))
+        errors.check("advisors", all(people), _("Seul·es des associé·es peuvent donner un avis."))
+        errors.check(
+            "advisors",
+            all(p is None or p.pk != self.author_id for p in people),
+            _("Sollicitez l'avis d'autres personnes que vous-même."),
+        )
+        proposal.advisors = list({p.pk: p for p in people if p}.values())
 
     # Reading -------------------------------------------------------------------------------
 
@@ -808,6 +913,11 @@ class Decision(models.Model):
             decision.save(update_fields=["phase"])
         self.refresh_from_db()
 
+    def open_objection_round(self, by) -> None:
+        """Skip clarification and reactions: questions on a text written whole go to its thread."""
+        self.advance(by)
+        self.advance(by)
+
     def amend(self, by, *, title: str, body: str, note: str = "", integrates=()) -> "Version":
         """A new version by the author; the objections it answers are marked as integrated in it.
 
@@ -952,34 +1062,13 @@ class Decision(models.Model):
                 .first()
             )
             if not past_deadline:
-                if now < decision.deliberation_ends_at:
-                    raise ValidationError(
-                        _("La durée minimale de délibération court jusqu'au %(when)s.")
-                        % {"when": _when(decision.deliberation_ends_at)}
-                    )
-                silent = round.silent_count() if round else 0
-                if silent:
-                    raise ValidationError(
-                        _(
-                            "Avant l'échéance, la décision ne se clôt que lorsque chaque personne "
-                            "appelée à se prononcer l'a fait : %(count)s ne l'ont pas encore fait."
-                        )
-                        % {"count": silent}
-                    )
+                decision._check_early_close(round, now)
             result = decision._count(round)
             # What was on the table (a mission's version and its cost): the record keeps it.
             subject = subjects.of(decision).record(decision, round)
             if subject:
                 result["subject"] = subject
-            if decision.kind == self.Kind.CONSENT:
-                outcome = decision._consent_outcome(round, result, past_deadline)
-            else:
-                outcome = {
-                    "adopted": self.Outcome.ADOPTED,
-                    "rejected": self.Outcome.REJECTED,
-                    "tied": self.Outcome.TIED,
-                    "no_quorum": self.Outcome.NO_QUORUM,
-                }.get(result.get("outcome"), self.Outcome.LAPSED)
+            outcome = decision._outcome(round, result, past_deadline)
             if round is not None and decision.is_secret:
                 round._rewrite_roll()
             decision._close_round(now)
@@ -1007,6 +1096,34 @@ class Decision(models.Model):
                     )
         self.refresh_from_db()
         return self.outcome
+
+    def _check_early_close(self, round: "Round | None", now) -> None:
+        """Before the deadline: the minimum deliberation is over and everyone has spoken."""
+        if now < self.deliberation_ends_at:
+            raise ValidationError(
+                _("La durée minimale de délibération court jusqu'au %(when)s.")
+                % {"when": _when(self.deliberation_ends_at)}
+            )
+        silent = round.silent_count() if round else 0
+        if silent:
+            raise ValidationError(
+                _(
+                    "Avant l'échéance, la décision ne se clôt que lorsque chaque personne "
+                    "appelée à se prononcer l'a fait : %(count)s ne l'ont pas encore fait."
+                )
+                % {"count": silent}
+            )
+
+    def _outcome(self, round: "Round | None", result: dict, past_deadline: bool) -> str:
+        """The outcome a count gives: consent weighs objections, a vote reads its tally."""
+        if self.kind == self.Kind.CONSENT:
+            return self._consent_outcome(round, result, past_deadline)
+        return {
+            "adopted": self.Outcome.ADOPTED,
+            "rejected": self.Outcome.REJECTED,
+            "tied": self.Outcome.TIED,
+            "no_quorum": self.Outcome.NO_QUORUM,
+        }.get(result.get("outcome"), self.Outcome.LAPSED)
 
     def _break_tie(self, tied: list, now) -> dict:
         """Apply the decision's tie rule at its close; what it did joins the result.
@@ -1178,316 +1295,6 @@ class Decision(models.Model):
             decision._finish(self.Outcome.DECIDED, now, statement, review_on, decision._count(None))
         self.refresh_from_db()
 
-    # Counting ------------------------------------------------------------------------------
-
-    def tally(self) -> dict | None:
-        """The count so far, as JSON-able values; None for a secret ballot not yet counted."""
-        if self.ballots_unsealed:
-            return self.result
-        if self.is_secret:
-            return None  # still open, or withdrawn before it was counted: never shown
-        return self._count(self.current_round)
-
-    def _threshold(self) -> counting.Threshold:
-        return {
-            self.Threshold.MAJORITY: counting.Threshold.SIMPLE_MAJORITY,
-            self.Threshold.TWO_THIRDS: counting.Threshold.TWO_THIRDS,
-            self.Threshold.THREE_QUARTERS: counting.Threshold.THREE_QUARTERS,
-        }[self.threshold]
-
-    def _payloads(self, round) -> list[tuple[str, object, int | None]]:
-        """Each counted (choice, ballot, college id): from stances, or from the secret box."""
-        if round is None:
-            return []
-        if self.is_secret:
-            return [
-                (
-                    content.get("choice", Stance.Choice.BALLOT),
-                    content.get("ballot"),
-                    content.get("college"),
-                )
-                for content in round.ballots.values_list("content", flat=True)
-            ]
-        return list(round.stances.values_list("choice", "ballot", "eligibility__college_id"))
-
-    def count_eligible(self) -> int:
-        """How many were fixed as eligible at the opening (counted only for older rows)."""
-        if self.eligible_count is None:
-            return self.eligible.count()
-        return self.eligible_count
-
-    def _count(self, round) -> dict:
-        eligible = self.count_eligible()
-        base = {"kind": self.kind, "round": round.number if round else None, "eligible": eligible}
-        if self.weighted_by_college:
-            base["college_weights"] = self.result.get("college_weights", {})
-        if self.kind == self.Kind.ADVICE:
-            asked = self.advice.count()
-            given = self.advice.filter(given_at__isnull=False).count()
-            return {**base, "asked": asked, "given": given}
-        if self.kind == self.Kind.CONSENT:
-            stances = (
-                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
-                if round
-                else {}
-            )
-            objections = dict(
-                self.objections.values_list("status").annotate(n=Count("pk")).order_by()
-            )
-            spoken = sum(stances.values())
-            silent = round.silent_count(spoken) if round else eligible
-            return {
-                **base,
-                "stances": stances,
-                "spoken": spoken,
-                "silent": silent,
-                "objections": objections,
-            }
-        quorum = Fraction(self.quorum_percent, 100)
-        if self.kind == self.Kind.YES_NO and not self.is_secret and not self.weighted_by_college:
-            counts = (
-                dict(round.stances.values_list("choice").annotate(n=Count("pk")).order_by())
-                if round
-                else {}
-            )
-            return {**base, **self._yes_no(counts, eligible, quorum)}
-        payloads = self._payloads(round)
-        voters = len(payloads)
-        participation = Fraction(voters, eligible) if eligible else Fraction(0)
-        base |= {
-            "voters": voters,
-            "participation": _ratio(participation),
-            "participation_percent": _percent(participation),
-            "quorum_percent": self.quorum_percent,
-            "quorum_reached": bool(eligible) and participation >= quorum,
-        }
-        if self.kind == self.Kind.YES_NO:
-            counts = {}
-            per_college: dict[int | None, dict[str, int]] = {}
-            for choice, _ballot, college in payloads:
-                counts[choice] = counts.get(choice, 0) + 1
-                college_counts = per_college.setdefault(college, {})
-                college_counts[choice] = college_counts.get(choice, 0) + 1
-            result = {**base, **self._yes_no(counts, eligible, quorum)}
-            if self.weighted_by_college:
-                result.pop("tied", None)  # the colleges' weighted share decides, not the heads
-                result |= self._weighted(per_college, result["quorum_reached"])
-            return result
-        option_ids = list(self.options.values_list("pk", flat=True))
-        ballots = [ballot for _choice, ballot, _college in payloads]
-        if self.kind == self.Kind.APPROVAL:
-            counted = counting.count_approval(ballots, option_ids)
-            return base | {
-                "counts": {str(k): v for k, v in counted.counts.items()},
-                "winners": list(counted.winners),
-                **self._choice(counted.winners, base["quorum_reached"]),
-            }
-        if self.kind == self.Kind.RANKED:
-            counted = counting.schulze(ballots, option_ids)
-            return base | {
-                "winners": list(counted.winners) if voters else [],
-                "ranking": [list(group) for group in counted.ranking],
-                "pairwise": {
-                    str(x): {str(y): n for y, n in row.items()} for x, row in counted.d.items()
-                },
-                **self._choice(counted.winners if voters else (), base["quorum_reached"]),
-            }
-        counted = counting.score_split(
-            [{int(k): v for k, v in (ballot or {}).items()} for ballot in ballots],
-            option_ids,
-            0,
-            budget=self.points_per_voter,
-        )
-        if self.subject_kind:
-            # Points that split an amount: equal shares are a split, not a tie to settle.
-            outcome = {
-                "outcome": "adopted"
-                if base["quorum_reached"] and counted.total_points
-                else "no_quorum"
-            }
-        else:
-            outcome = self._choice(counted.winners, base["quorum_reached"])
-        return base | {
-            "points": {str(k): v for k, v in counted.points.items()},
-            "total_points": counted.total_points,
-            "shares": {str(k): _ratio(v) for k, v in counted.shares.items()},
-            "shares_percent": {str(k): _percent(v) for k, v in counted.shares.items()},
-            "winners": list(counted.winners),
-            **outcome,
-        }
-
-    @staticmethod
-    def _choice(winners, quorum_reached: bool) -> dict:
-        outcome = counting.choice_outcome(winners, quorum_reached)
-        tied = {"tied": list(winners)} if outcome is counting.Outcome.TIED else {}
-        return {"outcome": outcome.value, **tied}
-
-    def _yes_no(self, counts: dict, eligible: int, quorum: Fraction) -> dict:
-        counted = counting.count_yes_no(
-            counts.get("yes", 0),
-            counts.get("no", 0),
-            counts.get("abstain", 0),
-            eligible,
-            quorum,
-            self._threshold(),
-        )
-        return {
-            "yes": counted.yes,
-            "no": counted.no,
-            "abstain": counted.abstain,
-            "voters": counted.yes + counted.no + counted.abstain,
-            "participation": _ratio(counted.participation),
-            "participation_percent": _percent(counted.participation),
-            "quorum_percent": self.quorum_percent,
-            "quorum_reached": counted.quorum_reached,
-            "yes_share": _ratio(counted.yes_share),
-            "yes_percent": _percent(counted.yes_share),
-            "threshold": self.threshold,
-            "outcome": counted.outcome.value,
-            **({"tied": ["yes", "no"]} if counted.outcome is counting.Outcome.TIED else {}),
-        }
-
-    def _weighted(self, per_college: dict, quorum_reached: bool) -> dict:
-        weights = {
-            int(k): w for k, w in self.result.get("college_weights", {}).items() if w is not None
-        }
-        if not weights:
-            weights = dict(College.objects.values_list("pk", "weight_percent"))
-        shares = {}
-        colleges = {}
-        for college_id, counts in per_college.items():
-            yes, no = counts.get("yes", 0), counts.get("no", 0)
-            if college_id in weights:
-                shares[college_id] = Fraction(yes, yes + no) if yes + no else None
-            colleges[str(college_id)] = {
-                "yes": yes,
-                "no": no,
-                "abstain": counts.get("abstain", 0),
-                "yes_share": _ratio(shares.get(college_id)),
-                "weight_percent": weights.get(college_id),
-            }
-        weighted = counting.weighted_by_college(shares, weights, self._threshold())
-        tied = self.threshold == self.Threshold.MAJORITY and weighted.yes_share == Fraction(1, 2)
-        if not quorum_reached:
-            outcome = "no_quorum"
-        else:
-            outcome = "adopted" if weighted.adopted else ("tied" if tied else "rejected")
-        return {
-            "colleges": colleges,
-            "weighted_yes_share": _ratio(weighted.yes_share),
-            "weighted_yes_percent": _percent(weighted.yes_share),
-            "outcome": outcome,
-            **({"tied": ["yes", "no"]} if outcome == "tied" else {}),
-        }
-
-    def split_amount(self, total_cents: int) -> dict[int, int] | None:
-        """A closed score vote's proportional split of an amount, in cents per option id."""
-        if self.kind != self.Kind.SCORE or not self.is_closed:
-            raise ValidationError(_("Seule une répartition de points close partage un montant."))
-        points = {int(k): v for k, v in self.result.get("points", {}).items()}
-        counted = counting.score_split([points], list(points), total_cents)
-        return counted.cents
-
-    # Checking a stance ---------------------------------------------------------------------
-
-    def clean_stance(self, choice: str, reason: str, ballot) -> tuple[str, object]:
-        """The (choice, ballot) to store, or ValidationError keyed by field, in French."""
-        consent_choices = {
-            Stance.Choice.CONSENT,
-            Stance.Choice.CONCERN,
-            Stance.Choice.OBJECTION,
-            Stance.Choice.STAND_ASIDE,
-        }
-        if self.kind == self.Kind.CONSENT:
-            if choice not in consent_choices:
-                raise ValidationError(
-                    {
-                        "choice": _(
-                            "Choisissez : consentir, consentir avec une réserve, objecter "
-                            "ou vous mettre en retrait."
-                        )
-                    }
-                )
-            if choice == Stance.Choice.OBJECTION and not reason:
-                raise ValidationError(
-                    {
-                        "reason": _(
-                            "Une objection doit être motivée : dites en quoi la proposition "
-                            "nuirait à la coopérative."
-                        )
-                    }
-                )
-            return choice, None
-        if self.kind == self.Kind.YES_NO:
-            if choice not in (Stance.Choice.YES, Stance.Choice.NO, Stance.Choice.ABSTAIN):
-                raise ValidationError({"choice": _("Choisissez : pour, contre ou abstention.")})
-            return choice, None
-        if self.kind not in self.OPTION_KINDS:
-            raise ValidationError(_("On ne se prononce pas ainsi sur une sollicitation d'avis."))
-        if choice not in (Stance.Choice.BALLOT, None, ""):
-            raise ValidationError({"choice": _("Ce vote se fait avec un bulletin.")})
-        return Stance.Choice.BALLOT, self._clean_ballot(ballot)
-
-    def _clean_ballot(self, ballot):
-        known = set(self.options.values_list("pk", flat=True))
-        unknown = _("Une option de ce bulletin n'existe pas dans ce vote.")
-
-        def option_id(value) -> int:
-            if isinstance(value, bool):
-                raise ValidationError({"ballot": unknown})
-            try:
-                pk = int(value)
-            except (TypeError, ValueError):
-                raise ValidationError({"ballot": unknown}) from None
-            if pk not in known:
-                raise ValidationError({"ballot": unknown})
-            return pk
-
-        if self.kind == self.Kind.APPROVAL:
-            if not isinstance(ballot, (list, tuple, set)):
-                raise ValidationError({"ballot": _("Cochez les options que vous approuvez.")})
-            return sorted({option_id(value) for value in ballot})
-        if self.kind == self.Kind.RANKED:
-            if not isinstance(ballot, (list, tuple)) or not all(
-                isinstance(group, (list, tuple)) and group for group in ballot
-            ):
-                raise ValidationError(
-                    {"ballot": _("Classez les options, de la préférée à la moins aimée.")}
-                )
-            seen = set()
-            ranking = []
-            for group in ballot:
-                ids = [option_id(value) for value in group]
-                if seen & set(ids) or len(set(ids)) != len(ids):
-                    raise ValidationError(
-                        {"ballot": _("Une option ne peut être classée qu'une fois.")}
-                    )
-                seen |= set(ids)
-                ranking.append(sorted(ids))
-            return ranking
-        if not isinstance(ballot, dict):
-            raise ValidationError({"ballot": _("Répartissez vos points entre les options.")})
-        points = {}
-        for key, given in ballot.items():
-            pk = option_id(key)
-            if isinstance(given, bool) or not isinstance(given, int) or given < 0:
-                raise ValidationError(
-                    {"ballot": _("Les points sont des nombres entiers positifs.")}
-                )
-            if given:
-                points[str(pk)] = points.get(str(pk), 0) + given
-        spent = sum(points.values())
-        if spent > self.points_per_voter:
-            raise ValidationError(
-                {
-                    "ballot": _(
-                        "Vous avez réparti %(spent)s points : vous en avez %(budget)s au plus."
-                    )
-                    % {"spent": spent, "budget": self.points_per_voter}
-                }
-            )
-        return points
-
 
 class Version(models.Model):
     """One wording of a proposal; amendments add versions, none is ever changed."""
@@ -1539,7 +1346,7 @@ class Eligibility(models.Model):
         return f"{self.member} — {self.decision}"
 
 
-class Round(models.Model):
+class Round(BallotBox, models.Model):
     """An objection round, or the single round of a vote."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="rounds")
@@ -1691,119 +1498,6 @@ class Round(models.Model):
                         updated_at=now,
                     )
         return stance
-
-    def cast_secret_ballot(self, member, content, now=None) -> str:
-        """Vote once, secretly: the roll says who voted, the box holds what; returns the receipt.
-
-        For a yes / no vote `content` is "yes", "no" or "abstain"; otherwise it is the ballot
-        (approved option ids, a ranking, or points per option).
-        """
-        now = now or timezone.now()
-        with transaction.atomic():
-            # Exclusive: ballots are appended one at a time, so the chain never forks.
-            round = self._locked_for_voting(exclusive=True)
-            decision = round.decision
-            if not decision.is_secret:
-                raise ValidationError(_("Ce vote n'est pas secret : prenez position normalement."))
-            round._check_open(decision, now)
-            member = rules.require(member, "take_stance", decision)
-            if decision.kind == Decision.Kind.YES_NO:
-                choice, ballot = decision.clean_stance(content, "", None)
-                stored = {"choice": choice}
-            else:
-                choice, ballot = decision.clean_stance(Stance.Choice.BALLOT, "", content)
-                stored = {"ballot": ballot}
-            if decision.weighted_by_college:
-                # Colleges are counted apart, as separate ballot boxes would be.
-                stored["college"] = decision.eligible.filter(member=member).values_list(
-                    "college_id", flat=True
-                )[0]
-            try:
-                with transaction.atomic():
-                    VoterRoll.objects.create(round=round, member=member)
-            except IntegrityError:
-                raise ValidationError(
-                    _("Vous avez déjà voté : dans un scrutin secret, un vote ne se change pas.")
-                ) from None
-            last = round.ballots.order_by("-sequence").values_list("sequence", "hash").first()
-            sequence, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-            receipt = new_receipt()
-            Ballot.objects.create(
-                round=round,
-                sequence=sequence,
-                receipt=receipt,
-                content=stored,
-                previous_hash=previous_hash,
-                hash=ballot_hash(round.pk, sequence, receipt, stored, previous_hash),
-            )
-        return receipt
-
-    def _rewrite_roll(self) -> None:
-        """At the close, write the roll again in member order, under new random ids.
-
-        While the vote runs, the roll's storage order (SQLite's rowid, PostgreSQL's ctid and
-        xmin) follows the order of the votes, like the box's sequence: rewritten, it no
-        longer does, and nothing stored joins a voter to a ballot.
-        """
-        members = list(
-            VoterRoll.objects.filter(round=self)
-            .order_by("member_id")
-            .values_list("member_id", flat=True)
-        )
-        VoterRoll.objects.filter(round=self).delete()
-        VoterRoll.objects.bulk_create(
-            VoterRoll(round=self, member_id=member_id) for member_id in members
-        )
-
-    def verify_chain(self) -> tuple[bool, int | None]:
-        """Recompute the box's chain: (True, None), or (False, the first sequence that is wrong)."""
-        previous_hash = GENESIS_HASH
-        expected = 1
-        for ballot in self.ballots.order_by("sequence").iterator():
-            computed = ballot_hash(
-                self.pk, ballot.sequence, ballot.receipt, ballot.content, ballot.previous_hash
-            )
-            if (
-                ballot.sequence != expected
-                or ballot.previous_hash != previous_hash
-                or ballot.hash != computed
-            ):
-                return False, expected
-            previous_hash = ballot.hash
-            expected += 1
-        return True, None
-
-    @property
-    def head_hash(self) -> str:
-        return (
-            self.ballots.order_by("-sequence").values_list("hash", flat=True).first()
-            or GENESIS_HASH
-        )
-
-    def published_box(self) -> dict:
-        """The ballot box anyone may check; contents only once the vote is closed."""
-        closed = self.decision.ballots_unsealed
-        ballots = [
-            {
-                "sequence": sequence,
-                "receipt": receipt,
-                "content": content if closed else None,
-                "previous_hash": previous_hash,
-                "hash": hash,
-            }
-            for sequence, receipt, content, previous_hash, hash in self.ballots.order_by(
-                "sequence"
-            ).values_list("sequence", "receipt", "content", "previous_hash", "hash")
-        ]
-        return {
-            "decision": self.decision_id,
-            "round": self.pk,
-            "genesis": GENESIS_HASH,
-            "head": ballots[-1]["hash"] if ballots else GENESIS_HASH,
-            "count": len(ballots),
-            "closed": closed,
-            "ballots": ballots,
-        }
 
 
 class Stance(models.Model):
@@ -2060,43 +1754,6 @@ class AdviceRequest(models.Model):
             request.save(update_fields=["advice", "given_at"])
             self.advice, self.given_at = request.advice, request.given_at
             notifications.advice_given(self)
-
-
-class VoterRoll(models.Model):
-    """Secret ballot: who voted. No link and no timestamp shared with the ballot box."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="roll")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["round", "member"], name="votes_once_in_secret")
-        ]
-
-    def __str__(self):
-        return str(self.member)
-
-
-class Ballot(models.Model):
-    """Secret ballot: the box, an append-only hash chain of anonymous ballots."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
-    sequence = models.PositiveIntegerField()
-    receipt = models.CharField(max_length=32, unique=True)
-    content = models.JSONField()
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["round", "sequence"]
-        constraints = [
-            models.UniqueConstraint(fields=["round", "sequence"], name="ballot_sequence_once")
-        ]
-
-    def __str__(self):
-        return f"n°{self.sequence} {self.receipt}"
 
 
 # Imported last: the rules read the models above (what each phase allows, who may act).

@@ -1,38 +1,41 @@
-"""The emails a decision sends: one per person, in their own language, after the commit."""
+"""What a decision tells people: a notice in the app and an email (unless they chose the
+site only), one per person, in their own language, after the commit."""
 
 from django.conf import settings
 
-from commun.core.mail import notify
+from commun.members.models import Member
+from commun.notifications.models import Notice, tell
 
 
 def _url(decision) -> str:
     return settings.SITE_URL + decision.get_absolute_url()
 
 
-def _each(members, template: str, context: dict) -> int:
-    """One email per member: a shared `To:` line would show everyone's address."""
-    sent = 0
-    for member in members:
-        notify([member.user.email], template, {**context, "member": member}, member.language)
-        sent += 1
-    return sent
+def _each(members, kind: str, decision, template: str, context: dict | None = None) -> int:
+    """Tell each member: their notice links to the decision, their email says more."""
+    return tell(
+        members,
+        kind,
+        decision.get_absolute_url(),
+        {"title": decision.title},
+        template,
+        {"decision": decision, "url": _url(decision), **(context or {})},
+    )
 
 
 def advice_requested(decision):
     advisors = [request.advisor for request in decision.advice.select_related("advisor__user")]
-    _each(
-        advisors,
-        "decisions/emails/advice_requested.txt",
-        {"decision": decision, "url": _url(decision)},
-    )
+    _each(advisors, Notice.Kind.ADVICE_REQUESTED, decision, "decisions/emails/advice_requested.txt")
 
 
 def advice_given(request):
     decision = request.decision
     _each(
         [decision.author],
+        Notice.Kind.ADVICE_GIVEN,
+        decision,
         "decisions/emails/advice_given.txt",
-        {"decision": decision, "request": request, "url": _url(decision)},
+        {"request": request},
     )
 
 
@@ -40,8 +43,10 @@ def objection_raised(objection):
     decision = objection.decision
     _each(
         [decision.author],
+        Notice.Kind.OBJECTION_RAISED,
+        decision,
         "decisions/emails/objection_raised.txt",
-        {"decision": decision, "objection": objection, "url": _url(decision)},
+        {"objection": objection},
     )
 
 
@@ -49,40 +54,60 @@ def objection_dismissed(objection):
     decision = objection.decision
     _each(
         [objection.author],
+        Notice.Kind.OBJECTION_DISMISSED,
+        decision,
         "decisions/emails/objection_dismissed.txt",
-        {"decision": decision, "objection": objection, "url": _url(decision)},
+        {"objection": objection},
     )
 
 
 def new_round(decision, open_objections):
     """Ask each objector whether the new version resolves their objection."""
     objectors = {objection.author_id: objection.author for objection in open_objections}
-    _each(
-        objectors.values(),
-        "decisions/emails/new_round.txt",
-        {"decision": decision, "url": _url(decision)},
-    )
+    _each(objectors.values(), Notice.Kind.NEW_ROUND, decision, "decisions/emails/new_round.txt")
 
 
 def remind_silent(decision, silent_members) -> int:
     return _each(
         silent_members.select_related("user").iterator(chunk_size=2000),
+        Notice.Kind.REMIND_SILENT,
+        decision,
         "decisions/emails/remind_silent.txt",
-        {"decision": decision, "url": _url(decision)},
     )
 
 
 def review_due(decision):
-    _each(
-        [decision.author],
-        "decisions/emails/review_due.txt",
+    _each([decision.author], Notice.Kind.REVIEW_DUE, decision, "decisions/emails/review_due.txt")
+
+
+def closed(decision):
+    _each([decision.author], Notice.Kind.CLOSED, decision, "decisions/emails/closed.txt")
+    if decision.kind == decision.Kind.ADVICE:
+        advice_outcome(decision)
+
+
+def advice_outcome(decision):
+    """Advisors hear what the author decided with their advice (or without it)."""
+    advisors = [
+        request.advisor
+        for request in decision.advice.select_related("advisor__user")
+        if request.advisor_id != decision.author_id
+    ]
+    tell(
+        advisors,
+        Notice.Kind.ADVICE_OUTCOME,
+        decision.get_absolute_url(),
+        {"title": decision.title, "outcome_code": decision.outcome},
+        "decisions/emails/advice_outcome.txt",
         {"decision": decision, "url": _url(decision)},
     )
 
 
-def closed(decision):
-    _each(
-        [decision.author],
-        "decisions/emails/closed.txt",
-        {"decision": decision, "url": _url(decision)},
+def advice_overdue(decision) -> int:
+    """The author and the officers hear that an advice decision's deadline has passed."""
+    people = {decision.author_id: decision.author}
+    for officer in Member.objects.active().filter(is_officer=True).select_related("user"):
+        people.setdefault(officer.pk, officer)
+    return _each(
+        people.values(), Notice.Kind.ADVICE_OVERDUE, decision, "decisions/emails/advice_overdue.txt"
     )

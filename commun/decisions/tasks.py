@@ -32,6 +32,14 @@ def remind_reviews() -> int:
     return Decision.objects.remind_reviews()
 
 
+@task
+def flag_overdue_advice() -> int:
+    """Tell authors and officers of advice decisions left open past their deadline."""
+    from commun.decisions.models import Decision
+
+    return Decision.objects.flag_overdue_advice()
+
+
 NOTIFY_BATCH = 1000
 
 

@@ -30,11 +30,11 @@ from commun.decisions.forms import (
     RegisterFilter,
     StanceForm,
     WithdrawForm,
-    add_model_errors,
 )
 from commun.decisions.models import Decision, Objection, Stance, VoterRoll
 from commun.deliberation.models import Notification, Space, Thread
 from commun.deliberation.views import shown_name
+from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 
 MAX_ID = 2**63 - 1  # beyond, the database would raise rather than find nothing
@@ -225,18 +225,7 @@ def _page_context(
         context["withdraw_form"] = bound.get("withdraw") or WithdrawForm(prefix="withdraw")
 
     if decision.kind == Decision.Kind.ADVICE:
-        advice = list(decision.advice.select_related("advisor").order_by("pk"))
-        for request_ in advice:
-            request_.advisor_name = shown_name(viewer, request_.advisor)
-            request_.is_mine = viewer is not None and request_.advisor_id == viewer.pk
-        context["advice"] = advice
-        mine = next((a for a in advice if a.is_mine), None)
-        if mine is not None and ("advice" in bound or "give_advice" in actions):
-            context["advice_form"] = bound.get("advice") or AdviceForm(
-                initial={"advice": mine.advice}, prefix="advice"
-            )
-        if "record" in bound or "record_advice_decision" in actions:
-            context["record_form"] = bound.get("record") or AdviceDecisionForm(prefix="record")
+        context.update(_advice_context(decision, viewer, actions, bound))
 
     if "casting" in bound or "cast_deciding_vote" in actions:
         context["casting_form"] = bound.get("casting") or CastingVoteForm(
@@ -244,15 +233,37 @@ def _page_context(
         )
 
     if round is not None and not decision.is_secret and decision.kind != Decision.Kind.ADVICE:
-        positions = list(
-            round.stances.select_related("member").order_by("-updated_at", "-pk")[:POSITIONS_SHOWN]
-        )
-        labels = {str(o.pk): o.label for o in options}
-        for stance in positions:
-            stance.member_name = shown_name(viewer, stance.member)
-            stance.ballot_labels = _ballot_labels(decision, stance.ballot, labels)
-        context["positions"] = positions
+        context["positions"] = _positions(decision, round, options, viewer)
     return context
+
+
+def _advice_context(decision: Decision, viewer, actions, bound: dict) -> dict:
+    """The advice given so far, and the forms to give one's own or record the decision."""
+    advice = list(decision.advice.select_related("advisor").order_by("pk"))
+    for request_ in advice:
+        request_.advisor_name = shown_name(viewer, request_.advisor)
+        request_.is_mine = viewer is not None and request_.advisor_id == viewer.pk
+    context = {"advice": advice}
+    mine = next((a for a in advice if a.is_mine), None)
+    if mine is not None and ("advice" in bound or "give_advice" in actions):
+        context["advice_form"] = bound.get("advice") or AdviceForm(
+            initial={"advice": mine.advice}, prefix="advice"
+        )
+    if "record" in bound or "record_advice_decision" in actions:
+        context["record_form"] = bound.get("record") or AdviceDecisionForm(prefix="record")
+    return context
+
+
+def _positions(decision: Decision, round, options: list, viewer) -> list:
+    """The latest public stances of the round, with names and ballots in words."""
+    positions = list(
+        round.stances.select_related("member").order_by("-updated_at", "-pk")[:POSITIONS_SHOWN]
+    )
+    labels = {str(o.pk): o.label for o in options}
+    for stance in positions:
+        stance.member_name = shown_name(viewer, stance.member)
+        stance.ballot_labels = _ballot_labels(decision, stance.ballot, labels)
+    return positions
 
 
 def _ballot_labels(decision: Decision, ballot, labels: dict) -> str:

@@ -1,7 +1,6 @@
 """The deliberation forms: they parse and bound the input; the models hold the rules."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from commun.deliberation.models import (
@@ -107,12 +106,3 @@ class PreferenceForm(NoLabelSuffix):
 
 class SearchForm(NoLabelSuffix):
     q = forms.CharField(label=_("Rechercher dans les fils et les commentaires"), max_length=200)
-
-
-def add_model_errors(form: forms.Form, error: ValidationError) -> None:
-    """A model's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.deliberation import mentions
 from commun.lib import markdown
+from commun.lib.text import clean_text
 from commun.members.models import Category, College, Member
 from commun.privacy.declarations import (
     DELIBERATION,
@@ -76,20 +77,6 @@ def _latest(moment):
     return Greatest(Coalesce(F("last_activity_at"), Value(moment)), Value(moment))
 
 
-def clean_text(text, field: str, max_length: int, required_message) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({field: required_message})
-    if len(text) > max_length:
-        raise ValidationError(
-            {
-                field: _("Ce texte ne doit pas dépasser %(max)s caractères.")
-                % {"max": f"{max_length:,}".replace(",", " ")}
-            }
-        )
-    return text
-
-
 # Circles ------------------------------------------------------------------------------------
 
 
@@ -119,7 +106,7 @@ class Circle(models.Model):
         founder = _active(by)
         if founder is None:
             raise PermissionDenied(_("Seul·es les associé·es peuvent créer un cercle."))
-        name = clean_text(name, "name", 120, _("Donnez un nom au cercle."))
+        name = clean_text(name, "name", _("Donnez un nom au cercle."), 120)
         visibility = visibility or Space.Visibility.MEMBERS
         if visibility not in (Space.Visibility.MEMBERS, Space.Visibility.CIRCLE):
             raise ValidationError(
@@ -377,8 +364,8 @@ class Space(models.Model):
         if member is None or not self.can_post(member):
             raise PermissionDenied(_("Vous ne pouvez pas ouvrir de fil dans cet espace."))
         title = " ".join((title or "").split())  # one line: it is also an email's subject
-        title = clean_text(title, "title", MAX_TITLE_LENGTH, _("Donnez un titre au fil."))
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez le premier message du fil."))
+        title = clean_text(title, "title", _("Donnez un titre au fil."), MAX_TITLE_LENGTH)
+        body = clean_text(body, "body", _("Écrivez le premier message du fil."), MAX_BODY_LENGTH)
         with transaction.atomic():
             now = timezone.now()
             thread = Thread.objects.create(
@@ -465,7 +452,7 @@ class Thread(models.Model):
         member = _active(author)
         if member is None or not self.space.can_post(member):
             raise PermissionDenied(_("Vous ne pouvez pas écrire dans cet espace."))
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         if parent is not None and parent.thread_id != self.pk:
             raise ValidationError({"parent": _("Ce commentaire n'appartient pas à ce fil.")})
         with transaction.atomic():
@@ -604,7 +591,7 @@ class Comment(models.Model):
         """Change the text; the previous one is kept as a revision anyone who reads sees."""
         if not self.can_edit(by):
             raise PermissionDenied(_("Seul·e l'auteur·ice modifie son commentaire."))
-        body = clean_text(body, "body", MAX_BODY_LENGTH, _("Écrivez votre commentaire."))
+        body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         with transaction.atomic():
             # Locked so two edits at once each keep the other's text in the history.
             comment = Comment.objects.select_for_update().get(pk=self.pk)

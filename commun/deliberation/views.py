@@ -30,7 +30,6 @@ from commun.deliberation.forms import (
     SearchForm,
     ThreadForm,
     VisibilityForm,
-    add_model_errors,
 )
 from commun.deliberation.models import (
     Circle,
@@ -42,6 +41,7 @@ from commun.deliberation.models import (
     Thread,
     search,
 )
+from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 from commun.members.views import name_of
 

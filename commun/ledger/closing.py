@@ -30,7 +30,7 @@ from commun.ledger.models import (
     MonthlyTotal,
     Transaction,
 )
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
 
 LEGAL_RESERVE_PERCENT = 15
 UNSHARED_RESERVES_PER_MILLE = 575  # 57.5 %
@@ -119,7 +119,7 @@ def check_allocation(numbers: YearFigures, allocation: dict) -> dict:
         if code not in ALLOCATION_ACCOUNTS:
             errors.append(_("Compte d'affectation inconnu : %(code)s.") % {"code": code})
             continue
-        if type(cents) is not int or cents < 0:
+        if not is_whole_cents(cents) or cents < 0:
             errors.append(
                 _("Le montant affecté à %(account)s doit être un nombre de centimes positif.")
                 % {"account": ALLOCATION_ACCOUNTS[code]}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from commun.ledger import chart
 from commun.ledger.labels import system_label
 from commun.ledger.models import Account, Books, Posting, Transaction
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
 
 
 def _credit_balance(code: str) -> int:
@@ -183,7 +183,7 @@ def top_up(
 
 
 def _positive(cents) -> None:
-    if type(cents) is not int or cents <= 0:
+    if not is_whole_cents(cents) or cents <= 0:
         raise ValidationError(_("Un montant est un nombre entier de centimes, supérieur à zéro."))
 
 

@@ -112,15 +112,8 @@ def _read_rows(text: str) -> list:
     return list(reader)
 
 
-def parse(text: str) -> list[BankLine]:
-    """Every line of the statement checked, or ImportRefused listing every error found."""
-    if not isinstance(text, str) or not text.strip():
-        raise ImportRefused([LineError(1, _("le fichier est vide."))])
-    try:
-        rows = _read_rows(text)
-    except csv.Error as error:
-        message = _("CSV illisible (%(error)s).") % {"error": error}
-        raise ImportRefused([LineError(1, message)]) from None
+def _columns(rows: list) -> dict[str, int]:
+    """Where each needed column is, from the header; ImportRefused if one is missing."""
     header = [_plain(cell) for cell in rows[0]]
     columns = {}
     for field, names in HEADERS.items():
@@ -142,6 +135,56 @@ def parse(text: str) -> list[BankLine]:
                 )
             ]
         )
+    return columns
+
+
+def _read_line(row: list, columns: dict, known: set, closed: int, today) -> tuple[tuple, list]:
+    """(day, label, cents, account) of one line, and the reasons it is refused (if any)."""
+    reasons = []
+    try:
+        day = _date(row[columns["date"]])
+    except ValueError:
+        day = None
+        reasons.append(
+            _("date invalide « %(value)s » (JJ/MM/AAAA ou AAAA-MM-JJ).")
+            % {"value": row[columns["date"]]}
+        )
+    else:
+        try:
+            check_booking_date(day, today=today, closed_through_year=closed)
+        except ValidationError as refused:
+            reasons.extend(_reason(m) for m in refused.message_dict["date"])
+    label = " ".join(row[columns["label"]].split())
+    if not label:
+        reasons.append(_("le libellé est vide."))
+    elif len(label) > 300:
+        reasons.append(_("le libellé dépasse 300 caractères."))
+    cents = None
+    try:
+        cents = parse_euros(_amount_text(row[columns["amount"]]), negative=True)
+    except AmountError as refused:
+        reasons.append(
+            _("montant invalide « %(value)s » : %(reason)s")
+            % {"value": row[columns["amount"]], "reason": _reason(refused.message)}
+        )
+    account = row[columns["account"]].strip().upper()
+    if account not in known:
+        reasons.append(_("compte inconnu « %(code)s ».") % {"code": account})
+    elif account in (chart.BANK,):
+        reasons.append(_("le compte de contrepartie ne peut pas être la banque elle-même."))
+    return (day, label, cents, account), reasons
+
+
+def parse(text: str) -> list[BankLine]:
+    """Every line of the statement checked, or ImportRefused listing every error found."""
+    if not isinstance(text, str) or not text.strip():
+        raise ImportRefused([LineError(1, _("le fichier est vide."))])
+    try:
+        rows = _read_rows(text)
+    except csv.Error as error:
+        message = _("CSV illisible (%(error)s).") % {"error": error}
+        raise ImportRefused([LineError(1, message)]) from None
+    columns = _columns(rows)
     if len(rows) - 1 > MAX_LINES:
         raise ImportRefused(
             [LineError(1, _("%(max)s lignes au plus par import.") % {"max": MAX_LINES})]
@@ -164,38 +207,7 @@ def parse(text: str) -> list[BankLine]:
         if len(row) < width:
             errors.append(LineError(number, _("il manque des colonnes.")))
             continue
-        reasons = []
-        try:
-            day = _date(row[columns["date"]])
-        except ValueError:
-            day = None
-            reasons.append(
-                _("date invalide « %(value)s » (JJ/MM/AAAA ou AAAA-MM-JJ).")
-                % {"value": row[columns["date"]]}
-            )
-        else:
-            try:
-                check_booking_date(day, today=today, closed_through_year=closed)
-            except ValidationError as refused:
-                reasons.extend(_reason(m) for m in refused.message_dict["date"])
-        label = " ".join(row[columns["label"]].split())
-        if not label:
-            reasons.append(_("le libellé est vide."))
-        elif len(label) > 300:
-            reasons.append(_("le libellé dépasse 300 caractères."))
-        cents = None
-        try:
-            cents = parse_euros(_amount_text(row[columns["amount"]]), negative=True)
-        except AmountError as refused:
-            reasons.append(
-                _("montant invalide « %(value)s » : %(reason)s")
-                % {"value": row[columns["amount"]], "reason": _reason(refused.message)}
-            )
-        account = row[columns["account"]].strip().upper()
-        if account not in known:
-            reasons.append(_("compte inconnu « %(code)s ».") % {"code": account})
-        elif account in (chart.BANK,):
-            reasons.append(_("le compte de contrepartie ne peut pas être la banque elle-même."))
+        (day, label, cents, account), reasons = _read_line(row, columns, known, closed, today)
         if reasons:
             errors.extend(LineError(number, reason) for reason in reasons)
             continue

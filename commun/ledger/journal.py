@@ -10,21 +10,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from commun.lib.chain import GENESIS_HASH, Fault, link_fault, link_hash
 from commun.lib.hashing import canonical_json
 
-GENESIS_HASH = "0" * 64
 EXPORT_CHUNK_SIZE = 2000
 
 
 def entry_hash(sequence: int, kind: str, ref: str, payload, previous_hash: str) -> str:
-    body = {
-        "sequence": sequence,
-        "kind": kind,
-        "ref": ref,
-        "payload": payload,
-        "previous_hash": previous_hash,
-    }
-    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+    return link_hash(_fields(sequence, kind, ref, payload), previous_hash)
+
+
+def _fields(sequence, kind: str, ref: str, payload) -> dict:
+    return {"sequence": sequence, "kind": kind, "ref": ref, "payload": payload}
 
 
 def export_lines(entries: Iterable) -> Iterator[str]:
@@ -88,7 +85,15 @@ def verified_entries(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             raise ChainBroken(
                 f"ligne {line_number} : numéro de séquence invalide.", line_number, None
             )
-        if sequence != expected_sequence:
+        fault = link_fault(
+            sequence=sequence,
+            previous_hash=claimed_previous,
+            hash=claimed_hash,
+            fields=_fields(sequence, kind, ref, payload),
+            expected_sequence=expected_sequence,
+            expected_previous=previous_hash,
+        )
+        if fault is Fault.MISPLACED:
             raise ChainBroken(
                 f"ligne {line_number} : l'entrée n°{expected_sequence} était attendue, "
                 f"l'entrée n°{sequence} est là — l'entrée n°{expected_sequence} a été "
@@ -96,14 +101,14 @@ def verified_entries(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
                 line_number,
                 expected_sequence,
             )
-        if claimed_previous != previous_hash:
+        if fault is Fault.UNLINKED:
             raise ChainBroken(
                 f"ligne {line_number} : l'entrée n°{sequence} ne suit pas l'entrée "
                 f"n°{sequence - 1} (hash précédent différent) — l'une des deux a été altérée.",
                 line_number,
                 sequence,
             )
-        if entry_hash(sequence, kind, ref, payload, claimed_previous) != claimed_hash:
+        if fault is Fault.ALTERED:
             raise ChainBroken(
                 f"ligne {line_number} : l'entrée n°{sequence} a été altérée "
                 "(son contenu ne correspond plus à son hash).",

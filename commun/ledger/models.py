@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from commun.ledger import chart
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
 from commun.ledger.labels import readable, system_label
-from commun.lib.money import MAX_AMOUNT_CENTS
+from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
 
 ACCOUNT_CODE = re.compile(r"^[0-9]{1,8}(-[A-Z0-9]+)*$")
@@ -35,31 +36,7 @@ VAT_COLLECTED = "44571"
 VAT_DEDUCTIBLE = "44566"
 VAT_RATES = ("", "2.1", "5.5", "10", "20")  # "": no VAT
 RETAINED_LOSS = "119"
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Rows of the books are never updated nor deleted; a correction is a new row."""
-
-    def update(self, **kwargs):
-        raise PermissionError("The ledger is append-only: record a reversal instead.")
-
-    def delete(self):
-        raise PermissionError("The ledger is append-only: record a reversal instead.")
-
-    _raw_delete = delete
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The ledger is append-only: record a reversal instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The ledger is append-only: record a reversal instead.")
+REVERSAL_INSTEAD = "The ledger is append-only: record a reversal instead."
 
 
 class Books(models.Model):
@@ -244,8 +221,7 @@ def _validate_request(date, label, postings, idempotency_key) -> list:
     for code, cents in postings:
         if not isinstance(code, str):
             raise ValidationError({"postings": _("Un numéro de compte est un texte.")})
-        # bool is an int in Python, a float may hide a rounding: only true integers are money.
-        if type(cents) is not int:
+        if not is_whole_cents(cents):
             raise ValidationError(
                 {"postings": _("Les montants sont des nombres entiers de centimes.")}
             )
@@ -350,7 +326,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         taken out of it (44571 collected, 44566 deductible). A receipt, when given, is
         attached once: a retried request returns the first booking and its receipt.
         """
-        if type(amount_cents) is not int or amount_cents <= 0:
+        if not is_whole_cents(amount_cents) or amount_cents <= 0:
             raise ValidationError({"amount": _("Le montant doit être supérieur à zéro.")})
         if direction not in ("income", "expense"):
             raise ValidationError({"direction": _("Ni une recette ni une dépense.")})
@@ -502,6 +478,8 @@ def movement_payload(movement) -> dict:
 class Transaction(AppendOnlyModel):
     """One balanced ledger transaction, numbered without gaps, never changed."""
 
+    append_only_refusal = REVERSAL_INSTEAD
+
     number = models.PositiveBigIntegerField(_("n°"), unique=True, editable=False)
     date = models.DateField(_("date"))
     label = models.CharField(_("libellé"), max_length=300)
@@ -594,6 +572,8 @@ class Transaction(AppendOnlyModel):
 class Posting(AppendOnlyModel):
     """One line of a transaction: debit positive, credit negative, never zero."""
 
+    append_only_refusal = REVERSAL_INSTEAD
+
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
     amount_cents = models.BigIntegerField(_("montant (centimes, débit positif)"))
@@ -640,6 +620,8 @@ class JournalEntryQuerySet(AppendOnlyQuerySet):
 
 class JournalEntry(AppendOnlyModel):
     """One link of the tamper-evident journal: a sequence, a canonical payload, two hashes."""
+
+    append_only_refusal = REVERSAL_INSTEAD
 
     class Kind(models.TextChoices):
         TRANSACTION = "transaction", _("Écriture comptable")

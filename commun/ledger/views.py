@@ -31,6 +31,7 @@ from commun.ledger.models import (
 )
 from commun.lib import charts
 from commun.lib.csvstream import csv_response, plain_euros
+from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
 from commun.members.permissions import is_officer, officer_required
@@ -400,14 +401,6 @@ def transactions_json(request: HttpRequest) -> StreamingHttpResponse:
 # Officers ----------------------------------------------------------------------------------
 
 
-def _add_model_errors(form, error: ValidationError) -> None:
-    fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, field_messages in fields.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-
-
 @officer_required
 @require_http_methods(["GET", "POST"])
 def record_entry(request: HttpRequest, direction: str) -> HttpResponse:
@@ -429,7 +422,7 @@ def record_entry(request: HttpRequest, direction: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(
                 request,
@@ -496,7 +489,7 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(
                     request, _("L'exercice %(year)s est clos.") % {"year": closed.year}

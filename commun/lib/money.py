@@ -119,9 +119,17 @@ class EurosField(forms.Field):
             raise ValidationError(refused.message, code="invalid") from None
 
 
+def is_whole_cents(value) -> bool:
+    """Whether `value` may be an amount: a true integer, the one check every amount passes.
+
+    bool is an int in Python, JSON's 1e5 or 12.0 a float that may hide a rounding, and a
+    Decimal or a text is what the parser above is for: none of them is money.
+    """
+    return type(value) is int
+
+
 def _whole_cents(value):
-    # bool is an int in Python, and JSON's 1e5 or 12.0 a float: only true integers are money.
-    if type(value) is not int:
+    if not is_whole_cents(value):
         raise PydanticCustomError("cents_type", str(NOT_CENTS))
     return value
 

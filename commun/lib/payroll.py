@@ -36,6 +36,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commun.lib.money import is_whole_cents
+
 Contract = Literal["cdd", "cdi"]
 
 MAX_MONTHS = 120
@@ -289,7 +291,7 @@ def _check(
     if (net is None) == (gross is None):
         raise ValueError(_("Indiquez soit le salaire net mensuel, soit le brut, pas les deux."))
     pay = net if gross is None else gross
-    if isinstance(pay, bool) or not isinstance(pay, int):
+    if not is_whole_cents(pay):
         raise ValueError(_("Le salaire s’exprime en un nombre entier de centimes."))
     if pay <= 0:
         raise ValueError(_("Le salaire mensuel doit être positif."))

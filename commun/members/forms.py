@@ -265,14 +265,6 @@ class JoinForm(NoLabelSuffix, forms.Form):
         )
         return application.submit()
 
-    def add_model_errors(self, error: ValidationError):
-        """Show the model's refusal on the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
 
 class ProfileForm(NoLabelSuffix, forms.ModelForm):
     """What a member may change about themselves; the model checks the pseudonym rule."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.iban import validate_iban
 from commun.privacy.declarations import (
     APPLICATIONS,
@@ -887,18 +888,6 @@ class Application(Identity):
         transaction.on_commit(lambda: notifications.application_refused(application))
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Rows of a register are never updated nor deleted; a correction is a new row."""
-
-    def update(self, **kwargs):
-        raise PermissionError("The register is append-only: record a correction instead.")
-
-    def delete(self):
-        raise PermissionError("The register is append-only: record a correction instead.")
-
-    _raw_delete = delete
-
-
 class ShareMovementQuerySet(AppendOnlyQuerySet):
     def record(
         self,
@@ -992,8 +981,10 @@ def _readable(text: str) -> str:
     return gettext(text) if text in SYSTEM_REASONS else text
 
 
-class ShareMovement(models.Model):
+class ShareMovement(AppendOnlyModel):
     """One line of the register of associates: numbered, dated, never changed."""
+
+    append_only_refusal = "The register is append-only: record a correction instead."
 
     class Kind(models.TextChoices):
         SUBSCRIPTION = "subscription", _("Souscription")
@@ -1067,14 +1058,6 @@ class ShareMovement(models.Model):
 
     def __str__(self):
         return f"n°{self.number} {self.get_kind_display()} {self.quantity}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The register is append-only: record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The register is append-only: record a correction instead.")
 
     @property
     def readable_reason(self) -> str:

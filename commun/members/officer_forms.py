@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib.controls import RefusesControlCharacters
+from commun.lib.forms import add_model_errors
 from commun.lib.money import AmountError, parse_euros
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
@@ -23,16 +24,6 @@ from commun.members.models import (
 
 # A date input only understands ISO dates, whatever the page's language.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_model_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
-    """Show a model's ValidationError on the form: on its field when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = (aliases or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class RefusalForm(RefusesControlCharacters, forms.Form):

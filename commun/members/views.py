@@ -19,6 +19,7 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from commun.lib.csvstream import csv_response, plain_euros
+from commun.lib.forms import add_model_errors
 from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
@@ -151,7 +152,7 @@ def join(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 application = form.save(request)
         except ValidationError as error:
-            form.add_model_errors(error)
+            add_model_errors(form, error)
         except IntegrityError:
             # Two submissions at once: the database kept a single pending application.
             form.add_error(None, _("Vous avez déjà une candidature en attente."))

@@ -62,16 +62,3 @@ class PaymentForm(RefusesControlCharacters, forms.Form):
     def clean_idempotency_key(self):
         # A form posted without its key (by hand) is still paid once, just not retry-safe.
         return self.cleaned_data["idempotency_key"] or f"upstream-pay-{uuid.uuid4()}"
-
-
-def add_model_errors(form: forms.Form, error, rename: dict | None = None) -> None:
-    """A model's ValidationError onto the form, on the form's field names."""
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = rename.get(field, field)
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

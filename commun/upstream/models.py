@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from commun.ledger import funds
 from commun.ledger.labels import system_label
 from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
-from commun.lib.money import format_cents
+from commun.lib.money import format_cents, is_whole_cents
+from commun.lib.text import clean_text
 
 SUBJECT_KIND = "commons_split"
 POINTS_PER_VOTER = 100
@@ -47,8 +48,7 @@ def _user(by):
 
 
 def check_cents(cents, field: str = "amount_cents") -> int:
-    # bool is an int in Python, a float may hide a rounding: only true integers are money.
-    if type(cents) is not int or cents <= 0:
+    if not is_whole_cents(cents) or cents <= 0:
         raise ValidationError(
             {field: _("Un montant est un nombre entier de centimes, supérieur à zéro.")}
         )
@@ -174,13 +174,14 @@ class CommonsSplitQuerySet(models.QuerySet):
                 "entre les projets ci-dessous ; %(amount)s seront partagés en proportion des "
                 "points reçus, puis versés par les responsables."
             ) % {"points": POINTS_PER_VOTER, "amount": format_cents(amount)}
-            thread = space.start_thread(member, title, body)
-            decision = Decision.objects.propose(
-                thread=thread,
+            decision = Decision.objects.open_about(
+                SUBJECT_KIND,
+                split.pk,
                 author=member,
-                kind=Decision.Kind.SCORE,
                 title=title,
                 body=body,
+                now=now,
+                kind=Decision.Kind.SCORE,
                 scope=Decision.Scope.COOPERATIVE,
                 visibility=Decision.Visibility.PUBLIC
                 if space.visibility == Space.Visibility.PUBLIC
@@ -190,10 +191,7 @@ class CommonsSplitQuerySet(models.QuerySet):
                 closes_at=now + datetime.timedelta(days=days),
                 options=[(project.name, project.used_for) for project in projects],
                 points_per_voter=POINTS_PER_VOTER,
-                subject_kind=SUBJECT_KIND,
-                subject_id=split.pk,
             )
-            decision.open(now=now)
             options = list(decision.options.order_by("position", "pk"))
             SplitCandidate.objects.bulk_create(
                 SplitCandidate(split=split, project=project, option=option)
@@ -319,18 +317,12 @@ class GiftQuerySet(models.QuerySet):
         """A gift decided otherwise than by a split (an assembly, a consent decision…)."""
         member = _officer(by)
         check_cents(amount_cents)
-        reference = " ".join((reference or "").split())
-        if not reference:
-            raise ValidationError(
-                {"reference": _("Dites ce qui a décidé ce don (une décision, une assemblée…).")}
-            )
-        if len(reference) > MAX_REFERENCE:
-            raise ValidationError(
-                {
-                    "reference": _("Ce texte ne doit pas dépasser %(max)s caractères.")
-                    % {"max": MAX_REFERENCE}
-                }
-            )
+        reference = clean_text(
+            " ".join((reference or "").split()),
+            "reference",
+            _("Dites ce qui a décidé ce don (une décision, une assemblée…)."),
+            MAX_REFERENCE,
+        )
         if project is None or project.pk is None:
             raise ValidationError({"project": _("Ce projet n'existe pas.")})
         return self.create(

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commun.ledger import funds
 from commun.lib.csvstream import csv_response, plain_euros
+from commun.lib.forms import add_model_errors
 from commun.members.permissions import is_officer, officer_required
 from commun.upstream.forms import (
     DirectGiftForm,
     PaymentForm,
     ProjectForm,
     SplitForm,
-    add_model_errors,
 )
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
 

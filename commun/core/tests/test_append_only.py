@@ -28,6 +28,16 @@ APPEND_ONLY = {
     "decisions_ballot": 'content = \'{"choice": "no"}\'',
 }
 DAY = datetime.date(2026, 4, 1)
+# What each table answers a change with, the same on both engines.
+REFUSAL = {
+    "members_sharemovement": "append-only table members_sharemovement: record a correction instead",
+    "ledger_transaction": "append-only table ledger_transaction: record a reversal instead",
+    "ledger_posting": "append-only table ledger_posting: record a reversal instead",
+    "ledger_journalentry": "append-only table ledger_journalentry: record a reversal instead",
+    "decisions_ballot": (
+        "append-only table decisions_ballot: a cast ballot is never changed nor removed"
+    ),
+}
 
 
 @pytest.fixture
@@ -50,9 +60,9 @@ def rows() -> list:
     ]
 
 
-def refused(sql: str) -> None:
+def refused(sql: str, match: str = "append-only") -> None:
     with (
-        pytest.raises(DatabaseError, match="append-only"),
+        pytest.raises(DatabaseError, match=match),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
@@ -77,6 +87,32 @@ def test_the_database_refuses_an_update_by_sql(everything, table, _database):
     refused(f"UPDATE {table} SET {APPEND_ONLY[table]}")  # noqa: S608 (names above)
 
     assert rows() == before
+
+
+@on_both
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_each_table_says_why_it_refuses_a_change(everything, table, _database):
+    refused(f"UPDATE {table} SET {APPEND_ONLY[table]}", match=REFUSAL[table])  # noqa: S608
+    refused(f"DELETE FROM {table}", match=REFUSAL[table])  # noqa: S608
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_on_postgresql_one_function_refuses_update_and_delete_on_every_table(table, db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.proname, t.tgtype FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = %s::regclass AND t.tgname = %s",
+            [table, f"{table}_append_only"],
+        )
+        function, kind = cursor.fetchone()
+        cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE %s", ["%refuse%"])
+        refusing = [name for (name,) in cursor.fetchall()]
+
+    assert function == "commun_refuse_change"
+    row, before, delete, update = 1, 2, 8, 16  # pg_trigger.tgtype's bits
+    assert kind & (row | before | delete | update) == row | before | delete | update
+    assert refusing == ["commun_refuse_change"]
 
 
 def insert_by_sql(postings, number=1) -> None:

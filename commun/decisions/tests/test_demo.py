@@ -19,6 +19,7 @@ from commun.deliberation.models import (
     Thread,
 )
 from commun.members import demo_data
+from commun.notifications.models import Notice
 
 
 def run_demo() -> str:
@@ -76,6 +77,11 @@ def test_every_stage_of_a_decision_is_there(demo):
     advice = decision("advice", "advice")
     assert advice.advice.filter(given_at__isnull=False).count() == 2
     assert advice.advice.filter(given_at__isnull=True).count() == 1
+    decided = decision("advice", "closed", "decided")
+    told = Notice.objects.filter(kind=Notice.Kind.ADVICE_OUTCOME, url=decided.get_absolute_url())
+    assert set(told.values_list("member_id", flat=True)) == set(
+        decided.advice.values_list("advisor_id", flat=True)
+    )
 
     vote = decision("yes_no", "voting")
     assert vote.weighted_by_college and vote.closes_at > vote.opened_at
@@ -153,3 +159,11 @@ def test_every_demo_decision_and_thread_answers_a_demo_member(demo):
     public = Decision.objects.filter(space=Space.objects.cooperative())
     for decision_ in public:
         assert visitor.get(decision_.get_absolute_url()).status_code == 200
+
+
+def test_no_demo_advice_decision_is_left_open_past_its_deadline(demo):
+    from django.utils import timezone
+
+    overdue = Decision.objects.filter(phase="advice", closes_at__lte=timezone.now())
+    assert not overdue.exists()
+    assert Decision.objects.filter(kind="advice", phase="closed").exists()

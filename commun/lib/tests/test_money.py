@@ -4,6 +4,7 @@ Never rounded, never read as an exponent, never from digits other than 0 to 9; t
 the API's amounts and the bank import all go through it (their own tests show that)."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -20,6 +21,7 @@ from commun.lib.money import (
     EurosField,
     PositiveCents,
     format_cents,
+    is_whole_cents,
     parse_euros,
 )
 
@@ -186,3 +188,13 @@ def test_the_api_s_cents_keep_their_bounds_and_schema():
     schema = positive.json_schema()
     assert schema["type"] == "integer"
     assert (schema["minimum"], schema["maximum"]) == (1, MAX_AMOUNT_CENTS)
+
+
+@pytest.mark.parametrize("value", [0, 1250, -500, MAX_AMOUNT_CENTS])
+def test_an_integer_is_whole_cents(value):
+    assert is_whole_cents(value)
+
+
+@pytest.mark.parametrize("value", [True, False, 12.0, 12.5, "1250", None, Decimal("12")])
+def test_a_boolean_a_float_a_text_or_a_decimal_is_not_whole_cents(value):
+    assert not is_whole_cents(value)

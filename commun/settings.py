@@ -194,6 +194,7 @@ else:
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("Anglais"))]
 LOCALE_PATHS = [BASE_DIR / "commun" / "locale"]
+FORMAT_MODULE_PATH = ["commun.formats"]
 TIME_ZONE = os.getenv("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from commun.api import api
+from commun.members.views import set_language
 
 # One way in: the admin's own password form would skip email verification and the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -24,7 +25,7 @@ urlpatterns = [
     path("compte/", include("commun.accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static_url("commun/favicon.svg"), permanent=True)),
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from commun.budgets import rules
 from commun.ledger import funds
+from commun.ledger.labels import system_label
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
 from commun.lib.money import format_cents, is_whole_cents
@@ -1173,10 +1174,7 @@ class Mission(MissionTerms):
                     setattr(mission, name, value)
                 for name in COST_FIELDS:
                     setattr(mission, name, getattr(version, name))
-                label = _("Engagement de la réserve — mission %(ref)s, version %(number)s") % {
-                    "ref": mission.ref,
-                    "number": version.number,
-                }
+                label = system_label("mission_commitment", ref=mission.ref, number=version.number)
             if mission.full_cost_cents:
                 funds.commit(
                     mission.ref,
@@ -1269,7 +1267,7 @@ class Mission(MissionTerms):
             released = funds.release(
                 mission.ref,
                 idempotency_key=f"mission-{mission.pk}-release",
-                label=_("Libération du reliquat — mission %(ref)s") % {"ref": mission.ref},
+                label=system_label("mission_release", ref=mission.ref),
             )
             mission.released_cents = left if released is not None else 0
             mission.status = self.Status.CLOSED
@@ -1351,8 +1349,9 @@ class Mission(MissionTerms):
                 lines,
                 # The books are kept forever and never rewritten: their label names the
                 # mission, never a person; the officer's own words stay on the payment.
-                label=_("%(kind)s — mission %(ref)s")
-                % {"kind": payment.get_kind_display(), "ref": mission.ref},
+                label=system_label(
+                    "mission_payment", kind=payment.get_kind_display(), ref=mission.ref
+                ),
                 idempotency_key=payment.idempotency_key,
                 on=payment.date,
                 by=_user(by),
@@ -1556,7 +1555,7 @@ class MissionTopUp(models.Model):
                 mission.title[:150],
                 top_up.amount_cents,
                 idempotency_key=f"mission-{mission.pk}-top-up-{top_up.pk}",
-                label=_("Complément engagé — mission %(ref)s") % {"ref": mission.ref},
+                label=system_label("mission_top_up", ref=mission.ref),
             )
             mission.committed_cents += top_up.amount_cents
             mission.save(update_fields=["committed_cents"])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commun.ledger import chart, rules
+from commun.ledger.labels import system_label
 from commun.ledger.models import (
     RETAINED_LOSS,
     Account,
@@ -229,8 +230,7 @@ def close_year(
                 lines.append((chart.LOSS, -numbers.result_cents))
             closing = Transaction.objects.record(
                 last_day,
-                _("Clôture de l'exercice %(year)s : soldes des charges et produits")
-                % {"year": year},
+                system_label("year_closing", year=year),
                 lines,
                 idempotency_key=f"year-{year}-closing",
                 by=by,
@@ -240,8 +240,9 @@ def close_year(
         if numbers.result_cents > 0:
             allocated = Transaction.objects.record(
                 last_day,
-                _("Affectation du résultat %(year)s") % {"year": year}
-                + (f" — {decision_reference}" if decision_reference else ""),
+                system_label("year_allocation_decided", year=year, decision=decision_reference)
+                if decision_reference
+                else system_label("year_allocation", year=year),
                 [(chart.PROFIT, numbers.result_cents)]
                 + [(code, -cents) for code, cents in sorted(cleaned.items())],
                 idempotency_key=f"year-{year}-allocation",
@@ -252,7 +253,7 @@ def close_year(
             loss = -numbers.result_cents
             allocated = Transaction.objects.record(
                 last_day,
-                _("Report à nouveau de la perte %(year)s") % {"year": year},
+                system_label("year_loss", year=year),
                 [(RETAINED_LOSS, loss), (chart.LOSS, -loss)],
                 idempotency_key=f"year-{year}-allocation",
                 by=by,

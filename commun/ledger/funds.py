@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.ledger import chart
+from commun.ledger.labels import system_label
 from commun.ledger.models import Account, Books, Posting, Transaction
 from commun.lib.money import format_cents, is_whole_cents
 
@@ -84,7 +85,7 @@ def commit(
         account = Account.objects.mission_commitment(ref, name)
         return Transaction.objects.record(
             on or timezone.localdate(),
-            label or _("Engagement de la réserve — %(name)s") % {"name": name},
+            label or system_label("reserve_commitment", name=name),
             [(chart.RESERVE_AVAILABLE, cents), (account.code, -cents)],
             idempotency_key=idempotency_key,
             by=by,
@@ -154,7 +155,7 @@ def release(
             return None
         return Transaction.objects.record(
             on or timezone.localdate(),
-            label or _("Libération du reliquat engagé — %(ref)s") % {"ref": ref},
+            label or system_label("commitment_release", ref=ref),
             [(code, left), (chart.RESERVE_AVAILABLE, -left)],
             idempotency_key=idempotency_key,
             by=by,

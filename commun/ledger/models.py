@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.ledger import chart, rules
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
+from commun.ledger.labels import readable, system_label
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
@@ -127,6 +128,10 @@ class Account(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def readable_name(self) -> str:
+        return chart.readable_name(self.code, self.name)
 
     def clean(self):
         if not ACCOUNT_CODE.match(self.code or ""):
@@ -381,7 +386,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
             if kind == ShareMovement.Kind.PAYMENT:
                 return self.record(
                     movement.date,
-                    f"Libération de parts — associé·e n°{member} (registre n°{movement.number})",
+                    system_label("share_payment", member=member, number=movement.number),
                     [(chart.BANK, amount), (chart.CAPITAL, -amount)],
                     idempotency_key=key,
                     by=by,
@@ -389,7 +394,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
             if kind == ShareMovement.Kind.REPAYMENT:
                 return self.record(
                     movement.date,
-                    f"Remboursement de parts — associé·e n°{member} (registre n°{movement.number})",
+                    system_label("share_repayment", member=member, number=movement.number),
                     [(chart.CAPITAL, amount), (chart.BANK, -amount)],
                     idempotency_key=key,
                     by=by,
@@ -400,8 +405,11 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                 ).first()
                 if corrected is not None:
                     return corrected.reverse(
-                        f"Correction du registre n°{movement.corrects.number} "
-                        f"(registre n°{movement.number})",
+                        system_label(
+                            "register_correction",
+                            corrects=movement.corrects.number,
+                            number=movement.number,
+                        ),
                         idempotency_key=key,
                         on=movement.date,
                         by=by,
@@ -508,6 +516,11 @@ class Transaction(AppendOnlyModel):
 
     def __str__(self):
         return f"n°{self.number} {self.label}"
+
+    @property
+    def readable_label(self) -> str:
+        """The label in the reader's language when the software wrote it, else as typed."""
+        return readable(self.label)
 
     def reverse(
         self, label: str, *, idempotency_key: str, on=None, by=None, today=None

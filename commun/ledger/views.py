@@ -131,7 +131,7 @@ def _selected_year(request: HttpRequest) -> int:
 def public(request: HttpRequest) -> HttpResponse:
     """The public accounts: the reserve, the funds, and the year's income and spending."""
     accounts, balances = account_balances()
-    names = {a.code: a.name for a in accounts}
+    names = {a.code: a.readable_name for a in accounts}
     years = _years()
     year = _selected_year(request)
     activity = year_activity(year, accounts)
@@ -502,7 +502,10 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, _("Aucun exercice terminé n'attend sa clôture."))
         return redirect("ledger:years")
-    names = dict(Account.objects.values_list("code", "name"))
+    names = {
+        code: chart.readable_name(code, name)
+        for code, name in Account.objects.values_list("code", "name")
+    }
     return render(
         request,
         "ledger/years.html",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
@@ -848,12 +849,12 @@ class Application(Identity):
                 member,
                 application.shares,
                 by=by,
-                reason=_("Souscription à l'admission"),
+                reason=gettext_noop("Souscription à l'admission"),
                 authorised_by=authorised_by
                 or (
-                    _("Admission automatique")
+                    gettext_noop("Admission automatique")
                     if by is None
-                    else _("Admission par les responsables")
+                    else gettext_noop("Admission par les responsables")
                 ),
             )
             application.status = self.Status.ADMITTED
@@ -964,6 +965,22 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         return movement
 
 
+# The register keeps these in French, whoever's language was active; they are read translated.
+SYSTEM_REASONS = {
+    gettext_noop("Souscription à l'admission"),
+    gettext_noop("Admission automatique"),
+    gettext_noop("Admission par les responsables"),
+    gettext_noop("Remboursement après démission"),
+    gettext_noop("Statuts : délai de remboursement échu"),
+    gettext_noop("Parts souscrites non libérées, annulées à la sortie"),
+    gettext_noop("Statuts : sortie de l'associé·e"),
+}
+
+
+def _readable(text: str) -> str:
+    return gettext(text) if text in SYSTEM_REASONS else text
+
+
 class ShareMovement(AppendOnlyModel):
     """One line of the register of associates: numbered, dated, never changed."""
 
@@ -1041,6 +1058,14 @@ class ShareMovement(AppendOnlyModel):
 
     def __str__(self):
         return f"n°{self.number} {self.get_kind_display()} {self.quantity}"
+
+    @property
+    def readable_reason(self) -> str:
+        return _readable(self.reason)
+
+    @property
+    def readable_authorised_by(self) -> str:
+        return _readable(self.authorised_by)
 
     def clean(self):
         if self.kind == self.Kind.CORRECTION:
@@ -1174,8 +1199,8 @@ class Repayment(models.Model):
                     member.shares_paid,
                     on=today,
                     by=by,
-                    reason=_("Remboursement après démission"),
-                    authorised_by=_("Statuts : délai de remboursement échu"),
+                    reason=gettext_noop("Remboursement après démission"),
+                    authorised_by=gettext_noop("Statuts : délai de remboursement échu"),
                 )
                 member.refresh_from_db()
             unpaid = member.shares_subscribed - member.shares_paid
@@ -1186,8 +1211,8 @@ class Repayment(models.Model):
                     unpaid,
                     on=today,
                     by=by,
-                    reason=_("Parts souscrites non libérées, annulées à la sortie"),
-                    authorised_by=_("Statuts : sortie de l'associé·e"),
+                    reason=gettext_noop("Parts souscrites non libérées, annulées à la sortie"),
+                    authorised_by=gettext_noop("Statuts : sortie de l'associé·e"),
                 )
             Member.objects.filter(pk=member.pk).update(status=Member.Status.LEFT, left_on=today)
             repayment.status = self.Status.PAID

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -259,7 +260,10 @@ def record_resignation(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Démission de %(member)s enregistrée : remboursement prévu le %(date)s.")
-            % {"member": repayment.member, "date": repayment.due_on.strftime("%d/%m/%Y")},
+            % {
+                "member": repayment.member,
+                "date": date_format(repayment.due_on, "SHORT_DATE_FORMAT"),
+            },
         )
         return redirect("officers:repayments")
     return _render_repayments(request, form)

@@ -3,6 +3,7 @@
 import functools
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from commun.lib.csvstream import csv_response, plain_euros
@@ -506,4 +508,17 @@ def certificate_pdf(request: HttpRequest, number: int) -> HttpResponse:
     document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificat-{number}.pdf"'
+    return response
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and a member's choice kept for the emails sent to them."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        Member.objects.filter(user=request.user).update(language=language)
     return response

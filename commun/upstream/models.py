@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commun.ledger import funds
+from commun.ledger.labels import system_label
 from commun.ledger.models import MAX_AMOUNT_CENTS, Books, Transaction, check_booking_date
 from commun.lib.money import format_cents, is_whole_cents
 from commun.lib.text import clean_text
@@ -408,10 +409,8 @@ class Gift(models.Model):
     def label(self) -> str:
         """The ledger's label (in French: the books are kept in the cooperative's language)."""
         if self.split_id:
-            text = f"Don au projet amont {self.project.name} (répartition n°{self.split_id})"
-        else:
-            text = f"Don au projet amont {self.project.name} (don direct : {self.reference})"
-        return text[:300]
+            return system_label("gift_from_split", project=self.project.name, split=self.split_id)
+        return system_label("direct_gift", project=self.project.name, reference=self.reference)
 
     def pay(self, by, on: datetime.date, idempotency_key: str) -> "Gift":
         """Record the payment: the fund pays it, never beyond what it holds.
@@ -484,8 +483,11 @@ class Gift(models.Model):
                 raise ValidationError(_("Ce don est déjà annulé."), code="cancelled")
             if gift.status == self.Status.PAID:
                 gift.cancellation = gift.transaction.reverse(
-                    f"Annulation du don au projet amont {gift.project.name} "
-                    f"(écriture n°{gift.transaction.number})"[:300],
+                    system_label(
+                        "gift_cancellation",
+                        project=gift.project.name,
+                        number=gift.transaction.number,
+                    ),
                     idempotency_key=f"upstream-gift-{gift.pk}-cancel",
                     on=max(on, gift.transaction.date),
                     by=_user(member),

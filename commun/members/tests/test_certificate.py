@@ -27,7 +27,7 @@ def test_a_member_reads_their_certificate(bob):
     assert "Partenaires et usager·es" in html
     assert "Libération" in html and "Souscription" in html
     assert "50\u00a0€" in html
-    assert "15 janvier 2026" in html
+    assert "15 jan. 2026" in html
 
 
 def test_the_certificate_names_the_holder_even_when_hidden(bob):

@@ -26,7 +26,7 @@ def test_members_see_each_other_with_category_college_and_date(people, alice, bo
     page = people["member"].get(DIRECTORY).content.decode()
     assert "Alice Martin" in page
     assert "Contributeur·ices" in page and "Usager·es" in page
-    assert "15/01/2026" in page
+    assert "15 jan. 2026" in page
 
 
 def test_members_are_hidden_by_default_until_they_choose(people, alice):

@@ -138,7 +138,7 @@ def test_the_register_rows_show_formatted_amounts_dates_and_names(people, alice,
     Member.objects.filter(pk=bob.pk).update(public_visibility=Visibility.NAME)
     html = people["member"].get(REGISTER).text
     row = html[html.index('id="mouvement-4"') : html.index('id="mouvement-3"')]
-    assert "15/01/2026" in row and "Libération" in row and "Bob Durand" in row
+    assert "15 jan. 2026" in row and "Libération" in row and "Bob Durand" in row
     assert row.count("50\u00a0€") == 2  # nominal value and amount of one share
 
 

@@ -16,8 +16,9 @@ from commun.accounts.forms import ApiTokenForm
 from commun.accounts.models import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, ApiToken
 from commun.accounts.second_factor import passed
 from commun.api_auth import authenticated
-from commun.members.api import form_invalid
-from commun.members.schemas import MAX_ID, Input
+from commun.api_helpers import form_invalid
+from commun.api_input import Input
+from commun.lib.ids import MAX_API_ID
 
 router = Router(tags=["Jetons d'API"])
 
@@ -79,7 +80,7 @@ def create_token(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", auth=authenticated, response={204: None})
-def revoke_token(request, token_id: int = Path(..., ge=1, le=MAX_ID)):
+def revoke_token(request, token_id: int = Path(..., ge=1, le=MAX_API_ID)):
     """Revoke one of the caller's tokens and those it made; someone else's answers 404."""
     get_object_or_404(request.user.api_tokens, pk=token_id).revoke()
     return Status(204, None)

@@ -14,10 +14,10 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_helpers import ListingPages as Pages
 from commun.budgets import rules
 from commun.budgets.models import Mission, MissionPayment, Need
 from commun.budgets.schemas import (
-    MAX_ID,
     CancelIn,
     CostOut,
     EstimateIn,
@@ -39,9 +39,8 @@ from commun.budgets.schemas import (
     TopUpIn,
     TopUpOut,
 )
-from commun.deliberation.views import shown_name
 from commun.ledger import funds
-from commun.members.api import Pages
+from commun.lib.ids import MAX_API_ID
 
 router = Router(tags=["Besoins et missions"])
 
@@ -60,7 +59,7 @@ class RowPages(Pages):
         return page
 
 
-Id = Path(..., ge=1, le=MAX_ID)
+Id = Path(..., ge=1, le=MAX_API_ID)
 PAYMENTS_SHOWN = 200
 
 
@@ -84,7 +83,7 @@ def _need_out(request, need: Need, supported: bool | None = None) -> dict:
         "title": need.title,
         "status": need.status,
         "status_reason": need.status_reason,
-        "raised_by": shown_name(viewer, need.raised_by),
+        "raised_by": need.raised_by.name_for(viewer),
         "created_at": need.created_at,
         "support_count": need.support_count
         if hasattr(need, "support_count")
@@ -196,7 +195,7 @@ def _mission_out(request, mission: Mission) -> dict:
         "ref": mission.ref or "",
         "title": mission.title,
         "need": mission.need_id,
-        "proposer": shown_name(_viewer(request), mission.proposer),
+        "proposer": mission.proposer.name_for(_viewer(request)),
         "status": mission.status,
         "status_reason": mission.status_reason,
         "pay_form": mission.pay_form,

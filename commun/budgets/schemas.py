@@ -24,12 +24,12 @@ from commun.budgets.models import (
     Need,
     PayForm,
 )
+from commun.lib.ids import MAX_API_ID
 from commun.lib.money import cents
 
-MAX_ID = 2**31 - 1
 BIG = 10**12  # far beyond any amount a model accepts; the model says what the limit is
 
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_API_ID)]
 # Integers only (not true, 12.5 nor "12"); the model says which amounts it accepts.
 Cents = cents(ge=-BIG, le=BIG)
 NeedStatus = Literal[tuple(Need.Status.values)]

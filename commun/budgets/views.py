@@ -35,12 +35,11 @@ from commun.budgets.forms import (
 )
 from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
 from commun.decisions import rules as decision_rules
-from commun.deliberation.views import shown_name
 from commun.ledger import funds
 from commun.lib.forms import add_model_errors
+from commun.lib.ids import MAX_ID
 from commun.lib.money import format_cents
 
-MAX_ID = 2**63 - 1
 PAGE_SIZE = 30
 PAYMENTS_SHOWN = 200
 
@@ -60,10 +59,6 @@ def _require(request, action, obj=None):
     message = rules.refusal(request.user, action, obj)
     if message is not None:
         raise PermissionDenied(message)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _page(request, queryset):
@@ -104,7 +99,7 @@ def needs(request: HttpRequest) -> HttpResponse:
             )
         )
     for need in page.object_list:
-        need.author_name = shown_name(viewer, need.raised_by)
+        need.author_name = need.raised_by.name_for(viewer)
         need.supported = need.pk in supported
     return render(
         request,
@@ -149,7 +144,7 @@ def need(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _need_page(request, need: Need, status_form=None, status: int = 200) -> HttpResponse:
     viewer = _viewer(request)
-    need.author_name = shown_name(viewer, need.raised_by)
+    need.author_name = need.raised_by.name_for(viewer)
     missions = list(
         need.missions.exclude(
             Q(status=Mission.Status.DRAFT) & ~Q(proposer=viewer.pk if viewer else None)
@@ -158,7 +153,7 @@ def _need_page(request, need: Need, status_form=None, status: int = 200) -> Http
         .order_by("-created_at", "-pk")[:100]
     )
     for mission in missions:
-        mission.proposer_name = shown_name(viewer, mission.proposer)
+        mission.proposer_name = mission.proposer.name_for(viewer)
     may_status = need.is_live and rules.may(request.user, "set_need_status", need)
     return render(
         request,
@@ -355,7 +350,7 @@ def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
     objections = list(decision.open_objections().select_related("author"))
     for objection in objections:
         objection.label = _("Objection de %(name)s : %(reason)s") % {
-            "name": shown_name(viewer, objection.author),
+            "name": objection.author.name_for(viewer),
             "reason": objection.reason[:120],
         }
     form = MissionAmendForm(
@@ -416,7 +411,7 @@ def missions(request: HttpRequest) -> HttpResponse:
         request, queryset.select_related("need", "proposer").order_by("-created_at", "-pk")
     )
     for mission in page.object_list:
-        mission.proposer_name = shown_name(viewer, mission.proposer)
+        mission.proposer_name = mission.proposer.name_for(viewer)
     drafts = []
     if viewer is not None:
         drafts = list(
@@ -477,7 +472,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     """Everything the mission page shows, in a bounded number of queries."""
     bound = bound or {}
     user, viewer = request.user, _viewer(request)
-    mission.proposer_name = shown_name(viewer, mission.proposer)
+    mission.proposer_name = mission.proposer.name_for(viewer)
     if mission.status == Mission.Status.DRAFT:
         try:
             cost = mission.cost()

@@ -3,8 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from commun.members.models import Category
-from commun.members.views import active_counts
+from commun.members.models import Category, active_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -14,14 +14,14 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
-from commun.decisions import rules
-from commun.decisions.models import GENESIS_HASH, Decision, Objection, Stance, VoterRoll
+from commun.api_helpers import Pages
+from commun.decisions import rules, seen
+from commun.decisions.models import GENESIS_HASH, Decision, Objection, Stance
 from commun.decisions.schemas import (
-    MAX_ID,
     AdviceDecisionIn,
     AdviceIn,
     AmendIn,
@@ -42,28 +42,13 @@ from commun.decisions.schemas import (
     WithdrawIn,
 )
 from commun.deliberation.models import Circle, Space, Thread
-from commun.deliberation.views import shown_name
+from commun.lib.ids import MAX_API_ID
 from commun.members.models import Member
+from commun.web import viewer_of
 
 router = Router(tags=["Décisions"])
-Id = Path(..., ge=1, le=MAX_ID)
-OBJECTION_ACTIONS = (
-    "begin_integration",
-    "dismiss_objection",
-    "withdraw_objection",
-    "resolve_objection",
-)
+Id = Path(..., ge=1, le=MAX_API_ID)
 HISTORY_SHOWN = 100
-
-
-class Pages(PageNumberPagination):
-    class Input(PageNumberPagination.Input):
-        page: int = Field(1, ge=1, le=10_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
-
-
-def _viewer(request) -> Member | None:
-    return request.user.member if request.user.is_authenticated else None
 
 
 def _decisions():
@@ -106,7 +91,7 @@ def _fields_named(renames: dict[str, str]):
 def _detail(request, pk: int) -> Decision:
     """The decision as the caller may see it, re-read, in a bounded number of queries."""
     decision = _decision(request, pk)
-    user, viewer = request.user, _viewer(request)
+    user, viewer = request.user, viewer_of(request)
 
     versions, previous = list(decision.versions.all()), None
     for version in versions:
@@ -125,34 +110,13 @@ def _detail(request, pk: int) -> Decision:
         else []
     )
 
-    objections = list(decision.objections.select_related("author", "round", "integrated_in"))
+    objections = seen.objections(decision, user, viewer, round)
     for objection in objections:
-        objection.author_name = shown_name(viewer, objection.author)
-        actions = {
-            a
-            for a in OBJECTION_ACTIONS
-            if rules.objection_allows(a, objection) and rules.may(user, a, decision, objection)
-        }
-        # As on the page: an objection is lifted on the revised version, in a later round.
-        if round is None or objection.round.number >= round.number:
-            actions.discard("resolve_objection")
-        objection.actions = sorted(actions)
+        objection.actions = sorted(objection.actions)
     decision.objection_list = objections
-
-    decision.advice_list = []
-    if decision.kind == Decision.Kind.ADVICE:
-        decision.advice_list = list(decision.advice.select_related("advisor").order_by("pk"))
-        for advice in decision.advice_list:
-            advice.advisor_name = shown_name(viewer, advice.advisor)
-            advice.is_mine = viewer is not None and advice.advisor_id == viewer.pk
-
-    decision.my_stance = decision.has_voted = None
-    if viewer is not None and round is not None:
-        if decision.is_secret:
-            decision.has_voted = VoterRoll.objects.filter(round=round, member=viewer).exists()
-        else:
-            stance = Stance.objects.filter(round=round, member=viewer).first()
-            decision.my_stance = _with_history(stance) if stance else None
+    decision.advice_list = seen.advice(decision, viewer)
+    stance, decision.has_voted = seen.own_ballot(decision, viewer, round)
+    decision.my_stance = _with_history(stance) if stance else None
 
     opened = decision.opened_at is not None
     decision.eligible_count = decision.count_eligible() if opened else None
@@ -451,7 +415,7 @@ def ballot_box(
     request,
     query: Query[BoxQuery],
     decision_id: int = Id,
-    number: int = Path(..., ge=1, le=MAX_ID),
+    number: int = Path(..., ge=1, le=MAX_API_ID),
 ):
     """A secret ballot's box, one page at a time: receipts, hashes, the chain's head and
     whether the chain is intact. Contents are published at the close."""

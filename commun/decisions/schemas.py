@@ -17,10 +17,9 @@ from pydantic import BeforeValidator
 
 from commun.api_input import Input
 from commun.decisions.models import MAX_BODY_LENGTH, MAX_OPTIONS, MAX_TITLE_LENGTH, Decision
-from commun.deliberation.views import shown_name
+from commun.lib.ids import MAX_API_ID
 from commun.members.schemas import viewer
 
-MAX_ID = 2**31 - 1
 MAX_DELIBERATION_DAYS = 365
 
 DecisionKind = Literal[tuple(Decision.Kind.values)]
@@ -30,7 +29,7 @@ DecisionScope = Literal[tuple(Decision.Scope.values)]
 DecisionVisibility = Literal[tuple(Decision.Visibility.values)]
 DecisionThreshold = Literal[tuple(Decision.Threshold.values)]
 DecisionTieRule = Literal[tuple(Decision.TieRule.values)]
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_API_ID)]
 
 
 def _moment(value):
@@ -206,7 +205,7 @@ class DecisionOut(Schema):
 
     @staticmethod
     def resolve_author(decision, context) -> str:
-        return shown_name(viewer(context), decision.author)
+        return decision.author.name_for(viewer(context))
 
 
 class DiffLine(Schema):

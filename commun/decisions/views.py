@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.decisions import rules, subjects
+from commun.decisions import rules, seen, subjects
 from commun.decisions.forms import (
     AdviceDecisionForm,
     AdviceForm,
@@ -31,30 +31,15 @@ from commun.decisions.forms import (
     StanceForm,
     WithdrawForm,
 )
-from commun.decisions.models import Decision, Objection, Stance, VoterRoll
+from commun.decisions.models import Decision, Objection
 from commun.deliberation.models import Notification, Space, Thread
-from commun.deliberation.views import shown_name
 from commun.lib.forms import add_model_errors
-from commun.members.models import Member
+from commun.lib.ids import MAX_ID
+from commun.web import is_htmx, viewer_of
 
-MAX_ID = 2**63 - 1  # beyond, the database would raise rather than find nothing
 REGISTER_PAGE_SIZE = 50
 POSITIONS_SHOWN = 50
 BOX_PAGE_SIZE = 100
-OBJECTION_ACTIONS = (
-    "begin_integration",
-    "dismiss_objection",
-    "withdraw_objection",
-    "resolve_objection",
-)
-
-
-def _viewer(request: HttpRequest) -> Member | None:
-    return request.user.member if request.user.is_authenticated else None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -106,24 +91,13 @@ def _steps(decision: Decision, round_number: int | None) -> list[dict]:
 
 
 def _objections(request, decision: Decision, round, bound: dict) -> list[Objection]:
-    """The decision's objections, each with its author's name and the viewer's buttons."""
-    viewer = _viewer(request)
-    objections = list(decision.objections.select_related("author", "round", "integrated_in"))
+    """The decision's objections as `seen` builds them, with the page's labels and forms."""
+    objections = seen.objections(decision, request.user, viewer_of(request), round)
     for objection in objections:
-        objection.author_name = shown_name(viewer, objection.author)
         objection.label = _("Objection de %(name)s : %(reason)s") % {
             "name": objection.author_name,
             "reason": objection.reason[:120],
         }
-        objection.actions = {
-            a
-            for a in OBJECTION_ACTIONS
-            if rules.objection_allows(a, objection)
-            and rules.may(request.user, a, decision, objection)
-        }
-        # An objection is lifted on the revised version, in a later round.
-        if round is None or objection.round.number >= round.number:
-            objection.actions.discard("resolve_objection")
         key = f"dismiss-{objection.pk}"
         if "dismiss_objection" in objection.actions or key in bound:
             objection.dismiss_form = bound.get(key) or DismissForm(
@@ -142,7 +116,7 @@ def _page_context(
     """
     bound = bound or {}
     user = request.user
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     versions = list(decision.versions.all())
     previous = None
     for version in versions:
@@ -171,7 +145,7 @@ def _page_context(
         "errors": [*errors, *(e for form in bound.values() for e in form.non_field_errors())],
         "form_errors": any(key != "__all__" for form in bound.values() for key in form.errors),
         "viewer": viewer,
-        "author_name": shown_name(viewer, decision.author),
+        "author_name": decision.author.name_for(viewer),
         "viewer_eligible": decision.opened_at is not None and rules.is_eligible(viewer, decision),
         "colleges": list(decision.colleges.all())
         if decision.scope == Decision.Scope.COLLEGES
@@ -185,17 +159,10 @@ def _page_context(
     context["tally"] = tally
     context["spoken_count"] = decision.spoken_count(round, tally) if round else None
 
-    my_stance = None
+    my_stance, has_voted = seen.own_ballot(decision, viewer, round)
     if viewer is not None and round is not None and not decision.is_secret:
-        my_stance = Stance.objects.filter(round=round, member=viewer).first()
         context["my_history"] = list(my_stance.history.all()) if my_stance else []
     context["my_stance"] = my_stance
-    has_voted = (
-        decision.is_secret
-        and viewer is not None
-        and round is not None
-        and VoterRoll.objects.filter(round=round, member=viewer).exists()
-    )
     context["has_voted"] = has_voted
     if "stance" in bound or ("take_stance" in actions and not has_voted):
         context["stance_form"] = bound.get("stance") or StanceForm(
@@ -239,10 +206,7 @@ def _page_context(
 
 def _advice_context(decision: Decision, viewer, actions, bound: dict) -> dict:
     """The advice given so far, and the forms to give one's own or record the decision."""
-    advice = list(decision.advice.select_related("advisor").order_by("pk"))
-    for request_ in advice:
-        request_.advisor_name = shown_name(viewer, request_.advisor)
-        request_.is_mine = viewer is not None and request_.advisor_id == viewer.pk
+    advice = seen.advice(decision, viewer)
     context = {"advice": advice}
     mine = next((a for a in advice if a.is_mine), None)
     if mine is not None and ("advice" in bound or "give_advice" in actions):
@@ -261,7 +225,7 @@ def _positions(decision: Decision, round, options: list, viewer) -> list:
     )
     labels = {str(o.pk): o.label for o in options}
     for stance in positions:
-        stance.member_name = shown_name(viewer, stance.member)
+        stance.member_name = stance.member.name_for(viewer)
         stance.ballot_labels = _ballot_labels(decision, stance.ballot, labels)
     return positions
 
@@ -278,7 +242,7 @@ def _ballot_labels(decision: Decision, ballot, labels: dict) -> str:
 
 def _render_decision(request, decision, status=200, **extra) -> HttpResponse:
     context = _page_context(request, decision, **extra)
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only successful answers: input errors come back as 200 to be seen;
         # a refusal keeps its 403 (the page never offered that button).
         status = 200 if status == 400 else status
@@ -291,7 +255,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision_for(request, pk)
     if decision is None:
         return _denied(request)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if viewer is not None:
         # Seeing the decision reads what told of it; checked first, so that a page view
         # writes (and takes SQLite's write lock) only when there is something to mark.
@@ -307,7 +271,7 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision_for(request, pk)
     if decision is None:
         return _denied(request)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(decision.get_absolute_url() + "#tally")
     options = list(decision.options.all()) if decision.kind in Decision.OPTION_KINDS else []
     return render(
@@ -349,7 +313,7 @@ def _act(request, decision, action, run, form=None, form_key=None, objection=Non
         return _render_decision(request, decision, status=400, bound={form_key: form})
     if isinstance(done, HttpResponse):
         return done
-    fresh = _decision_for(request, decision.pk) if _is_htmx(request) else None
+    fresh = _decision_for(request, decision.pk) if is_htmx(request) else None
     if fresh is not None:
         context = _page_context(request, fresh)
         context["done"] = done

@@ -11,10 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
-from commun.deliberation import views
+from commun.api_helpers import Pages, members_only
+from commun.deliberation import reading
 from commun.deliberation.models import (
     Circle,
     Comment,
@@ -26,7 +27,6 @@ from commun.deliberation.models import (
     search,
 )
 from commun.deliberation.schemas import (
-    MAX_ID,
     CircleIn,
     CircleOut,
     CommentIn,
@@ -49,38 +49,21 @@ from commun.deliberation.schemas import (
     ThreadIn,
     ThreadOut,
 )
-from commun.members.models import Member
+from commun.lib.ids import MAX_API_ID
+from commun.web import viewer_of
 
 router = Router(tags=["Délibération"])
-Id = Path(..., ge=1, le=MAX_ID)
+Id = Path(..., ge=1, le=MAX_API_ID)
 Slug = Path(..., max_length=120, pattern=r"^[-\w]+$")
-
-
-class Pages(PageNumberPagination):
-    class Input(PageNumberPagination.Input):
-        page: int = Field(1, ge=1, le=10_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 class CommentPage(Schema):
     page: int = Field(1, ge=1, le=10_000_000)
 
 
-def _viewer(request) -> Member | None:
-    user = request.user
-    return user.member if user is not None and user.is_authenticated else None
-
-
-def _member(request) -> Member:
-    member = _viewer(request)
-    if member is None or not member.is_active_member:
-        raise PermissionDenied(_("Réservé aux associé·es."))
-    return member
-
-
 def _space(request, slug: str) -> Space:
     space = get_object_or_404(Space.objects.select_related("college", "circle"), slug=slug)
-    if not space.can_read(_viewer(request)):
+    if not space.can_read(viewer_of(request)):
         raise Http404
     return space
 
@@ -89,7 +72,7 @@ def _thread(request, pk: int) -> Thread:
     thread = get_object_or_404(
         Thread.objects.select_related("space__college", "space__circle", "author"), pk=pk
     )
-    if not thread.can_read(_viewer(request)):
+    if not thread.can_read(viewer_of(request)):
         raise Http404
     return thread
 
@@ -99,21 +82,21 @@ def _comment(request, pk: int) -> Comment:
         Comment.objects.select_related("author", "thread__space__college", "thread__space__circle"),
         pk=pk,
     )
-    if not comment.thread.can_read(_viewer(request)):
+    if not comment.thread.can_read(viewer_of(request)):
         raise Http404
     return comment
 
 
 def _named(threads, viewer):
     for thread in threads:
-        thread.author_name = views.shown_name(viewer, thread.author)
+        thread.author_name = thread.author.name_for(viewer)
         if viewer is None or not viewer.is_active_member:
             thread.unread_count = None
     return threads
 
 
 def _comment_out(comment: Comment, viewer) -> Comment:
-    views._decorate([comment], viewer, comment.thread)
+    reading.decorate([comment], viewer, comment.thread)
     return comment
 
 
@@ -124,11 +107,11 @@ def _comment_out(comment: Comment, viewer) -> Comment:
 def list_spaces(request):
     """The spaces the caller may read."""
     Space.objects.ensure_all()
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     spaces = list(
         Space.objects.readable_by(viewer)
         .select_related("college", "circle")
-        .order_by(views.KIND_ORDER, "name")
+        .order_by(reading.KIND_ORDER, "name")
     )
     for space in spaces:
         space.postable = space.can_post(viewer)
@@ -138,7 +121,7 @@ def list_spaces(request):
 @router.get("/spaces/{slug}", auth=public, response=SpaceOut)
 def get_space(request, slug: str = Slug):
     space = _space(request, slug)
-    space.postable = space.can_post(_viewer(request))
+    space.postable = space.can_post(viewer_of(request))
     return space
 
 
@@ -146,7 +129,7 @@ def get_space(request, slug: str = Slug):
 @paginate(Pages)
 def list_threads(request, slug: str = Slug):
     """A space's threads, most recently active first, with the caller's unread counts."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     space = _space(request, slug)
     threads = space.threads.select_related("space", "author").with_unread(viewer)
     return _NamedPage(threads, viewer)
@@ -172,7 +155,7 @@ class _NamedPage:
 def start_thread(request, payload: ThreadIn, slug: str = Slug):
     """Open a thread; its first comment is `body`."""
     space = _space(request, slug)
-    viewer = _member(request)
+    viewer = members_only(request)
     thread = space.start_thread(viewer, payload.title, payload.body)
     thread.space = space
     thread.author = viewer
@@ -182,13 +165,13 @@ def start_thread(request, payload: ThreadIn, slug: str = Slug):
 @router.get("/threads/{thread_id}", auth=public, response=ThreadDetail)
 def get_thread(request, thread_id: int = Id, query: Query[CommentPage] = None):
     """A thread with one page of its comments (50, replies after their comment)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     thread = _thread(request, thread_id)
-    paginator = Paginator(views._ordered_comments(thread), views.COMMENTS_PAGE_SIZE)
+    paginator = Paginator(reading.ordered_comments(thread), reading.COMMENTS_PAGE_SIZE)
     paginator.__dict__["count"] = thread.comment_count
     page = paginator.get_page(query.page if query else 1)
     comments = list(page.object_list)
-    views._decorate(comments, viewer, thread)
+    reading.decorate(comments, viewer, thread)
     _named([thread], viewer)
     thread.unread_count = None
     thread.subscribed = thread.is_subscribed(viewer)
@@ -201,7 +184,7 @@ def get_thread(request, thread_id: int = Id, query: Query[CommentPage] = None):
 def mark_thread_read(request, thread_id: int = Id):
     """Mark the thread read up to now, with its notifications."""
     thread = _thread(request, thread_id)
-    viewer = _member(request)
+    viewer = members_only(request)
     thread.mark_read(viewer)
     Notification.objects.filter(member=viewer, thread=thread).mark_read()
     return Status(204, None)
@@ -211,14 +194,14 @@ def mark_thread_read(request, thread_id: int = Id):
 def subscribe(request, thread_id: int = Id):
     """Follow a thread: be notified of its new comments."""
     thread = _thread(request, thread_id)
-    thread.subscribe(_member(request), True)
+    thread.subscribe(members_only(request), True)
     return {"subscribed": True}
 
 
 @router.delete("/threads/{thread_id}/subscription", auth=authenticated, response=SubscriptionOut)
 def unsubscribe(request, thread_id: int = Id):
     thread = _thread(request, thread_id)
-    thread.subscribe(_member(request), False)
+    thread.subscribe(members_only(request), False)
     return {"subscribed": False}
 
 
@@ -229,7 +212,7 @@ def unsubscribe(request, thread_id: int = Id):
 def post_comment(request, payload: CommentIn, thread_id: int = Id):
     """Comment, or reply with `parent`; Markdown is sanitised, @mentions notify."""
     thread = _thread(request, thread_id)
-    viewer = _member(request)
+    viewer = members_only(request)
     parent = None
     if payload.parent is not None:
         parent = thread.comments.filter(pk=payload.parent).first()
@@ -242,14 +225,14 @@ def post_comment(request, payload: CommentIn, thread_id: int = Id):
 
 @router.get("/comments/{comment_id}", auth=public, response=CommentOut)
 def get_comment(request, comment_id: int = Id):
-    return _comment_out(_comment(request, comment_id), _viewer(request))
+    return _comment_out(_comment(request, comment_id), viewer_of(request))
 
 
 @router.patch("/comments/{comment_id}", auth=authenticated, response=CommentOut)
 def edit_comment(request, payload: CommentPatch, comment_id: int = Id):
     """Change one's comment; the previous text stays in its revisions."""
     comment = _comment(request, comment_id)
-    viewer = _member(request)
+    viewer = members_only(request)
     comment.edit(viewer, payload.body)
     return _comment_out(comment, viewer)
 
@@ -264,7 +247,7 @@ def comment_revisions(request, comment_id: int = Id):
 def react(request, payload: ReactionIn, comment_id: int = Id):
     """Toggle a reaction: posted if absent, taken back if present."""
     comment = _comment(request, comment_id)
-    viewer = _member(request)
+    viewer = members_only(request)
     reacted = comment.toggle_reaction(viewer, payload.kind)
     return {"reacted": reacted, "reactions": Reaction.summary([comment], viewer)[comment.pk]}
 
@@ -276,7 +259,7 @@ def react(request, payload: ReactionIn, comment_id: int = Id):
 @paginate(Pages)
 def list_notifications(request, unread: bool = False):
     """The caller's notifications, newest first (`?unread=true`: only those not read)."""
-    viewer = _member(request)
+    viewer = members_only(request)
     mine = Notification.objects.for_member(viewer).select_related(
         "thread", "comment__author", "decision__author"
     )
@@ -289,29 +272,29 @@ class _Sentences(_NamedPage):
     def __getitem__(self, item):
         notifications = list(self.queryset[item])
         for notification in notifications:
-            author = views.shown_name(self.viewer, notification.actor)
+            author = notification.actor.name_for(self.viewer)
             notification.text = notification.sentence(author)
         return notifications
 
 
 @router.post("/notifications/read", auth=authenticated, response=MarkedOut)
 def mark_notifications_read(request, payload: MarkReadIn):
-    viewer = _member(request)
+    viewer = members_only(request)
     mine = Notification.objects.filter(member=viewer)
     if payload.ids is not None:
-        mine = mine.filter(pk__in=[pk for pk in payload.ids if 0 < pk <= MAX_ID])
+        mine = mine.filter(pk__in=[pk for pk in payload.ids if 0 < pk <= MAX_API_ID])
     return {"marked": mine.mark_read()}
 
 
 @router.get("/notifications/preference", auth=authenticated, response=PreferenceOut)
 def get_preference(request):
-    return NotificationPreference.of(_member(request))
+    return NotificationPreference.of(members_only(request))
 
 
 @router.put("/notifications/preference", auth=authenticated, response=PreferenceOut)
 def set_preference(request, payload: PreferenceIn):
     """How notifications reach you by email: immediate, digest (daily) or none."""
-    return NotificationPreference.choose(_member(request), payload.email)
+    return NotificationPreference.choose(members_only(request), payload.email)
 
 
 # Search -------------------------------------------------------------------------------------
@@ -321,7 +304,7 @@ def set_preference(request, payload: PreferenceIn):
 @paginate(Pages)
 def search_threads(request, query: Query[SearchQueryIn]):
     """Threads whose title or comments match `q`, among those the caller may read."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     return _NamedPage(search(query.q, viewer), viewer)
 
 
@@ -340,7 +323,7 @@ def _circle_out(circle: Circle, viewer) -> Circle:
 
 @router.get("/circles", auth=public, response=list[CircleOut])
 def list_circles(request):
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     Space.objects.ensure_all()
     circles = list(_circles())
     for circle in circles:
@@ -364,7 +347,7 @@ def _circle_dict(circle) -> dict:
 @router.post("/circles", auth=authenticated, response={201: CircleOut})
 def found_circle(request, payload: CircleIn):
     """Create a circle (any member); its founder joins it."""
-    viewer = _member(request)
+    viewer = members_only(request)
     circle = Circle.found(payload.name, payload.description, viewer, payload.visibility)
     circle = _circles().get(pk=circle.pk)
     return Status(201, _circle_dict(_circle_out(circle, viewer)))
@@ -372,20 +355,20 @@ def found_circle(request, payload: CircleIn):
 
 @router.get("/circles/{slug}", auth=public, response=CircleOut)
 def get_circle(request, slug: str = Slug):
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     circle = get_object_or_404(_circles(), slug=slug)
     return _circle_dict(_circle_out(circle, viewer))
 
 
 @router.put("/circles/{slug}/membership", auth=authenticated, response=MembershipOut)
 def join_circle(request, slug: str = Slug):
-    get_object_or_404(Circle, slug=slug).join(_member(request))
+    get_object_or_404(Circle, slug=slug).join(members_only(request))
     return {"joined": True}
 
 
 @router.delete("/circles/{slug}/membership", auth=authenticated, response=MembershipOut)
 def leave_circle(request, slug: str = Slug):
-    member = _viewer(request)
+    member = viewer_of(request)
     if member is None:
         raise PermissionDenied(_("Réservé aux associé·es."))
     get_object_or_404(Circle, slug=slug).leave(member)

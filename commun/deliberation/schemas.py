@@ -1,6 +1,6 @@
 """The API's shapes for spaces, threads, comments, reactions, circles and notifications.
 
-Names of people are those the caller may see (`views.shown_name`), set on the objects
+Names of people are those the caller may see (`Member.name_for`), set on the objects
 by the endpoints before they are serialised.
 """
 
@@ -18,8 +18,8 @@ from commun.deliberation.models import (
     Reaction,
     Space,
 )
+from commun.lib.ids import MAX_API_ID
 
-MAX_ID = 2**31 - 1
 ReactionKind = Literal[tuple(Reaction.Kind.values)]
 SpaceKind = Literal[tuple(Space.Kind.values)]
 SpaceVisibility = Literal[tuple(Space.Visibility.values)]
@@ -101,7 +101,7 @@ class CommentIn(Input):
         ..., max_length=MAX_BODY_LENGTH, description="Markdown ; @12, @pseudo, @cercle."
     )
     parent: int | None = Field(
-        None, ge=1, le=MAX_ID, description="Le commentaire auquel on répond."
+        None, ge=1, le=MAX_API_ID, description="Le commentaire auquel on répond."
     )
 
 

@@ -19,12 +19,10 @@ DIGEST_BATCH = 200
 
 def _lines(notifications, member) -> list[dict]:
     """Each notification as the email shows it, in the member's own language."""
-    from commun.deliberation.views import shown_name
-
     with translation.override(member.language or "fr"):
         return [
             {
-                "sentence": n.sentence(shown_name(member, n.actor)),
+                "sentence": n.sentence(n.actor.name_for(member)),
                 "excerpt": n.excerpt(),
                 "url": settings.SITE_URL + n.get_absolute_url(),
             }

@@ -11,8 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -37,37 +36,26 @@ from commun.deliberation.models import (
     Comment,
     Notification,
     NotificationPreference,
-    Reaction,
     Space,
     Thread,
     search,
 )
+from commun.deliberation.reading import (
+    COMMENTS_PAGE_SIZE,
+    KIND_ORDER,
+    decorate,
+    ordered_comments,
+)
 from commun.lib.forms import add_model_errors
+from commun.lib.ids import MAX_ID
 from commun.members.models import Member
-from commun.members.views import name_of
+from commun.web import is_htmx, viewer_of
 
 THREADS_PAGE_SIZE = 30
-COMMENTS_PAGE_SIZE = 50
 NOTIFICATIONS_PAGE_SIZE = 50
 SEARCH_PAGE_SIZE = 20
 CIRCLE_MEMBERS_SHOWN = 100
-MAX_ID = 2**63 - 1  # beyond, the database would raise rather than find nothing
 DECISIONS_TEMPLATE = "decisions/_thread_decisions.html"
-
-
-def shown_name(viewer: Member | None, member: Member) -> str:
-    """Members see each other as the directory shows them; others see the public choice."""
-    if viewer is not None and viewer.is_active_member:
-        return name_of(viewer, member)
-    return member.public_name or _("Associé·e n°%(number)s") % {"number": member.number}
-
-
-def _viewer(request: HttpRequest) -> Member | None:
-    return request.user.member if request.user.is_authenticated else None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _denied(request: HttpRequest) -> HttpResponse:
@@ -90,7 +78,7 @@ def _thread_for(request: HttpRequest, pk: int) -> Thread | None:
     thread = get_object_or_404(
         Thread.objects.select_related("space__college", "space__circle", "author"), pk=pk
     )
-    return thread if thread.can_read(_viewer(request)) else None
+    return thread if thread.can_read(viewer_of(request)) else None
 
 
 def _comment_for(request: HttpRequest, pk: int) -> Comment | None:
@@ -102,24 +90,7 @@ def _comment_for(request: HttpRequest, pk: int) -> Comment | None:
         ),
         pk=pk,
     )
-    return comment if comment.thread.can_read(_viewer(request)) else None
-
-
-def _decorate(comments: list[Comment], viewer: Member | None, thread: Thread, read_before=None):
-    """Names, reactions and rights each comment shows, for the whole page at once."""
-    reactions = Reaction.summary(comments, viewer)
-    can_post, can_react = thread.can_post(viewer), thread.space.can_post(viewer)
-    for comment in comments:
-        comment.thread = thread
-        comment.author_name = shown_name(viewer, comment.author)
-        comment.reaction_list = reactions.get(comment.pk, [])
-        comment.is_new = bool(
-            read_before
-            and comment.created_at > read_before
-            and (viewer is None or comment.author_id != viewer.pk)
-        )
-        comment.editable = can_post and viewer is not None and comment.author_id == viewer.pk
-        comment.reactable = can_react
+    return comment if comment.thread.can_read(viewer_of(request)) else None
 
 
 def _groups(comments: list[Comment], viewer: Member | None) -> list[dict]:
@@ -136,7 +107,7 @@ def _groups(comments: list[Comment], viewer: Member | None) -> list[dict]:
             by_root[comment.parent_id]["replies"].append(comment)
         else:
             root = comment.parent
-            root.author_name = shown_name(viewer, root.author)
+            root.author_name = root.author.name_for(viewer)
             group = {"root": root, "replies": [comment], "root_elsewhere": True}
             by_root[root.pk] = group
             groups.append(group)
@@ -152,31 +123,14 @@ def _decisions_template() -> str | None:
     return DECISIONS_TEMPLATE
 
 
-def _ordered_comments(thread: Thread):
-    # Roots in order, each followed by its replies: a page is a slice of this order.
-    return (
-        thread.comments.select_related("author", "parent__author")
-        .annotate(root=Coalesce("parent_id", "id"))
-        .order_by("root", "pk")
-    )
-
-
 # Spaces -------------------------------------------------------------------------------------
-
-
-KIND_ORDER = Case(
-    When(kind=Space.Kind.COOPERATIVE, then=Value(0)),
-    When(kind=Space.Kind.COLLEGE, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 @require_GET
 def spaces(request: HttpRequest) -> HttpResponse:
     """Every space the person may read: the cooperative's, the colleges', the circles'."""
     Space.objects.ensure_all()
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     listed = list(
         Space.objects.readable_by(viewer)
         .select_related("college", "circle")
@@ -199,7 +153,7 @@ def spaces(request: HttpRequest) -> HttpResponse:
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     """A space's threads, most recently active first, with what is unread for the viewer."""
     space = get_object_or_404(Space.objects.select_related("college", "circle"), slug=slug)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not space.can_read(viewer):
         return _denied(request)
     threads = space.threads.select_related("author").with_unread(viewer)
@@ -207,7 +161,7 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
     paginator.__dict__["count"] = space.thread_count  # kept by Space.start_thread
     page = paginator.get_page(request.GET.get("page"))
     for thread in page.object_list:
-        thread.author_name = shown_name(viewer, thread.author)
+        thread.author_name = thread.author.name_for(viewer)
     return render(
         request,
         "deliberation/space.html",
@@ -225,7 +179,7 @@ def space(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def space_visibility(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_object_or_404(Space, slug=slug)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not space.can_read(viewer):
         return _denied(request)
     rules.require(viewer, "set_visibility", space)  # before the form is read
@@ -241,7 +195,7 @@ def space_visibility(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
     space = get_object_or_404(Space.objects.select_related("college", "circle"), slug=slug)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not space.can_read(viewer):
         return _denied(request)
     if not space.can_post(viewer):
@@ -269,8 +223,8 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if thread is None:
         return _denied(request)
-    viewer = _viewer(request)
-    paginator = Paginator(_ordered_comments(thread), COMMENTS_PAGE_SIZE)
+    viewer = viewer_of(request)
+    paginator = Paginator(ordered_comments(thread), COMMENTS_PAGE_SIZE)
     paginator.__dict__["count"] = thread.comment_count  # kept by Thread.post_comment
     page = paginator.get_page(request.GET.get("page"))
     comments = list(page.object_list)
@@ -278,7 +232,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     if viewer is not None and viewer.is_active_member:
         read_before = thread.mark_read(viewer)
         Notification.objects.filter(member=viewer, thread=thread).mark_read()
-    _decorate(comments, viewer, thread, read_before)
+    decorate(comments, viewer, thread, read_before)
     return render(
         request,
         "deliberation/thread.html",
@@ -304,7 +258,7 @@ def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if thread is None:
         return _denied(request)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not thread.space.can_post(viewer):
         return _refused(request, _("Vous ne pouvez pas écrire dans cet espace."))
     form = CommentForm(request.POST)
@@ -322,10 +276,10 @@ def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
             add_model_errors(form, error)
     if form.errors:
         return _comment_form_errors(request, thread, form, parent)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(comment)
     comment = _comment_for(request, comment.pk)
-    _decorate([comment], viewer, thread)
+    decorate([comment], viewer, thread)
     context = {"thread": thread, "comment": comment, "can_post": True, "form": CommentForm()}
     if comment.parent_id:
         context["root"] = comment.parent
@@ -336,7 +290,7 @@ def post_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _comment_form_errors(request, thread, form, parent) -> HttpResponse:
     context = {"thread": thread, "form": form, "root": parent, "can_post": True}
-    if _is_htmx(request):
+    if is_htmx(request):
         # The errors replace the form that was sent, whichever it was.
         partial = "reply-form" if parent else "comment-form"
         response = render(request, f"deliberation/thread.html#{partial}", context)
@@ -352,9 +306,9 @@ def subscribe(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if thread is None:
         return _denied(request)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     thread.subscribe(viewer, subscribed=request.POST.get("subscribed") == "1")
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "deliberation/thread.html#subscription",
@@ -368,7 +322,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_for(request, pk)
     if thread is None:
         return _denied(request)
-    thread.set_locked(request.POST.get("locked") == "1", by=_viewer(request))
+    thread.set_locked(request.POST.get("locked") == "1", by=viewer_of(request))
     return redirect(thread)
 
 
@@ -381,12 +335,12 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request, pk)
     if comment is None:
         return _denied(request)
-    if _is_htmx(request):
-        _decorate([comment], _viewer(request), comment.thread)
+    if is_htmx(request):
+        decorate([comment], viewer_of(request), comment.thread)
         return render(request, "deliberation/thread.html#comment", {"comment": comment})
     root = comment.parent_id or comment.pk
     before = (
-        _ordered_comments(comment.thread)
+        ordered_comments(comment.thread)
         .filter(Q(root__lt=root) | Q(root=root, pk__lt=comment.pk))
         .count()
     )
@@ -399,7 +353,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request, pk)
     if comment is None:
         return _denied(request)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not comment.can_edit(viewer):
         return _refused(request, _("Seul·e l'auteur·ice modifie son commentaire."))
     form = EditForm(request.POST or None, initial={"body": comment.body})
@@ -409,12 +363,12 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_model_errors(form, error)
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 return redirect(comment)
-            _decorate([comment], viewer, comment.thread)
+            decorate([comment], viewer, comment.thread)
             return render(request, "deliberation/thread.html#comment", {"comment": comment})
     context = {"comment": comment, "form": form}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "deliberation/edit_comment.html#edit-form", context)
     status = 400 if form.errors else 200
     return render(request, "deliberation/edit_comment.html", context, status=status)
@@ -426,8 +380,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request, pk)
     if comment is None:
         return _denied(request)
-    viewer = _viewer(request)
-    comment.author_name = shown_name(viewer, comment.author)
+    viewer = viewer_of(request)
+    comment.author_name = comment.author.name_for(viewer)
     return render(
         request,
         "deliberation/history.html",
@@ -440,16 +394,16 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request, pk)
     if comment is None:
         return _denied(request)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not comment.can_react(viewer):
         return _refused(request, _("Vous ne pouvez pas réagir dans cet espace."))
     try:
         comment.toggle_reaction(viewer, request.POST.get("kind", ""))
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(comment)
-    _decorate([comment], viewer, comment.thread)
+    decorate([comment], viewer, comment.thread)
     return render(request, "deliberation/thread.html#reactions", {"comment": comment})
 
 
@@ -458,7 +412,7 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def circles(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     listed = list(Circle.objects.annotate(member_count=Count("memberships")))
     for circle in listed:
         circle.joined = circle.has_member(viewer)
@@ -473,7 +427,7 @@ def circles(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_circle(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     rules.require(viewer, "found_circle")  # the form is for those who may
     form = CircleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -504,14 +458,14 @@ def _circle_context(circle: Circle, viewer: Member | None) -> dict:
                 "circle_memberships__joined_at"
             )[:CIRCLE_MEMBERS_SHOWN]
         )
-        context["people"] = [shown_name(viewer, person) for person in people]
+        context["people"] = [person.name_for(viewer) for person in people]
     return context
 
 
 @require_GET
 def circle(request: HttpRequest, slug: str) -> HttpResponse:
     circle = get_object_or_404(Circle, slug=slug)
-    return render(request, "deliberation/circle.html", _circle_context(circle, _viewer(request)))
+    return render(request, "deliberation/circle.html", _circle_context(circle, viewer_of(request)))
 
 
 @login_required
@@ -519,14 +473,14 @@ def circle(request: HttpRequest, slug: str) -> HttpResponse:
 def circle_membership(request: HttpRequest, slug: str) -> HttpResponse:
     """Join (`join=1`) or leave a circle; htmx gets the updated membership box."""
     circle = get_object_or_404(Circle, slug=slug)
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if request.POST.get("join") == "1":
         circle.join(viewer)
         done = _("Vous avez rejoint le cercle « %(name)s ».")
     else:
         circle.leave(viewer)
         done = _("Vous avez quitté le cercle « %(name)s ».")
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _circle_context(circle, viewer)
         context["done"] = done % {"name": circle.name}
         return render(request, "deliberation/circle.html#membership", context)
@@ -538,7 +492,7 @@ def circle_membership(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _member_or_403(request: HttpRequest) -> Member:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if viewer is None:
         raise PermissionDenied(_("Seul·es les associé·es reçoivent des notifications."))
     return viewer
@@ -560,7 +514,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     items = list(page.object_list)
     for item in items:
-        item.text = item.sentence(shown_name(viewer, item.actor))
+        item.text = item.sentence(item.actor.name_for(viewer))
         item.was_unread = item.read_at is None
     Notification.objects.filter(pk__in=[i.pk for i in items if i.was_unread]).update(
         read_at=timezone.now()
@@ -591,7 +545,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     form = SearchForm(request.GET if "q" in request.GET else None)
     page = None
     if form.is_valid():
@@ -603,7 +557,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         for item in page.object_list:
             item.match = matches.get(item.first_match_id)
             if item.match:
-                item.match.author_name = shown_name(viewer, item.match.author)
+                item.match.author_name = item.match.author.name_for(viewer)
     return render(
         request,
         "deliberation/search.html",

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_helpers import ListingPages as Pages
 from commun.api_input import Input
 from commun.ledger import closing, imports, rules
 from commun.ledger.models import (
@@ -26,10 +27,8 @@ from commun.ledger.models import (
     Posting,
     Transaction,
 )
-from commun.ledger.views import account_balances, summary
 from commun.lib.money import Cents, PositiveCents
 from commun.lib.paging import Listing
-from commun.members.api import Pages
 
 router = Router(tags=["Trésorerie"])
 
@@ -148,7 +147,7 @@ def _with_postings(queryset):
 @router.get("/ledger/accounts", auth=public, response=list[AccountOut])
 def accounts(request):
     """The chart of accounts with every balance (from the monthly totals)."""
-    listed, balances = account_balances()
+    listed, balances = Account.objects.with_balances()
     return [
         {"code": a.code, "name": a.name, "kind": a.kind, "balance_cents": balances[a.code]}
         for a in listed
@@ -191,7 +190,7 @@ def transaction(request, number: int = Path(..., ge=1, le=2**62)):
 @router.get("/ledger/summary", auth=public, response=SummaryOut)
 def ledger_summary(request):
     """The reserve available and committed, the commons fund, the capital and the bank."""
-    return summary(*account_balances())
+    return Account.objects.summary()
 
 
 def _book(request, direction: str, payload: EntryIn):

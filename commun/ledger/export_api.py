@@ -1,7 +1,7 @@
 from ninja import Router
 
 from commun.api_auth import public
-from commun.ledger.export_views import current_digest
+from commun.ledger.exports import current_digest
 
 router = Router(tags=["Exports"])
 

@@ -6,11 +6,9 @@ The journal, its digest and the public key carry no personal data: public.
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from commun.ledger import exports, signing
-from commun.ledger.journal import GENESIS_HASH
 from commun.ledger.models import Books
 from commun.members.models import Cooperative
 from commun.members.rules import is_officer, officer_required
@@ -60,17 +58,9 @@ def journal(request: HttpRequest) -> StreamingHttpResponse:
     return _download(exports.journal_lines(), "journal.jsonl", "application/jsonl; charset=utf-8")
 
 
-def current_digest() -> dict:
-    """The journal's length and head, signed now (the Books row holds both)."""
-    books = Books.objects.filter(pk=1).first()
-    if books is None:
-        return signing.sign_digest(0, GENESIS_HASH, timezone.now())
-    return signing.sign_digest(books.journal_length, books.journal_head_hash, timezone.now())
-
-
 @require_GET
 def digest(request: HttpRequest) -> JsonResponse:
-    response = JsonResponse(current_digest(), json_dumps_params={"indent": 2})
+    response = JsonResponse(exports.current_digest(), json_dumps_params={"indent": 2})
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 
-from commun.ledger import chart
-from commun.ledger.journal import EXPORT_CHUNK_SIZE, export_lines
-from commun.ledger.models import Account, JournalEntry, Posting, Transaction
+from commun.ledger import chart, signing
+from commun.ledger.journal import EXPORT_CHUNK_SIZE, GENESIS_HASH, export_lines
+from commun.ledger.models import Account, Books, JournalEntry, Posting, Transaction
 from commun.lib.csvstream import spreadsheet_safe
 
 BEANCOUNT_ROOTS = {
@@ -240,3 +240,11 @@ def fec_lines(year: int) -> Iterator[str]:
                 "",
             )
             yield "\t".join(fields) + "\n"
+
+
+def current_digest() -> dict:
+    """The journal's length and head, signed now (the Books row holds both)."""
+    books = Books.objects.filter(pk=1).first()
+    if books is None:
+        return signing.sign_digest(0, GENESIS_HASH, timezone.now())
+    return signing.sign_digest(books.journal_length, books.journal_head_hash, timezone.now())

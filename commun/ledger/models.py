@@ -66,6 +66,34 @@ class Books(models.Model):
 
 
 class AccountQuerySet(models.QuerySet):
+    def with_balances(self) -> tuple[list["Account"], dict[str, int]]:
+        """Every account, and {code: balance} from the monthly totals (two queries)."""
+        accounts = list(self.all())
+        by_id = MonthlyTotal.objects.balances()
+        return accounts, {a.code: by_id.get(a.pk, 0) for a in accounts}
+
+    def summary(self, with_balances: tuple | None = None) -> dict:
+        """The treasury in a few figures (positive cents): what the public accounts open with.
+
+        `with_balances` is what `with_balances()` answered, when the caller has it already.
+        """
+        accounts, balances = with_balances or self.with_balances()
+        missions = [
+            {"code": a.code, "name": a.name, "cents": -balances[a.code]}
+            for a in accounts
+            if a.code.startswith(f"{chart.RESERVE_COMMITTED}-") and balances[a.code]
+        ]
+        return {
+            "reserve_available_cents": -balances.get(chart.RESERVE_AVAILABLE, 0),
+            "reserve_committed_cents": sum(m["cents"] for m in missions),
+            "commons_fund_cents": -balances.get(chart.COMMONS_FUND, 0),
+            "legal_reserve_cents": -balances.get(chart.LEGAL_RESERVE, 0),
+            "capital_cents": -balances.get(chart.CAPITAL, 0),
+            "bank_cents": balances.get(chart.BANK, 0),
+            "cash_cents": balances.get("530", 0),
+            "missions": missions,
+        }
+
     def load_chart(self):
         """Create the standard accounts that are missing; existing ones are left as they are."""
         load_chart(self.model)
@@ -731,6 +759,48 @@ class MonthlyTotalQuerySet(models.QuerySet):
             debit=Sum("debit_cents"), credit=Sum("credit_cents")
         )
         return {row["account_id"]: row["debit"] - row["credit"] for row in sums.order_by()}
+
+    def years(self) -> list[int]:
+        """Every year with a transaction, newest first."""
+        return sorted({day.year for day in self.dates("month", "year")}, reverse=True)
+
+    def year_activity(self, year: int, accounts: list["Account"]) -> dict:
+        """Income and spending of `year` by account and by month, the closing entry left out."""
+        codes = {a.pk: a.code for a in accounts}
+        rows = self.filter(month__year=year).values_list(
+            "account_id", "month", "debit_cents", "credit_cents"
+        )
+        cells: dict[tuple[str, int], int] = {}
+        for account_id, month, debit, credit in rows:
+            code = codes[account_id]
+            if code[:1] in ("6", "7"):
+                cells[code, month.month] = cells.get((code, month.month), 0) + debit - credit
+        closed = FiscalYear.objects.filter(year=year).values_list("closing_transaction", flat=True)
+        closing_id = closed.first()
+        if closing_id:
+            # The close brings every account to zero in December: that is not the year's activity.
+            for code, cents in Posting.objects.filter(transaction_id=closing_id).values_list(
+                "account__code", "amount_cents"
+            ):
+                if code[:1] in ("6", "7"):
+                    cells[code, 12] = cells.get((code, 12), 0) - cents
+        income, spending = {}, {}
+        income_months, spending_months = [0] * 12, [0] * 12
+        for (code, month), cents in cells.items():
+            if code[0] == "7":
+                income[code] = income.get(code, 0) - cents
+                income_months[month - 1] -= cents
+            else:
+                spending[code] = spending.get(code, 0) + cents
+                spending_months[month - 1] += cents
+        return {
+            "income": {code: cents for code, cents in income.items() if cents},
+            "spending": {code: cents for code, cents in spending.items() if cents},
+            "income_months": income_months,
+            "spending_months": spending_months,
+            "income_total": sum(income.values()),
+            "spending_total": sum(spending.values()),
+        }
 
 
 class MonthlyTotal(models.Model):

@@ -42,78 +42,6 @@ KIND_COUNT_LIMIT = 2000
 EXPORT_CHUNK = 2000
 
 
-# Figures shared by the pages and the API -------------------------------------------------
-
-
-def account_balances() -> tuple[list[Account], dict[str, int]]:
-    """Every account, and {code: balance} from the monthly totals (two queries)."""
-    accounts = list(Account.objects.all())
-    by_id = MonthlyTotal.objects.balances()
-    return accounts, {a.code: by_id.get(a.pk, 0) for a in accounts}
-
-
-def summary(accounts: list[Account], balances: dict[str, int]) -> dict:
-    """The treasury in a few figures (positive cents): what the public page opens with."""
-    missions = [
-        {"code": a.code, "name": a.name, "cents": -balances[a.code]}
-        for a in accounts
-        if a.code.startswith(f"{chart.RESERVE_COMMITTED}-") and balances[a.code]
-    ]
-    return {
-        "reserve_available_cents": -balances.get(chart.RESERVE_AVAILABLE, 0),
-        "reserve_committed_cents": sum(m["cents"] for m in missions),
-        "commons_fund_cents": -balances.get(chart.COMMONS_FUND, 0),
-        "legal_reserve_cents": -balances.get(chart.LEGAL_RESERVE, 0),
-        "capital_cents": -balances.get(chart.CAPITAL, 0),
-        "bank_cents": balances.get(chart.BANK, 0),
-        "cash_cents": balances.get("530", 0),
-        "missions": missions,
-    }
-
-
-def year_activity(year: int, accounts: list[Account]) -> dict:
-    """Income and spending of `year` by account and by month, the closing entry left out."""
-    codes = {a.pk: a.code for a in accounts}
-    rows = MonthlyTotal.objects.filter(month__year=year).values_list(
-        "account_id", "month", "debit_cents", "credit_cents"
-    )
-    cells: dict[tuple[str, int], int] = {}
-    for account_id, month, debit, credit in rows:
-        code = codes[account_id]
-        if code[:1] in ("6", "7"):
-            cells[code, month.month] = cells.get((code, month.month), 0) + debit - credit
-    closed = FiscalYear.objects.filter(year=year).values_list("closing_transaction", flat=True)
-    closing_id = closed.first()
-    if closing_id:
-        # The close brings every account to zero in December: that is not the year's activity.
-        for code, cents in Posting.objects.filter(transaction_id=closing_id).values_list(
-            "account__code", "amount_cents"
-        ):
-            if code[:1] in ("6", "7"):
-                cells[code, 12] = cells.get((code, 12), 0) - cents
-    income, spending = {}, {}
-    income_months, spending_months = [0] * 12, [0] * 12
-    for (code, month), cents in cells.items():
-        if code[0] == "7":
-            income[code] = income.get(code, 0) - cents
-            income_months[month - 1] -= cents
-        else:
-            spending[code] = spending.get(code, 0) + cents
-            spending_months[month - 1] += cents
-    return {
-        "income": {code: cents for code, cents in income.items() if cents},
-        "spending": {code: cents for code, cents in spending.items() if cents},
-        "income_months": income_months,
-        "spending_months": spending_months,
-        "income_total": sum(income.values()),
-        "spending_total": sum(spending.values()),
-    }
-
-
-def _years() -> list[int]:
-    return sorted({day.year for day in MonthlyTotal.objects.dates("month", "year")}, reverse=True)
-
-
 def _selected_year(request: HttpRequest) -> int:
     """The year asked for, else the current one: never the latest year with a transaction,
     which one mistyped date would hold for good."""
@@ -130,11 +58,11 @@ def _selected_year(request: HttpRequest) -> int:
 
 def public(request: HttpRequest) -> HttpResponse:
     """The public accounts: the reserve, the funds, and the year's income and spending."""
-    accounts, balances = account_balances()
+    accounts, balances = Account.objects.with_balances()
     names = {a.code: a.readable_name for a in accounts}
-    years = _years()
+    years = MonthlyTotal.objects.years()
     year = _selected_year(request)
-    activity = year_activity(year, accounts)
+    activity = MonthlyTotal.objects.year_activity(year, accounts)
     income = sorted(activity["income"].items(), key=lambda item: -item[1])
     spending = sorted(activity["spending"].items(), key=lambda item: -item[1])
     months = [str(MONTHS_3[m]).capitalize() for m in range(1, 13)]
@@ -174,7 +102,7 @@ def public(request: HttpRequest) -> HttpResponse:
         request,
         "ledger/public.html",
         {
-            "summary": summary(accounts, balances),
+            "summary": Account.objects.summary((accounts, balances)),
             "year": year,
             "years": years if year in years else sorted({*years, year}, reverse=True),
             "activity": activity,

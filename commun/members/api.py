@@ -16,16 +16,19 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_helpers import ListingPages as Pages
+from commun.api_helpers import conflict, form_invalid
 from commun.api_schemas import ErrorOut
+from commun.lib.ids import MAX_API_ID
 from commun.lib.paging import Listing
 from commun.members import rules
-from commun.members.forms import JoinForm
+from commun.members.forms import SEARCH_COUNT_LIMIT, JoinForm, register_movements
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
     NAMED_TO_MEMBERS,
@@ -35,6 +38,7 @@ from commun.members.models import (
     Cooperative,
     Member,
     ShareMovement,
+    active_counts,
     number_searched,
 )
 from commun.members.officer_forms import (
@@ -46,7 +50,6 @@ from commun.members.officer_forms import (
 from commun.members.officer_forms import ProfileForm as CooperativeForm
 from commun.members.rules import is_officer
 from commun.members.schemas import (
-    MAX_ID,
     ApplicationIn,
     ApplicationOut,
     CategoryOut,
@@ -64,58 +67,11 @@ from commun.members.schemas import (
     StructureIn,
     StructureOut,
 )
-from commun.members.views import SEARCH_COUNT_LIMIT, _register_movements, active_counts
 
 router = Router()
 
 
-class Pages(PageNumberPagination):
-    """Ninja's page numbers, bounded so that no page turns into an out-of-range SQL offset.
-
-    Pages are read like the web pages' (commun.lib.paging): an endpoint may return a
-    `Listing` that knows its count and how to reach a deep page cheaply.
-    """
-
-    class Input(PageNumberPagination.Input):
-        page: int = Field(1, ge=1, le=10_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
-
-    class Output(PageNumberPagination.Output):
-        more: bool = Field(
-            False,
-            description="Vrai quand une recherche a plus de résultats que `count` : seuls les "
-            "`count` premiers sont listés, précisez-la pour trouver les autres.",
-        )
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
-        size = self._get_page_size(pagination.page_size)
-        bottom = (pagination.page - 1) * size
-        items = listing.rows(bottom, bottom + size)
-        return {self.items_attribute: items, "count": listing.total, "more": listing.more}
-
-
 # Helpers -----------------------------------------------------------------------------------
-
-
-def form_invalid(form, loc=("body",), rename=None) -> NinjaValidationError:
-    """A web form's errors as ninja's 422, each on the API's name for the field."""
-    rename = rename or {}
-    return NinjaValidationError(
-        [
-            {
-                "loc": list(loc) + ([] if field == "__all__" else [rename.get(field, field)]),
-                "msg": str(message),
-                "type": "validation_error",
-            }
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-    )
-
-
-def conflict(message) -> HttpError:
-    return HttpError(409, str(message))
 
 
 # The cooperative and its structure ---------------------------------------------------------
@@ -311,7 +267,7 @@ def _application_for(request, application_id: int) -> Application:
     response=ApplicationOut,
     tags=["Candidatures"],
 )
-def application(request, application_id: int = Path(..., ge=1, le=MAX_ID)):
+def application(request, application_id: int = Path(..., ge=1, le=MAX_API_ID)):
     return _application_for(request, application_id)
 
 
@@ -334,7 +290,7 @@ def _decide(application: Application, decision):
     response=ApplicationOut,
     tags=["Candidatures"],
 )
-def admit(request, application_id: int = Path(..., ge=1, le=MAX_ID)):
+def admit(request, application_id: int = Path(..., ge=1, le=MAX_API_ID)):
     """Admit (officers): a member number and the subscription enter the register."""
     rules.require(request.user, "decide_application")
     application = _application_for(request, application_id)
@@ -348,7 +304,7 @@ def admit(request, application_id: int = Path(..., ge=1, le=MAX_ID)):
     response=ApplicationOut,
     tags=["Candidatures"],
 )
-def refuse(request, payload: RefusalIn, application_id: int = Path(..., ge=1, le=MAX_ID)):
+def refuse(request, payload: RefusalIn, application_id: int = Path(..., ge=1, le=MAX_API_ID)):
     """Refuse with a reason, which the applicant receives (officers)."""
     rules.require(request.user, "decide_application")
     application = _application_for(request, application_id)
@@ -376,7 +332,7 @@ def _members():
 def members(
     request,
     search: str = Query("", max_length=100),
-    category: int | None = Query(None, ge=1, le=MAX_ID),
+    category: int | None = Query(None, ge=1, le=MAX_API_ID),
 ):
     """The directory (active members): a hidden member shows a pseudonym or a number.
 
@@ -487,7 +443,7 @@ def resign(request):
 
 
 @router.get("/members/{number}", auth=authenticated, response=MemberDetail, tags=["Associé·es"])
-def member(request, number: int = Path(..., ge=1, le=MAX_ID)):
+def member(request, number: int = Path(..., ge=1, le=MAX_API_ID)):
     rules.require(request.user, "read_directory")
     return _detail(
         request, get_object_or_404(_members().select_related("repayment"), number=number)
@@ -506,15 +462,15 @@ def _movements(movements):
 def register(
     request,
     kind: MovementKind | None = None,
-    member: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro d'associé·e."),
-    movement: int | None = Query(None, ge=1, le=MAX_ID, description="Numéro de mouvement."),
+    member: int | None = Query(None, ge=1, le=MAX_API_ID, description="Numéro d'associé·e."),
+    movement: int | None = Query(None, ge=1, le=MAX_API_ID, description="Numéro de mouvement."),
 ):
     """The numbered register of share movements, newest first (members).
 
     `member` finds the movements where the member gives or receives."""
     rules.require(request.user, "read_register")
     # The web page's filters, read from the same query string.
-    _filters, movements, filtered = _register_movements(request)
+    _filters, movements, filtered = register_movements(request.GET)
     movements = _movements(movements).order_by("-number")
     # Numbers run 1..N, never removed: the last one is the count, and a page is a range.
     known = None if filtered else Cooperative.get().last_movement_number
@@ -545,7 +501,7 @@ def record_movement(request, payload: MovementIn):
 
 
 @router.get("/register/{number}", auth=authenticated, response=MovementOut, tags=["Registre"])
-def movement(request, number: int = Path(..., ge=1, le=MAX_ID)):
+def movement(request, number: int = Path(..., ge=1, le=MAX_API_ID)):
     rules.require(request.user, "read_register")
     return get_object_or_404(_movements(ShareMovement.objects), number=number)
 

@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -27,6 +28,9 @@ from commun.members.models import (
     MemberKind,
     ShareMovement,
 )
+
+# A search is for finding someone: past this many matches, ask for a narrower one.
+SEARCH_COUNT_LIMIT = 500
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 .()\-]{6,30}$",
@@ -336,3 +340,29 @@ class RegisterFilter(NoLabelSuffix, forms.Form):
         required=False,
         error_messages={"invalid": _("Un numéro de mouvement est un nombre entier.")},
     )
+
+
+def register_movements(query) -> tuple[RegisterFilter, object, bool]:
+    """The register's queryset, filtered by the query string (invalid filters are ignored)."""
+    filters = RegisterFilter(query or None)
+    movements = ShareMovement.objects.all()
+    filtered = False
+    if filters.is_bound:
+        filters.is_valid()
+        data = filters.cleaned_data
+        if data.get("kind"):
+            movements = movements.filter(kind=data["kind"])
+            filtered = True
+        if data.get("member"):
+            # By id rather than through joins: both sides are then read from their index.
+            holder = Member.objects.filter(number=data["member"]).values_list("pk", flat=True)
+            holder = holder.first()
+            if holder is None:
+                movements = movements.none()
+            else:
+                movements = movements.filter(Q(member_id=holder) | Q(counterpart_id=holder))
+            filtered = True
+        if data.get("movement"):
+            movements = movements.filter(number=data["movement"])
+            filtered = True
+    return filters, movements, filtered

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.iban import validate_iban
+from commun.lib.memo import Memo
+from commun.members.signals import share_movement_recorded
 from commun.privacy.declarations import (
     APPLICATIONS,
     MEMBERSHIP,
@@ -559,6 +561,33 @@ class Member(Identity):
             return self.pseudonym
         return None
 
+    @property
+    def sees_every_name(self) -> bool:
+        # Officers keep the legal register, which names every associate.
+        return self.is_officer and self.is_active_member
+
+    def name_for(self, viewer: "Member | None", *, own_record: bool = False) -> str:
+        """The name `viewer` is shown for this member: the one privacy rule for names.
+
+        Active associates see each other as each chose for members (officers, who keep
+        the legal register, see every name); anyone else sees the public choice. A member
+        reading their own record (`own_record`) sees it as associates do, even once left.
+        """
+        number = _("Associé·e n°%(number)s") % {"number": self.number}
+        if not own_record and (viewer is None or not viewer.is_active_member):
+            return self.public_name or number
+        named = self.public_visibility == Visibility.NAME or (
+            self.members_visibility == MembersSee.NAME
+        )
+        sees_every_name = viewer is not None and viewer.sees_every_name
+        if not named and not sees_every_name and (viewer is None or viewer.number != self.number):
+            return self.pseudonym or number
+        # An erased account keeps its number only.
+        person = f"{self.first_name} {self.last_name}".strip() or number
+        if self.kind == MemberKind.ORGANISATION and self.organisation_name:
+            return f"{self.organisation_name} ({person})"
+        return person
+
     def clean(self):
         if self.public_visibility == Visibility.PSEUDONYM and not self.pseudonym.strip():
             raise ValidationError(
@@ -953,11 +982,9 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 held.save(
                     update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"]
                 )
-            # The journal and the books move with the register, in the same transaction
-            # (imported here: the ledger app builds on this one).
-            from commun.ledger.models import Transaction as LedgerTransaction
-
-            LedgerTransaction.objects.post_share_movement(movement, by=by)
+            # The journal and the books move with the register, in the same transaction:
+            # the ledger listens (commun/ledger/receivers.py), the register does not know it.
+            share_movement_recorded.send(sender=ShareMovement, movement=movement, by=by)
         if kind == ShareMovement.Kind.PAYMENT:
             from commun.members import notifications
 
@@ -1221,3 +1248,16 @@ class Repayment(models.Model):
             repayment.save(update_fields=["status", "amount_cents", "movement"])
         self.refresh_from_db()
         return True
+
+
+# Active members by category, counted at most once a minute per process.
+_ACTIVE_COUNTS = Memo("COMMUN_COUNTS_SECONDS", 60)
+
+
+def active_counts() -> dict[int, int]:
+    """Active members by category id, counted at most once a minute per process.
+
+    A scan of every member otherwise, on each home or directory page: a minute-old count
+    is right enough there (docs/product.md, Scale; docs/benchmarks.md).
+    """
+    return _ACTIVE_COUNTS.get(lambda: Member.objects.active().count_by_category())

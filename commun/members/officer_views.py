@@ -25,12 +25,9 @@ from commun.members.officer_forms import (
     kept_and_removed,
 )
 from commun.members.rules import officer_required
+from commun.web import is_htmx
 
 PER_PAGE = 25
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _page_number(request: HttpRequest) -> str:
@@ -105,7 +102,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 def _answer_for_application(request, application, notice, level, form=None) -> HttpResponse:
     """htmx swaps the row, with its notice; without JavaScript, back to the list."""
-    if _is_htmx(request):
+    if is_htmx(request):
         application = Application.objects.select_related("category", "member").get(
             pk=application.pk
         )
@@ -303,7 +300,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if data is not None and "preview" in data:
         field = data["preview"] if data["preview"] in ("charter", "statutes") else "charter"
         preview = {"field": field, "text": data.get(field, "")}
-        if _is_htmx(request):
+        if is_htmx(request):
             return render(request, "officers/profile.html#preview", {"preview": preview})
     elif data is not None and form.is_valid() and colleges.is_valid() and categories.is_valid():
         kept_categories, removed_categories = kept_and_removed(categories)

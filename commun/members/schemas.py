@@ -10,6 +10,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from commun.api_input import Input
+from commun.lib.ids import MAX_API_ID
 from commun.lib.money import cents
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
@@ -21,12 +22,10 @@ from commun.members.models import (
     ShareMovement,
     Visibility,
 )
-from commun.members.views import name_of
 
 ShareValueCents = cents(ge=1, le=100_000_000)  # an integer, never true nor 12.5
 
 # Ids and numbers beyond a database integer are refused as input, never sent to SQL.
-MAX_ID = 2**31 - 1
 
 
 def viewer(context) -> Member | None:
@@ -76,7 +75,7 @@ class CooperativePatch(Input):
     admission_college: int | None = Field(
         None,
         ge=1,
-        le=MAX_ID,
+        le=MAX_API_ID,
         description="Collège qui admet par consentement ; null : les responsables.",
     )
 
@@ -107,7 +106,7 @@ class CategoryOut(Schema):
 
 
 class CollegeIn(Input):
-    id: int | None = Field(None, ge=1, le=MAX_ID, description="Absent pour un nouveau collège.")
+    id: int | None = Field(None, ge=1, le=MAX_API_ID, description="Absent pour un nouveau collège.")
     name: str = Field(..., max_length=120)
     description: str = ""
     weight_percent: int | None = Field(None, ge=0, le=100)
@@ -115,7 +114,9 @@ class CollegeIn(Input):
 
 
 class CategoryIn(Input):
-    id: int | None = Field(None, ge=1, le=MAX_ID, description="Absent pour une catégorie nouvelle.")
+    id: int | None = Field(
+        None, ge=1, le=MAX_API_ID, description="Absent pour une catégorie nouvelle."
+    )
     name: str = Field(..., max_length=120)
     description: str = ""
     college: str | None = Field(None, description="Le nom d'un des collèges envoyés.")
@@ -153,7 +154,7 @@ class ApplicationIn(Input):
     )
     phone: str = Field("", max_length=30)
     postal_address: str = Field("", max_length=500)
-    category: int = Field(..., ge=1, le=MAX_ID)
+    category: int = Field(..., ge=1, le=MAX_API_ID)
     shares: int = Field(..., ge=1, le=MAX_SHARES_PER_MOVEMENT)
     motivation: str = Field("", max_length=4000)
     consents_to_charter: bool = False
@@ -208,7 +209,7 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_name(member, context) -> str:
-        return name_of(viewer(context), member)
+        return member.name_for(viewer(context))
 
     @staticmethod
     def resolve_college_name(member) -> str | None:
@@ -288,11 +289,12 @@ class MovementOut(Schema):
 
     @staticmethod
     def resolve_member_name(movement, context) -> str:
-        return name_of(viewer(context), movement.member)
+        return movement.member.name_for(viewer(context))
 
     @staticmethod
     def resolve_counterpart_name(movement, context) -> str | None:
-        return name_of(viewer(context), movement.counterpart) or None
+        counterpart = movement.counterpart
+        return counterpart.name_for(viewer(context)) if counterpart else None
 
     @staticmethod
     def resolve_counterpart(movement) -> int | None:
@@ -312,13 +314,13 @@ class MovementIn(Input):
     kind: RecordableKind = Field(
         ..., description="Un remboursement suit la démission : il ne s'enregistre pas ici."
     )
-    member: int | None = Field(None, ge=1, le=MAX_ID, description="Numéro d'associé·e.")
+    member: int | None = Field(None, ge=1, le=MAX_API_ID, description="Numéro d'associé·e.")
     quantity: int | None = Field(None, ge=1, le=MAX_SHARES_PER_MOVEMENT)
     counterpart: int | None = Field(
-        None, ge=1, le=MAX_ID, description="Cession : numéro de l'associé·e qui reçoit."
+        None, ge=1, le=MAX_API_ID, description="Cession : numéro de l'associé·e qui reçoit."
     )
     corrects: int | None = Field(
-        None, ge=1, le=MAX_ID, description="Correction : numéro du mouvement corrigé."
+        None, ge=1, le=MAX_API_ID, description="Correction : numéro du mouvement corrigé."
     )
     date: datetime.date | None = Field(None, description="Par défaut, aujourd'hui.")
     reason: str = Field("", max_length=300)

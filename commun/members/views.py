@@ -20,40 +20,31 @@ from django.views.decorators.http import require_http_methods
 
 from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
-from commun.lib.memo import Memo
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
 from commun.members import pdf, rules
-from commun.members.forms import DirectoryFilter, JoinForm, ProfileForm, RegisterFilter
+from commun.members.forms import (
+    SEARCH_COUNT_LIMIT,
+    DirectoryFilter,
+    JoinForm,
+    ProfileForm,
+    register_movements,
+)
 from commun.members.models import (
     NAMED_TO_MEMBERS,
     Application,
     Cooperative,
     Member,
-    MemberKind,
-    MembersSee,
     Repayment,
     ShareMovement,
-    Visibility,
+    active_counts,
     number_searched,
 )
+from commun.web import is_htmx, viewer_of
 
 DIRECTORY_PAGE_SIZE = 50
 REGISTER_PAGE_SIZE = 100
-# A search is for finding someone: past this many matches, ask for a narrower one.
-SEARCH_COUNT_LIMIT = 500
 JOINED_SESSION_KEY = "members_joined"
-
-_ACTIVE_COUNTS = Memo("COMMUN_COUNTS_SECONDS", 60)
-
-
-def active_counts() -> dict[int, int]:
-    """Active members by category id, counted at most once a minute per process.
-
-    A scan of every member otherwise, on each home or directory page: a minute-old count
-    is right enough there (docs/product.md, Scale; docs/benchmarks.md).
-    """
-    return _ACTIVE_COUNTS.get(lambda: Member.objects.active().count_by_category())
 
 
 def _cooperative(request: HttpRequest) -> Cooperative:
@@ -63,10 +54,6 @@ def _cooperative(request: HttpRequest) -> Cooperative:
     return request._cooperative
 
 
-def _viewer(request: HttpRequest) -> Member | None:
-    return request.user.member if request.user.is_authenticated else None
-
-
 def _active_member(request: HttpRequest) -> Member:
     """The logged-in active member: the directory and the register are for associates only."""
     if not rules.can_see_register(request.user):
@@ -74,47 +61,9 @@ def _active_member(request: HttpRequest) -> Member:
     return request.user.member
 
 
-def _sees_every_name(viewer: Member | None) -> bool:
-    # Officers keep the legal register, which names every associate.
-    return rules.is_officer(viewer)
-
-
-def shown_name(
-    viewer: Member | None,
-    number: int,
-    kind: str,
-    first_name: str,
-    last_name: str,
-    organisation_name: str,
-    pseudonym: str,
-    visibility: str,
-    members_visibility: str = MembersSee.PSEUDONYM,
-) -> str:
-    """Associates see each other as each chose: the name, or a pseudonym or a number."""
-    named = visibility == Visibility.NAME or members_visibility == MembersSee.NAME
-    if not named and not _sees_every_name(viewer) and (viewer is None or viewer.number != number):
-        return pseudonym or _("Associé·e n°%(number)s") % {"number": number}
-    # An erased account keeps its number only.
-    person = f"{first_name} {last_name}".strip() or _("Associé·e n°%(number)s") % {"number": number}
-    if kind == MemberKind.ORGANISATION and organisation_name:
-        return f"{organisation_name} ({person})"
-    return person
-
-
-def name_of(viewer: Member | None, member: Member | None) -> str:
-    if member is None:
-        return ""
-    return shown_name(
-        viewer,
-        member.number,
-        member.kind,
-        member.first_name,
-        member.last_name,
-        member.organisation_name,
-        member.pseudonym,
-        member.public_visibility,
-        member.members_visibility,
-    )
+def _name(member: Member | None, viewer: Member | None, *, own_record: bool = False) -> str:
+    """A movement's counterpart is optional: no counterpart, no name."""
+    return member.name_for(viewer, own_record=own_record) if member else ""
 
 
 def _movements_of(member: Member):
@@ -212,18 +161,18 @@ def me(request: HttpRequest) -> HttpResponse:
         saved = form.is_valid()
         if saved:
             form.save()
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, _("Votre profil est enregistré."))
                 return redirect("members:me")
-        if _is_htmx(request):
+        if is_htmx(request):
             # htmx swaps only successful responses: errors come back as a 200 fragment.
             return render(request, "members/me.html#profile-form", {"form": form, "saved": saved})
         status = 400
     coop = _cooperative(request)
     movements = list(_movements_of(member))
     for movement in movements:
-        movement.member_name = name_of(member, movement.member)
-        movement.counterpart_name = name_of(member, movement.counterpart)
+        movement.member_name = movement.member.name_for(member, own_record=True)
+        movement.counterpart_name = _name(movement.counterpart, member, own_record=True)
     context.update(
         member=member,
         form=form,
@@ -234,10 +183,6 @@ def me(request: HttpRequest) -> HttpResponse:
         can_resign=member.status in (Member.Status.ACTIVE, Member.Status.ADMITTED),
     )
     return render(request, "members/me.html", context, status=status)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -290,7 +235,7 @@ def directory(request: HttpRequest) -> HttpResponse:
                 | Q(last_name__icontains=query)
                 | Q(organisation_name__icontains=query)
             )
-            if not _sees_every_name(viewer):
+            if not (viewer and viewer.sees_every_name):
                 # Searching a hidden member's name must not reveal them.
                 by_name &= NAMED_TO_MEMBERS
             matches = by_name | Q(pseudonym__icontains=query)
@@ -301,7 +246,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     listing = Listing(members, count=count, count_at_most=count_at_most)
     page = Pager(listing, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     for member in page:
-        member.shown_name = name_of(viewer, member)
+        member.shown_name = member.name_for(viewer)
     return render(
         request,
         "members/directory.html",
@@ -318,38 +263,12 @@ def _without_page(request: HttpRequest) -> str:
 # Register --------------------------------------------------------------------------------
 
 
-def _register_movements(request: HttpRequest) -> tuple[RegisterFilter, object, bool]:
-    """The register's queryset, filtered by the query string (invalid filters are ignored)."""
-    filters = RegisterFilter(request.GET or None)
-    movements = ShareMovement.objects.all()
-    filtered = False
-    if filters.is_bound:
-        filters.is_valid()
-        data = filters.cleaned_data
-        if data.get("kind"):
-            movements = movements.filter(kind=data["kind"])
-            filtered = True
-        if data.get("member"):
-            # By id rather than through joins: both sides are then read from their index.
-            holder = Member.objects.filter(number=data["member"]).values_list("pk", flat=True)
-            holder = holder.first()
-            if holder is None:
-                movements = movements.none()
-            else:
-                movements = movements.filter(Q(member_id=holder) | Q(counterpart_id=holder))
-            filtered = True
-        if data.get("movement"):
-            movements = movements.filter(number=data["movement"])
-            filtered = True
-    return filters, movements, filtered
-
-
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """The numbered register of share movements, newest first, with the capital summary."""
     viewer = _active_member(request)
     coop = _cooperative(request)
-    filters, movements, filtered = _register_movements(request)
+    filters, movements, filtered = register_movements(request.GET)
     movements = movements.select_related(
         "member", "counterpart", "corrects", "corrected_by"
     ).order_by("-number")
@@ -379,8 +298,8 @@ def _prepare_rows(viewer: Member, movements) -> None:
     euros = functools.cache(format_cents)
     day = functools.cache(lambda date: date_format(date, "SHORT_DATE_FORMAT"))
     for movement in movements:
-        movement.member_name = name_of(viewer, movement.member)
-        movement.counterpart_name = name_of(viewer, movement.counterpart)
+        movement.member_name = movement.member.name_for(viewer)
+        movement.counterpart_name = _name(movement.counterpart, viewer)
         movement.kind_shown = kinds.get(movement.kind, movement.kind)
         movement.date_shown = day(movement.date)
         movement.value_shown = euros(movement.share_value_cents)
@@ -391,6 +310,24 @@ def _prepare_rows(viewer: Member, movements) -> None:
         except ShareMovement.DoesNotExist:
             # Caught here once rather than by the template in every cell that asks.
             movement.corrected_by_number = None
+
+
+# A person's columns in the CSV, read as plain values for speed, in `Member`'s field names.
+PERSON_COLUMNS = (
+    "number",
+    "kind",
+    "first_name",
+    "last_name",
+    "organisation_name",
+    "pseudonym",
+    "public_visibility",
+    "members_visibility",
+)
+
+
+def _shown(viewer: Member | None, values: tuple) -> str:
+    """The same privacy rule as everywhere, on an unsaved copy holding the row's values."""
+    return Member(**dict(zip(PERSON_COLUMNS, values, strict=True))).name_for(viewer)
 
 
 REGISTER_CSV_COLUMNS = (
@@ -425,7 +362,7 @@ REGISTER_CSV_COLUMNS = (
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The register as CSV, streamed row by row in constant memory."""
     viewer = _active_member(request)
-    _filters, movements, _filtered = _register_movements(request)
+    _filters, movements, _filtered = register_movements(request.GET)
     rows = movements.order_by("number").values_list(*REGISTER_CSV_COLUMNS)
     kinds = dict(ShareMovement.Kind.choices)
     header = [
@@ -453,12 +390,12 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
                 date.isoformat(),
                 kinds.get(kind, kind),
                 member[0],
-                shown_name(viewer, *member),
+                _shown(viewer, member),
                 quantity,
                 plain_euros(value),
                 plain_euros(value * quantity),
                 counterpart[0] or "",
-                shown_name(viewer, *counterpart) if counterpart[0] else "",
+                _shown(viewer, counterpart) if counterpart[0] else "",
                 reason,
                 authorised_by,
                 corrects or "",
@@ -473,7 +410,7 @@ def register_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def _certificate_context(request: HttpRequest, number: int) -> dict:
     """A member sees their own certificate, officers anyone's."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if viewer is None:
         raise PermissionDenied(_("Un certificat n'est visible que de son ou sa titulaire."))
     member = get_object_or_404(Member.objects.select_related("category__college"), number=number)
@@ -482,8 +419,8 @@ def _certificate_context(request: HttpRequest, number: int) -> dict:
     coop = _cooperative(request)
     movements = list(_movements_of(member))
     for movement in movements:
-        movement.member_name = name_of(viewer, movement.member)
-        movement.counterpart_name = name_of(viewer, movement.counterpart)
+        movement.member_name = movement.member.name_for(viewer)
+        movement.counterpart_name = _name(movement.counterpart, viewer)
     return {
         "member": member,
         "member_name": member.full_name,

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
+from commun.api_helpers import Pages
+from commun.lib.ids import MAX_API_ID
 from commun.upstream import rules
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
 from commun.upstream.schemas import (
-    MAX_ID,
     GiftIn,
     GiftOut,
     GiftStatus,
@@ -32,14 +33,8 @@ from commun.upstream.schemas import (
 )
 
 router = Router(tags=["Communs amont"])
-Id = Path(..., ge=1, le=MAX_ID)
+Id = Path(..., ge=1, le=MAX_API_ID)
 CONFLICTS = {"not_planned", "cancelled"}
-
-
-class Pages(PageNumberPagination):
-    class Input(PageNumberPagination.Input):
-        page: int = Field(1, ge=1, le=10_000_000)
-        page_size: int | None = Field(None, ge=1, le=100)
 
 
 class GiftQuery(Schema):

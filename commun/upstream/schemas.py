@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from commun.api_input import Input
+from commun.lib.ids import MAX_API_ID
 from commun.lib.money import MAX_AMOUNT_CENTS, cents
 from commun.upstream.models import (
     DEFAULT_DAYS,
@@ -21,11 +22,10 @@ from commun.upstream.models import (
     Gift,
 )
 
-MAX_ID = 2**31 - 1
 Cents = Annotated[
     cents(ge=1, le=MAX_AMOUNT_CENTS), Field(description="En centimes, entier positif.")
 ]
-ObjectId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
+ObjectId = Annotated[int, Field(strict=True, ge=1, le=MAX_API_ID)]
 SplitStatus = Literal[tuple(CommonsSplit.Status.values)]
 GiftStatus = Literal[tuple(Gift.Status.values)]
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commun.ledger import funds
 from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
+from commun.lib.ids import MAX_ID
 from commun.members.rules import is_officer, officer_required
 from commun.upstream.forms import (
     DirectGiftForm,
@@ -33,7 +34,6 @@ from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
 GIFTS_PER_PAGE = 50
 SPLITS_SHOWN = 20
 PLANNED_SHOWN = 100
-MAX_ID = 2**63 - 1
 
 
 def _posted(request: HttpRequest):

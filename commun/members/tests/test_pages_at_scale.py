@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import category, make_member
 from commun.lib import paging
-from commun.members import api, views
+from commun.members import api, models
 from commun.members.models import Member, ShareMovement, Visibility
 from commun.testing.api import bearer, call
 
@@ -22,9 +22,9 @@ REGISTER = "/registre/"
 def counted_once_a_minute(settings):
     """Production's memo of the counts (the test settings recount on every request)."""
     settings.COMMUN_COUNTS_SECONDS = 60
-    views._ACTIVE_COUNTS.clear()
+    models._ACTIVE_COUNTS.clear()
     yield
-    views._ACTIVE_COUNTS.clear()
+    models._ACTIVE_COUNTS.clear()
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_home_page_counts_members_once_a_minute(people, counted_once_a_minut
         # A minute-old figure, without reading the members again.
         assert "<strong>2</strong>" in visitor.get("/").text
     assert member_queries(queries) == []
-    views._ACTIVE_COUNTS.clear()
+    models._ACTIVE_COUNTS.clear()
     assert "<strong>3</strong>" in visitor.get("/").text
 
 
@@ -90,7 +90,7 @@ def test_a_minute_old_count_hides_no_one_from_the_page(people, counted_once_a_mi
 
 
 def test_a_search_with_too_many_matches_asks_to_narrow_it(people, monkeypatch):
-    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 3)
+    monkeypatch.setattr("commun.members.views.SEARCH_COUNT_LIMIT", 3)
     crowd(5)
     response = people["member"].get(DIRECTORY, {"q": "yann"})
     assert "Plus de 3 associé·es correspondent" in response.text
@@ -122,7 +122,7 @@ def test_the_register_of_an_unknown_member_is_empty(people, alice, bob):
 
 
 def test_a_deep_filtered_register_page_reads_ids_first(people, bob, monkeypatch, always_ids_first):
-    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
+    monkeypatch.setattr("commun.members.views.REGISTER_PAGE_SIZE", 2)
     for _ in range(3):
         ShareMovement.objects.record(ShareMovement.Kind.SUBSCRIPTION, bob, 1)
     subscriptions = list(

@@ -18,7 +18,6 @@ from commun.budgets.models import Need
 from commun.conftest import category, client_for, make_applicant
 from commun.deliberation.models import Space
 from commun.members.models import AdmissionRule, Cooperative, Member
-from commun.members.views import name_of
 from commun.privacy.declarations import Audience, declared_fields
 from commun.privacy.tests.helpers import member_with_every_field
 
@@ -114,7 +113,7 @@ def shown_to(role: str, audience: Audience, value: str, person: Member | None, v
     if audience == Audience.ADMISSION:
         return role == "member" and Cooperative.get().admission_rule == AdmissionRule.DECISION
     if audience == Audience.PUBLIC_BY_CHOICE and person is not None:
-        shown = person.public_name if role == "visitor" else name_of(viewer, person)
+        shown = person.public_name if role == "visitor" else person.name_for(viewer)
         return value in (shown or "")
     return False  # OFFICERS, or a choice nobody could make (an applicant)
 

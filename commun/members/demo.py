@@ -1,4 +1,4 @@
-"""`commun demo`: load the demo cooperative (idempotent) and print its logins."""
+"""The members' part of the demo: the cooperative, its people and two years of its register."""
 
 import contextlib
 import datetime
@@ -6,17 +6,10 @@ import time
 from unittest import mock
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
-from commun.budgets import demo as budgets_demo
-from commun.decisions.demo import Decisions
-from commun.deliberation.demo import Conversations
-from commun.ledger import demo as ledger_demo
 from commun.members import demo_data as data
 from commun.members.models import (
     AdmissionRule,
@@ -29,44 +22,6 @@ from commun.members.models import (
     MemberKind,
     ShareMovement,
 )
-from commun.upstream import demo as upstream_demo
-
-# The demo's emails would reach nobody: they are dropped instead of queued for the worker.
-SILENT_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-
-
-class Command(BaseCommand):
-    help = "Charge la coopérative de démonstration (sans effet si elle l'est déjà)."
-
-    def handle(self, *args, **options):
-        with override_settings(TASKS=SILENT_TASKS), transaction.atomic():
-            state = demo_state()
-            if state == "loaded":
-                self.stdout.write(
-                    _("La coopérative de démonstration est déjà chargée : rien n'a changé.")
-                )
-            elif state == "other":
-                self.stderr.write(
-                    _(
-                        "Cette base contient déjà une autre coopérative : la démonstration ne "
-                        "se charge que dans une base vide. Rien n'a changé."
-                    )
-                )
-                return
-            else:
-                DemoLoader(timezone.localdate()).load()
-                # Then what the members talked over and decided, weeks of it.
-                Conversations().load()
-                Decisions().load()
-            # A year and a half of accounts (closing the years before 2026: the register's
-            # payments must be in first), then needs and missions, then the commons fund's
-            # gifts. Each part is idempotent, so a demo loaded by an older version gains them.
-            ledger_demo.load(stdout=self.stdout)
-            budgets_demo.load(stdout=self.stdout)
-            upstream_demo.load(stdout=self.stdout)
-            if state != "loaded":
-                self.stdout.write(self.style.SUCCESS(summary()))
-        self.stdout.write(logins())
 
 
 def demo_state() -> str:

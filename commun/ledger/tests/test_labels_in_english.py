@@ -80,7 +80,9 @@ def test_a_year_closed_in_english_books_french_labels_and_the_journal_verifies(a
         idempotency_key="sale",
     )
     with translation.override("en"):
-        closing.close_year(2025, {chart.RESERVE_AVAILABLE: 5000}, today=datetime.date(2026, 1, 5))
+        closing.close_year(
+            2025, {chart.RESERVE_AVAILABLE: 5000}, today=datetime.date(2026, 1, 5), by=alice.user
+        )
     labels = list(Transaction.objects.filter(date__year=2025).values_list("label", flat=True))
     assert "Clôture de l'exercice 2025 : soldes des charges et produits" in labels
     assert "Affectation du résultat 2025" in labels

@@ -51,7 +51,9 @@ PYDANTIC_MESSAGES = {
     "less_than_equal": gettext_lazy("La valeur doit être inférieure ou égale à %(le)s."),
     "less_than": gettext_lazy("La valeur doit être inférieure à %(lt)s."),
     "string_type": gettext_lazy("Saisissez un texte."),
-    "string_too_short": gettext_lazy("Ce texte doit compter au moins %(min_length)s caractère(s)."),
+    "string_too_short": gettext_lazy(
+        "Ce texte est trop court : %(min_length)s caractères au moins."
+    ),
     "string_too_long": gettext_lazy("Ce texte ne doit pas dépasser %(max_length)s caractères."),
     "too_long": gettext_lazy("Cette liste ne doit pas dépasser %(max_length)s éléments."),
     "string_pattern_mismatch": gettext_lazy("Ce texte n'a pas la forme attendue."),

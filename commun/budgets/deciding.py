@@ -9,6 +9,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commun.budgets import rules
 from commun.ledger import funds
@@ -91,7 +92,11 @@ def mission_body(mission, number: int) -> str:
         % {"cost": format_cents(mission.full_cost_cents), "engine": mission.engine_label},
         *_reserve_lines(mission.full_cost_cents),
         "",
-        _("Début : %(start)s, pour %(months)s mois.")
+        ngettext(
+            "Début : %(start)s, pour %(months)s mois.",
+            "Début : %(start)s, pour %(months)s mois.",
+            mission.duration_months,
+        )
         % {"start": mission.start_on.isoformat(), "months": mission.duration_months},
         "",
         "## " + _("Périmètre"),

@@ -20,7 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commun.budgets import rules
 from commun.ledger import funds
@@ -500,9 +500,12 @@ class MissionTerms(models.Model):
         """The pay asked, in one sentence."""
         match self.pay_form:
             case PayForm.SALARIED:
-                return _(
+                return ngettext(
                     "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois"
+                    "%(months)s mois",
+                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                    "%(months)s mois",
+                    self.duration_months,
                 ) % {
                     "contract": self.get_contract_display(),
                     "percent": self.working_time_percent,
@@ -1478,8 +1481,10 @@ class MissionVersion(MissionTerms):
         )
         row(
             _("Durée"),
-            _("%(months)s mois") % {"months": previous.duration_months},
-            _("%(months)s mois") % {"months": self.duration_months},
+            ngettext("%(months)s mois", "%(months)s mois", previous.duration_months)
+            % {"months": previous.duration_months},
+            ngettext("%(months)s mois", "%(months)s mois", self.duration_months)
+            % {"months": self.duration_months},
         )
         row(_("Rémunération demandée"), previous.pay_asked, self.pay_asked)
         if previous.full_cost_cents != self.full_cost_cents:

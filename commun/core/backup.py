@@ -509,7 +509,7 @@ def _check_target(connection, manifest, loader, same_schema: bool, media_root: P
     if busy:
         raise ArchiveError(
             f"La base cible n'est pas vide (la table {busy[0]} a des lignes"
-            + (f", et {len(busy) - 1} autre(s)" if len(busy) > 1 else "")
+            + (f", et d'autres tables : {len(busy) - 1}" if len(busy) > 1 else "")
             + ") : restore ne remplace jamais des données. Restaurez dans une base vide "
             "(PostgreSQL : une base neuve, créée par createdb ; SQLite : un fichier qui "
             "n'existe pas encore). Rien n'a été écrit."

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commun.decisions import notifications, subjects, tasks
 from commun.decisions.ballots import Ballot as Ballot
@@ -223,7 +224,11 @@ class DecisionQuerySet(models.QuerySet):
             return None
         college = coop.admission_college
         lines = [
-            _("Admettre %(name)s dans la catégorie « %(category)s », avec %(shares)s part(s).")
+            ngettext(
+                "Admettre %(name)s dans la catégorie « %(category)s », avec %(shares)s part.",
+                "Admettre %(name)s dans la catégorie « %(category)s », avec %(shares)s parts.",
+                application.shares,
+            )
             % {
                 "name": application.full_name,
                 "category": application.category.name,
@@ -1229,9 +1234,11 @@ class Decision(Counting, models.Model):
             if past_deadline:
                 return self.Outcome.LAPSED
             raise ValidationError(
-                _(
-                    "%(count)s objection(s) reste(nt) ouverte(s) : intégrez-les, "
-                    "ou laissez venir l'échéance."
+                ngettext(
+                    "%(count)s objection reste ouverte : intégrez-la, ou laissez venir l'échéance.",
+                    "%(count)s objections restent ouvertes : intégrez-les, "
+                    "ou laissez venir l'échéance.",
+                    open_count,
                 )
                 % {"count": open_count}
             )
@@ -1287,7 +1294,11 @@ class Decision(Counting, models.Model):
             past_deadline = decision.closes_at is not None and now >= decision.closes_at
             if waiting and not past_deadline:
                 raise ValidationError(
-                    _("%(count)s avis sollicité(s) manque(nt) encore : attendez-les ou l'échéance.")
+                    ngettext(
+                        "%(count)s avis sollicité manque encore : attendez-le ou l'échéance.",
+                        "%(count)s avis sollicités manquent encore : attendez-les ou l'échéance.",
+                        waiting,
+                    )
                     % {"count": waiting}
                 )
             if review_on is not None and review_on <= timezone.localdate(now):

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from commun.ledger import chart, closing, imports, rules
@@ -382,7 +383,11 @@ def import_statement(request: HttpRequest) -> HttpResponse:
                 booked = imports.book(text, by=request.user)
                 messages.success(
                     request,
-                    _("%(count)s écriture(s) importée(s), de la n°%(first)s à la n°%(last)s.")
+                    ngettext(
+                        "%(count)s écriture importée, la n°%(first)s.",
+                        "%(count)s écritures importées, de la n°%(first)s à la n°%(last)s.",
+                        len(booked),
+                    )
                     % {"count": len(booked), "first": booked[0].number, "last": booked[-1].number},
                 )
                 return redirect("ledger:transactions")

@@ -220,7 +220,11 @@ class JoinForm(NoLabelSuffix, forms.Form):
         if category and shares and shares < category.min_shares:
             self.add_error(
                 "shares",
-                _("La catégorie « %(category)s » demande au moins %(min)s part(s).")
+                ngettext(
+                    "La catégorie « %(category)s » demande au moins %(min)s part.",
+                    "La catégorie « %(category)s » demande au moins %(min)s parts.",
+                    category.min_shares,
+                )
                 % {"category": category.name, "min": category.min_shares},
             )
         if self.creates_account:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
@@ -501,7 +501,7 @@ class Member(Identity):
     objects = MemberQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("associé·e")
+        verbose_name = pgettext_lazy("un enregistrement", "associé·e")
         verbose_name_plural = _("associé·es")
         ordering = ["number"]
         constraints = [
@@ -796,8 +796,10 @@ class Application(Identity):
     def clean(self):
         errors = {}
         if self.category_id and self.shares and self.shares < self.category.min_shares:
-            errors["shares"] = _(
-                "La catégorie « %(category)s » demande au moins %(min)s part(s)."
+            errors["shares"] = ngettext(
+                "La catégorie « %(category)s » demande au moins %(min)s part.",
+                "La catégorie « %(category)s » demande au moins %(min)s parts.",
+                self.category.min_shares,
             ) % {"category": self.category.name, "min": self.category.min_shares}
         if self.category_id and not self.category.open_to_applications:
             errors["category"] = _("Cette catégorie n'accueille pas de candidatures en ligne.")
@@ -1025,7 +1027,10 @@ class ShareMovement(AppendOnlyModel):
     kind = models.CharField(_("nature"), max_length=20, choices=Kind)
     date = models.DateField(_("date"))
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="movements", verbose_name=_("associé·e")
+        Member,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=pgettext_lazy("un enregistrement", "associé·e"),
     )
     quantity = models.PositiveIntegerField(_("nombre de parts"))
     share_value_cents = models.PositiveIntegerField(_("valeur nominale (centimes)"))

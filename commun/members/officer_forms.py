@@ -9,6 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commun.lib.controls import RefusesControlCharacters
 from commun.lib.forms import add_model_errors
@@ -154,7 +155,11 @@ class PaymentForm(MovementForm):
         elif data["quantity"] > unpaid:
             self.add_error(
                 "quantity",
-                _("%(m)s n'a que %(n)s part(s) souscrite(s) à libérer : souscrivez d'abord.")
+                ngettext(
+                    "%(m)s n'a que %(n)s part souscrite à libérer : souscrivez d'abord.",
+                    "%(m)s n'a que %(n)s parts souscrites à libérer : souscrivez d'abord.",
+                    unpaid,
+                )
                 % {"m": member, "n": unpaid},
             )
         return data
@@ -212,7 +217,11 @@ class CancellationForm(MovementForm):
         if member and quantity and quantity > member.shares_subscribed - member.shares_paid:
             self.add_error(
                 "quantity",
-                _("%(m)s n'a que %(n)s part(s) souscrite(s) non libérée(s).")
+                ngettext(
+                    "%(m)s n'a que %(n)s part souscrite non libérée.",
+                    "%(m)s n'a que %(n)s parts souscrites non libérées.",
+                    member.shares_subscribed - member.shares_paid,
+                )
                 % {"m": member, "n": member.shares_subscribed - member.shares_paid},
             )
         return data

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from commun.members.models import Application, Cooperative, Member, Repayment, ShareMovement
@@ -176,7 +177,11 @@ def record_movement(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and (movement := form.record(request.user)):
             messages.success(
                 request,
-                _("Mouvement n°%(number)s enregistré : %(kind)s de %(quantity)s part(s).")
+                ngettext(
+                    "Mouvement n°%(number)s enregistré : %(kind)s de %(quantity)s part.",
+                    "Mouvement n°%(number)s enregistré : %(kind)s de %(quantity)s parts.",
+                    movement.quantity,
+                )
                 % {
                     "number": movement.number,
                     "kind": movement.get_kind_display().lower(),

@@ -170,7 +170,7 @@ def reseal_in_migration(model, columns, schema_editor) -> None:
         left = outcome.refused + outcome.waiting
         if left:
             logger.warning(
-                "%d value(s) left as they are; put their key in COMMUN_DATA_KEYS, then run "
+                "Values left as they are (%d); put their key in COMMUN_DATA_KEYS, then run "
                 "`commun rotate_data_key`:\n%s",
                 len(left),
                 "\n".join(left),

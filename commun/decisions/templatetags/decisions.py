@@ -262,7 +262,7 @@ def result_summary(decision: Decision) -> str:
         }
     if decision.kind == Decision.Kind.CONSENT:
         stances = result.get("stances", {})
-        return _("%(spoken)s sur %(eligible)s se sont prononcé·es ; %(concerns)s réserve(s)") % {
+        return _("%(spoken)s sur %(eligible)s se sont prononcé·es ; réserves : %(concerns)s") % {
             "spoken": result.get("spoken", 0),
             "eligible": result.get("eligible", 0),
             "concerns": stances.get("concern", 0),

@@ -88,7 +88,7 @@ def test_the_command_runs_the_deadline_job(alice, bob, capsys):
     call_command("close_due_decisions", "--now", moment + "+00:00")
 
     out = capsys.readouterr().out
-    assert "Acheter un serveur" in out and "1 décision(s) close(s)" in out
+    assert "Acheter un serveur" in out and "Décisions closes : 1 ;" in out
     assert Decision.objects.get(pk=decision.pk).phase == "closed"
 
 

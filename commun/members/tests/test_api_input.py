@@ -126,7 +126,7 @@ def test_shares_under_the_category_minimum_are_refused(coop):
 
     assert response.status_code == 422
     assert errors_by_field(response)["shares"] == [
-        "La catégorie « Responsables et mainteneur·euses » demande au moins 2 part(s)."
+        "La catégorie « Responsables et mainteneur·euses » demande au moins 2 parts."
     ]
     assert snapshot() == before
 

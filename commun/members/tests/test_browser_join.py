@@ -72,7 +72,7 @@ def test_the_join_form_shows_its_errors_accessibly(page, coop):
     page.get_by_role("alert").first.wait_for()
     shares = page.get_by_label("Nombre de parts souscrites")
     assert shares.get_attribute("aria-invalid") == "true"
-    assert "demande au moins 2 part(s)" in page.locator("main").inner_text()
+    assert "demande au moins 2 parts" in page.locator("main").inner_text()
     axe_check(page)
     assert not Application.objects.exists()
     assert_all_local(page)

@@ -182,7 +182,7 @@ def test_shares_under_the_category_minimum_are_refused(coop, client):
     response = client.post(JOIN, join_data(category=category("Responsables").pk, shares="1"))
     assert response.status_code == 400
     assert response.context["form"].errors["shares"] == [
-        "La catégorie « Responsables et mainteneur·euses » demande au moins 2 part(s)."
+        "La catégorie « Responsables et mainteneur·euses » demande au moins 2 parts."
     ]
     assert counts() == before
 

@@ -295,10 +295,10 @@ def test_rotation_reports_in_the_operators_language(bob, carol, keyring):
 
     lines = out.getvalue().splitlines()
     assert lines[0] == "members.Member.postal_address: 1"
-    assert lines[1] == f"1 value(s) resealed; current key {crypto.key_id(base64.b64decode(new))}."
+    assert lines[1] == f"1 value resealed; current key {crypto.key_id(base64.b64decode(new))}."
     assert lines[2].startswith("Left as they are, their key missing from COMMUN_DATA_KEYS")
     assert crypto.key_id(base64.b64decode(absent)) in lines[2]
-    assert str(refused.value).startswith("Unreadable value(s), left as they are:")
+    assert str(refused.value).startswith("Unreadable values, left as they are:")
     assert f"members_application.postal_address, row {carol.pk}" in str(refused.value)
 
 
@@ -318,7 +318,7 @@ def test_saving_a_row_loaded_before_the_rotation_keeps_it_under_the_new_key(bob,
     assert Member.objects.get(pk=bob.pk).iban == IBAN
     out = io.StringIO()
     call_command("rotate_data_key", "--check", stdout=out)
-    assert out.getvalue().startswith("0 valeur(s) à rechiffrer")
+    assert out.getvalue().startswith("0 valeurs à rechiffrer")
 
 
 def migration(name: str):

@@ -41,8 +41,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             _(
-                "%(closed)s décision(s) close(s), %(reminded)s rappel(s) envoyé(s), "
-                "%(reviews)s révision(s) signalée(s)."
+                "Décisions closes : %(closed)s ; rappels envoyés : %(reminded)s ; "
+                "révisions signalées : %(reviews)s."
             )
             % {
                 "closed": len(done["closed"]),

@@ -1,6 +1,7 @@
 """`commun send_digests`: the daily email digest of notifications (run it once a day, by cron)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from commun.deliberation.tasks import send_digests
 
@@ -24,4 +25,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Tâche mise en file : {result.id}")
             return
         sent = send_digests.call()
-        self.stdout.write(f"{sent} résumé(s) envoyé(s).")
+        self.stdout.write(_("Résumés envoyés : %(sent)s.") % {"sent": sent})

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commun.lib.money import format_cents
 from commun.members.models import Repayment
@@ -35,7 +36,11 @@ class Command(BaseCommand):
             )
         for repayment, repaid in results:
             if repaid:
-                line = _("Remboursé : %(member)s, %(shares)s part(s), %(amount)s.") % {
+                line = ngettext(
+                    "Remboursé : %(member)s, %(shares)s part, %(amount)s.",
+                    "Remboursé : %(member)s, %(shares)s parts, %(amount)s.",
+                    repayment.shares,
+                ) % {
                     "member": repayment.member,
                     "shares": repayment.shares,
                     "amount": format_cents(repayment.amount_cents),

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commun.privacy import crypto
 from commun.privacy.resealing import encrypted_fields, reseal
@@ -36,22 +37,32 @@ class Command(BaseCommand):
         counts = {"count": total, "key": crypto.key_id(crypto.keys()[0])}
         if check:
             self.stdout.write(
-                _("%(count)s valeur(s) à rechiffrer ; clé courante %(key)s.") % counts
+                ngettext(
+                    "%(count)s valeur à rechiffrer ; clé courante %(key)s.",
+                    "%(count)s valeurs à rechiffrer ; clé courante %(key)s.",
+                    total,
+                )
+                % counts
             )
         else:
             self.stdout.write(
-                _("%(count)s valeur(s) rechiffrée(s) ; clé courante %(key)s.") % counts
+                ngettext(
+                    "%(count)s valeur rechiffrée ; clé courante %(key)s.",
+                    "%(count)s valeurs rechiffrées ; clé courante %(key)s.",
+                    total,
+                )
+                % counts
             )
         if waiting:
             self.stdout.write(
                 _(
                     "Laissées telles quelles, faute de leur clé dans COMMUN_DATA_KEYS : "
-                    "clé(s) %(keys)s. Remettez-la et relancez."
+                    "%(keys)s. Remettez-la et relancez."
                 )
                 % {"keys": ", ".join(sorted(waiting))}
             )
         if refused:
             # Altered or moved in the database: an integrity failure, never re-sealed as valid.
             raise CommandError(
-                _("Valeur(s) illisibles, laissées telles quelles :") + "\n" + "\n".join(refused)
+                _("Valeurs illisibles, laissées telles quelles :") + "\n" + "\n".join(refused)
             )

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from commun.deliberation.tasks import send_digests
+from commun.notifications.tasks import send_digests
 
 
 class Command(BaseCommand):

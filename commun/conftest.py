@@ -29,6 +29,7 @@ pytest_plugins = [
     "commun.testing.appendonly",
     "commun.testing.locale",
     "commun.testing.matrix",
+    "commun.testing.deliberation",
 ]
 
 PASSWORD = "correct horse battery staple"

@@ -48,7 +48,8 @@ PARTS = (
     ),
     Part(
         "deliberation",
-        "spaces, circles, threads, comments, reactions, notifications",
+        "spaces, circles, threads, comments, reactions; the notifications' and preferences' "
+        "rows and their pages",
         ("commun.deliberation",),
     ),
     Part(
@@ -65,7 +66,8 @@ PARTS = (
     Part("upstream", "giving back to the commons Commun is built on", ("commun.upstream",)),
     Part(
         "notifications",
-        "in-app notices and « À faire », what awaits a member",
+        "every way a member is told: notices and « À faire », who hears of a comment or "
+        "a decision, the emails at once and the daily digest",
         ("commun.notifications",),
     ),
     Part(
@@ -90,9 +92,13 @@ EXCEPTIONS = {
     # the register admits when it is adopted (listening to `decision_closed`).
     "commun.members.models": {"decisions"},
     "commun.members.receivers": {"decisions"},
-    # A decision's emails go out with their in-app notice through one `notifications.tell`;
-    # the notices' own page (« À faire ») reads decisions and missions, so the app sits above.
+    # A decision's emails go out with their in-app notice through one `notifications.tell`,
+    # and its eligible members are told by `notifications.tasks`; the notices' own page
+    # (« À faire ») reads decisions and missions, so the app sits above.
     "commun.decisions.notifications": {"notifications"},
+    # The notification tasks' old home: tasks already queued, and the digest's periodic
+    # runs, are stored under these paths.
+    "commun.deliberation.tasks": {"notifications"},
     # `as_member` finds a user's member: imported inside the function, so `lib` loads
     # without Django's models.
     "commun.lib.rules": {"members"},

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from commun.members.models import Member
 from commun.notifications.models import Notice, tell
+from commun.notifications.tasks import tell_eligible
 
 
 def _url(decision) -> str:
@@ -111,3 +112,8 @@ def advice_overdue(decision) -> int:
     return _each(
         people.values(), Notice.Kind.ADVICE_OVERDUE, decision, "decisions/emails/advice_overdue.txt"
     )
+
+
+def eligible(decision_id: int, round_number: int) -> int:
+    """Everyone eligible hears that the decision asks for their voice, as they chose."""
+    return tell_eligible(decision_id, round_number)

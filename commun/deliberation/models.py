@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from commun.deliberation import mentions, rules
+from commun.deliberation.signals import comment_written
 from commun.lib import markdown
 from commun.lib.rules import active_member, as_member, is_officer
 from commun.lib.text import clean_text
@@ -35,7 +36,6 @@ from commun.privacy.declarations import (
 
 MAX_BODY_LENGTH = 20_000
 MAX_TITLE_LENGTH = 200
-ID_CHUNK = 2000
 
 
 def _college_id(member: Member) -> int | None:
@@ -455,7 +455,9 @@ class Thread(models.Model):
             Subscription.objects.get_or_create(thread=self, member=member)
             self.mark_read(member, at=now)
             replied_to = {parent.author_id, root.author_id} if parent else set()
-            Notification.objects.notify_about(comment, mentioned=mentioned, replied_to=replied_to)
+            comment_written.send(
+                Comment, comment=comment, mentioned=mentioned, replied_to=replied_to
+            )
         self.refresh_from_db(fields=["comment_count", "last_activity_at"])
         return comment
 
@@ -579,7 +581,7 @@ class Comment(models.Model):
             comment.body, comment.body_html, comment.edited_at = body, html, timezone.now()
             comment.save(update_fields=["body", "body_html", "edited_at"])
             # Only people newly mentioned hear of it: each person is told once per comment.
-            Notification.objects.notify_about(comment, mentioned=mentioned, subscribers=False)
+            comment_written.send(Comment, comment=comment, mentioned=mentioned, subscribers=False)
         self.body, self.body_html, self.edited_at = (
             comment.body,
             comment.body_html,
@@ -803,56 +805,6 @@ class NotificationQuerySet(models.QuerySet):
 
     def mark_read(self) -> int:
         return self.unread().update(read_at=timezone.now())
-
-    def notify_about(self, comment: Comment, mentioned: Mentions, replied_to=(), subscribers=True):
-        """Create the notifications a new or edited comment calls for, one per person at most.
-
-        Only people who may read the space are told; the strongest reason wins:
-        a mention, then a reply to one's comment, then a followed thread.
-        """
-        thread = comment.thread
-        reasons: dict[int, str] = {}
-        if subscribers:
-            followers = Subscription.objects.filter(thread=thread, is_active=True)
-            for member_id in followers.values_list("member_id", flat=True):
-                reasons[member_id] = Notification.Kind.COMMENT
-        for member_id in replied_to:
-            reasons[member_id] = Notification.Kind.REPLY
-        for member_id in mentioned.member_ids():
-            reasons[member_id] = Notification.Kind.MENTION
-        reasons.pop(comment.author_id, None)
-        if not reasons:
-            return
-        space = Space.objects.get(pk=thread.space_id)
-        ids = list(reasons)
-        readers, immediate = set(), False
-        # In chunks: a thread followed by thousands would overflow SQLite's parameter limit.
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = ids[start : start + ID_CHUNK]
-            readers |= set(space.readers().filter(pk__in=chunk).values_list("pk", flat=True))
-        self.bulk_create(
-            [
-                Notification(member_id=member_id, kind=kind, thread=thread, comment=comment)
-                for member_id, kind in reasons.items()
-                if member_id in readers
-            ],
-            batch_size=500,
-            ignore_conflicts=True,  # told once per comment, even when an edit mentions again
-        )
-        wanted = sorted(readers)
-        for start in range(0, len(wanted), ID_CHUNK):
-            immediate = (
-                immediate
-                or NotificationPreference.objects.filter(
-                    member_id__in=wanted[start : start + ID_CHUNK],
-                    email=NotificationPreference.Email.IMMEDIATE,
-                ).exists()
-            )
-        if immediate:
-            from commun.deliberation import tasks
-
-            comment_id = comment.pk
-            transaction.on_commit(lambda: tasks.send_immediate_notifications.enqueue(comment_id))
 
 
 class Notification(models.Model):

@@ -219,7 +219,7 @@ def test_erasure_redacts_the_person_in_emails_stored_for_others(
     from django_tasks_db.models import DBTaskResult
 
     from commun.core.tasks import send_email
-    from commun.deliberation.tasks import send_digests
+    from commun.notifications.tasks import send_digests
 
     member, _decision = barnabe
     Member.objects.filter(pk=member.pk).update(members_visibility="name")

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from commun.deliberation.tasks import send_digests
+from commun.notifications.tasks import send_digests
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from commun.conftest import category, client_for, make_member
 from commun.decisions import tasks
 from commun.decisions.models import Decision
 from commun.deliberation.models import Notification, NotificationPreference
-from commun.deliberation.tasks import send_digests
 from commun.members.models import College
+from commun.notifications import tasks as notification_tasks
+from commun.notifications.tasks import send_digests
 from commun.testing.decisions import many_members, propose
 
 
@@ -114,7 +115,7 @@ def test_many_eligible_members_are_told_in_batches(
     voters = many_members(25, category("Partenaires"))
     decision = propose(bob, "yes_no")
     decision.open()
-    monkeypatch.setattr(tasks, "NOTIFY_BATCH", 4)
+    monkeypatch.setattr(notification_tasks, "NOTIFY_BATCH", 4)
     # Queries grow with the batches, never with each member.
     with django_assert_max_num_queries(40):
         assert tasks.tell_eligible.call(decision.pk, 1) == 26

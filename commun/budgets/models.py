@@ -1123,13 +1123,7 @@ class Mission(MissionTerms):
     def withdraw(self, by, reason: str = "") -> None:
         """The proposer withdraws a draft, or a submitted mission with its decision."""
         rules.require(by, "withdraw_mission", self)
-        if len(reason or "") > MAX_REASON_LENGTH:
-            raise ValidationError(
-                {
-                    "reason": _("Ce texte ne doit pas dépasser %(max)s caractères.")
-                    % {"max": MAX_REASON_LENGTH}
-                }
-            )
+        reason = clean_text(reason, "reason", None, MAX_REASON_LENGTH)
         with transaction.atomic():
             if self.status == self.Status.SUBMITTED and self.decision_id:
                 from commun.decisions.models import Decision

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.chain import GENESIS_HASH, link_fault, link_hash, next_link
 from commun.members.models import Member
 
@@ -174,8 +175,10 @@ class VoterRoll(models.Model):
         return str(self.member)
 
 
-class Ballot(models.Model):
+class Ballot(AppendOnlyModel):
     """Secret ballot: the box, an append-only hash chain of anonymous ballots."""
+
+    append_only_refusal = "A cast ballot is never changed nor removed."
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey("decisions.Round", on_delete=models.CASCADE, related_name="ballots")
@@ -184,6 +187,8 @@ class Ballot(models.Model):
     content = models.JSONField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "sequence"]

@@ -3,7 +3,7 @@
 The register of associates and the books refuse UPDATE and DELETE twice: here, in the
 ORM, with a readable error; and in the database itself, by a trigger on each table (on
 PostgreSQL every one calls `commun_refuse_change()`, see members' migration 0011), against
-raw SQL, a shell session or a careless script. The ballot box has the database's guard.
+raw SQL, a shell session or a careless script. The secret ballot box is guarded the same way.
 """
 
 from django.db import models

@@ -11,11 +11,15 @@ from django.utils.translation import gettext as _
 def clean_text(value, field: str, required, max_length: int, errors: dict | None = None) -> str:
     """`value` trimmed; empty or longer than `max_length`, a ValidationError on `field`.
 
+    `required` is the message an empty text reads; None when the text may be left empty.
+
     Given `errors`, a model gathering all its refusals at once, the first one on `field` is
     recorded there instead and the trimmed text returned.
     """
     value = (value or "").strip()
     if not value:
+        if required is None:
+            return value
         refusal = required
     elif len(value) > max_length:
         limit = number_format(max_length, force_grouping=True)

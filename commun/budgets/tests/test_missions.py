@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commun.budgets.models import Mission, MissionPayment, Need
+from commun.budgets.models import MAX_REASON_LENGTH, Mission, MissionPayment, Need
 from commun.decisions.models import Decision
 from commun.ledger import funds
+from commun.lib.text import clean_text
 from commun.testing.budgets import adopt, draft, fund, invoice, need_by, shown, submitted
 
 TODAY = datetime.date(2026, 2, 1)
@@ -162,6 +163,17 @@ def test_a_draft_may_be_withdrawn_by_its_proposer_only(alice, bob):
     mission.withdraw(bob)
     assert Mission.objects.get().status == "withdrawn"
     assert need_by(alice).status == "open"
+
+
+def test_a_withdrawal_reason_is_trimmed_and_kept_within_the_shared_length(alice, bob):
+    mission = draft(bob)
+    with pytest.raises(ValidationError) as refused:
+        mission.withdraw(bob, "a" * (MAX_REASON_LENGTH + 1))
+    with pytest.raises(ValidationError) as shared:
+        clean_text("a" * (MAX_REASON_LENGTH + 1), "reason", None, MAX_REASON_LENGTH)
+    assert refused.value.message_dict == shared.value.message_dict
+    mission.withdraw(bob, "  Finalement non.\n")
+    assert Mission.objects.get().status_reason == "Finalement non."
 
 
 def test_outside_france_a_salary_is_costed_by_the_plain_ratios(alice, bob):

@@ -201,3 +201,16 @@ def test_a_withdrawn_secret_vote_never_shows_its_ballots(alice, bob):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT member_id FROM decisions_voterroll ORDER BY {order}")  # noqa: S608
         assert [row[0] for row in cursor.fetchall()] == sorted([alice.pk, bob.pk])
+
+
+def test_a_cast_ballot_is_neither_saved_again_nor_deleted_through_the_orm(election, alice):
+    election.current_round.cast_secret_ballot(alice, [option_ids(election)[0]])
+    ballot = Ballot.objects.get()
+    ballot.content = {"tampered": True}
+    with pytest.raises(PermissionError):
+        ballot.save()
+    with pytest.raises(PermissionError):
+        ballot.delete()
+    with pytest.raises(PermissionError):
+        Ballot.objects.filter(pk=ballot.pk).update(content={})
+    assert Ballot.objects.get().content != {"tampered": True}

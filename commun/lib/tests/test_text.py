@@ -45,3 +45,9 @@ def test_given_errors_it_records_the_first_one_and_returns_the_text():
     assert clean_text("ok", "note", REQUIRED, 10, errors) == "ok"
 
     assert errors == {"title": "Déjà là.", "body": "Ce texte ne doit pas dépasser 10 caractères."}
+
+
+def test_an_optional_text_may_be_left_empty_but_not_too_long():
+    assert clean_text("  ", "reason", None, 10) == ""
+    with pytest.raises(ValidationError):
+        clean_text("a" * 11, "reason", None, 10)

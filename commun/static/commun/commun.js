@@ -88,6 +88,18 @@
     });
   }
 
+  // A table wider than its box says so in the hint just before it (a .scroll-hint).
+  function scrollHints(root) {
+    each(root, ".scroll-hint + .table-wrap", function (wrap) {
+      var hint = wrap.previousElementSibling;
+      function update() {
+        hint.hidden = wrap.scrollWidth <= wrap.clientWidth;
+      }
+      update();
+      if (window.ResizeObserver) new ResizeObserver(update).observe(wrap);
+    });
+  }
+
   // Buttons marked data-print are hidden without JavaScript; with it they print the page.
   function printButtons(root) {
     each(root, "[data-print]", function (button) {
@@ -138,7 +150,14 @@
     });
   }
 
-  var enhancers = [closableMessages, scrollableTables, printButtons, copyButtons, currentPageLinks];
+  var enhancers = [
+    closableMessages,
+    scrollableTables,
+    scrollHints,
+    printButtons,
+    copyButtons,
+    currentPageLinks,
+  ];
 
   function enhance(root) {
     enhancers.forEach(function (enhancer) {

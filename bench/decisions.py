@@ -57,6 +57,9 @@ def parse_args():
     parser.add_argument("--stances", type=int, default=500, help="premières positions mesurées")
     parser.add_argument("--changes", type=int, default=100, help="changements de position")
     parser.add_argument("--reads", type=int, default=200, help="lectures mesurées, par page")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="séries d'écritures (médiane des médianes)"
+    )
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -80,7 +83,7 @@ def main() -> int:
         elif database == "postgres":
             from commun.testing.pgcluster import throwaway_cluster
 
-            with throwaway_cluster() as url:
+            with throwaway_cluster(durable=True) as url:  # writes: production's fsync
                 pages.generate(url, args.members)
                 for kind in kinds:  # one after the other, in the same database
                     results.append(run_child(url, args, kind))
@@ -111,7 +114,7 @@ def run_child(url: str, args, kind: str) -> dict:
     print(f"--- {KINDS[kind]} ---", flush=True)
     output = OUT / "decisions-child.json"
     command = [sys.executable, __file__, "--child", str(output), "--kind", kind]
-    for name in ("members", "stances", "changes", "reads", "warmup"):
+    for name in ("members", "stances", "changes", "reads", "warmup", "runs"):
         command += [f"--{name}", str(getattr(args, name))]
     subprocess.run(command, env=pages.server_env(url), check=True, cwd=ROOT)
     return json.loads(output.read_text())
@@ -165,19 +168,38 @@ def measure(args) -> int:
     timings = {}
     try:
         driver = Driver(port)
-        for name in ("bare_read", "bare_insert"):
-            timings[name] = driver.series(requests[name], args.reads, args.warmup)
-        used = [tokens.pop() for _ in range(args.stances + args.warmup)]
-        timings["stance"] = driver.series(
-            [stance_request(decision_id, token, choice) for token in used], None, args.warmup
-        )
-        timings["stance_change"] = driver.series(
-            [stance_request(decision_id, token, changed, "Réflexion faite.") for token in used][
-                : args.changes
-            ],
-            None,
-            0,
-        )
+        timings["bare_read"] = driver.series(requests["bare_read"], args.reads, args.warmup)
+        # The writes in `--runs` rounds, each measuring its floor (the bare insert) just
+        # before its stances: every ratio divides figures taken in the same conditions.
+        per_run = max(1, args.stances // args.runs)
+        changes_per_run = max(1, args.changes // args.runs)
+        runs = {"bare_insert": [], "stance": [], "stance_change": []}
+        for run in range(args.runs):
+            warmup = args.warmup if run == 0 else 0
+            runs["bare_insert"].append(driver.series(requests["bare_insert"], per_run, warmup))
+            used = [tokens.pop() for _ in range(per_run + warmup)]
+            runs["stance"].append(
+                driver.series(
+                    [stance_request(decision_id, token, choice) for token in used], None, warmup
+                )
+            )
+            runs["stance_change"].append(
+                driver.series(
+                    [
+                        stance_request(decision_id, token, changed, "Réflexion faite.")
+                        for token in used[warmup:]
+                    ][:changes_per_run],
+                    None,
+                    0,
+                )
+            )
+        for name, series in runs.items():
+            timings[name] = merged(series)
+        for name in ("stance", "stance_change"):
+            timings[name]["ratios"] = [
+                one["median"] / floor["median"]
+                for one, floor in zip(runs[name], runs["bare_insert"], strict=True)
+            ]
         for name in ("page", "tally"):
             timings[name] = driver.series(requests[name], args.reads, args.warmup)
         # The same reads while stances keep arriving, one at a time, on the other worker.
@@ -464,6 +486,19 @@ class Writer(threading.Thread):
         self.join(timeout=120)
 
 
+def merged(series: list[dict]) -> dict:
+    """Several runs as one figure: the median of their medians, with their spread."""
+    medians = [one["median"] for one in series]
+    return {
+        "median": statistics.median(medians),
+        "runs": medians,
+        "p95": statistics.median(one["p95"] for one in series),
+        "max": max(one["max"] for one in series),
+        "count": sum(one["count"] for one in series),
+        "failed": sum(one["failed"] for one in series),
+    }
+
+
 def summary(latencies: list[float], failures: int) -> dict:
     ordered = sorted(latencies)
     if not ordered:
@@ -546,8 +581,51 @@ def markdown(results: list[dict], args) -> str:
                 f"{timing['p95']:.1f} | {timing['median'] / insert:.1f} | "
                 f"{timing['median'] / read:.1f} | {timing['failed']}/{timing['count']} |"
             )
-        lines.append("")
+        lines += ["", *targets(result), ""]
     return "\n".join(lines)
+
+
+STANCE_QUERIES_TARGET, STANCE_RATIO_TARGET, OPEN_MS_TARGET = 6, 2.5, 300
+
+
+def targets(result: dict) -> list[str]:
+    """Each figure the issue sets a target for, next to that target."""
+
+    def spread(values: list[float], unit: str = "") -> str:
+        return f"{min(values):.1f}{unit}–{max(values):.1f}{unit}"
+
+    def verdict(ok: bool) -> str:
+        return "atteint" if ok else "**pas atteint**"
+
+    timings, queries = result["timings"], result["queries"]
+    lines = [
+        "| cible | mesure | écart des séries | cible | verdict |",
+        "|---|--:|--:|--:|---|",
+    ]
+    for key, label in (("stance", "première position"), ("stance_change", "changement")):
+        ratios = timings[key]["ratios"]
+        ratio = statistics.median(ratios)
+        lines += [
+            f"| {label} : requêtes SQL | {queries[key]} | | ≤ {STANCE_QUERIES_TARGET} | "
+            f"{verdict(queries[key] <= STANCE_QUERIES_TARGET)} |",
+            f"| {label} : × insertion nue (médiane de {len(ratios)} séries) | {ratio:.1f} | "
+            f"{spread(ratios, '×')} | ≤ {STANCE_RATIO_TARGET} | "
+            f"{verdict(ratio <= STANCE_RATIO_TARGET)} |",
+        ]
+    floor = timings["bare_insert"]["runs"]
+    lines.append(
+        f"| insertion nue (ms, médiane de {len(floor)} séries) | "
+        f"{statistics.median(floor):.1f} | {spread(floor, ' ms')} | | |"
+    )
+    # The target is set for 100,000 members on PostgreSQL: a smaller run says nothing of it.
+    judged = result["database"].startswith("PostgreSQL") and result["eligible"] >= 95_000
+    target = "≤ 300 ms (PostgreSQL, 100 000)"
+    shown = verdict(result["open_ms"] <= OPEN_MS_TARGET) if judged else "non jugé à cette échelle"
+    lines.append(
+        f"| `Decision.open()` ({result['eligible']:_} appelé·es) | {result['open_ms']:.0f} ms | | "
+        f"{target} | {shown} |".replace("_", " ")
+    )
+    return lines
 
 
 if __name__ == "__main__":

@@ -129,7 +129,9 @@ def _detail(request, pk: int) -> Decision:
 
 
 def _with_history(stance: Stance) -> Stance:
-    latest = list(stance.history.order_by("-at", "-pk")[:HISTORY_SHOWN])
+    latest = getattr(stance, "first_history", None) or list(
+        stance.history.order_by("-at", "-pk")[:HISTORY_SHOWN]
+    )
     stance.history_list = latest[::-1]
     return stance
 

@@ -1419,11 +1419,28 @@ class Round(BallotBox, models.Model):
         Shared locks let many members take a stance at once, yet make the close (which takes
         the exclusive lock) wait for them; SQLite serialises writers anyway.
         """
-        if exclusive or connection.vendor != "postgresql":
+        if exclusive:
             return Round.objects.select_for_update().select_related("decision").get(pk=self.pk)
-        table = connection.ops.quote_name(Round._meta.db_table)
-        round = Round.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [self.pk])[0]  # noqa: S608
-        round.decision = Decision.objects.get(pk=round.decision_id)
+        # One statement: the round locked, and what may have changed of its decision since
+        # the caller read it (a close waits for this lock, so it stays current until COMMIT).
+        # The caller's decision is kept, with its eligibility cached: fixed at the opening.
+        if connection.vendor == "postgresql":
+            rounds = connection.ops.quote_name(Round._meta.db_table)
+            decisions = connection.ops.quote_name(Decision._meta.db_table)
+            round = Round.objects.raw(
+                f"SELECT {rounds}.*, {decisions}.phase AS fresh_phase, "  # noqa: S608
+                f"{decisions}.closes_at AS fresh_closes_at FROM {rounds} "
+                f"JOIN {decisions} ON {decisions}.id = {rounds}.decision_id "
+                f"WHERE {rounds}.id = %s FOR SHARE OF {rounds}",
+                [self.pk],
+            )[0]
+            fresh = (round.fresh_phase, round.fresh_closes_at)
+        else:  # SQLite serialises writers: no row lock to take
+            round = Round.objects.select_related("decision").get(pk=self.pk)
+            fresh = (round.decision.phase, round.decision.closes_at)
+        decision = self.decision
+        decision.phase, decision.closes_at = fresh
+        round.decision = decision
         return round
 
     def _check_open(self, decision: Decision, now) -> None:
@@ -1461,7 +1478,9 @@ class Round(BallotBox, models.Model):
             now = given or timezone.now()
             if stance is None:
                 try:
-                    with transaction.atomic():
+                    # Only where writers run side by side can another insert win the race
+                    # (SQLite's immediate transactions serialise them): a savepoint there.
+                    with transaction.atomic(savepoint=connection.features.has_select_for_update):
                         stance = Stance.objects.create(
                             round=round,
                             eligibility_id=eligibility_id,
@@ -1484,9 +1503,11 @@ class Round(BallotBox, models.Model):
                     now,
                 )
                 stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
-            StanceChange.objects.create(
+            change = StanceChange.objects.create(
                 stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
             )
+            # A first stance's whole history is what was just written: no need to read it.
+            stance.first_history = [change] if previous is None else None
             if decision.kind == Decision.Kind.CONSENT:
                 mine = Objection.objects.select_for_update().filter(
                     round=round, author=member, status__in=Objection.OPEN

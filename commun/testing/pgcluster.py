@@ -55,8 +55,9 @@ def free_port() -> int:
 
 
 class _Cluster:
-    def __init__(self, bin_dir: Path):
+    def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin_dir = bin_dir
+        self.durable = durable
         self.port = 0
         self.as_postgres: list[str] = []
         account = None
@@ -101,11 +102,11 @@ class _Cluster:
     def start(self) -> str:
         initdb = [self.tool("initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust"]
         self._run(*initdb, "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
-        # Durability is pointless for data thrown away at the end: it only slows the tests.
-        options = (
-            f"-c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200"
+        if not self.durable:
+            # Durability is pointless for data thrown away at the end: it only slows the
+            # tests. Benchmarks of writes keep it, as production does.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         for attempt in range(3):
             self.port = free_port()
             pg_ctl = [self.tool("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w"]
@@ -133,12 +134,15 @@ class _Cluster:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(bin_dir: Path | None = None) -> Iterator[str]:
-    """Start a private PostgreSQL on 127.0.0.1 and yield its DATABASE_URL; remove it after."""
+def throwaway_cluster(bin_dir: Path | None = None, durable: bool = False) -> Iterator[str]:
+    """Start a private PostgreSQL on 127.0.0.1 and yield its DATABASE_URL; remove it after.
+
+    `durable`: with production's fsync, synchronous_commit and full_page_writes (benchmarks).
+    """
     bin_dir = bin_dir or find_bin_dir()
     if bin_dir is None:
         raise ClusterError("PostgreSQL not found (install postgresql).")
-    cluster = _Cluster(bin_dir)
+    cluster = _Cluster(bin_dir, durable)
     try:
         yield cluster.start()
     finally:

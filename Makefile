@@ -21,6 +21,7 @@ export npm_config_update_notifier := false
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "             (granian and the task worker, as in production: see docs/self-hosting.md)"
 	@echo "make test    lint, then every test on SQLite and on a throwaway PostgreSQL"
 	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
 	@echo "make clean   remove .venv, node_modules and caches (keeps the database in var/)"
@@ -94,6 +95,7 @@ run: export DEBUG ?= 1
 run: venv vendor messages
 	@echo "Migrating the database..."
 	@$(BIN)/commun migrate --verbosity 0
+	@$(BIN)/commun collectstatic --noinput --clear --verbosity 0
 	$(BIN)/commun demo
 	$(BIN)/commun serve --port $(PORT)
 

@@ -56,9 +56,9 @@ lock: venv
 
 # Offline: fails when pyproject.toml and uv.lock, or uv.lock and requirements.lock, disagree.
 lock-check: venv
-	@$(UV) lock --check --offline --quiet --python $(BIN)/python \
+	@$(UV) lock --check --offline --quiet --python $(BIN)/python 2>/dev/null \
 		|| { echo "uv.lock does not match pyproject.toml: run make lock" >&2; exit 1; }
-	@$(UV) $(UV_EXPORT) | diff -q requirements.lock - >/dev/null \
+	@$(UV) $(UV_EXPORT) | diff requirements.lock - >/dev/null \
 		|| { echo "requirements.lock does not match uv.lock: run make lock" >&2; exit 1; }
 
 vendor: $(VENDOR_FILES)

@@ -17,28 +17,49 @@ PG_SKIPPED := PostgreSQL not found: the PostgreSQL pass is skipped (install post
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export npm_config_update_notifier := false
 
-.PHONY: help venv vendor messages run test lint format clean chromium postgresql bench
+.PHONY: help venv vendor messages run test lint format clean chromium postgresql bench lock lock-check
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "             (granian and the task worker, as in production: see docs/self-hosting.md)"
 	@echo "make test    lint, then every test on SQLite and on a throwaway PostgreSQL"
 	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
 	@echo "make clean   remove .venv, node_modules and caches (keeps the database in var/)"
 	@echo "make bench   time the pages on 100,000 members, SQLite and PostgreSQL (bench/)"
+	@echo "make lock    re-resolve uv.lock and requirements.lock after editing pyproject.toml"
+	@echo "             (make lock UPGRADE=1: every package to its newest allowed release)"
 
 # --- Installation -------------------------------------------------------------------
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every package, direct and indirect, at the version and hashes requirements.lock pins;
+# then Commun itself, whose dependencies that file already holds.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		python=$$(sh scripts/find-python); \
 		echo "Creating $(VENV) with $$python"; \
 		rm -rf $(VENV); \
 		"$$python" -m venv $(VENV); \
 	fi
-	$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --quiet --no-deps -e .
 	@touch $@
+
+# uv.lock is uv's universal lock (every platform, Python 3.12 and later); requirements.lock
+# is its export for pip, with every extra and hashes. The interpreter is never downloaded.
+UV := UV_PYTHON_DOWNLOADS=never $(BIN)/uv
+UV_EXPORT := export --frozen --all-extras --no-emit-project --no-header --format requirements-txt
+lock: venv
+	$(UV) lock --python $(BIN)/python $(if $(UPGRADE),--upgrade)
+	$(UV) $(UV_EXPORT) --quiet --output-file requirements.lock
+
+# Offline: fails when pyproject.toml and uv.lock, or uv.lock and requirements.lock, disagree.
+lock-check: venv
+	@$(UV) lock --check --offline --quiet --python $(BIN)/python 2>/dev/null \
+		|| { echo "uv.lock does not match pyproject.toml: run make lock" >&2; exit 1; }
+	@$(UV) $(UV_EXPORT) | diff requirements.lock - >/dev/null \
+		|| { echo "requirements.lock does not match uv.lock: run make lock" >&2; exit 1; }
 
 vendor: $(VENDOR_FILES)
 
@@ -74,10 +95,11 @@ run: export DEBUG ?= 1
 run: venv vendor messages
 	@echo "Migrating the database..."
 	@$(BIN)/commun migrate --verbosity 0
+	@$(BIN)/commun collectstatic --noinput --clear --verbosity 0
 	$(BIN)/commun demo
 	$(BIN)/commun serve --port $(PORT)
 
-test: venv vendor messages chromium postgresql
+test: venv lock-check vendor messages chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== Tests on SQLite =="
@@ -93,7 +115,6 @@ test: venv vendor messages chromium postgresql
 BENCH_ARGS ?=
 bench: venv postgresql
 	@sh scripts/ensure ab apache2-utils
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # --- Upkeep --------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def main() -> int:
         print("Apache Bench manque : apt-get install -y apache2-utils", file=sys.stderr)
         return 1
     if subprocess.run([sys.executable, "-c", "import gunicorn"], check=False).returncode:
-        print("gunicorn manque : .venv/bin/pip install -e '.[bench]'", file=sys.stderr)
+        print("gunicorn manque : make venv", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     results = []

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Static files from STATIC_ROOT (collectstatic), answered before sessions and the
+    # database, after the security and CSP headers are set on the response.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +206,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Project-wide assets (commun.css, vendor/ filled by `make vendor`) live outside any app.
 STATICFILES_DIRS = [BASE_DIR / "commun" / "static"]
+# WhiteNoise serves what collectstatic wrote, with DEBUG too, as production does; the
+# development server (`commun serve --dev`) serves the sources.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploads are private (receipts name suppliers and people): only the server's user reads

@@ -27,7 +27,7 @@ def served(monkeypatch):
 def test_links_lead_to_the_port_served(served, settings, monkeypatch):
     monkeypatch.delenv("SITE_URL")
 
-    call_command("serve", "--port", "8080", "--no-worker")
+    call_command("serve", "--dev", "--port", "8080", "--no-worker")
 
     assert served == {"address": "127.0.0.1:8080", "site_url": "http://127.0.0.1:8080"}
     # The worker `serve` starts inherits it, so the emails it sends say the same.
@@ -38,6 +38,6 @@ def test_a_given_site_url_is_kept(served, settings, monkeypatch):
     monkeypatch.setenv("SITE_URL", "https://coop.example.org")
     settings.SITE_URL = "https://coop.example.org"
 
-    call_command("serve", "--port", "8080", "--no-worker")
+    call_command("serve", "--dev", "--port", "8080", "--no-worker")
 
     assert served["site_url"] == "https://coop.example.org"

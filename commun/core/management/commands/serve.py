@@ -1,4 +1,4 @@
-"""`commun serve`: the web server and, beside it, the worker that sends the emails."""
+"""`commun serve`: the production web server and, beside it, the worker that sends the emails."""
 
 import contextlib
 import ctypes
@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -14,10 +15,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 
+def default_workers() -> int:
+    """Granian's processes: WEB_CONCURRENCY, else twice the cores plus one."""
+    return int(os.getenv("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+
 class Command(BaseCommand):
     help = (
-        "Sert Commun avec le serveur de Django sur 127.0.0.1:PORT (8000 par défaut) et lance "
-        "`commun worker` à côté. Les fichiers statiques sont servis même sans DEBUG."
+        "Sert Commun sur 127.0.0.1:PORT (8000 par défaut) avec granian (plusieurs processus, "
+        "fichiers statiques par WhiteNoise) et lance `commun worker` à côté. SIGHUP redémarre "
+        "les processus en douceur, SIGTERM arrête tout. --dev : le serveur de Django."
     )
 
     def add_arguments(self, parser):
@@ -29,40 +36,81 @@ class Command(BaseCommand):
             help="Port d'écoute (variable PORT, 8000 par défaut).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Processus web (variable WEB_CONCURRENCY, sinon 2 × cœurs + 1).",
+        )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Le serveur de développement de Django, qui redémarre quand le code change.",
+        )
+        parser.add_argument(
             "--no-worker", action="store_true", help="Ne pas lancer le travailleur de tâches."
         )
         parser.add_argument(
             "--no-reload",
             action="store_true",
-            help="Ne pas redémarrer quand le code change (redémarrage actif avec DEBUG).",
+            help="Avec --dev : ne pas redémarrer quand le code change.",
         )
 
-    def handle(self, *, host, port, no_worker, no_reload, **options):
+    def handle(self, *, host, port, workers, dev, no_worker, no_reload, **options):
         address = f"[{host}]" if ":" in host else host
         if not os.getenv("SITE_URL"):
             # Links in emails and in the signed digest lead here, not to the default port;
-            # the worker and the server the reloader restarts inherit it. Listening on every
+            # the worker and the server processes inherit it. Listening on every
             # interface, this machine is still reached at 127.0.0.1.
             local = "127.0.0.1" if host in ("0.0.0.0", "::") else address  # noqa: S104
             os.environ["SITE_URL"] = settings.SITE_URL = f"http://{local}:{port}"
+        if dev:
+            self.serve_for_development(host, port, address, no_worker, no_reload)
+        else:
+            self.serve(host, port, workers, no_worker)
+
+    def serve(self, host: str, port: int, workers: int, no_worker: bool):
+        refuse_a_busy_port(host, port)
+        server = start(granian_command(host, port, workers))
+        worker = None if no_worker else start_worker()
+        received = []
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, lambda signum, frame: received.append(signum))
+        try:
+            while True:
+                while received:
+                    if received.pop(0) != signal.SIGHUP:
+                        return
+                    # Granian replaces its processes one by one; the worker finishes its
+                    # task on SIGTERM, then a new one reads the new code.
+                    server.send_signal(signal.SIGHUP)
+                    if worker is not None:
+                        stop(worker)
+                        worker = start_worker()
+                if server.poll() is not None:
+                    raise CommandError(f"granian s'est arrêté (code {server.returncode}).")
+                if worker is not None and worker.poll() is not None:
+                    raise CommandError(f"Le travailleur s'est arrêté (code {worker.returncode}).")
+                time.sleep(0.2)
+        finally:
+            # Granian's main process stops its own processes once each has answered.
+            stop(server, group=False)
+            if worker is not None:
+                stop(worker)
+
+    def serve_for_development(self, host, port, address, no_worker, no_reload):
         # With autoreload this command runs twice: in the watcher, then in the server it
         # restarts (RUN_MAIN=true). Only the watcher, which lives longest, owns the worker.
         worker = None
         if not no_worker and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             refuse_a_busy_port(host, port)
-            # Its own process group, so stopping it also stops its own reloader's child.
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "commun.cli", "worker"],
-                start_new_session=True,
-                preexec_fn=die_with_parent,
-            )
+            worker = start_worker()
         # A plain `kill` must stop the worker too: turn SIGTERM into an exception.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command(
                 "runserver",
                 f"{address}:{port}",
-                # Django's static view, also with DEBUG off: Commun needs no other server.
+                # Django's static view, also with DEBUG off.
                 insecure_serving=True,
                 use_reloader=settings.DEBUG and not no_reload,
             )
@@ -71,8 +119,38 @@ class Command(BaseCommand):
                 stop(worker)
 
 
+def granian_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        # A process that dies is replaced; one stuck on shutdown is killed after 10 s.
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
+        "10",
+        "commun.wsgi:application",
+    ]
+
+
+def start_worker() -> subprocess.Popen:
+    return start([sys.executable, "-m", "commun.cli", "worker"])
+
+
+def start(command: list[str]) -> subprocess.Popen:
+    # Its own process group, so stopping it also stops its own children.
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=die_with_parent)
+
+
 def refuse_a_busy_port(host: str, port: int):
-    """Fail before starting the worker: runserver leaves by os._exit() on a busy port."""
+    """Fail before starting the worker: the servers would leave on a busy port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -83,15 +161,18 @@ def refuse_a_busy_port(host: str, port: int):
 
 
 def die_with_parent():
-    """On Linux the worker gets SIGTERM if serve dies without stopping it."""
+    """On Linux a child gets SIGTERM if serve dies without stopping it."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def stop(process: subprocess.Popen):
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+def stop(process: subprocess.Popen, group: bool = True):
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
         try:
-            os.killpg(process.pid, sig)
+            if group or sig == signal.SIGKILL:
+                os.killpg(process.pid, sig)
+            else:
+                process.send_signal(sig)
         except ProcessLookupError:
             return
         try:

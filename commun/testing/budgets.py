@@ -3,7 +3,15 @@
 import datetime
 import itertools
 
-from commun.budgets.models import Mission, Need
+from commun.budgets.models import (
+    BudgetSettings,
+    Mission,
+    MissionPayment,
+    MissionTopUp,
+    MissionVersion,
+    Need,
+    NeedSupport,
+)
 from commun.decisions.models import Decision
 from commun.ledger import chart
 from commun.ledger.models import Transaction
@@ -113,3 +121,29 @@ def mission_in(scenario: str, proposer, officer) -> Mission:
     if scenario == "closing":
         return mission
     raise ValueError(scenario)
+
+
+# At most this many queries for a mission's page.
+MISSION_QUERIES = 15
+
+
+def snapshot():
+    return (
+        sorted(Need.objects.values_list("pk", "status")),
+        NeedSupport.objects.count(),
+        sorted(Mission.objects.values_list("pk", "status", "title", "full_cost_cents")),
+        MissionVersion.objects.count(),
+        sorted(MissionPayment.objects.values_list("pk", "cancelled_at")),
+        MissionTopUp.objects.count(),
+        Decision.objects.count(),
+        Transaction.objects.count(),
+        tuple(BudgetSettings.objects.values_list("deciders", "deadline_days")),
+    )
+
+
+def as_json(values: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+def errors_by_field(response) -> dict:
+    return {tuple(e["loc"])[-1]: e["msg"] for e in response.json()["detail"]}

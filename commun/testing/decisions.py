@@ -12,7 +12,7 @@ from django.utils import timezone
 from commun.accounts.models import User
 from commun.decisions.models import Decision
 from commun.deliberation.models import Space, Thread
-from commun.members.models import Category, Cooperative, Member
+from commun.members.models import Category, College, Cooperative, Member
 
 DAY = datetime.timedelta(days=1)
 # At most this many queries for a decision's page, whatever its stances and objections.
@@ -83,3 +83,19 @@ def queries_for(client, path) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return len(captured)
+
+
+def users_college() -> College:
+    return College.objects.get(name="Usager·es")
+
+
+def by_users(author, kind="consent", **fields) -> Decision:
+    """A draft of `author` decided by the users' college, readable by members."""
+    values = {
+        "scope": "colleges",
+        "colleges": [users_college()],
+        "visibility": "members",
+        "min_deliberation": datetime.timedelta(0),
+    }
+    values.update(fields)
+    return propose(author, kind, **values)

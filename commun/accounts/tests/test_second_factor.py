@@ -1,17 +1,12 @@
 """Officers need a second factor (TOTP or a security key); everyone else may add one."""
 
-import time
-
 import pytest
 from allauth.core import context
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -23,11 +18,7 @@ from commun.accounts.middleware import OfficersNeedSecondFactorMiddleware
 from commun.accounts.models import User
 from commun.accounts.second_factor import record_passed
 from commun.conftest import ALICE_TOTP_SECRET, PASSWORD, client_for
-
-
-def current_code(secret: str) -> str:
-    """The code an authenticator app shows now, by allauth's own algorithm."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+from commun.testing.accounts import current_code
 
 
 @pytest.fixture(autouse=True)

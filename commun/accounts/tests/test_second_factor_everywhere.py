@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commun.accounts.models import ApiToken, User
-from commun.accounts.tests.test_second_factor import current_code
 from commun.conftest import ALICE_TOTP_SECRET, client_for
 from commun.ledger.models import Transaction
 from commun.members.models import Member
+from commun.testing.accounts import current_code
 
 API = "/api/v1"
 ENTRY = {"date": "2026-03-01", "label": "Facture", "nature": "706", "amount_cents": 1200}

@@ -8,9 +8,8 @@ authenticate, 404 not yours to read, 403 not yours to do, 422 not now) changes n
 import pytest
 from django.test import Client
 
-from commun.budgets.tests.test_pages_permissions import gus, snapshot  # noqa: F401
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, invoice, mission_in, need_by
+from commun.testing.budgets import CHARTER, invoice, mission_in, need_by, snapshot
 
 ROLES = ["visitor", "applicant", "account", "other_member", "proposer", "officer"]
 ALL = (200,) * 6
@@ -117,7 +116,7 @@ MATRIX = [
 
 
 @pytest.fixture
-def callers(alice, bob, carol, dan, gus):  # noqa: F811
+def callers(alice, bob, carol, dan, gus):
     return {
         "visitor": Client(),
         "applicant": bearer(carol.user),

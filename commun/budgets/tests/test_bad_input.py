@@ -7,7 +7,16 @@ from commun.budgets.models import Mission, MissionPayment, MissionTopUp, Need
 from commun.decisions.models import Decision
 from commun.ledger.models import Transaction
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, adopt, fund, invoice, need_by, submitted
+from commun.testing.budgets import (
+    CHARTER,
+    adopt,
+    as_json,
+    errors_by_field,
+    fund,
+    invoice,
+    need_by,
+    submitted,
+)
 
 
 def rows():
@@ -19,19 +28,6 @@ def rows():
         Decision.objects.count(),
         Transaction.objects.count(),
     )
-
-
-def as_json(values: dict) -> dict:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
-
-
-def errors_by_field(response) -> dict:
-    return {tuple(e["loc"])[-1]: e["msg"] for e in response.json()["detail"]}
-
-
-@pytest.fixture
-def member_api(bob):
-    return bearer(bob.user)
 
 
 @pytest.mark.parametrize(

@@ -442,7 +442,7 @@ def test_the_version_1_of_a_submitted_mission_matches_its_text(alice, bob):
 
 
 def test_the_pages_read_the_versions_in_a_bounded_number_of_queries(alice, bob, people, lower_cost):
-    from commun.budgets.tests.test_queries import MISSION_QUERIES
+    from commun.testing.budgets import MISSION_QUERIES
     from commun.testing.decisions import DECISION_PAGE_QUERIES, queries_for
 
     fund(1_000_000)

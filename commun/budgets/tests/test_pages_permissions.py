@@ -13,17 +13,10 @@ from django.urls import reverse
 
 from commun.budgets.models import (
     BudgetSettings,
-    Mission,
     MissionPayment,
-    MissionTopUp,
-    MissionVersion,
-    Need,
-    NeedSupport,
 )
-from commun.conftest import category, client_for, make_member
-from commun.decisions.models import Decision
-from commun.ledger.models import Transaction
-from commun.testing.budgets import mission_in, need_by
+from commun.conftest import client_for
+from commun.testing.budgets import mission_in, need_by, snapshot
 
 ROLES = ["visitor", "applicant", "account", "other_member", "proposer", "officer"]
 LOGIN = "login"
@@ -167,27 +160,8 @@ MATRIX = [
 
 
 @pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
-
-
-@pytest.fixture
 def clients(people, gus):
     return people | {"other_member": client_for(gus.user), "proposer": people["member"]}
-
-
-def snapshot():
-    return (
-        sorted(Need.objects.values_list("pk", "status")),
-        NeedSupport.objects.count(),
-        sorted(Mission.objects.values_list("pk", "status", "title", "full_cost_cents")),
-        MissionVersion.objects.count(),
-        sorted(MissionPayment.objects.values_list("pk", "cancelled_at")),
-        MissionTopUp.objects.count(),
-        Decision.objects.count(),
-        Transaction.objects.count(),
-        tuple(BudgetSettings.objects.values_list("deciders", "deadline_days")),
-    )
 
 
 def status_of(response) -> object:

@@ -6,16 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commun.budgets.models import Mission
-from commun.budgets.tests.test_bad_input import as_json, errors_by_field, member_api  # noqa: F401
 from commun.lib import payroll
 from commun.testing.api import call
-from commun.testing.budgets import CHARTER, draft, need_by
+from commun.testing.budgets import CHARTER, as_json, draft, errors_by_field, need_by
 
 TOO_EARLY = datetime.date(1990, 6, 1)
 YEARS = str(payroll.FIRST_PRICED_YEAR)
 
 
-def test_the_estimate_names_the_supported_years(member_api, bob):  # noqa: F811
+def test_the_estimate_names_the_supported_years(member_api, bob):
     values = as_json(CHARTER | {"start_on": TOO_EARLY})
 
     response = call(member_api, "POST", "/missions/estimate", values)

@@ -7,11 +7,10 @@ from django.urls import reverse
 
 from commun.budgets.models import Mission, NeedSupport
 from commun.testing.api import bearer, call
-from commun.testing.budgets import adopt, fund, invoice, need_by, submitted
+from commun.testing.budgets import MISSION_QUERIES, adopt, fund, invoice, need_by, submitted
 
 NEEDS_QUERIES = 10
 MISSIONS_QUERIES = 10
-MISSION_QUERIES = 15
 
 
 def many_needs(bob, alice, count):

@@ -8,8 +8,7 @@ to fill in, so it is refused in the catalogue and in every message written in co
 import re
 from pathlib import Path
 
-from commun.core.tests.test_translations import entries
-from commun.testing.locale import ENGLISH_PO
+from commun.testing.locale import ENGLISH_PO, entries
 
 COMMUN = Path(__file__).resolve().parents[2]
 PARENTHESISED_PLURAL = re.compile(r"[^\W\d_]\((?:e?s|nt)\)")

@@ -5,7 +5,6 @@ catalogue is compiled into a temporary folder here, so these tests read the `.po
 now, whatever state the `.mo` that `make messages` builds is in.
 """
 
-import ast
 import html
 import re
 import shutil
@@ -19,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from commun.members.models import Category, College, Member, ShareMovement
-from commun.testing.locale import ENGLISH_PO
+from commun.testing.locale import ENGLISH_PO, entries
 
 COMMUN = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\{ *\w+ *\}\}")
@@ -34,38 +33,6 @@ SHOWN_ATTRIBUTES = re.compile(
     r"\b(?:aria-label|title|placeholder|alt|data-confirm|data-one|data-many|data-close-label"
     r'|data-copied)="([^"]*)"'
 )
-
-
-def entries(path: Path) -> list[dict]:
-    """The live entries of a .po file (blank-line separated): msgid, msgstr by index, flags,
-    and the files that use it."""
-    found = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry, field = {"flags": set(), "msgstr": {}, "files": set()}, None
-        for line in block.strip().splitlines():
-            line = line.strip()
-            if line.startswith("#~"):  # obsolete
-                entry = {}
-                break
-            if line.startswith("#:"):
-                entry["files"] |= {place.rpartition(":")[0] for place in line[2:].split()}
-            elif line.startswith("#,"):
-                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-            elif line.startswith('"'):
-                field[0][field[1]] += ast.literal_eval(line)
-            elif not line.startswith("#"):
-                keyword, _, value = line.partition(" ")
-                index = re.fullmatch(r"msgstr\[(\d+)\]", keyword)
-                if index:
-                    field = (entry["msgstr"], int(index[1]))
-                elif keyword == "msgstr":
-                    field = (entry["msgstr"], 0)
-                else:
-                    field = (entry, keyword)
-                field[0][field[1]] = ast.literal_eval(value)
-        if "msgid" in entry:
-            found.append(entry)
-    return found
 
 
 def problems(path: Path) -> list[str]:

@@ -6,57 +6,17 @@ and Gus decide. Eve belongs to the contributors' college, like Alice the officer
 
 import datetime
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
 from commun.conftest import category, make_member
-from commun.decisions.models import Decision, Objection, Stance, StanceChange, VoterRoll
+from commun.decisions.models import Objection, Stance, StanceChange, VoterRoll
 from commun.deliberation.models import Space
-from commun.members.models import College
-from commun.testing.api import API, bearer, call
+from commun.testing.api import API, call
 from commun.testing.appendonly import tamper
-from commun.testing.decisions import propose, thread_for
+from commun.testing.decisions import by_users, propose, thread_for, users_college
 
 DAY = datetime.timedelta(days=1)
-
-
-def users_college() -> College:
-    return College.objects.get(name="Usager·es")
-
-
-def by_users(author, kind="consent", **fields) -> Decision:
-    """A draft of `author` decided by the users' college, readable by members."""
-    values = {
-        "scope": "colleges",
-        "colleges": [users_college()],
-        "visibility": "members",
-        "min_deliberation": datetime.timedelta(0),
-    }
-    values.update(fields)
-    return propose(author, kind, **values)
-
-
-@pytest.fixture
-def eve(coop):
-    return make_member("eve@example.org", "Eve", "Leroy", category("Contrib"))
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
-
-
-@pytest.fixture
-def callers(alice, bob, eve, gus, dan) -> dict[str, Client]:
-    return {
-        "visitor": Client(),
-        "account": bearer(dan),
-        "member": bearer(gus.user),
-        "other_college": bearer(eve.user),
-        "author": bearer(bob.user),
-        "officer": bearer(alice.user),
-    }
 
 
 def test_a_consent_decision_goes_from_proposal_to_adoption(callers, bob, gus):

@@ -6,12 +6,8 @@ import pytest
 from django.utils import timezone
 
 from commun.decisions.models import Decision, Objection, Stance, StanceChange, Version
-from commun.decisions.tests import test_api
-from commun.decisions.tests.test_api import by_users
 from commun.testing.api import API, call
-from commun.testing.decisions import thread_for
-
-callers, eve, gus = test_api.callers, test_api.eve, test_api.gus
+from commun.testing.decisions import by_users, thread_for
 
 
 def in_objection_round(bob) -> Decision:

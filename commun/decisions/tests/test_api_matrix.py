@@ -19,12 +19,10 @@ from commun.decisions.models import (
     StanceChange,
     VoterRoll,
 )
-from commun.decisions.tests import test_api
-from commun.decisions.tests.test_api import by_users
 from commun.testing.api import bearer, call
+from commun.testing.decisions import by_users
 
 # The people of test_api, as fixtures here too.
-callers, eve, gus = test_api.callers, test_api.eve, test_api.gus
 
 ROLES = ["visitor", "account", "member", "other_college", "author", "officer"]
 

@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -12,49 +11,11 @@ from django.core.management import call_command
 
 from commun.ledger import exports
 from commun.ledger.models import Account, Transaction
+from commun.testing.ledger import random_ledger
 
 pytestmark = pytest.mark.django_db
 
 BEAN_CHECK = Path(sys.executable).parent / "bean-check"
-CODES = ["512", "706", "604", "641", "401", "411", "101", "1068-DISPO", "1068-COMMUNS", "74"]
-
-
-def random_ledger(count: int, seed: int = 4, year: int = 2026) -> list[Transaction]:
-    """`count` balanced transactions over the chart and two missions' funds, some reversed."""
-    rng = random.Random(seed)
-    Account.objects.load_chart()
-    Account.objects.mission_commitment("M12", "Mission n°12 : « site » de l'été")
-    Account.objects.mission_commitment("M7", "Mission n°7")
-    codes = [*CODES, "1068-ENG-M12", "1068-ENG-M7"]
-    booked = []
-    year_end = datetime.date(year, 12, 31)
-    for i in range(count):
-        lines = rng.randint(2, 4)
-        accounts = rng.sample(codes, lines)
-        amounts = [
-            rng.choice([1, 99, 100, 12345, 200000]) * rng.choice([1, -1]) for _ in accounts[1:]
-        ]
-        if sum(amounts) == 0:
-            amounts[0] += 1
-        postings = [(code, cents) for code, cents in zip(accounts[1:], amounts, strict=True)]
-        postings.append((accounts[0], -sum(amounts)))
-        label = rng.choice(
-            ['Vente "spéciale"', "Facture n°3 \\ réglée", "Œuvre\tcollective", "Salaire — été"]
-        )
-        day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-        # The whole year is booked, as on its last day: nothing is dated after "today".
-        booked.append(
-            Transaction.objects.record(
-                day, f"{label} {i}", postings, idempotency_key=f"g{seed}-{i}", today=year_end
-            )
-        )
-        if i % 7 == 3 and booked[-1].reverses_id is None:
-            booked.append(
-                booked[-1].reverse(
-                    f"Annulation de {i}", idempotency_key=f"r{seed}-{i}", on=day, today=year_end
-                )
-            )
-    return booked
 
 
 def export_beancount(tmp_path, *extra) -> Path:

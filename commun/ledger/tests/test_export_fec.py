@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from commun.ledger import exports
 from commun.ledger.models import Account, Transaction
-from commun.ledger.tests.test_export_beancount import random_ledger
+from commun.testing.ledger import random_ledger
 
 pytestmark = pytest.mark.django_db
 

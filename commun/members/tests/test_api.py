@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,59 +24,8 @@ from commun.members.models import (
     Repayment,
     ShareMovement,
 )
-from commun.testing.api import API, bearer, call
-
-NEW_PASSWORD = "Des-communs-pour-tous-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The signup rate limit lives in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def callers(alice, bob, carol, dan) -> dict[str, Client]:
-    """Token clients per role: Carol applied, Dan has an account, Bob is a member,
-    Alice an officer."""
-    return {
-        "visitor": Client(),
-        "applicant": bearer(carol.user),
-        "account": bearer(dan),
-        "member": bearer(bob.user),
-        "officer": bearer(alice.user),
-    }
-
-
-def application_body(**overrides) -> dict:
-    body = {
-        "kind": "person",
-        "first_name": "Zoé",
-        "last_name": "Lambert",
-        "email": "zoe@example.org",
-        "password": NEW_PASSWORD,
-        "phone": "06 12 34 56 78",
-        "postal_address": "1 rue des Communs\n75011 Paris",
-        "category": category("Partenaires").pk,
-        "shares": 3,
-        "motivation": "Je veux contribuer aux communs.",
-        "consents_to_charter": True,
-        "consents_to_privacy": True,
-    }
-    body.update(overrides)
-    return {key: value for key, value in body.items() if value is not None}
-
-
-def structure_body(client: Client) -> dict:
-    """The current structure, in the shape `PUT /structure` takes."""
-    structure = call(client, "GET", "/structure").json()
-    for item in structure["categories"]:
-        item["college"] = item.pop("college_name")
-        item.pop("active_members")
-    return structure
-
+from commun.testing.api import API, call
+from commun.testing.members import NEW_PASSWORD, application_body, structure_body
 
 # Joining -----------------------------------------------------------------------------------
 

@@ -7,19 +7,14 @@ document, and in every string query and path parameter, as an officer.
 """
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
 from commun.testing.api import API, bearer, call
 from commun.testing.decisions import in_objection_round, thread_for
+from commun.testing.members import CONTROL_CHARACTER_MESSAGE as MESSAGE
+from commun.testing.members import every_row_count as rows
 
-MESSAGE = "Ce texte contient un caractère de contrôle interdit."
 BAD = ("a\x00b", "a\x07b")  # NUL, and bell for the others (commun/lib/tests)
-
-
-def rows() -> dict[str, int]:
-    """How many rows each table holds: a refused request writes none."""
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
 def refused_on(response, loc: list, *types: str) -> bool:

@@ -17,12 +17,8 @@ from commun.members.models import (
     Repayment,
     ShareMovement,
 )
-from commun.members.tests import test_api
-from commun.members.tests.test_api import application_body
 from commun.testing.api import API, call
-
-callers = test_api.callers
-_fresh_cache = test_api._fresh_cache
+from commun.testing.members import application_body, structure_body
 
 
 def rows() -> tuple[int, ...]:
@@ -308,7 +304,7 @@ def test_a_bad_profile_is_refused_whole(callers, change, field, message):
 
 
 def test_a_structure_with_too_few_categories_is_refused(callers):
-    body = test_api.structure_body(callers["officer"])
+    body = structure_body(callers["officer"])
     body["categories"] = body["categories"][1:]
     before = snapshot()
 
@@ -320,7 +316,7 @@ def test_a_structure_with_too_few_categories_is_refused(callers):
 
 
 def test_a_structure_error_points_into_the_lists(callers):
-    body = test_api.structure_body(callers["officer"])
+    body = structure_body(callers["officer"])
     body["colleges"][1]["name"] = body["colleges"][0]["name"]
     body["categories"][2]["min_shares"] = 0
     before = snapshot()

@@ -9,11 +9,8 @@ from django.test import Client
 
 from commun.accounts.models import ApiToken
 from commun.conftest import category, make_member
-from commun.members.tests import test_api
-from commun.members.tests.test_api import application_body
 from commun.testing.api import call
-
-callers = test_api.callers
+from commun.testing.members import application_body, structure_body
 
 ROLES = ["visitor", "applicant", "account", "member", "officer"]
 
@@ -102,7 +99,7 @@ def test_permission_matrix(alice, bob, carol, dan, callers, method, path, body, 
     for role in ROLES:
         payload = body
         if body == "current structure":
-            payload = test_api.structure_body(Client())
+            payload = structure_body(Client())
         elif callable(body):
             payload = body(role, people)
         response = call(callers[role], method, path.format(**values), payload)

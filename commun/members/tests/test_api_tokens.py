@@ -6,14 +6,12 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
 from commun.accounts.models import ApiToken, User
-from commun.members.tests import test_api
-from commun.testing.api import API, call
-
-_fresh_cache = test_api._fresh_cache
+from commun.testing.api import API, bearer, call
+from commun.testing.members import application_body
 
 
 def test_a_token_is_created_through_the_api_and_its_secret_shown_once(bob):
-    client = test_api.bearer(bob.user)
+    client = bearer(bob.user)
 
     response = call(client, "POST", "/tokens", {"name": "Tableur"})
 
@@ -30,7 +28,7 @@ def test_a_token_is_created_through_the_api_and_its_secret_shown_once(bob):
 def test_tokens_are_listed_for_their_owner_only(alice, bob):
     ApiToken.issue(alice.user, "Export comptable")
 
-    listed = call(test_api.bearer(bob.user), "GET", "/tokens").json()
+    listed = call(bearer(bob.user), "GET", "/tokens").json()
 
     assert [token["name"] for token in listed] == ["tests"]
 
@@ -54,7 +52,7 @@ def test_a_revoked_token_answers_401_everywhere_even_on_public_endpoints(bob):
 def test_nobody_revokes_someone_elses_token(alice, bob):
     token, _secret = ApiToken.issue(alice.user, "Export comptable")
 
-    response = call(test_api.bearer(bob.user), "DELETE", f"/tokens/{token.pk}")
+    response = call(bearer(bob.user), "DELETE", f"/tokens/{token.pk}")
 
     assert response.status_code == 404
     assert ApiToken.objects.usable().filter(pk=token.pk).exists()
@@ -71,7 +69,7 @@ def test_a_bad_authorization_header_is_a_401(coop, header):
 
 
 def test_the_token_of_a_deactivated_account_stops_working(bob):
-    client = test_api.bearer(bob.user)
+    client = bearer(bob.user)
     User.objects.filter(pk=bob.user.pk).update(is_active=False)
 
     assert call(client, "GET", "/members/me").status_code == 401
@@ -135,8 +133,6 @@ def test_a_bearer_token_needs_no_csrf_token(bob):
 
 def test_a_visitor_applies_without_csrf(coop):
     """No session to ride on: a visitor's POST cannot be forged into someone else's act."""
-    response = call(
-        Client(enforce_csrf_checks=True), "POST", "/applications", test_api.application_body()
-    )
+    response = call(Client(enforce_csrf_checks=True), "POST", "/applications", application_body())
 
     assert response.status_code == 201

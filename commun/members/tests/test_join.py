@@ -15,8 +15,8 @@ from commun.members.models import (
     Member,
     ShareMovement,
 )
+from commun.testing.members import NEW_PASSWORD, join_data
 
-NEW_PASSWORD = "Des-communs-pour-tous-2026"
 JOIN = "/rejoindre/"
 
 
@@ -26,27 +26,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def join_data(**overrides) -> dict:
-    data = {
-        "kind": "person",
-        "organisation_name": "",
-        "first_name": "Zoé",
-        "last_name": "Lambert",
-        "email": "zoe@example.org",
-        "phone": "06 12 34 56 78",
-        "postal_address": "1 rue des Communs\n75011 Paris",
-        "category": category("Partenaires").pk,
-        "shares": "3",
-        "motivation": "Je veux contribuer aux communs.",
-        "consents_to_charter": "on",
-        "consents_to_privacy": "on",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def counts() -> tuple[int, ...]:

@@ -7,8 +7,9 @@ or sent names the line.
 
 import pytest
 
-from commun.members.tests.test_api_control_characters import MESSAGE, rows
 from commun.testing.decisions import thread_for
+from commun.testing.members import CONTROL_CHARACTER_MESSAGE as MESSAGE
+from commun.testing.members import every_row_count as rows
 
 BAD = ("a\x00b", "a\x07b")
 LINE = "la ligne contient un caractère de contrôle interdit (NUL ou autre)."

@@ -13,7 +13,7 @@ from django.urls import reverse
 from commun.accounts.models import User
 from commun.conftest import category, client_for, make_member
 from commun.members.models import Application, Member, ShareMovement
-from commun.members.tests.test_join import join_data
+from commun.testing.members import join_data
 
 RESIGNED_ON = datetime.date(2025, 3, 31)
 

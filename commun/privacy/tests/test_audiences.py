@@ -19,7 +19,7 @@ from commun.conftest import category, client_for, make_applicant
 from commun.deliberation.models import Space
 from commun.members.models import AdmissionRule, Cooperative, Member
 from commun.privacy.declarations import Audience, declared_fields
-from commun.privacy.tests.helpers import member_with_every_field
+from commun.testing.privacy import member_with_every_field
 
 ZELIE = {
     "email": "zelie.ravoux@example.org",

@@ -14,8 +14,8 @@ from django.db import connections
 from commun.conftest import category, make_member
 from commun.members.models import Member
 from commun.privacy import crypto, resealing
-from commun.privacy.tests.helpers import new_key, raw
 from commun.testing.concurrency import all_at_once
+from commun.testing.privacy import new_key, raw
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -20,7 +20,7 @@ from commun.members.forms import ProfileForm
 from commun.members.models import Application, Member
 from commun.privacy import crypto
 from commun.privacy.models import RestrictedRecord
-from commun.privacy.tests.helpers import new_key, put_raw, raw
+from commun.testing.privacy import new_key, put_raw, raw
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
 IBAN = "FR7630006000011234567890189"

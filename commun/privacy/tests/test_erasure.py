@@ -22,8 +22,8 @@ from commun.members.models import Member
 from commun.privacy import erasure, retention
 from commun.privacy.declarations import Erasure, declared_fields
 from commun.privacy.models import PrivacyLog, RestrictedRecord
-from commun.privacy.tests.helpers import member_with_every_field, new_key, raw
 from commun.testing.decisions import opened
+from commun.testing.privacy import member_with_every_field, new_key, raw
 
 SECRETS = {
     "first_name": "Barnabé",

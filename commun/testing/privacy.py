@@ -1,7 +1,7 @@
 """People with every kind of personal data, and sealed columns read and written behind the
 models, for the privacy tests.
 
-Plain functions (not fixtures), so any privacy test module may import them.
+Plain functions (not fixtures), so any test module may import them.
 """
 
 import base64

@@ -116,7 +116,7 @@ def update_cooperative(request, payload: CooperativePatch):
     if not form.is_valid():
         raise form_invalid(form, rename={"share_value": "share_value_cents"})
     # No category or college changes: the existing ones are checked against the new form.
-    form.instance.save_structure([], [])
+    form.instance.save_structure([], [], by=request.user)
     return _cooperative_out(Cooperative.get())
 
 
@@ -168,6 +168,7 @@ def replace_structure(request, payload: StructureIn):
         [college for _index, _item, college in colleges],
         existing_categories.values(),
         existing_colleges.values(),
+        by=request.user,
     )
     return _structure_out()
 

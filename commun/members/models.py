@@ -30,6 +30,13 @@ from commun.privacy.fields import EncryptedCharField, EncryptedTextField, seal_i
 MAX_SHARES_PER_MOVEMENT = 1_000_000
 
 
+def rules():
+    """`members/rules.py`, imported when first asked: it reads the models it guards."""
+    from commun.members import rules
+
+    return rules
+
+
 class LegalForm(models.TextChoices):
     SCIC = "scic", _("SCIC (société coopérative d'intérêt collectif)")
     SCOP = "scop", _("SCOP (société coopérative et participative)")
@@ -191,16 +198,21 @@ class Cooperative(models.Model):
         "admission_college",
     ]
 
-    def save_structure(self, categories, colleges, removed_categories=(), removed_colleges=()):
+    def save_structure(
+        self, categories, colleges, removed_categories=(), removed_colleges=(), *, by=None
+    ):
         """Save the profile with its categories and colleges: all of it, or nothing.
 
         Takes the officers' unsaved instances; raises ValidationError before writing anything.
+        `by` is the officer saving it (None: the installation or the demo, not a person).
         """
         categories, colleges = list(categories), list(colleges)
         removed_categories, removed_colleges = list(removed_categories), list(removed_colleges)
         with transaction.atomic():
             # Locked so no admission or movement slips in between these checks and the save.
             current = Cooperative.locked()
+            if by is not None:
+                rules().require(by, "edit_structure")
             # Rows added meanwhile by someone else still belong to the structure being checked.
             listed = [c.pk for c in categories + removed_categories if c.pk]
             others = list(Category.objects.exclude(pk__in=listed))
@@ -600,8 +612,11 @@ class Member(Identity):
             self.status = self.Status.ACTIVE
             self.effective_on = on
 
-    def set_officer(self, officer: bool) -> None:
-        """Give or take the officer role; the cooperative always keeps at least one officer."""
+    def set_officer(self, officer: bool, by=None) -> None:
+        """Give or take the officer role; the cooperative always keeps at least one officer.
+
+        `by` is the officer deciding it (None: the installation's first officer, the demo).
+        """
         with transaction.atomic():
             # Lock every officer so two officers cannot each remove the other at once.
             officers = set(
@@ -611,6 +626,8 @@ class Member(Identity):
                 .values_list("pk", flat=True)
             )
             member = Member.objects.select_for_update().get(pk=self.pk)
+            if by is not None:
+                rules().require(by, "appoint_officer")
             if officer and not member.is_active_member:
                 raise ValidationError(
                     _("Seul·e un·e associé·e dont les parts sont libérées peut être responsable.")
@@ -852,10 +869,16 @@ class Application(Identity):
             Decision.objects.open_for_admission(self)
 
     def admit(self, by=None, authorised_by: str = "") -> Member:
-        """Admit the applicant: a member number and the subscription enter the register."""
+        """Admit the applicant: a member number and the subscription enter the register.
+
+        `by` is the officer admitting; None is the statutes' own path (automatic admission,
+        a decision adopted, named in `authorised_by`), never a person.
+        """
         with transaction.atomic():
             # Lock the application first so two officers cannot admit it twice.
             application = Application.objects.select_for_update().get(pk=self.pk)
+            if by is not None:
+                rules().require(by, "decide_application")
             if application.status != self.Status.PENDING:
                 raise ValidationError(_("Cette candidature a déjà été traitée."))
             coop = Cooperative.locked()
@@ -906,6 +929,8 @@ class Application(Identity):
             raise ValidationError({"refusal_reason": _("Un refus doit être motivé.")})
         with transaction.atomic():
             application = Application.objects.select_for_update().get(pk=self.pk)
+            if by is not None:  # None: a decision not adopted refuses it
+                rules().require(by, "decide_application")
             if application.status != self.Status.PENDING:
                 raise ValidationError(_("Cette candidature a déjà été traitée."))
             application.status = self.Status.REFUSED
@@ -933,10 +958,16 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         authorised_by: str = "",
         by=None,
     ) -> "ShareMovement":
-        """Append one numbered movement and apply it to the holdings, all or nothing."""
+        """Append one numbered movement and apply it to the holdings, all or nothing.
+
+        `by` is the officer recording it; None is the statutes' own path (an automatic
+        admission, a repayment falling due), named in `authorised_by`.
+        """
         with transaction.atomic():
             # The cooperative row serialises numbering and capital; member rows hold shares.
             coop = Cooperative.locked()
+            if by is not None:
+                rules().require(by, "record_movement")
             ids = {member.pk} | ({counterpart.pk} if counterpart else set())
             if corrects is not None and corrects.counterpart_id:
                 # Correcting a transfer gives the shares back to its counterpart too.

@@ -312,7 +312,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         kept_colleges, removed_colleges = kept_and_removed(colleges)
         try:
             form.instance.save_structure(
-                kept_categories, kept_colleges, removed_categories, removed_colleges
+                kept_categories,
+                kept_colleges,
+                removed_categories,
+                removed_colleges,
+                by=request.user,
             )
         except ValidationError as error:
             structure_errors = error.messages
@@ -358,7 +362,7 @@ def set_officer(request: HttpRequest, number: int) -> HttpResponse:
     member = get_object_or_404(Member, number=number)
     officer = request.POST.get("officer") == "1"
     try:
-        member.set_officer(officer)
+        member.set_officer(officer, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -39,6 +39,7 @@ ACTION_NAMES = {
     "edit_structure": _("modifier les collèges et les catégories"),
     "decide_application": _("décider d'une candidature"),
     "record_movement": _("enregistrer un mouvement de parts"),
+    "appoint_officer": _("nommer ou retirer un·e responsable"),
 }
 
 WHO_MAY = {
@@ -48,6 +49,7 @@ WHO_MAY = {
     "edit_structure": (officer, OFFICERS_ONLY),
     "decide_application": (officer, OFFICERS_ONLY),
     "record_movement": (officer, OFFICERS_ONLY),
+    "appoint_officer": (officer, OFFICERS_ONLY),
 }
 
 # Visitors and accounts read the same refusal as members would.

@@ -76,9 +76,12 @@ def database_from_url(url: str) -> dict:
 
 
 def behind_transaction_pooler(database: dict) -> dict:
-    """The DATABASES entry for a pooler in transaction mode: nothing may outlive a transaction."""
+    """The DATABASES entry for a pooler in transaction mode: nothing may outlive a transaction.
+
+    SQLite has no pooler in front of it: its entry is returned as it is (a command given a
+    SQLite DATABASE_URL in an environment set for PostgreSQL still runs)."""
     if database["ENGINE"] != "django.db.backends.postgresql":
-        raise ValueError("DATABASE_POOLING=transaction: only for PostgreSQL (postgres://…)")
+        return database
     return {
         **database,
         # A cursor kept open across transactions (iterator() outside atomic) would be read

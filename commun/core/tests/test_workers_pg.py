@@ -1,5 +1,6 @@
 """Two application processes enqueue, two `commun worker`s run, one PostgreSQL database (behind
-PgBouncer in the PostgreSQL pass): no job runs twice, no email goes twice, none is lost."""
+PgBouncer in the PostgreSQL pass): no job runs twice, no email goes twice, none is lost,
+and of the two schedulers only one enqueues each periodic job."""
 
 import collections
 import os
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
+
+from commun.core.schedule import PERIODIC
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -69,7 +72,8 @@ def test_two_applications_and_two_workers_run_each_job_once_and_send_each_email_
     workers = [
         commun(
             "worker",
-            "--no-schedule",
+            "--schedule-every",  # both schedulers race for the periodic jobs too
+            "0.2",
             "--interval",
             "0.05",
             "--worker-id",
@@ -95,7 +99,7 @@ def test_two_applications_and_two_workers_run_each_job_once_and_send_each_email_
                 tmp_path / f"application-{first}.out"
             ).read_text()
         jobs = 2 * JOBS_PER_APPLICATION
-        wait_until_every_job_is_done(2 * jobs)
+        wait_until_every_job_is_done(2 * jobs + len(PERIODIC))
     finally:
         for worker in workers:
             worker.terminate()  # graceful: the running job finishes first
@@ -109,6 +113,10 @@ def test_two_applications_and_two_workers_run_each_job_once_and_send_each_email_
     )
     assert all(len(ids) == 1 for ids in results.values_list("worker_ids", flat=True))
     assert set(claims) == {"worker-1", "worker-2"}  # both took their share of the queue
+    periodic = collections.Counter(
+        path for path in results.values_list("task_path", flat=True) if path in PERIODIC
+    )
+    assert periodic == dict.fromkeys(PERIODIC, 1)  # each enqueued by one scheduler only
     runs = [int(line.split()[0]) for line in notes.read_text().splitlines()]
     assert sorted(runs) == list(range(jobs))
     printed = "".join((tmp_path / f"{name}.out").read_text() for name in claims)

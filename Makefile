@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 VENDOR := commun/static/vendor
 VENDOR_FILES := $(VENDOR)/htmx.min.js $(VENDOR)/axe.min.js
 CHROMIUM := /usr/bin/chromium
-PG_SKIPPED := PostgreSQL not found: the PostgreSQL pass is skipped (install postgresql)
+PG_SKIPPED := PostgreSQL or PgBouncer not found: the PostgreSQL pass is skipped (install postgresql pgbouncer)
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export npm_config_update_notifier := false
@@ -85,9 +85,11 @@ messages: venv
 chromium:
 	@sh scripts/ensure $(CHROMIUM) chromium || true
 
+# The PostgreSQL pass runs behind PgBouncer in transaction pooling, as production may.
 postgresql: venv
 	@$(BIN)/python -m commun.testing.pgcluster --check >/dev/null \
-		|| sh scripts/ensure /usr/lib/postgresql postgresql || true
+		|| { sh scripts/ensure /usr/lib/postgresql postgresql; \
+		     sh scripts/ensure /usr/sbin/pgbouncer pgbouncer; } || true
 
 # --- The two commands ----------------------------------------------------------------
 

@@ -7,7 +7,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from commun.lib.env import database_from_url, envbool, envint, envlist, local_secret_key
+from commun.lib.env import (
+    behind_transaction_pooler,
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    local_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.getenv("COMMUN_DATA_DIR", BASE_DIR / "var"))
@@ -108,6 +115,13 @@ DATABASE_URL = os.getenv("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'commun.sqli
 if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:////"):
     DATABASE_URL = "sqlite:////" + DATABASE_URL.removeprefix("sqlite:///").lstrip("/")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# DATABASE_URL may lead to PgBouncer in transaction pooling (docs/self-hosting.md, "Quand une
+# machine ne suffit plus"): each transaction may then run on another server connection.
+DATABASE_POOLING = os.getenv("DATABASE_POOLING", "")
+if DATABASE_POOLING == "transaction":
+    DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
+elif DATABASE_POOLING:
+    raise ImproperlyConfigured("DATABASE_POOLING: only 'transaction' is known (or leave it unset).")
 if not os.getenv("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

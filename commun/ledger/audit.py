@@ -29,6 +29,7 @@ from commun.ledger.models import (
     Transaction,
     movement_payload,
 )
+from commun.lib.paging import in_key_order
 
 
 class BooksAltered(Exception):
@@ -39,7 +40,7 @@ def check_books() -> dict:
     """Counts of what was checked, or BooksAltered naming the first difference."""
     entries = JournalEntry.objects.order_by("sequence")
     try:
-        for _entry in verified_entries(export_lines(entries.iterator(chunk_size=2000))):
+        for _entry in verified_entries(export_lines(in_key_order(entries, "sequence", 2000))):
             pass
     except ChainBroken as broken:
         raise BooksAltered(f"journal en base invalide, {broken}") from None

@@ -34,6 +34,7 @@ from commun.ledger import chart, signing
 from commun.ledger.journal import EXPORT_CHUNK_SIZE, GENESIS_HASH, export_lines
 from commun.ledger.models import Account, Books, JournalEntry, Posting, Transaction
 from commun.lib.csvstream import spreadsheet_safe
+from commun.lib.paging import in_key_order
 
 BEANCOUNT_ROOTS = {
     chart.ASSET: "Assets",
@@ -105,7 +106,7 @@ def transactions_in_pages(transactions, order=("number",)) -> Iterator[tuple[dic
 
 def journal_lines() -> Iterator[str]:
     """The hash-chained journal, one JSON entry a line (what `commun verify` checks)."""
-    entries = JournalEntry.objects.order_by("sequence").iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    entries = in_key_order(JournalEntry.objects.all(), "sequence", EXPORT_CHUNK_SIZE)
     for line in export_lines(entries):
         yield line + "\n"
 

@@ -73,3 +73,20 @@ def database_from_url(url: str) -> dict:
     raise ValueError(
         f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)"
     )
+
+
+def behind_transaction_pooler(database: dict) -> dict:
+    """The DATABASES entry for a pooler in transaction mode: nothing may outlive a transaction.
+
+    SQLite has no pooler in front of it: its entry is returned as it is (a command given a
+    SQLite DATABASE_URL in an environment set for PostgreSQL still runs)."""
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    return {
+        **database,
+        # A cursor kept open across transactions (iterator() outside atomic) would be read
+        # on a server connection that never opened it.
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        # A statement prepared on one server connection is unknown to the next one.
+        "OPTIONS": {**database["OPTIONS"], "prepare_threshold": None},
+    }

@@ -7,6 +7,7 @@ count and page one list; the web pages read it through `Pager` (Django's paginat
 API through its own paginator (members.api.Pages).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -42,6 +43,23 @@ def page_rows(
     if bottom < SHALLOW:
         return list(queryset[bottom:top])
     return rows_by_ids(queryset, list(queryset.values_list("pk", flat=True)[bottom:top]))
+
+
+def in_key_order(queryset: QuerySet, key: str, size: int) -> Iterator:
+    """Every row of `queryset` by increasing `key` (a unique field), read `size` at a time.
+
+    Memory stays flat without a server-side cursor, which PostgreSQL behind a transaction
+    pooler cannot keep (DATABASE_POOLING): there, `iterator()` reads the whole result."""
+    last = None
+    while True:
+        page = queryset.order_by(key)
+        if last is not None:
+            page = page.filter(**{f"{key}__gt": last})
+        rows = list(page[:size])
+        yield from rows
+        if len(rows) < size:
+            return
+        last = getattr(rows[-1], key)
 
 
 def rows_by_ids(queryset: QuerySet, ids: list) -> list:

@@ -1,12 +1,17 @@
 """A throwaway PostgreSQL cluster: started in a temporary folder, always stopped and removed.
 
-    python -m commun.testing.pgcluster -- pytest -q     # runs pytest with DATABASE_URL set
-    python -m commun.testing.pgcluster --check          # exit 1 when PostgreSQL is not installed
+    python -m commun.testing.pgcluster -- pytest -q           # through PgBouncer, as in production
+    python -m commun.testing.pgcluster --direct -- pytest -q  # straight to PostgreSQL
+    python -m commun.testing.pgcluster --check     # exit 1 when PostgreSQL or PgBouncer is missing
+
+The command runs behind PgBouncer in transaction pooling (Debian's pgbouncer), the mode a
+cooperative that outgrows one machine uses (docs/self-hosting.md): DATABASE_URL leads to the
+pooler and DATABASE_POOLING=transaction, so every test shows the feature works behind it.
 
 Also a pytest plugin (see commun/conftest.py): tests marked `postgres` skip on SQLite.
 
-PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user
-(which Debian's postgresql package creates) through `runuser`.
+PostgreSQL and PgBouncer refuse to run as root, so as root they run as the `postgres` system
+user (which Debian's postgresql package creates).
 """
 
 import contextlib
@@ -23,6 +28,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 DATABASE = "commun"
 SUPERUSER = "postgres"
@@ -46,6 +53,12 @@ def find_bin_dir() -> Path | None:
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
     return None
+
+
+def find_pgbouncer() -> Path | None:
+    """Debian installs pgbouncer in /usr/sbin, which is not on every user's PATH."""
+    found = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
+    return Path(found) if found else None
 
 
 def free_port() -> int:
@@ -78,6 +91,7 @@ class _Cluster:
             os.chown(self.root, account.pw_uid, account.pw_gid)
         self.data = self.root / "data"
         self.log = self.root / "server.log"
+        self.pooler: subprocess.Popen | None = None
 
     def tool(self, name: str) -> str:
         return str(self.bin_dir / name)
@@ -94,9 +108,10 @@ class _Cluster:
             )
         return result
 
-    def _log_tail(self) -> str:
+    def _log_tail(self, name: str = "server.log") -> str:
         with contextlib.suppress(OSError):
-            return "\n--- server log ---\n" + "\n".join(self.log.read_text().splitlines()[-20:])
+            tail = (self.root / name).read_text().splitlines()[-20:]
+            return f"\n--- {name} ---\n" + "\n".join(tail)
         return ""
 
     def start(self) -> str:
@@ -119,8 +134,57 @@ class _Cluster:
         self._run(*createdb, "-U", SUPERUSER, DATABASE, as_server_user=False)
         return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
 
+    def start_pooler(self, pgbouncer: Path) -> str:
+        """Start PgBouncer in transaction pooling in front of the cluster; return its URL."""
+        users = self.root / "pgbouncer-users.txt"
+        users.write_text(f'"{SUPERUSER}" ""\n')
+        config = self.root / "pgbouncer.ini"
+        for _ in range(3):
+            port = free_port()
+            # `*`: any database name reaches the same-named database on the cluster, so the
+            # test database that Django creates, and drops, is reached through the pooler too.
+            config.write_text(
+                f"[databases]\n* = host=127.0.0.1 port={self.port}\n"
+                f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n"
+                f"unix_socket_dir =\nlogfile = {self.root / 'pgbouncer.log'}\n"
+                f"auth_type = trust\nauth_file = {users}\nadmin_users = {SUPERUSER}\n"
+                "pool_mode = transaction\nmax_client_conn = 500\ndefault_pool_size = 20\n"
+            )
+            as_postgres = ["-u", SUPERUSER] if self.as_postgres else []
+            self.pooler = subprocess.Popen(
+                [str(pgbouncer), *as_postgres, str(config)],
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if self._accepts(port, self.pooler):
+                return f"postgres://{SUPERUSER}@127.0.0.1:{port}/{DATABASE}"
+            self._stop_pooler()
+        raise ClusterError(f"PgBouncer did not start:{self._log_tail('pgbouncer.log')}")
+
+    @staticmethod
+    def _accepts(port: int, process: subprocess.Popen) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and process.poll() is None:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _stop_pooler(self):
+        if self.pooler is not None and self.pooler.poll() is None:
+            self.pooler.terminate()
+            try:
+                self.pooler.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.pooler.kill()
+                self.pooler.wait()
+        self.pooler = None
+
     def stop(self):
         try:
+            self._stop_pooler()
             if (self.data / "postmaster.pid").exists():
                 pg_ctl = [self.tool("pg_ctl"), "-D", str(self.data), "-m", "immediate"]
                 stopped = self._run(*pg_ctl, "-w", "-t", "30", "stop", check=False)
@@ -134,26 +198,36 @@ class _Cluster:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(bin_dir: Path | None = None, durable: bool = False) -> Iterator[str]:
+def throwaway_cluster(
+    bin_dir: Path | None = None, durable: bool = False, pooled: bool = False
+) -> Iterator[str]:
     """Start a private PostgreSQL on 127.0.0.1 and yield its DATABASE_URL; remove it after.
 
     `durable`: with production's fsync, synchronous_commit and full_page_writes (benchmarks).
-    """
+    `pooled`: the URL leads to PgBouncer in transaction pooling in front of it."""
     bin_dir = bin_dir or find_bin_dir()
     if bin_dir is None:
         raise ClusterError("PostgreSQL not found (install postgresql).")
+    pgbouncer = find_pgbouncer() if pooled else None
+    if pooled and pgbouncer is None:
+        raise ClusterError("PgBouncer not found (install pgbouncer).")
     cluster = _Cluster(bin_dir, durable)
     try:
-        yield cluster.start()
+        url = cluster.start()
+        yield cluster.start_pooler(pgbouncer) if pgbouncer else url
     finally:
         cluster.stop()
 
 
-def run(command: list[str]) -> int:
+def run(command: list[str], pooled: bool = True) -> int:
     """Run `command` with DATABASE_URL pointing at a throwaway cluster; return its exit code."""
-    with throwaway_cluster() as url:
-        print(f"PostgreSQL: throwaway cluster at {url}", file=sys.stderr, flush=True)
-        child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url})
+    with throwaway_cluster(pooled=pooled) as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        through = "through PgBouncer (transaction pooling) " if pooled else ""
+        if pooled:
+            env["DATABASE_POOLING"] = "transaction"
+        print(f"PostgreSQL: throwaway cluster {through}at {url}", file=sys.stderr, flush=True)
+        child = subprocess.Popen(command, env=env)
         try:
             return child.wait()
         except BaseException as error:
@@ -183,12 +257,36 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Behind PgBouncer, let Django drop its test database at the end: the pooler keeps idle
+    connections to it, which PostgreSQL refuses to drop a database under."""
+    yield
+    if os.environ.get("DATABASE_POOLING") != "transaction":
+        return
+    import psycopg
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+        names = {connection.settings_dict["NAME"] for connection in connections.all()}
+    admin = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/pgbouncer"
+    # The admin console speaks only the simple query protocol, hence no parameters.
+    with psycopg.connect(admin, autocommit=True) as console:
+        for name in names:
+            if re.fullmatch(r"\w+", name):
+                console.execute(f"KILL {name}")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--check"]:
-        bin_dir = find_bin_dir()
-        if bin_dir:
-            print(bin_dir)
-        return 0 if bin_dir else 1
+        bin_dir, pgbouncer = find_bin_dir(), find_pgbouncer()
+        if bin_dir and pgbouncer:
+            print(f"{bin_dir}, through {pgbouncer}")
+        return 0 if bin_dir and pgbouncer else 1
+    pooled = argv[:1] != ["--direct"]
+    if not pooled:
+        argv = argv[1:]
     if argv[:1] == ["--"]:
         argv = argv[1:]
     if not argv:
@@ -197,7 +295,7 @@ def main(argv: list[str]) -> int:
     # A plain `kill` must still stop the cluster: turn SIGTERM into an exception.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        return run(argv)
+        return run(argv, pooled=pooled)
     except ClusterError as error:
         print(f"PostgreSQL: {error}", file=sys.stderr)
         return 1

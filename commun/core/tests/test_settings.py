@@ -107,3 +107,19 @@ def test_check_deploy_with_the_documented_settings_says_nothing_unexplained(tmp_
     assert checked.returncode == 0, checked.stderr
     reported = set(re.findall(r"\((\w+\.[WE]\d{3})\)", checked.stderr + checked.stdout))
     assert reported <= explained_checks(), reported - explained_checks()
+
+
+def test_behind_pgbouncer_in_transaction_pooling_no_cursor_or_statement_outlives_a_transaction(
+    tmp_path,
+):
+    url = "postgres://commun@127.0.0.1:6432/commun"
+    show = "from django.conf import settings; d = settings.DATABASES['default']; "
+    show += "print(d.get('DISABLE_SERVER_SIDE_CURSORS'), d['OPTIONS'].get('prepare_threshold', 5))"
+    pooled = start(
+        tmp_path, print_=show, DEBUG="1", DATABASE_URL=url, DATABASE_POOLING="transaction"
+    )
+    unknown = start(tmp_path, DEBUG="1", DATABASE_URL=url, DATABASE_POOLING="session")
+
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split() == ["True", "None"]
+    assert unknown.returncode != 0 and "DATABASE_POOLING" in unknown.stderr

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commun.lib import paging
-from commun.lib.paging import Listing, Pager, page_rows
+from commun.lib.paging import Listing, Pager, in_key_order, page_rows
 from commun.members.models import ShareMovement
 
 
@@ -96,3 +96,13 @@ def test_under_its_limit_a_listing_counts_exactly_from_the_ids(register):
 def test_a_listing_lists_nothing_past_its_limit(register):
     listing = Listing(register, count_at_most=10)
     assert listing.rows(10, 20) == [] and listing.total == 10
+
+
+@pytest.mark.parametrize("size", [1, 5, 25, 100])
+def test_in_key_order_reads_every_row_once_by_pages_of_a_size(register, size):
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(in_key_order(register, "number", size))
+
+    assert numbers(rows) == list(range(1, 26))
+    assert len(queries) == 25 // size + 1
+    assert all("OFFSET" not in query["sql"].upper() for query in queries.captured_queries)

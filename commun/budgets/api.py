@@ -345,7 +345,8 @@ def estimate_mission(request, payload: EstimateIn):
     mission = Mission(need=need, **payload.mission_values())
     mission.full_clean(exclude=["need", "proposer"])
     if mission.cost_would_wait():
-        # urllib3, requests' retries and most HTTP clients retry a 503 after Retry-After.
+        # Not a 202: nothing is created to poll; retry machinery (urllib3's) honours
+        # Retry-After on a 503, and a 2xx would be taken for the answer.
         message = _("Le moteur de paie démarre : réessayez dans une seconde.")
         return JsonResponse({"detail": message}, status=503, headers={"Retry-After": "1"})
     try:

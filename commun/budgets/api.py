@@ -7,7 +7,7 @@ answers 422 with the model's message on the field it is about.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -335,13 +335,20 @@ def propose_mission(request, payload: MissionIn):
 @router.post("/missions/estimate", auth=authenticated, response=CostOut)
 def estimate_mission(request, payload: EstimateIn):
     """The full cost of the pay asked, month by month, with the reserve now and after and
-    the pay of comparable missions. Nothing is saved."""
+    the pay of comparable missions. Nothing is saved. In the first seconds after the
+    server starts, while the payroll engine loads, a salaried estimate answers 503 with
+    `Retry-After: 1` rather than keep the client waiting: ask again."""
     _require(request, "propose_mission")
     need = None
     if payload.need_id is not None:
         need = _need_named(payload.need_id)
     mission = Mission(need=need, **payload.mission_values())
     mission.full_clean(exclude=["need", "proposer"])
+    if mission.cost_would_wait():
+        # Not a 202: nothing is created to poll; retry machinery (urllib3's) honours
+        # Retry-After on a 503, and a 2xx would be taken for the answer.
+        message = _("Le moteur de paie démarre : réessayez dans une seconde.")
+        return JsonResponse({"detail": message}, status=503, headers={"Retry-After": "1"})
     try:
         cost = mission.cost()
     except ValueError as error:

@@ -541,6 +541,15 @@ class MissionTerms(models.Model):
             self.cost_breakdown,
         ).engine_label
 
+    def cost_would_wait(self, wait: float = payroll.REQUEST_WAIT_SECONDS) -> bool:
+        """Whether pricing this mission now would wait for the payroll engine, still loading
+        in this process; the load goes on meanwhile, and this waits at most `wait` seconds."""
+        if self.pay_form != PayForm.SALARIED or payroll.engine_ready():
+            return False  # a warm engine costs no query here
+        if BudgetSettings.get().country.upper() != "FR":
+            return False  # priced by ratios, without the engine
+        return not payroll.engine_ready(wait)
+
     def cost(self, settings: BudgetSettings | None = None) -> Cost:
         """The full cost to the cooperative, computed now from the pay asked."""
         match self.pay_form:

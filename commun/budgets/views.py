@@ -222,10 +222,16 @@ def cost_context(mission: Mission, cost) -> dict:
     }
 
 
+# The cost while the payroll engine still loads at the process's start: the page says
+# « Calcul en cours… » and asks again each second.
+WARMING = "warming"
+
+
 def _estimate(
     form: MissionForm, need: Need, member, status: str = Mission.Status.DRAFT
 ) -> tuple[Mission | None, object]:
-    """An unsaved mission from the form and its cost; (None, None) with form errors."""
+    """An unsaved mission from the form and its cost (or WARMING); (None, None) with form
+    errors."""
     if not form.is_valid():
         return None, None
     mission = Mission(need=need, proposer=member, status=status, **form.mission_values())
@@ -235,6 +241,8 @@ def _estimate(
             exclude=["proposer"] if member is None else None,
             validate_constraints=status == Mission.Status.DRAFT,
         )
+        if mission.cost_would_wait():
+            return mission, WARMING
         return mission, mission.cost()
     except ValidationError as error:
         add_model_errors(form, error, FORM_NAMES)
@@ -273,7 +281,9 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect(mission)
-        if mission is not None and cost is not None and not form.errors:
+        if cost is WARMING:
+            context["warming"] = True
+        elif mission is not None and cost is not None and not form.errors:
             context |= cost_context(mission, cost)
         status = 422 if form.errors else 200
     return render(request, "budgets/mission_form.html", context, status=status)
@@ -289,7 +299,9 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     form = MissionForm(request.POST)
     mission, cost = _estimate(form, need, _viewer(request))
     context = {"form": form, "need": need}
-    if mission is not None:
+    if cost is WARMING:
+        context["warming"] = True
+    elif mission is not None:
         context |= cost_context(mission, cost)
     return render(request, "budgets/_cost.html", context)
 
@@ -299,6 +311,8 @@ def _estimated(form, need, member, status=Mission.Status.DRAFT) -> dict:
     mission, cost = _estimate(form, need, member, status)
     if mission is None or cost is None or form.errors:
         return {}
+    if cost is WARMING:
+        return {"warming": True}
     return cost_context(mission, cost)
 
 

@@ -27,6 +27,8 @@ Choices, stated once:
 """
 
 import importlib.metadata
+import logging
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -262,21 +264,86 @@ def openfisca_version() -> str | None:
         return None
 
 
-# OpenFisca-France takes seconds to import and build: once per process, on first use.
+# OpenFisca-France takes seconds to import and build (about 7 s here): once per process,
+# at start where the process serves (`warm_up`), so no estimate waits for it.
 _system_lock = threading.Lock()
 _system: list[Any] = []
+_settled = threading.Event()  # the load has finished, loaded or failed
+_warm_up_lock = threading.Lock()
+_warm_up_thread: threading.Thread | None = None
+REQUEST_WAIT_SECONDS = 0.5  # a request waits at most this for a loading engine
+loads = 0  # how many times this process built the system: once (tests count it)
+logger = logging.getLogger(__name__)
 
 
 def _tax_benefit_system() -> Any | None:
+    """The French tax-benefit system, built once per process; None without OpenFisca."""
+    global loads
     with _system_lock:
         if not _system:
-            try:
-                from openfisca_france import CountryTaxBenefitSystem
-            except ImportError:
-                _system.append(None)
-            else:
-                _system.append(CountryTaxBenefitSystem())
+            loads += 1
+            _system.append(_build())
+            _settled.set()
         return _system[0]
+
+
+def _build() -> Any | None:
+    try:
+        from openfisca_france import CountryTaxBenefitSystem
+    except ImportError:
+        return None
+    system = CountryTaxBenefitSystem()
+    # The first simulation still pays about 0.8 s of OpenFisca's lazy set-up (measured):
+    # one here, so the first estimate a person asks for costs what the later ones do.
+    situation = _Situation("cdd", 100, DEFAULT_HEADCOUNT)
+    january = date(date.today().year, 1, 1)
+    gross = _gross_for_net(system, situation, january, 200_000)
+    _simulate_contract(system, situation, _months(january, 12), gross)
+    return system
+
+
+def _load_in_background() -> None:
+    try:
+        _tax_benefit_system()
+    except Exception:
+        # The next estimate loads it again in the request and shows the error there.
+        logger.exception("The payroll engine failed to load")
+    finally:
+        _settled.set()
+
+
+def warm_up() -> threading.Thread | None:
+    """Start loading the engine in a background thread (at most one); None once loaded."""
+    global _warm_up_thread
+    with _warm_up_lock:
+        if _settled.is_set():
+            return None
+        if _warm_up_thread is None or not _warm_up_thread.is_alive():
+            _warm_up_thread = threading.Thread(
+                target=_load_in_background, name="payroll-warm-up", daemon=True
+            )
+            _warm_up_thread.start()
+        return _warm_up_thread
+
+
+def engine_ready(wait: float = 0) -> bool:
+    """Whether an estimate can start at once; if not, load the engine and wait up to `wait` s."""
+    if _settled.is_set():
+        return True
+    warm_up()
+    return _settled.wait(wait)
+
+
+def _after_fork_in_child() -> None:
+    # A server that forks its workers mid-load leaves the child a lock held by a thread
+    # that does not exist there: start afresh, keeping a system already built.
+    global _system_lock, _warm_up_lock, _warm_up_thread, _settled
+    _system_lock, _warm_up_lock, _warm_up_thread = threading.Lock(), threading.Lock(), None
+    if not _system:
+        _settled = threading.Event()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _check(

@@ -8,6 +8,7 @@ from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from commun.core.schedule import enqueue_due
+from commun.lib import payroll
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class Command(DatabaseWorkerCommand):
         parser.add_argument("--schedule-every", type=float, default=60.0)
 
     def handle(self, *args, no_schedule=False, schedule_every=60.0, **options):
+        payroll.warm_up()  # as the server does (commun/wsgi.py): no task waits for it
         stop = threading.Event()
         if not no_schedule:
             threading.Thread(

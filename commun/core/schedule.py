@@ -10,8 +10,8 @@ from django.utils.module_loading import import_string
 PERIODIC = {
     "commun.decisions.tasks.close_due_decisions": datetime.timedelta(minutes=5),
     "commun.decisions.tasks.flag_overdue_advice": datetime.timedelta(hours=1),
-    # The digest is `notifications.tasks.send_digests`; its runs are recorded under its old
-    # path, which `deliberation.tasks` keeps importable.
+    # The digest is `notifications.tasks.send_digests`; its schedule (`PeriodicRun`) keeps its
+    # old name, which `deliberation.tasks` keeps importable.
     "commun.deliberation.tasks.send_digests": datetime.timedelta(days=1),
     "commun.members.tasks.process_repayments": datetime.timedelta(days=1),
     "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),

@@ -7,6 +7,7 @@ import datetime
 import itertools
 
 from commun.ledger import chart, funds
+from commun.ledger.models import Transaction
 from commun.upstream.models import CommonsSplit, UpstreamProject
 
 _keys = itertools.count(1)
@@ -33,6 +34,17 @@ def fill_fund(cents: int) -> None:
         label="Dotation du fonds pour les communs amont",
         fund=chart.COMMONS_FUND,
         on=datetime.date(2026, 1, 31),
+    )
+
+
+def shrink_fund(cents: int) -> None:
+    """Take `cents` out of the commons fund by a correction of the books (a year close
+    redone, say): what was promised before may no longer fit."""
+    Transaction.objects.record(
+        datetime.date(2026, 2, 1),
+        "Correction du fonds pour les communs amont",
+        [(chart.COMMONS_FUND, cents), (chart.PROFIT, -cents)],
+        idempotency_key=f"test-shrink-{next(_keys)}-{cents}",
     )
 
 

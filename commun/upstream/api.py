@@ -18,8 +18,9 @@ from commun.api_auth import authenticated, public
 from commun.api_helpers import Pages
 from commun.lib.ids import MAX_API_ID
 from commun.upstream import rules
-from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
+from commun.upstream.models import CommonsSplit, Gift, UpstreamProject, commons_fund
 from commun.upstream.schemas import (
+    FundOut,
     GiftIn,
     GiftOut,
     GiftStatus,
@@ -65,7 +66,9 @@ def _gifts():
 
 
 def _split_detail(pk: int) -> CommonsSplit:
-    split = get_object_or_404(CommonsSplit.objects.select_related("decision"), pk=pk)
+    split = get_object_or_404(
+        CommonsSplit.objects.with_payments().select_related("decision"), pk=pk
+    )
     split.candidate_list = list(
         split.candidates.select_related("project").order_by("option__position")
     )
@@ -106,6 +109,22 @@ def update_project(request, payload: ProjectPatch, project_id: int = Id):
     return _projects().get(pk=project.pk)
 
 
+# The fund -----------------------------------------------------------------------------------
+
+
+@router.get("/upstream/fund", auth=public, response=FundOut)
+def get_fund(request):
+    """The commons fund: what it holds, what is promised and not yet paid, what is left."""
+    fund = commons_fund()
+    given = Gift.objects.paid().aggregate(total=Sum("amount_cents"))["total"] or 0
+    return {
+        "held_cents": fund.held_cents,
+        "promised_cents": fund.promised_cents,
+        "available_cents": fund.available_cents,
+        "given_cents": given,
+    }
+
+
 # Splits -------------------------------------------------------------------------------------
 
 
@@ -113,7 +132,11 @@ def update_project(request, payload: ProjectPatch, project_id: int = Id):
 @paginate(Pages)
 def list_splits(request):
     """The splits of the commons fund, the latest first."""
-    return CommonsSplit.objects.select_related("decision").order_by("-created_at", "-pk")
+    return (
+        CommonsSplit.objects.with_payments()
+        .select_related("decision")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @router.get("/upstream/splits/{split_id}", auth=public, response=SplitDetail)
@@ -126,7 +149,7 @@ def get_split(request, split_id: int = Id):
 def open_split(request, payload: SplitIn):
     """Open a split (officers): a dot vote among all members, open at once.
 
-    Refused (422) above what the commons fund holds now."""
+    Refused (422) above what the commons fund has not yet promised (see /upstream/fund)."""
     split = CommonsSplit.objects.open(
         request.user, amount_cents=payload.amount_cents, days=payload.days
     )
@@ -148,7 +171,9 @@ def list_gifts(request, filters: Query[GiftQuery]):
 
 @router.post("/upstream/gifts", auth=authenticated, response={201: GiftOut})
 def plan_gift(request, payload: GiftIn):
-    """Plan a direct gift, decided otherwise than by a split (officers)."""
+    """Plan a direct gift, decided otherwise than by a split (officers).
+
+    Refused (422) above what the commons fund has not yet promised."""
     rules.require(request.user, "plan_gift")  # 403 before the project is looked up
     project = UpstreamProject.objects.filter(pk=payload.project).first()
     if project is None:

@@ -6,15 +6,21 @@ project. When the vote closes, `receivers.py` plans one gift per project with it
 an officer then records each payment, which `ledger.funds.give()` books and refuses beyond
 the fund. A paid gift is cancelled by the reversal of its transaction, never deleted.
 
-Locks, always in this order: the gift row (or the split row), then the books' row.
+The fund is never promised twice: a split (when it opens, and again when its vote adopts
+it) and a direct gift (when it is planned) must fit in `commons_fund().available_cents`,
+the fund less what splits still voting and planned gifts have promised and not yet paid.
+
+Locks, always in this order: the gift row (or the split row), then the books' row. Every
+promise is made under the books' lock, so two promises never both fit in the same euros.
 """
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +54,39 @@ def check_cents(cents, field: str = "amount_cents") -> int:
     if cents > MAX_AMOUNT_CENTS:
         raise ValidationError({field: _("Ce montant dépasse la limite admise.")})
     return cents
+
+
+def _promise_refused(cents: int, fund: "CommonsFund", *, gift: bool = False) -> str:
+    """Why a split (or a gift) does not fit, naming what the fund still has available."""
+    figures = {
+        "amount": format_cents(cents),
+        "available": format_cents(max(fund.available_cents, 0)),
+        "held": format_cents(fund.held_cents),
+        "promised": format_cents(fund.promised_cents),
+    }
+    if not fund.promised_cents and gift:
+        text = _(
+            "Ce don (%(amount)s) dépasse ce que contient le fonds pour les communs amont "
+            "(%(held)s)."
+        )
+    elif not fund.promised_cents:
+        text = _(
+            "Cette répartition (%(amount)s) dépasse ce que contient le fonds pour les communs "
+            "amont (%(held)s)."
+        )
+    elif gift:
+        text = _(
+            "Ce don (%(amount)s) dépasse ce qui reste disponible dans le fonds pour les communs "
+            "amont : %(available)s (le fonds contient %(held)s, dont %(promised)s déjà promis "
+            "et pas encore versés)."
+        )
+    else:
+        text = _(
+            "Cette répartition (%(amount)s) dépasse ce qui reste disponible dans le fonds pour "
+            "les communs amont : %(available)s (le fonds contient %(held)s, dont %(promised)s "
+            "déjà promis et pas encore versés)."
+        )
+    return text % figures
 
 
 # Projects ----------------------------------------------------------------------------------
@@ -110,6 +149,17 @@ class UpstreamProject(models.Model):
 
 
 class CommonsSplitQuerySet(models.QuerySet):
+    def with_payments(self):
+        """Each split with what its gifts paid and still plan (for its promised/paid/left)."""
+        return self.annotate(
+            gifts_paid_cents=Coalesce(
+                Sum("gifts__amount_cents", filter=Q(gifts__status="paid")), 0
+            ),
+            gifts_planned_cents=Coalesce(
+                Sum("gifts__amount_cents", filter=Q(gifts__status="planned")), 0
+            ),
+        )
+
     def open(
         self,
         by,
@@ -118,8 +168,8 @@ class CommonsSplitQuerySet(models.QuerySet):
         days: int = DEFAULT_DAYS,
         now: datetime.datetime | None = None,
     ) -> "CommonsSplit":
-        """Open a dot vote that splits `amount_cents` (default: the whole fund) among the
-        active projects; refused above what the fund holds at this instant."""
+        """Open a dot vote that splits `amount_cents` (default: all that is available) among
+        the active projects; refused above what the fund has not yet promised."""
         from commun.decisions.models import Decision
         from commun.deliberation.models import Space
 
@@ -135,24 +185,27 @@ class CommonsSplitQuerySet(models.QuerySet):
         if len(projects) < 2:
             raise ValidationError(_("Une répartition se fait entre au moins deux projets actifs."))
         with transaction.atomic():
-            # The fund is read under the lock every gift takes: it cannot shrink meanwhile.
+            # Read under the lock every gift and every promise takes: two splits opened at
+            # once never both count the same euros as available.
             Books.locked()
-            held = funds.commons_fund_cents()
-            amount = held if amount_cents is None else amount_cents
-            if amount <= 0:
+            fund = commons_fund()
+            amount = fund.available_cents if amount_cents is None else amount_cents
+            if fund.held_cents <= 0:
                 raise ValidationError(
                     {"amount_cents": _("Le fonds pour les communs amont est vide.")}
                 )
-            if amount > held:
+            if amount <= 0:
                 raise ValidationError(
                     {
                         "amount_cents": _(
-                            "Cette répartition (%(amount)s) dépasse ce que contient le fonds "
-                            "pour les communs amont (%(held)s)."
+                            "Tout le fonds pour les communs amont est déjà promis "
+                            "(%(promised)s) : rien n'est disponible."
                         )
-                        % {"amount": format_cents(amount), "held": format_cents(held)}
+                        % {"promised": format_cents(fund.promised_cents)}
                     }
                 )
+            if amount > fund.available_cents:
+                raise ValidationError({"amount_cents": _promise_refused(amount, fund)})
             split = self.create(amount_cents=amount, opened_by=member, created_at=now)
             space = Space.objects.cooperative()
             title = _(
@@ -243,11 +296,51 @@ class CommonsSplit(models.Model):
     def get_absolute_url(self):
         return reverse("upstream:split", args=[self.pk])
 
+    @property
+    def paid_cents(self) -> int:
+        """What its gifts paid (0 while voting)."""
+        if not hasattr(self, "gifts_paid_cents"):
+            self.gifts_paid_cents = self.gifts.paid().aggregate(t=Sum("amount_cents"))["t"] or 0
+        return self.gifts_paid_cents
+
+    @property
+    def remaining_cents(self) -> int:
+        """What it still promises and has not paid: all of it while voting, then its
+        planned gifts."""
+        if self.status == self.Status.VOTING:
+            return self.amount_cents
+        if self.status != self.Status.PLANNED:
+            return 0
+        if not hasattr(self, "gifts_planned_cents"):
+            planned = self.gifts.filter(status=Gift.Status.PLANNED)
+            self.gifts_planned_cents = planned.aggregate(t=Sum("amount_cents"))["t"] or 0
+        return self.gifts_planned_cents
+
+    @property
+    def promised_cents(self) -> int:
+        """What it promised out of the fund: paid and still to pay (cancelled gifts aside)."""
+        return self.paid_cents + self.remaining_cents
+
+    def status_label(self) -> str:
+        """Its state in words; a split whose gifts are all paid says so, a partly paid one
+        says what remains."""
+        if self.status != self.Status.PLANNED:
+            return self.get_status_display()
+        if not self.remaining_cents:
+            return _("Répartie : dons versés") if self.paid_cents else _("Répartie : dons annulés")
+        if not self.paid_cents:
+            return self.get_status_display()
+        return _("Répartie : %(paid)s versés, %(remaining)s restent à verser") % {
+            "paid": format_cents(self.paid_cents),
+            "remaining": format_cents(self.remaining_cents),
+        }
+
     def settle(self, decision) -> list["Gift"]:
         """Plan one gift per project with its share once the vote closed (called at its close).
 
-        Adopted: the amount is split in proportion of the points, to the cent; lapsed,
-        rejected or withdrawn: nothing is planned.
+        Adopted: the amount is split in proportion of the points, to the cent, if the fund
+        still covers it after the promises made before it (else ValidationError, and the
+        decision's close refuses the adoption); lapsed, rejected or withdrawn: nothing.
         """
         with transaction.atomic():
             # Settled once, whatever calls it twice (a retried close, a second receiver).
@@ -259,6 +352,14 @@ class CommonsSplit(models.Model):
             if decision.outcome == decision.Outcome.ADOPTED:
                 shares = decision.split_amount(split.amount_cents)
             if shares:
+                # Checked again under the books' lock: the fund may have shrunk since opening.
+                Books.locked()
+                fund = commons_fund(before=split)
+                if split.amount_cents > fund.available_cents:
+                    raise ValidationError(
+                        _promise_refused(split.amount_cents, fund),
+                        code="over_fund",
+                    )
                 by_option = dict(split.candidates.values_list("option_id", "project_id"))
                 gifts = Gift.objects.bulk_create(
                     Gift(
@@ -318,9 +419,16 @@ class GiftQuerySet(models.QuerySet):
         )
         if project is None or project.pk is None:
             raise ValidationError({"project": _("Ce projet n'existe pas.")})
-        return self.create(
-            project=project, amount_cents=amount_cents, reference=reference, created_by=member
-        )
+        with transaction.atomic():
+            Books.locked()  # the same lock as every other promise: the fund is promised once
+            fund = commons_fund()
+            if amount_cents > fund.available_cents:
+                raise ValidationError(
+                    {"amount_cents": _promise_refused(amount_cents, fund, gift=True)}
+                )
+            return self.create(
+                project=project, amount_cents=amount_cents, reference=reference, created_by=member
+            )
 
 
 class Gift(models.Model):
@@ -496,3 +604,35 @@ class Gift(models.Model):
             gift.save(update_fields=["status", "cancellation"])
         self.refresh_from_db()
         return self
+
+
+# The fund ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CommonsFund:
+    """The commons fund now: what it holds, what is promised out of it and not yet paid."""
+
+    held_cents: int
+    promised_cents: int
+
+    @property
+    def available_cents(self) -> int:
+        """What a new split or gift may still promise (below zero if over-promised)."""
+        return self.held_cents - self.promised_cents
+
+
+def commons_fund(*, before: CommonsSplit | None = None) -> CommonsFund:
+    """The fund and its promises: splits still voting and planned gifts. The one place
+    "available" is computed, for the pages, the API and the guards.
+
+    `before`: only the splits opened before that one count (its adoption is checked
+    against the promises made first, so the earlier split is served first).
+    """
+    voting = CommonsSplit.objects.filter(status=CommonsSplit.Status.VOTING)
+    if before is not None:
+        voting = voting.filter(pk__lt=before.pk)
+    promised = (voting.aggregate(t=Sum("amount_cents"))["t"] or 0) + (
+        Gift.objects.filter(status=Gift.Status.PLANNED).aggregate(t=Sum("amount_cents"))["t"] or 0
+    )
+    return CommonsFund(held_cents=funds.commons_fund_cents(), promised_cents=promised)

@@ -119,16 +119,38 @@ class GiftOut(Schema):
         return gift.cancellation.number if gift.cancellation_id else None
 
 
+class FundOut(Schema):
+    held_cents: int = Field(..., description="Ce que contient le fonds (1068-COMMUNS).")
+    promised_cents: int = Field(
+        ..., description="Promis et pas encore versé : répartitions en vote et dons prévus."
+    )
+    available_cents: int = Field(
+        ..., description="Ce qu'une nouvelle répartition ou un don peut encore promettre."
+    )
+    given_cents: int = Field(..., description="Total des dons versés depuis le début.")
+
+
 class SplitOut(Schema):
     id: int
     amount_cents: int
     status: SplitStatus
-    status_label: str = Field(..., alias="get_status_display")
+    status_label: str = Field(
+        ..., description="L'état en mots : « dons versés » une fois tout versé, sinon ce qui reste."
+    )
+    promised_cents: int = Field(
+        ..., description="Promis sur le fonds : tout le montant en vote, puis les dons non annulés."
+    )
+    paid_cents: int = Field(..., description="Déjà versé par ses dons.")
+    remaining_cents: int = Field(..., description="Promis et pas encore versé.")
     decision: int | None = Field(None, alias="decision_id")
     created_at: datetime.datetime
     closes_at: datetime.datetime | None = None
     settled_at: datetime.datetime | None
     url: str = Field(..., alias="get_absolute_url")
+
+    @staticmethod
+    def resolve_status_label(split) -> str:
+        return split.status_label()
 
     @staticmethod
     def resolve_closes_at(split):

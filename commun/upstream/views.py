@@ -29,7 +29,7 @@ from commun.upstream.forms import (
     ProjectForm,
     SplitForm,
 )
-from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
+from commun.upstream.models import CommonsSplit, Gift, UpstreamProject, commons_fund
 
 GIFTS_PER_PAGE = 50
 SPLITS_SHOWN = 20
@@ -53,13 +53,17 @@ def index(request: HttpRequest) -> HttpResponse:
         gift_count=Count("gifts", filter=paid),
         last_paid_on=Max("gifts__paid_on", filter=paid),
     ).order_by("-is_active", "name")
-    splits = CommonsSplit.objects.select_related("decision").order_by("-created_at", "-pk")
+    splits = (
+        CommonsSplit.objects.with_payments()
+        .select_related("decision")
+        .order_by("-created_at", "-pk")
+    )
     return render(
         request,
         "upstream/index.html",
         {
             "projects": projects,
-            "fund_cents": funds.commons_fund_cents(),
+            "fund": commons_fund(),
             "given_cents": Gift.objects.paid().aggregate(total=Sum("amount_cents"))["total"] or 0,
             "splits": splits[:SPLITS_SHOWN],
             "is_officer": is_officer(request.user),
@@ -177,7 +181,8 @@ def gifts_json(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     split = get_object_or_404(
-        CommonsSplit.objects.select_related("decision", "opened_by"), pk=min(pk, MAX_ID)
+        CommonsSplit.objects.with_payments().select_related("decision", "opened_by"),
+        pk=min(pk, MAX_ID),
     )
     candidates = split.candidates.select_related("project").order_by("option__position")
     gifts = split.gifts.select_related("project", "transaction", "cancellation").order_by(
@@ -241,7 +246,7 @@ def split_create(request: HttpRequest) -> HttpResponse:
         "upstream/split_form.html",
         {
             "form": form,
-            "fund_cents": funds.commons_fund_cents(),
+            "fund": commons_fund(),
             "projects": UpstreamProject.objects.filter(is_active=True).order_by("name"),
         },
         status=422 if form.errors else 200,
@@ -267,7 +272,7 @@ def gift_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "upstream/gift_form.html",
-        {"form": form, "fund_cents": funds.commons_fund_cents()},
+        {"form": form, "fund": commons_fund()},
         status=422 if form.errors else 200,
     )
 

@@ -26,6 +26,7 @@ MATRIX = [
         OFFICER_CREATES,
     ),
     ("PATCH", "/upstream/projects/{project_id}", {"is_active": False}, OFFICER),
+    ("GET", "/upstream/fund", None, ANYONE),
     ("GET", "/upstream/splits", None, ANYONE),
     ("GET", "/upstream/splits/{split_id}", None, ANYONE),
     ("POST", "/upstream/splits", {"amount_cents": 1_000, "days": 7}, OFFICER_CREATES),

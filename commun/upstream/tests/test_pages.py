@@ -8,7 +8,7 @@ import pytest
 from commun.conftest import client_for
 from commun.ledger import funds
 from commun.ledger.models import Transaction
-from commun.testing.upstream import closed_split, fill_fund, projects
+from commun.testing.upstream import closed_split, fill_fund, projects, shrink_fund
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject
 
 DAY = datetime.date(2026, 3, 2)
@@ -188,8 +188,9 @@ def test_an_officer_plans_and_pays_a_direct_gift_from_the_pages(alice):
 
 def test_a_payment_over_the_fund_is_refused_on_the_page(alice):
     django, *_ = projects()
-    fill_fund(1_000)
+    fill_fund(5_000)
     gift = Gift.objects.plan(alice, project=django, amount_cents=5_000, reference="AG")
+    shrink_fund(4_000)  # promised when it fitted; the books were corrected since
     before = Transaction.objects.count()
 
     response = client_for(alice.user).post(

@@ -24,7 +24,7 @@ class SplitForm(RefusesControlCharacters, forms.Form):
     amount = EurosField(
         label=_("Montant à répartir"),
         required=False,
-        help_text=_("En euros. Laissez vide pour répartir tout le fonds."),
+        help_text=_("En euros. Laissez vide pour répartir tout ce qui est disponible."),
     )
     days = forms.IntegerField(
         label=_("Durée du vote (jours)"), min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS

@@ -67,7 +67,8 @@ class ProjectOut(Schema):
 
 class SplitIn(Input):
     amount_cents: Cents | None = Field(
-        None, description="Montant à répartir ; null : tout le fonds pour les communs amont."
+        None,
+        description="Montant à répartir ; null : tout ce qui est disponible (voir /upstream/fund).",
     )
     days: int = Field(DEFAULT_DAYS, strict=True, ge=1, le=MAX_DAYS, description="Durée du vote.")
 

@@ -122,6 +122,19 @@ if DATABASE_POOLING == "transaction":
     DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
 elif DATABASE_POOLING:
     raise ImproperlyConfigured("DATABASE_POOLING: only 'transaction' is known (or leave it unset).")
+# A read replica (a streaming standby): visitors' public pages, downloads and the API's public
+# reads may read from it; everything else stays on the primary (commun/core/replica.py).
+# Unset: no router, one database. SQLite has no standby: with a SQLite DATABASE_URL the
+# replica is ignored, so a command run so in an environment set for PostgreSQL runs as before.
+DATABASE_REPLICA_URL = os.getenv("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},  # tests read their database on the standby
+    }
+    if DATABASE_POOLING == "transaction":
+        DATABASES["replica"] = behind_transaction_pooler(DATABASES["replica"])
+    DATABASE_ROUTERS = ["commun.core.replica.ReplicaRouter"]
 if not os.getenv("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

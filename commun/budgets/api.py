@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
@@ -39,6 +40,7 @@ from commun.budgets.schemas import (
     TopUpIn,
     TopUpOut,
 )
+from commun.core.replica import public_read
 from commun.ledger import funds
 from commun.lib.ids import MAX_API_ID
 
@@ -121,6 +123,7 @@ def _need_detail(request, pk: int) -> dict:
 
 
 @router.get("/needs", auth=public, response=list[NeedOut])
+@decorate_view(public_read)
 @paginate(RowPages)
 def list_needs(request, filters: Query[NeedQuery]):
     """Every need, the most supported first."""
@@ -144,6 +147,7 @@ def _need_rows(request, needs: list) -> list[dict]:
 
 
 @router.get("/needs/{need_id}", auth=public, response=NeedDetail)
+@decorate_view(public_read)
 def get_need(request, need_id: int = Id):
     """A need, its description and its missions."""
     return _need_detail(request, need_id)
@@ -296,6 +300,7 @@ def _version_out(version) -> dict:
 
 
 @router.get("/missions", auth=public, response=list[MissionOut])
+@decorate_view(public_read)
 @paginate(RowPages)
 def list_missions(request, filters: Query[MissionQuery]):
     """Every mission but drafts (`status=draft` lists your own), the latest first."""
@@ -377,6 +382,7 @@ def estimate_mission(request, payload: EstimateIn):
 
 # Declared after /missions/estimate: its path would otherwise catch that one.
 @router.get("/missions/{mission_id}", auth=public, response=MissionDetail)
+@decorate_view(public_read)
 def get_mission(request, mission_id: int = Id):
     """A mission with its cost breakdown, decisions, payments, committed, spent, remaining."""
     return _mission_detail(request, mission_id)

@@ -21,7 +21,8 @@ PARTS = (
     Part(
         "kernel",
         "what every model declares of its personal data and its sealed fields; mail, "
-        "background tasks and periodic runs; what every page and API endpoint asks of a request",
+        "background tasks and periodic runs; what every page and API endpoint asks of a request; "
+        "which database a read goes to",
         (
             "commun.privacy.declarations",
             "commun.privacy.fields",
@@ -30,6 +31,7 @@ PARTS = (
             "commun.core.tasks",
             "commun.core.schedule",
             "commun.core.models",
+            "commun.core.replica",
             "commun.web",
             "commun.api_input",
             "commun.api_schemas",

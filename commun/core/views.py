@@ -3,9 +3,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from commun.core.replica import public_read
 from commun.members.models import Category, active_counts
 
 
+@public_read
 def home(request: HttpRequest) -> HttpResponse:
     # Counted once a minute at most, not per visit: it reads every member.
     counts = active_counts()
@@ -19,14 +21,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_read
 def charter(request: HttpRequest) -> HttpResponse:
     return render(request, "core/markdown_page.html", {"page": "charter"})
 
 
+@public_read
 def statutes(request: HttpRequest) -> HttpResponse:
     return render(request, "core/markdown_page.html", {"page": "statutes"})
 
 
+@public_read
 def privacy(request: HttpRequest) -> HttpResponse:
     from commun.privacy.declarations import record_rows
 

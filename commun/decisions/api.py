@@ -15,10 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import Pages
+from commun.core.replica import public_read
 from commun.decisions import rules, seen
 from commun.decisions.models import GENESIS_HASH, Decision, Objection, Stance
 from commun.decisions.schemas import (
@@ -140,6 +142,7 @@ def _with_history(stance: Stance) -> Stance:
 
 
 @router.get("/decisions", auth=public, response=list[DecisionOut])
+@decorate_view(public_read)
 @paginate(Pages)
 def list_decisions(request, filters: Query[RegisterQuery]):
     """The register: every decision the caller may read, the latest opened first.
@@ -165,6 +168,7 @@ def list_decisions(request, filters: Query[RegisterQuery]):
 
 
 @router.get("/decisions/{decision_id}", auth=public, response=DecisionDetail)
+@decorate_view(public_read)
 def get_decision(request, decision_id: int = Id):
     """A decision with its versions, rounds, objections, options, advice, your stance, the
     count (hidden until the close in a secret ballot) and what you may do now."""
@@ -172,6 +176,7 @@ def get_decision(request, decision_id: int = Id):
 
 
 @router.get("/decisions/{decision_id}/tally", auth=public, response=TallyOut)
+@decorate_view(public_read)
 def get_tally(request, decision_id: int = Id):
     """The count so far; a secret ballot's stays hidden (null) until the close."""
     decision = _decision(request, decision_id)
@@ -413,6 +418,7 @@ def cast_deciding_vote(request, payload: CastingVoteIn, decision_id: int = Id):
 
 
 @router.get("/decisions/{decision_id}/rounds/{number}/box", auth=public, response=BoxOut)
+@decorate_view(public_read)
 def ballot_box(
     request,
     query: Query[BoxQuery],

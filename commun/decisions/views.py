@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commun.core.replica import public_read
 from commun.decisions import rules, seen, subjects
 from commun.decisions.forms import (
     AdviceDecisionForm,
@@ -250,6 +251,7 @@ def _render_decision(request, decision, status=200, **extra) -> HttpResponse:
     return render(request, "decisions/detail.html", context, status=status)
 
 
+@public_read
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision_for(request, pk)
@@ -265,6 +267,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_decision(request, decision)
 
 
+@public_read
 @require_GET
 def tally(request: HttpRequest, pk: int) -> HttpResponse:
     """The live count, polled by htmx while a vote is open; a browser goes to the page."""
@@ -555,6 +558,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
 # The register and the ballot box -------------------------------------------------------------
 
 
+@public_read
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """Every decision the viewer may read, newest first: public ones for visitors."""

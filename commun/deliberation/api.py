@@ -11,10 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import Pages, members_only
+from commun.core.replica import public_read
 from commun.deliberation import reading
 from commun.deliberation.models import (
     Circle,
@@ -104,6 +106,7 @@ def _comment_out(comment: Comment, viewer) -> Comment:
 
 
 @router.get("/spaces", auth=public, response=list[SpaceOut])
+@decorate_view(public_read)
 def list_spaces(request):
     """The spaces the caller may read."""
     Space.objects.ensure_all()
@@ -119,6 +122,7 @@ def list_spaces(request):
 
 
 @router.get("/spaces/{slug}", auth=public, response=SpaceOut)
+@decorate_view(public_read)
 def get_space(request, slug: str = Slug):
     space = _space(request, slug)
     space.postable = space.can_post(viewer_of(request))
@@ -126,6 +130,7 @@ def get_space(request, slug: str = Slug):
 
 
 @router.get("/spaces/{slug}/threads", auth=public, response=list[ThreadOut])
+@decorate_view(public_read)
 @paginate(Pages)
 def list_threads(request, slug: str = Slug):
     """A space's threads, most recently active first, with the caller's unread counts."""
@@ -163,6 +168,7 @@ def start_thread(request, payload: ThreadIn, slug: str = Slug):
 
 
 @router.get("/threads/{thread_id}", auth=public, response=ThreadDetail)
+@decorate_view(public_read)
 def get_thread(request, thread_id: int = Id, query: Query[CommentPage] = None):
     """A thread with one page of its comments (50, replies after their comment)."""
     viewer = viewer_of(request)
@@ -224,6 +230,7 @@ def post_comment(request, payload: CommentIn, thread_id: int = Id):
 
 
 @router.get("/comments/{comment_id}", auth=public, response=CommentOut)
+@decorate_view(public_read)
 def get_comment(request, comment_id: int = Id):
     return _comment_out(_comment(request, comment_id), viewer_of(request))
 
@@ -238,6 +245,7 @@ def edit_comment(request, payload: CommentPatch, comment_id: int = Id):
 
 
 @router.get("/comments/{comment_id}/revisions", auth=public, response=list[RevisionOut])
+@decorate_view(public_read)
 def comment_revisions(request, comment_id: int = Id):
     """The earlier texts of a comment, the latest replaced first."""
     return list(_comment(request, comment_id).revisions.all()[:200])
@@ -301,6 +309,7 @@ def set_preference(request, payload: PreferenceIn):
 
 
 @router.get("/search", auth=public, response=list[SearchHit])
+@decorate_view(public_read)
 @paginate(Pages)
 def search_threads(request, query: Query[SearchQueryIn]):
     """Threads whose title or comments match `q`, among those the caller may read."""
@@ -322,6 +331,7 @@ def _circle_out(circle: Circle, viewer) -> Circle:
 
 
 @router.get("/circles", auth=public, response=list[CircleOut])
+@decorate_view(public_read)
 def list_circles(request):
     viewer = viewer_of(request)
     Space.objects.ensure_all()
@@ -354,6 +364,7 @@ def found_circle(request, payload: CircleIn):
 
 
 @router.get("/circles/{slug}", auth=public, response=CircleOut)
+@decorate_view(public_read)
 def get_circle(request, slug: str = Slug):
     viewer = viewer_of(request)
     circle = get_object_or_404(_circles(), slug=slug)

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commun.core.replica import public_read
 from commun.deliberation import rules
 from commun.deliberation.forms import (
     CircleForm,
@@ -126,6 +127,7 @@ def _decisions_template() -> str | None:
 # Spaces -------------------------------------------------------------------------------------
 
 
+@public_read
 @require_GET
 def spaces(request: HttpRequest) -> HttpResponse:
     """Every space the person may read: the cooperative's, the colleges', the circles'."""
@@ -149,6 +151,7 @@ def spaces(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_read
 @require_GET
 def space(request: HttpRequest, slug: str) -> HttpResponse:
     """A space's threads, most recently active first, with what is unread for the viewer."""
@@ -217,6 +220,7 @@ def new_thread(request: HttpRequest, slug: str) -> HttpResponse:
 # Threads ------------------------------------------------------------------------------------
 
 
+@public_read
 @require_GET
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     """A thread's comments, a page at a time; opening it marks it read for the viewer."""
@@ -329,6 +333,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 # Comments -----------------------------------------------------------------------------------
 
 
+@public_read
 @require_GET
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment's address: htmx gets the comment itself, a browser its page in the thread."""
@@ -374,6 +379,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliberation/edit_comment.html", context, status=status)
 
 
+@public_read
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of a comment, newest first: edits are visible to whoever reads it."""
@@ -410,6 +416,7 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
 # Circles ------------------------------------------------------------------------------------
 
 
+@public_read
 @require_GET
 def circles(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
@@ -462,6 +469,7 @@ def _circle_context(circle: Circle, viewer: Member | None) -> dict:
     return context
 
 
+@public_read
 @require_GET
 def circle(request: HttpRequest, slug: str) -> HttpResponse:
     circle = get_object_or_404(Circle, slug=slug)

@@ -13,12 +13,14 @@ from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
 from commun.api_input import Input
+from commun.core.replica import public_read
 from commun.ledger import closing, imports, rules
 from commun.ledger.models import (
     Account,
@@ -145,6 +147,7 @@ def _with_postings(queryset):
 
 
 @router.get("/ledger/accounts", auth=public, response=list[AccountOut])
+@decorate_view(public_read)
 def accounts(request):
     """The chart of accounts with every balance (from the monthly totals)."""
     listed, balances = Account.objects.with_balances()
@@ -155,6 +158,7 @@ def accounts(request):
 
 
 @router.get("/ledger/accounts/{code}", auth=public, response=AccountDetail)
+@decorate_view(public_read)
 def account(request, code: str = Path(..., max_length=40)):
     found = get_object_or_404(Account, code=code.upper())
     totals = MonthlyTotal.objects.filter(account=found).aggregate(
@@ -172,6 +176,7 @@ def account(request, code: str = Path(..., max_length=40)):
 
 
 @router.get("/ledger/transactions", auth=public, response=list[TransactionOut])
+@decorate_view(public_read)
 @paginate(Pages)
 def transactions(request):
     """Every transaction, newest first, with its postings."""
@@ -183,11 +188,13 @@ def transactions(request):
 
 
 @router.get("/ledger/transactions/{number}", auth=public, response=TransactionOut)
+@decorate_view(public_read)
 def transaction(request, number: int = Path(..., ge=1, le=2**62)):
     return get_object_or_404(_with_postings(Transaction.objects.all()), number=number)
 
 
 @router.get("/ledger/summary", auth=public, response=SummaryOut)
+@decorate_view(public_read)
 def ledger_summary(request):
     """The reserve available and committed, the commons fund, the capital and the bank."""
     return Account.objects.summary()

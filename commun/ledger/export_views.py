@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from commun.core.replica import public_read
 from commun.ledger import exports, signing
 from commun.ledger.models import Books
 from commun.members.models import Cooperative
@@ -20,6 +21,7 @@ def _download(lines, filename: str, content_type: str) -> StreamingHttpResponse:
     return response
 
 
+@public_read
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     books = Books.objects.filter(pk=1).first()
@@ -53,11 +55,13 @@ def fec(request: HttpRequest, year: int) -> StreamingHttpResponse:
     )
 
 
+@public_read
 @require_GET
 def journal(request: HttpRequest) -> StreamingHttpResponse:
     return _download(exports.journal_lines(), "journal.jsonl", "application/jsonl; charset=utf-8")
 
 
+@public_read
 @require_GET
 def digest(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(exports.current_digest(), json_dumps_params={"indent": 2})

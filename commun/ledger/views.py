@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from commun.core.replica import public_read
 from commun.ledger import chart, closing, imports, rules
 from commun.ledger.forms import CloseForm, EntryForm, ImportForm, TransactionFilter
 from commun.ledger.models import (
@@ -57,6 +58,7 @@ def _selected_year(request: HttpRequest) -> int:
 # Public pages ------------------------------------------------------------------------------
 
 
+@public_read
 def public(request: HttpRequest) -> HttpResponse:
     """The public accounts: the reserve, the funds, and the year's income and spending."""
     accounts, balances = Account.objects.with_balances()
@@ -116,6 +118,7 @@ def public(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_read
 def accounts(request: HttpRequest) -> HttpResponse:
     """Every account of the chart with its debits, credits and balance."""
     rows = MonthlyTotal.objects.values("account_id").annotate(
@@ -179,6 +182,7 @@ def _filtered(filters: TransactionFilter) -> tuple[Listing, str]:
     return Listing(queryset, count=count), filters.data.urlencode()
 
 
+@public_read
 def transactions(request: HttpRequest) -> HttpResponse:
     """Every transaction, newest first, with its lines, filtered by account, month or nature."""
     data = request.GET.copy()
@@ -215,6 +219,7 @@ def _with_postings(rows: list[Transaction]) -> None:
         row.total_cents = sum(p.amount_cents for p in row.lines if p.amount_cents > 0)
 
 
+@public_read
 def transaction_detail(request: HttpRequest, number: int) -> HttpResponse:
     booked = get_object_or_404(
         Transaction.objects.select_related("reverses").prefetch_related(
@@ -266,6 +271,7 @@ def _postings_in_order(request: HttpRequest):
     return rows.iterator(chunk_size=EXPORT_CHUNK), names, titles
 
 
+@public_read
 def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every posting as a CSV row, streamed in constant memory."""
     rows, codes, names = _postings_in_order(request)
@@ -297,6 +303,7 @@ def transactions_csv(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response(header, lines(), "ecritures.csv")
 
 
+@public_read
 def transactions_json(request: HttpRequest) -> StreamingHttpResponse:
     """Every transaction with its postings as one JSON array, streamed in constant memory."""
     rows, codes, _names = _postings_in_order(request)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
@@ -25,6 +26,7 @@ from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
 from commun.api_helpers import conflict, form_invalid
 from commun.api_schemas import ErrorOut
+from commun.core.replica import public_read
 from commun.lib.ids import MAX_API_ID
 from commun.lib.paging import Listing
 from commun.members import rules
@@ -95,6 +97,7 @@ def _cooperative_out(coop: Cooperative) -> Cooperative:
 
 
 @router.get("/cooperative", auth=public, response=CooperativeOut, tags=["Coopérative"])
+@decorate_view(public_read)
 def cooperative(request):
     """The cooperative's public profile, with its count of members per category."""
     return _cooperative_out(Cooperative.get())
@@ -121,11 +124,13 @@ def update_cooperative(request, payload: CooperativePatch):
 
 
 @router.get("/categories", auth=public, response=list[CategoryOut], tags=["Coopérative"])
+@decorate_view(public_read)
 def categories(request):
     return _categories()
 
 
 @router.get("/colleges", auth=public, response=list[CollegeOut], tags=["Coopérative"])
+@decorate_view(public_read)
 def colleges(request):
     return College.objects.all()
 
@@ -135,6 +140,7 @@ def _structure_out():
 
 
 @router.get("/structure", auth=public, response=StructureOut, tags=["Coopérative"])
+@decorate_view(public_read)
 def structure(request):
     """Colleges and categories together, in the shape `PUT /structure` takes."""
     return _structure_out()

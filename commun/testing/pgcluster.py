@@ -7,6 +7,9 @@
 The command runs behind PgBouncer in transaction pooling (Debian's pgbouncer), the mode a
 cooperative that outgrows one machine uses (docs/self-hosting.md): DATABASE_URL leads to the
 pooler and DATABASE_POOLING=transaction, so every test shows the feature works behind it.
+Beside the primary runs a streaming standby, made by `pg_basebackup`, which
+DATABASE_REPLICA_URL leads to: the read replica's tests read from it
+(commun/core/tests/test_replica.py).
 
 Also a pytest plugin (see commun/conftest.py): tests marked `postgres` skip on SQLite.
 
@@ -92,6 +95,8 @@ class _Cluster:
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self.pooler: subprocess.Popen | None = None
+        self.standby = self.root / "standby"
+        self.standby_port = 0
 
     def tool(self, name: str) -> str:
         return str(self.bin_dir / name)
@@ -114,22 +119,35 @@ class _Cluster:
             return f"\n--- {name} ---\n" + "\n".join(tail)
         return ""
 
-    def start(self) -> str:
-        initdb = [self.tool("initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust"]
-        self._run(*initdb, "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+    def _options(self) -> str:
         options = f"-c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200"
         if not self.durable:
             # Durability is pointless for data thrown away at the end: it only slows the
             # tests. Benchmarks of writes keep it, as production does.
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        return options
+
+    def _start_server(self, data: Path, log: Path, options: str) -> int:
+        """Start the server of `data` on a free port (retried: another may take it first)."""
         for attempt in range(3):
-            self.port = free_port()
-            pg_ctl = [self.tool("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w"]
+            port = free_port()
+            pg_ctl = [self.tool("pg_ctl"), "-D", str(data), "-l", str(log), "-w"]
             started = self._run(
-                *pg_ctl, "-t", "60", "-o", f"{options} -p {self.port}", "start", check=attempt == 2
+                *pg_ctl, "-t", "60", "-o", f"{options} -p {port}", "start", check=attempt == 2
             )
             if started.returncode == 0:
-                break
+                return port
+        raise AssertionError("unreachable: the last attempt raises")
+
+    def start(self) -> str:
+        initdb = [self.tool("initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust"]
+        self._run(*initdb, "-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+        # A standby copies the cluster and follows its WAL: it needs WAL of the `replica`
+        # level and a replication entry in pg_hba (initdb's sample has one; not relied upon).
+        with (self.data / "pg_hba.conf").open("a") as hba:
+            hba.write("host replication all 127.0.0.1/32 trust\n")
+        options = f"{self._options()} -c wal_level=replica -c max_wal_senders=5"
+        self.port = self._start_server(self.data, self.log, options)
         createdb = [self.tool("createdb"), "-h", "127.0.0.1", "-p", str(self.port)]
         self._run(*createdb, "-U", SUPERUSER, DATABASE, as_server_user=False)
         return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
@@ -172,6 +190,37 @@ class _Cluster:
             time.sleep(0.05)
         return False
 
+    def start_standby(self) -> str:
+        """Copy the running cluster with pg_basebackup into a standby that streams its WAL;
+        start it on another port, wait until it streams, and return its URL."""
+        import psycopg
+
+        basebackup = [self.tool("pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port)]
+        # -R writes standby.signal and primary_conninfo: the copy starts as a streaming standby.
+        self._run(*basebackup, "-U", SUPERUSER, "-D", str(self.standby), "-R", "-c", "fast")
+        self.standby_port = self._start_server(
+            self.standby, self.root / "standby.log", self._options()
+        )
+        url = f"postgres://{SUPERUSER}@127.0.0.1:{self.standby_port}/{DATABASE}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with psycopg.connect(url, autocommit=True) as standby:
+                status = standby.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
+            if status == ("streaming",):
+                return url
+            time.sleep(0.05)
+        raise ClusterError(f"the standby does not stream:{self._log_tail('standby.log')}")
+
+    def _stop_server(self, data: Path):
+        if (data / "postmaster.pid").exists():
+            pg_ctl = [self.tool("pg_ctl"), "-D", str(data), "-m", "immediate"]
+            stopped = self._run(*pg_ctl, "-w", "-t", "30", "stop", check=False)
+            if stopped.returncode and (data / "postmaster.pid").exists():
+                pid = int((data / "postmaster.pid").read_text().split()[0])
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                time.sleep(0.5)
+
     def _stop_pooler(self):
         if self.pooler is not None and self.pooler.poll() is None:
             self.pooler.terminate()
@@ -185,14 +234,9 @@ class _Cluster:
     def stop(self):
         try:
             self._stop_pooler()
-            if (self.data / "postmaster.pid").exists():
-                pg_ctl = [self.tool("pg_ctl"), "-D", str(self.data), "-m", "immediate"]
-                stopped = self._run(*pg_ctl, "-w", "-t", "30", "stop", check=False)
-                if stopped.returncode and (self.data / "postmaster.pid").exists():
-                    pid = int((self.data / "postmaster.pid").read_text().split()[0])
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                    time.sleep(0.5)
+            # The standby first: without its primary it would only retry, and log so.
+            self._stop_server(self.standby)
+            self._stop_server(self.data)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -205,6 +249,22 @@ def throwaway_cluster(
 
     `durable`: with production's fsync, synchronous_commit and full_page_writes (benchmarks).
     `pooled`: the URL leads to PgBouncer in transaction pooling in front of it."""
+    with _throwaway(bin_dir, durable, pooled, standby=False) as (url, _standby):
+        yield url
+
+
+@contextlib.contextmanager
+def throwaway_cluster_and_standby(
+    bin_dir: Path | None = None, durable: bool = False, pooled: bool = False
+) -> Iterator[tuple[str, str]]:
+    """As `throwaway_cluster`, with a streaming standby of it: yield both URLs (the
+    standby's goes straight to it, the way a read replica is reached)."""
+    with _throwaway(bin_dir, durable, pooled, standby=True) as urls:
+        yield urls
+
+
+@contextlib.contextmanager
+def _throwaway(bin_dir, durable, pooled, standby) -> Iterator[tuple[str, str]]:
     bin_dir = bin_dir or find_bin_dir()
     if bin_dir is None:
         raise ClusterError("PostgreSQL not found (install postgresql).")
@@ -214,19 +274,24 @@ def throwaway_cluster(
     cluster = _Cluster(bin_dir, durable)
     try:
         url = cluster.start()
-        yield cluster.start_pooler(pgbouncer) if pgbouncer else url
+        standby_url = cluster.start_standby() if standby else ""
+        yield (cluster.start_pooler(pgbouncer) if pgbouncer else url), standby_url
     finally:
         cluster.stop()
 
 
 def run(command: list[str], pooled: bool = True) -> int:
     """Run `command` with DATABASE_URL pointing at a throwaway cluster; return its exit code."""
-    with throwaway_cluster(pooled=pooled) as url:
-        env = {**os.environ, "DATABASE_URL": url}
+    with throwaway_cluster_and_standby(pooled=pooled) as (url, standby_url):
+        env = {**os.environ, "DATABASE_URL": url, "DATABASE_REPLICA_URL": standby_url}
         through = "through PgBouncer (transaction pooling) " if pooled else ""
         if pooled:
             env["DATABASE_POOLING"] = "transaction"
-        print(f"PostgreSQL: throwaway cluster {through}at {url}", file=sys.stderr, flush=True)
+        print(
+            f"PostgreSQL: throwaway cluster {through}at {url}, its standby at {standby_url}",
+            file=sys.stderr,
+            flush=True,
+        )
         child = subprocess.Popen(command, env=env)
         try:
             return child.wait()

@@ -11,11 +11,13 @@ from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import Pages
+from commun.core.replica import public_read
 from commun.lib.ids import MAX_API_ID
 from commun.upstream import rules
 from commun.upstream.models import CommonsSplit, Gift, UpstreamProject, commons_fund
@@ -80,6 +82,7 @@ def _split_detail(pk: int) -> CommonsSplit:
 
 
 @router.get("/upstream/projects", auth=public, response=list[ProjectOut])
+@decorate_view(public_read)
 def list_projects(request):
     """The upstream projects, with what was given to each (total and last gift)."""
     return list(_projects())
@@ -129,6 +132,7 @@ def get_fund(request):
 
 
 @router.get("/upstream/splits", auth=public, response=list[SplitOut])
+@decorate_view(public_read)
 @paginate(Pages)
 def list_splits(request):
     """The splits of the commons fund, the latest first."""
@@ -140,6 +144,7 @@ def list_splits(request):
 
 
 @router.get("/upstream/splits/{split_id}", auth=public, response=SplitDetail)
+@decorate_view(public_read)
 def get_split(request, split_id: int = Id):
     """A split: its vote, the projects in it, the gifts it planned and their payment."""
     return _split_detail(split_id)
@@ -160,6 +165,7 @@ def open_split(request, payload: SplitIn):
 
 
 @router.get("/upstream/gifts", auth=public, response=list[GiftOut])
+@decorate_view(public_read)
 @paginate(Pages)
 def list_gifts(request, filters: Query[GiftQuery]):
     """Every gift, the latest first; `status=paid` for what was given."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commun.core.replica import public_read
 from commun.ledger import funds
 from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
@@ -45,6 +46,7 @@ def _paid_gifts():
     return Gift.objects.paid().select_related("project", "transaction").order_by("-paid_on", "-pk")
 
 
+@public_read
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     paid = Q(gifts__status=Gift.Status.PAID)
@@ -71,6 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_read
 @require_GET
 def gifts(request: HttpRequest) -> HttpResponse:
     page = Paginator(_paid_gifts(), GIFTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -117,6 +120,7 @@ def _export_rows():
     )
 
 
+@public_read
 @require_GET
 def gifts_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every paid gift as CSV, streamed in constant memory."""
@@ -150,6 +154,7 @@ def gifts_csv(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response(header, lines(), f"dons-communs-amont-{stamp}.csv")
 
 
+@public_read
 @require_GET
 def gifts_json(request: HttpRequest) -> StreamingHttpResponse:
     """Every paid gift as a JSON list, streamed in constant memory."""
@@ -178,6 +183,7 @@ def gifts_json(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@public_read
 @require_GET
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     split = get_object_or_404(

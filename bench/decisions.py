@@ -144,10 +144,12 @@ def measure(args) -> int:
 
     call_command("migrate", verbosity=0, skip_checks=True)
     setup = open_decision(args.kind, args.openings, notify=not args.open_only)
+    notified = "" if args.open_only else f" ; notifications : {setup['notify_ms']:.0f} ms"
     print(
         f"  ouverture ({setup['eligible']:_} appelé·es) : {setup['open_ms']:.0f} ms, médiane "
-        f"de {len(setup['open_runs'])} ({spread(setup['open_runs'], ' ms')}) ; "
-        f"notifications : {setup['notify_ms']:.0f} ms".replace("_", " "),
+        f"de {len(setup['open_runs'])} ({spread(setup['open_runs'], ' ms')}){notified}".replace(
+            "_", " "
+        ),
         flush=True,
     )
     if args.open_only:
@@ -577,10 +579,14 @@ def markdown(results: list[dict], args) -> str:
         f"# Commun — une décision à {args.members:_} appelé·es, "
         f"{datetime.date.today():%d/%m/%Y}".replace("_", " "),
         "",
-        f"Machine : {os.cpu_count()} cœurs, Django {django.get_version()}, gunicorn "
-        f"({WORKERS} workers sync), client `http.client` séquentiel, une connexion par requête "
-        f"({args.warmup} requêtes de chauffe, puis {args.reads} lectures et {args.stances} "
-        "positions mesurées).",
+        f"Machine : {os.cpu_count()} cœurs, Django {django.get_version()}"
+        + (
+            f", {args.openings} ouvertures l'une après l'autre (`--open-only`)."
+            if args.open_only
+            else f", gunicorn ({WORKERS} workers sync), client `http.client` séquentiel, une "
+            f"connexion par requête ({args.warmup} requêtes de chauffe, puis {args.reads} "
+            f"lectures et {args.stances} positions mesurées)."
+        ),
         "",
     ]
     for result in results:

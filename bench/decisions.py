@@ -20,7 +20,7 @@ with a small `http.client` driver, one request at a time:
   eligible members have spoken (those stances bulk-inserted, as the tests' `speak()`).
 
 Prints a Markdown table and writes it to bench/out/decisions-latest.md. The opening alone,
-against its 0.3 s target, in about two minutes (most of it generating PostgreSQL's members):
+against its 0.3 s target, in a few minutes (most of them generating PostgreSQL's members):
 
     .venv/bin/python bench/decisions.py --databases postgres --kinds yes_no --open-only
 """

@@ -1344,11 +1344,22 @@ class Version(models.Model):
 
 
 class Eligibility(models.Model):
-    """Who may take part, fixed when the decision opens (and their college then)."""
+    """Who may take part, fixed when the decision opens (and their college then).
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="eligible")
+    An opening writes one row per member, 100,000 at once: each index is paid for on each
+    row, so only those that some reading needs are kept.
+    """
+
+    # Found through `eligible_once`, which starts with the decision.
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="eligible", db_index=False
+    )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="eligibilities")
-    college = models.ForeignKey(College, on_delete=models.PROTECT, null=True, blank=True)
+    # Never looked up by college: only a college's removal (a few in a cooperative's life)
+    # reads the table to see whether a decision still holds on to it.
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["decision", "member"], name="eligible_once")]

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from commun.conftest import category, make_member
-from commun.decisions.models import Decision, Objection, Stance, StanceChange
-from commun.members.models import Cooperative
+from commun.decisions.models import Decision, Eligibility, Objection, Stance, StanceChange
+from commun.members.models import Category, College, Cooperative
 from commun.testing.decisions import DAY, in_objection_round, opened, propose
 
 Phase, Outcome = Decision.Phase, Decision.Outcome
@@ -42,6 +43,17 @@ def test_opening_fixes_eligibility_and_starts_clarification(alice, bob, eve):
     assert set(decision.eligible.values_list("member_id", flat=True)) == {alice.pk, bob.pk, eve.pk}
     colleges = dict(decision.eligible.values_list("member_id", "college_id"))
     assert colleges[bob.pk] == bob.category.college_id
+
+
+def test_the_college_fixed_at_the_opening_cannot_be_deleted(bob):
+    opened(bob)
+    college = bob.category.college
+    Category.objects.filter(college=college).update(college=None)
+
+    with pytest.raises(ProtectedError) as refused:
+        College.objects.filter(pk=college.pk).delete()
+    assert {type(held) for held in refused.value.protected_objects} == {Eligibility}
+    assert College.objects.filter(pk=college.pk).exists()
 
 
 def test_it_walks_clarification_reactions_then_an_objection_round(alice, bob):

@@ -1,4 +1,5 @@
-"""Taking a stance costs a bounded, small number of queries, first or changed, API and page.
+"""Taking a stance costs a bounded, small number of queries, first or changed, API and page;
+opening a decision costs as many queries for a hundred members as for a few.
 
 Counted as in production, BEGIN and COMMIT included; the bounds hold on SQLite and PostgreSQL.
 The issue's target is 6 (authentication, the lock that prevents the race, the row and its
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import category, client_for, make_member
 from commun.decisions.models import Stance, StanceChange
+from commun.members.models import Member
 from commun.testing.api import bearer, call
-from commun.testing.decisions import opened
+from commun.testing.decisions import many_members, opened, propose
 
 STANCE_QUERIES = 13
 PAGE_STANCE_QUERIES = 17
@@ -66,3 +68,22 @@ def test_a_stance_from_the_page_takes_a_bounded_number_of_queries(bob, gus):
     assert Stance.objects.get(member=gus).choice == "no"
     assert first <= PAGE_STANCE_QUERIES
     assert changed <= PAGE_STANCE_QUERIES
+
+
+def opening_queries(author, kind: str) -> int:
+    """The opening's transaction, up to its COMMIT: the notifications are a task of their own."""
+    decision = propose(author, kind)
+    with CaptureQueriesContext(connection) as captured:
+        decision.open()
+    assert decision.eligible_count == Member.objects.active().count()
+    statements = [query["sql"] for query in captured]
+    return statements.index("COMMIT") + 1
+
+
+@pytest.mark.django_db(transaction=True)  # counted as in production: no test savepoint
+@pytest.mark.parametrize("kind", ["yes_no", "consent"])
+def test_opening_takes_as_many_queries_for_a_hundred_members_as_for_a_few(bob, kind):
+    few = opening_queries(bob, kind)
+    many_members(100, category("Contributeur"))
+
+    assert opening_queries(bob, kind) == few

@@ -141,7 +141,7 @@ def server_env(url: str, data_dir: Path) -> dict:
 
 def run(url: str, database: str, args) -> dict:
     """Prepare the database, serve it, hold the load, return Locust's figures."""
-    data_dir = args.out / "load-data"
+    data_dir = args.out / f"load-data-{database}"  # its serve.log kept for a look after
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     env = server_env(url, data_dir)

@@ -17,11 +17,15 @@ import re
 from functools import cache
 from pathlib import Path
 
+from gevent.lock import BoundedSemaphore
 from locust import HttpUser, between, task
 
 # The most a user waits between two actions, in seconds (the smoke test waits less).
 THINK = float(os.getenv("COMMUN_LOAD_THINK", "2"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# allauth counts a login as failed until its password is checked, and refuses a sixth in
+# five minutes from one address (ACCOUNT_RATE_LIMITS): every Locust user is 127.0.0.1.
+LOGINS_AT_ONCE = BoundedSemaphore(4)
 
 # Every request kind, as Locust reports it (the smoke test checks each was exercised).
 HOME = "GET / (accueil)"
@@ -151,9 +155,12 @@ class Member(Person):
             "login": email,
             "password": fixture()["password"],
         }
-        with self.client.post(
-            "/compte/login/", data, name=LOGIN, allow_redirects=False, catch_response=True
-        ) as response:
+        with (
+            LOGINS_AT_ONCE,
+            self.client.post(
+                "/compte/login/", data, name=LOGIN, allow_redirects=False, catch_response=True
+            ) as response,
+        ):
             if response.status_code != 302 or "/compte/" in response.headers.get("Location", ""):
                 response.failure(f"connexion refusée ({response.status_code})")
 
@@ -179,6 +186,7 @@ class Member(Person):
             data,
             name=STANCE,
             headers={"HX-Request": "true"},
+            allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 200 or "Votre position est enregistrée" not in response.text:

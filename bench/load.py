@@ -41,10 +41,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commun.settings")
 # Sessions made by the child are signed with the key the server reads: one key per run.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
-# Members who log in through the form; the others arrive with a session made beforehand.
-# allauth lets one address log in 30 times a minute (ACCOUNT_RATE_LIMITS) and every
-# Locust user comes from 127.0.0.1.
-REAL_LOGINS = 20
+# Members who log in through the form, one at a time (bench/locustfile.py says why); the
+# others arrive with a session made beforehand.
+REAL_LOGINS = 5
 OFFICERS = 10
 PAYERS = 200  # members with subscribed shares left to pay, one share per payment
 RESERVE = 100_000
@@ -221,12 +220,12 @@ def wait_until_up(host: str, server: subprocess.Popen, timeout: float = 60):
 
 
 def warm_up(host: str, fixture: Path, workers: int):
-    """Each of granian's processes loads Commun on its first requests: not in the figures."""
+    """Each of granian's processes loads Commun on its first request: not in the figures."""
     decision = json.loads(fixture.read_text())["decisions"][0]
-    for _round in range(2 * workers):
-        for path in ("/", "/comptes/", "/decisions/", f"/decisions/{decision}/"):
-            with urllib.request.urlopen(f"{host}{path}", timeout=30):  # noqa: S310
-                pass
+    paths = ["/"] * 2 * workers + ["/comptes/", "/decisions/", f"/decisions/{decision}/"]
+    for path in paths:
+        with urllib.request.urlopen(f"{host}{path}", timeout=60):  # noqa: S310 (127.0.0.1)
+            pass
 
 
 def locust(host: str, fixture: Path, prefix: Path, args):

@@ -24,8 +24,10 @@ from locust import HttpUser, between, task
 THINK = float(os.getenv("COMMUN_LOAD_THINK", "2"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # allauth counts a login as failed until its password is checked, and refuses a sixth in
-# five minutes from one address (ACCOUNT_RATE_LIMITS): every Locust user is 127.0.0.1.
-LOGINS_AT_ONCE = BoundedSemaphore(4)
+# five minutes from one address (ACCOUNT_RATE_LIMITS): every Locust user is 127.0.0.1. Its
+# counter lives in the database cache, read then written: logins at once lose updates.
+LOGINS_AT_ONCE = BoundedSemaphore(1)
+FORM_ERROR = re.compile(r'class="errorlist[^>]*>\s*<li>([^<]+)')
 
 # Every request kind, as Locust reports it (the smoke test checks each was exercised).
 HOME = "GET / (accueil)"
@@ -162,7 +164,9 @@ class Member(Person):
             ) as response,
         ):
             if response.status_code != 302 or "/compte/" in response.headers.get("Location", ""):
-                response.failure(f"connexion refusée ({response.status_code})")
+                error = FORM_ERROR.search(response.text)
+                reason = f" : {error.group(1).strip()}" if error else ""
+                response.failure(f"connexion refusée ({response.status_code}){reason}")
 
     @task(3)
     def awaits(self):

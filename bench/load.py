@@ -319,8 +319,10 @@ def markdown(results: list[dict], args) -> str:
         for name, row in sorted(result["kinds"].items()):
             lines.append(table_row(name, row))
         lines.append(table_row("**total**", total))
+        if result["errors"]:
+            lines.append("")
         for error in result["errors"]:
-            lines.append(f"\n- {error['count']} × {error['name']} : {error['error']}")
+            lines.append(f"- {error['count']} × {error['name']} : {error['error']}")
     return "\n".join(lines) + "\n"
 
 

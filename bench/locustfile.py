@@ -23,9 +23,9 @@ from locust import HttpUser, between, task
 # The most a user waits between two actions, in seconds (the smoke test waits less).
 THINK = float(os.getenv("COMMUN_LOAD_THINK", "2"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# allauth counts a login as failed until its password is checked, and refuses a sixth in
-# five minutes from one address (ACCOUNT_RATE_LIMITS): every Locust user is 127.0.0.1. Its
-# counter lives in the database cache, read then written: logins at once lose updates.
+# allauth counts a login as failed until its password is checked, refuses a sixth in five
+# minutes from one address (ACCOUNT_RATE_LIMITS), and refuses one whose lock on that counter
+# is not taken within a second: every Locust user is 127.0.0.1, so one login at a time.
 LOGINS_AT_ONCE = BoundedSemaphore(1)
 FORM_ERROR = re.compile(r'class="errorlist[^>]*>\s*<li>([^<]+)')
 

@@ -340,7 +340,7 @@ def prepare(members: int) -> dict:
     """Open the votes, make the officers and sessions, set shares aside to pay."""
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0, skip_checks=True)
     publish_the_cooperative_space()
@@ -350,14 +350,17 @@ def prepare(members: int) -> dict:
     logins = voters[: min(REAL_LOGINS, len(voters) // 3)]
     others = voters[len(logins) :]
     verify_emails(logins)
-    payers = set_shares_aside(others[-max(1, min(PAYERS, len(others) // 4)) :])
+    with transaction.atomic():  # one commit, not a thousand (PostgreSQL syncs each)
+        payers = set_shares_aside(others[-max(1, min(PAYERS, len(others) // 4)) :])
+        member_sessions = [session_of(pk) for pk, _email in others[:SESSIONS]]
+        officer_sessions = [session_of(pk, second_factor=True) for pk in officers]
     fixture = {
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "password": PASSWORD,
         "decisions": decisions,
         "logins": [email for _pk, email in logins],
-        "member_sessions": [session_of(pk) for pk, _email in others[:SESSIONS]],
-        "officer_sessions": [session_of(pk, second_factor=True) for pk in officers],
+        "member_sessions": member_sessions,
+        "officer_sessions": officer_sessions,
         "payers": payers,
     }
     connection.close()

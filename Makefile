@@ -17,7 +17,7 @@ PG_SKIPPED := PostgreSQL or PgBouncer not found: the PostgreSQL pass is skipped 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export npm_config_update_notifier := false
 
-.PHONY: help venv vendor messages run test lint format clean chromium postgresql bench lock lock-check
+.PHONY: help venv vendor messages run test lint format clean chromium postgresql bench load lock lock-check
 
 help:
 	@echo "make run     install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -26,6 +26,8 @@ help:
 	@echo "make lint    ruff check and format check;  make format  fix what ruff can"
 	@echo "make clean   remove .venv, node_modules and caches (keeps the database in var/)"
 	@echo "make bench   time the pages on 100,000 members, SQLite and PostgreSQL (bench/)"
+	@echo "make load    hold visitors, members and officers with Locust, SQLite and PostgreSQL"
+	@echo "             (a few minutes; make load LOAD_ARGS=\"--members 100000\"; bench/load.py)"
 	@echo "make lock    re-resolve uv.lock and requirements.lock after editing pyproject.toml"
 	@echo "             (make lock UPGRADE=1: every package to its newest allowed release)"
 
@@ -118,6 +120,13 @@ BENCH_ARGS ?=
 bench: venv postgresql
 	@sh scripts/ensure ab apache2-utils
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Locust (the bench extra, in requirements.lock) against `commun serve`, 127.0.0.1 only: for
+# each database a 10,000-member cooperative under 50 users for 2 minutes, about 8 minutes in
+# all. Not part of `make test`, which runs its smoke test (core/tests/test_load_smoke.py).
+LOAD_ARGS ?=
+load: venv postgresql
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # --- Upkeep --------------------------------------------------------------------------
 

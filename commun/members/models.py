@@ -963,11 +963,17 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         `by` is the officer recording it; None is the statutes' own path (an automatic
         admission, a repayment falling due), named in `authorised_by`.
         """
+        from commun.ledger.models import check_booking_date
+
+        date = on or timezone.localdate()
         with transaction.atomic():
             # The cooperative row serialises numbering and capital; member rows hold shares.
             coop = Cooperative.locked()
             if by is not None:
                 rules().require(by, "record_movement")
+            # Every movement is journalled in the books, so it is dated as they are: never in
+            # a closed fiscal year, whether or not it moves money.
+            check_booking_date(date)
             ids = {member.pk} | ({counterpart.pk} if counterpart else set())
             if corrects is not None and corrects.counterpart_id:
                 # Correcting a transfer gives the shares back to its counterpart too.
@@ -982,7 +988,7 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 quantity=quantity,
                 counterpart=counterpart,
                 corrects=corrects,
-                date=on or timezone.localdate(),
+                date=date,
                 share_value_cents=coop.share_value_cents,
                 reason=str(reason),
                 authorised_by=str(authorised_by),

@@ -41,7 +41,6 @@ from commun.budgets.schemas import (
     TopUpOut,
 )
 from commun.core.replica import public_read
-from commun.ledger import funds
 from commun.lib.ids import MAX_API_ID
 
 router = Router(tags=["Besoins et missions"])
@@ -358,14 +357,14 @@ def estimate_mission(request, payload: EstimateIn):
         cost = mission.cost()
     except ValueError as error:
         raise ValidationError(str(error)) from None
-    available = funds.available_cents()
+    available, after = mission.reserve_now_and_after(cost.total_cents)
     return {
         "full_cost_cents": cost.total_cents,
         "engine": cost.engine,
         "engine_label": cost.engine_label,
         "breakdown": cost.breakdown,
         "available_cents": available,
-        "available_after_cents": available - cost.total_cents,
+        "available_after_cents": after,
         "comparable": [
             {
                 "id": other.pk,

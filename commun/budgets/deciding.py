@@ -56,12 +56,12 @@ def open_decision(mission, by, subject_kind: str, subject_id: int, title: str, b
 
 
 def _reserve_lines(cost_cents: int) -> list[str]:
-    available = funds.available_cents()
+    available, after = funds.available_now_and_after(cost_cents)
     return [
         _("Réserve disponible aujourd'hui : %(available)s ; après cette mission : %(after)s.")
         % {
             "available": format_cents(available),
-            "after": format_cents(available - cost_cents),
+            "after": format_cents(after),
         },
         _(
             "L'adoption engage ce montant de la réserve ; elle est refusée si, à cet instant, "

@@ -2,11 +2,11 @@
 models take (cents, basis points); the models check the rest and name the field."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.budgets.models import (
@@ -47,10 +47,12 @@ def _typed_euros(cents: int | None) -> str:
 
 
 def _typed_percent(basis_points: int | None) -> str:
-    """Basis points as a person types a rate: 20 or 5,5 (what PercentField reads back)."""
+    """Basis points as a person types a rate: 20, or 5,5 in French (what PercentField reads
+    back in the same language)."""
     if basis_points is None:
         return ""
-    return f"{(Decimal(basis_points) / 100).normalize():f}".replace(".", ",")
+    typed = f"{(Decimal(basis_points) / 100).normalize():f}"
+    return typed.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
 
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
@@ -59,24 +61,35 @@ class NoLabelSuffix(RefusesControlCharacters, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PercentField(forms.CharField):
-    """A rate typed in percent (20 or 5,5), given back in basis points (2000, 550)."""
+class PercentField(forms.DecimalField):
+    """A VAT rate typed in percent as the reader's language writes it (20, 5,5, « 20 % »),
+    given back in basis points (2000, 550); anything else is this field's one error."""
+
+    def __init__(self, **kwargs):
+        # Localized: « 5,5 » in French. Bounded before any arithmetic, so « 9e999999 » is
+        # refused as too many digits rather than overflowing.
+        super().__init__(
+            localize=True, min_value=0, max_value=100, max_digits=5, decimal_places=2, **kwargs
+        )
+        self.error_messages["invalid"] = _(
+            "Saisissez un taux de TVA en pourcentage, de 0 à 100 (par exemple 20 ou 5,5)."
+        )
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        if len(value) > 10:
-            raise ValidationError(_("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."))
+        if isinstance(value, str):
+            value = value.replace("%", "").strip()
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        # Out of range, too many digits or decimals: one error, in the same words.
         try:
-            rate = Decimal(value.replace(",", ".").replace("%", "").strip())
-        except InvalidOperation:
-            raise ValidationError(
-                _("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."), code="invalid"
-            ) from None
-        if not rate.is_finite():
-            raise ValidationError(_("Saisissez un taux en pourcentage, par exemple 20 ou 5,5."))
-        return int((rate * 100).to_integral_value())
+            super().run_validators(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def clean(self, value):
+        rate = super().clean(value)
+        return None if rate is None else int(rate * 100)
 
 
 class NeedForm(NoLabelSuffix):

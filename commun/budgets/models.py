@@ -838,6 +838,11 @@ class Mission(MissionTerms):
     def is_funded(self) -> bool:
         return self.status in self.FUNDED
 
+    def reserve_now_and_after(self, cost_cents: int) -> tuple[int, int]:
+        """The available reserve now, and once this mission holds `cost_cents`. A funded
+        mission's cost left the available reserve at adoption: it is not taken out twice."""
+        return funds.available_now_and_after(0 if self.is_funded else cost_cents)
+
     def remaining_cents(self) -> int:
         """What the commitment still holds (the ledger's own balance)."""
         if not self.ref or self.status not in self.FUNDED:

@@ -35,7 +35,6 @@ from commun.budgets.forms import (
 )
 from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
 from commun.decisions import rules as decision_rules
-from commun.ledger import funds
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
 from commun.lib.money import format_cents
@@ -211,13 +210,13 @@ def need_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cost_context(mission: Mission, cost) -> dict:
     """What the cost preview shows: the cost, the reserve now and after, comparable pay."""
-    available = funds.available_cents()
+    available, after = mission.reserve_now_and_after(cost.total_cents)
     comparable = list(Mission.objects.comparable_to(mission).select_related("need"))
     return {
         "cost": cost,
         "mission": mission,
         "available": available,
-        "after": available - cost.total_cents,
+        "after": after,
         "comparable": comparable,
     }
 

@@ -126,7 +126,7 @@ def _detail(request, pk: int) -> Decision:
     decision.count_so_far = decision.tally() if opened else None
     decision.spoken = decision.spoken_count(round, decision.count_so_far) if round else None
     decision.tally_hidden = opened and decision.count_so_far is None
-    decision.actions = sorted(rules.allowed_actions(user, decision))
+    decision.actions = sorted(rules.offered_actions(user, decision))
     return decision
 
 

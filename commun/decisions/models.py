@@ -947,9 +947,9 @@ class Decision(Counting, models.Model):
         with transaction.atomic():
             decision = self._locked()
             rules.require(by, "amend", decision)
-            subject = subjects.of(decision)
-            if subject.owns_text and not generated:
-                raise ValidationError({"body": subject.refusal})
+            refusal = rules.text_refusal(decision)
+            if refusal is not None and not generated:
+                raise ValidationError({"body": refusal})
             current = decision.current_version
             if (current.title, current.body) == (title, body):
                 raise ValidationError({"body": _("Cette version est identique à la précédente.")})

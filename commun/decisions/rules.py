@@ -8,6 +8,7 @@ methods call `require()`, which raises PermissionDenied with a message a person 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from commun.decisions import subjects
 from commun.decisions.models import AdviceRequest, Decision, Eligibility, Objection
 from commun.lib.rules import Rulebook, active_member, is_officer
 from commun.members.models import Member
@@ -207,6 +208,24 @@ def require(who, action: str, decision: Decision, objection: Objection | None = 
 def allowed_actions(who, decision: Decision, objection: Objection | None = None) -> set[str]:
     """Every action `who` may take now: what a page shows as buttons."""
     return {a for a in ACTIONS_BY_PHASE[decision.phase] if may(who, a, decision, objection)}
+
+
+def text_refusal(decision: Decision) -> str | None:
+    """Why the decision's text is never amended by hand (its subject generates it), or None."""
+    subject = subjects.of(decision)
+    return subject.refusal if subject.owns_text else None
+
+
+def offered_actions(who, decision: Decision) -> set[str]:
+    """What the decision's own endpoints accept from `who` now (the API's `actions`).
+
+    A generated text is amended through its subject (the page links there), so `amend` is
+    offered only where `Decision.amend()` takes a text typed by hand.
+    """
+    actions = allowed_actions(who, decision)
+    if text_refusal(decision) is not None:
+        actions.discard("amend")
+    return actions
 
 
 def require_author_in(who, space) -> Member:

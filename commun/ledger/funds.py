@@ -34,6 +34,13 @@ def available_cents() -> int:
     return _credit_balance(chart.RESERVE_AVAILABLE)
 
 
+def available_now_and_after(cents: int) -> tuple[int, int]:
+    """The available reserve now, and once `cents` more are committed from it (below zero:
+    it does not cover them). The adoption guard, the mission's page and the API read this."""
+    available = available_cents()
+    return available, available - cents
+
+
 def committed_cents(ref: str | None = None) -> int:
     """What adopted missions still hold (one mission's commitment when `ref` is given)."""
     if ref is not None:
@@ -68,8 +75,8 @@ def commit(
         Books.locked()  # read the reserve only once no other write to the books can interleave
         # A retry of a booked commitment goes straight to record(), which checks it is the same.
         if not Transaction.objects.filter(idempotency_key=idempotency_key).exists():
-            available = available_cents()
-            if cents > available:
+            available, after = available_now_and_after(cents)
+            if after < 0:
                 raise ValidationError(
                     _(
                         "La réserve disponible (%(available)s) ne couvre pas le coût complet "

@@ -6,7 +6,8 @@ import math
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,8 @@ from commun.lib.memo import Memo
 from commun.members.signals import share_movement_recorded
 from commun.privacy.declarations import (
     APPLICATIONS,
+    ERASED_EMAIL,
+    ERASED_TEXT,
     MEMBERSHIP,
     REGISTER,
     Audience,
@@ -709,6 +712,26 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def blank(self) -> int:
+        """Blank what these applications say of their applicants (erasure, or the end of
+        their retention); the rows stay, so the admissions' counts do. One UPDATE."""
+        before, after = ERASED_EMAIL.split("{pk}")
+        return self.update(
+            first_name="",
+            last_name="",
+            organisation_name="",
+            phone="",
+            postal_address="",
+            email=Concat(Value(before), Cast("user_id", models.CharField()), Value(after)),
+            motivation="",
+            # The database needs a refused application's reason: a mark, never the words.
+            refusal_reason=Case(
+                When(refusal_reason="", then=Value("")), default=Value(ERASED_TEXT)
+            ),
+        )
+
+
 class Application(Identity):
     """A request to join, from the public form or the API."""
 
@@ -781,6 +804,8 @@ class Application(Identity):
     member = models.OneToOneField(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
     )
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("candidature")
@@ -963,11 +988,17 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         `by` is the officer recording it; None is the statutes' own path (an automatic
         admission, a repayment falling due), named in `authorised_by`.
         """
+        from commun.ledger.models import check_booking_date
+
+        date = on or timezone.localdate()
         with transaction.atomic():
             # The cooperative row serialises numbering and capital; member rows hold shares.
             coop = Cooperative.locked()
             if by is not None:
                 rules().require(by, "record_movement")
+            # Every movement is journalled in the books, so it is dated as they are: never in
+            # a closed fiscal year, whether or not it moves money.
+            check_booking_date(date)
             ids = {member.pk} | ({counterpart.pk} if counterpart else set())
             if corrects is not None and corrects.counterpart_id:
                 # Correcting a transfer gives the shares back to its counterpart too.
@@ -982,7 +1013,7 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 quantity=quantity,
                 counterpart=counterpart,
                 corrects=corrects,
-                date=on or timezone.localdate(),
+                date=date,
                 share_value_cents=coop.share_value_cents,
                 reason=str(reason),
                 authorised_by=str(authorised_by),

@@ -64,6 +64,11 @@ class Erasure(models.TextChoices):
     )
 
 
+# What an erased value becomes where the database needs one (erasure and retention write them).
+ERASED_EMAIL = "efface-{pk}@commun.invalid"  # .invalid never delivers (RFC 2606)
+ERASED_TEXT = "—"  # where the database asks for a text (a refusal's reason), none is kept
+
+
 @dataclass(frozen=True)
 class Activity:
     """One processing activity of the record (GDPR art. 30)."""

@@ -18,17 +18,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Q, TextField, Value, When
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.members.models import Application, Member, Visibility
-from commun.privacy.declarations import REGISTER, Erasure, declared_fields
+from commun.privacy.declarations import (
+    ERASED_EMAIL,
+    ERASED_TEXT,
+    REGISTER,
+    Erasure,
+    declared_fields,
+)
 from commun.privacy.models import PrivacyLog, RestrictedRecord
-
-ERASED_EMAIL = "efface-{pk}@commun.invalid"  # .invalid never delivers (RFC 2606)
-ERASED_TEXT = "—"  # where the database asks for a text (a refusal's reason), none is kept
 
 
 def erasable(user) -> tuple[bool, str]:
@@ -142,16 +145,7 @@ def _erase_member(member: Member) -> None:
 
 
 def _erase_applications(user) -> int:
-    return Application.objects.filter(user=user).update(
-        first_name="",
-        last_name="",
-        organisation_name="",
-        phone="",
-        postal_address="",
-        email=ERASED_EMAIL.format(pk=user.pk),
-        motivation="",
-        refusal_reason=Case(When(refusal_reason="", then=Value("")), default=Value(ERASED_TEXT)),
-    )
+    return Application.objects.filter(user=user).blank()
 
 
 def _names_of(user, members) -> list[str]:

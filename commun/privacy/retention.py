@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commun.members.models import Application
 from commun.privacy.declarations import APPLICATIONS
-from commun.privacy.erasure import ERASED_EMAIL, ERASED_TEXT, years_after
+from commun.privacy.erasure import years_after
 from commun.privacy.models import PrivacyLog, RestrictedRecord
 
 FINISHED_TASKS_KEPT = datetime.timedelta(days=30)
@@ -42,20 +42,7 @@ def _blank_old_applications(today: datetime.date) -> int:
         status__in=[Application.Status.REFUSED, Application.Status.WITHDRAWN],
         decided_at__date__lt=limit,
     ).exclude(first_name="", last_name="", motivation="")
-    blanked = 0
-    for application in due.only("pk", "user_id").iterator():
-        Application.objects.filter(pk=application.pk).update(
-            first_name="",
-            last_name="",
-            organisation_name="",
-            phone="",
-            postal_address="",
-            email=ERASED_EMAIL.format(pk=application.user_id),
-            motivation="",
-            refusal_reason=ERASED_TEXT,
-        )
-        blanked += 1
-    return blanked
+    return due.blank()
 
 
 def _delete_finished_tasks(now: datetime.datetime) -> int:

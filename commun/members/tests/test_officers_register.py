@@ -2,9 +2,11 @@
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commun.conftest import category, make_member
 from commun.members.models import Cooperative, Member, ShareMovement
@@ -195,3 +197,55 @@ def test_a_payment_dated_in_a_closed_year_is_a_date_error_and_writes_nothing(peo
     assert response.status_code == 200
     assert response.context["form"].errors["date"]
     assert ShareMovement.objects.count() == before
+
+
+CLOSED_2025 = (
+    "L'exercice 2025 est clos : aucune écriture ne peut plus y être datée. Datez-la dans "
+    "l'exercice ouvert."
+)
+
+
+def close_2025():
+    from commun.ledger.models import Books
+
+    Books.locked()
+    Books.objects.filter(pk=1).update(closed_through_year=2025)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("subscription", {"quantity": 2}),
+        ("transfer", {"quantity": 1, "counterpart": "bob", "authorised_by": "Conseil"}),
+    ],
+)
+def test_a_movement_dated_in_a_closed_year_is_a_date_error_and_writes_nothing(
+    people, alice, bob, kind, fields
+):
+    from commun.ledger.models import JournalEntry
+
+    close_2025()
+    if fields.get("counterpart") == "bob":
+        fields = fields | {"counterpart": bob.number}
+    movements, entries = ShareMovement.objects.count(), JournalEntry.objects.count()
+    held = (alice.shares_subscribed, alice.shares_paid)
+
+    response = record(people["officer"], kind, member=alice.number, date="2025-12-30", **fields)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [CLOSED_2025]
+    assert (ShareMovement.objects.count(), JournalEntry.objects.count()) == (movements, entries)
+    alice.refresh_from_db()
+    assert (alice.shares_subscribed, alice.shares_paid) == held
+
+
+def test_the_register_says_the_year_is_closed_in_english_too(alice):
+    close_2025()
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        ShareMovement.objects.record(
+            "subscription", alice, 2, on=datetime.date(2025, 6, 1), reason="Late"
+        )
+    assert refused.value.message_dict["date"] == [
+        "Fiscal year 2025 is closed: no transaction may be dated in it any more. "
+        "Date it in the open fiscal year."
+    ]

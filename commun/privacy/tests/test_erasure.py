@@ -321,3 +321,45 @@ def test_forgetting_the_emails_skips_the_records_it_cannot_open(coop, keyring, c
     assert raw("privacy_restrictedrecord", "content", unreadable.pk) == stored
     warning = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
     assert "1 restricted record(s)" in warning and f"row {unreadable.pk}" in warning
+
+
+def _application_as_blanked(application) -> dict:
+    """The application's fields declared to be erased, its erased address made user-neutral."""
+    from commun.members.models import Application
+
+    application.refresh_from_db()
+    fields = [
+        item.field.name
+        for item in declared_fields()
+        if item.model is Application and item.declared.erasure == Erasure.ERASE
+    ]
+    values = {name: getattr(application, name) for name in fields}
+    values["email"] = values["email"].replace(str(application.user_id), "{pk}")
+    return values
+
+
+def test_erasure_and_retention_blank_an_application_alike(coop):
+    from commun.members.models import Application
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    erased = make_applicant("ada@example.org", "Ada", "Un", category("Partenaires"), phone="0601")
+    purged = make_applicant("bea@example.org", "Béa", "Deux", category("Partenaires"), phone="0602")
+    # Withdrawn by their applicants, without a refusal's reason.
+    Application.objects.filter(pk__in=[erased.pk, purged.pk]).update(
+        status=Application.Status.WITHDRAWN, decided_at=long_ago
+    )
+
+    erasure.erase_account(erased.user)
+    assert retention.purge()["refused_applications"] == 1
+
+    assert _application_as_blanked(erased) == _application_as_blanked(purged)
+    assert _application_as_blanked(purged) == {
+        "first_name": "",
+        "last_name": "",
+        "organisation_name": "",
+        "phone": "",
+        "postal_address": "",
+        "email": erasure.ERASED_EMAIL,
+        "motivation": "",
+        "refusal_reason": "",
+    }

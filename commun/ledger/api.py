@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
@@ -325,17 +326,19 @@ def import_statement(request, dry_run: bool = False):
 @router.post(
     "/ledger/years/{year}/close",
     auth=authenticated,
-    response={200: FiscalYearOut, 201: FiscalYearOut},
+    response={201: FiscalYearOut},
 )
 def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=9999)):
-    """Close an ended year with the assembly's allocation (SCIC floors checked); once only."""
-    from commun.ledger.models import FiscalYear
+    """Close an ended year with the assembly's allocation (statutes and law checked); once only.
 
-    already = FiscalYear.objects.filter(year=year).exists()
+    A year already closed answers 409: its first close stands.
+    """
     try:
         closed = closing.close_year(
             year, payload.allocation, decision_reference=payload.decision_reference, by=request.user
         )
+    except closing.YearAlreadyClosed as error:
+        raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
         raise NinjaValidationError(
             [
@@ -343,4 +346,4 @@ def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=
                 for m in error.messages
             ]
         ) from None
-    return Status(200 if already else 201, closed)
+    return Status(201, closed)

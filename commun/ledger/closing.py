@@ -174,6 +174,17 @@ def check_allocation(numbers: YearFigures, allocation: dict) -> dict:
     return cleaned
 
 
+class YearAlreadyClosed(ValidationError):
+    """A second close of a closed year: refused, the first close stands (the API's 409)."""
+
+    def __init__(self, year):
+        super().__init__(
+            _("L'exercice %(year)s est déjà clos : sa clôture et son affectation ne changent plus.")
+            % {"year": year},
+            code="year_closed",
+        )
+
+
 def closable_year(year: int, today: datetime.date | None = None) -> None:
     """Refuse a year that has not ended, or one that would be closed out of order."""
     today = today or timezone.localdate()
@@ -206,15 +217,14 @@ def close_year(
 ) -> FiscalYear:
     """Close `year` once: closing entries, the allocation (default: the proposed one), the lock.
 
-    Idempotent: closing a closed year returns it as it was closed. `by` is the officer.
+    A closed year is never closed again: YearAlreadyClosed. `by` is the officer.
     """
     rules.require(by, "close_year")
     with transaction.atomic():
         # Serialises closes and bookings: nothing can be dated in the year while it closes.
         Books.locked()
-        existing = FiscalYear.objects.filter(year=year).first()
-        if existing is not None:
-            return existing
+        if FiscalYear.objects.filter(year=year).exists():
+            raise YearAlreadyClosed(year)
         closable_year(year, today)
         numbers = figures(year)
         if allocation is None:

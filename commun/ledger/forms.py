@@ -141,6 +141,8 @@ class CloseForm(RefusesControlCharacters, forms.Form):
     dividends = EurosField(
         label=_("Dividendes (457), si les statuts le permettent"), zero=True, required=False
     )
+    # The year the officer saw: a form for a year closed meanwhile must close nothing else.
+    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
     decision_reference = forms.CharField(
         label=_("Décision d'affectation"),
         max_length=300,
@@ -157,6 +159,7 @@ class CloseForm(RefusesControlCharacters, forms.Form):
     def __init__(self, numbers: closing.YearFigures, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.numbers = numbers
+        self.initial.setdefault("year", numbers.year)
         default = numbers.default_allocation()
         for field, code in self.FIELDS.items():
             cents = default.get(code, 0)

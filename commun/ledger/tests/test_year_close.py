@@ -12,6 +12,7 @@ from commun.accounts.models import User
 from commun.ledger import closing, funds
 from commun.ledger.models import Account, Books, FiscalYear, Transaction
 from commun.members.models import Member
+from commun.testing.api import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,13 +75,48 @@ def test_a_loss_is_carried_forward(db, officer):
     assert balance("706") == balance("613") == 0
 
 
-def test_closing_twice_books_once(db, officer):
+def test_closing_a_closed_year_is_refused_and_books_nothing(db, officer):
     year_2025()
     first = closing.close_year(2025, by=officer)
     count = Transaction.objects.count()
 
-    assert closing.close_year(2025, {"457": 1}, by=officer) == first
+    with pytest.raises(closing.YearAlreadyClosed, match="L'exercice 2025 est déjà clos"):
+        closing.close_year(2025, {"457": 1}, by=officer)
     assert Transaction.objects.count() == count
+    assert FiscalYear.objects.get() == first
+
+
+def test_the_api_answers_409_to_a_second_close(db, officer):
+    year_2025()
+    api = bearer(officer)
+    url = "/api/v1/ledger/years/2025/close"
+
+    first = api.post(url, {"decision_reference": "AG"}, content_type="application/json")
+    second = api.post(url, {"decision_reference": "AG"}, content_type="application/json")
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert "déjà clos" in second.json()["detail"]
+    assert FiscalYear.objects.count() == 1
+
+
+def test_a_page_posted_for_a_year_closed_meanwhile_closes_nothing_else(people):
+    book(D(2024, 3, 1), [("512", 100_000), ("706", -100_000)], "v2024")
+    book(D(2025, 3, 1), [("512", 100_000), ("706", -100_000)], "v2025")
+    officer = people["officer"]
+    form = {
+        "year": "2024",
+        "legal_reserve": "150",
+        "available_reserve": "750",
+        "commons_fund": "100",
+        "decision_reference": "AG",
+    }
+    assert officer.post(reverse("ledger:years"), form).status_code == 302
+
+    again = officer.post(reverse("ledger:years"), form, follow=True)
+
+    assert "2024 est déjà clos" in again.content.decode()
+    assert list(FiscalYear.objects.values_list("year", flat=True)) == [2024]
 
 
 def test_nothing_may_be_dated_in_a_closed_year(db, officer):

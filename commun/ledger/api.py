@@ -8,7 +8,7 @@ import datetime
 import json
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -340,10 +340,18 @@ def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=
     except closing.YearAlreadyClosed as error:
         raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
+        by_account = (
+            error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        )
         raise NinjaValidationError(
             [
-                {"loc": ["body", "allocation"], "msg": str(m), "type": "year_close"}
-                for m in error.messages
+                {
+                    "loc": ["body", "allocation"] + ([] if code == NON_FIELD_ERRORS else [code]),
+                    "msg": str(m),
+                    "type": "year_close",
+                }
+                for code, errors in by_account.items()
+                for m in ValidationError(errors).messages
             ]
         ) from None
     return Status(201, closed)

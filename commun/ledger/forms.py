@@ -176,7 +176,11 @@ class CloseForm(RefusesControlCharacters, forms.Form):
         try:
             cleaned["allocation"] = closing.check_allocation(self.numbers, allocation)
         except ValidationError as error:
-            raise ValidationError(error.messages) from None
+            fields = {code: field for field, code in self.FIELDS.items()}
+            for key, messages in (
+                error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
+                self.add_error(fields.get(key), messages)
         return cleaned
 
 

@@ -65,6 +65,9 @@ class YearFigures:
     balances: dict  # {account code: balance of the year}, income and expense accounts only
     capital_cents: int  # 101, at the end of the year
     legal_reserve_cents: int  # 1061, at the end of the year
+    # 1068-CONSO: the commitments the year's missions and gifts consumed (their costs are
+    # already expenses of the year, so the close gives this back to the available reserve).
+    reserve_spent_cents: int = 0
     rule: str = ALL_TO_RESERVES  # the statutes' allocation rule (Cooperative.profit_allocation)
     tmo_average_percent: decimal.Decimal | None = None  # the officers' three-year TMO average
 
@@ -126,6 +129,7 @@ def figures(year: int) -> YearFigures:
         balances=balances,
         capital_cents=-by_code.get(chart.CAPITAL, 0),
         legal_reserve_cents=-by_code.get(chart.LEGAL_RESERVE, 0),
+        reserve_spent_cents=-by_code.get(chart.RESERVE_SPENT, 0),
         rule=statutes.profit_allocation,
         tmo_average_percent=statutes.tmo_average_percent,
     )
@@ -312,24 +316,22 @@ def close_year(
                 today=today,
             )
         allocated = None
-        if numbers.result_cents > 0:
+        lines = allocation_lines(numbers, cleaned)
+        if lines:
+            if numbers.result_cents >= 0 and decision_reference:
+                label = system_label(
+                    "year_allocation_decided", year=year, decision=decision_reference
+                )
+            elif numbers.result_cents >= 0:
+                label = system_label("year_allocation", year=year)
+            elif numbers.reserve_spent_cents:
+                label = system_label("year_loss_on_reserves", year=year)
+            else:
+                label = system_label("year_loss", year=year)
             allocated = Transaction.objects.record(
                 last_day,
-                system_label("year_allocation_decided", year=year, decision=decision_reference)
-                if decision_reference
-                else system_label("year_allocation", year=year),
-                [(chart.PROFIT, numbers.result_cents)]
-                + [(code, -cents) for code, cents in sorted(cleaned.items())],
-                idempotency_key=f"year-{year}-allocation",
-                by=by,
-                today=today,
-            )
-        elif numbers.result_cents < 0:
-            loss = -numbers.result_cents
-            allocated = Transaction.objects.record(
-                last_day,
-                system_label("year_loss", year=year),
-                [(RETAINED_LOSS, loss), (chart.LOSS, -loss)],
+                label,
+                lines,
                 idempotency_key=f"year-{year}-allocation",
                 by=by,
                 today=today,
@@ -344,6 +346,38 @@ def close_year(
             closing_transaction=closing,
             allocation_transaction=allocated,
         )
+
+
+def allocation_lines(numbers: YearFigures, cleaned: dict) -> list[tuple[str, int]]:
+    """The allocation's postings: the result where the assembly sends it, the consumed reserve
+    back to the available one.
+
+    The missions' and gifts' costs are already expenses in the result, so the commitments
+    they consumed (1068-CONSO) return to the available reserve (1068-DISPO), less the part
+    of a loss they caused, which is imputed on them (1068 debited, 129 credited) rather than
+    carried forward: spent reserve money is counted once, never twice (docs/accounting.md).
+    """
+    result, spent = numbers.result_cents, numbers.reserve_spent_cents
+    lines: dict[str, int] = {}
+
+    def post(code, cents):
+        if cents:
+            lines[code] = lines.get(code, 0) + cents
+
+    if result > 0:
+        post(chart.PROFIT, result)
+        for code, cents in cleaned.items():
+            post(code, -cents)
+    elif result < 0:
+        loss = -result
+        imputed = min(loss, spent)
+        post(chart.LOSS, -loss)
+        post(RETAINED_LOSS, loss - imputed)
+        spent -= imputed
+        post(chart.RESERVE_SPENT, imputed)
+    post(chart.RESERVE_SPENT, spent)
+    post(chart.RESERVE_AVAILABLE, -spent)
+    return sorted((code, cents) for code, cents in lines.items() if cents)
 
 
 def next_year_to_close(today: datetime.date | None = None) -> int | None:

@@ -56,7 +56,10 @@ class Cooperative(models.Model):
 
     class ProfitAllocation(models.TextChoices):
         # The charter's rule: every surplus stays in the cooperative, nothing is shared out.
-        ALL_TO_RESERVES = "all_to_reserves", _("100 % des excédents en réserves (aucun dividende)")
+        ALL_TO_RESERVES = (
+            "all_to_reserves",
+            _("Tous les excédents en réserves (100 %, aucun dividende)"),
+        )
         INTEREST_ON_SHARES = (
             "interest_on_shares",
             _("Intérêt aux parts permis, dans la limite légale (art. 14 de la loi n° 47-1775)"),

@@ -35,6 +35,7 @@ from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
+from commun.members.models import Cooperative
 from commun.members.rules import officer_required
 
 PAGE_SIZE = 50
@@ -466,6 +467,7 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
                 "closing_transaction", "allocation_transaction"
             ),
             "allocation_names": closing.ALLOCATION_ACCOUNTS,
+            "rule_label": Cooperative.ProfitAllocation(numbers.rule).label if numbers else "",
             "commons_percent": closing.commons_fund_percent(),
         },
         status=status,

@@ -337,6 +337,7 @@ def test_the_officer_closes_a_year_through_the_page(people):
 
     page = officer.get(reverse("ledger:years"))
     assert page.context["year"] == 2025
+    assert "Tous les excédents en réserves (100 %, aucun dividende)" in page.content.decode()
     refused = officer.post(
         reverse("ledger:years"),
         {

@@ -115,3 +115,25 @@ def test_a_year_drawing_on_the_reserve_has_the_result_of_the_same_year_without_c
     assert funds_total + legal == PRIOR_RESERVE + income - spent
     assert funds.committed_cents() == committed - spent
     assert Account.objects.get(code="1068-CONSO").balance() == 0
+
+
+def test_an_old_scheme_789_entry_is_corrected_by_a_new_entry_as_the_docs_say(db, officer):
+    """docs/accounting.md: under the old scheme a 2,000 € payment also credited 789; one
+    correcting entry D 789 / C 1068-CONSO brings the result back to income − expenses."""
+    opening()
+    book(D(2025, 3, 1), [("512", 500_000), ("706", -500_000)], "sales")
+    funds.commit("M1", "Mission", 300_000, idempotency_key="c", on=D(2025, 2, 1))
+    book(
+        D(2025, 4, 1),
+        [("641", 200_000), ("512", -200_000), ("1068-ENG-M1", 200_000), ("789", -200_000)],
+        "old-scheme payment",
+    )
+    assert closing.figures(2025).result_cents == 500_000  # the old scheme's overstatement
+
+    book(D(2025, 12, 31), [("789", 200_000), ("1068-CONSO", -200_000)], "correction")
+    closed = closing.close_year(2025, by=officer)
+
+    assert closed.result_cents == 500_000 - 200_000
+    capital = -Account.objects.get(code="101").balance()  # the officer's own shares included
+    assert equity() == capital + PRIOR_RESERVE + 300_000
+    assert Account.objects.get(code="1068-CONSO").balance() == 0

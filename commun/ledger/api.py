@@ -8,12 +8,13 @@ import datetime
 import json
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
@@ -332,22 +333,32 @@ def import_statement(request, dry_run: bool = False):
 @router.post(
     "/ledger/years/{year}/close",
     auth=authenticated,
-    response={200: FiscalYearOut, 201: FiscalYearOut},
+    response={201: FiscalYearOut},
 )
 def close_year(request, payload: YearCloseIn, year: int = Path(..., ge=1900, le=9999)):
-    """Close an ended year with the assembly's allocation (SCIC floors checked); once only."""
-    from commun.ledger.models import FiscalYear
+    """Close an ended year with the assembly's allocation (statutes and law checked); once only.
 
-    already = FiscalYear.objects.filter(year=year).exists()
+    A year already closed answers 409: its first close stands.
+    """
     try:
         closed = closing.close_year(
             year, payload.allocation, decision_reference=payload.decision_reference, by=request.user
         )
+    except closing.YearAlreadyClosed as error:
+        raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
+        by_account = (
+            error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        )
         raise NinjaValidationError(
             [
-                {"loc": ["body", "allocation"], "msg": str(m), "type": "year_close"}
-                for m in error.messages
+                {
+                    "loc": ["body", "allocation"] + ([] if code == NON_FIELD_ERRORS else [code]),
+                    "msg": str(m),
+                    "type": "year_close",
+                }
+                for code, errors in by_account.items()
+                for m in ValidationError(errors).messages
             ]
         ) from None
-    return Status(200 if already else 201, closed)
+    return Status(201, closed)

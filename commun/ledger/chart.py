@@ -17,9 +17,12 @@ CAPITAL = "101"
 LEGAL_RESERVE = "1061"
 PROFIT = "120"
 LOSS = "129"
-# What a mission or a gift spends is an expense of the year, and the reserve it was set
-# aside from gives it back to the year's result here: the result shows the work done, the
-# reserve shows what is left to fund.
+# What a mission or a gift spends is an expense of the year (6x) and nothing else: reserves
+# are equity, never income (PCG). The commitment it drew on moves, equity to equity, to this
+# account until the year closes (docs/accounting.md).
+RESERVE_SPENT = "1068-CONSO"
+# The old scheme credited 789 with what missions spent: no longer booked, kept so the entries
+# recorded with it still read (docs/accounting.md says how).
 RESERVE_TAKEN_BACK = "789"
 DIVIDENDS_PAYABLE = "457"
 
@@ -31,6 +34,12 @@ STANDARD_CHART = [
     (RESERVE_AVAILABLE, gettext_noop("Réserve disponible pour les missions"), EQUITY, "1068"),
     (RESERVE_COMMITTED, gettext_noop("Réserve engagée sur des missions"), EQUITY, "1068"),
     (COMMONS_FUND, gettext_noop("Fonds pour les communs amont"), EQUITY, "1068"),
+    (
+        RESERVE_SPENT,
+        gettext_noop("Réserve engagée consommée (soldée à la clôture)"),
+        EQUITY,
+        "1068",
+    ),
     ("110", gettext_noop("Report à nouveau (solde créditeur)"), EQUITY, None),
     ("119", gettext_noop("Report à nouveau (solde débiteur)"), EQUITY, None),
     ("120", gettext_noop("Résultat de l'exercice (bénéfice)"), EQUITY, None),
@@ -70,7 +79,7 @@ STANDARD_CHART = [
     ("771", gettext_noop("Produits exceptionnels sur opérations de gestion"), INCOME, None),
     (
         RESERVE_TAKEN_BACK,
-        gettext_noop("Reprise sur réserves engagées (missions, communs amont)"),
+        gettext_noop("Reprise sur réserves engagées (missions, communs amont)"),  # no longer booked
         INCOME,
         None,
     ),

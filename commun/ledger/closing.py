@@ -11,12 +11,14 @@ allocation. After that, nothing more may be dated in the year.
 
 import dataclasses
 import datetime
+import decimal
 import math
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +33,7 @@ from commun.ledger.models import (
     Transaction,
 )
 from commun.lib.money import format_cents, is_whole_cents
+from commun.members.models import Cooperative
 
 LEGAL_RESERVE_PERCENT = 15
 UNSHARED_RESERVES_PER_MILLE = 575  # 57.5 %
@@ -42,6 +45,10 @@ ALLOCATION_ACCOUNTS = {
     chart.DIVIDENDS_PAYABLE: gettext_lazy("Dividendes (457)"),
 }
 UNSHARED = (chart.LEGAL_RESERVE, chart.RESERVE_AVAILABLE, chart.COMMONS_FUND)
+# The statutes' rules, as Cooperative.ProfitAllocation stores them (the charter's is the first).
+ALL_TO_RESERVES = "all_to_reserves"
+INTEREST_ON_SHARES = "interest_on_shares"
+INTEREST_CAP_POINTS = 2  # art. 14 of loi n° 47-1775: the TMO average plus 2 points
 
 
 def commons_fund_percent() -> int:
@@ -58,6 +65,19 @@ class YearFigures:
     balances: dict  # {account code: balance of the year}, income and expense accounts only
     capital_cents: int  # 101, at the end of the year
     legal_reserve_cents: int  # 1061, at the end of the year
+    # 1068-CONSO: the commitments the year's missions and gifts consumed (their costs are
+    # already expenses of the year, so the close gives this back to the available reserve).
+    reserve_spent_cents: int = 0
+    rule: str = ALL_TO_RESERVES  # the statutes' allocation rule (Cooperative.profit_allocation)
+    tmo_average_percent: decimal.Decimal | None = None  # the officers' three-year TMO average
+
+    @property
+    def interest_cap_cents(self) -> int:
+        """Art. 14 of the 1947 law: at most the TMO average plus 2 points, on the capital."""
+        if self.rule == ALL_TO_RESERVES or self.tmo_average_percent is None:
+            return 0
+        rate = self.tmo_average_percent + INTEREST_CAP_POINTS
+        return int((self.capital_cents * rate / 100).to_integral_value(decimal.ROUND_FLOOR))
 
     @property
     def legal_reserve_missing_cents(self) -> int:
@@ -102,17 +122,24 @@ def figures(year: int) -> YearFigures:
     }
     to_date = MonthlyTotal.objects.balances(until_year=year)
     by_code = {codes[pk]: cents for pk, cents in to_date.items()}
+    statutes = Cooperative.get()
     return YearFigures(
         year=year,
         result_cents=-sum(balances.values()),
         balances=balances,
         capital_cents=-by_code.get(chart.CAPITAL, 0),
         legal_reserve_cents=-by_code.get(chart.LEGAL_RESERVE, 0),
+        reserve_spent_cents=-by_code.get(chart.RESERVE_SPENT, 0),
+        rule=statutes.profit_allocation,
+        tmo_average_percent=statutes.tmo_average_percent,
     )
 
 
 def check_allocation(numbers: YearFigures, allocation: dict) -> dict:
-    """The allocation, cleaned, or a ValidationError naming every floor it breaks."""
+    """The allocation, cleaned, or a ValidationError naming every floor and rule it breaks.
+
+    A refusal of the dividends is keyed by their account (457), the others by NON_FIELD_ERRORS.
+    """
     errors = []
     cleaned = {}
     for code, cents in (allocation or {}).items():
@@ -169,9 +196,62 @@ def check_allocation(numbers: YearFigures, allocation: dict) -> dict:
                 "given": format_cents(unshared),
             }
         )
-    if errors:
-        raise ValidationError(errors)
+    dividends = _dividend_errors(numbers, cleaned.get(chart.DIVIDENDS_PAYABLE, 0))
+    refusal = {NON_FIELD_ERRORS: errors, chart.DIVIDENDS_PAYABLE: dividends}
+    if errors or dividends:
+        raise ValidationError({key: messages for key, messages in refusal.items() if messages})
     return cleaned
+
+
+def _dividend_errors(numbers: YearFigures, dividends: int) -> list[str]:
+    """What the statutes and art. 14 of the 1947 law say of these dividends (none: [])."""
+    if not dividends:
+        return []
+    if numbers.rule == ALL_TO_RESERVES:
+        return [
+            _(
+                "Les statuts affectent 100 %% des excédents aux réserves : aucun dividende ni "
+                "intérêt aux parts ne peut être versé (%(given)s demandés)."
+            )
+            % {"given": format_cents(dividends)}
+        ]
+    if numbers.tmo_average_percent is None:
+        return [
+            _(
+                "L'intérêt aux parts est plafonné par la moyenne du TMO des trois années "
+                "civiles précédentes, majorée de 2 points (art. 14 de la loi n° 47-1775 du "
+                "10 septembre 1947) : renseignez cette moyenne dans le profil de la coopérative."
+            )
+        ]
+    cap = numbers.interest_cap_cents
+    if dividends > cap:
+        return [
+            _(
+                "L'intérêt aux parts (%(given)s) dépasse le plafond légal de %(cap)s : "
+                "%(rate)s %% du capital (%(capital)s), la moyenne du TMO des trois années "
+                "civiles précédentes (%(tmo)s %%) majorée de 2 points — art. 14 de la loi "
+                "n° 47-1775 du 10 septembre 1947."
+            )
+            % {
+                "given": format_cents(dividends),
+                "cap": format_cents(cap),
+                "rate": number_format(numbers.tmo_average_percent + INTEREST_CAP_POINTS, 2),
+                "capital": format_cents(numbers.capital_cents),
+                "tmo": number_format(numbers.tmo_average_percent, 2),
+            }
+        ]
+    return []
+
+
+class YearAlreadyClosed(ValidationError):
+    """A second close of a closed year: refused, the first close stands (the API's 409)."""
+
+    def __init__(self, year):
+        super().__init__(
+            _("L'exercice %(year)s est déjà clos : sa clôture et son affectation ne changent plus.")
+            % {"year": year},
+            code="year_closed",
+        )
 
 
 def closable_year(year: int, today: datetime.date | None = None) -> None:
@@ -206,15 +286,14 @@ def close_year(
 ) -> FiscalYear:
     """Close `year` once: closing entries, the allocation (default: the proposed one), the lock.
 
-    Idempotent: closing a closed year returns it as it was closed. `by` is the officer.
+    A closed year is never closed again: YearAlreadyClosed. `by` is the officer.
     """
     rules.require(by, "close_year")
     with transaction.atomic():
         # Serialises closes and bookings: nothing can be dated in the year while it closes.
         Books.locked()
-        existing = FiscalYear.objects.filter(year=year).first()
-        if existing is not None:
-            return existing
+        if FiscalYear.objects.filter(year=year).exists():
+            raise YearAlreadyClosed(year)
         closable_year(year, today)
         numbers = figures(year)
         if allocation is None:
@@ -237,24 +316,22 @@ def close_year(
                 today=today,
             )
         allocated = None
-        if numbers.result_cents > 0:
+        lines = allocation_lines(numbers, cleaned)
+        if lines:
+            if numbers.result_cents >= 0 and decision_reference:
+                label = system_label(
+                    "year_allocation_decided", year=year, decision=decision_reference
+                )
+            elif numbers.result_cents >= 0:
+                label = system_label("year_allocation", year=year)
+            elif numbers.reserve_spent_cents:
+                label = system_label("year_loss_on_reserves", year=year)
+            else:
+                label = system_label("year_loss", year=year)
             allocated = Transaction.objects.record(
                 last_day,
-                system_label("year_allocation_decided", year=year, decision=decision_reference)
-                if decision_reference
-                else system_label("year_allocation", year=year),
-                [(chart.PROFIT, numbers.result_cents)]
-                + [(code, -cents) for code, cents in sorted(cleaned.items())],
-                idempotency_key=f"year-{year}-allocation",
-                by=by,
-                today=today,
-            )
-        elif numbers.result_cents < 0:
-            loss = -numbers.result_cents
-            allocated = Transaction.objects.record(
-                last_day,
-                system_label("year_loss", year=year),
-                [(RETAINED_LOSS, loss), (chart.LOSS, -loss)],
+                label,
+                lines,
                 idempotency_key=f"year-{year}-allocation",
                 by=by,
                 today=today,
@@ -269,6 +346,38 @@ def close_year(
             closing_transaction=closing,
             allocation_transaction=allocated,
         )
+
+
+def allocation_lines(numbers: YearFigures, cleaned: dict) -> list[tuple[str, int]]:
+    """The allocation's postings: the result where the assembly sends it, the consumed reserve
+    back to the available one.
+
+    The missions' and gifts' costs are already expenses in the result, so the commitments
+    they consumed (1068-CONSO) return to the available reserve (1068-DISPO), less the part
+    of a loss they caused, which is imputed on them (1068 debited, 129 credited) rather than
+    carried forward: spent reserve money is counted once, never twice (docs/accounting.md).
+    """
+    result, spent = numbers.result_cents, numbers.reserve_spent_cents
+    lines: dict[str, int] = {}
+
+    def post(code, cents):
+        if cents:
+            lines[code] = lines.get(code, 0) + cents
+
+    if result > 0:
+        post(chart.PROFIT, result)
+        for code, cents in cleaned.items():
+            post(code, -cents)
+    elif result < 0:
+        loss = -result
+        imputed = min(loss, spent)
+        post(chart.LOSS, -loss)
+        post(RETAINED_LOSS, loss - imputed)
+        spent -= imputed
+        post(chart.RESERVE_SPENT, imputed)
+    post(chart.RESERVE_SPENT, spent)
+    post(chart.RESERVE_AVAILABLE, -spent)
+    return sorted((code, cents) for code, cents in lines.items() if cents)
 
 
 def next_year_to_close(today: datetime.date | None = None) -> int | None:

@@ -141,6 +141,8 @@ class CloseForm(RefusesControlCharacters, forms.Form):
     dividends = EurosField(
         label=_("Dividendes (457), si les statuts le permettent"), zero=True, required=False
     )
+    # The year the officer saw: a form for a year closed meanwhile must close nothing else.
+    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
     decision_reference = forms.CharField(
         label=_("Décision d'affectation"),
         max_length=300,
@@ -157,6 +159,7 @@ class CloseForm(RefusesControlCharacters, forms.Form):
     def __init__(self, numbers: closing.YearFigures, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.numbers = numbers
+        self.initial.setdefault("year", numbers.year)
         default = numbers.default_allocation()
         for field, code in self.FIELDS.items():
             cents = default.get(code, 0)
@@ -173,7 +176,11 @@ class CloseForm(RefusesControlCharacters, forms.Form):
         try:
             cleaned["allocation"] = closing.check_allocation(self.numbers, allocation)
         except ValidationError as error:
-            raise ValidationError(error.messages) from None
+            fields = {code: field for field, code in self.FIELDS.items()}
+            for key, messages in (
+                error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
+                self.add_error(fields.get(key), messages)
         return cleaned
 
 

@@ -109,7 +109,10 @@ def spend(
     on: datetime.date | None = None,
     by=None,
 ) -> Transaction:
-    """Pay against a commitment: the expenses, the bank, and the reserve taken back.
+    """Pay against a commitment: the expenses against the bank, and the commitment consumed.
+
+    The expenses are the year's (6x); the commitment moves to 1068-CONSO, equity to equity,
+    never to income: the reserve does not flow back as profit (docs/accounting.md).
 
     `cents_by_account` lists the expense lines (e.g. [("641", gross), ("645", employer
     contributions)]); their total may never exceed what the commitment still holds.
@@ -136,7 +139,7 @@ def spend(
         return Transaction.objects.record(
             on or timezone.localdate(),
             label,
-            [*lines, (paid_from, -total), (code, total), (chart.RESERVE_TAKEN_BACK, -total)],
+            [*lines, (paid_from, -total), (code, total), (chart.RESERVE_SPENT, -total)],
             idempotency_key=idempotency_key,
             by=by,
         )
@@ -204,7 +207,10 @@ def give(
     on: datetime.date | None = None,
     by=None,
 ) -> Transaction:
-    """Pay an upstream project out of the commons fund, never beyond what the fund holds."""
+    """Pay an upstream project out of the commons fund, never beyond what the fund holds.
+
+    The gift is an expense of the year (6238); the fund is consumed as a commitment is.
+    """
     _positive(cents)
     with transaction.atomic():
         Books.locked()  # the fund is read under the lock every other gift takes
@@ -226,7 +232,7 @@ def give(
                 (expense_account, cents),
                 (paid_from, -cents),
                 (chart.COMMONS_FUND, cents),
-                (chart.RESERVE_TAKEN_BACK, -cents),
+                (chart.RESERVE_SPENT, -cents),
             ],
             idempotency_key=idempotency_key,
             by=by,

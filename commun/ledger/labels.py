@@ -29,6 +29,10 @@ LABELS = {
     "year_allocation_decided": gettext_noop("Affectation du résultat %(year)s — %(decision)s"),
     "year_allocation": gettext_noop("Affectation du résultat %(year)s"),
     "year_loss": gettext_noop("Report à nouveau de la perte %(year)s"),
+    "year_loss_on_reserves": gettext_noop(
+        "Perte %(year)s imputée sur les réserves consommées par les missions, le reste "
+        "reporté à nouveau"
+    ),
     "mission_commitment": gettext_noop(
         "Engagement de la réserve — mission %(ref)s, version %(number)s"
     ),

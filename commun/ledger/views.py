@@ -36,6 +36,7 @@ from commun.lib.csvstream import csv_response, plain_euros
 from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager
+from commun.members.models import Cooperative
 from commun.members.rules import officer_required
 
 PAGE_SIZE = 50
@@ -419,6 +420,14 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
     year = closing.next_year_to_close()
     form = numbers = None
     status = 200
+    posted_year = request.POST.get("year") if request.method == "POST" else None
+    if posted_year and posted_year != str(year):
+        # A form for a year closed meanwhile (another tab, another officer) closes nothing.
+        if posted_year.isdigit() and FiscalYear.objects.filter(year=int(posted_year)).exists():
+            messages.error(request, " ".join(closing.YearAlreadyClosed(posted_year).messages))
+        else:
+            messages.error(request, _("Aucun exercice terminé n'attend sa clôture."))
+        return redirect("ledger:years")
     if year is not None:
         numbers = closing.figures(year)
         form = CloseForm(numbers, request.POST or None)
@@ -430,6 +439,9 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
                     decision_reference=form.cleaned_data["decision_reference"],
                     by=request.user,
                 )
+            except closing.YearAlreadyClosed as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("ledger:years")
             except ValidationError as error:
                 add_model_errors(form, error)
             else:
@@ -462,6 +474,7 @@ def fiscal_years(request: HttpRequest) -> HttpResponse:
                 "closing_transaction", "allocation_transaction"
             ),
             "allocation_names": closing.ALLOCATION_ACCOUNTS,
+            "rule_label": Cooperative.ProfitAllocation(numbers.rule).label if numbers else "",
             "commons_percent": closing.commons_fund_percent(),
         },
         status=status,

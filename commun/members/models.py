@@ -57,6 +57,17 @@ class AdmissionRule(models.TextChoices):
 class Cooperative(models.Model):
     """The one cooperative this instance serves (a single row, pk=1)."""
 
+    class ProfitAllocation(models.TextChoices):
+        # The charter's rule: every surplus stays in the cooperative, nothing is shared out.
+        ALL_TO_RESERVES = (
+            "all_to_reserves",
+            _("Tous les excédents en réserves (100 %, aucun dividende)"),
+        )
+        INTEREST_ON_SHARES = (
+            "interest_on_shares",
+            _("Intérêt aux parts permis, dans la limite légale (art. 14 de la loi n° 47-1775)"),
+        )
+
     name = models.CharField(_("nom"), max_length=200, default="Ma coopérative")
     legal_form = models.CharField(
         _("forme juridique"), max_length=20, choices=LegalForm, default=LegalForm.SCIC
@@ -100,6 +111,25 @@ class Cooperative(models.Model):
         verbose_name=_("collège qui admet par consentement"),
         help_text=_("Laisser vide : ce sont les responsables qui consentent aux admissions."),
     )
+    # The year close reads these: what the statutes let the assembly do with a profit.
+    profit_allocation = models.CharField(
+        _("affectation des excédents selon les statuts"),
+        max_length=30,
+        choices=ProfitAllocation,
+        default=ProfitAllocation.ALL_TO_RESERVES,
+    )
+    tmo_average_percent = models.DecimalField(
+        _("moyenne du TMO des trois années civiles précédentes (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Taux moyen de rendement des obligations des sociétés privées, publié par la "
+            "Banque de France. Art. 14 de la loi n° 47-1775 du 10 septembre 1947 : l'intérêt "
+            "versé aux parts ne peut dépasser cette moyenne majorée de 2 points."
+        ),
+    )
     # Running figures kept under the row lock taken by every register movement.
     capital_cents = models.BigIntegerField(default=0, editable=False)
     capital_high_water_cents = models.BigIntegerField(default=0, editable=False)
@@ -118,6 +148,11 @@ class Cooperative(models.Model):
             models.CheckConstraint(condition=Q(capital_cents__gte=0), name="capital_not_negative"),
             models.CheckConstraint(
                 condition=Q(consent_quorum_percent__lte=100), name="consent_quorum_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=Q(tmo_average_percent__isnull=True)
+                | Q(tmo_average_percent__gte=0, tmo_average_percent__lte=100),
+                name="tmo_average_is_a_percentage",
             ),
         ]
 
@@ -199,6 +234,8 @@ class Cooperative(models.Model):
         "silence_is_consent",
         "consent_quorum_percent",
         "admission_college",
+        "profit_allocation",
+        "tmo_average_percent",
     ]
 
     def save_structure(

@@ -308,6 +308,8 @@ class ProfileForm(RefusesControlCharacters, forms.ModelForm):
             "silence_is_consent",
             "consent_quorum_percent",
             "admission_college",
+            "profit_allocation",
+            "tmo_average_percent",
         ]
         widgets = {
             "charter": forms.Textarea(attrs={"rows": 14}),
@@ -329,6 +331,9 @@ class ProfileForm(RefusesControlCharacters, forms.ModelForm):
         quorum = self.fields["consent_quorum_percent"]
         quorum.validators.append(MaxValueValidator(100))
         quorum.widget.attrs["max"] = 100
+        tmo = self.fields["tmo_average_percent"]
+        tmo.validators += [MinValueValidator(0), MaxValueValidator(100)]
+        tmo.widget.attrs.update(min=0, max=100)
 
     def clean_share_value(self):
         try:
@@ -345,6 +350,15 @@ class ProfileForm(RefusesControlCharacters, forms.ModelForm):
         data = super().clean()
         if "share_value" in data:
             self.instance.share_value_cents = data["share_value"]
+        interest = data.get("profit_allocation") == Cooperative.ProfitAllocation.INTEREST_ON_SHARES
+        if interest and data.get("tmo_average_percent") is None and "tmo_average_percent" in data:
+            self.add_error(
+                "tmo_average_percent",
+                _(
+                    "Les statuts permettent un intérêt aux parts : renseignez la moyenne du TMO, "
+                    "qui le plafonne (art. 14 de la loi n° 47-1775 du 10 septembre 1947)."
+                ),
+            )
         return data
 
 

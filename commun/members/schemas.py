@@ -5,6 +5,7 @@ forms' and the models', so both interfaces refuse the same things with the same 
 """
 
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -15,6 +16,7 @@ from commun.lib.money import cents
 from commun.members.models import (
     MAX_SHARES_PER_MOVEMENT,
     AdmissionRule,
+    Cooperative,
     LegalForm,
     Member,
     MemberKind,
@@ -57,6 +59,8 @@ class CooperativeOut(Schema):
     silence_is_consent: bool
     consent_quorum_percent: int
     admission_college: int | None = Field(..., alias="admission_college_id")
+    profit_allocation: Cooperative.ProfitAllocation
+    tmo_average_percent: Decimal | None
     member_count: int
     categories: list[CategoryCount] = Field(..., alias="category_counts")
 
@@ -72,6 +76,17 @@ class CooperativePatch(Input):
     contact_email: str | None = Field(None, max_length=254)
     silence_is_consent: bool | None = None
     consent_quorum_percent: int | None = Field(None, ge=0, le=100)
+    profit_allocation: Cooperative.ProfitAllocation | None = Field(
+        None, description="Ce que les statuts permettent de faire d'un excédent."
+    )
+    tmo_average_percent: Decimal | None = Field(
+        None,
+        ge=0,
+        le=100,
+        decimal_places=2,
+        description="Moyenne du TMO des trois années civiles précédentes, en % : plafonne "
+        "l'intérêt aux parts à cette moyenne + 2 points (art. 14, loi n° 47-1775).",
+    )
     admission_college: int | None = Field(
         None,
         ge=1,

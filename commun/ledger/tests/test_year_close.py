@@ -1,6 +1,7 @@
 """The year close: the result, the SCIC floors, the closing entries, and a closed year locked."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 from commun.accounts.models import User
 from commun.ledger import closing, funds
 from commun.ledger.models import Account, Books, FiscalYear, Transaction
-from commun.members.models import Member
+from commun.members.models import Cooperative, Member
+from commun.testing.api import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,13 +76,48 @@ def test_a_loss_is_carried_forward(db, officer):
     assert balance("706") == balance("613") == 0
 
 
-def test_closing_twice_books_once(db, officer):
+def test_closing_a_closed_year_is_refused_and_books_nothing(db, officer):
     year_2025()
     first = closing.close_year(2025, by=officer)
     count = Transaction.objects.count()
 
-    assert closing.close_year(2025, {"457": 1}, by=officer) == first
+    with pytest.raises(closing.YearAlreadyClosed, match="L'exercice 2025 est déjà clos"):
+        closing.close_year(2025, {"457": 1}, by=officer)
     assert Transaction.objects.count() == count
+    assert FiscalYear.objects.get() == first
+
+
+def test_the_api_answers_409_to_a_second_close(db, officer):
+    year_2025()
+    api = bearer(officer)
+    url = "/api/v1/ledger/years/2025/close"
+
+    first = api.post(url, {"decision_reference": "AG"}, content_type="application/json")
+    second = api.post(url, {"decision_reference": "AG"}, content_type="application/json")
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert "déjà clos" in second.json()["detail"]
+    assert FiscalYear.objects.count() == 1
+
+
+def test_a_page_posted_for_a_year_closed_meanwhile_closes_nothing_else(people):
+    book(D(2024, 3, 1), [("512", 100_000), ("706", -100_000)], "v2024")
+    book(D(2025, 3, 1), [("512", 100_000), ("706", -100_000)], "v2025")
+    officer = people["officer"]
+    form = {
+        "year": "2024",
+        "legal_reserve": "150",
+        "available_reserve": "750",
+        "commons_fund": "100",
+        "decision_reference": "AG",
+    }
+    assert officer.post(reverse("ledger:years"), form).status_code == 302
+
+    again = officer.post(reverse("ledger:years"), form, follow=True)
+
+    assert "2024 est déjà clos" in again.content.decode()
+    assert list(FiscalYear.objects.values_list("year", flat=True)) == [2024]
 
 
 def test_nothing_may_be_dated_in_a_closed_year(db, officer):
@@ -112,6 +149,7 @@ def test_a_year_closes_only_once_ended_and_in_order(db, officer):
     "allocation, message",
     [
         ({"1061": 500_000, "1068-DISPO": 6_500_000}, "réserve légale doit recevoir au moins"),
+        ({"1061": 1_000_000, "1068-DISPO": 5_000_000, "457": 1_000_000}, "100 % des excédents"),
         ({"1061": 1_000_000, "1068-DISPO": 2_000_000, "457": 4_000_000}, "57,5 %"),
         ({"1061": 1_000_000, "1068-DISPO": 1_000_000}, "doit égaler le résultat"),
         ({"1061": 1_000_000, "512": 6_000_000}, "Compte d'affectation inconnu"),
@@ -131,13 +169,74 @@ def test_an_allocation_below_the_floors_is_refused_with_nothing_written(
     assert Books.objects.get().closed_through_year == 0
 
 
+def allow_interest_on_shares(tmo="3.00"):
+    """Statutes that allow interest on shares, with the officers' three-year TMO average."""
+    Cooperative.objects.update_or_create(
+        pk=1,
+        defaults={
+            "profit_allocation": Cooperative.ProfitAllocation.INTEREST_ON_SHARES,
+            "tmo_average_percent": Decimal(tmo),
+        },
+    )
+
+
+def test_the_charter_puts_every_profit_in_the_reserves_and_refuses_dividends(db, officer):
+    """The case a new user met: 46,103.55 € of dividends on a 19,050 € capital (242 %)."""
+    book(D(2025, 1, 10), [("512", 1_905_000), ("101", -1_905_000)], "capital")
+    book(D(2025, 6, 1), [("512", 20_000_000), ("706", -20_000_000)], "sales")
+    assert Cooperative.get().profit_allocation == Cooperative.ProfitAllocation.ALL_TO_RESERVES
+    numbers = closing.figures(2025)
+    legal = numbers.legal_reserve_floor_cents
+
+    with pytest.raises(ValidationError, match="100 % des excédents aux réserves") as refused:
+        closing.close_year(
+            2025,
+            {"1061": legal, "1068-DISPO": 20_000_000 - legal - 4_610_355, "457": 4_610_355},
+            by=officer,
+        )
+
+    assert list(refused.value.error_dict) == ["457"]
+    assert not Transaction.objects.filter(idempotency_key__startswith="year-").exists()
+    closed = closing.close_year(2025, by=officer)
+    assert "457" not in closed.allocation
+    assert sum(closed.allocation.values()) == 20_000_000
+
+
+def test_interest_on_shares_is_capped_at_the_tmo_average_plus_two_points(db, officer):
+    """Capital 10,000 €, TMO average 3 %: art. 14 caps the rate at 3 + 2 = 5 %, so 500 €."""
+    allow_interest_on_shares("3.00")
+    year_2025()  # capital 10,000 €, profit 70,000 €
+    book(D(2025, 2, 1), [("1068-DISPO", 1_000_000), ("1061", -1_000_000)], "legal-full")
+    over = {"1068-DISPO": 6_949_999, "457": 50_001}
+
+    with pytest.raises(ValidationError, match="art. 14 de la loi n° 47-1775") as refused:
+        closing.close_year(2025, over, by=officer)
+
+    assert "plafond légal de 500\xa0€" in " ".join(refused.value.messages)
+    assert not FiscalYear.objects.exists()
+    closed = closing.close_year(2025, {"1068-DISPO": 6_950_000, "457": 50_000}, by=officer)
+    assert closed.allocation["457"] == 50_000
+
+
+def test_interest_on_shares_waits_for_the_tmo_average(db, officer):
+    allow_interest_on_shares("3.00")
+    Cooperative.objects.update(tmo_average_percent=None)
+    year_2025()
+
+    with pytest.raises(ValidationError, match="moyenne du TMO"):
+        closing.close_year(
+            2025, {"1061": 1_000_000, "1068-DISPO": 5_999_000, "457": 1_000}, by=officer
+        )
+
+
 def test_the_legal_reserve_floor_lapses_once_it_equals_the_capital(db, officer):
+    allow_interest_on_shares("3.00")
     year_2025()
     book(D(2025, 2, 1), [("1068-DISPO", 1_000_000), ("1061", -1_000_000)], "legal-full")
 
-    closed = closing.close_year(2025, {"1068-DISPO": 4_025_000, "457": 2_975_000}, by=officer)
+    closed = closing.close_year(2025, {"1068-DISPO": 6_950_000, "457": 50_000}, by=officer)
 
-    assert closed.allocation == {"1068-DISPO": 4_025_000, "457": 2_975_000}
+    assert closed.allocation == {"1068-DISPO": 6_950_000, "457": 50_000}
 
 
 @settings(
@@ -148,9 +247,13 @@ def test_the_legal_reserve_floor_lapses_once_it_equals_the_capital(db, officer):
     capital=st.integers(min_value=1, max_value=5_000_000),
     legal_before=st.integers(min_value=0, max_value=6_000_000),
     shares=st.lists(st.integers(min_value=0, max_value=1000), min_size=4, max_size=4),
+    rule=st.sampled_from(list(Cooperative.ProfitAllocation)),
+    tmo=st.one_of(st.none(), st.decimals(min_value=0, max_value=60, places=2)),
 )
-def test_accepted_allocations_always_respect_the_floors(result, capital, legal_before, shares):
-    numbers = closing.YearFigures(2025, result, {}, capital, legal_before)
+def test_accepted_allocations_always_respect_the_floors(
+    result, capital, legal_before, shares, rule, tmo
+):
+    numbers = closing.YearFigures(2025, result, {}, capital, legal_before, rule, tmo)
     total = sum(shares) or 1
     codes = ["1061", "1068-DISPO", "1068-COMMUNS", "457"]
     allocation = {
@@ -174,6 +277,11 @@ def test_accepted_allocations_always_respect_the_floors(result, capital, legal_b
         assert legal * 100 >= 15 * result or legal_before + legal >= capital
         unshared = legal + accepted.get("1068-DISPO", 0) + accepted.get("1068-COMMUNS", 0)
         assert unshared * 1000 >= 575 * result
+        dividends = accepted.get("457", 0)
+        if rule == Cooperative.ProfitAllocation.ALL_TO_RESERVES or tmo is None:
+            assert dividends == 0
+        else:
+            assert dividends * 100 <= capital * (tmo + 2)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -229,6 +337,7 @@ def test_the_officer_closes_a_year_through_the_page(people):
 
     page = officer.get(reverse("ledger:years"))
     assert page.context["year"] == 2025
+    assert "Tous les excédents en réserves (100 %, aucun dividende)" in page.content.decode()
     refused = officer.post(
         reverse("ledger:years"),
         {
@@ -259,3 +368,27 @@ def test_the_officer_closes_a_year_through_the_page(people):
         "1068-DISPO": 75_000,
         "1068-COMMUNS": 10_000,
     }
+
+
+def test_dividends_the_statutes_refuse_are_a_field_error_on_the_page_and_in_the_api(people, alice):
+    book(D(2025, 1, 6), [("512", 1_000_000), ("101", -1_000_000)], "capital")
+    book(D(2025, 6, 1), [("512", 100_000), ("706", -100_000)], "v")
+    form = {
+        "legal_reserve": "150",
+        "available_reserve": "750",
+        "dividends": "100",
+        "decision_reference": "AG",
+    }
+
+    page = people["officer"].post(reverse("ledger:years"), form)
+    api = bearer(alice.user).post(
+        "/api/v1/ledger/years/2025/close",
+        {"allocation": {"1061": 15_000, "1068-DISPO": 75_000, "457": 10_000}},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 422
+    assert "100 % des excédents aux réserves" in " ".join(page.context["form"].errors["dividends"])
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"] == ["body", "allocation", "457"]
+    assert not FiscalYear.objects.exists()

@@ -535,3 +535,28 @@ def test_session_clients_of_the_web_read_the_api(bob):
 
     assert response.status_code == 200
     assert response.json()["number"] == bob.number
+
+
+def test_an_officer_sets_the_statutes_allocation_rule_through_the_api(callers):
+    refused = call(
+        callers["officer"],
+        "PATCH",
+        "/cooperative",
+        {"profit_allocation": "interest_on_shares", "tmo_average_percent": "150"},
+    )
+    missing = call(
+        callers["officer"], "PATCH", "/cooperative", {"profit_allocation": "interest_on_shares"}
+    )
+    done = call(
+        callers["officer"],
+        "PATCH",
+        "/cooperative",
+        {"profit_allocation": "interest_on_shares", "tmo_average_percent": "3.12"},
+    )
+
+    assert refused.status_code == 422
+    assert missing.status_code == 422
+    assert "art. 14" in missing.content.decode()
+    assert done.status_code == 200, done.content
+    assert done.json()["profit_allocation"] == "interest_on_shares"
+    assert str(Cooperative.get().tmo_average_percent) == "3.12"

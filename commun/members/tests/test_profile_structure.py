@@ -1,5 +1,7 @@
 """Officers edit the profile, categories and colleges: all saved, or nothing."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from commun.conftest import client_for
@@ -22,6 +24,8 @@ def profile_data(**profile):
         "repayment_delay_months": coop.repayment_delay_months,
         "contact_email": coop.contact_email,
         "consent_quorum_percent": coop.consent_quorum_percent,
+        "profit_allocation": coop.profit_allocation,
+        "tmo_average_percent": coop.tmo_average_percent or "",
         **profile,
     }
     for prefix, rows, fields in [
@@ -248,3 +252,23 @@ def test_a_college_with_discussions_cannot_be_deleted(alice):
     assert response.status_code != 500
     assert "a un historique" in response.content.decode()
     assert College.objects.filter(name="Collège éphémère").exists()
+
+
+def test_officers_set_the_statutes_allocation_rule_and_the_tmo_average(alice):
+    officer = client_for(alice.user)
+
+    refused = officer.post(
+        reverse("officers:profile"), profile_data(profit_allocation="interest_on_shares")
+    )
+    done = officer.post(
+        reverse("officers:profile"),
+        profile_data(profit_allocation="interest_on_shares", tmo_average_percent="3.12"),
+    )
+
+    assert "art. 14 de la loi n° 47-1775" in " ".join(
+        refused.context["form"].errors["tmo_average_percent"]
+    )
+    assert done.status_code == 302
+    coop = Cooperative.get()
+    assert coop.profit_allocation == "interest_on_shares"
+    assert coop.tmo_average_percent == Decimal("3.12")

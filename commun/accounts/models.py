@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models, transaction
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +109,25 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def reading_member(queryset, user: str):
+    """`queryset` with `user` (a path to a User) and its `User.member`, in the same query:
+    the member is then the row annotated `read_member` (every permission check asks it)."""
+    from commun.members.models import Member  # members' models import this module
+
+    prefix = f"{user}__" if user else ""
+    latest = (
+        Member.objects.filter(user_id=OuterRef(f"{user}_id" if user else "id"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    memberships = f"{prefix}memberships"
+    return queryset.annotate(
+        read_member=FilteredRelation(
+            memberships, condition=Q(**{f"{memberships}__number": Subquery(latest)})
+        )
+    ).select_related(*([user] if user else []), "read_member")
+
+
 class ApiToken(models.Model):
     """A personal API token: only its SHA-256 is stored, the secret is shown once."""
 
@@ -202,13 +222,16 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, secret: str) -> "ApiToken | None":
         """The unrevoked token of an active user behind a secret, expired or not."""
-        return (
+        token = reading_member(
             cls.objects.filter(
                 digest=cls.hash(secret), revoked_at__isnull=True, user__is_active=True
-            )
-            .select_related("user")
-            .first()
-        )
+            ),
+            "user",
+        ).first()
+        if token is not None:
+            # Unset when the account has no membership.
+            token.user.__dict__["member"] = getattr(token, "read_member", None)
+        return token
 
     def touch(self):
         # Throttled write: touching last_used_at on every call would make reads write.

@@ -5,13 +5,12 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models, transaction
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from commun.lib import rules
+from commun.lib import rows, rules
 from commun.privacy.declarations import ACCOUNTS, Audience, Erasure, not_personal, personal
 
 
@@ -109,25 +108,6 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-def reading_member(queryset, user: str):
-    """`queryset` with `user` (a path to a User) and its `User.member`, in the same query:
-    the member is then the row annotated `read_member` (every permission check asks it)."""
-    from commun.members.models import Member  # members' models import this module
-
-    prefix = f"{user}__" if user else ""
-    latest = (
-        Member.objects.filter(user_id=OuterRef(f"{user}_id" if user else "id"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    memberships = f"{prefix}memberships"
-    return queryset.annotate(
-        read_member=FilteredRelation(
-            memberships, condition=Q(**{f"{memberships}__number": Subquery(latest)})
-        )
-    ).select_related(*([user] if user else []), "read_member")
-
-
 class ApiToken(models.Model):
     """A personal API token: only its SHA-256 is stored, the secret is shown once."""
 
@@ -222,15 +202,30 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, secret: str) -> "ApiToken | None":
         """The unrevoked token of an active user behind a secret, expired or not."""
-        token = reading_member(
-            cls.objects.filter(
-                digest=cls.hash(secret), revoked_at__isnull=True, user__is_active=True
-            ),
-            "user",
-        ).first()
-        if token is not None:
-            # Unset when the account has no membership.
-            token.user.__dict__["member"] = getattr(token, "read_member", None)
+        from commun.members.models import Member  # members' models import this module
+
+        # One statement, written by hand (building it through the ORM costs more than
+        # running it): the token, its user and the member every permission check asks for
+        # (`User.member`: the membership with the highest number).
+        t, u, m = "t", "u", "m"
+        sql = (
+            f"SELECT {', '.join(rows.columns(ApiToken, t) + rows.columns(User, u))}, "  # noqa: S608
+            f"{', '.join(rows.columns(Member, m))} FROM {rows.table(ApiToken)} {t} "
+            f"JOIN {rows.table(User)} {u} ON {u}.id = {t}.user_id "
+            f"LEFT JOIN {rows.table(Member)} {m} ON {m}.user_id = {u}.id AND {m}.number = "
+            f"(SELECT MAX(latest.number) FROM {rows.table(Member)} latest "
+            f"WHERE latest.user_id = {u}.id) "
+            f"WHERE {t}.digest = %s AND {t}.revoked_at IS NULL AND {u}.is_active = %s "
+            f"ORDER BY {t}.created_at DESC LIMIT 1"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [cls.hash(secret), True])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        token, user, member = rows.split(row, ApiToken, User, Member)
+        user.__dict__["member"] = member
+        token.user = user
         return token
 
     def touch(self):

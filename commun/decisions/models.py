@@ -36,7 +36,7 @@ from commun.decisions.ballots import VoterRoll as VoterRoll
 from commun.decisions.counting import Counting
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
-from commun.lib import markdown
+from commun.lib import markdown, rows
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
 from commun.lib.rules import as_member
 from commun.lib.text import clean_text as _text
@@ -1546,29 +1546,6 @@ def _follow_objection(round, decision, member, choice, reason, previous, now) ->
         )
 
 
-def _columns(model, alias: str, fields=None) -> list[str]:
-    fields = fields or model._meta.concrete_fields
-    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in fields]
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _build(model, values) -> models.Model:
-    """A model instance from raw values, converted as the ORM would."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.cached_col
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
-
-
 def _locked_for_stance(member, *, round_id=None, decision_id=None):
     """(round, the member's stance or None): one statement, inside the transaction.
 
@@ -1580,9 +1557,9 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     """
     member_id = member.pk if member is not None else None
     parts = {"r": Round, "d": Decision, "sp": Space, "st": Stance, "h": StanceChange}
-    select = [column for alias, model in parts.items() for column in _columns(model, alias)]
+    select = [column for alias, model in parts.items() for column in rows.columns(model, alias)]
     eligibility = (
-        f"(SELECT e.id FROM {_table(Eligibility)} e "  # noqa: S608
+        f"(SELECT e.id FROM {rows.table(Eligibility)} e "  # noqa: S608
         "WHERE e.decision_id = d.id AND e.member_id = %s)"
     )
     if round_id is not None:
@@ -1590,23 +1567,23 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     else:
         where = (
             f"r.decision_id = %s AND r.number = (SELECT MAX(r2.number) "  # noqa: S608
-            f"FROM {_table(Round)} r2 WHERE r2.decision_id = %s)"
+            f"FROM {rows.table(Round)} r2 WHERE r2.decision_id = %s)"
         )
         where_params = [decision_id, decision_id]
     lock = " FOR SHARE OF r" if connection.vendor == "postgresql" else ""
     sql = (
         f"SELECT {', '.join(select)}, {eligibility} "  # noqa: S608
-        f"FROM {_table(Round)} r "
-        f"JOIN {_table(Decision)} d ON d.id = r.decision_id "
-        f"JOIN {_table(Space)} sp ON sp.id = d.space_id "
-        f"LEFT JOIN {_table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
-        f"LEFT JOIN {_table(StanceChange)} h ON h.stance_id = st.id "
+        f"FROM {rows.table(Round)} r "
+        f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
+        f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
+        f"LEFT JOIN {rows.table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
+        f"LEFT JOIN {rows.table(StanceChange)} h ON h.stance_id = st.id "
         f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}{lock}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [member_id, member_id, *where_params])
-        rows = cursor.fetchall()
-    if not rows:
+        found = cursor.fetchall()
+    if not found:
         return None, None
     widths = [len(model._meta.concrete_fields) for model in parts.values()]
     cuts = [sum(widths[:i]) for i in range(len(widths) + 1)]
@@ -1614,17 +1591,17 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     def part(row, i):
         return row[cuts[i] : cuts[i + 1]]
 
-    first = rows[0]
-    round = _build(Round, part(first, 0))
-    decision = _build(Decision, part(first, 1))
-    decision.space = _build(Space, part(first, 2))
+    first = found[0]
+    round = rows.build(Round, part(first, 0))
+    decision = rows.build(Decision, part(first, 1))
+    decision.space = rows.build(Space, part(first, 2))
     decision.__dict__["_eligibility_ids"] = {member_id: first[-1]} if member_id else {}
     round.decision = decision
     seen = None
     if part(first, 3)[0] is not None:
-        seen = _build(Stance, part(first, 3))
+        seen = rows.build(Stance, part(first, 3))
         seen.recent_history = [
-            _build(StanceChange, part(row, 4)) for row in rows if part(row, 4)[0] is not None
+            rows.build(StanceChange, part(row, 4)) for row in found if part(row, 4)[0] is not None
         ]
     return round, seen
 
@@ -1648,7 +1625,7 @@ def _upsert_stance(round, decision, member, choice, reason, ballot, now, seen) -
     fields = [f for f in Stance._meta.concrete_fields if not f.primary_key]
     names = [connection.ops.quote_name(f.column) for f in fields]
     values = [f.get_db_prep_save(getattr(stance, f.attname), connection) for f in fields]
-    table = _table(Stance)
+    table = rows.table(Stance)
     changed = ("choice", "reason", "ballot", "updated_at")
     seen_at = Stance._meta.get_field("updated_at").get_db_prep_save(
         seen.updated_at if seen else None, connection

@@ -202,7 +202,9 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, secret: str) -> "ApiToken | None":
         """The unrevoked token of an active user behind a secret, expired or not."""
-        from commun.members.models import Member  # members' models import this module
+        # The members' model, through the relation `User.member` reads (not imported:
+        # accounts sits below members).
+        Member = User._meta.get_field("memberships").related_model  # noqa: N806
 
         # One statement, written by hand (building it through the ORM costs more than
         # running it): the token, its user and the member every permission check asks for

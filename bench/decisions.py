@@ -243,6 +243,14 @@ def measure(args) -> int:
             f"({timing['count']} requêtes, {timing['failed']} échecs)",
             flush=True,
         )
+    for name in ("stance", "stance_change"):
+        ratios = timings[name]["ratios"]
+        print(
+            f"  {name:<22} {queries[name]} requêtes SQL (cible ≤ {STANCE_QUERIES_TARGET}), "
+            f"{statistics.median(ratios):.2f}× l'insertion nue (cible ≤ {STANCE_RATIO_TARGET}; "
+            f"séries {min(ratios):.2f}–{max(ratios):.2f})",
+            flush=True,
+        )
     stances = count_stances(decision_id)
     load = (load_before, os.getloadavg()[0])
     result = pages.describe_database() | {

@@ -131,9 +131,10 @@ def _detail(request, pk: int) -> Decision:
 
 
 def _with_history(stance: Stance) -> Stance:
-    latest = getattr(stance, "first_history", None) or list(
-        stance.history.order_by("-at", "-pk")[:HISTORY_SHOWN]
-    )
+    latest = getattr(stance, "recent_history", None)
+    if latest is None:
+        latest = stance.history.order_by("-at", "-pk")
+    latest = list(latest[:HISTORY_SHOWN])
     stance.history_list = latest[::-1]
     return stance
 
@@ -318,13 +319,12 @@ def take_stance(request, payload: StanceIn, decision_id: int = Id):
     """Take or change your stance in the current round (kept in its history) until the close.
 
     An objection needs its reason and becomes an objection of its own."""
-    decision = _decision(request, decision_id)
-    _may(request, "take_stance", decision)
-    round = decision.current_round
-    if round is None:
-        raise ValidationError(_("Aucun tour n'est ouvert."))
-    stance = round.take_stance(request.user, payload.choice, payload.reason, payload.ballot)
-    stance.round = round
+    try:
+        stance = Decision.objects.take_stance(
+            decision_id, request.user, payload.choice, payload.reason, payload.ballot
+        )
+    except Decision.DoesNotExist:
+        raise Http404 from None
     return _with_history(stance)
 
 

@@ -53,7 +53,7 @@ class BallotBox:
         now = now or timezone.now()
         with transaction.atomic():
             # Exclusive: ballots are appended one at a time, so the chain never forks.
-            round = self._locked_for_voting(exclusive=True)
+            round = self._locked_for_voting()
             decision = round.decision
             if not decision.is_secret:
                 raise ValidationError(_("Ce vote n'est pas secret : prenez position normalement."))

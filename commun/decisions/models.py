@@ -22,7 +22,7 @@ import secrets
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -36,8 +36,9 @@ from commun.decisions.ballots import VoterRoll as VoterRoll
 from commun.decisions.counting import Counting
 from commun.decisions.signals import decision_closed
 from commun.deliberation.models import Circle, Space, Thread
-from commun.lib import markdown
+from commun.lib import markdown, rows
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
+from commun.lib.rules import as_member
 from commun.lib.text import clean_text as _text
 from commun.members.models import College, Cooperative, Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, not_personal, personal
@@ -211,6 +212,12 @@ class DecisionQuerySet(models.QuerySet):
                 AdviceRequest(decision=decision, advisor=advisor) for advisor in proposal.advisors
             )
         return decision
+
+    def take_stance(self, decision_id: int, who, choice: str, reason: str = "", ballot=None):
+        """Take a stance in the decision's current round, as `Round.take_stance`, with the
+        decision read under the round's lock. A decision `who` may not read raises
+        Decision.DoesNotExist (a 404), a refusal PermissionDenied before the input is read."""
+        return _take_stance(who, choice, reason, ballot, None, decision_id=decision_id)
 
     def open_for_admission(self, application) -> "Decision | None":
         """Open the consent decision that admits `application`, among the officers or a college.
@@ -1424,35 +1431,10 @@ class Round(BallotBox, models.Model):
             + said.filter(member__in=voiceless).count()
         )
 
-    def _locked_for_voting(self, exclusive: bool) -> "Round":
-        """This round re-read under a lock: shared while taking a stance, exclusive for the box.
-
-        Shared locks let many members take a stance at once, yet make the close (which takes
-        the exclusive lock) wait for them; SQLite serialises writers anyway.
-        """
-        if exclusive:
-            return Round.objects.select_for_update().select_related("decision").get(pk=self.pk)
-        # One statement: the round locked, and what may have changed of its decision since
-        # the caller read it (a close waits for this lock, so it stays current until COMMIT).
-        # The caller's decision is kept, with its eligibility cached: fixed at the opening.
-        if connection.vendor == "postgresql":
-            rounds = connection.ops.quote_name(Round._meta.db_table)
-            decisions = connection.ops.quote_name(Decision._meta.db_table)
-            round = Round.objects.raw(
-                f"SELECT {rounds}.*, {decisions}.phase AS fresh_phase, "  # noqa: S608
-                f"{decisions}.closes_at AS fresh_closes_at FROM {rounds} "
-                f"JOIN {decisions} ON {decisions}.id = {rounds}.decision_id "
-                f"WHERE {rounds}.id = %s FOR SHARE OF {rounds}",
-                [self.pk],
-            )[0]
-            fresh = (round.fresh_phase, round.fresh_closes_at)
-        else:  # SQLite serialises writers: no row lock to take
-            round = Round.objects.select_related("decision").get(pk=self.pk)
-            fresh = (round.decision.phase, round.decision.closes_at)
-        decision = self.decision
-        decision.phase, decision.closes_at = fresh
-        round.decision = decision
-        return round
+    def _locked_for_voting(self) -> "Round":
+        """This round re-read under an exclusive lock, for the secret ballot box (a stance
+        takes the shared one: `_locked_for_stance`)."""
+        return Round.objects.select_for_update().select_related("decision").get(pk=self.pk)
 
     def _check_open(self, decision: Decision, now) -> None:
         if self.closed_at is not None or decision.is_closed:
@@ -1466,81 +1448,210 @@ class Round(BallotBox, models.Model):
         """Take or change one's stance in this round: one row per member, its history kept.
 
         An objection (with its mandatory reason) becomes an Objection; changing away from it
-        withdraws that objection. Its time is read once this member's stance is locked:
-        simultaneous stances are then dated in the order they apply, and the newest entry
-        of the history is always the stance in force.
+        withdraws that objection. Its time is read once this round is locked: a change that
+        raced another of the same member waits for it (the upsert's row lock) and is then
+        dated after it, so the newest entry of the history is always the stance in force.
         """
-        given = now
-        reason = (reason or "").strip()
-        if len(reason) > MAX_BODY_LENGTH:
-            raise ValidationError({"reason": _("Ce texte est trop long.")})
-        with transaction.atomic():
-            round = self._locked_for_voting(exclusive=False)
-            decision = round.decision
-            if decision.is_secret:
-                raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
-            round._check_open(decision, given or timezone.now())
-            member = rules.require(member, "take_stance", decision)
-            choice, ballot = decision.clean_stance(choice, reason, ballot)
-            eligibility_id = rules.eligibility_id(member, decision)
-            # Locked: the same member's simultaneous stances apply one after the other.
-            stance = Stance.objects.select_for_update().filter(round=round, member=member).first()
-            previous = stance.choice if stance else None
-            now = given or timezone.now()
-            if stance is None:
-                try:
-                    # Only where writers run side by side can another insert win the race
-                    # (SQLite's immediate transactions serialise them): a savepoint there.
-                    with transaction.atomic(savepoint=connection.features.has_select_for_update):
-                        stance = Stance.objects.create(
-                            round=round,
-                            eligibility_id=eligibility_id,
-                            member=member,
-                            choice=choice,
-                            reason=reason,
-                            ballot=ballot,
-                            updated_at=now,
-                        )
-                except IntegrityError:
-                    # Another request of the same member inserted it first: change that one.
-                    stance = Stance.objects.select_for_update().get(round=round, member=member)
-                    previous = stance.choice
-                    now = given or timezone.now()
-            if previous is not None:
-                stance.choice, stance.reason, stance.ballot, stance.updated_at = (
-                    choice,
-                    reason,
-                    ballot,
-                    now,
-                )
-                stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
-            change = StanceChange.objects.create(
-                stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
+        return _take_stance(member, choice, reason, ballot, now, round_id=self.pk)
+
+
+# A stance's statements: BEGIN, the round locked and read with all the rest (below), the
+# stance upserted, its history row, COMMIT. Each of the rest is a race it closes.
+STANCE_HISTORY_READ = 100
+
+
+def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_id=None):
+    reason = (reason or "").strip()
+    if len(reason) > MAX_BODY_LENGTH:
+        raise ValidationError({"reason": _("Ce texte est trop long.")})
+    member = as_member(who)
+    with transaction.atomic():
+        round, seen = _locked_for_stance(member, round_id=round_id, decision_id=decision_id)
+        if round is None:
+            _refuse_stance(who, round_id, decision_id)
+        decision = round.decision
+        if decision_id is not None:  # the API's order: unreadable (404), then refused (403)
+            if not rules.can_read(who, decision):
+                raise Decision.DoesNotExist
+            rules.require(who, "take_stance", decision)
+        if decision.is_secret:
+            raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
+        round._check_open(decision, given or timezone.now())
+        member = rules.require(member, "take_stance", decision)
+        choice, ballot = decision.clean_stance(choice, reason, ballot)
+        now = given or timezone.now()
+        stance_id = _upsert_stance(round, decision, member, choice, reason, ballot, now, seen)
+        if stance_id is not None:
+            previous = seen.choice if seen else None
+            stance = Stance(
+                pk=stance_id,
+                round=round,
+                eligibility_id=rules.eligibility_id(member, decision),
+                member=member,
+                choice=choice,
+                reason=reason,
+                ballot=ballot,
+                updated_at=now,
             )
-            # A first stance's whole history is what was just written: no need to read it.
-            stance.first_history = [change] if previous is None else None
-            if decision.kind == Decision.Kind.CONSENT:
-                mine = Objection.objects.select_for_update().filter(
-                    round=round, author=member, status__in=Objection.OPEN
-                )
-                if choice == Stance.Choice.OBJECTION:
-                    if not mine.update(reason=reason, updated_at=now):
-                        objection = Objection.objects.create(
-                            decision=decision,
-                            round=round,
-                            author=member,
-                            reason=reason,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                        notifications.objection_raised(objection)
-                elif previous == Stance.Choice.OBJECTION:
-                    mine.update(
-                        status=Objection.Status.WITHDRAWN,
-                        status_note=_("Retirée en changeant de position."),
-                        updated_at=now,
-                    )
-        return stance
+            stance._state.adding = False
+        else:
+            # Another request of the same member wrote between our read and our write:
+            # wait for it (the row lock), then change what it left.
+            stance = Stance.objects.select_for_update().get(round=round, member=member)
+            previous, now = stance.choice, given or timezone.now()
+            stance.choice, stance.reason, stance.ballot, stance.updated_at = (
+                choice,
+                reason,
+                ballot,
+                now,
+            )
+            stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
+            seen = None
+        change = StanceChange.objects.create(
+            stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
+        )
+        # The newest history, newest first, without reading it again (None: read it).
+        if previous is None:
+            stance.recent_history = [change]
+        elif seen is not None:
+            stance.recent_history = [change, *seen.recent_history]
+        else:
+            stance.recent_history = None
+        if decision.kind == Decision.Kind.CONSENT:
+            _follow_objection(round, decision, member, choice, reason, previous, now)
+    return stance
+
+
+def _refuse_stance(who, round_id, decision_id):
+    """No open round was found: say why, as the slower path would have (errors only)."""
+    if round_id is not None:
+        raise Round.DoesNotExist
+    decision = Decision.objects.select_related("space").filter(pk=decision_id).first()
+    if decision is None or not rules.can_read(who, decision):
+        raise Decision.DoesNotExist
+    rules.require(who, "take_stance", decision)
+    raise ValidationError(_("Aucun tour n'est ouvert."))
+
+
+def _follow_objection(round, decision, member, choice, reason, previous, now) -> None:
+    """An objection stance keeps its Objection; changing away from it withdraws it."""
+    mine = Objection.objects.select_for_update().filter(
+        round=round, author=member, status__in=Objection.OPEN
+    )
+    if choice == Stance.Choice.OBJECTION:
+        if not mine.update(reason=reason, updated_at=now):
+            objection = Objection.objects.create(
+                decision=decision,
+                round=round,
+                author=member,
+                reason=reason,
+                created_at=now,
+                updated_at=now,
+            )
+            notifications.objection_raised(objection)
+    elif previous == Stance.Choice.OBJECTION:
+        mine.update(
+            status=Objection.Status.WITHDRAWN,
+            status_note=_("Retirée en changeant de position."),
+            updated_at=now,
+        )
+
+
+def _locked_for_stance(member, *, round_id=None, decision_id=None):
+    """(round, the member's stance or None): one statement, inside the transaction.
+
+    The round (given, or the decision's latest) is locked as `_locked_for_voting` does
+    (shared on PostgreSQL: stances side by side, a close waits for them; SQLite serialises
+    writers), read with its decision and space, the member's eligibility (fixed at the
+    opening), their stance and its newest history entries, newest first. The stance is
+    read, not locked: `_upsert_stance` writes only over what was read here.
+    """
+    member_id = member.pk if member is not None else None
+    parts = {"r": Round, "d": Decision, "sp": Space, "st": Stance, "h": StanceChange}
+    select = [column for alias, model in parts.items() for column in rows.columns(model, alias)]
+    eligibility = (
+        f"(SELECT e.id FROM {rows.table(Eligibility)} e "  # noqa: S608
+        "WHERE e.decision_id = d.id AND e.member_id = %s)"
+    )
+    if round_id is not None:
+        where, where_params = "r.id = %s", [round_id]
+    else:
+        where = (
+            f"r.decision_id = %s AND r.number = (SELECT MAX(r2.number) "  # noqa: S608
+            f"FROM {rows.table(Round)} r2 WHERE r2.decision_id = %s)"
+        )
+        where_params = [decision_id, decision_id]
+    lock = " FOR SHARE OF r" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"SELECT {', '.join(select)}, {eligibility} "  # noqa: S608
+        f"FROM {rows.table(Round)} r "
+        f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
+        f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
+        f"LEFT JOIN {rows.table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
+        f"LEFT JOIN {rows.table(StanceChange)} h ON h.stance_id = st.id "
+        f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member_id, member_id, *where_params])
+        found = cursor.fetchall()
+    if not found:
+        return None, None
+    widths = [len(model._meta.concrete_fields) for model in parts.values()]
+    cuts = [sum(widths[:i]) for i in range(len(widths) + 1)]
+
+    def part(row, i):
+        return row[cuts[i] : cuts[i + 1]]
+
+    first = found[0]
+    round = rows.build(Round, part(first, 0))
+    decision = rows.build(Decision, part(first, 1))
+    decision.space = rows.build(Space, part(first, 2))
+    decision.__dict__["_eligibility_ids"] = {member_id: first[-1]} if member_id else {}
+    round.decision = decision
+    seen = None
+    if part(first, 3)[0] is not None:
+        seen = rows.build(Stance, part(first, 3))
+        seen.recent_history = [
+            rows.build(StanceChange, part(row, 4)) for row in found if part(row, 4)[0] is not None
+        ]
+    return round, seen
+
+
+def _upsert_stance(round, decision, member, choice, reason, ballot, now, seen) -> int | None:
+    """Insert the stance, or change it if it is still what `seen` read: its id, or None
+    when another request of the same member wrote it meanwhile (one statement).
+
+    On PostgreSQL a racing insert or change waits here on the row's lock, then finds the
+    row changed and writes nothing.
+    """
+    stance = Stance(
+        round=round,
+        eligibility_id=rules.eligibility_id(member, decision),
+        member=member,
+        choice=choice,
+        reason=reason,
+        ballot=ballot,
+        updated_at=now,
+    )
+    fields = [f for f in Stance._meta.concrete_fields if not f.primary_key]
+    names = [connection.ops.quote_name(f.column) for f in fields]
+    values = [f.get_db_prep_save(getattr(stance, f.attname), connection) for f in fields]
+    table = rows.table(Stance)
+    changed = ("choice", "reason", "ballot", "updated_at")
+    seen_at = Stance._meta.get_field("updated_at").get_db_prep_save(
+        seen.updated_at if seen else None, connection
+    )
+    sql = (
+        f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))}) "
+        "ON CONFLICT (round_id, member_id) DO UPDATE SET "
+        + ", ".join(f"{name} = excluded.{name}" for name in changed)
+        + f" WHERE {table}.choice = %s AND {table}.updated_at = %s RETURNING {table}.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, seen.choice if seen else None, seen_at])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 class Stance(models.Model):

@@ -429,7 +429,10 @@ def take_stance(request: HttpRequest, pk: int) -> HttpResponse:
 
     def run(_data):
         choice, reason, ballot = form.stance()
-        decision.current_round.take_stance(request.user, choice, reason, ballot)
+        try:  # the current round read under its lock, with the decision (one statement)
+            Decision.objects.take_stance(decision.pk, request.user, choice, reason, ballot)
+        except Decision.DoesNotExist:  # hidden since the page read it
+            raise Http404 from None
         return _("Votre position est enregistrée.")
 
     return _act(request, decision, "take_stance", run, form, "stance")

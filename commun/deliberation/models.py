@@ -431,15 +431,20 @@ class Thread(models.Model):
         body = clean_text(body, "body", _("Écrivez votre commentaire."), MAX_BODY_LENGTH)
         if parent is not None and parent.thread_id != self.pk:
             raise ValidationError({"parent": _("Ce commentaire n'appartient pas à ce fil.")})
+        # One level of replies: answering a reply joins the conversation of its root.
+        root = None
+        if parent is not None:
+            root = parent if parent.parent_id is None else parent.parent
+        html, mentioned = Comment.render(body)
         with transaction.atomic():
-            if Thread.objects.filter(pk=self.pk, is_locked=True).exists():
-                raise ValidationError(_("Ce fil est fermé aux commentaires."))
-            # One level of replies: answering a reply joins the conversation of its root.
-            root = None
-            if parent is not None:
-                root = parent if parent.parent_id is None else parent.parent
-            html, mentioned = Comment.render(body)
             now = timezone.now()
+            # Counted only while open, in one statement that also locks the thread: a lock
+            # taken meanwhile waits for this comment, or this comment sees it.
+            counted = Thread.objects.filter(pk=self.pk, is_locked=False).update(
+                comment_count=F("comment_count") + 1, last_activity_at=_latest(now)
+            )
+            if not counted:
+                raise ValidationError(_("Ce fil est fermé aux commentaires."))
             comment = Comment.objects.create(
                 thread=self,
                 author=member,
@@ -448,12 +453,12 @@ class Thread(models.Model):
                 body_html=html,
                 created_at=now,
             )
-            Thread.objects.filter(pk=self.pk).update(
-                comment_count=F("comment_count") + 1, last_activity_at=_latest(now)
-            )
             Space.objects.filter(pk=self.space_id).update(last_activity_at=_latest(now))
-            Subscription.objects.get_or_create(thread=self, member=member)
-            self.mark_read(member, at=now)
+            # Followed (unless opted out) and read up to here: one upsert each, no savepoint.
+            Subscription.objects.bulk_create(
+                [Subscription(thread=self, member=member)], ignore_conflicts=True
+            )
+            ReadMark.objects.advance(self, member, now)
             replied_to = {parent.author_id, root.author_id} if parent else set()
             comment_written.send(
                 Comment, comment=comment, mentioned=mentioned, replied_to=replied_to
@@ -773,12 +778,29 @@ class Subscription(models.Model):
         return f"{self.member} → {self.thread}"
 
 
+class ReadMarkQuerySet(models.QuerySet):
+    def advance(self, thread, member, at) -> None:
+        """`member` has read `thread` up to `at`, never moved back: one upsert."""
+        table = connection.ops.quote_name(ReadMark._meta.db_table)
+        at = ReadMark._meta.get_field("last_read_at").get_db_prep_save(at, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (thread_id, member_id, last_read_at) "  # noqa: S608
+                "VALUES (%s, %s, %s) ON CONFLICT (thread_id, member_id) DO UPDATE "
+                f"SET last_read_at = excluded.last_read_at "
+                f"WHERE {table}.last_read_at < excluded.last_read_at",
+                [thread.pk, member.pk, at],
+            )
+
+
 class ReadMark(models.Model):
     """Up to when a member has read a thread."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_marks")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="read_marks")
     last_read_at = models.DateTimeField()
+
+    objects = ReadMarkQuerySet.as_manager()
 
     class Meta:
         constraints = [

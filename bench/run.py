@@ -20,6 +20,7 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -59,8 +60,8 @@ def main() -> int:
     if missing:
         print("Apache Bench manque : apt-get install -y apache2-utils", file=sys.stderr)
         return 1
-    if subprocess.run([sys.executable, "-c", "import gunicorn"], check=False).returncode:
-        print("gunicorn manque : make venv", file=sys.stderr)
+    if subprocess.run([sys.executable, "-c", "import granian"], check=False).returncode:
+        print("granian manque : make venv", file=sys.stderr)
         return 1
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
@@ -161,11 +162,7 @@ def measure(args) -> int:
                 flush=True,
             )
     finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=20)
-        if server.poll() is None:
-            server.kill()
+        stop_server(server)
     # Other work on the machine inflates the figures: the report says how busy it was.
     load = (load_before, os.getloadavg()[0])
     Path(args.child).write_text(json.dumps(describe_database() | {"pages": pages, "load": load}))
@@ -267,33 +264,33 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int = 1) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "commun.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())
+    """Serve as production does (`commun serve`'s granian command), `workers` processes."""
+    from commun.core.management.commands.serve import granian_command
+
+    command = granian_command("127.0.0.1", port, workers)
+    # One request at a time per process, as the bench wants; no access log.
+    command[-1:-1] = ["--blocking-threads", "1", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError, urllib.error.URLError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=5).read()
             return server
         if server.poll() is not None:
-            raise RuntimeError("gunicorn s'est arrêté au démarrage")
+            raise RuntimeError("granian s'est arrêté au démarrage")
         time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("gunicorn ne répond pas")
+    stop_server(server)
+    raise RuntimeError("granian ne répond pas")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop granian and its worker processes (its own process group)."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=wait)
+            return
 
 
 def time_page(port: int, page: dict, requests: int, warmup: int) -> dict:

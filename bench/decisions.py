@@ -23,9 +23,7 @@ Prints a Markdown table and writes it to bench/out/decisions-latest.md.
 
 import argparse
 import datetime
-import http.client
 import json
-import math
 import os
 import shutil
 import statistics
@@ -209,7 +207,7 @@ def measure(args) -> int:
             timings |= driver.in_runs(reads, args.reads, 0, args.runs, "_while_voting")
         finally:
             writer.stop()
-        timings["stance_while_reading"] = summary(writer.latencies, writer.failures)
+        timings["stance_while_reading"] = pages.summary(writer.latencies, writer.failures)
         # Late in the vote: nine in ten have spoken, and every count runs over them.
         filled = fill_stances(decision_id, args.kind, FULL_SHARE)
         print(f"  {filled:_} positions ajoutées directement".replace("_", " "), flush=True)
@@ -421,37 +419,8 @@ def count_queries(method: str, path: str, headers: dict, body, warm=None) -> int
 # The HTTP side. ---------------------------------------------------------------------------
 
 
-class Driver:
-    """Sequential requests, a new connection each (as `ab` without -k), timed one by one."""
-
-    def __init__(self, port: int):
-        self.port = port
-
-    def send(self, method: str, path: str, headers: dict, body) -> tuple[float, int]:
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            status = response.status
-        finally:
-            connection.close()
-        return (time.perf_counter() - started) * 1000, status
-
-    def series(self, requests, count: int | None, warmup: int) -> dict:
-        """Send `requests` (one request repeated `count` times, or a list), the first
-        `warmup` unmeasured."""
-        if count is not None:
-            requests = [requests] * (count + warmup)
-        latencies, failures = [], 0
-        for i, request in enumerate(requests):
-            elapsed, status = self.send(*request)
-            if i < warmup:
-                continue
-            latencies.append(elapsed)
-            failures += not 200 <= status < 300
-        return summary(latencies, failures)
+class Driver(pages.Driver):
+    """The bench's driver, with reads in rounds beside their floor."""
 
     def in_runs(self, requests: dict, count: int, warmup: int, runs: int, suffix="") -> dict:
         """Each request of `requests` `count` times, split into `runs` rounds that take them
@@ -504,19 +473,6 @@ def merged(series: list[dict]) -> dict:
         "max": max(one["max"] for one in series),
         "count": sum(one["count"] for one in series),
         "failed": sum(one["failed"] for one in series),
-    }
-
-
-def summary(latencies: list[float], failures: int) -> dict:
-    ordered = sorted(latencies)
-    if not ordered:
-        return {"median": 0.0, "p95": 0.0, "max": 0.0, "count": 0, "failed": failures}
-    return {
-        "median": statistics.median(ordered),
-        "p95": ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)],
-        "max": ordered[-1],
-        "count": len(ordered),
-        "failed": failures,
     }
 
 

@@ -81,14 +81,15 @@ def main() -> int:
 
             with throwaway_cluster(durable=True) as url:
                 result = build(url, args)
-                if "commun" in paths:
-                    target = new_database(url, "commun_restored")
-                    result["paths"].append(commun_path(url, target, result["rows"]))
-                if "pg_dump" in paths:
-                    target = new_database(url, "pg_restored")
-                    result["paths"].append(
-                        pg_dump_path(url, target, result["rows"], find_bin_dir(), args.jobs)
-                    )
+                for path in paths:  # in the order asked
+                    rows = result["rows"]
+                    if path == "commun":
+                        target = new_database(url, "commun_restored")
+                        result["paths"].append(commun_path(url, target, rows))
+                    elif path == "pg_dump":
+                        target = new_database(url, "pg_restored")
+                        bin_dir = find_bin_dir()
+                        result["paths"].append(pg_dump_path(url, target, rows, bin_dir, args.jobs))
                 results.append(result)
         else:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)

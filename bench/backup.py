@@ -145,6 +145,9 @@ def pg_dump_path(url: str, target: str, rows: dict, bin_dir: Path, jobs: int) ->
     restore = timed([*pg_restore, f"--dbname={target}", str(dump_file)], target, total)
     # The documented restore ends with `commun migrate` (nothing to do on the same version).
     migrate = timed([sys.executable, "-m", "commun.cli", "migrate", "--verbosity=0"], target, 0)
+    # Both parts are kept apart too: pg_restore's memory is its own, migrate's is Django's.
+    restore["pg_restore"] = dict(restore)
+    restore["migrate"] = migrate
     restore["seconds"] += migrate["seconds"]
     restore["rows_per_second"] = total / restore["seconds"]
     restore["peak_mb"] = max(restore["peak_mb"], migrate["peak_mb"])
@@ -295,6 +298,15 @@ def markdown(results: list[dict], args) -> str:
                     f"{step['rows_per_second']:.0f} | {step['peak_mb']:.0f} | {size} | {target} "
                     f"| {checked} |"
                 )
+        for path in result["paths"]:
+            if "pg_restore" in path["restore"]:
+                alone, migrate = path["restore"]["pg_restore"], path["restore"]["migrate"]
+                lines += [
+                    "",
+                    f"Dont `pg_restore` seul : {alone['seconds']:.1f} s, pic "
+                    f"{alone['peak_mb']:.0f} Mo ; `commun migrate` : {migrate['seconds']:.1f} s, "
+                    f"pic {migrate['peak_mb']:.0f} Mo.",
+                ]
         lines.append("")
     return "\n".join(lines)
 

@@ -115,10 +115,10 @@ test: venv lock-check vendor messages chromium postgresql
 		echo "$(PG_SKIPPED)"; \
 	fi
 
-# Generates 100,000 members per database and serves them with gunicorn: about 15 minutes.
+# Generates 100,000 members per database and serves them with granian, as `commun serve`
+# does, from the packages requirements.lock pins (venv): about 15 minutes.
 BENCH_ARGS ?=
 bench: venv postgresql
-	@sh scripts/ensure ab apache2-utils
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Locust (the bench extra, in requirements.lock) against `commun serve`, 127.0.0.1 only: for

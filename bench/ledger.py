@@ -7,12 +7,11 @@ For each database: a small generated cooperative (bench/generate.py, for a membe
 session and token), then the ledger filled to each size in turn (`fill`, below). At each
 size: every export's rate and peak memory (a subprocess each, `ru_maxrss`), then the
 public accounts page, the transaction list (first and last page), one balance and the
-transactions API, timed with `ab` under gunicorn like bench/run.py. Writes
+transactions API, timed under granian like bench/run.py. Writes
 bench/out/ledger-latest.md.
 """
 
 import argparse
-import contextlib
 import datetime
 import hashlib
 import json
@@ -249,6 +248,9 @@ def parse_args():
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=100, help="mesurées, par page")
     parser.add_argument("--warmup", type=int, default=10, help="non mesurées, avant")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="séries, chaque page après la vue nue (médiane)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one step, JSON out
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -274,7 +276,7 @@ def main() -> int:
         elif database == "postgres":
             from commun.testing.pgcluster import throwaway_cluster
 
-            with throwaway_cluster() as url:
+            with throwaway_cluster(durable=True) as url:  # it writes: production's fsync
                 results.append(bench_database(url, sizes, args, run))
         else:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
@@ -337,6 +339,8 @@ def step(url: str, what: str, size: int, args) -> dict:
         str(args.requests),
         "--warmup",
         str(args.warmup),
+        "--runs",
+        str(args.runs),
     ]
     subprocess.run(command, env=run.server_env(url), check=True, cwd=ROOT)
     return json.loads(output.read_text())
@@ -445,40 +449,33 @@ def pages(args) -> dict:
     load_before = os.getloadavg()[0]
     port = run.free_port()
     server = run.start_server(port)
+    for page in measured:
+        if page["status"] == 404:
+            page.update(median=None, p95=None, failed=None, requests=0)
+            print(f"    {page['name']:<34} MANQUE (404)", flush=True)
     try:
-        for page in measured:
-            if page["status"] == 404:
-                page.update(median=None, p95=None, failed=None, requests=0)
-                print(f"    {page['name']:<34} MANQUE (404)", flush=True)
-                continue
-            page.update(run.time_page(port, page, args.requests, args.warmup))
-            print(
-                f"    {page['name']:<34} {page['median']:7.1f} ms médiane, "
-                f"{page['p95']:7.1f} ms p95, {page['queries']} requêtes SQL",
-                flush=True,
-            )
+        run.time_pages(port, measured, args.requests, args.warmup, args.runs)
     finally:
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=20)
-        if server.poll() is None:
-            server.kill()
+        run.stop_server(server)
     return {"database": database, "pages": measured, "load": (load_before, os.getloadavg()[0])}
 
 
 def markdown(results: list[dict], args) -> str:
+    from bench import run
+
     lines = [
         f"# Commun — grand livre, mesures du {datetime.date.today():%d/%m/%Y}",
         "",
-        f"Machine : {os.cpu_count()} cœurs, gunicorn (1 worker sync), `ab -c 1` "
-        f"({args.warmup} requêtes de chauffe puis {args.requests} mesurées). "
+        f"Machine : {os.cpu_count()} cœurs, granian (un processus), client séquentiel "
+        f"({args.warmup} requêtes de chauffe puis {args.requests} mesurées par page, en "
+        f"{args.runs} séries où chaque page suit la vue nue ; médiane des séries). "
+        "PostgreSQL avec les réglages de durabilité de production. "
         "Mémoire : pic du processus (`ru_maxrss`), Django chargé compris.",
         "",
     ]
     for result in results:
         for size_step in result["steps"]:
             pages_ = size_step["pages"]
-            bare = pages_[0]["median"]
             lines += [
                 f"## {result['database']} — {size_step['size']:_} écritures".replace("_", " "),
                 "",
@@ -486,21 +483,8 @@ def markdown(results: list[dict], args) -> str:
                 "Charge (loadavg) : "
                 f"{size_step['load'][0]:.1f} → {size_step['load'][1]:.1f}.",
                 "",
-                "| page | requêtes SQL | médiane (ms) | p95 (ms) | × vue nue | statut |",
-                "|---|--:|--:|--:|--:|---|",
+                *run.page_table(pages_),
             ]
-            for page in pages_:
-                if page["median"] is None:
-                    lines.append(f"| {page['name']} (`{page['path']}`) | — | — | — | — | 404 |")
-                    continue
-                status = str(page["status"]) + (
-                    f", {page['failed']} échecs" if page.get("failed") else ""
-                )
-                lines.append(
-                    f"| {page['name']} (`{page['path']}`) | {page['queries']} | "
-                    f"{page['median']:.1f} | {page['p95']:.1f} | {page['median'] / bare:.1f} | "
-                    f"{status} |"
-                )
             lines += [
                 "",
                 "| export | lignes | lignes/s | pic mémoire (Mo) | Django seul (Mo) |",

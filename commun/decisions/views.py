@@ -32,7 +32,7 @@ from commun.decisions.forms import (
     StanceForm,
     WithdrawForm,
 )
-from commun.decisions.models import Decision, Objection
+from commun.decisions.models import Decision, Objection, Stance
 from commun.deliberation.models import Notification, Space, Thread
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
@@ -156,7 +156,7 @@ def _page_context(
         "subject_link": subject.link(decision),
         "subject_outcome": subject.outcome(decision) if decision.is_closed else "",
     }
-    tally = decision.tally() if decision.opened_at else None
+    tally = decision.tally(round) if decision.opened_at else None
     context["tally"] = tally
     context["spoken_count"] = decision.spoken_count(round, tally) if round else None
 
@@ -225,8 +225,11 @@ def _positions(decision: Decision, round, options: list, viewer) -> list:
         round.stances.select_related("member").order_by("-updated_at", "-pk")[:POSITIONS_SHOWN]
     )
     labels = {str(o.pk): o.label for o in options}
+    # Translated once, not by get_choice_display() for each of the fifty.
+    choices = {value: str(label) for value, label in Stance.Choice.choices}
     for stance in positions:
         stance.member_name = stance.member.name_for(viewer)
+        stance.choice_label = choices.get(stance.choice, stance.choice)
         stance.ballot_labels = _ballot_labels(decision, stance.ballot, labels)
     return positions
 

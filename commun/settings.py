@@ -258,6 +258,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 BEHIND_HTTPS_PROXY = envbool("BEHIND_HTTPS_PROXY", "False")
 if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth limits login attempts per client address. Behind the proxy every request comes from
+# it: the client is the address the trusted proxies appended last to X-Forwarded-For (what
+# the client itself wrote there is ignored). One proxy (nginx) when BEHIND_HTTPS_PROXY.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "1" if BEHIND_HTTPS_PROXY else "0")
 # An https:// site that knows each request's scheme sends plain HTTP to HTTPS and tells
 # browsers to stay there (HSTS, a year). Only then: without the proxy's header every request
 # would look insecure and be redirected forever. Subdomains and the browsers' preload list

@@ -123,3 +123,23 @@ def test_behind_pgbouncer_in_transaction_pooling_no_cursor_or_statement_outlives
     assert pooled.returncode == 0, pooled.stderr
     assert pooled.stdout.split() == ["True", "None"]
     assert unknown.returncode != 0 and "DATABASE_POOLING" in unknown.stderr
+
+
+CLIENT_IP = """
+from django.test import RequestFactory
+from allauth.core.internal.httpkit import get_client_ip
+# nginx appends the address it saw to whatever the client sent (`$proxy_add_x_forwarded_for`).
+request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1",
+                               HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+print(get_client_ip(request))
+"""
+
+
+def test_behind_the_documented_proxy_login_limits_count_each_visitor_not_the_proxy(tmp_path):
+    """allauth limits login attempts per address: behind nginx, every visitor would otherwise
+    share the proxy's 127.0.0.1, and five wrong passwords anywhere would lock everyone out."""
+    behind = start(tmp_path, CLIENT_IP, **documented_production_env())
+    direct = start(tmp_path, CLIENT_IP, DEBUG="1")
+
+    assert behind.stdout.strip() == "203.0.113.7", behind.stderr  # not the forged 6.6.6.6
+    assert direct.stdout.strip() == "127.0.0.1", direct.stderr  # no proxy: its header is ignored

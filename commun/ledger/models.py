@@ -401,6 +401,9 @@ class TransactionQuerySet(AppendOnlyQuerySet):
 
         with transaction.atomic():
             books = Books.locked()
+            # Every movement is journalled, so it is dated as the books are: never in a closed
+            # fiscal year (read under their lock), whether or not it moves money.
+            check_booking_date(movement.date, closed_through_year=books.closed_through_year)
             JournalEntry.objects.append(
                 books,
                 JournalEntry.Kind.SHARE_MOVEMENT,

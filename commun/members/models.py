@@ -1025,17 +1025,12 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
         `by` is the officer recording it; None is the statutes' own path (an automatic
         admission, a repayment falling due), named in `authorised_by`.
         """
-        from commun.ledger.models import check_booking_date
-
         date = on or timezone.localdate()
         with transaction.atomic():
             # The cooperative row serialises numbering and capital; member rows hold shares.
             coop = Cooperative.locked()
             if by is not None:
                 rules().require(by, "record_movement")
-            # Every movement is journalled in the books, so it is dated as they are: never in
-            # a closed fiscal year, whether or not it moves money.
-            check_booking_date(date)
             ids = {member.pk} | ({counterpart.pk} if counterpart else set())
             if corrects is not None and corrects.counterpart_id:
                 # Correcting a transfer gives the shares back to its counterpart too.
@@ -1085,6 +1080,8 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 )
             # The journal and the books move with the register, in the same transaction:
             # the ledger listens (commun/ledger/receivers.py), the register does not know it.
+            # It refuses a date the books would not take (a closed year, after today), for
+            # every movement, money or not: all of this is then rolled back.
             share_movement_recorded.send(sender=ShareMovement, movement=movement, by=by)
         if kind == ShareMovement.Kind.PAYMENT:
             from commun.members import notifications

@@ -17,7 +17,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from commun.api_auth import SAFE_METHODS, authenticated
 from commun.api_input import refuse_control_characters_in_parameters
 from commun.api_schemas import ErrorOut
+from commun.core import busy
 
 # pydantic's messages are English only: ours replace them, by pydantic's error type, and
 # take their figures from its context (ge, le, max_length…).
@@ -273,6 +274,13 @@ def on_integrity_error(request, exc):
     return detail(
         request, _("Cette opération entre en conflit avec l'état actuel : réessayez."), 409
     )
+
+
+@api.exception_handler(OperationalError)
+def on_operational_error(request, exc):
+    if not busy.is_busy(exc):
+        raise exc
+    return detail(request, busy.busy_message(), 503, Retry_After=str(busy.RETRY_AFTER_SECONDS))
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "commun.accounts.middleware.OfficersNeedSecondFactorMiddleware",
+    # A write SQLite could not take in time: 503 and Retry-After (commun/core/busy.py).
+    "commun.core.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = os.getenv("COMMUN_URLCONF", "commun.urls")  # bench/ adds a bare view

@@ -6,7 +6,11 @@ Plain functions, so any test module may import them.
 import datetime
 import random
 
+from django.core.management import call_command
+
+from commun.accounts.models import User
 from commun.ledger.models import Account, Transaction
+from commun.members.models import Member
 
 CODES = ["512", "706", "604", "641", "401", "411", "101", "1068-DISPO", "1068-COMMUNS", "74"]
 
@@ -47,3 +51,16 @@ def random_ledger(count: int, seed: int = 4, year: int = 2026) -> list[Transacti
                 )
             )
     return booked
+
+
+def stand_in_officer():
+    """An officer in a flushed database, which holds no register: the close only asks
+    whether the person acting is an active officer."""
+    officer = User.objects.create_user("treasurer@example.org")
+    officer.__dict__["member"] = Member(status=Member.Status.ACTIVE, is_officer=True)
+    return officer
+
+
+def flush():
+    """Hypothesis reuses the test's database between examples: start each from nothing."""
+    call_command("flush", verbosity=0, interactive=False)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from commun.ledger import closing, funds
 from commun.ledger.models import Account, Transaction
-from commun.ledger.tests.test_year_close import _flush, _stand_in_officer
+from commun.testing.ledger import flush, stand_in_officer
 
 D = datetime.date
 PRIOR_RESERVE = 50_000_000  # 500,000 € in the reserve available for missions on 1 January
@@ -97,8 +97,8 @@ def test_a_year_drawing_on_the_reserve_has_the_result_of_the_same_year_without_c
     """The same year without commitments books each payment as 6xx against 512 and nothing
     else: its result is income − spent, and the equity after the close is
     capital + prior reserve + income − spent. The year paid through commitments must match."""
-    _flush()
-    officer = _stand_in_officer()
+    flush()
+    officer = stand_in_officer()
     opening()
     the_year(income, missions, through_commitments=True)
     spent = sum(c for _committed, payments in missions for _code, c in payments)

@@ -9,11 +9,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commun.accounts.models import User
 from commun.ledger import closing, funds
 from commun.ledger.models import Account, Books, FiscalYear, Transaction
-from commun.members.models import Cooperative, Member
+from commun.members.models import Cooperative
 from commun.testing.api import bearer
+from commun.testing.ledger import flush, stand_in_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -298,8 +298,8 @@ def test_accepted_allocations_always_respect_the_floors(
     )
 )
 def test_closing_leaves_every_income_and_expense_account_of_the_year_at_zero(lines):
-    _flush()
-    officer = _stand_in_officer()
+    flush()
+    officer = stand_in_officer()
     book(D(2025, 1, 2), [("512", 10_000_000), ("101", -10_000_000)], "capital")
     for n, (code, cents) in enumerate(lines):
         sign = -1 if code.startswith("7") else 1
@@ -313,21 +313,6 @@ def test_closing_leaves_every_income_and_expense_account_of_the_year_at_zero(lin
     assert closed.result_cents == sum(c if code.startswith("7") else -c for code, c in lines)
     for t in Transaction.objects.all():
         assert sum(t.postings.values_list("amount_cents", flat=True)) == 0
-
-
-def _stand_in_officer():
-    """An officer in a flushed database, which holds no register: the close only asks
-    whether the person acting is an active officer."""
-    officer = User.objects.create_user("treasurer@example.org")
-    officer.__dict__["member"] = Member(status=Member.Status.ACTIVE, is_officer=True)
-    return officer
-
-
-def _flush():
-    """Hypothesis reuses the test's database between examples: start each from nothing."""
-    from django.core.management import call_command
-
-    call_command("flush", verbosity=0, interactive=False)
 
 
 def test_the_officer_closes_a_year_through_the_page(people):

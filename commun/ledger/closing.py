@@ -370,7 +370,9 @@ def allocation_lines(numbers: YearFigures, cleaned: dict) -> list[tuple[str, int
             post(code, -cents)
     elif result < 0:
         loss = -result
-        imputed = min(loss, spent)
+        # Only consumed commitments bear the loss: a year that took back an earlier year's
+        # spending (a reversal: 1068-CONSO debited) has none to impute it on.
+        imputed = max(0, min(loss, spent))
         post(chart.LOSS, -loss)
         post(RETAINED_LOSS, loss - imputed)
         spent -= imputed

@@ -137,3 +137,25 @@ def test_an_old_scheme_789_entry_is_corrected_by_a_new_entry_as_the_docs_say(db,
     capital = -Account.objects.get(code="101").balance()  # the officer's own shares included
     assert equity() == capital + PRIOR_RESERVE + 300_000
     assert Account.objects.get(code="1068-CONSO").balance() == 0
+
+
+def test_a_loss_year_that_took_back_an_earlier_year_s_spending_gives_it_back_to_no_reserve():
+    """A gift paid in year N (1068-CONSO credited 30 €, returned to 1068-DISPO at N's close)
+    is cancelled in N+1: its reversal debits 1068-CONSO 30 € and credits the commons fund
+    30 €. N+1 ends with a loss of 100 €. The 30 € are back in the fund, so they leave the
+    available reserve (D 1068-DISPO 30 / C 1068-CONSO 30), and the whole loss, no more, is
+    carried forward (D 119 100 / C 129 100): otherwise 119 says 130 € and 1068-DISPO keeps
+    30 € that the commons fund holds too, promised twice."""
+    figures = closing.YearFigures(
+        year=2027,
+        result_cents=-10_000,
+        balances={},
+        capital_cents=0,
+        legal_reserve_cents=0,
+        reserve_spent_cents=-3_000,
+    )
+
+    lines = dict(closing.allocation_lines(figures, {}))
+
+    assert lines == {"129": -10_000, "119": 10_000, "1068-CONSO": -3_000, "1068-DISPO": 3_000}
+    assert sum(lines.values()) == 0

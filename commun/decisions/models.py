@@ -1480,20 +1480,17 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
         member = rules.require(member, "take_stance", decision)
         choice, ballot = decision.clean_stance(choice, reason, ballot)
         now = given or timezone.now()
-        stance_id = _upsert_stance(round, decision, member, choice, reason, ballot, now, seen)
-        if stance_id is not None:
+        stance = Stance(
+            round=round,
+            eligibility_id=rules.eligibility_id(member, decision),
+            member=member,
+            choice=choice,
+            reason=reason,
+            ballot=ballot,
+            updated_at=now,
+        )
+        if _upsert_stance(stance, seen):
             previous = seen.choice if seen else None
-            stance = Stance(
-                pk=stance_id,
-                round=round,
-                eligibility_id=rules.eligibility_id(member, decision),
-                member=member,
-                choice=choice,
-                reason=reason,
-                ballot=ballot,
-                updated_at=now,
-            )
-            stance._state.adding = False
         else:
             # Another request of the same member wrote between our read and our write:
             # wait for it (the row lock), then change what it left.
@@ -1617,22 +1614,14 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     return round, seen
 
 
-def _upsert_stance(round, decision, member, choice, reason, ballot, now, seen) -> int | None:
-    """Insert the stance, or change it if it is still what `seen` read: its id, or None
-    when another request of the same member wrote it meanwhile (one statement).
+def _upsert_stance(stance: "Stance", seen) -> bool:
+    """Insert the stance, or change it if it is still what `seen` read (one statement):
+    True once written (`stance` then has its key), False when another request of the same
+    member wrote it meanwhile.
 
     On PostgreSQL a racing insert or change waits here on the row's lock, then finds the
     row changed and writes nothing.
     """
-    stance = Stance(
-        round=round,
-        eligibility_id=rules.eligibility_id(member, decision),
-        member=member,
-        choice=choice,
-        reason=reason,
-        ballot=ballot,
-        updated_at=now,
-    )
     fields = [f for f in Stance._meta.concrete_fields if not f.primary_key]
     names = [connection.ops.quote_name(f.column) for f in fields]
     values = [f.get_db_prep_save(getattr(stance, f.attname), connection) for f in fields]
@@ -1651,7 +1640,10 @@ def _upsert_stance(round, decision, member, choice, reason, ballot, now, seen) -
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, seen.choice if seen else None, seen_at])
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return False
+    stance.pk, stance._state.adding = row[0], False
+    return True
 
 
 class Stance(models.Model):

@@ -10,18 +10,12 @@ import re
 
 import pytest
 
-from commun.conftest import category, make_member
 from commun.decisions.models import Decision, Objection
 from commun.deliberation.models import Space
 from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
 from commun.testing.decisions import opened
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 def test_a_proposal_is_objected_to_integrated_and_adopted(page, bob, gus):

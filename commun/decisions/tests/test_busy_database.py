@@ -5,15 +5,10 @@ Retry-After, never a 500, and nothing is half written (the transaction rolled ba
 import pytest
 from django.db import OperationalError
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import client_for
 from commun.decisions.models import Stance
 from commun.testing.api import bearer, call
 from commun.testing.decisions import opened
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 def failing_with(message: str):

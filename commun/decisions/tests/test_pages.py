@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import client_for
 from commun.decisions.models import Decision, Objection, Stance
 from commun.deliberation.models import Space
 from commun.members.models import College
@@ -18,16 +18,6 @@ from commun.testing.appendonly import tamper
 from commun.testing.decisions import DAY, in_objection_round, opened, propose, thread_for
 
 Phase, Outcome = Decision.Phase, Decision.Outcome
-
-
-@pytest.fixture
-def eve(coop):
-    return make_member("eve@example.org", "Eve", "Leroy", category("Contrib"))
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import client_for
 from commun.decisions.models import Decision, Objection, Stance, StanceChange, Version
 from commun.decisions.templatetags.decisions import diff_html
 from commun.testing.decisions import DAY, in_objection_round, opened, propose, thread_for
@@ -35,11 +35,6 @@ def assert_harmless(html: str) -> None:
         assert tag not in ("script", "img", "iframe"), tag
         assert not [name for name in attrs if name.startswith("on")], (tag, attrs)
         assert not (attrs.get("href") or "").lower().startswith("javascript:"), attrs
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.test import Client
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import client_for
 from commun.decisions.models import Decision, Objection, Stance
 from commun.deliberation.models import Space
 from commun.members.models import College
@@ -54,16 +54,6 @@ ACTIONS = [
     "withdraw_objection",
     "resolve",
 ]
-
-
-@pytest.fixture
-def eve(coop):
-    return make_member("eve@example.org", "Eve", "Leroy", category("Contrib"))
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import category, client_for
 from commun.decisions.models import Decision, Stance
 from commun.testing.decisions import (
     DAY,
@@ -16,11 +16,6 @@ from commun.testing.decisions import (
 )
 
 REGISTER_QUERIES = 12
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 def speak(decision: Decision, members, choice="consent", **extra):

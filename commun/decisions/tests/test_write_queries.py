@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commun.conftest import category, client_for, make_member
+from commun.conftest import category, client_for
 from commun.decisions.models import Stance, StanceChange
 from commun.members.models import Member
 from commun.testing.api import bearer, call
@@ -20,11 +20,6 @@ from commun.testing.decisions import many_members, opened, propose
 
 STANCE_QUERIES = 6
 PAGE_STANCE_QUERIES = 13
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 def stance_queries(send) -> int:

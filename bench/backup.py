@@ -95,11 +95,7 @@ def main() -> int:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
             return 2
     report = markdown(results, args)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
-    for name in (f"backup-{stamp}.md", "backup-latest.md"):
-        (OUT / name).write_text(report)
-    (OUT / f"backup-{stamp}.json").write_text(json.dumps(results, indent=2))
-    print("\n" + report)
+    run.write_report(OUT, "backup", "backup-latest.md", report, results)
     return 0
 
 

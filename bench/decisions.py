@@ -97,11 +97,7 @@ def main() -> int:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
             return 2
     report = markdown(results, args)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
-    for name in (f"decisions-{stamp}.md", "decisions-latest.md"):
-        (OUT / name).write_text(report)
-    (OUT / f"decisions-{stamp}.json").write_text(json.dumps(results, indent=2))
-    print("\n" + report)
+    pages.write_report(OUT, "decisions", "decisions-latest.md", report, results)
     return 0
 
 

@@ -98,13 +98,9 @@ def main(argv=None) -> int:
         else:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
             return 2
-    report = markdown(results, args)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
-    for name in (f"load-{stamp}.md", "load-latest.md"):
-        (out / name).write_text(report)
-    (out / f"load-{stamp}.json").write_text(json.dumps(results, indent=2))
-    print("\n" + report)
-    print(f"Écrit dans {out / f'load-{stamp}.md'}")
+    from bench.run import write_report
+
+    write_report(out, "load", "load-latest.md", markdown(results, args), results)
     return 1 if any(result["errors"] for result in results) else 0
 
 

@@ -84,14 +84,18 @@ def main() -> int:
         else:
             print(f"Base inconnue : {database} (sqlite ou postgres)", file=sys.stderr)
             return 2
-    report = markdown(results, args)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
-    for name in (f"results-{stamp}.md", "latest.md"):
-        (OUT / name).write_text(report)
-    (OUT / f"results-{stamp}.json").write_text(json.dumps(results, indent=2))
-    print("\n" + report)
-    print(f"Écrit dans {OUT / f'results-{stamp}.md'}")
+    write_report(OUT, "results", "latest.md", markdown(results, args), results)
     return 0
+
+
+def write_report(out: Path, prefix: str, latest: str, report: str, results) -> None:
+    """Print the report and keep it in `out`: dated Markdown and JSON, and `latest`."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M")
+    for name in (f"{prefix}-{stamp}.md", latest):
+        (out / name).write_text(report)
+    (out / f"{prefix}-{stamp}.json").write_text(json.dumps(results, indent=2))
+    print("\n" + report)
+    print(f"Écrit dans {out / f'{prefix}-{stamp}.md'}")
 
 
 def generate(url: str, members: int):

@@ -15,11 +15,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from commun.conftest import category
 from commun.members.forms import ProfileForm
 from commun.members.models import Application, Member
 from commun.privacy import crypto
 from commun.privacy.models import RestrictedRecord
+from commun.testing.members import join_data
 from commun.testing.privacy import new_key, put_raw, raw
 
 ADDRESS = "12 rue des Communs\n69000 Lyon"
@@ -142,22 +142,7 @@ def legacy_seal(plaintext: str, key_text: str) -> str:
 
 
 def join_with_address(client, address: str) -> Application:
-    data = {
-        "kind": "person",
-        "organisation_name": "",
-        "first_name": "Zoé",
-        "last_name": "Lambert",
-        "email": "zoe@example.org",
-        "phone": "",
-        "postal_address": address,
-        "category": category("Partenaires").pk,
-        "shares": "1",
-        "motivation": "",
-        "consents_to_charter": "on",
-        "consents_to_privacy": "on",
-        "password1": "Des-communs-pour-tous-2026",
-        "password2": "Des-communs-pour-tous-2026",
-    }
+    data = join_data(phone="", postal_address=address, shares="1", motivation="")
     response = client.post(JOIN, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Application.objects.get(email="zoe@example.org")

@@ -13,18 +13,12 @@ import re
 import pytest
 
 from commun.budgets.models import BudgetSettings, Mission, Need
-from commun.conftest import category, make_member
 from commun.deliberation.models import Space
 from commun.ledger import funds
 from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
 from commun.testing.budgets import CHARTER_COST_CENTS, fund, shown
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def gus(coop):
-    return make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
 
 
 def test_a_need_becomes_a_paid_mission(page, alice, bob, gus):

@@ -1,6 +1,7 @@
 """People who log in, and the personal API tokens they hold."""
 
 import datetime
+import functools
 import hashlib
 import secrets
 
@@ -202,30 +203,12 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, secret: str) -> "ApiToken | None":
         """The unrevoked token of an active user behind a secret, expired or not."""
-        # The members' model, through the relation `User.member` reads (not imported:
-        # accounts sits below members).
-        Member = User._meta.get_field("memberships").related_model  # noqa: N806
-
-        # One statement, written by hand (building it through the ORM costs more than
-        # running it): the token, its user and the member every permission check asks for
-        # (`User.member`: the membership with the highest number).
-        t, u, m = "t", "u", "m"
-        sql = (
-            f"SELECT {', '.join(rows.columns(ApiToken, t) + rows.columns(User, u))}, "  # noqa: S608
-            f"{', '.join(rows.columns(Member, m))} FROM {rows.table(ApiToken)} {t} "
-            f"JOIN {rows.table(User)} {u} ON {u}.id = {t}.user_id "
-            f"LEFT JOIN {rows.table(Member)} {m} ON {m}.user_id = {u}.id AND {m}.number = "
-            f"(SELECT MAX(latest.number) FROM {rows.table(Member)} latest "
-            f"WHERE latest.user_id = {u}.id) "
-            f"WHERE {t}.digest = %s AND {t}.revoked_at IS NULL AND {u}.is_active = %s "
-            f"ORDER BY {t}.created_at DESC LIMIT 1"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [cls.hash(secret), True])
+            cursor.execute(_find_sql(connection.vendor), [cls.hash(secret), True])
             row = cursor.fetchone()
         if row is None:
             return None
-        token, user, member = rows.split(row, ApiToken, User, Member)
+        token, user, member = rows.split(row, ApiToken, User, _member_model())
         user.__dict__["member"] = member
         token.user = user
         return token
@@ -256,3 +239,28 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = now
         return revoked
+
+
+def _member_model():
+    """The members' model, through the relation `User.member` reads (not imported: accounts
+    sits below members)."""
+    return User._meta.get_field("memberships").related_model
+
+
+@functools.cache
+def _find_sql(vendor: str) -> str:
+    """`ApiToken.find`'s one statement, written by hand (building it through the ORM costs
+    more than running it) and once per process: the token, its user and the member every
+    permission check asks for (`User.member`: the membership with the highest number)."""
+    member = _member_model()
+    t, u, m = "t", "u", "m"
+    return (
+        f"SELECT {', '.join(rows.columns(ApiToken, t) + rows.columns(User, u))}, "  # noqa: S608
+        f"{', '.join(rows.columns(member, m))} FROM {rows.table(ApiToken)} {t} "
+        f"JOIN {rows.table(User)} {u} ON {u}.id = {t}.user_id "
+        f"LEFT JOIN {rows.table(member)} {m} ON {m}.user_id = {u}.id AND {m}.number = "
+        f"(SELECT MAX(latest.number) FROM {rows.table(member)} latest "
+        f"WHERE latest.user_id = {u}.id) "
+        f"WHERE {t}.digest = %s AND {t}.revoked_at IS NULL AND {u}.is_active = %s "
+        f"ORDER BY {t}.created_at DESC LIMIT 1"
+    )

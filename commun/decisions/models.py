@@ -16,6 +16,7 @@ close (and is counted) or is refused.
 import dataclasses
 import datetime
 import difflib
+import functools
 import hashlib
 import logging
 import secrets
@@ -1564,36 +1565,14 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     read, not locked: `_upsert_stance` writes only over what was read here.
     """
     member_id = member.pk if member is not None else None
-    parts = {"r": Round, "d": Decision, "sp": Space, "st": Stance, "h": StanceChange}
-    select = [column for alias, model in parts.items() for column in rows.columns(model, alias)]
-    eligibility = (
-        f"(SELECT e.id FROM {rows.table(Eligibility)} e "  # noqa: S608
-        "WHERE e.decision_id = d.id AND e.member_id = %s)"
-    )
-    if round_id is not None:
-        where, where_params = "r.id = %s", [round_id]
-    else:
-        where = (
-            f"r.decision_id = %s AND r.number = (SELECT MAX(r2.number) "  # noqa: S608
-            f"FROM {rows.table(Round)} r2 WHERE r2.decision_id = %s)"
-        )
-        where_params = [decision_id, decision_id]
-    lock = " FOR SHARE OF r" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"SELECT {', '.join(select)}, {eligibility} "  # noqa: S608
-        f"FROM {rows.table(Round)} r "
-        f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
-        f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
-        f"LEFT JOIN {rows.table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
-        f"LEFT JOIN {rows.table(StanceChange)} h ON h.stance_id = st.id "
-        f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}{lock}"
-    )
+    where_params = [round_id] if round_id is not None else [decision_id, decision_id]
+    sql = _stance_sql(round_id is not None, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [member_id, member_id, *where_params])
         found = cursor.fetchall()
     if not found:
         return None, None
-    widths = [len(model._meta.concrete_fields) for model in parts.values()]
+    widths = [rows.width(model) for model in _stance_parts().values()]
     cuts = [sum(widths[:i]) for i in range(len(widths) + 1)]
 
     def part(row, i):
@@ -1612,6 +1591,41 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
             rows.build(StanceChange, part(row, 4)) for row in found if part(row, 4)[0] is not None
         ]
     return round, seen
+
+
+def _stance_parts() -> dict:
+    """What `_stance_sql` reads, by alias, in its columns' order."""
+    return {"r": Round, "d": Decision, "sp": Space, "st": Stance, "h": StanceChange}
+
+
+@functools.cache
+def _stance_sql(by_round: bool, vendor: str) -> str:
+    """`_locked_for_stance`'s statement, built once per process: by the round's id, or by
+    its decision's (the latest round)."""
+    select = [
+        column for alias, model in _stance_parts().items() for column in rows.columns(model, alias)
+    ]
+    eligibility = (
+        f"(SELECT e.id FROM {rows.table(Eligibility)} e "  # noqa: S608
+        "WHERE e.decision_id = d.id AND e.member_id = %s)"
+    )
+    if by_round:
+        where = "r.id = %s"
+    else:
+        where = (
+            f"r.decision_id = %s AND r.number = (SELECT MAX(r2.number) "  # noqa: S608
+            f"FROM {rows.table(Round)} r2 WHERE r2.decision_id = %s)"
+        )
+    lock = " FOR SHARE OF r" if vendor == "postgresql" else ""
+    return (
+        f"SELECT {', '.join(select)}, {eligibility} "  # noqa: S608
+        f"FROM {rows.table(Round)} r "
+        f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
+        f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
+        f"LEFT JOIN {rows.table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
+        f"LEFT JOIN {rows.table(StanceChange)} h ON h.stance_id = st.id "
+        f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}{lock}"
+    )
 
 
 def _upsert_stance(stance: "Stance", seen) -> bool:

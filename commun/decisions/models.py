@@ -1355,18 +1355,33 @@ class Eligibility(models.Model):
     """Who may take part, fixed when the decision opens (and their college then).
 
     An opening writes one row per member, 100,000 at once: each index is paid for on each
-    row, so only those that some reading needs are kept.
+    row, so only those that some reading needs are kept. For the same reason the database
+    does not check the three keys row by row (on PostgreSQL that was three quarters of an
+    opening): the rows are copied, in the opening's transaction, from the very decision,
+    members and colleges they name, and nothing else writes them. Django still applies
+    CASCADE and PROTECT, so a member or a college with eligibilities can't be deleted.
     """
 
     # Found through `eligible_once`, which starts with the decision.
     decision = models.ForeignKey(
-        Decision, on_delete=models.CASCADE, related_name="eligible", db_index=False
+        Decision,
+        on_delete=models.CASCADE,
+        related_name="eligible",
+        db_index=False,
+        db_constraint=False,
     )
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="eligibilities")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="eligibilities", db_constraint=False
+    )
     # Never looked up by college: only a college's removal (a few in a cooperative's life)
     # reads the table to see whether a decision still holds on to it.
     college = models.ForeignKey(
-        College, on_delete=models.PROTECT, null=True, blank=True, db_index=False
+        College,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

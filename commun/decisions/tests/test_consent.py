@@ -56,6 +56,19 @@ def test_the_college_fixed_at_the_opening_cannot_be_deleted(bob):
     assert College.objects.filter(pk=college.pk).exists()
 
 
+def test_deleting_a_decision_leaves_no_eligibility_behind_and_an_eligible_member_stays(alice, bob):
+    """The eligibility's keys are not checked by the database (decisions/0012): the ORM's
+    CASCADE and PROTECT must still hold."""
+    decision = opened(bob)
+    with pytest.raises(ProtectedError):
+        type(alice).objects.filter(pk=alice.pk).delete()
+    assert Eligibility.objects.filter(member=alice).exists()
+
+    Decision.objects.filter(pk=decision.pk).delete()
+
+    assert not Eligibility.objects.filter(decision_id=decision.pk).exists()
+
+
 def test_it_walks_clarification_reactions_then_an_objection_round(alice, bob):
     decision = opened(bob)
     decision.advance(bob)

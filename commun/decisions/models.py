@@ -1520,9 +1520,8 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
             )
             stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
             seen = None
-        change = StanceChange.objects.create(
-            stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
-        )
+        change = StanceChange(stance=stance, choice=choice, reason=reason, ballot=ballot, at=now)
+        rows.insert(change)
         # The newest history, newest first, without reading it again (None: read it).
         if previous is None:
             stance.recent_history = [change]

@@ -839,12 +839,13 @@ class Decision(Counting, models.Model):
                 [self.pk, *params],
             )
             inserted = cursor.rowcount
-            if connection.vendor == "postgresql" and inserted >= ANALYZE_AFTER:
-                # Without fresh statistics PostgreSQL believes this decision has a handful
-                # of rows and joins all 100,000 to their members on every tally (80 ms),
-                # until autovacuum analyses the table: after 10 % of it has changed.
-                cursor.execute(f"ANALYZE {table}")
-            return inserted
+        if connection.vendor == "postgresql" and inserted >= ANALYZE_AFTER:
+            # Without fresh statistics PostgreSQL believes this decision has a handful of
+            # rows and joins all 100,000 to their members on every tally (80 ms), until
+            # autovacuum analyses the table: after 10 % of it has changed. The worker
+            # analyses it as soon as the opening is committed, so its author doesn't wait.
+            transaction.on_commit(tasks.analyse_eligibility.enqueue)
+        return inserted
 
     def open(self, now: datetime.datetime | None = None, by=None) -> None:
         """Fix who is eligible, copy the cooperative's consent rules and start the first step."""

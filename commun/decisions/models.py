@@ -1356,7 +1356,8 @@ class Eligibility(models.Model):
     """Who may take part, fixed when the decision opens (and their college then).
 
     An opening writes one row per member, 100,000 at once: each index is paid for on each
-    row, so only those that some reading needs are kept. For the same reason the database
+    row, so only those that the frequent readings need are kept: the primary key and
+    `eligible_once`, both filled at their right end by an opening. For the same reason the database
     does not check the three keys row by row (on PostgreSQL that was three quarters of an
     opening): the rows are copied, in the opening's transaction, from the very decision,
     members and colleges they name, and nothing else writes them. Django still applies
@@ -1371,8 +1372,14 @@ class Eligibility(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Found through `eligible_once` too; only a member's export and a member's deletion
+    # (PROTECT) look rows up by member alone, rarely enough to read the table through.
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="eligibilities", db_constraint=False
+        Member,
+        on_delete=models.PROTECT,
+        related_name="eligibilities",
+        db_index=False,
+        db_constraint=False,
     )
     # Never looked up by college: only a college's removal (a few in a cooperative's life)
     # reads the table to see whether a decision still holds on to it.

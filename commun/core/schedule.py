@@ -15,6 +15,7 @@ PERIODIC = {
     "commun.deliberation.tasks.send_digests": datetime.timedelta(days=1),
     "commun.members.tasks.process_repayments": datetime.timedelta(days=1),
     "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),
+    "commun.hooks.tasks.retry_due_deliveries": datetime.timedelta(minutes=1),
 }
 
 

@@ -1,6 +1,7 @@
 """Web input for the webhooks' pages; the rules stay the model's (`Endpoint.clean()`)."""
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from commun.hooks import events
@@ -24,3 +25,7 @@ class EndpointForm(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].choices = events.choices()
+        # http and https only (Django's own also takes ftp), said once.
+        url = self.fields["url"]
+        url.validators = [v for v in url.validators if not isinstance(v, URLValidator)]
+        url.validators.append(URLValidator(schemes=["http", "https"]))

@@ -51,7 +51,9 @@ class Endpoint(models.Model):
         BY_OFFICER = "officer", _("désactivé par un·e responsable")
         FAILURES = "failures", _("désactivé après des échecs répétés")
 
-    url = models.URLField(_("adresse"), max_length=500)
+    url = models.URLField(
+        _("adresse"), max_length=500, validators=[URLValidator(schemes=list(destinations.SCHEMES))]
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
     events = models.JSONField(_("événements"), default=list)
     seal_id = seal_id_field()
@@ -100,7 +102,7 @@ class Endpoint(models.Model):
         try:
             URLValidator(schemes=list(destinations.SCHEMES))(self.url)
         except ValidationError:
-            return  # the field's own error says so
+            return  # the field's own validator says so
         destinations.check(self.url)
 
     @classmethod

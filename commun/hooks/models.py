@@ -55,7 +55,10 @@ class Endpoint(models.Model):
         _("adresse"), max_length=500, validators=[URLValidator(schemes=list(destinations.SCHEMES))]
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
-    events = models.JSONField(_("événements"), default=list)
+    events = not_personal(
+        models.JSONField(_("événements"), default=list),
+        "names of event types, such as task.created",
+    )
     seal_id = seal_id_field()
     secret = not_personal(
         EncryptedCharField(_("secret de signature"), max_length=100, editable=False),

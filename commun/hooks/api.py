@@ -5,6 +5,7 @@ the same model methods as the pages. A secret is in the answer that makes it, ne
 """
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
@@ -28,6 +29,7 @@ from commun.lib.ids import MAX_API_ID
 
 router = Router(tags=["Webhooks"], auth=authenticated)
 Id = Path(..., ge=1, le=MAX_API_ID)
+NO_STORE = "private, no-store"  # an answer holding a secret is kept by no cache
 
 
 def _officer(request):
@@ -54,12 +56,13 @@ def list_webhooks(request):
 
 
 @router.post("/webhooks", response={201: WebhookCreated})
-def create_webhook(request, payload: WebhookIn):
+def create_webhook(request, payload: WebhookIn, response: HttpResponse):
     """Register a webhook (officers); the answer holds its secret, given this once.
 
     Refused (422, on `url`) when the address leads to a private or local network."""
     _officer(request)
     endpoint = Endpoint.register(request.user, **payload.dict())
+    response["Cache-Control"] = NO_STORE
     return Status(201, endpoint)
 
 
@@ -97,9 +100,10 @@ def delete_webhook(request, webhook_id: int = Id):
 
 
 @router.post("/webhooks/{webhook_id}/secret", response=SecretOut)
-def rotate_secret(request, webhook_id: int = Id):
+def rotate_secret(request, response: HttpResponse, webhook_id: int = Id):
     """Replace the signing secret (officers): the old one signs nothing more."""
     endpoint = _endpoint(request, webhook_id)
+    response["Cache-Control"] = NO_STORE
     return {"secret": endpoint.rotate_secret(request.user)}
 
 

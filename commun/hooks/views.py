@@ -31,9 +31,11 @@ def _endpoint(pk: int) -> Endpoint:
 
 
 def _with_secret(request, endpoint: Endpoint, secret: str, status: int = 200) -> HttpResponse:
-    return render(
+    response = render(
         request, "hooks/secret.html", {"endpoint": endpoint, "secret": secret}, status=status
     )
+    response["Cache-Control"] = "private, no-store"  # no copy of the secret kept anywhere
+    return response
 
 
 @officer_required

@@ -24,6 +24,7 @@ def test_an_officer_registers_a_webhook_and_gets_its_secret_once(officer_api, re
     )
     assert response.status_code == 201, response.content
     created = response.json()
+    assert response["Cache-Control"] == "private, no-store"
     endpoint = Endpoint.objects.get()
     assert created["secret"] == endpoint.secret and created["secret"].startswith("whsec_")
     assert created["events"] == ["task.created"] and created["is_active"] is True
@@ -166,7 +167,9 @@ def test_replaying_to_a_disabled_webhook_is_refused(
 def test_an_officer_deletes_a_webhook_and_rotates_a_secret(officer_api, endpoint_for):
     endpoint = endpoint_for("task.created")
     old = endpoint.secret
-    new = call(officer_api, "post", f"/webhooks/{endpoint.pk}/secret").json()["secret"]
+    rotated = call(officer_api, "post", f"/webhooks/{endpoint.pk}/secret")
+    assert rotated["Cache-Control"] == "private, no-store"
+    new = rotated.json()["secret"]
     endpoint.refresh_from_db()
     assert new == endpoint.secret != old
     assert call(officer_api, "delete", f"/webhooks/{endpoint.pk}").status_code == 204

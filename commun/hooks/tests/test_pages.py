@@ -72,6 +72,7 @@ def test_an_officer_registers_an_endpoint_and_reads_its_secret_once(people, rece
         },
     )
     assert response.status_code == 201
+    assert response["Cache-Control"] == "private, no-store"
     endpoint = Endpoint.objects.get()
     assert endpoint.events == ["decision.opened", "task.created"]
     assert endpoint.secret in response.content.decode()

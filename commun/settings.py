@@ -201,6 +201,7 @@ WEBHOOKS_TIMEOUT_SECONDS = envint("WEBHOOKS_TIMEOUT_SECONDS", "10")
 WEBHOOKS_BACKOFF_SECONDS = envint("WEBHOOKS_BACKOFF_SECONDS", "30")
 WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", "6")
 WEBHOOKS_DISABLE_AFTER = envint("WEBHOOKS_DISABLE_AFTER", "20")
+WEBHOOKS_LOG_DAYS = envint("WEBHOOKS_LOG_DAYS", "90")  # the deliveries' log, then forgotten
 
 # Background work (emails, reminders) through Django's tasks API.
 TASKS = {

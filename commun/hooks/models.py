@@ -159,6 +159,14 @@ class Endpoint(models.Model):
         return self.secret
 
 
+class EventQuerySet(models.QuerySet):
+    def forget_older_than(self, cutoff, batch: int = 1000) -> int:
+        """Delete, with their deliveries, the events before `cutoff` none of which is pending."""
+        old = self.filter(created_at__lt=cutoff).exclude(deliveries__status=Delivery.Status.PENDING)
+        ids = list(old.values_list("pk", flat=True)[:batch])
+        return self.filter(pk__in=ids).delete()[1].get("hooks.Event", 0)
+
+
 class Event(models.Model):
     """Something that happened, as sent: its id is the `webhook-id` of every delivery."""
 
@@ -168,7 +176,9 @@ class Event(models.Model):
         models.JSONField(default=dict),
         "what the public pages show: a member's name only if they chose to show it",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement")

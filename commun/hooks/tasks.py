@@ -1,5 +1,8 @@
 """The webhooks' background work, run by `commun worker`."""
 
+import datetime
+
+from django.conf import settings
 from django.tasks import default_task_backend, task
 from django.utils import timezone
 
@@ -24,10 +27,13 @@ def deliver(delivery_id: int) -> str | None:
 @task
 def retry_due_deliveries() -> int:
     """Hand the worker every delivery due and not sent: a retry whose task was lost with a
-    killed worker, or one enqueued to a backend that cannot wait."""
-    from commun.hooks.models import Delivery
+    killed worker, or one enqueued to a backend that cannot wait. Then forget the events
+    older than the log keeps (WEBHOOKS_LOG_DAYS) that nothing waits to send."""
+    from commun.hooks.models import Delivery, Event
 
-    due = list(Delivery.objects.due(timezone.now()).values_list("pk", flat=True)[:SWEEP_BATCH])
+    now = timezone.now()
+    due = list(Delivery.objects.due(now).values_list("pk", flat=True)[:SWEEP_BATCH])
     for pk in due:
         deliver.enqueue(pk)
+    Event.objects.forget_older_than(now - datetime.timedelta(days=settings.WEBHOOKS_LOG_DAYS))
     return len(due)

@@ -229,3 +229,22 @@ def test_a_secret_is_a_standard_webhooks_secret_kept_sealed(alice, allow_loopbac
     assert len(base64.b64decode(endpoint.secret.removeprefix("whsec_"))) == 32
     assert endpoint.secret not in raw("hooks_endpoint", "secret", endpoint.pk)
     assert Endpoint.objects.get().secret == endpoint.secret
+
+
+def test_the_sweep_forgets_old_events_but_never_one_still_pending(
+    receiver, endpoint_for, django_capture_on_commit_callbacks, settings
+):
+    from commun.hooks.models import Event
+
+    settings.WEBHOOKS_LOG_DAYS = 90
+    endpoint_for("task.created")
+    receiver.script = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = emit("task.created", {"id": 1})
+        done = emit("task.created", {"id": 2})
+    long_ago = timezone.now() - datetime.timedelta(days=91)
+    Event.objects.update(created_at=long_ago)
+    Delivery.objects.filter(event=pending).update(next_attempt_at=timezone.now() + 60 * SECOND)
+    tasks.retry_due_deliveries.call()
+    assert list(Event.objects.values_list("pk", flat=True)) == [pending.pk]
+    assert not Delivery.objects.filter(event_id=done.pk).exists()

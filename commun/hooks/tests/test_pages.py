@@ -186,3 +186,8 @@ def test_the_pages_read_in_a_bounded_number_of_queries(
         assert officer.get(reverse("hooks:endpoints")).status_code == 200
     with django_assert_max_num_queries(12):
         assert officer.get(reverse("hooks:endpoint", args=[endpoints[0].pk])).status_code == 200
+
+
+def test_the_officers_menu_leads_to_the_webhooks(people):
+    page = people["officer"].get(reverse("officers:dashboard")).content.decode()
+    assert f'href="{reverse("hooks:endpoints")}"' in page

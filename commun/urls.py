@@ -23,6 +23,7 @@ urlpatterns = [
     path("comptes/", include("commun.ledger.export_urls")),
     path("communs-amont/", include("commun.upstream.urls")),
     path("", include("commun.privacy.urls")),
+    path("responsables/webhooks/", include("commun.hooks.urls")),
     path("responsables/", include("commun.members.officer_urls")),
     path("compte/", include("commun.accounts.urls")),
     path("compte/", include("allauth.urls")),

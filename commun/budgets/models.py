@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commun.budgets import rules
+from commun.budgets.signals import mission_adopted
 from commun.ledger import funds
 from commun.ledger.labels import system_label
 from commun.ledger.models import check_booking_date
@@ -1209,6 +1210,7 @@ class Mission(MissionTerms):
                 ]
             )
             mission.need.start()
+            mission_adopted.send(sender=Mission, mission=mission)
         self.refresh_from_db()
         return self
 

@@ -73,6 +73,11 @@ PARTS = (
         ("commun.notifications",),
     ),
     Part(
+        "hooks",
+        "signed outgoing webhooks: endpoints, the events they hear, each delivery's log",
+        ("commun.hooks",),
+    ),
+    Part(
         "privacy",
         "erasure, retention, a person's archive, the register of processing",
         ("commun.privacy",),

@@ -35,7 +35,7 @@ from commun.decisions.ballots import Ballot as Ballot
 from commun.decisions.ballots import BallotBox
 from commun.decisions.ballots import VoterRoll as VoterRoll
 from commun.decisions.counting import Counting
-from commun.decisions.signals import decision_closed
+from commun.decisions.signals import decision_closed, decision_opened
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown, rows
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
@@ -911,6 +911,7 @@ class Decision(Counting, models.Model):
                 notifications.advice_requested(decision)
             else:
                 decision._tell_eligible(1 if decision.is_vote else 0)
+            decision_opened.send(sender=Decision, decision=decision)
         self.refresh_from_db()
 
     def advance(self, by) -> None:

@@ -162,8 +162,13 @@ class TaskQuerySet(models.QuerySet):
         )
         return task
 
-    def assigned_to(self, member: Member):
-        return self.filter(assignments__member=member)
+    def mine(self, member: Member):
+        """What `member` took and is not yet validated nor abandoned, the latest first."""
+        return (
+            self.filter(assignments__member=member, state__in=[*Task.OPEN, Task.State.DONE])
+            .select_related("need", "mission")
+            .order_by("-pk")
+        )
 
 
 class Task(models.Model):

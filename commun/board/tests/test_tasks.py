@@ -256,3 +256,17 @@ def test_the_history_cannot_be_rewritten(need, gus):
         change.save()
     with pytest.raises(PermissionError):
         TaskChange.objects.update(reason="x")
+
+
+def test_the_missions_review_lists_the_tasks_done_under_it(alice, bob, gus, client):
+    mission = funded_mission(gus, alice)
+    done = task_on(mission.need, bob, title="Livrer la v2", mission=mission)
+    done.take(bob)
+    done.finish(bob)
+    task_on(mission.need, bob, title="Pas encore faite", mission=mission)
+    page = client.get(mission.get_absolute_url()).content.decode()
+    assert "Livrer la v2" in page and "Pas encore faite" not in page
+    mission.ask_review(gus, "Tout est livré.")
+    mission.refresh_from_db()
+    text = mission.review_decision.current_version.body
+    assert "Livrer la v2 (fait)" in text and "Pas encore faite" not in text

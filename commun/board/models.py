@@ -151,6 +151,8 @@ class TaskQuerySet(models.QuerySet):
                 links=links,
                 slots=slots,
                 created_by=member,
+                created_at=timezone.now(),
+                changed_at=timezone.now(),
             )
             if labels:
                 for name in labels:
@@ -363,7 +365,13 @@ class Task(models.Model):
 
     def _record(self, member, kind, before: str, after: str, reason: str = "") -> "TaskChange":
         return TaskChange.objects.create(
-            task=self, by=member, kind=kind, from_state=before, to_state=after, reason=reason
+            task=self,
+            by=member,
+            at=timezone.now(),  # read now, not at import: the demo replays a past clock
+            kind=kind,
+            from_state=before,
+            to_state=after,
+            reason=reason,
         )
 
 

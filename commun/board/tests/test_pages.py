@@ -254,3 +254,16 @@ def test_my_tasks_list_what_i_took_and_the_a_faire_page_shows_them(need, gus, bo
     for url in (reverse("board:mine"), reverse("notifications:awaits")):
         html = client.get(url).content.decode()
         assert "La mienne" in html and "Pas la mienne" not in html, url
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_my_tasks_and_a_faire_are_bounded_in_queries(
+    need, bob, gus, django_assert_max_num_queries, count
+):
+    for i in range(count):
+        task_on(need, bob, title=f"T{i}", labels=["x"]).take(gus)
+    client = client_for(gus.user)
+    with django_assert_max_num_queries(BOARD_QUERIES):
+        assert client.get(reverse("board:mine")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("notifications:awaits")).status_code == 200

@@ -19,6 +19,7 @@ from commun.board.models import Conflict, Task
 from commun.board.schemas import (
     ChangeOut,
     TaskDetail,
+    TaskEditIn,
     TaskIn,
     TaskMoveIn,
     TaskPage,
@@ -149,6 +150,20 @@ def create_task(request, payload: TaskIn):
             {renamed.get(field, field): messages for field, messages in error.message_dict.items()}
         ) from None
     return Status(201, _detail(request, task.pk))
+
+
+@router.put("/tasks/{task_id}", auth=authenticated, response=TaskDetail)
+def edit_task(request, payload: TaskEditIn, task_id: int = Id):
+    """Rewrite what the task asks, all its fields at once, while it is not done (its
+    creator, an assignee, whoever validates it, or an officer); kept in its history."""
+    task = _task(task_id)
+    rules.require(request.user, "edit_task", task)
+    values = payload.dict(exclude={"expected_state"})
+    try:
+        task.edit(request.user, expected=payload.expected_state, **values)
+    except Conflict as error:
+        raise conflict(" ".join(error.messages)) from None
+    return _detail(request, task.pk)
 
 
 def _change(request, task_id: int, rule: str, method: str, *args, expected=None) -> dict:

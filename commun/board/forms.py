@@ -72,6 +72,14 @@ class TaskForm(NoLabelSuffix):
         return _lines(self.cleaned_data["links"])
 
 
+class TaskEditForm(TaskForm):
+    """The same fields but the mission: a task keeps the need and mission it was written for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["mission"]
+
+
 class ReasonForm(NoLabelSuffix):
     reason = forms.CharField(
         label=_("Pourquoi"),

@@ -93,6 +93,34 @@ def _clean_links(links, errors: dict) -> list[str]:
     return cleaned
 
 
+def _clean_details(errors: dict, **values) -> dict:
+    """What a member writes of a task, trimmed and checked; refusals gathered in `errors`,
+    raised together (with the caller's own) as one ValidationError."""
+    values["title"] = clean_text(
+        values["title"], "title", _("Donnez un titre à la tâche."), MAX_TITLE_LENGTH, errors
+    )
+    values["description"] = clean_text(
+        values["description"], "description", None, MAX_TEXT_LENGTH, errors
+    )
+    values["labels"] = _clean_labels(values["labels"], errors)
+    values["links"] = _clean_links(values["links"], errors)
+    slots, estimate = values["slots"], values["estimate_hours"]
+    if not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
+        errors.setdefault(
+            "slots",
+            _("Entre 1 et %(max)s personnes peuvent prendre une tâche.") % {"max": MAX_SLOTS},
+        )
+    if estimate is not None and not 1 <= estimate <= MAX_ESTIMATE_HOURS:
+        errors.setdefault(
+            "estimate_hours",
+            _("L'estimation est un nombre d'heures entre 1 et %(max)s.")
+            % {"max": MAX_ESTIMATE_HOURS},
+        )
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 class TaskQuerySet(models.QuerySet):
     def for_cards(self):
         """What a card shows, in a fixed number of queries whatever the number of tasks."""
@@ -115,49 +143,33 @@ class TaskQuerySet(models.QuerySet):
         """A member writes a task on a live need, optionally funded by one of its missions."""
         member = rules.require(by, "create_task")
         errors = {}
-        title = clean_text(
-            title, "title", _("Donnez un titre à la tâche."), MAX_TITLE_LENGTH, errors
-        )
-        description = clean_text(description, "description", None, MAX_TEXT_LENGTH, errors)
-        labels = _clean_labels(labels, errors)
-        links = _clean_links(links, errors)
         if need is None or not need.is_live:
-            errors.setdefault("need", _("Une tâche se crée sur un besoin ouvert ou en cours."))
+            errors["need"] = _("Une tâche se crée sur un besoin ouvert ou en cours.")
         if mission is not None and (need is None or mission.need_id != need.pk):
-            errors.setdefault("mission", _("Cette mission ne répond pas à ce besoin."))
+            errors["mission"] = _("Cette mission ne répond pas à ce besoin.")
         elif mission is not None and mission.status not in Mission.FUNDED:
-            errors.setdefault("mission", _("Seule une mission adoptée finance des tâches."))
-        if not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
-            errors.setdefault(
-                "slots",
-                _("Entre 1 et %(max)s personnes peuvent prendre une tâche.") % {"max": MAX_SLOTS},
-            )
-        if estimate_hours is not None and not 1 <= estimate_hours <= MAX_ESTIMATE_HOURS:
-            errors.setdefault(
-                "estimate_hours",
-                _("L'estimation est un nombre d'heures entre 1 et %(max)s.")
-                % {"max": MAX_ESTIMATE_HOURS},
-            )
-        if errors:
-            raise ValidationError(errors)
+            errors["mission"] = _("Seule une mission adoptée finance des tâches.")
+        details = _clean_details(
+            errors,
+            title=title,
+            description=description,
+            labels=labels,
+            due_on=due_on,
+            estimate_hours=estimate_hours,
+            links=links,
+            slots=slots,
+        )
+        labels = details.pop("labels")
         with transaction.atomic():
             task = self.create(
-                title=title,
-                description=description,
                 need=need,
                 mission=mission,
-                due_on=due_on,
-                estimate_hours=estimate_hours,
-                links=links,
-                slots=slots,
+                **details,
                 created_by=member,
                 created_at=timezone.now(),
                 changed_at=timezone.now(),
             )
-            if labels:
-                for name in labels:
-                    Label.objects.get_or_create(name=name)
-                task.labels.set(Label.objects.filter(name__in=labels))
+            task._set_labels(labels)
             change = task._record(member, TaskChange.Kind.CREATED, "", task.state)
         transaction.on_commit(
             lambda: signals.task_created.send(sender=Task, task=task, change=change)
@@ -339,6 +351,44 @@ class Task(models.Model):
                 raise Conflict({"state": _("Une tâche faite ne s'abandonne plus.")})
             return task._move(member, TaskChange.Kind.ABANDONED, self.State.ABANDONED, reason)
 
+    def edit(self, by, expected: str | None = None, **values) -> "TaskChange | None":
+        """Its creator, an assignee, whoever validates it or an officer rewrites what the
+        task asks (not its need nor its mission) while it is not done; None if unchanged."""
+        member = rules.require(by, "edit_task", self)
+        details = _clean_details({}, **values)
+        labels = details.pop("labels")
+        with transaction.atomic():
+            task = self._locked(expected)  # a stale form must not rewrite a finished task
+            if not task.is_open:
+                raise Conflict({"state": _("Une tâche faite ne se modifie plus.")})
+            if details["slots"] < task.assignments.count():
+                raise ValidationError(
+                    {"slots": _("Plus de personnes l'ont déjà prise : laissez-leur leur place.")}
+                )
+            before = {name: getattr(task, name) for name in details}
+            before_labels = sorted(task.labels.values_list("name", flat=True))
+            changed = [name for name in details if before[name] != details[name]]
+            if before_labels != sorted(labels):
+                changed.append("labels")
+            if not changed:
+                return None
+            for name, value in details.items():
+                setattr(task, name, value)
+            task.changed_at = timezone.now()
+            task.save(update_fields=[*details, "changed_at"])
+            task._set_labels(labels)
+            fields = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed)
+            change = task._record(member, TaskChange.Kind.EDITED, task.state, task.state, fields)
+            transaction.on_commit(
+                lambda: signals.task_changed.send(sender=Task, task=task, change=change)
+            )
+            return change
+
+    def _set_labels(self, names: list[str]) -> None:
+        for name in names:
+            Label.objects.get_or_create(name=name)
+        self.labels.set(Label.objects.filter(name__in=names))
+
     def _locked(self, expected: str | None) -> "Task":
         task = Task.objects.select_for_update().get(pk=self.pk)
         if expected is not None and task.state != expected:
@@ -404,6 +454,7 @@ class TaskChange(AppendOnlyModel):
         VALIDATED = "validated", gettext_lazy("a validé la tâche")
         SENT_BACK = "sent_back", gettext_lazy("a renvoyé la tâche")
         ABANDONED = "abandoned", gettext_lazy("a abandonné la tâche")
+        EDITED = "edited", gettext_lazy("a modifié la tâche")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
     by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="task_changes")

@@ -18,6 +18,11 @@ CREATOR_OR_OFFICER = _(
     "Seul·e la personne qui a créé cette tâche ou un·e responsable peut %(action)s."
 )
 
+INVOLVED_OR_OFFICER = _(
+    "Seules les personnes qui ont créé, pris ou validé cette tâche, ou un·e responsable, "
+    "peuvent %(action)s."
+)
+
 ACTION_NAMES = {
     "create_task": _("créer une tâche"),
     "take_task": _("prendre une tâche"),
@@ -26,6 +31,7 @@ ACTION_NAMES = {
     "validate_task": _("valider cette tâche"),
     "send_back_task": _("renvoyer cette tâche"),
     "abandon_task": _("abandonner cette tâche"),
+    "edit_task": _("modifier cette tâche"),
 }
 
 
@@ -50,6 +56,12 @@ def _creator_or_officer(member, task) -> bool:
     return (member is not None and member.pk == task.created_by_id) or is_officer(member)
 
 
+def _involved_or_officer(member, task) -> bool:
+    return (
+        _creator_or_officer(member, task) or is_assignee(member, task) or answers_for(member, task)
+    )
+
+
 WHO_MAY = {
     "create_task": (anyone, MEMBERS_ONLY),
     "take_task": (anyone, MEMBERS_ONLY),
@@ -58,6 +70,7 @@ WHO_MAY = {
     "validate_task": (_answerable_or_officer, ANSWERABLE_ONLY),
     "send_back_task": (_answerable_or_officer, ANSWERABLE_ONLY),
     "abandon_task": (_creator_or_officer, CREATOR_OR_OFFICER),
+    "edit_task": (_involved_or_officer, INVOLVED_OR_OFFICER),
 }
 
 

@@ -37,6 +37,17 @@ class TaskIn(Input):
     slots: int = Field(1, ge=1, le=MAX_SLOTS)
 
 
+class TaskEditIn(Input):
+    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    description: str = Field("", max_length=MAX_TEXT_LENGTH)
+    labels: list[str] = Field([], max_length=MAX_LABELS * 2)
+    due_on: datetime.date | None = None
+    estimate_hours: int | None = Field(None, ge=1, le=MAX_ESTIMATE_HOURS)
+    links: list[str] = Field([], max_length=MAX_LINKS * 2)
+    slots: int = Field(1, ge=1, le=MAX_SLOTS)
+    expected_state: TaskState | None = None
+
+
 class TaskMoveIn(Input):
     expected_state: TaskState | None = Field(
         None,

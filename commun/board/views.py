@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commun.board import rules
-from commun.board.forms import ReasonForm, TaskFilter, TaskForm
+from commun.board.forms import ReasonForm, TaskEditForm, TaskFilter, TaskForm
 from commun.board.models import Conflict, Task
 from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
@@ -158,6 +158,8 @@ def _task_page(request, task: Task, bound: dict | None = None, status: int = 200
     }
     if task.state == Task.State.DONE and rules.may(user, "send_back_task", task):
         context["send_back_form"] = bound.get("renvoyer") or ReasonForm(prefix="renvoyer")
+    if task.is_open and rules.may(user, "edit_task", task):
+        context["may_edit"] = True
     if task.is_open and rules.may(user, "abandon_task", task):
         context["abandon_form"] = bound.get("abandonner") or ReasonForm(prefix="abandonner")
     return render(request, "board/task.html", context, status=status)
@@ -246,6 +248,44 @@ def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
             return redirect(task)
     status = 422 if form.errors else 200
     return render(request, "board/task_form.html", {"form": form, "need": need}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rewrite what a task asks while it is not done (kept in its history)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    task = _task(pk)
+    message = rules.refusal(request.user, "edit_task", task)
+    if message is not None:
+        raise PermissionDenied(message)
+    initial = {
+        "title": task.title,
+        "description": task.description,
+        "labels": ", ".join(label.name for label in task.labels.all()),
+        "due_on": task.due_on,
+        "estimate_hours": task.estimate_hours,
+        "slots": task.slots,
+        "links": "\n".join(task.links),
+    }
+    form = TaskEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        expected = request.POST.get("etat") or None
+        try:
+            task.edit(request.user, expected=expected, **form.cleaned_data)
+        except Conflict as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("La tâche est modifiée."))
+            return redirect(task)
+    if form.errors and status == 200:
+        status = 422
+    context = {"form": form, "need": task.need, "task": task}
+    return render(request, "board/task_form.html", context, status=status)
 
 
 @require_GET

@@ -141,3 +141,16 @@ def test_the_openapi_document_lists_the_board(client):
     ):
         assert path in paths, path
     assert "409" in paths["/api/v1/tasks/{task_id}/take"]["post"]["responses"]
+
+
+def test_the_creator_edits_a_task_through_the_api(need, gus, bob):
+    task = task_on(need, gus)
+    body = {"title": "Par l'API", "labels": ["api"], "expected_state": "todo"}
+    response = call(bearer(gus.user), "PUT", f"/tasks/{task.pk}", body)
+    assert response.status_code == 200 and response.json()["labels"] == ["api"]
+    assert response.json()["history"][-1]["kind"] == "edited"
+    stale = call(bearer(gus.user), "PUT", f"/tasks/{task.pk}", body | {"expected_state": "done"})
+    assert stale.status_code == 409
+    task.take(bob)
+    task.finish(bob)
+    assert call(bearer(gus.user), "PUT", f"/tasks/{task.pk}", {"title": "x"}).status_code == 409

@@ -267,3 +267,21 @@ def test_my_tasks_and_a_faire_are_bounded_in_queries(
         assert client.get(reverse("board:mine")).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("notifications:awaits")).status_code == 200
+
+
+def test_the_creator_edits_a_task_through_its_page_and_others_cannot(need, gus, bob, people):
+    from commun.conftest import category, make_member
+
+    task = task_on(need, gus)
+    url = reverse("board:edit", args=[task.pk])
+    client = client_for(gus.user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "Nouveau titre", "slots": "1", "etat": "todo"})
+    assert response.status_code == 302
+    assert Task.objects.get(pk=task.pk).title == "Nouveau titre"
+    stale = client.post(url, {"title": "Encore", "slots": "1", "etat": "done"})
+    assert stale.status_code == 409
+    other = make_member("hana@example.org", "Hana", "Roux", category("Partenaires"))
+    assert client_for(other.user).post(url, {"title": "Pirate", "slots": "1"}).status_code == 403
+    assert people["visitor"].post(url, {"title": "Pirate", "slots": "1"}).status_code == 302
+    assert Task.objects.get(pk=task.pk).title == "Nouveau titre"

@@ -270,3 +270,49 @@ def test_the_missions_review_lists_the_tasks_done_under_it(alice, bob, gus, clie
     mission.refresh_from_db()
     text = mission.review_decision.current_version.body
     assert "Livrer la v2 (fait)" in text and "Pas encore faite" not in text
+
+
+def details(**changes) -> dict:
+    values = {
+        "title": "Corriger l'envoi des billets",
+        "description": "",
+        "labels": [],
+        "due_on": None,
+        "estimate_hours": None,
+        "links": [],
+        "slots": 1,
+    }
+    return values | changes
+
+
+def test_an_edit_is_kept_in_the_history_with_what_changed(need, gus, bob, alice):
+    task = task_on(need, gus)
+    change = task.edit(gus, **details(title="Corriger l'envoi", labels=["bug"], slots=2))
+    task.refresh_from_db()
+    assert task.title == "Corriger l'envoi" and task.slots == 2
+    assert list(task.labels.values_list("name", flat=True)) == ["bug"]
+    assert change.kind == "edited" and change.from_state == change.to_state == "todo"
+    assert "titre" in change.reason and "étiquettes" in change.reason
+    assert task.edit(gus, **details(title="Corriger l'envoi", labels=["bug"], slots=2)) is None
+    task.edit(bob, **details(title="Par Bob"))  # Bob raised the need: he validates it
+    task.edit(alice, **details(title="Par Alice"))
+
+
+def test_an_edit_is_refused_to_others_after_done_and_below_the_takers(need, gus, bob, dan):
+    from commun.conftest import category, make_member
+
+    other = make_member("hana@example.org", "Hana", "Roux", category("Partenaires"))
+    task = task_on(need, gus, slots=2)
+    for who in (other, dan, None):
+        with pytest.raises(PermissionDenied):
+            task.edit(who, **details(title="Non"))
+    task.take(gus)
+    task.take(bob)
+    with pytest.raises(ValidationError) as caught:
+        task.edit(gus, **details(slots=1))
+    assert "slots" in caught.value.message_dict
+    task.leave(bob)
+    task.finish(gus)
+    with pytest.raises(Conflict):
+        task.edit(gus, **details(title="Trop tard"))
+    assert Task.objects.get(pk=task.pk).title == "Corriger l'envoi des billets"

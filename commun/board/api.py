@@ -15,6 +15,7 @@ from ninja.decorators import decorate_view
 from commun.api_auth import authenticated, public
 from commun.api_helpers import conflict
 from commun.board import rules
+from commun.board.forms import assigned_to_number
 from commun.board.models import Conflict, Task
 from commun.board.schemas import (
     ChangeOut,
@@ -102,7 +103,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
     if filters.label:
         tasks = tasks.filter(labels__name=filters.label.strip())
     if filters.assignee:
-        tasks = tasks.filter(assignments__member__number=filters.assignee)
+        tasks = assigned_to_number(tasks, filters.assignee, _viewer(request))
     if filters.after:
         tasks = tasks.filter(pk__lt=filters.after)
     rows = list(tasks[: filters.limit + 1])

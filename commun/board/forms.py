@@ -14,6 +14,7 @@ from commun.board.models import (
 )
 from commun.lib.controls import RefusesControlCharacters
 from commun.lib.ids import MAX_ID
+from commun.members.models import Visibility
 
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
@@ -101,7 +102,7 @@ class TaskFilter(NoLabelSuffix):
         label=_("Pris par l'associé·e n°"), required=False, min_value=1, max_value=2**31 - 1
     )
 
-    def apply(self, tasks):
+    def apply(self, tasks, viewer):
         """The tasks these filters keep (all of them when the filters are not valid)."""
         if not self.is_valid():
             return tasks
@@ -115,5 +116,17 @@ class TaskFilter(NoLabelSuffix):
         if data["mission"]:
             tasks = tasks.filter(mission=data["mission"])
         if data["assignee"]:
-            tasks = tasks.filter(assignments__member__number=data["assignee"])
+            tasks = assigned_to_number(tasks, data["assignee"], viewer)
         return tasks
+
+
+def assigned_to_number(tasks, number: int, viewer):
+    """Tasks taken by member `number`, as far as `viewer` may know who that is.
+
+    Associates see numbers beside names in the register; the public sees a number only for
+    a member who chose to show nothing else: filtering a pseudonym's tasks by number would
+    tell a visitor which number the pseudonym hides."""
+    tasks = tasks.filter(assignments__member__number=number)
+    if viewer is None or not viewer.is_active_member:
+        tasks = tasks.filter(assignments__member__public_visibility=Visibility.HIDDEN)
+    return tasks

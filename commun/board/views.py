@@ -81,7 +81,7 @@ def dress(cards: list, request) -> list:
 
 
 def _columns(request, filters: TaskFilter) -> list[dict]:
-    tasks = filters.apply(Task.objects.select_related("need", "mission"))
+    tasks = filters.apply(Task.objects.select_related("need", "mission"), _viewer(request))
     wanted = filters.cleaned_data.get("state") if filters.is_valid() else ""
     columns, cards = [], []
     for state, label in Task.State.choices:
@@ -119,7 +119,8 @@ def board(request: HttpRequest) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     """Every task, the latest first, read by pages after a task's id (not by an offset)."""
     filters = _filters(request)
-    tasks = filters.apply(Task.objects.select_related("need", "mission")).order_by("-pk")
+    tasks = filters.apply(Task.objects.select_related("need", "mission"), _viewer(request))
+    tasks = tasks.order_by("-pk")
     after = request.GET.get("apres", "")
     if after.isdigit() and 0 < int(after) <= MAX_ID:
         tasks = tasks.filter(pk__lt=int(after))

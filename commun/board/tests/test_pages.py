@@ -285,3 +285,13 @@ def test_the_creator_edits_a_task_through_its_page_and_others_cannot(need, gus, 
     assert client_for(other.user).post(url, {"title": "Pirate", "slots": "1"}).status_code == 403
     assert people["visitor"].post(url, {"title": "Pirate", "slots": "1"}).status_code == 302
     assert Task.objects.get(pk=task.pk).title == "Nouveau titre"
+
+
+def test_a_visitor_cannot_tie_a_pseudonym_to_its_number_by_filtering(need, gus, bob, people):
+    task_on(need, gus, title="Celle de Gus").take(gus)
+    Member.objects.filter(pk=gus.pk).update(public_visibility="pseudonym", pseudonym="gugus")
+    url = reverse("board:list") + f"?assignee={gus.number}"
+    assert "Celle de Gus" not in people["visitor"].get(url).content.decode()
+    assert "Celle de Gus" in people["member"].get(url).content.decode()
+    Member.objects.filter(pk=gus.pk).update(public_visibility="hidden")
+    assert "Celle de Gus" in people["visitor"].get(url).content.decode()

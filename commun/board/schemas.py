@@ -25,35 +25,33 @@ TaskState = Literal[tuple(Task.State.values)]
 ChangeKind = Literal[tuple(TaskChange.Kind.values)]
 
 
-class TaskIn(Input):
-    need_id: int = Field(..., ge=1, le=MAX_API_ID)
-    mission_id: int | None = Field(None, ge=1, le=MAX_API_ID)
-    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
-    description: str = Field("", max_length=MAX_TEXT_LENGTH)
-    labels: list[str] = Field([], max_length=MAX_LABELS * 2)
-    due_on: datetime.date | None = None
-    estimate_hours: int | None = Field(None, ge=1, le=MAX_ESTIMATE_HOURS)
-    links: list[str] = Field([], max_length=MAX_LINKS * 2)
-    slots: int = Field(1, ge=1, le=MAX_SLOTS)
-
-
-class TaskEditIn(Input):
-    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
-    description: str = Field("", max_length=MAX_TEXT_LENGTH)
-    labels: list[str] = Field([], max_length=MAX_LABELS * 2)
-    due_on: datetime.date | None = None
-    estimate_hours: int | None = Field(None, ge=1, le=MAX_ESTIMATE_HOURS)
-    links: list[str] = Field([], max_length=MAX_LINKS * 2)
-    slots: int = Field(1, ge=1, le=MAX_SLOTS)
-    expected_state: TaskState | None = None
-
-
 class TaskMoveIn(Input):
     expected_state: TaskState | None = Field(
         None,
         description="L'état que l'appelant·e a lu : si la tâche a changé depuis, 409 et rien "
         "n'est fait.",
     )
+
+
+class TaskFields(Input):
+    """What a member writes of a task, at its creation and when rewriting it."""
+
+    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    description: str = Field("", max_length=MAX_TEXT_LENGTH)
+    labels: list[str] = Field([], max_length=MAX_LABELS * 2)
+    due_on: datetime.date | None = None
+    estimate_hours: int | None = Field(None, ge=1, le=MAX_ESTIMATE_HOURS)
+    links: list[str] = Field([], max_length=MAX_LINKS * 2)
+    slots: int = Field(1, ge=1, le=MAX_SLOTS)
+
+
+class TaskIn(TaskFields):
+    need_id: int = Field(..., ge=1, le=MAX_API_ID)
+    mission_id: int | None = Field(None, ge=1, le=MAX_API_ID)
+
+
+class TaskEditIn(TaskFields, TaskMoveIn):
+    pass
 
 
 class TaskReasonIn(TaskMoveIn):

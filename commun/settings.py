@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "commun.ledger",
     "commun.budgets",
     "commun.upstream",
+    "commun.board",
     "commun.privacy",
     "commun.notifications",
     "commun.hooks",

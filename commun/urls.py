@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("commun.deliberation.urls")),
     path("", include("commun.decisions.urls")),
     path("", include("commun.budgets.urls")),
+    path("", include("commun.board.urls")),
     path("", include("commun.notifications.urls")),
     path("comptes/", include("commun.ledger.urls")),
     path("comptes/", include("commun.ledger.export_urls")),

@@ -1124,6 +1124,13 @@ class Mission(MissionTerms):
             **{name: getattr(self, name) for name in COST_FIELDS},
         )
 
+    def tasks_done(self) -> list:
+        """The board's tasks done (or validated) under this mission, for its review.
+
+        Read through the relation the board declares (`Task.mission`, related name
+        `tasks`): budgets sits below the board and never imports it."""
+        return list(self.tasks.filter(state__in=["done", "validated"]).order_by("pk")[:500])
+
     def consented_version(self, decision=None) -> "MissionVersion | None":
         """The version the decision's last objection round was about (else the latest)."""
         versions = MissionVersion.objects.filter(mission=self)

@@ -4,7 +4,7 @@ A task's life: à faire → en cours (someone took it) → fait (an assignee say
 (the mission's proposer, or the need's author, or an officer agrees); sent back from fait
 to en cours with a reason; abandonnée from à faire or en cours. Every change is one
 method that locks the task, checks the state it read, writes the task and its history row
-in one transaction, and tells listeners (`signals`) once that transaction has committed.
+in one transaction, and tells listeners (`signals`) inside it.
 """
 
 from django.core.exceptions import ValidationError
@@ -171,9 +171,7 @@ class TaskQuerySet(models.QuerySet):
             )
             task._set_labels(labels)
             change = task._record(member, TaskChange.Kind.CREATED, "", task.state)
-        transaction.on_commit(
-            lambda: signals.task_created.send(sender=Task, task=task, change=change)
-        )
+            signals.task_created.send(sender=Task, task=task, change=change)
         return task
 
     def mine(self, member: Member):
@@ -379,9 +377,7 @@ class Task(models.Model):
             task._set_labels(labels)
             fields = ", ".join(str(Task._meta.get_field(name).verbose_name) for name in changed)
             change = task._record(member, TaskChange.Kind.EDITED, task.state, task.state, fields)
-            transaction.on_commit(
-                lambda: signals.task_changed.send(sender=Task, task=task, change=change)
-            )
+            signals.task_changed.send(sender=Task, task=task, change=change)
             return change
 
     def _set_labels(self, names: list[str]) -> None:
@@ -408,9 +404,7 @@ class Task(models.Model):
         self.state, self.changed_at = to, timezone.now()
         self.save(update_fields=["state", "changed_at"])
         change = self._record(member, kind, before, to, reason)
-        transaction.on_commit(
-            lambda: signals.task_changed.send(sender=Task, task=self, change=change)
-        )
+        signals.task_changed.send(sender=Task, task=self, change=change)
         return change
 
     def _record(self, member, kind, before: str, after: str, reason: str = "") -> "TaskChange":

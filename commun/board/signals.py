@@ -1,9 +1,10 @@
 """What other apps (the webhooks) may listen to, without importing the board's models.
 
 `task_created(sender=Task, task=…, change=…)` and `task_changed(sender=Task, task=…,
-change=…)` are sent once the transaction that wrote the task and its history row has
-committed: a receiver never hears of a change that was rolled back. `change` is the
-`TaskChange` row (who, when, from → to).
+change=…)` are sent inside the transaction that writes the task and its history row, as
+the other apps' signals are: what a receiver writes (a webhook's event) commits or rolls
+back with the change; work outside the database waits for `transaction.on_commit`.
+`change` is the `TaskChange` row (who, when, from → to).
 """
 
 from django.dispatch import Signal

@@ -64,6 +64,27 @@ def mission_adopted(mission) -> dict:
     }
 
 
+def task(task, change) -> dict:
+    """The board's task as its public page shows it, and what just changed. No names: who
+    took or moved it is shown on the page only as each member chose."""
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "state": task.state,
+        "need": task.need_id,
+        "mission": task.mission.ref if task.mission_id else None,
+        "due_on": task.due_on.isoformat() if task.due_on else None,
+        "links": list(task.links or []),
+        "change": {
+            "kind": change.kind,
+            "from": change.from_state or None,
+            "to": change.to_state,
+            "at": change.at.isoformat(),
+        },
+        "url": absolute(task.get_absolute_url()),
+    }
+
+
 def transaction_recorded(booked, postings) -> dict:
     from django.urls import reverse
 

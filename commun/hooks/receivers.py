@@ -6,6 +6,7 @@ hands it to the worker once it commits, so a rolled-back action sends nothing.
 
 from django.dispatch import receiver
 
+from commun.board.signals import task_changed, task_created
 from commun.budgets.signals import mission_adopted
 from commun.decisions.signals import decision_closed, decision_opened
 from commun.hooks import events
@@ -46,3 +47,13 @@ def on_mission_adopted(sender, mission, **kwargs):
 @receiver(transaction_recorded, dispatch_uid="hooks.transaction_recorded")
 def on_transaction_recorded(sender, transaction, postings, **kwargs):
     emit("transaction.recorded", events.transaction_recorded(transaction, postings))
+
+
+@receiver(task_created, dispatch_uid="hooks.task_created")
+def on_task_created(sender, task, change, **kwargs):
+    emit("task.created", events.task(task, change))
+
+
+@receiver(task_changed, dispatch_uid="hooks.task_changed")
+def on_task_changed(sender, task, change, **kwargs):
+    emit("task.changed", events.task(task, change))

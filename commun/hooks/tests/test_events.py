@@ -12,8 +12,9 @@ from commun.deliberation.models import Space
 from commun.hooks import events
 from commun.hooks.models import Delivery, Event
 from commun.members.models import Visibility
+from commun.testing.board import task_on
 from commun.testing.browser import make_public
-from commun.testing.budgets import adopt, fund, submitted
+from commun.testing.budgets import adopt, fund, need_by, submitted
 from commun.testing.decisions import opened, propose
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,41 @@ def test_a_timestamp_too_old_does_not_verify(
     )
     with pytest.raises(WebhookVerificationError):
         Webhook(endpoint.secret).verify(request["body"], old)
+
+
+def test_a_task_created_then_taken_is_sent_once_each_without_names(
+    receiver, endpoint_for, bob, django_capture_on_commit_callbacks
+):
+    endpoint = endpoint_for("task.created", "task.changed")
+    with django_capture_on_commit_callbacks(execute=True):
+        task = task_on(need_by(bob), bob, links=["https://forge.example.org/coop/app/issues/7"])
+    with django_capture_on_commit_callbacks(execute=True):
+        task.take(bob)
+
+    created, taken = verified(receiver, endpoint)
+    assert (created["type"], taken["type"]) == ("task.created", "task.changed")
+    assert created["data"]["id"] == taken["data"]["id"] == task.pk
+    assert created["data"]["change"]["to"] == "todo"
+    assert taken["data"]["change"] | {"at": None} == {
+        "kind": "took",
+        "from": "todo",
+        "to": "doing",
+        "at": None,
+    }
+    assert taken["data"]["links"] == ["https://forge.example.org/coop/app/issues/7"]
+    assert "Bob" not in receiver.received[1]["body"].decode()
+
+
+def test_a_rolled_back_task_change_sends_nothing(
+    receiver, endpoint_for, bob, django_capture_on_commit_callbacks
+):
+    task = task_on(need_by(bob), bob)
+    endpoint_for("task.changed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        task.take(bob)
+        raise RuntimeError("rolled back")
+    assert receiver.received == [] and not Event.objects.exists()

@@ -623,6 +623,36 @@ def _load_part(archive, part, model, connection, target_keys) -> None:
         raise ArchiveError(f"{part['file']} a changé pendant la restauration : rien n'a été écrit.")
 
 
+@contextlib.contextmanager
+def _foreign_keys_checked_at_the_end(connection, tables):
+    """On PostgreSQL, the foreign keys of `tables` set aside while their rows stream in,
+    then added back, each checked by one query over its whole table (as `pg_restore` does)
+    instead of one lookup per row. All inside the restore's transaction: a failure rolls
+    the keys back with the rows, and a row pointing nowhere fails the restore."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "WHERE c.contype = 'f' AND t.relname = ANY(%s) "
+            "AND t.relnamespace = current_schema()::regnamespace ORDER BY 1, 2",
+            [sorted(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+    yield
+    with connection.cursor() as cursor:
+        # The deferred checks that remain (a transaction's balance) run now: PostgreSQL
+        # alters no table with such checks pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} {definition}")
+
+
 def _migrate_to_archive(connection, manifest) -> None:
     """Bring an empty database to the archive's (older) schema, not further."""
     executor = MigrationExecutor(connection)
@@ -663,17 +693,16 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
     written: list[Path] = []
     try:
         with ZipFile(path) as archive, transaction.atomic(using=using):
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                # What migrate put there is in the archive too, with the source's ids.
-                for table in sorted(FILLED_BY_MIGRATIONS & set(models)):
-                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
             target_keys = _TargetKeys(state.apps, using)
-            for table, model in models.items():
-                _load_part(archive, parts[table], model, connection, target_keys)
-                if parts[table]["rows"]:
-                    log(f"  {table} : {parts[table]['rows']} lignes", detail=True)
+            with _foreign_keys_checked_at_the_end(connection, models):
+                with connection.cursor() as cursor:
+                    # What migrate put there is in the archive too, with the source's ids.
+                    for table in sorted(FILLED_BY_MIGRATIONS & set(models)):
+                        cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                for table, model in models.items():
+                    _load_part(archive, parts[table], model, connection, target_keys)
+                    if parts[table]["rows"]:
+                        log(f"  {table} : {parts[table]['rows']} lignes", detail=True)
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
                     cursor.execute(sql)

@@ -459,3 +459,56 @@ def test_sealed_values_stay_sealed_in_the_archive(alice, tmp_path, settings):
     assert "rue des Lilas" not in members
     assert '"postal_address":""' not in members.splitlines()[0]  # sealed, not dropped
     assert alice.postal_address not in members
+
+
+@pytest.mark.postgres
+def test_a_row_pointing_nowhere_is_refused_by_postgresql_and_its_keys_stay(
+    demo_archive, empty_postgres, tmp_path
+):
+    """The foreign keys are set aside while rows stream in, then checked whole: a dangling
+    reference still fails the restore, writes nothing and leaves every key in place."""
+    import hashlib
+
+    import psycopg
+
+    with zipfile.ZipFile(demo_archive) as opened:
+        movements = opened.read("data/members_sharemovement.jsonl").splitlines(keepends=True)
+    first = json.loads(movements[0])
+    first["member_id"] = 999_999
+    movements[0] = json.dumps(first).encode() + b"\n"
+    dangling = b"".join(movements)
+
+    def point_nowhere(name, content):
+        if name == "data/members_sharemovement.jsonl":
+            return dangling
+        if name == "manifest.json":
+            manifest = json.loads(content)
+            for part in manifest["parts"]:
+                if part["file"] == "data/members_sharemovement.jsonl":
+                    part["sha256"] = hashlib.sha256(dangling).hexdigest()
+            return json.dumps(manifest).encode()
+        return content
+
+    broken = tmp_path / "dangling.zip"
+    rewrite(demo_archive, broken, point_nowhere)
+    postgres = empty_postgres("commun_dangling")
+    result = commun("restore", str(broken), data_dir=tmp_path, database_url=postgres, check=False)
+
+    assert result.returncode != 0
+    assert "Restauration annulée, aucune ligne chargée" in result.stderr, result.stderr
+    keys = (
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' ORDER BY 1, 2"
+    )
+    with psycopg.connect(postgres) as db:
+        assert db.execute("SELECT count(*) FROM members_member").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM members_sharemovement").fetchone()[0] == 0
+        migrated = db.execute(keys).fetchall()
+    assert (
+        "members_sharemovement",
+        "FOREIGN KEY (member_id) REFERENCES members_member(id) DEFERRABLE INITIALLY DEFERRED",
+    ) in migrated
+    commun("restore", str(demo_archive), data_dir=tmp_path, database_url=postgres)
+    with psycopg.connect(postgres) as db:
+        assert db.execute(keys).fetchall() == migrated
+        assert db.execute("SELECT count(*) FROM members_sharemovement").fetchone()[0] > 0

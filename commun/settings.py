@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "commun.upstream",
     "commun.privacy",
     "commun.notifications",
+    "commun.feeds",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

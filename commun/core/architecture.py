@@ -73,6 +73,11 @@ PARTS = (
         ("commun.notifications",),
     ),
     Part(
+        "feeds",
+        "the public Atom feeds and calendars, each member's own calendar at a secret address",
+        ("commun.feeds",),
+    ),
+    Part(
         "privacy",
         "erasure, retention, a person's archive, the register of processing",
         ("commun.privacy",),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commun.core.replica import public_read
 from commun.feeds import calendars
@@ -29,13 +29,13 @@ def _ics(request: HttpRequest, body: bytes) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @public_read
 def public_calendar(request: HttpRequest) -> HttpResponse:
     return _ics(request, calendars.public_calendar())
 
 
-@require_GET
+@require_safe
 def personal_calendar(request: HttpRequest, secret: str) -> HttpResponse:
     """A member's calendar, for whoever holds its secret address; anything else is a 404."""
     link = CalendarLink.objects.find(secret)

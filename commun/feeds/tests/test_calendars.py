@@ -36,14 +36,15 @@ def secret_of(url: str) -> str:
 
 def test_the_public_calendar_has_public_deadlines_and_mission_dates_only(record):
     found = events(read(Client(), "/calendrier.ics"))
+    ref = record["mission"].ref
 
     assert set(found) == {
         "Échéance : Acheter un serveur",
         "Échéance : Changer de banque",
-        "Échéance : Mission M1 : Maintenir la billetterie",
-        "Mission M1 : Maintenir la billetterie",
+        f"Échéance : Mission {ref} : Maintenir la billetterie",
+        f"Mission {ref} : Maintenir la billetterie",
     }
-    mission = found["Mission M1 : Maintenir la billetterie"]
+    mission = found[f"Mission {ref} : Maintenir la billetterie"]
     assert mission.decoded("dtstart") == datetime.date(2026, 1, 1)
     assert mission.decoded("dtend") == datetime.date(2026, 2, 1)  # one month, end exclusive
     assert "Retirée" in str(found["Échéance : Changer de banque"]["description"])
@@ -113,10 +114,11 @@ def test_my_calendar_has_the_decisions_awaiting_my_voice_until_i_can_no_longer_c
     secret.current_round.cast_secret_ballot(bob, "yes")
 
     found = events(read(Client(), bobs_url))
+    ref = record["mission"].ref
 
     assert set(found) == {
         "Échéance : Acheter un serveur",
-        "Échéance : Mission M1 : Maintenir la billetterie",
+        f"Échéance : Mission {ref} : Maintenir la billetterie",
         "Échéance : Décision entre associé·es",
         "Échéance : Décision du collège des usager·es",
         "Échéance : Voter le budget",

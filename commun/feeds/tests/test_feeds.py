@@ -47,13 +47,14 @@ def test_the_missions_feed_has_the_submitted_mission_not_the_draft(record):
 
 def test_the_decisions_feed_has_openings_and_closes_of_public_decisions_only(record, alice):
     parsed = read(Client(), "decisions")
+    ref = record["mission"].ref
 
     assert sorted(titles(parsed)) == sorted(
         [
             "Ouverte : Acheter un serveur",
             "Ouverte : Changer de banque",
             "Retirée : Changer de banque",
-            "Ouverte : Mission M1 : Maintenir la billetterie",
+            f"Ouverte : Mission {ref} : Maintenir la billetterie",
         ]
     )
     closed = next(e for e in parsed.entries if e.title.startswith("Retirée"))

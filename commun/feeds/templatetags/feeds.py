@@ -27,3 +27,12 @@ def calendar_link() -> str:
         _("Calendrier public"),
         reverse("feeds:public_calendar"),
     )
+
+
+@register.inclusion_tag("feeds/_follow.html")
+def follow(slug: str, calendar: bool = False) -> dict:
+    """A visible line under a page's title: its feed, and the public calendar if asked."""
+    return {
+        "feed_url": reverse(f"feeds:{FEEDS[slug].slug}"),
+        "calendar_url": reverse("feeds:public_calendar") if calendar else None,
+    }

@@ -23,6 +23,7 @@ def test_a_public_page_advertises_its_feed_and_stays_accessible(record, page, pa
     assert links.count() == 1
     assert links.get_attribute("href") == feed
     assert links.get_attribute("title")
+    assert page.locator(f'main a[href="{feed}"]').is_visible()  # for people, too
     answer = page.request.get(feed)
     assert answer.status == 200
     assert answer.headers["content-type"].startswith("application/atom+xml")

@@ -14,15 +14,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from commun.budgets.models import Mission
 from commun.decisions.models import Decision
+from commun.lib.memo import Memo
 
-# How far back the public calendar goes, and how many events of each kind it holds at most.
-PAST = datetime.timedelta(days=90)
-EVENTS = 500
+# How far back the public calendar goes, and how many events of each kind it holds at most:
+# icalendar writes about a thousand events a second, and a calendar application wants the
+# weeks around today, not the cooperative's whole history.
+PAST = datetime.timedelta(days=30)
+EVENTS = 200
 # The missions a calendar shows: proposed to a decision, or adopted (not withdrawn or rejected).
 SHOWN_MISSIONS = (
     Mission.Status.SUBMITTED,
@@ -110,7 +114,17 @@ def _finish(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
-def public_calendar(now: datetime.datetime | None = None) -> bytes:
+# The public calendar, written once a minute per process and language: every subscriber's
+# application polls the same bytes (COMMUN_CALENDAR_SECONDS, 0 in the tests).
+_PUBLIC: dict[str, Memo] = {}
+
+
+def public_calendar() -> bytes:
+    memo = _PUBLIC.setdefault(get_language() or "", Memo("COMMUN_CALENDAR_SECONDS", 60))
+    return memo.get(_public_calendar)
+
+
+def _public_calendar(now: datetime.datetime | None = None) -> bytes:
     """The public decisions' deadlines from `PAST` ago on, and the public missions' dates."""
     now = now or timezone.now()
     decisions = (

@@ -218,3 +218,17 @@ def test_the_page_is_for_members(dan, carol):
     )
     assert Client().get("/compte/calendrier/").status_code == 302
     assert not CalendarLink.objects.exists()
+
+
+def test_the_public_calendar_is_written_once_a_minute_per_language(record, alice, settings):
+    settings.COMMUN_CALENDAR_SECONDS = 60
+    try:
+        first = Client().get("/calendrier.ics").content
+        opened(alice, title="Une décision de plus")
+
+        assert Client().get("/calendrier.ics").content == first
+        english = Client(headers={"accept-language": "en"}).get("/calendrier.ics").content
+        assert b"Une d\xc3\xa9cision de plus" in english
+        assert b"Deadline: " in english
+    finally:
+        calendars._PUBLIC.clear()

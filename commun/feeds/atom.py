@@ -35,6 +35,11 @@ class PublicFeed(Feed):
     name: str  # a lazy translation: what the feed holds, in a few words
     page: str  # the URL name of the public page it follows
 
+    def __init__(self):
+        super().__init__()
+        # Each entry's text, in the reader's language: feeds/templates/feeds/atom/<slug>.html.
+        self.description_template = f"feeds/atom/{self.slug}.html"
+
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
         # Last-Modified is the latest entry's date: a reader that holds it gets a 304.
@@ -49,13 +54,6 @@ class PublicFeed(Feed):
 
     def feed_url(self) -> str:
         return reverse(f"feeds:{self.slug}")
-
-    def description_template_name(self) -> str:
-        return f"feeds/atom/{self.slug}.html"
-
-    def __init__(self):
-        super().__init__()
-        self.description_template = self.description_template_name()
 
 
 class NeedFeed(PublicFeed):

@@ -112,3 +112,16 @@ def test_a_feed_reads_in_the_same_number_of_queries_however_long_it_is(
         opened(alice, title=f"Décision {i}").withdraw(alice)
     with django_assert_max_num_queries(len(few.captured_queries)):
         read(Client(), slug)
+
+
+def test_a_public_item_page_names_its_list_feed_in_its_head(record):
+    pages = {
+        record["need"].get_absolute_url(): "/flux/besoins.atom",
+        record["mission"].get_absolute_url(): "/flux/missions.atom",
+        record["open"].get_absolute_url(): "/flux/decisions.atom",
+        "/comptes/ecritures/1/": "/flux/ecritures.atom",
+    }
+    for page, feed in pages.items():
+        head = Client().get(page).content.decode().split("</head>")[0]
+        assert 'type="application/atom+xml" title="' in head, page
+        assert f'href="{feed}"' in head, page

@@ -12,7 +12,7 @@ from commun.conftest import category, make_member
 from commun.decisions.models import Decision
 from commun.deliberation.models import Space
 from commun.members.models import Member, Visibility
-from commun.testing.budgets import DAY, draft, fund, invoice, need_by, submitted
+from commun.testing.budgets import draft, fund, invoice, need_by, submitted
 from commun.testing.decisions import by_users, opened, propose, users_college
 
 HIDDEN = "Le brouillon caché de Bob"
@@ -55,6 +55,3 @@ def record(alice, bob):
         "members_only": members_only,
         "college": college,
     }
-
-
-__all__ = ["DAY", "HIDDEN"]

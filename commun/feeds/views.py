@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -41,7 +42,9 @@ def personal_calendar(request: HttpRequest, secret: str) -> HttpResponse:
     link = CalendarLink.objects.find(secret)
     if link is None:
         raise Http404
-    response = _ics(request, calendars.personal_calendar(link.member))
+    # Read by a calendar application, which says no language: the member's own choice speaks.
+    with translation.override(link.member.language):
+        response = _ics(request, calendars.personal_calendar(link.member))
     patch_cache_control(response, private=True)
     response["X-Robots-Tag"] = "noindex"
     return response

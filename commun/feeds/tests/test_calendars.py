@@ -137,6 +137,15 @@ def test_my_calendar_leaves_out_what_i_am_not_eligible_for(record, alice, gus):
     assert set(found) == {"Échéance : Voter le budget"}
 
 
+def test_my_calendar_speaks_the_language_i_chose(record, bob, bobs_url):
+    Member.objects.filter(pk=bob.pk).update(language="en")
+
+    found = events(read(Client(), bobs_url))
+
+    assert "Deadline: Acheter un serveur" in found
+    assert "not taken a stance yet" in str(found["Deadline: Acheter un serveur"]["description"])
+
+
 def test_a_revoked_address_answers_404(bob, bobs_url):
     assert CalendarLink.objects.revoke(bob.user)
 

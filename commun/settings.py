@@ -56,9 +56,11 @@ INSTALLED_APPS = [
     "commun.ledger",
     "commun.budgets",
     "commun.upstream",
+    "commun.board",
     "commun.privacy",
     "commun.notifications",
     "commun.feeds",
+    "commun.hooks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -192,6 +194,16 @@ CACHES = {
         "LOCATION": "commun_cache",
     }
 }
+
+# Outgoing webhooks (docs/webhooks.md). Private and loopback destinations are refused unless
+# allowed here (a receiver on the same machine or network); each attempt waits this long,
+# retries wait WEBHOOKS_BACKOFF_SECONDS × 4ⁿ, and so many failures in a row disable an endpoint.
+WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS = envbool("WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS", "False")
+WEBHOOKS_TIMEOUT_SECONDS = envint("WEBHOOKS_TIMEOUT_SECONDS", "10")
+WEBHOOKS_BACKOFF_SECONDS = envint("WEBHOOKS_BACKOFF_SECONDS", "30")
+WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", "6")
+WEBHOOKS_DISABLE_AFTER = envint("WEBHOOKS_DISABLE_AFTER", "20")
+WEBHOOKS_LOG_DAYS = envint("WEBHOOKS_LOG_DAYS", "90")  # the deliveries' log, then forgotten
 
 # Background work (emails, reminders) through Django's tasks API.
 TASKS = {

@@ -141,4 +141,8 @@ def review_body(mission, report: str) -> str:
             _("Le besoin « %(need)s » sera marqué satisfait.") % {"need": mission.need.title}
         )
     lines += ["", "## " + _("Compte rendu"), "", report]
+    tasks = mission.tasks_done()
+    if tasks:
+        lines += ["", "## " + _("Tâches faites sous cette mission"), ""]
+        lines += [f"- {task.title} ({task.get_state_display().lower()})" for task in tasks]
     return "\n".join(str(line) for line in lines)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commun.budgets import rules
+from commun.budgets.signals import mission_adopted
 from commun.ledger import funds
 from commun.ledger.labels import system_label
 from commun.ledger.models import check_booking_date
@@ -1127,6 +1128,13 @@ class Mission(MissionTerms):
             **{name: getattr(self, name) for name in COST_FIELDS},
         )
 
+    def tasks_done(self) -> list:
+        """The board's tasks done (or validated) under this mission, for its review.
+
+        Read through the relation the board declares (`Task.mission`, related name
+        `tasks`): budgets sits below the board and never imports it."""
+        return list(self.tasks.filter(state__in=["done", "validated"]).order_by("pk")[:500])
+
     def consented_version(self, decision=None) -> "MissionVersion | None":
         """The version the decision's last objection round was about (else the latest)."""
         versions = MissionVersion.objects.filter(mission=self)
@@ -1213,6 +1221,7 @@ class Mission(MissionTerms):
                 ]
             )
             mission.need.start()
+            mission_adopted.send(sender=Mission, mission=mission)
         self.refresh_from_db()
         return self
 

@@ -534,6 +534,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     ):
         context["may_amend"] = True
     context["versions"] = _versions(mission) if not draft else []
+    context["tasks_done"] = mission.tasks_done() if funded else []
     context["errors"] = bound.get("errors")
     return render(request, "budgets/mission.html", context, status=status)
 

@@ -67,6 +67,11 @@ PARTS = (
     Part("budgets", "needs and missions, their costs and payments", ("commun.budgets",)),
     Part("upstream", "giving back to the commons Commun is built on", ("commun.upstream",)),
     Part(
+        "board",
+        "tasks on needs and missions, who took them, their history, the public board",
+        ("commun.board",),
+    ),
+    Part(
         "notifications",
         "every way a member is told: notices and « À faire », who hears of a comment or "
         "a decision, the emails at once and the daily digest",
@@ -76,6 +81,11 @@ PARTS = (
         "feeds",
         "the public Atom feeds and calendars, each member's own calendar at a secret address",
         ("commun.feeds",),
+    ),
+    Part(
+        "hooks",
+        "signed outgoing webhooks: endpoints, the events they hear, each delivery's log",
+        ("commun.hooks",),
     ),
     Part(
         "privacy",

@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commun.board import demo as board_demo
 from commun.budgets import demo as budgets_demo
 from commun.decisions.demo import Decisions
 from commun.deliberation.demo import Conversations
@@ -44,6 +45,7 @@ def load(stdout: OutputWrapper, stderr: OutputWrapper, style: Style) -> None:
             Decisions().load()
         ledger_demo.load(stdout=stdout)
         budgets_demo.load(stdout=stdout)
+        board_demo.load(stdout=stdout)
         upstream_demo.load(stdout=stdout)
         if state != "loaded":
             stdout.write(style.SUCCESS(members_demo.summary()))

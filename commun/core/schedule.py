@@ -15,6 +15,8 @@ PERIODIC = {
     "commun.deliberation.tasks.send_digests": datetime.timedelta(days=1),
     "commun.members.tasks.process_repayments": datetime.timedelta(days=1),
     "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),
+    # A safety net: each retry is enqueued for its own time; this finds any a killed worker lost.
+    "commun.hooks.tasks.retry_due_deliveries": datetime.timedelta(minutes=5),
 }
 
 

@@ -130,13 +130,24 @@ def _detail(request, pk: int) -> Decision:
     return decision
 
 
-def _with_history(stance: Stance) -> Stance:
+def _with_history(stance: Stance) -> dict:
+    """`StanceOut`'s fields, with the newest of its history, oldest first (a plain dict:
+    the stance's answer is validated without reading the model attribute by attribute)."""
     latest = getattr(stance, "recent_history", None)
     if latest is None:
         latest = stance.history.order_by("-at", "-pk")
-    latest = list(latest[:HISTORY_SHOWN])
-    stance.history_list = latest[::-1]
-    return stance
+    return {
+        "round": stance.round.number,
+        "choice": stance.choice,
+        "choice_label": str(Stance.Choice(stance.choice).label),
+        "reason": stance.reason,
+        "ballot": stance.ballot,
+        "updated_at": stance.updated_at,
+        "history": [
+            {"choice": h.choice, "reason": h.reason, "ballot": h.ballot, "at": h.at}
+            for h in reversed(list(latest[:HISTORY_SHOWN]))
+        ],
+    }
 
 
 # The register and one decision ---------------------------------------------------------------

@@ -35,7 +35,7 @@ from commun.decisions.ballots import Ballot as Ballot
 from commun.decisions.ballots import BallotBox
 from commun.decisions.ballots import VoterRoll as VoterRoll
 from commun.decisions.counting import Counting
-from commun.decisions.signals import decision_closed
+from commun.decisions.signals import decision_closed, decision_opened
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown, rows
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
@@ -839,12 +839,13 @@ class Decision(Counting, models.Model):
                 [self.pk, *params],
             )
             inserted = cursor.rowcount
-            if connection.vendor == "postgresql" and inserted >= ANALYZE_AFTER:
-                # Without fresh statistics PostgreSQL believes this decision has a handful
-                # of rows and joins all 100,000 to their members on every tally (80 ms),
-                # until autovacuum analyses the table: after 10 % of it has changed.
-                cursor.execute(f"ANALYZE {table}")
-            return inserted
+        if connection.vendor == "postgresql" and inserted >= ANALYZE_AFTER:
+            # Without fresh statistics PostgreSQL believes this decision has a handful of
+            # rows and joins all 100,000 to their members on every tally (80 ms), until
+            # autovacuum analyses the table: after 10 % of it has changed. The worker
+            # analyses it as soon as the opening is committed, so its author doesn't wait.
+            transaction.on_commit(tasks.analyse_eligibility.enqueue)
+        return inserted
 
     def open(self, now: datetime.datetime | None = None, by=None) -> None:
         """Fix who is eligible, copy the cooperative's consent rules and start the first step."""
@@ -910,6 +911,7 @@ class Decision(Counting, models.Model):
                 notifications.advice_requested(decision)
             else:
                 decision._tell_eligible(1 if decision.is_vote else 0)
+            decision_opened.send(sender=Decision, decision=decision)
         self.refresh_from_db()
 
     def advance(self, by) -> None:
@@ -1355,7 +1357,8 @@ class Eligibility(models.Model):
     """Who may take part, fixed when the decision opens (and their college then).
 
     An opening writes one row per member, 100,000 at once: each index is paid for on each
-    row, so only those that some reading needs are kept. For the same reason the database
+    row, so only those that the frequent readings need are kept: the primary key and
+    `eligible_once`, both filled at their right end by an opening. For the same reason the database
     does not check the three keys row by row (on PostgreSQL that was three quarters of an
     opening): the rows are copied, in the opening's transaction, from the very decision,
     members and colleges they name, and nothing else writes them. Django still applies
@@ -1370,8 +1373,14 @@ class Eligibility(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Found through `eligible_once` too; only a member's export and a member's deletion
+    # (PROTECT) look rows up by member alone, rarely enough to read the table through.
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="eligibilities", db_constraint=False
+        Member,
+        on_delete=models.PROTECT,
+        related_name="eligibilities",
+        db_index=False,
+        db_constraint=False,
     )
     # Never looked up by college: only a college's removal (a few in a cooperative's life)
     # reads the table to see whether a decision still holds on to it.
@@ -1520,9 +1529,8 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
             )
             stance.save(update_fields=["choice", "reason", "ballot", "updated_at"])
             seen = None
-        change = StanceChange.objects.create(
-            stance=stance, choice=choice, reason=reason, ballot=ballot, at=now
-        )
+        change = StanceChange(stance=stance, choice=choice, reason=reason, ballot=ballot, at=now)
+        rows.insert(change)
         # The newest history, newest first, without reading it again (None: read it).
         if previous is None:
             stance.recent_history = [change]

@@ -274,14 +274,16 @@ class StanceChangeOut(Schema):
 
 
 class StanceOut(Schema):
-    round: int = Field(..., alias="round.number")
+    """Answered from the plain dict `decisions.api._with_history` builds."""
+
+    round: int
     choice: str
-    choice_label: str = Field(..., alias="get_choice_display")
+    choice_label: str
     reason: str
     ballot: Any
     updated_at: datetime.datetime
     history: list[StanceChangeOut] = Field(
-        ..., alias="history_list", description="Les positions prises, la plus ancienne d'abord."
+        ..., description="Les positions prises, la plus ancienne d'abord."
     )
 
 

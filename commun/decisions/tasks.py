@@ -41,6 +41,18 @@ def flag_overdue_advice() -> int:
 
 
 @task
+def analyse_eligibility() -> None:
+    """Refresh PostgreSQL's statistics of the eligibility rows after a large opening
+    (`Decision._fix_eligibility`), which the tallies' plans depend on."""
+    from django.db import connection
+
+    from commun.decisions.models import Eligibility
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Eligibility._meta.db_table)}")
+
+
+@task
 def tell_eligible(decision_id: int, round_number: int = 0) -> int:
     """Tell every eligible member that a decision asks for their voice; returns how many were.
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from commun.ledger import chart, rules
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
 from commun.ledger.labels import readable, system_label
+from commun.ledger.signals import transaction_recorded
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
@@ -344,6 +345,7 @@ class TransactionQuerySet(AppendOnlyQuerySet):
             books.save(
                 update_fields=["last_transaction_number", "journal_length", "journal_head_hash"]
             )
+            transaction_recorded.send(sender=self.model, transaction=booked, postings=postings)
         return booked
 
     def record_income_or_expense(

@@ -1,9 +1,13 @@
-"""Model instances from a hand-written SQL statement's rows, converted as the ORM would.
+"""Model instances from a hand-written SQL statement's rows, converted as the ORM would,
+and a row written with one plain INSERT.
 
 For the few hot paths where one statement reads several tables at once (a stance, the
 API's token with its user and member) and the ORM's query would cost more to build than
-to run.
+to run. What depends only on the model and the database (column lists, converters, the
+statements' text) is worked out once per process.
 """
+
+import functools
 
 from django.db import connection
 
@@ -21,21 +25,36 @@ def width(model) -> int:
     return len(model._meta.concrete_fields)
 
 
+@functools.cache
+def _plan(model, vendor: str):
+    """(attribute names, [(position, column, converters)] for the fields that convert,
+    position of the primary key): what `build` needs, the same for every row."""
+    fields = model._meta.concrete_fields
+    converting = []
+    for position, field in enumerate(fields):
+        column = field.cached_col
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if converters:
+            converting.append((position, column, tuple(converters)))
+    primary = [field.primary_key for field in fields].index(True)
+    return [field.attname for field in fields], converting, primary
+
+
 def build(model, values):
     """The instance `values` (in `columns()` order) describe, or None for an outer join's
     missing row (its primary key is NULL)."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.cached_col
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        converted.append(value)
-    if converted[[f.primary_key for f in fields].index(True)] is None:
+    names, converting, primary = _plan(model, connection.vendor)
+    if values[primary] is None:
         return None
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+    if len(values) != len(names):
+        raise ValueError(f"{model.__name__}: {len(values)} values for {len(names)} fields")
+    values = list(values)
+    for position, column, converters in converting:
+        value = values[position]
+        for convert in converters:
+            value = convert(value, column, connection)
+        values[position] = value
+    return model.from_db(connection.alias, names, values)
 
 
 def split(row, *models) -> list:
@@ -45,3 +64,26 @@ def split(row, *models) -> list:
         found.append(build(model, row[start : start + width(model)]))
         start += width(model)
     return found
+
+
+@functools.cache
+def _insert_sql(model, vendor: str) -> tuple[str, tuple]:
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    primary = connection.ops.quote_name(model._meta.pk.column)
+    sql = f"INSERT INTO {table(model)} ({names}) VALUES ({marks}) RETURNING {primary}"  # noqa: S608
+    return sql, fields
+
+
+def insert(instance) -> None:
+    """Write `instance` as a new row with one INSERT, and give it its key.
+
+    No signals and no `save()` override run: for history rows that have neither.
+    """
+    sql, fields = _insert_sql(type(instance), connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding, instance._state.db = False, connection.alias

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.iban import validate_iban
 from commun.lib.memo import Memo
-from commun.members.signals import share_movement_recorded
+from commun.members.signals import member_admitted, share_movement_recorded
 from commun.privacy.declarations import (
     APPLICATIONS,
     ERASED_EMAIL,
@@ -978,6 +978,7 @@ class Application(Identity):
             application.decided_by = by
             application.member = member
             application.save(update_fields=["status", "decided_at", "decided_by", "member"])
+            member_admitted.send(sender=Member, member=member)
         self.refresh_from_db()
         from commun.members import notifications
 

@@ -5,12 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from commun.board.models import Task
 from commun.budgets.models import Mission
 from commun.decisions.models import AdviceRequest, Decision
 from commun.decisions.rules import active_member
 from commun.notifications.models import Notice
 
 NOTICES_SHOWN = 50
+TASKS_SHOWN = 20
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -20,7 +22,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 @login_required
 @require_GET
 def awaits(request: HttpRequest) -> HttpResponse:
-    """What awaits me: decisions, advice asked of me, my missions' next steps, my notices."""
+    """What awaits me: decisions, advice asked of me, my missions' next steps, my tasks,
+    my notices."""
     member = active_member(request.user)
     if member is None:
         return redirect("members:me")  # an applicant or an account: their own page says why
@@ -40,6 +43,7 @@ def awaits(request: HttpRequest) -> HttpResponse:
             "decisions": list(Decision.objects.awaiting(member)),
             "advice": list(advice),
             "missions": list(Mission.objects.awaiting(member)),
+            "tasks": list(Task.objects.mine(member)[:TASKS_SHOWN]),
             "notices": notices,
         },
     )

@@ -13,7 +13,10 @@ def test_each_periodic_job_is_enqueued_once_per_interval(db, django_capture_on_c
     assert set(first) == set(schedule.PERIODIC)
     assert schedule.enqueue_due(now + datetime.timedelta(minutes=1)) == []
     later = schedule.enqueue_due(now + datetime.timedelta(minutes=6))
-    assert later == ["commun.decisions.tasks.close_due_decisions"]
+    assert later == [
+        "commun.decisions.tasks.close_due_decisions",
+        "commun.hooks.tasks.retry_due_deliveries",
+    ]
     assert PeriodicRun.objects.count() == len(schedule.PERIODIC)
 
 

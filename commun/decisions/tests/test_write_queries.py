@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commun.conftest import category, client_for
+from commun.decisions import models as decisions_models
 from commun.decisions.models import Stance, StanceChange
 from commun.members.models import Member
 from commun.testing.api import bearer, call
@@ -100,3 +101,40 @@ def test_a_changed_stance_answers_its_whole_history_without_reading_it_again(bob
         answer = call(client, "PUT", path, {"choice": choice})
 
     assert [entry["choice"] for entry in answer.json()["history"]] == ["yes", "no", "abstain"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_opening_leaves_its_statistics_to_the_worker_once_committed(bob, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL keeps planner statistics to refresh")
+    monkeypatch.setattr(decisions_models, "ANALYZE_AFTER", 1)  # as if 100,000 were eligible
+    decision = propose(bob, "yes_no")
+
+    with CaptureQueriesContext(connection) as captured:
+        decision.open()
+
+    statements = [query["sql"] for query in captured]
+    analyses = [i for i, sql in enumerate(statements) if sql.startswith("ANALYZE")]
+    assert len(analyses) == 1, statements
+    # The immediate backend runs the task where the worker would: after the COMMIT.
+    assert analyses[0] > statements.index("COMMIT"), statements
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'decisions_eligibility'"
+        )
+        assert cursor.fetchone()[0] is not None
+
+
+@pytest.mark.django_db
+def test_an_opening_pays_for_two_indexes_per_eligible_row_no_more():
+    """Each index on the eligibility rows is written 100,000 times by an opening: the
+    primary key and `eligible_once` (decision, member) are all the frequent readings need."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "decisions_eligibility")
+
+    indexed = sorted(
+        tuple(found[name]["columns"])
+        for name in found
+        if found[name]["index"] or found[name]["primary_key"] or found[name]["unique"]
+    )
+    assert indexed == [("decision_id", "member_id"), ("id",)], found

@@ -2,7 +2,8 @@
 
 Counted as in production (BEGIN and COMMIT included) on SQLite and PostgreSQL: the officer
 and their second factor, the form's accounts, then the books locked, the transaction, its
-postings, each account's monthly total and the journal entry; then the message.
+postings, each account's monthly total, the journal entry and the webhooks hearing it;
+then the message.
 """
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-EXPENSE_QUERIES = 29
+EXPENSE_QUERIES = 30
 
 
 @pytest.mark.django_db(transaction=True)  # counted as in production: no test savepoint

@@ -119,6 +119,7 @@ OTHER_APPS_TAGS = {
     "Exports",
     "Communs amont",
     "Données personnelles",
+    "Webhooks",
 }
 
 

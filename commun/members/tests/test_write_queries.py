@@ -2,7 +2,8 @@
 
 Counted as in production (BEGIN and COMMIT included) on SQLite and PostgreSQL. The bound is
 today's: most of it is the register's own checks (each check constraint validated by a
-query in its savepoint, the books' journal), see docs/architecture.md.
+query in its savepoint, the books' journal, the webhooks hearing an admission), see
+docs/architecture.md.
 """
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-ADMISSION_QUERIES = 49
+ADMISSION_QUERIES = 50
 
 
 @pytest.mark.django_db(transaction=True)  # counted as in production: no test savepoint

@@ -18,6 +18,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commun.board.models import Task
 from commun.budgets.models import Mission, Need
 from commun.decisions.models import Decision
 from commun.ledger.models import Transaction
@@ -175,7 +176,28 @@ class TransactionFeed(PublicFeed):
         return row.recorded_at
 
 
-# Every public feed: a new one (the board's tasks) is its class and one line here.
+class TaskFeed(PublicFeed):
+    slug = "taches"
+    name = gettext_lazy("Tâches du tableau")
+    page = "board:board"
+
+    def items(self):
+        return Task.objects.select_related("need", "created_by").order_by("-pk")[:ENTRIES]
+
+    def item_title(self, task: Task) -> str:
+        return f"{task.title} — {task.get_state_display()}"
+
+    def item_author_name(self, task: Task) -> str:
+        return task.created_by.name_for(None)
+
+    def item_pubdate(self, task: Task) -> datetime:
+        return task.created_at
+
+    def item_updateddate(self, task: Task) -> datetime:
+        return task.changed_at
+
+
+# Every public feed: a new one is its class and one line here.
 FEEDS: dict[str, type[PublicFeed]] = {
-    feed.slug: feed for feed in (NeedFeed, MissionFeed, DecisionFeed, TransactionFeed)
+    feed.slug: feed for feed in (NeedFeed, MissionFeed, DecisionFeed, TransactionFeed, TaskFeed)
 }

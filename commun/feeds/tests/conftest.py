@@ -2,12 +2,13 @@
 
 Bob shows nothing of himself to the public (the default), Alice her name. The record holds
 a public decision opened and one closed, a members-only one, one in the users' college
-space, a need, a submitted mission, a draft, and two transactions.
+space, a need with a task, a submitted mission, a draft, and two transactions.
 """
 
 import pytest
 from django.utils import timezone
 
+from commun.board.models import Task
 from commun.conftest import category, make_member
 from commun.decisions.models import Decision
 from commun.deliberation.models import Space
@@ -33,6 +34,9 @@ def record(alice, bob):
     need = need_by(bob, title="Une billetterie maintenue")
     mission = submitted(bob, need, **invoice(100_000, title="Maintenir la billetterie"))
     draft(bob, need, **invoice(50_000, title=HIDDEN))
+    task = Task.objects.create_task(
+        bob, need, title="Trier les anomalies", description="Les **plus vieilles** d'abord."
+    )
     open_one = opened(alice, title="Acheter un serveur")
     closed_one = opened(alice, title="Changer de banque")
     closed_one.withdraw(alice, statement="Nous restons où nous sommes.")
@@ -49,6 +53,7 @@ def record(alice, bob):
     college.open()
     return {
         "need": need,
+        "task": task,
         "mission": mission,
         "open": open_one,
         "closed": Decision.objects.get(pk=closed_one.pk),

@@ -20,6 +20,7 @@ def test_the_channels_list_every_feed_and_the_public_calendar(coop):
         "missions",
         "decisions",
         "ecritures",
+        "taches",
     ]
     for feed in body["feeds"]:
         assert Client().get(path_of(feed["url"])).status_code == 200

@@ -12,6 +12,8 @@ PAGES = {
     "/decisions/": "/flux/decisions.atom",
     "/comptes/": "/flux/ecritures.atom",
     "/comptes/ecritures/": "/flux/ecritures.atom",
+    "/tableau/": "/flux/taches.atom",
+    "/tableau/liste/": "/flux/taches.atom",
 }
 
 

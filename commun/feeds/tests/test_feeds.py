@@ -4,6 +4,7 @@ import feedparser
 import pytest
 from django.test import Client
 
+from commun.board.models import Task
 from commun.feeds.atom import FEEDS
 from commun.feeds.tests.conftest import HIDDEN
 from commun.testing.budgets import fund, invoice, need_by, shown, submitted
@@ -70,6 +71,17 @@ def test_a_member_reads_the_same_public_feed_as_a_visitor(record, bob):
     assert titles(read(client_for(bob.user), "decisions")) == titles(read(Client(), "decisions"))
 
 
+def test_the_tasks_feed_lists_the_board_s_tasks_with_their_need(record, bob):
+    parsed = read(Client(), "taches")
+
+    assert titles(parsed) == ["Trier les anomalies — À faire"]
+    entry = parsed.entries[0]
+    assert "Une billetterie maintenue" in entry.summary
+    assert "<strong>plus vieilles</strong>" in entry.summary
+    assert entry.author == f"Associé·e n°{bob.number}"
+    assert entry.link == "http://testserver" + record["task"].get_absolute_url()
+
+
 def test_the_transactions_feed_lists_the_latest_transactions_with_their_lines(record):
     parsed = read(Client(), "ecritures")
 
@@ -110,6 +122,7 @@ def test_a_feed_reads_in_the_same_number_of_queries_however_long_it_is(
     for i in range(3):
         submitted(bob, need, **invoice(1000 + i))
         opened(alice, title=f"Décision {i}").withdraw(alice)
+        Task.objects.create_task(bob, need, title=f"Tâche {i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         read(Client(), slug)
 
@@ -120,6 +133,7 @@ def test_a_public_item_page_names_its_list_feed_in_its_head(record):
         record["mission"].get_absolute_url(): "/flux/missions.atom",
         record["open"].get_absolute_url(): "/flux/decisions.atom",
         "/comptes/ecritures/1/": "/flux/ecritures.atom",
+        record["task"].get_absolute_url(): "/flux/taches.atom",
     }
     for page, feed in pages.items():
         head = Client().get(page).content.decode().split("</head>")[0]

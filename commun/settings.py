@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "commun.board",
     "commun.privacy",
     "commun.notifications",
+    "commun.feeds",
     "commun.hooks",
     "django.contrib.admin",
     "django.contrib.auth",

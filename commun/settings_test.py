@@ -17,6 +17,7 @@ SITE_URL = "http://testserver"
 # A fixed data key (base64 of 32 bytes), so tests never write a key file under DATA_DIR.
 COMMUN_DATA_KEYS = ["dGVzdC1kYXRhLWtleS10ZXN0LWRhdGEta2V5LTAwMDA="]
 COMMUN_COUNTS_SECONDS = 0  # counts of members recomputed on each request: tests see at once
+COMMUN_CALENDAR_SECONDS = 0  # the public calendar written anew on each request, likewise
 # The PostgreSQL pass has a standby (DATABASE_REPLICA_URL), which only the replica's own tests
 # route to (commun/core/tests/test_replica.py): elsewhere a visitor's page would read a standby
 # that the test's last write may not have reached yet.

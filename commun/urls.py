@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("commun.budgets.urls")),
     path("", include("commun.board.urls")),
     path("", include("commun.notifications.urls")),
+    path("", include("commun.feeds.urls")),
     path("comptes/", include("commun.ledger.urls")),
     path("comptes/", include("commun.ledger.export_urls")),
     path("communs-amont/", include("commun.upstream.urls")),

@@ -310,7 +310,7 @@ def list_missions(request, filters: Query[MissionQuery]):
     elif filters.status:
         missions = missions.filter(status=filters.status)
     else:
-        missions = missions.exclude(status=Mission.Status.DRAFT)
+        missions = missions.public()
     if filters.pay_form:
         missions = missions.filter(pay_form=filters.pay_form)
     return _Rows(

@@ -644,6 +644,10 @@ def _check_amount(mission, errors: dict, name: str, message, maximum: int, posit
 
 
 class MissionQuerySet(models.QuerySet):
+    def public(self):
+        """The missions anyone may read: every one but the drafts, which are their proposer's."""
+        return self.exclude(status=Mission.Status.DRAFT)
+
     def propose(self, by, need: "Need", **values) -> "Mission":
         """A draft mission on a live need, by a member; checked whole before it is saved."""
         member = rules.require(by, "propose_mission")

@@ -414,7 +414,7 @@ def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
 def missions(request: HttpRequest) -> HttpResponse:
     filters = MissionFilter(request.GET or None)
     viewer = _viewer(request)
-    queryset = Mission.objects.exclude(status=Mission.Status.DRAFT)
+    queryset = Mission.objects.public()
     if filters.is_valid():
         if filters.cleaned_data["status"]:
             queryset = queryset.filter(status=filters.cleaned_data["status"])

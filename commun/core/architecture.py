@@ -78,6 +78,11 @@ PARTS = (
         ("commun.notifications",),
     ),
     Part(
+        "feeds",
+        "the public Atom feeds and calendars, each member's own calendar at a secret address",
+        ("commun.feeds",),
+    ),
+    Part(
         "hooks",
         "signed outgoing webhooks: endpoints, the events they hear, each delivery's log",
         ("commun.hooks",),

@@ -270,6 +270,18 @@ def _validate_request(date, label, postings, idempotency_key) -> list:
 
 
 class TransactionQuerySet(AppendOnlyQuerySet):
+    def with_lines(self, rows: list["Transaction"]) -> list["Transaction"]:
+        """Attach each row's postings (`lines`, debits first) and accounts in one query, and
+        its total in cents."""
+        ids = [row.pk for row in rows]
+        lines: dict[int, list] = {pk: [] for pk in ids}
+        for posting in Posting.objects.filter(transaction_id__in=ids).select_related("account"):
+            lines[posting.transaction_id].append(posting)
+        for row in rows:
+            row.lines = sorted(lines[row.pk], key=lambda p: (p.amount_cents < 0, p.pk))
+            row.total_cents = sum(p.amount_cents for p in row.lines if p.amount_cents > 0)
+        return rows
+
     def record(
         self,
         date: datetime.date,

@@ -192,9 +192,7 @@ def transactions(request: HttpRequest) -> HttpResponse:
     listing, query_string = _filtered(filters)
     pager = Pager(listing, PAGE_SIZE, allow_empty_first_page=True)
     page = pager.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    _with_postings(rows)
-    page.object_list = rows
+    page.object_list = Transaction.objects.with_lines(list(page.object_list))
     return render(
         request,
         "ledger/transactions.html",
@@ -207,17 +205,6 @@ def transactions(request: HttpRequest) -> HttpResponse:
             "is_officer": rules.is_officer(request.user),
         },
     )
-
-
-def _with_postings(rows: list[Transaction]) -> None:
-    """Attach each row's postings and accounts in one query, its total in cents."""
-    ids = [row.pk for row in rows]
-    lines: dict[int, list] = {pk: [] for pk in ids}
-    for posting in Posting.objects.filter(transaction_id__in=ids).select_related("account"):
-        lines[posting.transaction_id].append(posting)
-    for row in rows:
-        row.lines = sorted(lines[row.pk], key=lambda p: (p.amount_cents < 0, p.pk))
-        row.total_cents = sum(p.amount_cents for p in row.lines if p.amount_cents > 0)
 
 
 @public_read

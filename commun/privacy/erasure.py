@@ -243,8 +243,9 @@ def _erase_account_rows(user, member) -> dict:
             ReadMark,
             Subscription,
         )
+        from commun.feeds.models import CalendarLink
 
-        for model in (Notification, NotificationPreference, ReadMark, Subscription):
+        for model in (Notification, NotificationPreference, ReadMark, Subscription, CalendarLink):
             counts[model._meta.model_name] = model.objects.filter(member__user=user).delete()[0]
     counts["sessions"] = _end_sessions(user)
     return counts

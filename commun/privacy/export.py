@@ -41,6 +41,7 @@ SECRET_FIELDS = frozenset(
     {
         "accounts.User.password",
         "accounts.ApiToken.digest",
+        "feeds.CalendarLink.digest",
         "mfa.Authenticator.data",
     }
 )

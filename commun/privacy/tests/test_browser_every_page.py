@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 PAGES_PER_PERSON = 120
 # Downloads and actions, not pages: followed by other tests.
 SKIPPED = re.compile(
-    r"\.(csv|json|jsonl|pdf|zip|pem|txt)$|^/admin/|^/api/|^/i18n/|/logout/|/deconnexion/"
+    r"\.(csv|json|jsonl|pdf|zip|pem|txt|atom|ics)$|^/admin/|^/api/|^/i18n/|/logout/|/deconnexion/"
     r"|^/comptes/exports/(beancount|fec)|^/comptes/justificatifs/|^/media/|^/static/"
 )
 SILENT = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}

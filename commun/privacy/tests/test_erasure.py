@@ -363,3 +363,14 @@ def test_erasure_and_retention_blank_an_application_alike(coop):
         "motivation": "",
         "refusal_reason": "",
     }
+
+
+def test_erasure_ends_the_personal_calendar_address(barnabe):
+    from commun.feeds.models import CalendarLink
+
+    member, _decision = barnabe
+    CalendarLink.objects.create(member=member, digest="c" * 64)
+
+    erasure.erase_account(member.user)
+
+    assert not CalendarLink.objects.filter(member=member).exists()

@@ -231,3 +231,14 @@ def test_the_archive_holds_no_token_digest(client, bob):
     (row,) = data["accounts.ApiToken"]
     assert token.digest not in json.dumps(data)
     assert "digest" not in row and "seal_id" not in json.dumps(data)
+
+
+def test_the_archive_holds_no_calendar_address_digest(client, bob):
+    from commun.feeds.models import CalendarLink
+
+    link, _secret = CalendarLink.objects.issue(bob.user)
+    client.force_login(bob.user)
+    data, _archive = archive_of(client, reverse("privacy:my_data"))
+    (row,) = data["feeds.CalendarLink"]
+    assert link.digest not in json.dumps(data)
+    assert "digest" not in row

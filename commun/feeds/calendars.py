@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from commun.board.models import Task
 from commun.budgets.models import Mission
 from commun.decisions.models import Decision
 from commun.lib.memo import Memo
@@ -109,6 +110,20 @@ def mission_event(mission: Mission) -> Event:
     return event
 
 
+def task_event(task: Task) -> Event:
+    """A task's due date, a whole day."""
+    event = Event()
+    event.add("uid", f"tache-{task.pk}-echeance@{_host()}")
+    event.add("dtstamp", _utc(task.changed_at))
+    event.add("dtstart", task.due_on)
+    event.add("dtend", task.due_on + datetime.timedelta(days=1))
+    event.add("summary", _("Tâche à rendre : %(title)s") % {"title": task.title})
+    url = _absolute(task.get_absolute_url())
+    event.add("description", f"{task.get_state_display()}.\n{url}")
+    event.add("url", url)
+    return event
+
+
 def _finish(cal: Calendar) -> bytes:
     cal.add_missing_timezones()
     return cal.to_ical()
@@ -137,20 +152,28 @@ def _public_calendar(now: datetime.datetime | None = None) -> bytes:
         .filter(status__in=SHOWN_MISSIONS)
         .order_by("-start_on", "-pk")[:EVENTS]
     )
+    tasks = (
+        Task.objects.exclude(state=Task.State.ABANDONED)
+        .filter(due_on__gte=(now - PAST).date())
+        .order_by("due_on", "pk")[:EVENTS]
+    )
     cal = calendar(
         _("Calendrier public"),
-        _("Les échéances des décisions publiques et les dates des missions."),
+        _("Les échéances des décisions publiques, les dates des missions et des tâches."),
     )
     for decision in decisions:
         cal.add_component(deadline_event(decision))
     for mission in missions:
         cal.add_component(mission_event(mission))
+    for task in tasks:
+        cal.add_component(task_event(task))
     return _finish(cal)
 
 
 def personal_calendar(member) -> bytes:
     """The deadlines of the open decisions `member` may still take part in: eligible, and
-    either silent so far or free to change their stance (any but a secret ballot)."""
+    either silent so far or free to change their stance (any but a secret ballot); and the
+    due dates of the tasks they took and that are not yet validated nor abandoned."""
     awaiting = [
         decision
         for decision in Decision.objects.awaiting(member).filter(closes_at__isnull=False)
@@ -158,7 +181,7 @@ def personal_calendar(member) -> bytes:
     ]
     cal = calendar(
         _("Mes décisions à prendre"),
-        _("Les décisions où votre voix est attendue, jusqu'à leur échéance."),
+        _("Les décisions où votre voix est attendue, jusqu'à leur échéance, et vos tâches."),
     )
     for decision in awaiting[:EVENTS]:
         if decision.has_spoken:
@@ -166,4 +189,6 @@ def personal_calendar(member) -> bytes:
         else:
             note = _("Vous n'avez pas encore pris position.")
         cal.add_component(deadline_event(decision, note))
+    for task in Task.objects.mine(member).filter(due_on__isnull=False)[:EVENTS]:
+        cal.add_component(task_event(task))
     return _finish(cal)

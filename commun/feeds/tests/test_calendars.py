@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from icalendar import Calendar
 
 from commun.conftest import client_for
 from commun.feeds import calendars
 from commun.feeds.models import CalendarLink
 from commun.members.models import Member
+from commun.testing.board import task_on
 from commun.testing.budgets import fund, invoice, need_by, submitted
 from commun.testing.decisions import opened
 
@@ -87,6 +89,7 @@ def test_the_public_calendar_reads_in_the_same_number_of_queries_however_many_ev
     for i in range(3):
         submitted(bob, need, **invoice(1000 + i))
         opened(alice, title=f"Décision {i}")
+        task_on(need, bob, title=f"Tâche {i}", due_on=timezone.localdate())
     with django_assert_max_num_queries(len(few.captured_queries)):
         read(Client(), "/calendrier.ics")
 
@@ -184,8 +187,10 @@ def test_my_calendar_reads_in_the_same_number_of_queries_however_many_decisions(
         read(Client(), bobs_url)
     for i in range(3):
         opened(alice, "yes_no", title=f"Vote {i}")
+        task = task_on(record["mission"].need, bob, title=f"Tâche {i}", due_on=timezone.localdate())
+        task.take(bob)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(events(read(Client(), bobs_url))) == 7
+        assert len(events(read(Client(), bobs_url))) == 10
 
 
 # The page where a member manages it ------------------------------------------------------------
@@ -241,3 +246,35 @@ def test_the_public_calendar_is_written_once_a_minute_per_language(record, alice
         assert b"Deadline: " in english
     finally:
         calendars._PUBLIC.clear()
+
+
+# Tasks ------------------------------------------------------------------------------------------
+
+
+def test_tasks_due_show_as_whole_days_publicly_and_in_the_calendar_of_who_took_them(
+    record, bob, gus, bobs_url
+):
+    need = record["mission"].need
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    taken = task_on(need, bob, title="Réparer le paiement", due_on=due)
+    taken.take(bob)
+    task_on(need, bob, title="Traduire l'aide", due_on=due)
+    task_on(need, bob, title="Abandonnée", due_on=due).abandon(bob, reason="Plus utile.")
+
+    public = events(read(Client(), "/calendrier.ics"))
+    mine = events(read(Client(), bobs_url))
+
+    shown = {"Tâche à rendre : Réparer le paiement", "Tâche à rendre : Traduire l'aide"}
+    assert {summary for summary in public if summary.startswith("Tâche")} == shown
+    event = public["Tâche à rendre : Réparer le paiement"]
+    assert (event.decoded("dtstart"), event.decoded("dtend")) == (
+        due,
+        due + datetime.timedelta(days=1),
+    )
+    assert str(event["uid"]) == f"tache-{taken.pk}-echeance@testserver"
+    assert "En cours" in str(event["description"])
+    assert {summary for summary in mine if summary.startswith("Tâche")} == {
+        "Tâche à rendre : Réparer le paiement"
+    }
+    gus_url = f"/calendrier/{CalendarLink.objects.issue(gus.user)[1]}.ics"
+    assert not [summary for summary in events(read(Client(), gus_url)) if "Tâche" in summary]

@@ -10,6 +10,7 @@ import json
 import uuid
 
 import pytest
+from django.utils import translation
 
 from commun.board.models import ForgeDelivery, Task, TaskChange
 from commun.testing.board import task_on
@@ -236,3 +237,9 @@ def test_only_post_is_answered(client):
 def test_a_delivery_costs_a_fixed_number_of_queries(client, taken, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         assert post(client, "github", "closed").status_code == 200
+
+
+def test_the_history_reason_has_its_english(taken):
+    with translation.override("en"):
+        change = Task.objects.get(pk=taken.pk).close_from_forge()
+    assert change.reason == "Closed on the forge"

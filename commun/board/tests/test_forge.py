@@ -84,6 +84,18 @@ def post(client, forge, action, url=ISSUE, delivery=None, **kwargs):
     return client.post(f"/tableau/forge/{forge}/", body, content_type="application/json", **headers)
 
 
+def post_signed_to_github(client, body: bytes, delivery="d-3"):
+    """A body as GitHub would sign it, whatever it holds."""
+    return client.post(
+        "/tableau/forge/github/",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256="sha256=" + _sign(body),
+        HTTP_X_GITHUB_EVENT="issues",
+        HTTP_X_GITHUB_DELIVERY=delivery,
+    )
+
+
 def test_a_closed_issue_makes_its_taken_task_done_in_its_first_assignees_name(
     client, forge, taken, gus
 ):
@@ -194,24 +206,14 @@ def test_other_events_and_actions_are_ignored(client, forge, taken):
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe"])
 def test_a_signed_body_that_is_not_a_json_object_is_a_400(client, taken, body):
-    headers = {
-        "HTTP_X_HUB_SIGNATURE_256": "sha256=" + _sign(body),
-        "HTTP_X_GITHUB_EVENT": "issues",
-        "HTTP_X_GITHUB_DELIVERY": "d-3",
-    }
-    response = client.post(
-        "/tableau/forge/github/", body, content_type="application/json", **headers
-    )
+    response = post_signed_to_github(client, body)
     assert response.status_code == 400 and not ForgeDelivery.objects.exists()
 
 
 @pytest.mark.parametrize("delivery", ["", "x" * 101])
 def test_a_delivery_without_a_usable_id_is_a_400(client, taken, delivery):
-    body, headers = github("closed", ISSUE, "unused")
-    headers["HTTP_X_GITHUB_DELIVERY"] = delivery
-    response = client.post(
-        "/tableau/forge/github/", body, content_type="application/json", **headers
-    )
+    body = github("closed", ISSUE, "unused")[0]
+    response = post_signed_to_github(client, body, delivery)
     assert response.status_code == 400
     taken.refresh_from_db()
     assert taken.state == Task.State.DOING
@@ -219,14 +221,7 @@ def test_a_delivery_without_a_usable_id_is_a_400(client, taken, delivery):
 
 def test_odd_shapes_of_a_signed_payload_are_ignored_not_a_500(client, taken):
     body = json.dumps({"action": ["closed"], "issue": "not an object"}).encode()
-    headers = {
-        "HTTP_X_HUB_SIGNATURE_256": "sha256=" + _sign(body),
-        "HTTP_X_GITHUB_EVENT": "issues",
-        "HTTP_X_GITHUB_DELIVERY": "d-4",
-    }
-    response = client.post(
-        "/tableau/forge/github/", body, content_type="application/json", **headers
-    )
+    response = post_signed_to_github(client, body)
     assert response.status_code == 200 and response.json()["outcome"].startswith("ignored")
 
 

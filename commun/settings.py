@@ -205,6 +205,10 @@ WEBHOOKS_MAX_ATTEMPTS = envint("WEBHOOKS_MAX_ATTEMPTS", "6")
 WEBHOOKS_DISABLE_AFTER = envint("WEBHOOKS_DISABLE_AFTER", "20")
 WEBHOOKS_LOG_DAYS = envint("WEBHOOKS_LOG_DAYS", "90")  # the deliveries' log, then forgotten
 
+# Incoming forge webhooks (docs/board.md): the secret shared with GitHub, GitLab and
+# Forgejo/Gitea; unset, /tableau/forge/<forge>/ answers 404.
+BOARD_FORGE_SECRET = os.getenv("BOARD_FORGE_SECRET", "")
+
 # Background work (emails, reminders) through Django's tasks API.
 TASKS = {
     "default": {

@@ -349,6 +349,31 @@ class Task(models.Model):
                 raise Conflict({"state": _("Une tâche faite ne s'abandonne plus.")})
             return task._move(member, TaskChange.Kind.ABANDONED, self.State.ABANDONED, reason)
 
+    def close_from_forge(self) -> "TaskChange | None":
+        """Its issue was closed on the forge: an en cours task is fait, awaiting validation,
+        in the name of its first assignee (a history line needs a member); else None."""
+        with transaction.atomic():
+            task = self._locked(None)  # a forge's retry and a member's click may cross
+            first = task._first_assignee()
+            if task.state != self.State.DOING or first is None:
+                return None
+            reason = _("Fermée sur la forge")
+            return task._move(first, TaskChange.Kind.FINISHED, self.State.DONE, reason)
+
+    def reopen_from_forge(self) -> "TaskChange | None":
+        """Its issue was reopened on the forge: a fait task is en cours again; else None."""
+        with transaction.atomic():
+            task = self._locked(None)
+            first = task._first_assignee()
+            if task.state != self.State.DONE or first is None:
+                return None
+            reason = _("Rouverte sur la forge")
+            return task._move(first, TaskChange.Kind.SENT_BACK, self.State.DOING, reason)
+
+    def _first_assignee(self) -> Member | None:
+        assignment = self.assignments.select_related("member").order_by("pk").first()
+        return assignment.member if assignment else None
+
     def edit(self, by, expected: str | None = None, **values) -> "TaskChange | None":
         """Its creator, an assignee, whoever validates it or an officer rewrites what the
         task asks (not its need nor its mission) while it is not done; None if unchanged."""
@@ -472,3 +497,27 @@ class TaskChange(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.task_id}: {self.from_state} → {self.to_state}"
+
+
+class ForgeDelivery(models.Model):
+    """An issue event a forge sent, kept so that its retries change nothing twice."""
+
+    class Forge(models.TextChoices):
+        GITHUB = "github", "GitHub"
+        GITLAB = "gitlab", "GitLab"
+        FORGEJO = "forgejo", "Forgejo / Gitea"
+
+    forge = models.CharField(max_length=10, choices=Forge)
+    delivery_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    # What it did, for whoever configures the webhook: "moved 3, 4", "ignored: …".
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["forge", "delivery_id"], name="forge_delivery_once"),
+            models.CheckConstraint(condition=~Q(delivery_id=""), name="forge_delivery_has_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.forge} {self.delivery_id}"

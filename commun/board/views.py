@@ -7,17 +7,20 @@ so the card moves. The form carries the state the page showed (`etat`): a change
 from a stale page is refused (409) rather than applied to a task that moved since.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commun.board import forge as forges
 from commun.board import rules
 from commun.board.forms import ReasonForm, TaskEditForm, TaskFilter, TaskForm
 from commun.board.models import Conflict, Task
@@ -299,3 +302,18 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         return redirect("members:me")
     tasks = dress(list(Task.objects.mine(member)[:MINE_SHOWN]), request)
     return render(request, "board/mine.html", {"tasks": tasks})
+
+
+@csrf_exempt  # a forge has no session: its signature or token is the proof
+@require_POST
+def forge_hook(request: HttpRequest, forge: str) -> JsonResponse:
+    """A forge's issue event (docs/board.md): 401 when its signature is wrong, nothing
+    written; 200 with what it did, even when it did nothing, since forges retry errors."""
+    if not settings.BOARD_FORGE_SECRET or forge not in forges.READERS:
+        raise Http404
+    try:
+        event = forges.read(forge, request.headers, request.body, settings.BOARD_FORGE_SECRET)
+    except forges.Refused as refusal:
+        return JsonResponse({"detail": str(refusal)}, status=refusal.status)
+    outcome, moved = forges.receive(forge, event)
+    return JsonResponse({"outcome": outcome, "tasks": moved})

@@ -10,6 +10,7 @@ from django.urls import reverse
 from commun.board import imports
 from commun.board.models import Assignment, Task, TaskChange
 from commun.conftest import client_for
+from commun.testing.api import API, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,23 @@ def test_importing_does_not_cost_queries_per_line(need, gus, bob, django_assert_
         )
     assert page.status_code == 302
     assert Task.objects.count() == 300 and Assignment.objects.count() == 300
+
+
+def test_the_api_imports_the_same_file_and_lists_line_errors(need, gus, bob):
+    client = bearer(bob.user)
+    path = f"{API}/needs/{need.pk}/tasks/import"
+    bad = client.post(path, {"file": upload("Title,Status\nA,Todo\nB,Blocked\n,Todo\n")})
+    assert bad.status_code == 422
+    assert [e["loc"] for e in bad.json()["detail"]] == [["body", "file", 3], ["body", "file", 4]]
+    assert not Task.objects.exists()
+    good = client.post(path, {"file": upload(GOOD.format(bob=bob.number))})
+    assert good.status_code == 201 and good.json()["count"] == 3
+    assert list(Task.objects.order_by("pk").values_list("pk", flat=True)) == good.json()["tasks"]
+
+
+def test_the_api_refuses_a_non_member_and_an_unknown_need(need, dan, bob):
+    path = f"{API}/needs/{need.pk}/tasks/import"
+    assert bearer(dan).post(path, {"file": upload("Title\nA\n")}).status_code == 403
+    missing = f"{API}/needs/{need.pk + 1000}/tasks/import"
+    assert bearer(bob.user).post(missing, {"file": upload("Title\nA\n")}).status_code == 404
+    assert not Task.objects.exists()

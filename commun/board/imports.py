@@ -9,7 +9,6 @@ emails or numbers, comma-separated; someone on a task puts it en cours, as takin
 import csv
 import dataclasses
 import io
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from commun.board import rules, signals
 from commun.board.models import MAX_SLOTS, Assignment, Label, Task, TaskChange, _clean_details
 from commun.budgets.models import Need
 from commun.lib.controls import has_control
+from commun.lib.csvimport import ImportRefused, LineError, plain
 from commun.members.models import Member, number_searched
 
 MAX_BYTES = 1024 * 1024
@@ -49,33 +49,8 @@ STATES = {
 CONTROL = gettext_lazy("la ligne contient un caractère de contrôle interdit (NUL ou autre).")
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents: 'État' and 'etat' are the same header."""
-    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-@dataclasses.dataclass
-class LineError:
-    line: int
-    message: str
-
-
-class ImportRefused(ValidationError):
-    """The file has errors: every one, each with its line (the header is line 1)."""
-
-    def __init__(self, errors: list[LineError]):
-        self.line_errors = errors
-        super().__init__(
-            [
-                _("ligne %(line)s : %(message)s") % {"line": e.line, "message": e.message}
-                for e in errors
-            ]
-        )
 
 
 @dataclasses.dataclass
@@ -111,10 +86,10 @@ def _rows(text: str) -> list:
 
 
 def _columns(header: list) -> dict[str, int]:
-    plain = [_plain(cell) for cell in header]
+    names_found = [plain(cell) for cell in header]
     columns = {}
     for field, names in HEADERS.items():
-        index = next((i for i, name in enumerate(plain) if name in names), None)
+        index = next((i for i, name in enumerate(names_found) if name in names), None)
         if index is not None:
             columns[field] = index
     if "title" not in columns:
@@ -163,7 +138,7 @@ def _read_line(row: list, columns: dict, known: dict) -> tuple[dict, list]:
         return row[index] if index is not None and index < len(row) else ""
 
     reasons = []
-    status = _plain(cell("status"))
+    status = plain(cell("status"))
     state = STATES.get(status or "todo")
     if state is None:
         reasons.append(

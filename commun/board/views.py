@@ -223,17 +223,21 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _task_page(request, _task(pk), bound, status)
 
 
-@require_http_methods(["GET", "POST"])
-def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
-    """A member writes a task on a need, optionally funded by one of its adopted missions."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _need_for_new_tasks(request, need_pk: int) -> Need:
     message = rules.refusal(request.user, "create_task")
     if message is not None:
         raise PermissionDenied(message)
     if need_pk > MAX_ID:
         raise Http404
-    need = get_object_or_404(Need, pk=need_pk)
+    return get_object_or_404(Need, pk=need_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
+    """A member writes a task on a need, optionally funded by one of its adopted missions."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    need = _need_for_new_tasks(request, need_pk)
     missions = list(need.missions.filter(status__in=Mission.FUNDED).order_by("-pk")[:100])
     form = TaskForm(request.POST or None, missions=missions)
     if request.method == "POST" and form.is_valid():
@@ -257,12 +261,7 @@ def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
     """A member brings a forge's tasks onto a need from a CSV, checked whole first."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    message = rules.refusal(request.user, "create_task")
-    if message is not None:
-        raise PermissionDenied(message)
-    if need_pk > MAX_ID:
-        raise Http404
-    need = get_object_or_404(Need, pk=need_pk)
+    need = _need_for_new_tasks(request, need_pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

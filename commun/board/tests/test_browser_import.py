@@ -20,7 +20,7 @@ def test_a_member_imports_a_file_after_fixing_its_bad_line(page, need, bob, gus)
         {"name": "taches.csv", "mimeType": "text/csv", "buffer": BAD}
     )
     page.get_by_role("button", name="Importer").click()
-    assert page.get_by_text("ligne 3 : état inconnu « Blocked »").is_visible()
+    assert page.get_by_text("Ligne 3 : état inconnu « Blocked »").is_visible()
     axe_check(page)
     assert not Task.objects.exists()
     page.get_by_label("Fichier CSV").set_input_files(

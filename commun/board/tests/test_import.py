@@ -71,9 +71,9 @@ def test_a_file_with_two_bad_lines_writes_nothing_and_names_both(need, gus, bob)
     page = client_for(bob.user).post(url(need), {"file": upload(text)})
     html = page.content.decode()
     assert page.status_code == 422
-    assert "ligne 3 : donnez un titre" in html
-    assert "ligne 5 : état inconnu « Blocked »" in html
-    assert "ligne 5 : « personne@example.org » n&#x27;est pas" in html
+    assert "Ligne 3 : donnez un titre" in html
+    assert "Ligne 5 : état inconnu « Blocked »" in html
+    assert "Ligne 5 : « personne@example.org » n&#x27;est pas" in html
     assert not Task.objects.exists() and not TaskChange.objects.exists()
     assert not Assignment.objects.exists()
 
@@ -103,11 +103,12 @@ def test_a_link_that_is_not_an_address_is_a_line_error(need, gus):
         b"Title\nA\x07B\n",
         b"Title\n" + b"x\n" * (imports.MAX_LINES + 1),
     ],
+    ids=["empty", "blank", "png", "no-title", "no-line", "utf16", "undecodable", "bell", "long"],
 )
 def test_a_bad_file_is_refused_with_a_message_never_a_500(need, bob, raw):
     page = client_for(bob.user).post(url(need), {"file": upload(raw)})
     assert page.status_code == 422
-    assert "ligne " in page.content.decode() or not raw  # Django names an empty file itself
+    assert "Ligne " in page.content.decode() or not raw  # Django names an empty file itself
     assert not Task.objects.exists()
 
 

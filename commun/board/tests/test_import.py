@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from commun.board import imports
 from commun.board.models import Assignment, Task, TaskChange
+from commun.budgets.models import Need
 from commun.conftest import client_for
 from commun.testing.api import API, bearer
 
@@ -174,4 +175,11 @@ def test_the_api_refuses_a_non_member_and_an_unknown_need(need, dan, bob):
     assert bearer(dan).post(path, {"file": upload("Title\nA\n")}).status_code == 403
     missing = f"{API}/needs/{need.pk + 1000}/tasks/import"
     assert bearer(bob.user).post(missing, {"file": upload("Title\nA\n")}).status_code == 404
+    assert not Task.objects.exists()
+
+
+def test_a_need_met_or_dropped_takes_no_import(need, bob):
+    Need.objects.filter(pk=need.pk).update(status=Need.Status.MET, status_reason="Fait")
+    page = client_for(bob.user).post(url(need), {"file": upload("Title\nA\n")})
+    assert page.status_code == 422 and "besoin ouvert ou en cours" in page.content.decode()
     assert not Task.objects.exists()

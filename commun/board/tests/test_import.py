@@ -183,3 +183,8 @@ def test_a_need_met_or_dropped_takes_no_import(need, bob):
     page = client_for(bob.user).post(url(need), {"file": upload("Title\nA\n")})
     assert page.status_code == 422 and "besoin ouvert ou en cours" in page.content.decode()
     assert not Task.objects.exists()
+
+
+def test_a_need_page_offers_the_import_to_members_only(need, people):
+    assert url(need) in people["member"].get(need.get_absolute_url()).content.decode()
+    assert url(need) not in people["visitor"].get(need.get_absolute_url()).content.decode()

@@ -9,18 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import File, Path, Query, Router, Status, UploadedFile
 from ninja.decorators import decorate_view
+from ninja.errors import ValidationError as NinjaValidationError
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import conflict
-from commun.board import rules
+from commun.board import imports, rules
 from commun.board.forms import assigned_to_number
 from commun.board.models import Conflict, Task
 from commun.board.schemas import (
     ChangeOut,
     TaskDetail,
     TaskEditIn,
+    TaskImportOut,
     TaskIn,
     TaskMoveIn,
     TaskPage,
@@ -151,6 +153,25 @@ def create_task(request, payload: TaskIn):
             {renamed.get(field, field): messages for field, messages in error.message_dict.items()}
         ) from None
     return Status(201, _detail(request, task.pk))
+
+
+@router.post("/needs/{need_id}/tasks/import", auth=authenticated, response={201: TaskImportOut})
+def import_tasks(request, file: File[UploadedFile], need_id: int = Id):
+    """Import tasks onto a need from a forge's CSV (multipart field `file`; columns Title,
+    URL, Status, Assignees, Labels), all lines or none. Every error is listed with its line
+    (`loc`: ["body", "file", line], the header being line 1)."""
+    rules.require(request.user, "create_task")  # 403 before the file is read
+    need = get_object_or_404(Need, pk=need_id)
+    try:
+        tasks = imports.import_tasks(request.user, need, file.read(imports.MAX_BYTES + 1))
+    except imports.ImportRefused as refused:
+        raise NinjaValidationError(
+            [
+                {"loc": ["body", "file", error.line], "msg": error.message, "type": "task_line"}
+                for error in refused.line_errors
+            ]
+        ) from None
+    return Status(201, {"count": len(tasks), "tasks": [task.pk for task in tasks]})
 
 
 @router.put("/tasks/{task_id}", auth=authenticated, response=TaskDetail)

@@ -130,3 +130,17 @@ def assigned_to_number(tasks, number: int, viewer):
     if viewer is None or not viewer.is_active_member:
         tasks = tasks.filter(assignments__member__public_visibility=Visibility.HIDDEN)
     return tasks
+
+
+class ImportForm(forms.Form):
+    """A CSV exported from a forge's project board: its lines become tasks on the need."""
+
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+        help_text=_(
+            "Colonnes Title (ou Titre), URL, Status (Todo, In Progress, Done), Assignees "
+            "(e-mails ou numéros d'associé·e, séparés par des virgules), Labels. "
+            "1 Mo et 2 000 lignes au plus."
+        ),
+    )

@@ -110,3 +110,8 @@ class TaskPage(Schema):
     next_after: int | None = Field(
         None, description="À passer en `after` pour la page suivante ; null à la dernière."
     )
+
+
+class TaskImportOut(Schema):
+    count: int
+    tasks: list[int] = Field(description="The created tasks' ids, in the file's order.")

@@ -14,15 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commun.board import forge as forges
-from commun.board import rules
-from commun.board.forms import ReasonForm, TaskEditForm, TaskFilter, TaskForm
+from commun.board import imports, rules
+from commun.board.forms import ImportForm, ReasonForm, TaskEditForm, TaskFilter, TaskForm
 from commun.board.models import Conflict, Task
 from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
@@ -225,17 +226,21 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _task_page(request, _task(pk), bound, status)
 
 
-@require_http_methods(["GET", "POST"])
-def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
-    """A member writes a task on a need, optionally funded by one of its adopted missions."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _need_for_new_tasks(request, need_pk: int) -> Need:
     message = rules.refusal(request.user, "create_task")
     if message is not None:
         raise PermissionDenied(message)
     if need_pk > MAX_ID:
         raise Http404
-    need = get_object_or_404(Need, pk=need_pk)
+    return get_object_or_404(Need, pk=need_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
+    """A member writes a task on a need, optionally funded by one of its adopted missions."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    need = _need_for_new_tasks(request, need_pk)
     missions = list(need.missions.filter(status__in=Mission.FUNDED).order_by("-pk")[:100])
     form = TaskForm(request.POST or None, missions=missions)
     if request.method == "POST" and form.is_valid():
@@ -252,6 +257,35 @@ def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
             return redirect(task)
     status = 422 if form.errors else 200
     return render(request, "board/task_form.html", {"form": form, "need": need}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
+    """A member brings a forge's tasks onto a need from a CSV, checked whole first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    need = _need_for_new_tasks(request, need_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            raw = upload.read(imports.MAX_BYTES + 1)
+            tasks = imports.import_tasks(request.user, need, raw)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s tâche importée sur le tableau.",
+                    "%(count)s tâches importées sur le tableau.",
+                    len(tasks),
+                )
+                % {"count": len(tasks)},
+            )
+            return redirect(f"{reverse('board:list')}?{urlencode({'need': need.pk})}")
+    status = 422 if form.errors else 200
+    return render(request, "board/import.html", {"form": form, "need": need}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

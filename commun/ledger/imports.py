@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import hashlib
 import io
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from commun.ledger import chart, rules
 from commun.ledger.models import Account, Books, Transaction, check_booking_date
 from commun.lib.controls import has_control
+from commun.lib.csvimport import ImportRefused, LineError, plain
 from commun.lib.money import AmountError, parse_euros
 
 MAX_LINES = 50_000
@@ -33,12 +33,6 @@ HEADERS = {
     "amount": ("montant", "amount", "montant (eur)", "montant eur", "somme"),
     "account": ("compte", "account", "compte comptable", "imputation", "nature"),
 }
-
-
-def _plain(text: str) -> str:
-    """Lower case without accents: 'Libellé' and 'libelle' are the same header."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclasses.dataclass
@@ -53,25 +47,6 @@ class BankLine:
     @property
     def postings(self) -> list:
         return [(chart.BANK, self.cents), (self.account, -self.cents)]
-
-
-@dataclasses.dataclass
-class LineError:
-    line: int
-    message: str
-
-
-class ImportRefused(ValidationError):
-    """The statement has errors: `errors` lists them all, each with its line."""
-
-    def __init__(self, errors: list[LineError]):
-        self.line_errors = errors
-        super().__init__(
-            [
-                _("Ligne %(line)s : %(message)s") % {"line": e.line, "message": e.message}
-                for e in errors
-            ]
-        )
 
 
 def _date(text: str) -> datetime.date:
@@ -114,7 +89,7 @@ def _read_rows(text: str) -> list:
 
 def _columns(rows: list) -> dict[str, int]:
     """Where each needed column is, from the header; ImportRefused if one is missing."""
-    header = [_plain(cell) for cell in rows[0]]
+    header = [plain(cell) for cell in rows[0]]
     columns = {}
     for field, names in HEADERS.items():
         for index, name in enumerate(header):

@@ -56,19 +56,28 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _check_id(delivery: str) -> None:
+    if not delivery or len(delivery) > MAX_DELIVERY_ID_LENGTH:
+        raise Refused(400, "no usable delivery id")
+
+
+def _signed_id(body: bytes) -> str:
+    """A signed delivery's key: its body's digest. The delivery id header is not signed, so
+    a body replayed under a new id (or at the other forge's address, which checks the
+    same HMAC) is still the same delivery; a forge's own retry sends the same body."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
 def _github(headers, body: bytes, secret: str) -> Event:
     signature = headers.get("X-Hub-Signature-256", "")
     if not _same(signature, "sha256=" + _hmac_hex(secret, body)):
         raise Refused(401, "bad signature")
     payload = _json(body)
+    _check_id(headers.get("X-GitHub-Delivery", ""))
     if headers.get("X-GitHub-Event") != "issues":
-        return Event(headers.get("X-GitHub-Delivery", ""), "", "")
+        return Event(_signed_id(body), "", "")
     issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}
-    return Event(
-        headers.get("X-GitHub-Delivery", ""),
-        _text(payload.get("action")),
-        _text(issue.get("html_url")),
-    )
+    return Event(_signed_id(body), _text(payload.get("action")), _text(issue.get("html_url")))
 
 
 def _forgejo(headers, body: bytes, secret: str) -> Event:
@@ -77,12 +86,12 @@ def _forgejo(headers, body: bytes, secret: str) -> Event:
     if not _same(signature, _hmac_hex(secret, body)):
         raise Refused(401, "bad signature")
     payload = _json(body)
-    delivery = headers.get("X-Forgejo-Delivery") or headers.get("X-Gitea-Delivery", "")
+    _check_id(headers.get("X-Forgejo-Delivery") or headers.get("X-Gitea-Delivery", ""))
     event = headers.get("X-Forgejo-Event") or headers.get("X-Gitea-Event", "")
     if event != "issues":
-        return Event(delivery, "", "")
+        return Event(_signed_id(body), "", "")
     issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}
-    return Event(delivery, _text(payload.get("action")), _text(issue.get("html_url")))
+    return Event(_signed_id(body), _text(payload.get("action")), _text(issue.get("html_url")))
 
 
 GITLAB_ACTIONS = {"close": "closed", "reopen": "reopened"}
@@ -124,6 +133,9 @@ def receive(forge: str, event: Event) -> tuple[str, list[int]]:
     """Apply `event` once: ("already", []) for a delivery seen before, else what it did
     ("moved", "ignored: …") and the ids of the tasks that moved."""
     with transaction.atomic():
+        signed = event.delivery_id.startswith("sha256:")
+        if signed and ForgeDelivery.objects.filter(delivery_id=event.delivery_id).exists():
+            return "already", []  # the same signed body, at either address
         try:
             # Two copies of one delivery at once: the unique constraint makes the second
             # wait for the first and then fail here, so it moves nothing.

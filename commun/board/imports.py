@@ -241,6 +241,12 @@ def import_tasks(by, need: Need, raw: bytes) -> list[Task]:
     lines = parse(raw)
     now = timezone.now()
     with transaction.atomic():
+        # The need may have been met or dropped while the file was read: asked again under
+        # its lock.
+        if not Need.objects.select_for_update().get(pk=need.pk).is_live:
+            raise ImportRefused(
+                [LineError(1, _("une tâche se crée sur un besoin ouvert ou en cours."))]
+            )
         tasks = Task.objects.bulk_create(
             Task(
                 need=need,

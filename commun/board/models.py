@@ -33,6 +33,7 @@ MAX_LINKS = 10
 MAX_LINK_LENGTH = 500
 MAX_SLOTS = 20
 MAX_ESTIMATE_HOURS = 10_000
+MAX_DUE_YEARS = 10  # a due date further ahead is a typing slip (and no calendar takes 9999)
 
 
 class Conflict(ValidationError):
@@ -93,6 +94,11 @@ def _clean_links(links, errors: dict) -> list[str]:
     return cleaned
 
 
+def _within_due_years(day) -> bool:
+    today = timezone.localdate()
+    return day <= today.replace(year=today.year + MAX_DUE_YEARS, day=min(today.day, 28))
+
+
 def _clean_details(errors: dict, **values) -> dict:
     """What a member writes of a task, trimmed and checked; refusals gathered in `errors`,
     raised together (with the caller's own) as one ValidationError."""
@@ -105,6 +111,12 @@ def _clean_details(errors: dict, **values) -> dict:
     values["labels"] = _clean_labels(values["labels"], errors)
     values["links"] = _clean_links(values["links"], errors)
     slots, estimate = values["slots"], values["estimate_hours"]
+    due_on = values.get("due_on")
+    if due_on is not None and not _within_due_years(due_on):
+        errors.setdefault(
+            "due_on",
+            _("L'échéance tombe dans les %(years)s prochaines années.") % {"years": MAX_DUE_YEARS},
+        )
     if not isinstance(slots, int) or not 1 <= slots <= MAX_SLOTS:
         errors.setdefault(
             "slots",

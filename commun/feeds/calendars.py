@@ -9,6 +9,7 @@ VTIMEZONE, DTSTAMP in UTC; a mission's dates are whole days.
 """
 
 import datetime
+import logging
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from commun.board.models import Task
 from commun.budgets.models import Mission
 from commun.decisions.models import Decision
 from commun.lib.memo import Memo
+
+logger = logging.getLogger(__name__)
 
 # How far back the public calendar goes, and how many events of each kind it holds at most:
 # icalendar writes about a thousand events a second, and a calendar application wants the
@@ -124,6 +127,15 @@ def task_event(task: Task) -> Event:
     return event
 
 
+def _add(cal: Calendar, make, item) -> None:
+    """One event into `cal`; an item whose dates no calendar can hold (an old row from
+    before its dates were bounded) is left out rather than failing the whole file."""
+    try:
+        cal.add_component(make(item))
+    except (OverflowError, ValueError):
+        logger.warning("Calendar: %s %s left out, its dates can't be written", type(item), item.pk)
+
+
 def _finish(cal: Calendar) -> bytes:
     cal.add_missing_timezones()
     return cal.to_ical()
@@ -164,9 +176,9 @@ def _public_calendar(now: datetime.datetime | None = None) -> bytes:
     for decision in decisions:
         cal.add_component(deadline_event(decision))
     for mission in missions:
-        cal.add_component(mission_event(mission))
+        _add(cal, mission_event, mission)
     for task in tasks:
-        cal.add_component(task_event(task))
+        _add(cal, task_event, task)
     return _finish(cal)
 
 
@@ -190,5 +202,5 @@ def personal_calendar(member) -> bytes:
             note = _("Vous n'avez pas encore pris position.")
         cal.add_component(deadline_event(decision, note))
     for task in Task.objects.mine(member).filter(due_on__isnull=False)[:EVENTS]:
-        cal.add_component(task_event(task))
+        _add(cal, task_event, task)
     return _finish(cal)

@@ -209,10 +209,19 @@ def _unpriced() -> str:
     ) % {"first": FIRST_PRICED_YEAR}
 
 
+FURTHEST_START_YEARS = 10  # further ahead is a typing slip: no calendar or payroll goes there
+
+
 def check_start(start: date, country: str = "FR") -> None:
-    """Refuse a start the OpenFisca engine has no rates for (ratios price any year)."""
+    """Refuse a start the OpenFisca engine has no rates for (ratios price any year), or
+    one more than `FURTHEST_START_YEARS` ahead."""
     if country.upper() == "FR" and openfisca_version() and start.year < FIRST_PRICED_YEAR:
         raise ValueError(_unpriced())
+    if start.year > date.today().year + FURTHEST_START_YEARS:
+        raise ValueError(
+            _("Une mission commence dans les %(years)s prochaines années.")
+            % {"years": FURTHEST_START_YEARS}
+        )
 
 
 def ratio_cost(

@@ -4,6 +4,8 @@ Alice is an officer, Bob raised the need (he answers for its unfunded tasks), Gu
 associate, Carol an applicant and Dan an account without membership.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -307,3 +309,10 @@ def test_an_edit_is_refused_to_others_after_done_and_below_the_takers(need, gus,
     with pytest.raises(Conflict):
         task.edit(gus, **details(title="Trop tard"))
     assert Task.objects.get(pk=task.pk).title == "Corriger l'envoi des billets"
+
+
+def test_a_due_date_beyond_ten_years_is_refused_on_its_field(need, gus):
+    with pytest.raises(ValidationError) as refused:
+        task_on(need, gus, due_on=datetime.date(9999, 12, 31))
+    assert "due_on" in refused.value.message_dict
+    assert not Task.objects.exists()

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from commun.board.models import Task
 from commun.conftest import client_for
 from commun.feeds import calendars
 from commun.feeds.models import CalendarLink
@@ -278,3 +279,13 @@ def test_tasks_due_show_as_whole_days_publicly_and_in_the_calendar_of_who_took_t
     }
     gus_url = f"/calendrier/{CalendarLink.objects.issue(gus.user)[1]}.ics"
     assert not [summary for summary in events(read(Client(), gus_url)) if "Tâche" in summary]
+
+
+def test_a_row_whose_dates_no_calendar_holds_is_left_out_not_a_500(record, bob, bobs_url):
+    """Dates are bounded when written; a row from before the bound must not break the file."""
+    task = task_on(record["mission"].need, bob, title="Un jour", due_on=timezone.localdate())
+    task.take(bob)
+    Task.objects.filter(pk=task.pk).update(due_on=datetime.date(9999, 12, 31))
+
+    assert "Tâche à rendre : Un jour" not in events(read(Client(), "/calendrier.ics"))
+    assert "Tâche à rendre : Un jour" not in events(read(Client(), bobs_url))

@@ -239,3 +239,10 @@ def test_it_refuses_impossible_ratios():
         payroll.ratio_cost(**CHARTER, net_ratio=Decimal("1.2"))
     with pytest.raises(ValueError, match="coût employeur"):
         payroll.ratio_cost(**CHARTER, employer_ratio=Decimal("0.9"))
+
+
+def test_a_start_more_than_ten_years_ahead_is_refused():
+    far = date(date.today().year + payroll.FURTHEST_START_YEARS + 1, 1, 1)
+    with pytest.raises(ValueError, match="10 prochaines années"):
+        payroll.check_start(far)
+    payroll.check_start(date(date.today().year + payroll.FURTHEST_START_YEARS, 12, 31))

@@ -13,6 +13,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,8 +110,18 @@ def _columns(header: list) -> dict[str, int]:
     return columns
 
 
-def _members(rows: list, column: int | None) -> dict[str, Member]:
-    """Every active member the file names, by lower-case email and by number: one query."""
+def _key(name: str) -> str:
+    """How the file names a member, as `_members` files them: a number without its
+    leading zeros or « n° », or a lower-case email."""
+    number = number_searched(name)
+    return str(number) if number is not None else name.lower()
+
+
+def _members(rows: list, column: int | None, importer: Member | None) -> dict[str, Member]:
+    """Every active member the file names, by number and by lower-case email: one query.
+
+    Emails are read for an officer (who sees them on the register), otherwise only the
+    importer's own: a member must not learn from an import who is behind an address."""
     if column is None:
         return {}
     emails, numbers = set(), set()
@@ -121,14 +132,20 @@ def _members(rows: list, column: int | None) -> dict[str, Member]:
                 numbers.add(number)
             else:
                 emails.add(name.lower())
+    if importer is None or not importer.is_officer:
+        own = importer.user.email.lower() if importer is not None else None
+        emails = {email for email in emails if email == own}
     if not emails and not numbers:
         return {}
-    found = Member.objects.active().select_related("user")
-    found = found.filter(Q(user__email__in=emails) | Q(number__in=numbers))
+    found = (
+        Member.objects.active().select_related("user").annotate(email_lower=Lower("user__email"))
+    )
+    found = found.filter(Q(email_lower__in=emails) | Q(number__in=numbers))
     known = {}
     for member in found:
         known[str(member.number)] = member
-        known[member.user.email.lower()] = member
+        if member.email_lower in emails:
+            known[member.email_lower] = member
     return known
 
 
@@ -147,10 +164,13 @@ def _read_line(row: list, columns: dict, known: dict) -> tuple[dict, list]:
         )
     assignees = []
     for name in _split(cell("assignees")):
-        member = known.get(name.lower())
+        member = known.get(_key(name))
         if member is None:
             reasons.append(
-                _("« %(name)s » n'est pas un·e associé·e actif·ve (e-mail ou numéro).")
+                _(
+                    "« %(name)s » n'est pas un·e associé·e actif·ve : donnez son numéro "
+                    "(seul·es les responsables nomment par e-mail, et chacun·e soi-même)."
+                )
                 % {"name": name[:80]}
             )
         elif member not in assignees:
@@ -183,7 +203,7 @@ def _lower(message) -> str:
     return text[:1].lower() + text[1:]
 
 
-def parse(raw: bytes) -> list[ImportedTask]:
+def parse(raw: bytes, importer: Member | None = None) -> list[ImportedTask]:
     """Every line checked, or ImportRefused listing every error found."""
     text = decode(raw)
     if not text.strip():
@@ -200,7 +220,7 @@ def parse(raw: bytes) -> list[ImportedTask]:
         raise ImportRefused(
             [LineError(1, _("%(max)s lignes au plus par import.") % {"max": MAX_LINES})]
         )
-    known = _members(rows[1:], columns.get("assignees"))
+    known = _members(rows[1:], columns.get("assignees"), importer)
     errors, tasks = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -238,7 +258,7 @@ def import_tasks(by, need: Need, raw: bytes) -> list[Task]:
         raise ImportRefused(
             [LineError(1, _("une tâche se crée sur un besoin ouvert ou en cours."))]
         )
-    lines = parse(raw)
+    lines = parse(raw, member)
     now = timezone.now()
     with transaction.atomic():
         # The need may have been met or dropped while the file was read: asked again under

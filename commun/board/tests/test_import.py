@@ -19,8 +19,8 @@ GOOD = (
     "Title,URL,Status,Assignees,Labels\n"
     'Écrire la doc,https://forge.example.org/coop/app/-/issues/1,Todo,,"doc, débutant"\n'
     "Corriger le bug,https://forge.example.org/coop/app/-/issues/2,In Progress,"
-    "gus@example.org,bug\n"
-    'Livrer la version,,Done,"GUS@example.org, {bob}",\n'
+    "{gus},bug\n"
+    'Livrer la version,,Done,"0{gus}, {bob}",\n'
 )
 
 
@@ -34,7 +34,9 @@ def url(need):
 
 
 def test_a_good_file_creates_the_tasks_with_states_labels_links_and_assignees(need, gus, bob):
-    page = client_for(bob.user).post(url(need), {"file": upload(GOOD.format(bob=bob.number))})
+    page = client_for(bob.user).post(
+        url(need), {"file": upload(GOOD.format(bob=bob.number, gus=gus.number))}
+    )
     assert page.status_code == 302
     doc, bug, release = Task.objects.order_by("pk")
     assert (doc.title, doc.state, doc.need_id) == ("Écrire la doc", "todo", need.pk)
@@ -146,7 +148,7 @@ def test_a_member_sees_the_form(need, people):
 
 def test_importing_does_not_cost_queries_per_line(need, gus, bob, django_assert_max_num_queries):
     lines = "".join(
-        f'T{i},https://example.org/{i},Done,gus@example.org,"a,b{i % 3}"\n' for i in range(300)
+        f'T{i},https://example.org/{i},Done,{gus.number},"a,b{i % 3}"\n' for i in range(300)
     )
     client = client_for(bob.user)
     # One query per task is the webhooks' "who listens" (sent for each task created).
@@ -165,7 +167,7 @@ def test_the_api_imports_the_same_file_and_lists_line_errors(need, gus, bob):
     assert bad.status_code == 422
     assert [e["loc"] for e in bad.json()["detail"]] == [["body", "file", 3], ["body", "file", 4]]
     assert not Task.objects.exists()
-    good = client.post(path, {"file": upload(GOOD.format(bob=bob.number))})
+    good = client.post(path, {"file": upload(GOOD.format(bob=bob.number, gus=gus.number))})
     assert good.status_code == 201 and good.json()["count"] == 3
     assert list(Task.objects.order_by("pk").values_list("pk", flat=True)) == good.json()["tasks"]
 
@@ -188,3 +190,17 @@ def test_a_need_met_or_dropped_takes_no_import(need, bob):
 def test_a_need_page_offers_the_import_to_members_only(need, people):
     assert url(need) in people["member"].get(need.get_absolute_url()).content.decode()
     assert url(need) not in people["visitor"].get(need.get_absolute_url()).content.decode()
+
+
+def test_a_member_names_others_by_number_only_an_officer_by_email(need, gus, bob, alice):
+    """An email is read for an officer (the register shows them) or for oneself: a member
+    must not learn from an import's answer who is behind an address."""
+    others = b"Title,Status,Assignees\nA,Doing,gus@example.org\n"
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.import_tasks(bob, need, others)
+    assert "donnez son numéro" in refused.value.line_errors[0].message
+    assert not Task.objects.exists()
+
+    (mine,) = imports.import_tasks(gus, need, b"Title,Status,Assignees\nA,Doing,GUS@example.org\n")
+    (theirs,) = imports.import_tasks(alice, need, others)
+    assert list(mine.assignees.all()) == list(theirs.assignees.all()) == [gus]

@@ -177,7 +177,8 @@ class Event(models.Model):
     type = models.CharField(_("type"), max_length=50)
     data = not_personal(
         models.JSONField(default=dict),
-        "what the public pages show: a member's name only if they chose to show it",
+        "what the public pages show: a member's name only if they chose to show it, "
+        "blanked when that member is erased",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 

@@ -247,8 +247,23 @@ def _erase_account_rows(user, member) -> dict:
 
         for model in (Notification, NotificationPreference, ReadMark, Subscription, CalendarLink):
             counts[model._meta.model_name] = model.objects.filter(member__user=user).delete()[0]
+        counts["webhook_events"] = _forget_in_webhook_events(member)
     counts["sessions"] = _end_sessions(user)
     return counts
+
+
+def _forget_in_webhook_events(member) -> int:
+    """The name an admission's webhook event showed, if the member showed one: blanked, so
+    an officer's replay never sends it out again."""
+    from commun.hooks.models import Event
+
+    blanked = 0
+    for event in Event.objects.filter(type="member.admitted", data__number=member.number):
+        if event.data.get("public_name") is not None:
+            event.data = {**event.data, "public_name": None}
+            event.save(update_fields=["data"])
+            blanked += 1
+    return blanked
 
 
 def _end_sessions(user) -> int:

@@ -374,3 +374,24 @@ def test_erasure_ends_the_personal_calendar_address(barnabe):
     erasure.erase_account(member.user)
 
     assert not CalendarLink.objects.filter(member=member).exists()
+
+
+def test_erasure_blanks_the_name_an_admission_webhook_showed(barnabe):
+    """An officer's replay of an old event must not send an erased member's name again."""
+    from commun.hooks.models import Event
+
+    member, _decision = barnabe
+    Event.objects.create(
+        type="member.admitted",
+        data={"number": member.number, "public_name": SECRETS["pseudonym"], "category": "x"},
+    )
+    other = Event.objects.create(
+        type="member.admitted", data={"number": member.number + 1, "public_name": "Autre"}
+    )
+
+    erasure.erase_account(member.user)
+
+    assert SECRETS["pseudonym"] not in every_value_in_the_database()
+    assert Event.objects.get(data__number=member.number).data["public_name"] is None
+    other.refresh_from_db()
+    assert other.data["public_name"] == "Autre"

@@ -8,10 +8,12 @@ address it checked rather than letting the HTTP client resolve the name a second
 `WEBHOOKS_ALLOW_PRIVATE_DESTINATIONS` lifts the refusal (a receiver on the same machine).
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -131,6 +133,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         _PinnedHTTPSConnection if destination.scheme == "https" else _PinnedHTTPConnection
     )
     connection = connection_class(destination, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS)
+    # The timeout bounds each read; a receiver dripping a byte at a time would hold the
+    # worker past its claim on the delivery (and another worker would send it again): the
+    # whole exchange is cut at `deadline()`.
+    cut = threading.Timer(deadline(), _cut, args=(connection,))
+    cut.start()
     try:
         connection.request("POST", destination.path, body=body, headers=headers)
         response = connection.getresponse()
@@ -139,4 +146,17 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
     except (OSError, http.client.HTTPException) as error:
         return Answer(None, elapsed(), f"{type(error).__name__}: {error}"[:300])
     finally:
+        cut.cancel()
         connection.close()
+
+
+def deadline() -> float:
+    """How long one attempt may take in all, in seconds: well within a claim's lease
+    (`Delivery._claim`: twice the timeout and 30 s)."""
+    return settings.WEBHOOKS_TIMEOUT_SECONDS * 2
+
+
+def _cut(connection) -> None:
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):
+            connection.sock.shutdown(socket.SHUT_RDWR)

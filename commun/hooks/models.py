@@ -326,9 +326,19 @@ class Delivery(models.Model):
         else:
             self.next_attempt_at = now + backoff(self.attempts)
         with transaction.atomic():
-            self.save(
-                update_fields=["status", "response_code", "duration_ms", "error", "next_attempt_at"]
+            # Only over the attempt this worker claimed: had its lease run out and another
+            # worker claimed the delivery since, that one's answer is the one kept.
+            written = Delivery.objects.filter(
+                pk=self.pk, status=self.Status.PENDING, attempts=self.attempts
+            ).update(
+                status=self.status,
+                response_code=self.response_code,
+                duration_ms=self.duration_ms,
+                error=self.error,
+                next_attempt_at=self.next_attempt_at,
             )
+            if not written:
+                return None
             self._count_on_endpoint(succeeded, now)
         return self.next_attempt_at
 

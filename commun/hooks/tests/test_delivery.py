@@ -2,6 +2,8 @@
 
 import datetime
 import socket
+import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -248,3 +250,52 @@ def test_the_sweep_forgets_old_events_but_never_one_still_pending(
     tasks.retry_due_deliveries.call()
     assert list(Event.objects.values_list("pk", flat=True)) == [pending.pk]
     assert not Delivery.objects.filter(event_id=done.pk).exists()
+
+
+@pytest.fixture
+def dripping(allow_loopback):
+    """A receiver that answers one byte every 0.3 s, for ten seconds: never silent long
+    enough for a read to time out."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        connection, _address = server.accept()
+        connection.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 100:
+            if stop.wait(0.3):
+                break
+            connection.sendall(bytes([byte]))
+        connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/hooks"
+    stop.set()
+    server.close()
+
+
+def test_a_receiver_dripping_its_answer_is_cut_at_the_attempt_s_deadline(dripping, settings):
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    started = time.monotonic()
+
+    answer = destinations.post(dripping, b"{}", {"Content-Type": "application/json"})
+
+    assert answer.status is None and answer.error
+    assert time.monotonic() - started < destinations.deadline() + 1.5
+
+
+def test_an_attempt_whose_claim_ran_out_does_not_overwrite_the_next_one(
+    receiver, endpoint_for, django_capture_on_commit_callbacks
+):
+    delivery = sent_once(endpoint_for, django_capture_on_commit_callbacks)
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=1, response_code=None)
+    late = Delivery.objects.select_related("event", "endpoint").get(pk=delivery.pk)
+    late.status = Delivery.Status.PENDING
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, attempts=2)
+
+    assert late._record(destinations.Answer(500, 12, "late"), timezone.now()) is None
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.error) == ("pending", 2, "")
+    assert Endpoint.objects.get(pk=delivery.endpoint_id).failure_streak == 0

@@ -1,4 +1,4 @@
-"""The demo cooperative's board: a few tasks on its needs, one at each state of their life.
+"""The demo cooperative's board: about thirty tasks on its needs, at each state of their life.
 
 Called by `commun demo` after the needs and missions; everything goes through the model
 methods (`create_task`, `take`, `finish`, `validate`, `send_back`, `abandon`) under a clock
@@ -106,3 +106,69 @@ def _load(ticketing: Need) -> None:
             translation.take(second)
         with clock(ago(1)):
             translation.finish(second)
+    _more(ticketing, docs, mission, owner, helpers, link, ago, now)
+
+
+# The rest of a board that lives: (title, labels, days ago, how far it went, due in days).
+MORE = [
+    ("Relire la page d'accueil", ["documentation"], 18, "validated", None),
+    ("Ajouter l'export des billets en CSV", ["billetterie", "export"], 17, "done", 10),
+    ("Corriger l'accent dans les reçus", ["billetterie", "bug"], 16, "validated", None),
+    ("Tester sur un vieux téléphone", ["tests", "accessibilité"], 15, "doing", 5),
+    ("Documenter la sauvegarde", ["documentation"], 14, "doing", 12),
+    ("Vérifier les contrastes des boutons", ["accessibilité"], 13, "todo", 20),
+    ("Réduire le poids des images", ["performance"], 13, "done", None),
+    ("Écrire la FAQ des organisateurs", ["documentation"], 12, "todo", None),
+    ("Prévenir deux fois avant l'événement", ["billetterie"], 12, "doing", 8),
+    ("Accepter les paiements en plusieurs fois", ["billetterie", "paiement"], 11, "todo", 30),
+    ("Nettoyer les comptes de test", ["maintenance"], 11, "validated", None),
+    ("Mettre à jour Django", ["maintenance"], 10, "doing", 3),
+    ("Traduire les e-mails en anglais", ["anglais"], 10, "todo", None),
+    ("Afficher les places restantes", ["billetterie"], 9, "done", None),
+    ("Chiffrer la facture du serveur", ["hébergement"], 9, "abandoned", None),
+    ("Tracer les temps de réponse", ["performance"], 8, "todo", None),
+    ("Revoir le parcours d'inscription", ["accessibilité"], 8, "doing", 6),
+    ("Ajouter un lien vers le code source", ["documentation"], 7, "validated", None),
+    ("Couper les sessions inactives", ["sécurité"], 6, "todo", 15),
+    ("Renouveler le certificat", ["hébergement"], 5, "done", 2),
+    ("Écrire le guide du bénévole", ["documentation"], 4, "todo", 25),
+    ("Signaler les billets en double", ["billetterie", "bug"], 3, "doing", 4),
+    ("Simplifier le formulaire de don", ["paiement"], 2, "todo", None),
+]
+
+
+def _more(ticketing, docs, mission, owner, helpers, link, ago, now) -> None:
+    """About thirty tasks in all, across both needs, at every state, some due soon."""
+    for index, (title, labels, days, reached, due) in enumerate(MORE):
+        need = docs if docs is not None and "documentation" in labels else ticketing
+        funded = mission if need is ticketing and index % 2 == 0 else None
+        answerable = funded.proposer if funded else need.raised_by
+        taker = helpers[index % len(helpers)]
+        creator = taker if index % 3 else owner
+        with clock(ago(days)):
+            task = Task.objects.create_task(
+                creator,
+                need,
+                title=title,
+                mission=funded,
+                labels=labels,
+                links=[f"{link}{60 + index}"] if index % 4 == 0 else [],
+                due_on=(now + datetime.timedelta(days=due)).date() if due else None,
+            )
+        steps = {
+            "todo": [],
+            "doing": ["take"],
+            "done": ["take", "finish"],
+            "validated": ["take", "finish", "validate"],
+            "abandoned": ["abandon"],
+        }[reached]
+        for offset, step in enumerate(steps, start=1):
+            with clock(ago(days - offset * 0.5)):
+                if step == "take":
+                    task.take(taker)
+                elif step == "finish":
+                    task.finish(taker)
+                elif step == "validate":
+                    task.validate(answerable)
+                else:
+                    task.abandon(creator, "Plus nécessaire.")

@@ -7,13 +7,25 @@ commun/api.py wraps around every endpoint.
 """
 
 from functools import wraps
+from typing import Annotated
 
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from commun.lib.controls import CODE, MESSAGE, has_control
+
+
+def _no_control(value):
+    if has_control(value):
+        raise PydanticCustomError(CODE, str(MESSAGE))
+    return value
+
+
+# An item of a list of texts: refused on its own place (`["body", "labels", 0]`), which
+# `Input`'s check of the whole field would not name.
+Text = Annotated[str, AfterValidator(_no_control)]
 
 
 class Input(Schema):
@@ -22,9 +34,7 @@ class Input(Schema):
     @field_validator("*")
     @classmethod
     def _no_control_character(cls, value):
-        if has_control(value):
-            raise PydanticCustomError(CODE, str(MESSAGE))
-        return value
+        return _no_control(value)
 
 
 def refuse_control_characters_in_parameters(run):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from commun.api_input import Input
+from commun.api_input import Input, Text
 from commun.board.models import (
     MAX_ESTIMATE_HOURS,
     MAX_LABEL_LENGTH,
@@ -38,10 +38,10 @@ class TaskFields(Input):
 
     title: str = Field(..., max_length=MAX_TITLE_LENGTH)
     description: str = Field("", max_length=MAX_TEXT_LENGTH)
-    labels: list[str] = Field([], max_length=MAX_LABELS * 2)
+    labels: list[Text] = Field([], max_length=MAX_LABELS * 2)
     due_on: datetime.date | None = None
     estimate_hours: int | None = Field(None, ge=1, le=MAX_ESTIMATE_HOURS)
-    links: list[str] = Field([], max_length=MAX_LINKS * 2)
+    links: list[Text] = Field([], max_length=MAX_LINKS * 2)
     slots: int = Field(1, ge=1, le=MAX_SLOTS)
 
 

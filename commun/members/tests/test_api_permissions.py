@@ -120,6 +120,8 @@ OTHER_APPS_TAGS = {
     "Communs amont",
     "Données personnelles",
     "Webhooks",
+    "Tableau des tâches",
+    "Flux et calendriers",
 }
 
 

@@ -15,8 +15,7 @@ from commun.deliberation.models import Space
 from commun.members.models import Member, Visibility
 from commun.testing.budgets import draft, fund, invoice, need_by, submitted
 from commun.testing.decisions import by_users, opened, propose, users_college
-
-HIDDEN = "Le brouillon caché de Bob"
+from commun.testing.feeds import HIDDEN
 
 
 @pytest.fixture

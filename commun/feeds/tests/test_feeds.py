@@ -6,9 +6,9 @@ from django.test import Client
 
 from commun.board.models import Task
 from commun.feeds.atom import FEEDS
-from commun.feeds.tests.conftest import HIDDEN
 from commun.testing.budgets import fund, invoice, need_by, shown, submitted
 from commun.testing.decisions import opened
+from commun.testing.feeds import HIDDEN
 
 FEED_QUERIES = 6
 

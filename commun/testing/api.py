@@ -22,3 +22,14 @@ def call(client: Client, method: str, path: str, body=None, **extra):
     return getattr(client, method.lower())(
         API + path, data=data, content_type="application/json", **extra
     )
+
+
+def documented_endpoints(tag: str) -> set[tuple[str, str]]:
+    """The (method, path) pairs the OpenAPI document lists under `tag`, paths without API."""
+    document = Client().get(f"{API}/openapi.json").json()
+    return {
+        (method.upper(), path.removeprefix(API))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if tag in operation.get("tags", [])
+    }

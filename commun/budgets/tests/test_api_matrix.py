@@ -8,7 +8,7 @@ authenticate, 404 not yours to read, 403 not yours to do, 422 not now) changes n
 import pytest
 from django.test import Client
 
-from commun.testing.api import bearer, call
+from commun.testing.api import bearer, call, documented_endpoints
 from commun.testing.budgets import CHARTER, invoice, mission_in, need_by, snapshot
 
 ROLES = ["visitor", "applicant", "account", "other_member", "proposer", "officer"]
@@ -163,13 +163,7 @@ def test_permission_matrix(callers, alice, bob, method, path, body, scenario, ex
 
 
 def test_every_budgets_endpoint_is_in_the_matrix(db):
-    document = Client().get("/api/v1/openapi.json").json()
-    documented = {
-        (method.upper(), path.removeprefix("/api/v1"))
-        for path, operations in document["paths"].items()
-        for method, operation in operations.items()
-        if "Besoins et missions" in operation.get("tags", [])
-    }
+    documented = documented_endpoints("Besoins et missions")
     assert documented == {(method, path) for method, path, *_rest in MATRIX}
 
 

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
-from commun.budgets import rules
+from commun.budgets import cash, rules
 from commun.budgets.models import Mission, MissionPayment, Need
 from commun.budgets.schemas import (
     CancelIn,
@@ -268,6 +268,9 @@ def _mission_detail(request, pk: int) -> dict:
         "hourly_rate_cents": mission.hourly_rate_cents,
         "cost_engine": mission.cost_engine,
         "cost_breakdown": mission.cost_breakdown,
+        "cash_months": [
+            {"month": month, "cents": cents} for month, cents in cash.cash_months(mission)
+        ],
         "decision": mission.decision_id,
         "review_decision": mission.review_decision_id,
         "review_report": mission.review_report,

@@ -409,8 +409,16 @@ class Cost:
 
     @property
     def month_rows(self) -> list[dict]:
-        """The months with real dates, for a table."""
-        return [row | {"month": datetime.date.fromisoformat(row["month"])} for row in self.months]
+        """The months with real dates, for a table; an estimate stored before the cash
+        timeline existed is paid as its accrual."""
+        return [
+            row
+            | {
+                "month": datetime.date.fromisoformat(row["month"]),
+                "cash_cents": row.get("cash_cents", row["employer_cost_cents"]),
+            }
+            for row in self.months
+        ]
 
     @property
     def totals(self) -> dict:

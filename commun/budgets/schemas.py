@@ -154,6 +154,11 @@ class CostOut(Schema):
     comparable: list[ComparableOut]
 
 
+class CashMonthOut(Schema):
+    month: datetime.date = Field(description="Le premier jour du mois")
+    cents: int = Field(description="Ce que la coopérative paie ce mois-là")
+
+
 class PaymentOut(Schema):
     id: int
     kind: PaymentKind
@@ -233,6 +238,9 @@ class MissionDetail(MissionOut):
     hourly_rate_cents: int | None
     cost_engine: str
     cost_breakdown: dict[str, Any]
+    cash_months: list[CashMonthOut] = Field(
+        description="Les décaissements mois par mois, dont la somme est le coût complet"
+    )
     decision: int | None
     review_decision: int | None
     review_report: str

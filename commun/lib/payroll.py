@@ -4,9 +4,13 @@ With OpenFisca-France (French rules as code) when it is installed and the cooper
 French; with plain ratios from the cooperative's profile otherwise. Always an estimate.
 
 Choices, stated once:
-- The contract runs in whole calendar months from the month of `start`; the pay asked is
-  what the person is paid each month at the given working time (a half-time job at
-  1,000 € net is `monthly_net_cents=100_000, working_time_percent=50`).
+- The contract runs `months` months from `start`, which may be any day: to the day before
+  the same date `months` later. A contract starting after the 1st touches one calendar
+  month more, and its first and last months are paid for the working days (Monday to
+  Friday) they hold, as payroll prorates a month begun or left (OpenFisca prorates the
+  réduction générale's minimum wage the same way). The pay asked is what the person is
+  paid for a whole month at the given working time (a half-time job at 1,000 € net is
+  `monthly_net_cents=100_000, working_time_percent=50`).
 - One gross salary for the whole contract, as a French contract states it: found so that
   the first month's net (net before income tax, OpenFisca's `salaire_net`) is the net
   asked, to the cent.
@@ -39,7 +43,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -100,12 +104,17 @@ class Employer:
     def as_dict(self) -> dict[str, Any]:
         return {
             "headcount": self.headcount,
-            "accident_rate": None if self.accident_rate is None else str(self.accident_rate),
+            "accident_rate": _plain(self.accident_rate),
             "commune": self.commune,
             "mutuelle_cents": self.mutuelle_cents,
-            "prevoyance_rate": str(self.prevoyance_rate),
-            "end_of_contract_rate": str(self.end_of_contract_rate),
+            "prevoyance_rate": _plain(self.prevoyance_rate),
+            "end_of_contract_rate": _plain(self.end_of_contract_rate),
         }
+
+
+def _plain(rate: Decimal | None) -> str | None:
+    """A rate as one text whatever its trailing zeros (0.10 and 0.1 are one setting)."""
+    return None if rate is None else format(Decimal(rate).normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -251,14 +260,18 @@ def salaried_cost(
             employer=employer,
             **options,
         )
-    periods = _months(start, months)
+    periods, fractions = _calendar(start, months)
     situation = _Situation(contract, working_time_percent, employer, **options)
     try:
         if monthly_gross_cents is None:
-            gross = _gross_for_net(system, situation, periods[0], pay)
+            gross = _gross_for_net(system, situation, date(start.year, start.month, 1), pay)
         else:
             gross = pay
-        return _simulate_contract(system, situation, periods, gross)
+        if start.day > 1:
+            situation = dataclasses.replace(
+                situation, first_day=start, last_day=_last_day(start, months)
+            )
+        return _simulate_contract(system, situation, periods, gross, fractions)
     except AttributeError as error:
         # OpenFisca's ParameterNotFoundError: a rate missing for one of these months.
         if type(error).__name__ != "ParameterNotFoundError":
@@ -321,26 +334,31 @@ def ratio_cost(
         gross, net = _round(pay / net_ratio), pay
     else:
         gross, net = pay, _round(pay * net_ratio)
+    periods, fractions = _calendar(start, months)
+    salaries = [_round(gross * fraction) for fraction in fractions]
     end_of_contract, paid_leave = _indemnities(
-        _Situation(contract, working_time_percent, employer, **options), gross, months, months
+        _Situation(contract, working_time_percent, employer, **options),
+        sum(salaries),
+        len(periods),
     )
     rows = []
-    for index, month in enumerate(_months(start, months)):
+    for index, month in enumerate(periods):
         extra = end_of_contract[index] + paid_leave[index]
-        cost = _round((gross + extra) * employer_ratio)
+        salary = salaries[index]
+        cost = _round((salary + extra) * employer_ratio)
         rows.append(
             MonthCost(
                 month=month,
-                gross_cents=gross,
+                gross_cents=salary,
                 end_of_contract_cents=end_of_contract[index],
                 paid_leave_cents=paid_leave[index],
-                net_cents=net + _round(extra * net_ratio),
-                employer_contributions_cents=cost - gross - extra,
+                net_cents=_round(net * fractions[index]) + _round(extra * net_ratio),
+                employer_contributions_cents=cost - salary - extra,
                 employer_cost_cents=cost,
             )
         )
     costs = [row.employer_cost_cents for row in rows]
-    cash = [_round(gross * employer_ratio)] * (months - 1)
+    cash = [_round(salary * employer_ratio) for salary in salaries[:-1]]
     return CostEstimate(
         contract,
         working_time_percent,
@@ -484,6 +502,56 @@ def _months(start: date, count: int) -> list[date]:
     ]
 
 
+def _calendar(start: date, months: int) -> tuple[list[date], list[Decimal]]:
+    """The calendar months a contract touches, and the share of a whole month's pay each
+    one earns: 1, but for a first and a last month begun or left mid-month, paid for the
+    working days they hold."""
+    first = date(start.year, start.month, 1)
+    if start.day == 1:
+        return _months(first, months), [Decimal(1)] * months
+    periods = _months(first, months + 1)
+    last_day = _last_day(start, months)
+    fractions = [Decimal(1)] * (months + 1)
+    fractions[0] = _working_share(start, _month_end(first), first)
+    fractions[-1] = _working_share(periods[-1], last_day, periods[-1])
+    return periods, fractions
+
+
+def _last_day(start: date, months: int) -> date:
+    """The contract's last day: the day before the same date `months` months later."""
+    first = _months(date(start.year, start.month, 1), months + 1)[-1]
+    same_day = first.replace(day=min(start.day, _month_end(first).day))
+    return same_day - timedelta(days=1)
+
+
+def _month_end(first: date) -> date:
+    return _months(first, 2)[1] - timedelta(days=1)
+
+
+def _working_share(begin: date, end: date, month: date) -> Decimal:
+    """Working days (Monday to Friday) from `begin` to `end`, over those of the month."""
+    worked = _working_days(begin, end)
+    return Decimal(worked) / Decimal(_working_days(month, _month_end(month)))
+
+
+def _working_days(begin: date, end: date) -> int:
+    return sum(
+        (begin + timedelta(days=offset)).weekday() < 5 for offset in range((end - begin).days + 1)
+    )
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    """`total` in shares proportional to `weights`; the odd cents to the last months."""
+    whole = sum(weights)
+    if not whole:
+        return _spread(total, len(weights))
+    shares = [total * weight // whole for weight in weights]
+    odd = total - sum(shares)
+    for index in range(len(shares) - odd, len(shares)):
+        shares[index] += 1
+    return shares
+
+
 def _round(value: Decimal | int) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -494,13 +562,12 @@ def _cents(value: Any) -> int:
 
 
 def _indemnities(
-    situation: "_Situation", gross: int, months: int, shares: int
+    situation: "_Situation", total_gross: int, shares: int
 ) -> tuple[list[int], list[int]]:
-    """The end-of-contract and paid-leave indemnities of a CDD of `months` months, as
-    `shares` even shares (the last months' of the contract)."""
+    """The end-of-contract and paid-leave indemnities of a CDD whose salaries come to
+    `total_gross`, as `shares` even shares (the last months' of the contract)."""
     if situation.contract != "cdd":
         return [0] * shares, [0] * shares
-    total_gross = gross * months
     end_of_contract = 0
     if situation.end_of_contract_due:
         end_of_contract = _round(total_gross * situation.employer.end_of_contract_rate)
@@ -524,11 +591,19 @@ class _Situation:
     cadre: bool = False
     paid_leave_taken: bool = False
     end_of_contract_due: bool = True
+    first_day: date | None = None  # a contract begun mid-month: OpenFisca prorates its SMIC
+    last_day: date | None = None
 
     def set_inputs(self, simulation: Any, period: str, count: int) -> None:
         import numpy
 
         employer = self.employer
+        if self.first_day is not None:
+            for name, day in (
+                ("contrat_de_travail_debut", self.first_day),
+                ("contrat_de_travail_fin", self.last_day),
+            ):
+                simulation.set_input(name, period, numpy.full(count, numpy.datetime64(day)))
         simulation.set_input("contrat_de_travail_type", period, numpy.full(count, self.contract))
         simulation.set_input(
             "effectif_entreprise", period, numpy.full(count, max(1, employer.headcount))
@@ -541,15 +616,26 @@ class _Situation:
         if employer.alsace_moselle:
             simulation.set_input("salarie_regime_alsace_moselle", period, numpy.full(count, True))
         if self.working_time_percent < 100:
-            hours = simulation.tax_benefit_system.parameters(
-                period
-            ).marche_travail.salaire_minimum.smic.nb_heures_travail_mensuel
+            hours = _full_time_hours(simulation.tax_benefit_system, period)
             simulation.set_input("contrat_de_travail", period, numpy.full(count, "temps_partiel"))
             simulation.set_input(
                 "heures_remunerees_volume",
                 period,
                 numpy.full(count, hours * self.working_time_percent / 100),
             )
+
+
+_hours_cache: dict[tuple[int, str], float] = {}
+
+
+def _full_time_hours(system: Any, period: str) -> float:
+    """The legal monthly hours of a full time: OpenFisca rebuilds its whole parameter
+    tree for each date asked (about 0.1 s), so each month's figure is kept."""
+    key = (id(system), period)
+    if key not in _hours_cache:
+        parameters = system.parameters(period)
+        _hours_cache[key] = parameters.marche_travail.salaire_minimum.smic.nb_heures_travail_mensuel
+    return _hours_cache[key]
 
 
 def _period(month: date) -> str:
@@ -591,7 +677,11 @@ def _gross_for_net(system: Any, situation: _Situation, month: date, net: int) ->
 
 
 def _simulate_contract(
-    system: Any, situation: _Situation, months: list[date], gross: int
+    system: Any,
+    situation: _Situation,
+    months: list[date],
+    gross: int,
+    fractions: list[Decimal] | None = None,
 ) -> CostEstimate:
     """Two payslips side by side for every month: with the indemnities spread over the
     last calendar year's months (for the year's réduction générale) and on the salary alone
@@ -600,8 +690,9 @@ def _simulate_contract(
     from openfisca_core.simulation_builder import SimulationBuilder
 
     count = len(months)
+    salaries = [_round(gross * fraction) for fraction in fractions or [Decimal(1)] * count]
     last_year = [month for month in months if month.year == months[-1].year]
-    end_of_contract, paid_leave = _indemnities(situation, gross, count, len(last_year))
+    end_of_contract, paid_leave = _indemnities(situation, sum(salaries), len(last_year))
     before = count - len(last_year)
     end_of_contract, paid_leave = [0] * before + end_of_contract, [0] * before + paid_leave
     simulation = SimulationBuilder().build_default_simulation(system, 2)
@@ -615,8 +706,9 @@ def _simulate_contract(
         # The paid-leave indemnity is salary to every contribution; OpenFisca's own
         # variable for it only reaches the contribution base (not the CSG, the net nor
         # the cost), so it goes in with the salary.
+        salary = salaries[index]
         for name, cents in (
-            ("salaire_de_base", [gross + paid_leave[index], gross]),
+            ("salaire_de_base", [salary + paid_leave[index], salary]),
             ("indemnite_fin_contrat", [end_of_contract[index], 0]),
         ):
             simulation.set_input(name, period, numpy.array(cents) / 100)
@@ -631,12 +723,13 @@ def _simulate_contract(
         period = _period(month)
         # some formulas divide by a zero salary in the months before the contract
         with numpy.errstate(divide="ignore", invalid="ignore"):
+            if month < months[0]:  # only the relief reads them, in order
+                simulation.calculate("allegement_general", period)
+                continue
             super_gross = simulation.calculate("salaire_super_brut", period)
             net = simulation.calculate("salaire_net", period)
-        if month < months[0]:
-            continue
         index = len(costs)
-        paid = [gross + end_of_contract[index] + paid_leave[index], gross]
+        paid = [salaries[index] + end_of_contract[index] + paid_leave[index], salaries[index]]
         extra = [_own_charges(situation.employer, month, cents) for cents in paid]
         costs.append(_cents(super_gross[0]) + extra[0])
         payslips.append(_cents(super_gross[1]) + extra[1])
@@ -644,24 +737,22 @@ def _simulate_contract(
     total = sum(costs)
     # The books spread the cost evenly; the bank pays each payslip, and the last one
     # carries the indemnities and the regularisation of the year's relief.
-    accrual = _spread(total, count)
-    end_of_contract_total, paid_leave_total = sum(end_of_contract), sum(paid_leave)
+    accrual = _allocate(total, salaries)
+    end_of_contract_shares = _allocate(sum(end_of_contract), salaries)
+    paid_leave_shares = _allocate(sum(paid_leave), salaries)
     rows = []
     for index, (month, cost, net) in enumerate(
-        zip(months, accrual, _spread(sum(nets), count), strict=True)
+        zip(months, accrual, _allocate(sum(nets), salaries), strict=True)
     ):
-        shares = (
-            _spread(end_of_contract_total, count)[index],
-            _spread(paid_leave_total, count)[index],
-        )
+        shares = (end_of_contract_shares[index], paid_leave_shares[index])
         rows.append(
             MonthCost(
                 month=month,
-                gross_cents=gross,
+                gross_cents=salaries[index],
                 end_of_contract_cents=shares[0],
                 paid_leave_cents=shares[1],
                 net_cents=net,
-                employer_contributions_cents=cost - gross - sum(shares),
+                employer_contributions_cents=cost - salaries[index] - sum(shares),
                 employer_cost_cents=cost,
             )
         )
@@ -670,7 +761,9 @@ def _simulate_contract(
         contract=situation.contract,
         working_time_percent=situation.working_time_percent,
         monthly_gross_cents=gross,
-        monthly_net_cents=_nets(system, situation, months[0], [gross])[0],
+        monthly_net_cents=_nets(
+            system, dataclasses.replace(situation, first_day=None), months[0], [gross]
+        )[0],
         months=tuple(rows),
         engine=OPENFISCA,
         engine_version=openfisca_version() or "",
@@ -767,7 +860,8 @@ def check_employer(employer: Employer) -> None:
     rate = employer.accident_rate
     if rate is not None and not 0 <= rate <= MAX_ACCIDENT_RATE:
         raise ValueError(
-            _("Le taux AT/MP est compris entre 0 et %(max)s %%.") % {"max": MAX_ACCIDENT_RATE * 100}
+            _("Le taux AT/MP est compris entre 0 et %(max)s %%.")
+            % {"max": int(MAX_ACCIDENT_RATE * 100)}
         )
     if employer.commune and not commune_exists(employer.commune):
         raise ValueError(_("Aucune commune ne porte ce code INSEE."))

@@ -8,7 +8,15 @@ from django.urls import reverse
 from commun.budgets.cash import cash_months
 from commun.budgets.models import Mission
 from commun.testing.api import call
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, fund, invoice, shown, submitted
+from commun.testing.budgets import (
+    CHARTER,
+    CHARTER_COST_CENTS,
+    fund,
+    invoice,
+    need_by,
+    shown,
+    submitted,
+)
 
 
 def test_the_charters_cash_pays_the_indemnities_in_the_last_month(bob):
@@ -60,3 +68,40 @@ def test_an_invoice_is_paid_in_its_last_month(bob):
     mission = submitted(bob, **invoice(120_000, 2000, duration_months=3))
 
     assert cash_months(mission) == [(datetime.date(2026, 3, 1), 144_000)]
+
+
+def test_a_cdd_that_goes_on_as_a_cdi_owes_no_indemnity_and_says_so(people, bob, member_api):
+    fund(6_000_000)
+    waived = CHARTER | {"end_of_contract_due": False, "paid_leave_taken": True, "cadre": True}
+    mission = submitted(bob, **waived)
+
+    page = people["member"].get(reverse("budgets:mission", args=[mission.pk])).content.decode()
+    answer = call(member_api, "GET", f"/missions/{mission.pk}").json()
+
+    totals = mission.cost_breakdown["total"]
+    assert totals["end_of_contract_cents"] == totals["paid_leave_cents"] == 0
+    assert mission.cost_breakdown["settings"]["cadre"] is True
+    assert "sans indemnité de fin de contrat" in page and "congés pris pendant" in page
+    assert (answer["cadre"], answer["end_of_contract_due"]) == (True, False)
+
+
+def test_the_proposal_form_takes_the_contract_options(people, bob):
+    need = need_by(bob)
+    form = {
+        "title": CHARTER["title"],
+        "scope": CHARTER["scope"],
+        "deliverables": CHARTER["deliverables"],
+        "start_on": "2026-01-01",
+        "duration_months": "6",
+        "pay_form": "salaried",
+        "contract": "cdd",
+        "working_time_percent": "100",
+        "monthly_amount": "2000",
+        "amount_basis": "net",
+        "end_of_contract_waived": "on",
+    }
+
+    people["member"].post(reverse("budgets:mission_new", args=[need.pk]), form)
+
+    mission = Mission.objects.get()
+    assert mission.end_of_contract_due is False and mission.cadre is False

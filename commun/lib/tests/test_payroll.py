@@ -129,6 +129,7 @@ def test_a_contract_across_new_year_counts_every_month(charter):
         date(2027, 1, 1),
         date(2027, 2, 1),
         date(2027, 3, 1),
+        date(2027, 4, 1),  # begun on the 15th, it ends on 14 April
     ]
     assert all(month.employer_cost_cents > month.gross_paid_cents for month in estimate.months)
     assert estimate.end_of_contract_cents == charter.end_of_contract_cents

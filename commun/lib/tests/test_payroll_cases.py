@@ -121,6 +121,30 @@ def test_a_contract_from_october_to_march(system):
     assert 13_000 <= by_law(6) - october.employer_cost_cents <= 15_500
 
 
+def test_a_part_time_contract_starting_on_the_15th(system):
+    """Half time at 1,000 € net (gross 1,263.25 €) from Sunday 15 March 2026 to 14
+    September: March is paid for its 12 working days out of 22, 1,263.25 × 12 / 22 =
+    689.05 €; April to August whole; September for 10 of 22, 574.20 €. In all 7,579.50 €
+    of salary; end-of-contract indemnity 757.95 €; paid leave 10 % of 8,337.45 € =
+    833.75 €; gross paid 9,171.20 €. The relief is prorated like the pay (OpenFisca counts
+    the same working days for the minimum wage), so the cost is within 0.1 % (about 12 €)
+    of the same contract begun on 1 March."""
+    half = {"monthly_net_cents": 100_000, "working_time_percent": 50}
+    on_the_15th = payroll.salaried_cost(**CHARTER | half | {"start": date(2026, 3, 15)})
+    on_the_1st = payroll.salaried_cost(**CHARTER | half)
+
+    assert on_the_15th.monthly_gross_cents == 126_325
+    salaries = [month.gross_cents for month in on_the_15th.months]
+    assert salaries == [68_905, *[126_325] * 5, 57_420]
+    assert on_the_15th.months[-1].month == date(2026, 9, 1)
+    assert on_the_15th.end_of_contract_cents == 75_795
+    assert on_the_15th.paid_leave_cents == 83_375
+    assert on_the_15th.gross_paid_cents == 917_120 == on_the_1st.gross_paid_cents
+    gap = abs(on_the_15th.employer_cost_cents - on_the_1st.employer_cost_cents)
+    assert gap <= on_the_1st.employer_cost_cents / 1000
+    assert sum(on_the_15th.cash_cents) == on_the_15th.employer_cost_cents
+
+
 def test_the_cash_sums_to_the_accrual_and_pays_the_indemnities_last(charter):
     """Payslips of the salary alone in months 1–5 (about 3,178 €), the indemnities and
     the relief's regularisation in the last (about 8,514 €); the even accrual is about

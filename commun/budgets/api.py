@@ -5,6 +5,9 @@ with the reason), then calls the model, which checks again under its locks; bad 
 answers 422 with the model's message on the field it is about.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, JsonResponse
@@ -16,8 +19,8 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
-from commun.budgets import rules
-from commun.budgets.models import Mission, MissionPayment, Need
+from commun.budgets import cash, rules
+from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
 from commun.budgets.schemas import (
     CancelIn,
     CostOut,
@@ -36,11 +39,15 @@ from commun.budgets.schemas import (
     NeedStatusIn,
     PaymentIn,
     PaymentOut,
+    PayrollSettingsIn,
+    PayrollSettingsOut,
+    RecomputedCostOut,
     ReviewIn,
     TopUpIn,
     TopUpOut,
 )
 from commun.core.replica import public_read
+from commun.lib import payroll
 from commun.lib.ids import MAX_API_ID
 
 router = Router(tags=["Besoins et missions"])
@@ -70,6 +77,49 @@ def _viewer(request):
 
 def _require(request, action, obj=None):
     rules.require(request.user, action, obj)
+
+
+# The employer's payroll settings ---------------------------------------------------------------
+
+PAYROLL_SETTINGS = (
+    "headcount",
+    "accident_rate_percent",
+    "commune",
+    "mutuelle_cents",
+    "prevoyance_rate_percent",
+    "end_of_contract_rate_percent",
+)
+
+
+def _payroll_settings_out(settings: BudgetSettings) -> dict:
+    rate = payroll.mobility_rate(settings.commune, datetime.date.today())
+    return {name: getattr(settings, name) for name in PAYROLL_SETTINGS} | {
+        "mobility_rate_percent": float(rate * 100)
+    }
+
+
+@router.get("/budgets/payroll-settings", auth=authenticated, response=PayrollSettingsOut)
+def get_payroll_settings(request):
+    """The employer's figures each salaried mission's cost is computed with (officers)."""
+    _require(request, "edit_settings")
+    return _payroll_settings_out(BudgetSettings.get())
+
+
+@router.patch("/budgets/payroll-settings", auth=authenticated, response=PayrollSettingsOut)
+def edit_payroll_settings(request, payload: PayrollSettingsIn):
+    """Change the employer's figures (officers): checked whole, nothing written on an error.
+    A cost already stored keeps the figures it was computed with."""
+    _require(request, "edit_settings")
+    values = payload.model_dump(exclude_unset=True)
+    for name in (
+        "accident_rate_percent",
+        "prevoyance_rate_percent",
+        "end_of_contract_rate_percent",
+    ):
+        if values.get(name) is not None:
+            values[name] = Decimal(str(values[name]))
+    settings = BudgetSettings.get().update(request.user, **values)
+    return _payroll_settings_out(settings)
 
 
 # Needs ---------------------------------------------------------------------------------------
@@ -266,8 +316,14 @@ def _mission_detail(request, pk: int) -> dict:
         "vat_rate_bp": mission.vat_rate_bp,
         "estimated_hours": mission.estimated_hours,
         "hourly_rate_cents": mission.hourly_rate_cents,
+        "cadre": mission.cadre,
+        "paid_leave_taken": mission.paid_leave_taken,
+        "end_of_contract_due": mission.end_of_contract_due,
         "cost_engine": mission.cost_engine,
         "cost_breakdown": mission.cost_breakdown,
+        "cash_months": [
+            {"month": month, "cents": cents} for month, cents in cash.cash_months(mission)
+        ],
         "decision": mission.decision_id,
         "review_decision": mission.review_decision_id,
         "review_report": mission.review_report,
@@ -385,6 +441,25 @@ def estimate_mission(request, payload: EstimateIn):
 def get_mission(request, mission_id: int = Id):
     """A mission with its cost breakdown, decisions, payments, committed, spent, remaining."""
     return _mission_detail(request, mission_id)
+
+
+@router.get("/missions/{mission_id}/recompute", auth=authenticated, response=RecomputedCostOut)
+def recompute_mission(request, mission_id: int = Id):
+    """The stored cost beside the cost with today's settings and engine (proposer or officer,
+    while submitted); nothing is saved: amending the mission takes the new figure."""
+    mission = _mission(request, mission_id)
+    _require(request, "recompute_cost", mission)
+    try:
+        stored, current = mission.recomputed_cost(request.user)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    return {
+        "stored_cents": stored.total_cents,
+        "current_cents": current.total_cents,
+        "difference_cents": current.total_cents - stored.total_cents,
+        "stored": stored.breakdown,
+        "current": current.breakdown | {"engine_version": current.engine_version},
+    }
 
 
 @router.put("/missions/{mission_id}", auth=authenticated, response=MissionDetail)

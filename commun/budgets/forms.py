@@ -163,6 +163,14 @@ class MissionForm(NoLabelSuffix):
         required=False,
         choices=[("", "—"), *AmountBasis.choices],
     )
+    cadre = forms.BooleanField(label=_("Poste de cadre (salariat)"), required=False)
+    paid_leave_taken = forms.BooleanField(
+        label=_("Congés pris pendant le contrat, non payés en indemnité (CDD)"), required=False
+    )
+    # Unticked by default, as an absent checkbox reads: the indemnity is due unless waived.
+    end_of_contract_waived = forms.BooleanField(
+        label=_("Sans indemnité de fin de contrat : le CDD se poursuit en CDI"), required=False
+    )
     amount = EurosField(
         label=_("Montant en euros (HT pour une facture, estimé pour des frais)"),
         zero=True,
@@ -189,6 +197,9 @@ class MissionForm(NoLabelSuffix):
             "amount_basis": mission.amount_basis,
             "estimated_hours": mission.estimated_hours,
             "vat_rate": _typed_percent(mission.vat_rate_bp),
+            "cadre": mission.cadre,
+            "paid_leave_taken": mission.paid_leave_taken,
+            "end_of_contract_waived": not mission.end_of_contract_due,
         }
         for form_name in ("monthly_amount", "amount", "hourly_rate"):
             initial[form_name] = _typed_euros(getattr(mission, MODEL_NAMES[form_name]))
@@ -205,6 +216,9 @@ class MissionForm(NoLabelSuffix):
             "working_time_percent": data.get("working_time_percent"),
             "amount_basis": data.get("amount_basis") or "",
             "estimated_hours": data.get("estimated_hours"),
+            "cadre": bool(data.get("cadre")),
+            "paid_leave_taken": bool(data.get("paid_leave_taken")),
+            "end_of_contract_due": not data.get("end_of_contract_waived"),
         }
         for form_name, model_name in MODEL_NAMES.items():
             if form_name in self.fields:
@@ -329,8 +343,30 @@ class SettingsForm(RefusesControlCharacters, forms.ModelForm):
             "net_ratio",
             "employer_ratio",
             "headcount",
+            "accident_rate_percent",
+            "commune",
+            "mutuelle_cents",
+            "prevoyance_rate_percent",
+            "end_of_contract_rate_percent",
         ]
+
+    # An employer's figure left empty takes the law's default (no mutuelle or prévoyance
+    # share, the 10 % indemnity), as the API does when it is left out.
+    DEFAULTS_WHEN_EMPTY = (
+        "mutuelle_cents",
+        "prevoyance_rate_percent",
+        "end_of_contract_rate_percent",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for name in self.DEFAULTS_WHEN_EMPTY:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.DEFAULTS_WHEN_EMPTY:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = BudgetSettings._meta.get_field(name).default
+        return cleaned

@@ -119,6 +119,42 @@ class BudgetSettings(models.Model):
     headcount = models.PositiveIntegerField(
         gettext_lazy("effectif salarié"), default=payroll.DEFAULT_HEADCOUNT
     )
+    # The employer's own figures, from its notifications and agreements (docs/payroll.md).
+    accident_rate_percent = models.DecimalField(
+        gettext_lazy("taux AT/MP notifié (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=gettext_lazy(
+            "Celui de la notification de la CARSAT ; vide : le taux moyen du moteur de paie."
+        ),
+    )
+    commune = models.CharField(
+        gettext_lazy("commune de l'établissement (code INSEE)"),
+        max_length=5,
+        blank=True,
+        help_text=gettext_lazy(
+            "Pour le versement mobilité (dès 11 salarié·es) et le régime local "
+            "d'Alsace-Moselle ; ex. 75101 pour Paris 1er."
+        ),
+    )
+    mutuelle_cents = models.PositiveIntegerField(
+        gettext_lazy("part employeur de la mutuelle (centimes par mois)"), default=0
+    )
+    prevoyance_rate_percent = models.DecimalField(
+        gettext_lazy("taux de prévoyance employeur (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+    )
+    end_of_contract_rate_percent = models.DecimalField(
+        gettext_lazy("indemnité de fin de CDD (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(10),
+        help_text=gettext_lazy("10 % selon la loi ; 6 % si un accord de branche le prévoit."),
+    )
 
     class Meta:
         verbose_name = gettext_lazy("réglages des budgets")
@@ -139,6 +175,16 @@ class BudgetSettings(models.Model):
                 name="budget_settings_ratios",
             ),
             models.CheckConstraint(condition=Q(headcount__gte=1), name="budget_settings_headcount"),
+            models.CheckConstraint(
+                condition=(
+                    Q(accident_rate_percent__isnull=True)
+                    | Q(accident_rate_percent__gte=0, accident_rate_percent__lte=50)
+                )
+                & Q(prevoyance_rate_percent__gte=0, prevoyance_rate_percent__lte=20)
+                & Q(end_of_contract_rate_percent__gte=0, end_of_contract_rate_percent__lte=10)
+                & Q(mutuelle_cents__lte=100_000),
+                name="budget_settings_employer_rates",
+            ),
         ]
 
     def __str__(self):
@@ -168,11 +214,50 @@ class BudgetSettings(models.Model):
             errors["employer_ratio"] = _(
                 "Le ratio coût employeur / brut ne peut pas être inférieur à 1."
             )
+        errors |= self._employer_errors()
         if not (self.country or "").isalpha() or len(self.country or "") != 2:
             errors["country"] = _("Un code de pays s'écrit en deux lettres, ex. FR.")
         self.country = (self.country or "").upper()
         if errors:
             raise ValidationError(errors)
+
+    def employer(self) -> payroll.Employer:
+        """The employer's figures as the payroll engine takes them."""
+        hundred = Decimal(100)
+        return payroll.Employer(
+            headcount=self.headcount,
+            accident_rate=(
+                None if self.accident_rate_percent is None else self.accident_rate_percent / hundred
+            ),
+            commune=self.commune,
+            mutuelle_cents=self.mutuelle_cents,
+            prevoyance_rate=self.prevoyance_rate_percent / hundred,
+            end_of_contract_rate=self.end_of_contract_rate_percent / hundred,
+        )
+
+    def _employer_errors(self) -> dict:
+        """Each employer's figure checked by the payroll engine, on its own field."""
+        self.commune = (self.commune or "").strip().upper()
+        errors = {}
+        checks = {
+            "accident_rate_percent": payroll.Employer(
+                accident_rate=_percent_rate(self.accident_rate_percent)
+            ),
+            "commune": payroll.Employer(commune=self.commune),
+            "mutuelle_cents": payroll.Employer(mutuelle_cents=self.mutuelle_cents or 0),
+            "prevoyance_rate_percent": payroll.Employer(
+                prevoyance_rate=_percent_rate(self.prevoyance_rate_percent) or Decimal(0)
+            ),
+            "end_of_contract_rate_percent": payroll.Employer(
+                end_of_contract_rate=_percent_rate(self.end_of_contract_rate_percent) or Decimal(0)
+            ),
+        }
+        for name, employer in checks.items():
+            try:
+                payroll.check_employer(employer)
+            except ValueError as error:
+                errors[name] = str(error)
+        return errors
 
     def update(self, by, **values) -> "BudgetSettings":
         """An officer changes the settings: checked whole, saved whole."""
@@ -185,6 +270,10 @@ class BudgetSettings(models.Model):
             settings.save()
         self.refresh_from_db()
         return self
+
+
+def _percent_rate(percent) -> Decimal | None:
+    return None if percent is None else Decimal(percent) / 100
 
 
 # Needs ---------------------------------------------------------------------------------------
@@ -409,13 +498,24 @@ class Cost:
 
     @property
     def month_rows(self) -> list[dict]:
-        """The months with real dates, for a table."""
-        return [row | {"month": datetime.date.fromisoformat(row["month"])} for row in self.months]
+        """The months with real dates, for a table; an estimate stored before the cash
+        timeline existed is paid as its accrual."""
+        return [
+            row
+            | {
+                "month": datetime.date.fromisoformat(row["month"]),
+                "cash_cents": row.get("cash_cents", row["employer_cost_cents"]),
+            }
+            for row in self.months
+        ]
 
     @property
     def totals(self) -> dict:
         return self.breakdown.get("total", {})
 
+
+# How a salaried contract runs, beside its pay; they keep their defaults for other forms.
+SALARY_OPTIONS = ("cadre", "paid_leave_taken", "end_of_contract_due")
 
 # The terms of a mission: what it does and what it costs. They are the mission's while it is
 # a draft; from submission on, each version of its decision's text states one version of
@@ -428,6 +528,7 @@ TERMS = (
     "duration_months",
     "pay_form",
     *ALL_PAY_FIELDS,
+    *SALARY_OPTIONS,
 )
 COST_FIELDS = ("full_cost_cents", "cost_engine", "cost_breakdown")
 # Prose that states a full cost would contradict the one the text generates from the terms.
@@ -473,6 +574,15 @@ class MissionTerms(models.Model):
     )
     hourly_rate_cents = models.BigIntegerField(
         gettext_lazy("taux horaire (centimes)"), null=True, blank=True
+    )
+    cadre = models.BooleanField(gettext_lazy("cadre"), default=False)
+    paid_leave_taken = models.BooleanField(
+        gettext_lazy("congés pris pendant le contrat (sinon payés en indemnité)"), default=False
+    )
+    end_of_contract_due = models.BooleanField(
+        gettext_lazy("indemnité de fin de contrat due"),
+        default=True,
+        help_text=gettext_lazy("Non si le CDD se poursuit en CDI."),
     )
     full_cost_cents = models.BigIntegerField(
         gettext_lazy("coût complet (centimes)"), null=True, blank=True
@@ -567,7 +677,10 @@ class MissionTerms(models.Model):
                     start=self.start_on,
                     working_time_percent=self.working_time_percent,
                     country=settings.country,
-                    headcount=settings.headcount,
+                    employer=settings.employer(),
+                    cadre=self.cadre,
+                    paid_leave_taken=self.paid_leave_taken,
+                    end_of_contract_due=self.end_of_contract_due,
                     net_ratio=settings.net_ratio,
                     employer_ratio=settings.employer_ratio,
                     **basis,
@@ -606,6 +719,20 @@ class MissionTerms(models.Model):
                     self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
                 )
         return Cost(0, "volunteer", breakdown={"total_cents": 0})
+
+    def recomputed_cost(self, by) -> tuple[Cost, Cost]:
+        """The stored cost and the cost with today's settings and engine, side by side, for
+        the proposer or an officer while the mission is not adopted; nothing is changed (a
+        new figure is taken by amending the mission, which its deciders then see)."""
+        rules.require(by, "recompute_cost", self)
+        if self.status != Mission.Status.SUBMITTED:
+            raise ValidationError(
+                _(
+                    "Seule une mission soumise se recalcule : un brouillon est chiffré à chaque "
+                    "affichage, et le coût d'une mission adoptée est engagé."
+                )
+            )
+        return self.stored_cost(), self.cost()
 
     def stored_cost(self) -> Cost:
         return Cost(

@@ -84,6 +84,36 @@ class NeedDetail(NeedOut):
     missions: list[MissionBrief]
 
 
+# The employer's payroll settings ---------------------------------------------------------------
+
+Percent = Annotated[float, Field(ge=-1000, le=1000)]  # the model says which rates it accepts
+
+
+class PayrollSettingsIn(Input):
+    """The employer's figures the payroll engine uses; the fields left out keep their value."""
+
+    headcount: int | None = Field(None, ge=-BIG, le=BIG)
+    accident_rate_percent: Percent | None = Field(
+        None, description="Le taux AT/MP notifié, 2.08 pour 2,08 % ; null : le taux moyen"
+    )
+    commune: str | None = Field(None, max_length=20, description="Code INSEE, ex. 75101")
+    mutuelle_cents: Cents | None = Field(None, description="Part employeur, par mois")
+    prevoyance_rate_percent: Percent | None = None
+    end_of_contract_rate_percent: Percent | None = Field(None, description="10 ou 6 (accord)")
+
+
+class PayrollSettingsOut(Schema):
+    headcount: int
+    accident_rate_percent: float | None
+    commune: str
+    mutuelle_cents: int
+    prevoyance_rate_percent: float
+    end_of_contract_rate_percent: float
+    mobility_rate_percent: float = Field(
+        description="Le versement mobilité de la commune aujourd'hui (dû dès 11 salarié·es)"
+    )
+
+
 # Missions ------------------------------------------------------------------------------------
 
 
@@ -104,6 +134,9 @@ class MissionTermsIn(Input):
     vat_rate_bp: int | None = Field(None, ge=-100_000, le=100_000, description="2000 = 20 %")
     estimated_hours: int | None = Field(None, ge=-BIG, le=BIG)
     hourly_rate_cents: Cents | None = None
+    cadre: bool = False
+    paid_leave_taken: bool = Field(False, description="Sinon payés en indemnité (CDD)")
+    end_of_contract_due: bool = Field(True, description="Non si le CDD se poursuit en CDI")
 
     def mission_values(self) -> dict:
         values = self.model_dump(exclude={"need_id"})
@@ -152,6 +185,19 @@ class CostOut(Schema):
     available_cents: int = Field(description="La réserve disponible maintenant")
     available_after_cents: int = Field(description="La réserve disponible après cette mission")
     comparable: list[ComparableOut]
+
+
+class RecomputedCostOut(Schema):
+    stored_cents: int = Field(description="Le coût enregistré, qui ne change pas")
+    current_cents: int = Field(description="Le coût avec les réglages et le moteur d'aujourd'hui")
+    difference_cents: int
+    stored: dict[str, Any] = Field(description="Le détail enregistré, réglages compris")
+    current: dict[str, Any]
+
+
+class CashMonthOut(Schema):
+    month: datetime.date = Field(description="Le premier jour du mois")
+    cents: int = Field(description="Ce que la coopérative paie ce mois-là")
 
 
 class PaymentOut(Schema):
@@ -231,8 +277,14 @@ class MissionDetail(MissionOut):
     vat_rate_bp: int | None
     estimated_hours: int | None
     hourly_rate_cents: int | None
+    cadre: bool
+    paid_leave_taken: bool
+    end_of_contract_due: bool
     cost_engine: str
     cost_breakdown: dict[str, Any]
+    cash_months: list[CashMonthOut] = Field(
+        description="Les décaissements mois par mois, dont la somme est le coût complet"
+    )
     decision: int | None
     review_decision: int | None
     review_report: str

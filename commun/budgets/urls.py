@@ -20,6 +20,7 @@ urlpatterns = [
     path("missions/<int:pk>/retirer/", views.mission_withdraw, name="mission_withdraw"),
     path("missions/<int:pk>/revue/", views.mission_review, name="mission_review"),
     path("missions/<int:pk>/complement/", views.mission_top_up, name="mission_top_up"),
+    path("missions/<int:pk>/recalcul/", views.mission_recompute, name="mission_recompute"),
     path("missions/<int:pk>/paiements/", views.payment_new, name="payment_new"),
     path("paiements/<int:pk>/annuler/", views.payment_cancel, name="payment_cancel"),
 ]

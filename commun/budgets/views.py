@@ -6,6 +6,8 @@ is also an htmx partial, refreshed as the proposal form changes. Drafts are thei
 proposer's only; everything else is public, as the charter asks.
 """
 
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -533,6 +535,8 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
         and decision_rules.may(user, "amend", mission.decision)
     ):
         context["may_amend"] = True
+    if submitted and rules.may(user, "recompute_cost", mission):
+        context["may_recompute"] = True
     context["versions"] = _versions(mission) if not draft else []
     context["tasks_done"] = mission.tasks_done() if funded else []
     context["errors"] = bound.get("errors")
@@ -660,3 +664,28 @@ def settings(request: HttpRequest) -> HttpResponse:
             return redirect("budgets:settings")
     status = 422 if form.errors else 200
     return render(request, "budgets/settings.html", {"form": form}, status=status)
+
+
+def mission_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored cost beside the cost with today's settings (proposer or officer, while
+    submitted); nothing is saved: amending the mission takes the new figure."""
+    found, response = _mission_or_login(request, pk)
+    if response:
+        return response
+    _require(request, "recompute_cost", found)
+    try:
+        stored, current = found.recomputed_cost(request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(found.get_absolute_url())
+    except ValueError as error:  # the payroll's own check, in words
+        messages.error(request, str(error))
+        return redirect(found.get_absolute_url())
+    context = {
+        "mission": found,
+        "stored": stored,
+        "current": current,
+        "difference": current.total_cents - stored.total_cents,
+        "rows": list(itertools.zip_longest(stored.month_rows, current.month_rows, fillvalue={})),
+    }
+    return render(request, "budgets/mission_recompute.html", context)

@@ -4,34 +4,46 @@ With OpenFisca-France (French rules as code) when it is installed and the cooper
 French; with plain ratios from the cooperative's profile otherwise. Always an estimate.
 
 Choices, stated once:
-- The contract runs in whole calendar months from the month of `start`; the pay asked is
-  what the person is paid each month at the given working time (a half-time job at
-  1,000 € net is `monthly_net_cents=100_000, working_time_percent=50`).
+- The contract runs `months` months from `start`, which may be any day: to the day before
+  the same date `months` later. A contract starting after the 1st touches one calendar
+  month more, and its first and last months are paid for the working days (Monday to
+  Friday) they hold, as payroll prorates a month begun or left (OpenFisca prorates the
+  réduction générale's minimum wage the same way). The pay asked is what the person is
+  paid for a whole month at the given working time (a half-time job at 1,000 € net is
+  `monthly_net_cents=100_000, working_time_percent=50`).
 - One gross salary for the whole contract, as a French contract states it: found so that
   the first month's net (net before income tax, OpenFisca's `salaire_net`) is the net
   asked, to the cent.
-- A CDD ends with the end-of-contract indemnity, 10 % of the total gross pay, and the
-  paid-leave indemnity, 10 % of the total gross pay *including* the end-of-contract
-  indemnity (as French payroll does, so 1.1 × 1.1 of the pay in all); we assume no leave
-  is taken during the contract. A CDI has neither: its leave is taken and paid as salary.
-- Both indemnities are paid at the end, but each month sets aside its even share of them
-  (as the books do) and that share bears its contributions in the month: the réduction
-  générale is computed over the year's whole pay, indemnities included, whereas
-  OpenFisca computes it month by month; spreading keeps each month at the year's ratio to
-  the minimum wage, where a lump sum in the last month would wrongly keep the relief of
-  the other months at its higher rate and understate the cost.
+- A CDD ends with the end-of-contract indemnity (art. L1243-8 of the Code du travail:
+  10 % of the total gross pay, 6 % where a branch agreement says so, none when the CDD
+  goes on as a CDI) and, unless the leave is taken during the contract, the paid-leave
+  indemnity, 10 % of the total gross pay *including* the end-of-contract indemnity
+  (art. L3141-24, so 1.1 × 1.1 of the pay in all). A CDI has neither: its leave is taken
+  and paid as salary.
+- The réduction générale is computed per contract and per calendar year, over that
+  year's whole pay (art. L241-13 and D241-7 of the Code de la sécurité sociale); both
+  indemnities are paid, and so counted, in the contract's last month. OpenFisca computes
+  the relief month by month, so the indemnities are spread over the months of the last
+  calendar year only: each of those months then stands at that year's ratio to the
+  minimum wage, and the earlier years keep the relief of the salary alone.
+- Two timelines come out of it. The accrual the books use: the cost spread evenly over
+  the months. The cash the cooperative pays: each month's payslip on the salary alone,
+  and the last month with the indemnities and the relief's regularisation; both sum to
+  the same total, to the cent.
 - Employer contributions are net of the reliefs OpenFisca computes for the period (the
   réduction générale, exonerations); deferred hiring aids are not counted, since they are
-  not certain. A small firm (5 staff unless told), non-executive employee, no employer
-  health-insurance (mutuelle) share: that share depends on the policy chosen.
+  not certain. The employer's own figures (`Employer`: staff, AT/MP rate, commune and its
+  versement mobilité, mutuelle share, prévoyance rate) default to a small firm with
+  OpenFisca's default accident rate and no mutuelle or prévoyance share.
 """
 
+import dataclasses
 import importlib.metadata
 import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -55,6 +67,12 @@ DEFAULT_HEADCOUNT = 5  # the réduction générale and some contributions depend
 # version 176); from 2010 on, every contract and basis is priced.
 FIRST_PRICED_YEAR = 2010
 
+MAX_ACCIDENT_RATE = Decimal("0.5")  # the highest AT/MP rates notified stay far below 50 %
+MAX_PREVOYANCE_RATE = Decimal("0.2")
+FORFAIT_SOCIAL_RATE = Decimal("0.08")  # on prévoyance from 11 staff (art. L137-15 CSS)
+FORFAIT_SOCIAL_HEADCOUNT = 11
+ALSACE_MOSELLE = ("57", "67", "68")  # the départements of the local social-security regime
+
 OPENFISCA = "openfisca-france"
 RATIOS = "ratios"
 ENGINE_LABELS = {
@@ -65,6 +83,38 @@ CONTRACT_LABELS = {
     "cdd": gettext_lazy("CDD (contrat à durée déterminée)"),
     "cdi": gettext_lazy("CDI (contrat à durée indéterminée)"),
 }
+
+
+@dataclass(frozen=True)
+class Employer:
+    """What the employer's own notifications and agreements set; the defaults are a small
+    firm at OpenFisca's default accident rate."""
+
+    headcount: int = DEFAULT_HEADCOUNT
+    accident_rate: Decimal | None = None  # AT/MP rate notified (0.0208 for 2.08 %)
+    commune: str = ""  # INSEE code of the establishment: versement mobilité, Alsace-Moselle
+    mutuelle_cents: int = 0  # the employer's share of the health insurance, per month
+    prevoyance_rate: Decimal = Decimal(0)  # of the gross pay, for a non-executive
+    end_of_contract_rate: Decimal = END_OF_CONTRACT_RATE
+
+    @property
+    def alsace_moselle(self) -> bool:
+        return self.commune[:2] in ALSACE_MOSELLE
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "headcount": self.headcount,
+            "accident_rate": _plain(self.accident_rate),
+            "commune": self.commune,
+            "mutuelle_cents": self.mutuelle_cents,
+            "prevoyance_rate": _plain(self.prevoyance_rate),
+            "end_of_contract_rate": _plain(self.end_of_contract_rate),
+        }
+
+
+def _plain(rate: Decimal | None) -> str | None:
+    """A rate as one text whatever its trailing zeros (0.10 and 0.1 are one setting)."""
+    return None if rate is None else format(Decimal(rate).normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -92,10 +142,14 @@ class CostEstimate:
     working_time_percent: int
     monthly_gross_cents: int
     monthly_net_cents: int  # the first month's net of the salary alone, indemnities apart
-    months: tuple[MonthCost, ...]
+    months: tuple[MonthCost, ...]  # the accrual: the cost spread evenly, as the books do
     engine: str
     engine_version: str
     estimate: bool = True
+    cash_cents: tuple[int, ...] = ()  # what leaves the bank each month; sums to the total
+    employer: Employer = Employer()
+    options: dict[str, bool] | None = None  # cadre, paid leave taken, end-of-contract due
+    computed_on: date | None = None  # the law applied is what this version knew that day
 
     def _total(self, field: str) -> int:
         return sum(getattr(month, field) for month in self.months)
@@ -151,10 +205,14 @@ class CostEstimate:
             "estimate": self.estimate,
             "engine": self.engine,
             "engine_version": self.engine_version,
+            "legislation_date": (self.computed_on or date.today()).isoformat(),
+            "settings": self.employer.as_dict() | (self.options or {}),
             "total": {name: getattr(self, name) for name in totals},
             "months": [
-                {"month": month.month.isoformat()} | {name: getattr(month, name) for name in totals}
-                for month in self.months
+                {"month": month.month.isoformat()}
+                | {name: getattr(month, name) for name in totals}
+                | {"cash_cents": cash}
+                for month, cash in zip(self.months, self.cash_cents, strict=True)
             ],
         }
 
@@ -168,13 +226,26 @@ def salaried_cost(
     start: date,
     working_time_percent: int = 100,
     country: str = "FR",
-    headcount: int = DEFAULT_HEADCOUNT,
+    headcount: int | None = None,
     net_ratio: Decimal = DEFAULT_NET_RATIO,
     employer_ratio: Decimal = DEFAULT_EMPLOYER_RATIO,
+    employer: Employer | None = None,
+    cadre: bool = False,
+    paid_leave_taken: bool = False,
+    end_of_contract_due: bool = True,
 ) -> CostEstimate:
     """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR."""
     pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
     check_start(start, country)
+    employer = employer or Employer()
+    if headcount is not None:
+        employer = dataclasses.replace(employer, headcount=headcount)
+    check_employer(employer)
+    options = {
+        "cadre": cadre,
+        "paid_leave_taken": paid_leave_taken,
+        "end_of_contract_due": end_of_contract_due,
+    }
     system = _tax_benefit_system() if country.upper() == "FR" else None
     if system is None:
         return ratio_cost(
@@ -186,15 +257,21 @@ def salaried_cost(
             working_time_percent=working_time_percent,
             net_ratio=net_ratio,
             employer_ratio=employer_ratio,
+            employer=employer,
+            **options,
         )
-    periods = _months(start, months)
-    situation = _Situation(contract, working_time_percent, max(1, headcount))
+    periods, fractions = _calendar(start, months)
+    situation = _Situation(contract, working_time_percent, employer, **options)
     try:
         if monthly_gross_cents is None:
-            gross = _gross_for_net(system, situation, periods[0], pay)
+            gross = _gross_for_net(system, situation, date(start.year, start.month, 1), pay)
         else:
             gross = pay
-        return _simulate_contract(system, situation, periods, gross)
+        if start.day > 1:
+            situation = dataclasses.replace(
+                situation, first_day=start, last_day=_last_day(start, months)
+            )
+        return _simulate_contract(system, situation, periods, gross, fractions)
     except AttributeError as error:
         # OpenFisca's ParameterNotFoundError: a rate missing for one of these months.
         if type(error).__name__ != "ParameterNotFoundError":
@@ -234,8 +311,19 @@ def ratio_cost(
     working_time_percent: int = 100,
     net_ratio: Decimal = DEFAULT_NET_RATIO,
     employer_ratio: Decimal = DEFAULT_EMPLOYER_RATIO,
+    employer: Employer | None = None,
+    cadre: bool = False,
+    paid_leave_taken: bool = False,
+    end_of_contract_due: bool = True,
 ) -> CostEstimate:
-    """Full cost by plain ratios: gross = net / net_ratio, cost = gross paid × employer_ratio."""
+    """Full cost by plain ratios: gross = net / net_ratio, cost = gross paid × employer_ratio
+    (the ratios stand for every contribution: the employer's own rates do not enter)."""
+    employer = employer or Employer()
+    options = {
+        "cadre": cadre,
+        "paid_leave_taken": paid_leave_taken,
+        "end_of_contract_due": end_of_contract_due,
+    }
     pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
     net_ratio, employer_ratio = Decimal(net_ratio), Decimal(employer_ratio)
     if not 0 < net_ratio <= 1:
@@ -246,23 +334,44 @@ def ratio_cost(
         gross, net = _round(pay / net_ratio), pay
     else:
         gross, net = pay, _round(pay * net_ratio)
-    end_of_contract, paid_leave = _indemnities(contract, gross, months)
+    periods, fractions = _calendar(start, months)
+    salaries = [_round(gross * fraction) for fraction in fractions]
+    end_of_contract, paid_leave = _indemnities(
+        _Situation(contract, working_time_percent, employer, **options),
+        sum(salaries),
+        len(periods),
+    )
     rows = []
-    for index, month in enumerate(_months(start, months)):
+    for index, month in enumerate(periods):
         extra = end_of_contract[index] + paid_leave[index]
-        cost = _round((gross + extra) * employer_ratio)
+        salary = salaries[index]
+        cost = _round((salary + extra) * employer_ratio)
         rows.append(
             MonthCost(
                 month=month,
-                gross_cents=gross,
+                gross_cents=salary,
                 end_of_contract_cents=end_of_contract[index],
                 paid_leave_cents=paid_leave[index],
-                net_cents=net + _round(extra * net_ratio),
-                employer_contributions_cents=cost - gross - extra,
+                net_cents=_round(net * fractions[index]) + _round(extra * net_ratio),
+                employer_contributions_cents=cost - salary - extra,
                 employer_cost_cents=cost,
             )
         )
-    return CostEstimate(contract, working_time_percent, gross, net, tuple(rows), RATIOS, "")
+    costs = [row.employer_cost_cents for row in rows]
+    cash = [_round(salary * employer_ratio) for salary in salaries[:-1]]
+    return CostEstimate(
+        contract,
+        working_time_percent,
+        gross,
+        net,
+        tuple(rows),
+        RATIOS,
+        "",
+        cash_cents=(*cash, sum(costs) - sum(cash)),
+        employer=employer,
+        options=options,
+        computed_on=date.today(),
+    )
 
 
 def openfisca_version() -> str | None:
@@ -304,7 +413,7 @@ def _build() -> Any | None:
     system = CountryTaxBenefitSystem()
     # The first simulation still pays about 0.8 s of OpenFisca's lazy set-up (measured):
     # one here, so the first estimate a person asks for costs what the later ones do.
-    situation = _Situation("cdd", 100, DEFAULT_HEADCOUNT)
+    situation = _Situation("cdd", 100)
     january = date(date.today().year, 1, 1)
     gross = _gross_for_net(system, situation, january, 200_000)
     _simulate_contract(system, situation, _months(january, 12), gross)
@@ -393,6 +502,56 @@ def _months(start: date, count: int) -> list[date]:
     ]
 
 
+def _calendar(start: date, months: int) -> tuple[list[date], list[Decimal]]:
+    """The calendar months a contract touches, and the share of a whole month's pay each
+    one earns: 1, but for a first and a last month begun or left mid-month, paid for the
+    working days they hold."""
+    first = date(start.year, start.month, 1)
+    if start.day == 1:
+        return _months(first, months), [Decimal(1)] * months
+    periods = _months(first, months + 1)
+    last_day = _last_day(start, months)
+    fractions = [Decimal(1)] * (months + 1)
+    fractions[0] = _working_share(start, _month_end(first), first)
+    fractions[-1] = _working_share(periods[-1], last_day, periods[-1])
+    return periods, fractions
+
+
+def _last_day(start: date, months: int) -> date:
+    """The contract's last day: the day before the same date `months` months later."""
+    first = _months(date(start.year, start.month, 1), months + 1)[-1]
+    same_day = first.replace(day=min(start.day, _month_end(first).day))
+    return same_day - timedelta(days=1)
+
+
+def _month_end(first: date) -> date:
+    return _months(first, 2)[1] - timedelta(days=1)
+
+
+def _working_share(begin: date, end: date, month: date) -> Decimal:
+    """Working days (Monday to Friday) from `begin` to `end`, over those of the month."""
+    worked = _working_days(begin, end)
+    return Decimal(worked) / Decimal(_working_days(month, _month_end(month)))
+
+
+def _working_days(begin: date, end: date) -> int:
+    return sum(
+        (begin + timedelta(days=offset)).weekday() < 5 for offset in range((end - begin).days + 1)
+    )
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    """`total` in shares proportional to `weights`; the odd cents to the last months."""
+    whole = sum(weights)
+    if not whole:
+        return _spread(total, len(weights))
+    shares = [total * weight // whole for weight in weights]
+    odd = total - sum(shares)
+    for index in range(len(shares) - odd, len(shares)):
+        shares[index] += 1
+    return shares
+
+
 def _round(value: Decimal | int) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -402,14 +561,20 @@ def _cents(value: Any) -> int:
     return _round(Decimal(repr(float(value))) * 100)
 
 
-def _indemnities(contract: str, gross: int, months: int) -> tuple[list[int], list[int]]:
-    """Each month's share of the end-of-contract and paid-leave indemnities of a CDD."""
-    if contract != "cdd":
-        return [0] * months, [0] * months
-    total_gross = gross * months
-    end_of_contract = _round(total_gross * END_OF_CONTRACT_RATE)
-    paid_leave = _round((total_gross + end_of_contract) * PAID_LEAVE_RATE)
-    return _spread(end_of_contract, months), _spread(paid_leave, months)
+def _indemnities(
+    situation: "_Situation", total_gross: int, shares: int
+) -> tuple[list[int], list[int]]:
+    """The end-of-contract and paid-leave indemnities of a CDD whose salaries come to
+    `total_gross`, as `shares` even shares (the last months' of the contract)."""
+    if situation.contract != "cdd":
+        return [0] * shares, [0] * shares
+    end_of_contract = 0
+    if situation.end_of_contract_due:
+        end_of_contract = _round(total_gross * situation.employer.end_of_contract_rate)
+    paid_leave = 0
+    if not situation.paid_leave_taken:
+        paid_leave = _round((total_gross + end_of_contract) * PAID_LEAVE_RATE)
+    return _spread(end_of_contract, shares), _spread(paid_leave, shares)
 
 
 def _spread(total: int, months: int) -> list[int]:
@@ -422,23 +587,55 @@ def _spread(total: int, months: int) -> list[int]:
 class _Situation:
     contract: str
     working_time_percent: int
-    headcount: int
+    employer: Employer = Employer()
+    cadre: bool = False
+    paid_leave_taken: bool = False
+    end_of_contract_due: bool = True
+    first_day: date | None = None  # a contract begun mid-month: OpenFisca prorates its SMIC
+    last_day: date | None = None
 
     def set_inputs(self, simulation: Any, period: str, count: int) -> None:
         import numpy
 
+        employer = self.employer
+        if self.first_day is not None:
+            for name, day in (
+                ("contrat_de_travail_debut", self.first_day),
+                ("contrat_de_travail_fin", self.last_day),
+            ):
+                simulation.set_input(name, period, numpy.full(count, numpy.datetime64(day)))
         simulation.set_input("contrat_de_travail_type", period, numpy.full(count, self.contract))
-        simulation.set_input("effectif_entreprise", period, numpy.full(count, self.headcount))
+        simulation.set_input(
+            "effectif_entreprise", period, numpy.full(count, max(1, employer.headcount))
+        )
+        if self.cadre:
+            simulation.set_input("categorie_salarie", period, numpy.full(count, "prive_cadre"))
+        if employer.accident_rate is not None:
+            rate = float(employer.accident_rate)
+            simulation.set_input("taux_accident_travail", period, numpy.full(count, rate))
+        if employer.alsace_moselle:
+            simulation.set_input("salarie_regime_alsace_moselle", period, numpy.full(count, True))
         if self.working_time_percent < 100:
-            hours = simulation.tax_benefit_system.parameters(
-                period
-            ).marche_travail.salaire_minimum.smic.nb_heures_travail_mensuel
+            hours = _full_time_hours(simulation.tax_benefit_system, period)
             simulation.set_input("contrat_de_travail", period, numpy.full(count, "temps_partiel"))
             simulation.set_input(
                 "heures_remunerees_volume",
                 period,
                 numpy.full(count, hours * self.working_time_percent / 100),
             )
+
+
+_hours_cache: dict[tuple[int, str], float] = {}
+
+
+def _full_time_hours(system: Any, period: str) -> float:
+    """The legal monthly hours of a full time: OpenFisca rebuilds its whole parameter
+    tree for each date asked (about 0.1 s), so each month's figure is kept."""
+    key = (id(system), period)
+    if key not in _hours_cache:
+        parameters = system.parameters(period)
+        _hours_cache[key] = parameters.marche_travail.salaire_minimum.smic.nb_heures_travail_mensuel
+    return _hours_cache[key]
 
 
 def _period(month: date) -> str:
@@ -480,60 +677,197 @@ def _gross_for_net(system: Any, situation: _Situation, month: date, net: int) ->
 
 
 def _simulate_contract(
-    system: Any, situation: _Situation, months: list[date], gross: int
+    system: Any,
+    situation: _Situation,
+    months: list[date],
+    gross: int,
+    fractions: list[Decimal] | None = None,
 ) -> CostEstimate:
+    """Two payslips side by side for every month: with the indemnities spread over the
+    last calendar year's months (for the year's réduction générale) and on the salary alone
+    (the payslips paid before the last)."""
     import numpy
     from openfisca_core.simulation_builder import SimulationBuilder
 
-    end_of_contract, paid_leave = _indemnities(situation.contract, gross, len(months))
-    simulation = SimulationBuilder().build_default_simulation(system, 1)
+    count = len(months)
+    salaries = [_round(gross * fraction) for fraction in fractions or [Decimal(1)] * count]
+    last_year = [month for month in months if month.year == months[-1].year]
+    end_of_contract, paid_leave = _indemnities(situation, sum(salaries), len(last_year))
+    before = count - len(last_year)
+    end_of_contract, paid_leave = [0] * before + end_of_contract, [0] * before + paid_leave
+    simulation = SimulationBuilder().build_default_simulation(system, 2)
     first, last = date(months[0].year, 1, 1), months[-1]
     every_month = _months(first, (last.year - first.year) * 12 + last.month)
     for month in every_month:  # the months before the contract count for the relief
-        situation.set_inputs(simulation, _period(month), 1)
+        situation.set_inputs(simulation, _period(month), 2)
+    mutuelle = -situation.employer.mutuelle_cents / 100  # OpenFisca counts a charge < 0
     for index, month in enumerate(months):
         period = _period(month)
         # The paid-leave indemnity is salary to every contribution; OpenFisca's own
         # variable for it only reaches the contribution base (not the CSG, the net nor
         # the cost), so it goes in with the salary.
+        salary = salaries[index]
         for name, cents in (
-            ("salaire_de_base", gross + paid_leave[index]),
-            ("indemnite_fin_contrat", end_of_contract[index]),
+            ("salaire_de_base", [salary + paid_leave[index], salary]),
+            ("indemnite_fin_contrat", [end_of_contract[index], 0]),
         ):
-            simulation.set_input(name, period, numpy.array([cents / 100]))
+            simulation.set_input(name, period, numpy.array(cents) / 100)
+        if mutuelle:
+            simulation.set_input("complementaire_sante_employeur", period, numpy.full(2, mutuelle))
 
     # The réduction générale of a month deducts the year's earlier months, and OpenFisca
     # silently counts an earlier month as zero when it is first reached from a later one
     # (its "spiral" guard): so compute every month in order, from each January on.
-    rows = []
+    costs, payslips, nets = [], [], []
     for month in every_month:
         period = _period(month)
         # some formulas divide by a zero salary in the months before the contract
         with numpy.errstate(divide="ignore", invalid="ignore"):
-            super_gross = simulation.calculate("salaire_super_brut", period)[0]
-            net = simulation.calculate("salaire_net", period)[0]
-        if month < months[0]:
-            continue
-        index = len(rows)
-        extra = end_of_contract[index] + paid_leave[index]
-        cost = _cents(super_gross)
+            if month < months[0]:  # only the relief reads them, in order
+                simulation.calculate("allegement_general", period)
+                continue
+            super_gross = simulation.calculate("salaire_super_brut", period)
+            net = simulation.calculate("salaire_net", period)
+        index = len(costs)
+        paid = [salaries[index] + end_of_contract[index] + paid_leave[index], salaries[index]]
+        extra = [_own_charges(situation.employer, month, cents) for cents in paid]
+        costs.append(_cents(super_gross[0]) + extra[0])
+        payslips.append(_cents(super_gross[1]) + extra[1])
+        nets.append(_cents(net[0]))
+    total = sum(costs)
+    # The books spread the cost evenly; the bank pays each payslip, and the last one
+    # carries the indemnities and the regularisation of the year's relief.
+    accrual = _allocate(total, salaries)
+    end_of_contract_shares = _allocate(sum(end_of_contract), salaries)
+    paid_leave_shares = _allocate(sum(paid_leave), salaries)
+    rows = []
+    for index, (month, cost, net) in enumerate(
+        zip(months, accrual, _allocate(sum(nets), salaries), strict=True)
+    ):
+        shares = (end_of_contract_shares[index], paid_leave_shares[index])
         rows.append(
             MonthCost(
                 month=month,
-                gross_cents=gross,
-                end_of_contract_cents=end_of_contract[index],
-                paid_leave_cents=paid_leave[index],
-                net_cents=_cents(net),
-                employer_contributions_cents=cost - gross - extra,
+                gross_cents=salaries[index],
+                end_of_contract_cents=shares[0],
+                paid_leave_cents=shares[1],
+                net_cents=net,
+                employer_contributions_cents=cost - salaries[index] - sum(shares),
                 employer_cost_cents=cost,
             )
         )
+    cash = payslips[:-1]
     return CostEstimate(
         contract=situation.contract,
         working_time_percent=situation.working_time_percent,
         monthly_gross_cents=gross,
-        monthly_net_cents=_nets(system, situation, months[0], [gross])[0],
+        monthly_net_cents=_nets(
+            system, dataclasses.replace(situation, first_day=None), months[0], [gross]
+        )[0],
         months=tuple(rows),
         engine=OPENFISCA,
         engine_version=openfisca_version() or "",
+        cash_cents=(*cash, total - sum(cash)),
+        employer=situation.employer,
+        options={
+            "cadre": situation.cadre,
+            "paid_leave_taken": situation.paid_leave_taken,
+            "end_of_contract_due": situation.end_of_contract_due,
+        },
+        computed_on=date.today(),
     )
+
+
+def _own_charges(employer: Employer, month: date, gross_paid: int) -> int:
+    """What OpenFisca leaves out of the cost: the versement mobilité (its own table, read
+    here, since its variable stays at zero in this version) and the prévoyance, with the
+    forfait social on it from 11 staff."""
+    mobility = 0
+    if employer.headcount >= MOBILITY_HEADCOUNT:
+        mobility = _round(gross_paid * mobility_rate(employer.commune, month))
+    prevoyance = Decimal(gross_paid) * employer.prevoyance_rate
+    if employer.headcount >= FORFAIT_SOCIAL_HEADCOUNT:
+        prevoyance *= 1 + FORFAIT_SOCIAL_RATE
+    return mobility + _round(prevoyance)
+
+
+MOBILITY_HEADCOUNT = 11  # art. L2333-64 of the CGCT, as OpenFisca's parameter since 2016
+
+
+def mobility_rate(commune: str, month: date) -> Decimal:
+    """The versement mobilité rate of a commune (INSEE code) for a month, from
+    OpenFisca-France's own table; zero without it or outside any transport authority."""
+    table = _mobility_table()
+    rates = table.get(commune) or {}
+    total = Decimal(0)
+    for authority in ("aot", "smt"):
+        dated = (rates.get(authority) or {}).get("taux", {})
+        known = [day for day in dated if day <= month.isoformat()]
+        if known:
+            total += Decimal(dated[max(known)])
+    return total / 100
+
+
+def commune_exists(commune: str) -> bool:
+    """Whether an INSEE code names a French commune (OpenFisca-France's lists of them);
+    any five-character code passes where OpenFisca is not installed."""
+    if len(commune) != 5 or not commune.isalnum():
+        return False
+    communes = _communes()
+    return commune in communes if communes else True
+
+
+_asset_cache: dict[str, Any] = {}
+
+
+def _asset(name: str) -> str | None:
+    try:
+        from openfisca_france.france_taxbenefitsystem import COUNTRY_DIR
+    except ImportError:
+        return None
+    return os.path.join(COUNTRY_DIR, "assets", name)
+
+
+def _mobility_table() -> dict[str, Any]:
+    if "mobility" not in _asset_cache:
+        import json
+
+        path = _asset("versement_transport/taux.json")
+        table = {}
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as data:
+                table = json.load(data)
+        _asset_cache["mobility"] = table
+    return _asset_cache["mobility"]
+
+
+def _communes() -> frozenset[str]:
+    if "communes" not in _asset_cache:
+        import csv
+        import glob
+
+        codes = set(_mobility_table())
+        folder = _asset("zonage-communes")
+        for path in sorted(glob.glob(os.path.join(folder, "*.csv"))) if folder else []:
+            with open(path, encoding="utf-8") as data:
+                codes.update(row["CODGEO"] for row in csv.DictReader(data, delimiter=";"))
+        _asset_cache["communes"] = frozenset(codes)
+    return _asset_cache["communes"]
+
+
+def check_employer(employer: Employer) -> None:
+    """Refuse settings no notification or agreement could give, in words."""
+    rate = employer.accident_rate
+    if rate is not None and not 0 <= rate <= MAX_ACCIDENT_RATE:
+        raise ValueError(
+            _("Le taux AT/MP est compris entre 0 et %(max)s %%.")
+            % {"max": int(MAX_ACCIDENT_RATE * 100)}
+        )
+    if employer.commune and not commune_exists(employer.commune):
+        raise ValueError(_("Aucune commune ne porte ce code INSEE."))
+    if not 0 <= employer.prevoyance_rate <= MAX_PREVOYANCE_RATE:
+        raise ValueError(_("Le taux de prévoyance est compris entre 0 et 20 %."))
+    if not Decimal(0) <= employer.end_of_contract_rate <= END_OF_CONTRACT_RATE:
+        raise ValueError(_("L'indemnité de fin de contrat est comprise entre 0 et 10 %."))
+    if not is_whole_cents(employer.mutuelle_cents) or not 0 <= employer.mutuelle_cents <= 100_000:
+        raise ValueError(_("La part employeur de la mutuelle est comprise entre 0 et 1 000 €."))

@@ -50,6 +50,18 @@ MATRIX = [
         {"status": "dropped", "reason": "Non."},
         {"none": PROPOSER_OR_OFFICER},
     ),
+    ("GET", "/budgets/payroll-settings", None, {"none": OFFICER}),
+    (
+        "GET",
+        "/missions/{mission_id}/recompute",
+        None,
+        {
+            "draft": (401, 404, 404, 404, 422, 404),
+            "submitted": PROPOSER_OR_OFFICER,
+            "adopted": (401, 403, 403, 403, 422, 422),
+        },
+    ),
+    ("PATCH", "/budgets/payroll-settings", {"commune": "75101"}, {"none": OFFICER}),
     ("GET", "/missions", None, {"none": ALL, "draft": ALL}),
     (
         "GET",

@@ -30,6 +30,7 @@ ABOUT_THE_MISSION = {
     "withdraw_mission": PROPOSER,
     "ask_review": MEMBERS,  # its proposer, or an officer
     "ask_top_up": MEMBERS,
+    "recompute_cost": MEMBERS,  # its proposer, or an officer
     "record_payment": OFFICER,
     "cancel_payment": OFFICER,
 }

@@ -5,9 +5,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from openfisca_core.simulation_builder import SimulationBuilder
 
 from commun.lib import payroll
+from commun.testing.payroll import cents, simulate
 
 START = date(2026, 3, 1)  # the charter's CDD: March to August 2026
 CHARTER = {"contract": "cdd", "monthly_net_cents": 200_000, "months": 6, "start": START}
@@ -21,37 +21,6 @@ def system():
 @pytest.fixture(scope="module")
 def charter(system):
     return payroll.salaried_cost(**CHARTER)
-
-
-def cents(euros) -> int:
-    return int((Decimal(repr(float(euros))) * 100).quantize(Decimal(1), ROUND_HALF_UP))
-
-
-def simulate(system, inputs: dict[str, dict[str, object]], first: str, last: str):
-    """OpenFisca-France run on its own, in the test-case form of its documentation."""
-    situation = {
-        "individus": {"contributrice": inputs},
-        "familles": {"famille": {"parents": ["contributrice"]}},
-        "foyers_fiscaux": {"foyer": {"declarants": ["contributrice"]}},
-        "menages": {"menage": {"personne_de_reference": ["contributrice"]}},
-    }
-    simulation = SimulationBuilder().build_from_entities(system, situation)
-    year, month = int(first[:4]), 1
-    results = {}
-    while f"{year:04d}-{month:02d}" <= last:  # in order: the relief reads earlier months
-        period = f"{year:04d}-{month:02d}"
-        results[period] = {
-            name: float(simulation.calculate(name, period)[0])
-            for name in (
-                "salaire_net",
-                "salaire_super_brut",
-                "cotisations_employeur",
-                "allegement_general",
-                "exonerations",
-            )
-        }
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return {period: value for period, value in results.items() if period >= first}
 
 
 def period(month: date) -> str:
@@ -74,17 +43,21 @@ def test_the_charter_example_matches_openfisca_called_directly(system, charter):
     }
     direct = simulate(system, inputs, "2026-03", "2026-08")
 
+    # The accrual spreads the total evenly: each month is within cents of OpenFisca's.
+    assert charter.employer_cost_cents == sum(
+        cents(value["salaire_super_brut"]) for value in direct.values()
+    )
     for month in charter.months:
         expected = direct[period(month.month)]
         assert month.gross_cents == charter.monthly_gross_cents
-        assert month.net_cents == cents(expected["salaire_net"])
-        assert month.employer_cost_cents == cents(expected["salaire_super_brut"])
+        assert abs(month.net_cents - cents(expected["salaire_net"])) <= 5
+        assert abs(month.employer_cost_cents - cents(expected["salaire_super_brut"])) <= 50
         contributions = -(
             expected["cotisations_employeur"]
             + expected["allegement_general"]
             + expected["exonerations"]
         )
-        assert abs(month.employer_contributions_cents - cents(contributions)) <= 1
+        assert abs(month.employer_contributions_cents - cents(contributions)) <= 50
         assert expected["allegement_general"] > 0  # the réduction générale is applied
     assert charter.engine == "openfisca-france"
     assert charter.engine_version == payroll.openfisca_version()
@@ -156,6 +129,7 @@ def test_a_contract_across_new_year_counts_every_month(charter):
         date(2027, 1, 1),
         date(2027, 2, 1),
         date(2027, 3, 1),
+        date(2027, 4, 1),  # begun on the 15th, it ends on 14 April
     ]
     assert all(month.employer_cost_cents > month.gross_paid_cents for month in estimate.months)
     assert estimate.end_of_contract_cents == charter.end_of_contract_cents

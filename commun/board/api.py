@@ -158,12 +158,14 @@ def create_task(request, payload: TaskIn):
 @router.post("/needs/{need_id}/tasks/import", auth=authenticated, response={201: TaskImportOut})
 def import_tasks(request, file: File[UploadedFile], need_id: int = Id):
     """Import tasks onto a need from a forge's CSV (multipart field `file`; columns Title,
-    URL, Status, Assignees, Labels), all lines or none. Every error is listed with its line
-    (`loc`: ["body", "file", line], the header being line 1)."""
+        URL, Status, Assignees, Labels), all lines or none. Every error is listed with its line
+        (`loc`: ["body", "file", line], the header being line 1). A line already on the board
+    (the same forge URL anywhere, else the same title on the need) is skipped and listed in
+    `skipped`: importing a file twice creates its tasks once."""
     rules.require(request.user, "create_task")  # 403 before the file is read
     need = get_object_or_404(Need, pk=need_id)
     try:
-        tasks = imports.import_tasks(request.user, need, file.read(imports.MAX_BYTES + 1))
+        imported = imports.import_tasks(request.user, need, file.read(imports.MAX_BYTES + 1))
     except imports.ImportRefused as refused:
         raise NinjaValidationError(
             [
@@ -171,7 +173,14 @@ def import_tasks(request, file: File[UploadedFile], need_id: int = Id):
                 for error in refused.line_errors
             ]
         ) from None
-    return Status(201, {"count": len(tasks), "tasks": [task.pk for task in tasks]})
+    return Status(
+        201,
+        {
+            "count": len(imported.tasks),
+            "tasks": [task.pk for task in imported.tasks],
+            "skipped": [line.line for line in imported.skipped],
+        },
+    )
 
 
 @router.put("/tasks/{task_id}", auth=authenticated, response=TaskDetail)

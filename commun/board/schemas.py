@@ -115,3 +115,7 @@ class TaskPage(Schema):
 class TaskImportOut(Schema):
     count: int
     tasks: list[int] = Field(description="The created tasks' ids, in the file's order.")
+    skipped: list[int] = Field(
+        description="The lines already on the board (same forge URL, else same title on the "
+        "need), not imported again; the header is line 1."
+    )

@@ -259,6 +259,26 @@ def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
     return render(request, "board/task_form.html", {"form": form, "need": need}, status=status)
 
 
+def _imported_message(imported: imports.Imported) -> str:
+    count = len(imported.tasks)
+    if count:
+        message = ngettext(
+            "%(count)s tâche importée sur le tableau.",
+            "%(count)s tâches importées sur le tableau.",
+            count,
+        ) % {"count": count}
+    else:
+        message = _("Aucune tâche importée.")
+    if imported.skipped:
+        lines = ", ".join(str(line.line) for line in imported.skipped)
+        message += " " + ngettext(
+            "Déjà sur le tableau, ligne %(lines)s : laissée de côté.",
+            "Déjà sur le tableau, lignes %(lines)s : laissées de côté.",
+            len(imported.skipped),
+        ) % {"lines": lines}
+    return message
+
+
 @require_http_methods(["GET", "POST"])
 def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
     """A member brings a forge's tasks onto a need from a CSV, checked whole first."""
@@ -270,19 +290,11 @@ def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             raw = upload.read(imports.MAX_BYTES + 1)
-            tasks = imports.import_tasks(request.user, need, raw)
+            imported = imports.import_tasks(request.user, need, raw)
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s tâche importée sur le tableau.",
-                    "%(count)s tâches importées sur le tableau.",
-                    len(tasks),
-                )
-                % {"count": len(tasks)},
-            )
+            messages.success(request, _imported_message(imported))
             return redirect(f"{reverse('board:list')}?{urlencode({'need': need.pk})}")
     status = 422 if form.errors else 200
     return render(request, "board/import.html", {"form": form, "need": need}, status=status)

@@ -358,8 +358,21 @@ def forge_hook(request: HttpRequest, forge: str) -> JsonResponse:
     if not settings.BOARD_FORGE_SECRET or forge not in forges.READERS:
         raise Http404
     try:
-        event = forges.read(forge, request.headers, request.body, settings.BOARD_FORGE_SECRET)
+        body = _forge_body(request)
+        event = forges.read(forge, request.headers, body, settings.BOARD_FORGE_SECRET)
     except forges.Refused as refusal:
         return JsonResponse({"detail": str(refusal)}, status=refusal.status)
     outcome, moved = forges.receive(forge, event)
     return JsonResponse({"outcome": outcome, "tasks": moved})
+
+
+def _forge_body(request: HttpRequest) -> bytes:
+    """The body, or 413 when it is over `forges.MAX_BODY_BYTES`: told by its length before
+    reading it, else (a chunked body) by reading one byte more than the maximum."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > forges.MAX_BODY_BYTES:
+        raise forges.Refused(413, _("Le corps de la requête est trop volumineux."))
+    body = request.read(forges.MAX_BODY_BYTES + 1)
+    if len(body) > forges.MAX_BODY_BYTES:
+        raise forges.Refused(413, _("Le corps de la requête est trop volumineux."))
+    return body

@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from commun.api_auth import authenticated, public
 from commun.api_helpers import conflict
 from commun.board import imports, rules
-from commun.board.forms import assigned_to_number
+from commun.board.forms import assigned_to_number, labelled
 from commun.board.models import Conflict, Task
 from commun.board.schemas import (
     ChangeOut,
@@ -103,7 +103,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
     if filters.mission:
         tasks = tasks.filter(mission=filters.mission)
     if filters.label:
-        tasks = tasks.filter(labels__name=filters.label.strip())
+        tasks = labelled(tasks, filters.label)
     if filters.assignee:
         tasks = assigned_to_number(tasks, filters.assignee, _viewer(request))
     if filters.after:

@@ -26,6 +26,7 @@ from commun.board.schemas import (
     TaskIn,
     TaskMoveIn,
     TaskPage,
+    TaskPlaceIn,
     TaskQuery,
     TaskReasonIn,
 )
@@ -194,6 +195,32 @@ def edit_task(request, payload: TaskEditIn, task_id: int = Id):
         task.edit(request.user, expected=payload.expected_state, **values)
     except Conflict as error:
         raise conflict(" ".join(error.messages)) from None
+    return _detail(request, task.pk)
+
+
+@router.post("/tasks/{task_id}/move", auth=authenticated, response=TaskDetail)
+def move_task(request, payload: TaskPlaceIn, task_id: int = Id):
+    """Put an open task on another live need, and one of its adopted missions or none (the
+    task's creator, the need's author, or an officer); kept in its history, from → to."""
+    task = _task(task_id)
+    rules.require(request.user, "move_task", task)
+    need = Need.objects.filter(pk=payload.need_id).first()
+    if need is None:
+        raise ValidationError({"need_id": _("Ce besoin n'existe pas.")})
+    mission = None
+    if payload.mission_id is not None:
+        mission = Mission.objects.filter(pk=payload.mission_id).first()
+        if mission is None:
+            raise ValidationError({"mission_id": _("Cette mission n'existe pas.")})
+    try:
+        task.move(request.user, need, mission, expected=payload.expected_state)
+    except Conflict as error:
+        raise conflict(" ".join(error.messages)) from None
+    except ValidationError as error:
+        renamed = {"need": "need_id", "mission": "mission_id"}
+        raise ValidationError(
+            {renamed.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from None
     return _detail(request, task.pk)
 
 

@@ -89,6 +89,20 @@ class ReasonForm(NoLabelSuffix):
     )
 
 
+class PlaceForm(NoLabelSuffix):
+    """Where a task goes: a live need (« 12 »), or one of its adopted missions (« 12-5 »)."""
+
+    place = forms.ChoiceField(label=_("Déplacer vers"))
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = places
+
+    def need_and_mission(self) -> tuple[int, int | None]:
+        need, _dash, mission = self.cleaned_data["place"].partition("-")
+        return int(need), int(mission) if mission else None
+
+
 class TaskFilter(NoLabelSuffix):
     state = forms.ChoiceField(
         label=_("État"), required=False, choices=[("", _("Tous"))] + list(Task.State.choices)

@@ -54,6 +54,13 @@ class TaskEditIn(TaskFields, TaskMoveIn):
     pass
 
 
+class TaskPlaceIn(TaskMoveIn):
+    need_id: int = Field(..., ge=1, le=MAX_API_ID, description="Le besoin où va la tâche.")
+    mission_id: int | None = Field(
+        None, ge=1, le=MAX_API_ID, description="La mission qui la finance là, ou aucune."
+    )
+
+
 class TaskReasonIn(TaskMoveIn):
     reason: str = Field(..., max_length=MAX_REASON_LENGTH)
 

@@ -23,7 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commun.board import forge as forges
 from commun.board import imports, rules
-from commun.board.forms import ImportForm, ReasonForm, TaskEditForm, TaskFilter, TaskForm
+from commun.board.forms import (
+    ImportForm,
+    PlaceForm,
+    ReasonForm,
+    TaskEditForm,
+    TaskFilter,
+    TaskForm,
+)
 from commun.board.models import Conflict, Task
 from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
@@ -167,9 +174,71 @@ def _task_page(request, task: Task, bound: dict | None = None, status: int = 200
         context["send_back_form"] = bound.get("renvoyer") or ReasonForm(prefix="renvoyer")
     if task.is_open and rules.may(user, "edit_task", task):
         context["may_edit"] = True
+    if task.is_open and rules.may(user, "move_task", task):
+        context["place_form"] = bound.get("place") or PlaceForm(
+            initial={"place": _place_of(task)}, places=_places()
+        )
     if task.is_open and rules.may(user, "abandon_task", task):
         context["abandon_form"] = bound.get("abandonner") or ReasonForm(prefix="abandonner")
     return render(request, "board/task.html", context, status=status)
+
+
+PLACES_SHOWN = 200
+
+
+def _place_of(task: Task) -> str:
+    return f"{task.need_id}-{task.mission_id}" if task.mission_id else str(task.need_id)
+
+
+def _places() -> list[tuple[str, str]]:
+    """Where a task may go: the latest live needs, each followed by its adopted missions."""
+    needs = list(Need.objects.filter(status__in=Need.LIVE).order_by("-pk")[:PLACES_SHOWN])
+    missions = Mission.objects.filter(need__in=needs, status__in=Mission.FUNDED).order_by("pk")
+    by_need = {}
+    for mission in missions:
+        by_need.setdefault(mission.need_id, []).append(mission)
+    places = []
+    for need in needs:
+        places.append((str(need.pk), _("Besoin « %(need)s »") % {"need": need.title}))
+        places += [
+            (
+                f"{need.pk}-{mission.pk}",
+                _("Besoin « %(need)s », mission « %(mission)s »")
+                % {"need": need.title, "mission": mission},
+            )
+            for mission in by_need.get(need.pk, [])
+        ]
+    return places
+
+
+@require_POST
+def task_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the task on another need or mission (its creator, its need's author, an officer)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_task(pk).get_absolute_url())
+    task = _task(pk)
+    message = rules.refusal(request.user, "move_task", task)
+    if message is not None:
+        raise PermissionDenied(message)
+    form = PlaceForm(request.POST, places=_places())
+    status, errors = 422, None
+    if form.is_valid():
+        need_pk, mission_pk = form.need_and_mission()
+        need = Need.objects.get(pk=need_pk)
+        mission = Mission.objects.get(pk=mission_pk) if mission_pk else None
+        expected = request.POST.get("etat") or None
+        if expected is not None and expected not in Task.State.values:
+            expected = ""  # a forged state matches no task: refused as stale
+        try:
+            task.move(request.user, need, mission, expected=expected)
+        except Conflict as error:
+            status, errors = 409, error.messages
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("La tâche est déplacée."))
+            return redirect(task)
+    return _task_page(request, _task(pk), {"errors": errors, "place": form}, status)
 
 
 def _safe_next(request, fallback: str) -> str:

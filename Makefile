@@ -96,6 +96,8 @@ postgresql: venv
 # --- The two commands ----------------------------------------------------------------
 
 run: export DEBUG ?= 1
+# The demo's forge: its issue webhooks are accepted at /tableau/forge/<forge>/ (docs/board.md).
+run: export BOARD_FORGE_SECRET ?= demo-forge-secret
 run: venv vendor messages
 	@echo "Migrating the database..."
 	@$(BIN)/commun migrate --verbosity 0

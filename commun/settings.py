@@ -208,6 +208,7 @@ WEBHOOKS_LOG_DAYS = envint("WEBHOOKS_LOG_DAYS", "90")  # the deliveries' log, th
 # Incoming forge webhooks (docs/board.md): the secret shared with GitHub, GitLab and
 # Forgejo/Gitea; unset, /tableau/forge/<forge>/ answers 404.
 BOARD_FORGE_SECRET = os.getenv("BOARD_FORGE_SECRET", "")
+BOARD_FORGE_LOG_DAYS = envint("BOARD_FORGE_LOG_DAYS", "90")  # forges' delivery ids, then forgotten
 
 # Background work (emails, reminders) through Django's tasks API.
 TASKS = {

@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from commun.api_auth import authenticated, public
 from commun.api_helpers import conflict
 from commun.board import imports, rules
-from commun.board.forms import assigned_to_number
+from commun.board.forms import assigned_to_number, labelled
 from commun.board.models import Conflict, Task
 from commun.board.schemas import (
     ChangeOut,
@@ -26,6 +26,7 @@ from commun.board.schemas import (
     TaskIn,
     TaskMoveIn,
     TaskPage,
+    TaskPlaceIn,
     TaskQuery,
     TaskReasonIn,
 )
@@ -103,7 +104,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
     if filters.mission:
         tasks = tasks.filter(mission=filters.mission)
     if filters.label:
-        tasks = tasks.filter(labels__name=filters.label.strip())
+        tasks = labelled(tasks, filters.label)
     if filters.assignee:
         tasks = assigned_to_number(tasks, filters.assignee, _viewer(request))
     if filters.after:
@@ -158,12 +159,14 @@ def create_task(request, payload: TaskIn):
 @router.post("/needs/{need_id}/tasks/import", auth=authenticated, response={201: TaskImportOut})
 def import_tasks(request, file: File[UploadedFile], need_id: int = Id):
     """Import tasks onto a need from a forge's CSV (multipart field `file`; columns Title,
-    URL, Status, Assignees, Labels), all lines or none. Every error is listed with its line
-    (`loc`: ["body", "file", line], the header being line 1)."""
+        URL, Status, Assignees, Labels), all lines or none. Every error is listed with its line
+        (`loc`: ["body", "file", line], the header being line 1). A line already on the board
+    (the same forge URL anywhere, else the same title on the need) is skipped and listed in
+    `skipped`: importing a file twice creates its tasks once."""
     rules.require(request.user, "create_task")  # 403 before the file is read
     need = get_object_or_404(Need, pk=need_id)
     try:
-        tasks = imports.import_tasks(request.user, need, file.read(imports.MAX_BYTES + 1))
+        imported = imports.import_tasks(request.user, need, file.read(imports.MAX_BYTES + 1))
     except imports.ImportRefused as refused:
         raise NinjaValidationError(
             [
@@ -171,7 +174,14 @@ def import_tasks(request, file: File[UploadedFile], need_id: int = Id):
                 for error in refused.line_errors
             ]
         ) from None
-    return Status(201, {"count": len(tasks), "tasks": [task.pk for task in tasks]})
+    return Status(
+        201,
+        {
+            "count": len(imported.tasks),
+            "tasks": [task.pk for task in imported.tasks],
+            "skipped": [line.line for line in imported.skipped],
+        },
+    )
 
 
 @router.put("/tasks/{task_id}", auth=authenticated, response=TaskDetail)
@@ -185,6 +195,32 @@ def edit_task(request, payload: TaskEditIn, task_id: int = Id):
         task.edit(request.user, expected=payload.expected_state, **values)
     except Conflict as error:
         raise conflict(" ".join(error.messages)) from None
+    return _detail(request, task.pk)
+
+
+@router.post("/tasks/{task_id}/move", auth=authenticated, response=TaskDetail)
+def move_task(request, payload: TaskPlaceIn, task_id: int = Id):
+    """Put an open task on another live need, and one of its adopted missions or none (the
+    task's creator, the need's author, or an officer); kept in its history, from → to."""
+    task = _task(task_id)
+    rules.require(request.user, "move_task", task)
+    need = Need.objects.filter(pk=payload.need_id).first()
+    if need is None:
+        raise ValidationError({"need_id": _("Ce besoin n'existe pas.")})
+    mission = None
+    if payload.mission_id is not None:
+        mission = Mission.objects.filter(pk=payload.mission_id).first()
+        if mission is None:
+            raise ValidationError({"mission_id": _("Cette mission n'existe pas.")})
+    try:
+        task.move(request.user, need, mission, expected=payload.expected_state)
+    except Conflict as error:
+        raise conflict(" ".join(error.messages)) from None
+    except ValidationError as error:
+        renamed = {"need": "need_id", "mission": "mission_id"}
+        raise ValidationError(
+            {renamed.get(field, field): messages for field, messages in error.message_dict.items()}
+        ) from None
     return _detail(request, task.pk)
 
 

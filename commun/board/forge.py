@@ -17,6 +17,9 @@ from django.db import IntegrityError, transaction
 from commun.board.models import ForgeDelivery, Task
 
 MAX_DELIVERY_ID_LENGTH = ForgeDelivery._meta.get_field("delivery_id").max_length
+# An issue event weighs a few kilobytes (GitHub's largest, with its repository, about 30):
+# a megabyte is room enough, and a larger body is refused before it is read or hashed.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class Refused(Exception):

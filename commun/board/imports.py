@@ -4,6 +4,10 @@ the file's line numbers, then written whole in one transaction, or not at all.
 Columns, named in the header (French or English, any case, accents or not): Title/Titre
 (required), URL, Status/État, Assignees/Personnes, Labels/Étiquettes. Assignees are member
 emails or numbers, comma-separated; someone on a task puts it en cours, as taking it does.
+
+Importing the same file twice creates its tasks once: a line whose URL a task on the board
+already links to, or (without a URL) whose title a task of the need already has, is skipped
+and named in the answer.
 """
 
 import csv
@@ -62,6 +66,14 @@ class ImportedTask:
     state: str
     assignees: list  # Member
     labels: list
+
+
+@dataclasses.dataclass
+class Imported:
+    """What an import did: the tasks it created, and the lines already on the board."""
+
+    tasks: list  # Task
+    skipped: list  # ImportedTask
 
 
 def decode(raw: bytes) -> str:
@@ -250,9 +262,30 @@ def parse(raw: bytes, importer: Member | None = None) -> list[ImportedTask]:
     return tasks
 
 
-def import_tasks(by, need: Need, raw: bytes) -> list[Task]:
-    """Check the file whole, then write every task, its labels, assignments and history row
-    in one transaction; a refused file writes nothing."""
+def _address(link: str) -> str:
+    return link.rstrip("/").lower()
+
+
+def already_there(need: Need, lines: list[ImportedTask]) -> set[int]:
+    """The file's lines that are on the board already: by their forge address anywhere on
+    it, else by their title (whatever its case) among the need's tasks. Two queries."""
+    addresses = {_address(link) for line in lines for link in line.links}
+    linked = set()
+    if addresses:
+        for links in Task.objects.exclude(links=[]).values_list("links", flat=True).iterator():
+            linked.update(_address(link) for link in links if _address(link) in addresses)
+    titles = {title.casefold() for title in need.tasks.values_list("title", flat=True)}
+    return {
+        line.line
+        for line in lines
+        if (line.links and _address(line.links[0]) in linked)
+        or (not line.links and line.title.casefold() in titles)
+    }
+
+
+def import_tasks(by, need: Need, raw: bytes) -> Imported:
+    """Check the file whole, then write every task not already there, its labels,
+    assignments and history row in one transaction; a refused file writes nothing."""
     member = rules.require(by, "create_task")
     if need is None or not need.is_live:
         raise ImportRefused(
@@ -267,6 +300,9 @@ def import_tasks(by, need: Need, raw: bytes) -> list[Task]:
             raise ImportRefused(
                 [LineError(1, _("une tâche se crée sur un besoin ouvert ou en cours."))]
             )
+        there = already_there(need, lines)
+        skipped = [line for line in lines if line.line in there]
+        lines = [line for line in lines if line.line not in there]
         tasks = Task.objects.bulk_create(
             Task(
                 need=need,
@@ -307,4 +343,4 @@ def import_tasks(by, need: Need, raw: bytes) -> list[Task]:
         )
         for task, change in zip(tasks, changes, strict=True):
             signals.task_created.send(sender=Task, task=task, change=change)
-    return tasks
+    return Imported(tasks, skipped)

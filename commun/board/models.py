@@ -417,6 +417,37 @@ class Task(models.Model):
             signals.task_changed.send(sender=Task, task=task, change=change)
             return change
 
+    def move(self, by, need: Need, mission: Mission | None = None, expected: str | None = None):
+        """Whoever wrote the task, raised its need, or an officer puts it on another need
+        (and mission, or none) while it is open; the history says from where to where.
+        None when it is already there."""
+        member = rules.require(by, "move_task", self)
+        errors = {}
+        if need is None or not need.is_live:
+            errors["need"] = _("Une tâche se déplace vers un besoin ouvert ou en cours.")
+        elif mission is not None and mission.need_id != need.pk:
+            errors["mission"] = _("Cette mission ne répond pas à ce besoin.")
+        elif mission is not None and mission.status not in Mission.FUNDED:
+            errors["mission"] = _("Seule une mission adoptée finance des tâches.")
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic():
+            task = self._locked(expected)  # a stale form must not move a finished task
+            if not task.is_open:
+                raise Conflict({"state": _("Une tâche faite reste sur son besoin.")})
+            before_need, before_mission = task.need, task.mission
+            if (before_need.pk, getattr(before_mission, "pk", None)) == (
+                need.pk,
+                getattr(mission, "pk", None),
+            ):
+                return None
+            task.need, task.mission, task.changed_at = need, mission, timezone.now()
+            task.save(update_fields=["need", "mission", "changed_at"])
+            reason = _moved_from_to(before_need, before_mission, need, mission)
+            change = task._record(member, TaskChange.Kind.MOVED, task.state, task.state, reason)
+            signals.task_changed.send(sender=Task, task=task, change=change)
+            return change
+
     def _set_labels(self, names: list[str]) -> None:
         for name in names:
             Label.objects.get_or_create(name=name)
@@ -456,6 +487,26 @@ class Task(models.Model):
         )
 
 
+def _moved_from_to(need_before, mission_before, need_after, mission_after) -> str:
+    """« Besoin « A » → « B ». Mission : aucune → « M ». », what changed only."""
+    parts = []
+    if need_before.pk != need_after.pk:
+        parts.append(
+            _("Besoin « %(before)s » → « %(after)s ».")
+            % {"before": need_before.title, "after": need_after.title}
+        )
+    if getattr(mission_before, "pk", None) != getattr(mission_after, "pk", None):
+        none = _("aucune")
+        parts.append(
+            _("Mission : %(before)s → %(after)s.")
+            % {
+                "before": f"« {mission_before} »" if mission_before else none,
+                "after": f"« {mission_after} »" if mission_after else none,
+            }
+        )
+    return " ".join(parts)
+
+
 class Assignment(models.Model):
     """A member on a task: one place of its `slots`."""
 
@@ -486,6 +537,7 @@ class TaskChange(AppendOnlyModel):
         SENT_BACK = "sent_back", gettext_lazy("a renvoyé la tâche")
         ABANDONED = "abandoned", gettext_lazy("a abandonné la tâche")
         EDITED = "edited", gettext_lazy("a modifié la tâche")
+        MOVED = "moved", gettext_lazy("a déplacé la tâche")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
     by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="task_changes")

@@ -18,6 +18,10 @@ CREATOR_OR_OFFICER = _(
     "Seul·e la personne qui a créé cette tâche ou un·e responsable peut %(action)s."
 )
 
+MOVER_OR_OFFICER = _(
+    "Seul·e la personne qui a créé cette tâche, celle qui a soulevé son besoin ou un·e "
+    "responsable peut %(action)s."
+)
 INVOLVED_OR_OFFICER = _(
     "Seules les personnes qui ont créé, pris ou validé cette tâche, ou un·e responsable, "
     "peuvent %(action)s."
@@ -32,6 +36,7 @@ ACTION_NAMES = {
     "send_back_task": _("renvoyer cette tâche"),
     "abandon_task": _("abandonner cette tâche"),
     "edit_task": _("modifier cette tâche"),
+    "move_task": _("déplacer cette tâche"),
 }
 
 
@@ -56,6 +61,13 @@ def _creator_or_officer(member, task) -> bool:
     return (member is not None and member.pk == task.created_by_id) or is_officer(member)
 
 
+def _mover_or_officer(member, task) -> bool:
+    """Whoever wrote the task or raised its need reorganises it, and officers always."""
+    return _creator_or_officer(member, task) or (
+        member is not None and member.pk == task.need.raised_by_id
+    )
+
+
 def _involved_or_officer(member, task) -> bool:
     return (
         _creator_or_officer(member, task) or is_assignee(member, task) or answers_for(member, task)
@@ -71,6 +83,7 @@ WHO_MAY = {
     "send_back_task": (_answerable_or_officer, ANSWERABLE_ONLY),
     "abandon_task": (_creator_or_officer, CREATOR_OR_OFFICER),
     "edit_task": (_involved_or_officer, INVOLVED_OR_OFFICER),
+    "move_task": (_mover_or_officer, MOVER_OR_OFFICER),
 }
 
 

@@ -54,6 +54,13 @@ class TaskEditIn(TaskFields, TaskMoveIn):
     pass
 
 
+class TaskPlaceIn(TaskMoveIn):
+    need_id: int = Field(..., ge=1, le=MAX_API_ID, description="Le besoin où va la tâche.")
+    mission_id: int | None = Field(
+        None, ge=1, le=MAX_API_ID, description="La mission qui la finance là, ou aucune."
+    )
+
+
 class TaskReasonIn(TaskMoveIn):
     reason: str = Field(..., max_length=MAX_REASON_LENGTH)
 
@@ -115,3 +122,7 @@ class TaskPage(Schema):
 class TaskImportOut(Schema):
     count: int
     tasks: list[int] = Field(description="The created tasks' ids, in the file's order.")
+    skipped: list[int] = Field(
+        description="The lines already on the board (same forge URL, else same title on the "
+        "need), not imported again; the header is line 1."
+    )

@@ -23,7 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commun.board import forge as forges
 from commun.board import imports, rules
-from commun.board.forms import ImportForm, ReasonForm, TaskEditForm, TaskFilter, TaskForm
+from commun.board.forms import (
+    ImportForm,
+    PlaceForm,
+    ReasonForm,
+    TaskEditForm,
+    TaskFilter,
+    TaskForm,
+)
 from commun.board.models import Conflict, Task
 from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
@@ -31,7 +38,9 @@ from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
 from commun.web import is_htmx
 
-COLUMN_SIZE = 30
+# A card costs about half a millisecond to render: five columns of 20 keep the board under
+# its 100 ms (docs/benchmarks.md); the rest of a column is one link away, in the list.
+COLUMN_SIZE = 20
 LIST_SIZE = 50
 MINE_SHOWN = 100
 HISTORY_SHOWN = 200
@@ -165,9 +174,71 @@ def _task_page(request, task: Task, bound: dict | None = None, status: int = 200
         context["send_back_form"] = bound.get("renvoyer") or ReasonForm(prefix="renvoyer")
     if task.is_open and rules.may(user, "edit_task", task):
         context["may_edit"] = True
+    if task.is_open and rules.may(user, "move_task", task):
+        context["place_form"] = bound.get("place") or PlaceForm(
+            initial={"place": _place_of(task)}, places=_places()
+        )
     if task.is_open and rules.may(user, "abandon_task", task):
         context["abandon_form"] = bound.get("abandonner") or ReasonForm(prefix="abandonner")
     return render(request, "board/task.html", context, status=status)
+
+
+PLACES_SHOWN = 200
+
+
+def _place_of(task: Task) -> str:
+    return f"{task.need_id}-{task.mission_id}" if task.mission_id else str(task.need_id)
+
+
+def _places() -> list[tuple[str, str]]:
+    """Where a task may go: the latest live needs, each followed by its adopted missions."""
+    needs = list(Need.objects.filter(status__in=Need.LIVE).order_by("-pk")[:PLACES_SHOWN])
+    missions = Mission.objects.filter(need__in=needs, status__in=Mission.FUNDED).order_by("pk")
+    by_need = {}
+    for mission in missions:
+        by_need.setdefault(mission.need_id, []).append(mission)
+    places = []
+    for need in needs:
+        places.append((str(need.pk), _("Besoin « %(need)s »") % {"need": need.title}))
+        places += [
+            (
+                f"{need.pk}-{mission.pk}",
+                _("Besoin « %(need)s », mission « %(mission)s »")
+                % {"need": need.title, "mission": mission},
+            )
+            for mission in by_need.get(need.pk, [])
+        ]
+    return places
+
+
+@require_POST
+def task_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the task on another need or mission (its creator, its need's author, an officer)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(_task(pk).get_absolute_url())
+    task = _task(pk)
+    message = rules.refusal(request.user, "move_task", task)
+    if message is not None:
+        raise PermissionDenied(message)
+    form = PlaceForm(request.POST, places=_places())
+    status, errors = 422, None
+    if form.is_valid():
+        need_pk, mission_pk = form.need_and_mission()
+        need = Need.objects.get(pk=need_pk)
+        mission = Mission.objects.get(pk=mission_pk) if mission_pk else None
+        expected = request.POST.get("etat") or None
+        if expected is not None and expected not in Task.State.values:
+            expected = ""  # a forged state matches no task: refused as stale
+        try:
+            task.move(request.user, need, mission, expected=expected)
+        except Conflict as error:
+            status, errors = 409, error.messages
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("La tâche est déplacée."))
+            return redirect(task)
+    return _task_page(request, _task(pk), {"errors": errors, "place": form}, status)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -259,6 +330,26 @@ def task_new(request: HttpRequest, need_pk: int) -> HttpResponse:
     return render(request, "board/task_form.html", {"form": form, "need": need}, status=status)
 
 
+def _imported_message(imported: imports.Imported) -> str:
+    count = len(imported.tasks)
+    if count:
+        message = ngettext(
+            "%(count)s tâche importée sur le tableau.",
+            "%(count)s tâches importées sur le tableau.",
+            count,
+        ) % {"count": count}
+    else:
+        message = _("Aucune tâche importée.")
+    if imported.skipped:
+        lines = ", ".join(str(line.line) for line in imported.skipped)
+        message += " " + ngettext(
+            "Déjà sur le tableau, ligne %(lines)s : laissée de côté.",
+            "Déjà sur le tableau, lignes %(lines)s : laissées de côté.",
+            len(imported.skipped),
+        ) % {"lines": lines}
+    return message
+
+
 @require_http_methods(["GET", "POST"])
 def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
     """A member brings a forge's tasks onto a need from a CSV, checked whole first."""
@@ -270,19 +361,11 @@ def task_import(request: HttpRequest, need_pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             raw = upload.read(imports.MAX_BYTES + 1)
-            tasks = imports.import_tasks(request.user, need, raw)
+            imported = imports.import_tasks(request.user, need, raw)
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s tâche importée sur le tableau.",
-                    "%(count)s tâches importées sur le tableau.",
-                    len(tasks),
-                )
-                % {"count": len(tasks)},
-            )
+            messages.success(request, _imported_message(imported))
             return redirect(f"{reverse('board:list')}?{urlencode({'need': need.pk})}")
     status = 422 if form.errors else 200
     return render(request, "board/import.html", {"form": form, "need": need}, status=status)
@@ -346,8 +429,21 @@ def forge_hook(request: HttpRequest, forge: str) -> JsonResponse:
     if not settings.BOARD_FORGE_SECRET or forge not in forges.READERS:
         raise Http404
     try:
-        event = forges.read(forge, request.headers, request.body, settings.BOARD_FORGE_SECRET)
+        body = _forge_body(request)
+        event = forges.read(forge, request.headers, body, settings.BOARD_FORGE_SECRET)
     except forges.Refused as refusal:
         return JsonResponse({"detail": str(refusal)}, status=refusal.status)
     outcome, moved = forges.receive(forge, event)
     return JsonResponse({"outcome": outcome, "tasks": moved})
+
+
+def _forge_body(request: HttpRequest) -> bytes:
+    """The body, or 413 when it is over `forges.MAX_BODY_BYTES`: told by its length before
+    reading it, else (a chunked body) by reading one byte more than the maximum."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > forges.MAX_BODY_BYTES:
+        raise forges.Refused(413, _("Le corps de la requête est trop volumineux."))
+    body = request.read(forges.MAX_BODY_BYTES + 1)
+    if len(body) > forges.MAX_BODY_BYTES:
+        raise forges.Refused(413, _("Le corps de la requête est trop volumineux."))
+    return body

@@ -17,6 +17,7 @@ from commun.board import demo as board_demo
 from commun.budgets import demo as budgets_demo
 from commun.decisions.demo import Decisions
 from commun.deliberation.demo import Conversations
+from commun.hooks import demo as hooks_demo
 from commun.ledger import demo as ledger_demo
 from commun.members import demo as members_demo
 from commun.upstream import demo as upstream_demo
@@ -46,6 +47,7 @@ def load(stdout: OutputWrapper, stderr: OutputWrapper, style: Style) -> None:
         ledger_demo.load(stdout=stdout)
         budgets_demo.load(stdout=stdout)
         board_demo.load(stdout=stdout)
+        hooks_demo.load(stdout=stdout)
         upstream_demo.load(stdout=stdout)
         if state != "loaded":
             stdout.write(style.SUCCESS(members_demo.summary()))

@@ -17,6 +17,7 @@ PERIODIC = {
     "commun.privacy.tasks.purge_expired_data": datetime.timedelta(days=1),
     # A safety net: each retry is enqueued for its own time; this finds any a killed worker lost.
     "commun.hooks.tasks.retry_due_deliveries": datetime.timedelta(minutes=5),
+    "commun.board.tasks.forget_old_forge_deliveries": datetime.timedelta(days=1),
 }
 
 

@@ -13,6 +13,7 @@ from commun.board.models import Task, TaskChange
 from commun.conftest import category, make_member
 from commun.testing.api import bearer, call, documented_endpoints
 from commun.testing.board import task_on
+from commun.testing.budgets import need_by
 
 ROLES = ["visitor", "applicant", "account", "member", "assignee", "answerable", "officer"]
 T = "/tasks/{task_id}"
@@ -34,6 +35,8 @@ MATRIX = [
     ("POST", T + "/send-back", REASON, "done", (401, 403, 403, 403, 403, 200, 200)),
     ("POST", T + "/abandon", REASON, "todo", (401, 403, 403, 403, 403, 200, 200)),
     ("POST", T + "/abandon", REASON, "done", (401, 403, 403, 403, 403, 409, 409)),
+    ("POST", T + "/move", "move", "todo", (401, 403, 403, 403, 403, 200, 200)),
+    ("POST", T + "/move", "move", "done", (401, 403, 403, 403, 403, 409, 409)),
 ]
 
 
@@ -71,6 +74,8 @@ def snapshot():
 def body_for(body, need):
     if body == "new":
         return {**EDIT, "need_id": need.pk}
+    if body == "move":
+        return {"need_id": need_by(need.raised_by, title="Ailleurs").pk}
     return body
 
 

@@ -12,6 +12,7 @@ import uuid
 import pytest
 from django.utils import translation
 
+from commun.board import forge as forges
 from commun.board.models import ForgeDelivery, Task, TaskChange
 from commun.testing.board import task_on
 
@@ -265,3 +266,33 @@ def test_the_history_reason_has_its_english(taken):
     with translation.override("en"):
         change = Task.objects.get(pk=taken.pk).close_from_forge()
     assert change.reason == "Closed on the forge"
+
+
+@pytest.mark.parametrize("size", [forges.MAX_BODY_BYTES + 1, 10 * 1024 * 1024])
+def test_a_body_over_its_maximum_is_a_413_and_changes_nothing(client, taken, size):
+    body = json.dumps({"action": "closed", "issue": {"html_url": ISSUE}, "x": "x" * size})
+    response = post_signed_to_github(client, body.encode())
+    assert response.status_code == 413 and response.json()["detail"]
+    assert not ForgeDelivery.objects.exists()
+    taken.refresh_from_db()
+    assert taken.state == "doing"
+
+
+def test_deliveries_older_than_the_log_keeps_are_forgotten_by_the_worker(client, taken, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from commun.board import tasks
+    from commun.core.schedule import PERIODIC
+
+    settings.BOARD_FORGE_LOG_DAYS = 90
+    assert post(client, "github", "closed").status_code == 200
+    assert post(client, "github", "reopened").status_code == 200
+    old, recent = ForgeDelivery.objects.order_by("pk")
+    ago_91_days = timezone.now() - datetime.timedelta(days=91)
+    ForgeDelivery.objects.filter(pk=old.pk).update(received_at=ago_91_days)
+    assert "commun.board.tasks.forget_old_forge_deliveries" in PERIODIC
+    assert tasks.forget_old_forge_deliveries.call() == 1
+    assert list(ForgeDelivery.objects.all()) == [recent]
+    assert TaskChange.objects.filter(task=taken).count() == 4  # the history stays whole

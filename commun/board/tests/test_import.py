@@ -53,13 +53,15 @@ def test_a_good_file_creates_the_tasks_with_states_labels_links_and_assignees(ne
 
 def test_french_headers_and_a_semicolon_are_read_too(need, gus):
     text = "Titre;État;Personnes;Étiquettes\nTraduire;En cours;" + str(gus.number) + ";i18n\n"
-    (task,) = imports.import_tasks(gus, need, text.encode())
+    (task,) = imports.import_tasks(gus, need, text.encode()).tasks
     assert (task.state, list(task.assignees.all())) == ("doing", [gus])
     assert [label.name for label in task.labels.all()] == ["i18n"]
 
 
 def test_someone_on_a_todo_task_puts_it_en_cours_as_taking_it_does(need, gus):
-    (task,) = imports.import_tasks(gus, need, b"Title,Status,Assignees\nA,Todo,gus@example.org\n")
+    (task,) = imports.import_tasks(
+        gus, need, b"Title,Status,Assignees\nA,Todo,gus@example.org\n"
+    ).tasks
     assert task.state == "doing"
 
 
@@ -116,7 +118,7 @@ def test_a_bad_file_is_refused_with_a_message_never_a_500(need, bob, raw):
 
 
 def test_a_windows_1252_file_from_a_spreadsheet_is_read(need, gus):
-    (task,) = imports.import_tasks(gus, need, "Titre\nRédiger\n".encode("cp1252"))
+    (task,) = imports.import_tasks(gus, need, "Titre\nRédiger\n".encode("cp1252")).tasks
     assert task.title == "Rédiger"
 
 
@@ -201,6 +203,49 @@ def test_a_member_names_others_by_number_only_an_officer_by_email(need, gus, bob
     assert "donnez son numéro" in refused.value.line_errors[0].message
     assert not Task.objects.exists()
 
-    (mine,) = imports.import_tasks(gus, need, b"Title,Status,Assignees\nA,Doing,GUS@example.org\n")
-    (theirs,) = imports.import_tasks(alice, need, others)
+    mine_ = b"Title,Status,Assignees\nB,Doing,GUS@example.org\n"
+    (mine,) = imports.import_tasks(gus, need, mine_).tasks
+    (theirs,) = imports.import_tasks(alice, need, others).tasks
     assert list(mine.assignees.all()) == list(theirs.assignees.all()) == [gus]
+
+
+def test_importing_the_same_file_twice_creates_its_tasks_once(need, gus, bob):
+    text = GOOD.format(bob=bob.number, gus=gus.number)
+    client = client_for(bob.user)
+    assert client.post(url(need), {"file": upload(text)}).status_code == 302
+    again = client.post(url(need), {"file": upload(text)}, follow=True)
+    assert Task.objects.count() == 3 and TaskChange.objects.count() == 3
+    html = again.content.decode()
+    assert "Aucune tâche importée" in html
+    assert "Déjà sur le tableau, lignes 2, 3, 4 : laissées de côté." in html
+
+
+def test_a_task_already_there_is_matched_by_its_forge_address_else_its_title_on_the_need(need, gus):
+    from commun.testing.budgets import need_by
+
+    elsewhere = need_by(gus, title="Un autre besoin")
+    there = "https://forge.example.org/coop/app/-/issues/9"
+    Task.objects.create_task(gus, elsewhere, title="Renommée depuis", links=[there + "/"])
+    Task.objects.create_task(gus, need, title="Écrire la doc")
+    Task.objects.create_task(gus, elsewhere, title="Traduire")
+    text = (
+        "Title,URL\n"
+        f"Autre titre,{there}\n"  # its issue is on the board already: skipped
+        "écrire la doc,\n"  # the same title on this need, whatever its case: skipped
+        "Traduire,\n"  # a title taken on another need only: imported
+        "Écrire la doc,https://forge.example.org/coop/app/-/issues/10\n"  # a new issue
+    )
+    imported = imports.import_tasks(gus, need, text.encode())
+    assert [task.title for task in imported.tasks] == ["Traduire", "Écrire la doc"]
+    assert [line.line for line in imported.skipped] == [2, 3]
+
+
+def test_the_api_says_which_lines_were_already_there(need, gus, bob):
+    client = bearer(bob.user)
+    path = f"{API}/needs/{need.pk}/tasks/import"
+    first = client.post(path, {"file": upload("Title\nA\nB\n")})
+    assert first.status_code == 201 and first.json()["skipped"] == []
+    again = client.post(path, {"file": upload("Title\nA\nB\nC\n")})
+    assert again.status_code == 201
+    assert again.json()["count"] == 1 and again.json()["skipped"] == [2, 3]
+    assert Task.objects.count() == 3

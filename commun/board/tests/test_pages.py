@@ -295,3 +295,33 @@ def test_a_visitor_cannot_tie_a_pseudonym_to_its_number_by_filtering(need, gus, 
     assert "Celle de Gus" in people["member"].get(url).content.decode()
     Member.objects.filter(pk=gus.pk).update(public_visibility="hidden")
     assert "Celle de Gus" in people["visitor"].get(url).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 40])
+@pytest.mark.parametrize("page", ["board:board", "board:list"])
+def test_every_filter_of_the_board_and_the_list_is_bounded_in_queries(
+    need, gus, bob, alice, people, django_assert_max_num_queries, count, page
+):
+    mission = funded_mission(gus, alice)
+    for i in range(count):
+        task = task_on(mission.need, bob, title=f"T{i}", labels=["a", "b"], mission=mission)
+        task.take(gus)
+        if i % 2:
+            task.finish(gus)
+    filters = [
+        f"need={mission.need.pk}",
+        f"mission={mission.pk}",
+        "label=a",
+        f"assignee={gus.number}",
+        "state=done",
+    ]
+    for role in ("visitor", "member"):
+        for query in filters:
+            with django_assert_max_num_queries(BOARD_QUERIES):
+                response = people[role].get(reverse(page) + "?" + query)
+            assert response.status_code == 200, (role, query)
+    labelled = people["member"].get(reverse(page) + "?label=a&state=doing")
+    shown = labelled.context["tasks" if page == "board:list" else "columns"]
+    if page == "board:board":
+        shown = [task for column in shown for task in column["tasks"]]
+    assert {task.state for task in shown} == {"doing"} and len(shown) == min(count // 2 + 1, 20)

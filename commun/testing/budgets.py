@@ -48,11 +48,12 @@ def invoice(amount_cents: int, vat_rate_bp: int = 0, **fields) -> dict:
 
 
 def fund(cents: int) -> Transaction:
-    """Put `cents` into the available reserve (from the balance brought forward)."""
+    """Put `cents` into the available reserve, as money the bank holds (the treasury
+    forecast then covers what the reserve does)."""
     return Transaction.objects.record(
         datetime.date(2026, 1, 2),
         "Dotation de la réserve (test)",
-        [("110", cents), (chart.RESERVE_AVAILABLE, -cents)],
+        [(chart.BANK, cents), (chart.RESERVE_AVAILABLE, -cents)],
         idempotency_key=f"test-fund-{next(_keys)}",
     )
 

@@ -65,8 +65,8 @@ def _require(request, action, obj=None):
         raise PermissionDenied(message)
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page(request, queryset, size: int = PAGE_SIZE):
+    paginator = Paginator(queryset, size)
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:
@@ -498,17 +498,18 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
             cost = None
     else:
         cost = mission.stored_cost()
-    payments = list(
-        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk")[
-            :PAYMENTS_SHOWN
-        ]
+    payments = _page(
+        request,
+        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk"),
+        PAYMENTS_SHOWN,
     )
     funded = mission.is_funded
     remaining = mission.remaining_cents() if funded else 0
     spent = mission.spent_cents() if funded else 0
     context = {
         "mission": mission,
-        "payments": payments,
+        "payments": payments.object_list,
+        "page": payments,
         "top_ups": list(mission.top_ups.select_related("decision")),
         "remaining": remaining,
         "spent": spent,

@@ -10,14 +10,15 @@ docs/accounting.md says what it counts and what it leaves out.
 
 import datetime
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from commun.budgets.models import Mission, RecurringIncome
+from commun.budgets.models import Mission, MissionPayment, RecurringIncome
 from commun.ledger.models import MONEY_ACCOUNTS, MonthlyTotal
 from commun.lib.money import format_cents
 from commun.upstream.models import Gift
@@ -65,7 +66,10 @@ def add_months(month: datetime.date, count: int) -> datetime.date:
 
 def mission_outflows(mission) -> list[tuple[datetime.date, int]]:
     """What the mission costs, month by month (first day of the month, cents): the months
-    its stored cost estimate spreads it over, or its cost spread evenly over its duration."""
+    its stored cost estimate spreads it over, or its cost spread evenly over its duration.
+
+    The one place the forecast reads a mission's schedule (a Mission, or a row with its
+    cost fields): when missions store the month their money actually leaves, read it here."""
     months = (mission.cost_breakdown or {}).get("months") or []
     if months:
         return [
@@ -104,23 +108,40 @@ def _bank_cents() -> int:
     return (totals["debit"] or 0) - (totals["credit"] or 0)
 
 
-def _committed_missions():
-    """Adopted missions still paying, each with what it committed and paid (one query)."""
-    return (
-        Mission.objects.filter(status__in=Mission.PAYABLE)
-        .annotate(
-            paid_cents=Sum("payments__amount_cents", filter=Q(payments__cancelled_at__isnull=True))
+def _committed_missions() -> list[SimpleNamespace]:
+    """Adopted missions still paying, each with what it committed and paid: two queries,
+    the stored months read out of the cost by the database, no model built (1,000 of them
+    are read on every adoption)."""
+    payable = Q(status__in=Mission.PAYABLE)
+    paid = dict(
+        MissionPayment.objects.filter(
+            Q(cancelled_at__isnull=True), mission__status__in=Mission.PAYABLE
         )
-        .only(
+        .values("mission_id")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("mission_id", "total")
+        .order_by()
+    )
+    rows = (
+        Mission.objects.filter(payable)
+        .annotate(months=F("cost_breakdown__months"))
+        .values(
+            "pk",
             "committed_cents",
             "released_cents",
             "full_cost_cents",
-            "cost_breakdown",
             "start_on",
             "duration_months",
+            "months",
         )
         .order_by()
     )
+    return [
+        SimpleNamespace(
+            cost_breakdown={"months": row.pop("months")}, paid_cents=paid.get(row["pk"], 0), **row
+        )
+        for row in rows
+    ]
 
 
 def treasury_forecast(

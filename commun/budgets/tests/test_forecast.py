@@ -13,9 +13,16 @@ from django.utils import timezone, translation
 from commun.budgets import forecast
 from commun.budgets.forecast import add_months, mission_outflows, treasury_forecast
 from commun.budgets.models import RecurringIncome
-from commun.ledger import chart, funds
+from commun.ledger import funds
 from commun.ledger.models import Transaction
-from commun.testing.budgets import CHARTER, adopt, fund, invoice, submitted
+from commun.testing.budgets import (
+    CHARTER,
+    adopt,
+    fund,
+    invoice,
+    reserve_without_cash,
+    submitted,
+)
 from commun.testing.upstream import fill_fund, projects
 from commun.upstream.models import Gift
 
@@ -24,16 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def this_month() -> datetime.date:
     return timezone.localdate().replace(day=1)
-
-
-def reserve_only(cents: int) -> None:
-    """Reserve the bank does not hold (a reserve already spent elsewhere, say)."""
-    Transaction.objects.record(
-        datetime.date(2026, 1, 2),
-        "Dotation de la réserve sans trésorerie (test)",
-        [("110", cents), (chart.RESERVE_AVAILABLE, -cents)],
-        idempotency_key=f"reserve-only-{cents}",
-    )
 
 
 def spread_from_next_month(amount_cents: int, months: int = 3) -> dict:
@@ -193,7 +190,7 @@ FRENCH_MONTHS = [
 
 def test_an_adoption_overdrawing_a_month_is_refused_naming_it(alice, bob):
     fund(100_000)
-    reserve_only(500_000)
+    reserve_without_cash(500_000)
     mission = submitted(bob, **spread_from_next_month(300_000))
     committed = funds.committed_cents()
 
@@ -211,7 +208,7 @@ def test_an_adoption_overdrawing_a_month_is_refused_naming_it(alice, bob):
 
 def test_the_refusal_names_the_month_in_the_readers_language(alice, bob):
     fund(100_000)
-    reserve_only(500_000)
+    reserve_without_cash(500_000)
     mission = submitted(bob, **spread_from_next_month(300_000))
 
     with translation.override("en"), pytest.raises(ValidationError) as refused:
@@ -224,7 +221,7 @@ def test_the_refusal_names_the_month_in_the_readers_language(alice, bob):
 
 def test_expected_income_lets_the_same_adoption_through(alice, bob):
     fund(100_000)
-    reserve_only(500_000)
+    reserve_without_cash(500_000)
     RecurringIncome.add(
         alice, label="Client", amount_cents=100_000, starts_on=add_months(this_month(), 1)
     )

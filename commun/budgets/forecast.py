@@ -19,9 +19,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commun.budgets.models import Mission, MissionPayment, RecurringIncome
+from commun.budgets.signals import forecast_outflows
 from commun.ledger.models import MONEY_ACCOUNTS, MonthlyTotal
 from commun.lib.money import format_cents
-from commun.upstream.models import Gift
 
 HORIZON_MONTHS = 12
 
@@ -166,15 +166,19 @@ def treasury_forecast(
         spend(still_to_pay(mission, committed, mission.paid_cents or 0))
     if adding is not None:
         spend(still_to_pay(adding, adding.full_cost_cents or 0, 0))
-    gifts = Gift.objects.filter(status=Gift.Status.PLANNED).aggregate(t=Sum("amount_cents"))
+    gifts = dict.fromkeys(months, 0)
+    for _receiver, outflows in forecast_outflows.send(sender=None):
+        for month, cents in outflows:
+            month = max(month, first)
+            if month in gifts:
+                gifts[month] += cents
     incomes = list(RecurringIncome.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today)))
     bank = balance = _bank_cents()
     rows = []
     for month in months:
         income = sum(i.amount_cents for i in incomes if i.falls_in(month, after=today))
-        gift = (gifts["t"] or 0) if month == first else 0
-        balance += income - out[month] - gift
-        rows.append(ForecastMonth(month, income, out[month], gift, balance))
+        balance += income - out[month] - gifts[month]
+        rows.append(ForecastMonth(month, income, out[month], gifts[month], balance))
     return Forecast(today=today, bank_cents=bank, months=rows)
 
 

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from commun.budgets import views
 from commun.testing.budgets import adopt, fund, invoice, submitted
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def labels(page: str, count: int) -> list[str]:
 
 
 def test_the_payments_beyond_one_page_are_on_the_next(client, alice, bob, monkeypatch):
-    monkeypatch.setattr(views, "PAYMENTS_SHOWN", 3)
+    monkeypatch.setattr("commun.budgets.views.PAYMENTS_SHOWN", 3)
     mission = paid(alice, bob, 7)
     url = reverse("budgets:mission", args=[mission.pk])
 
@@ -48,7 +47,7 @@ def test_the_payments_beyond_one_page_are_on_the_next(client, alice, bob, monkey
 
 @pytest.mark.parametrize("asked", ["0", "-1", "abc", "99999999999"])
 def test_a_page_out_of_range_shows_a_real_one(client, alice, bob, monkeypatch, asked):
-    monkeypatch.setattr(views, "PAYMENTS_SHOWN", 3)
+    monkeypatch.setattr("commun.budgets.views.PAYMENTS_SHOWN", 3)
     mission = paid(alice, bob, 4)
 
     response = client.get(reverse("budgets:mission", args=[mission.pk]), {"page": asked})

@@ -228,3 +228,42 @@ def test_the_page_refuses_bad_input_on_its_field(people, values, message):
 def test_a_member_may_not_open_the_officers_page(people):
     assert people["member"].get(reverse("budgets:incomes")).status_code == 403
     assert Client().get(reverse("budgets:incomes")).status_code == 302
+
+
+def page_body() -> dict:
+    return {
+        "label": "Adhésions",
+        "amount": "12",
+        "frequency": "monthly",
+        "starts_on": next_month().isoformat(),
+    }
+
+
+LOGIN = "login"
+OFFICER_PAGE = (LOGIN, 403, 403, 403, 200)
+OFFICER_ACT = (LOGIN, 403, 403, 403, 302)
+PAGES = [
+    ("budgets:treasury", "get", False, ALL),
+    ("budgets:incomes", "get", False, OFFICER_PAGE),
+    ("budgets:incomes", "post", False, OFFICER_ACT),
+    ("budgets:income", "get", True, OFFICER_PAGE),
+    ("budgets:income", "post", True, OFFICER_ACT),
+    ("budgets:income_end", "post", True, OFFICER_ACT),
+]
+
+
+@pytest.mark.parametrize(("name", "method", "of_income", "expected"), PAGES)
+def test_who_may_open_each_page(people, alice, name, method, of_income, expected):
+    statuses = {}
+    for role in ROLES:
+        income = RecurringIncome.add(alice, **income_body(starts_on=next_month()))
+        before = rows()
+        url = reverse(name, args=[income.pk] if of_income else [])
+
+        response = getattr(people[role], method)(url, page_body() if method == "post" else {})
+
+        login = response.status_code == 302 and "/login" in response["Location"]
+        statuses[role] = LOGIN if login else response.status_code
+        if statuses[role] in (LOGIN, 403):
+            assert rows() == before, f"{role} changed something"
+    assert statuses == dict(zip(ROLES, expected, strict=True))

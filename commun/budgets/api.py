@@ -19,12 +19,13 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
-from commun.budgets import cash, rules
-from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
+from commun.budgets import cash, forecast, rules
+from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need, RecurringIncome
 from commun.budgets.schemas import (
     CancelIn,
     CostOut,
     EstimateIn,
+    ForecastOut,
     MissionAmendIn,
     MissionDetail,
     MissionIn,
@@ -42,6 +43,8 @@ from commun.budgets.schemas import (
     PayrollSettingsIn,
     PayrollSettingsOut,
     RecomputedCostOut,
+    RecurringIncomeIn,
+    RecurringIncomeOut,
     ReviewIn,
     TopUpIn,
     TopUpOut,
@@ -561,3 +564,77 @@ def ask_review(request, payload: ReviewIn, mission_id: int = Id):
     _require(request, "ask_review", mission)
     mission.ask_review(request.user, payload.report, mark_need_met=payload.mark_need_met)
     return _mission_detail(request, mission.pk)
+
+
+# The treasury forecast and the recurring income ------------------------------------------------
+
+
+@router.get("/treasury/forecast", auth=public, response=ForecastOut, tags=["Trésorerie prévue"])
+@decorate_view(public_read)
+def treasury_forecast(request):
+    """The bank at the end of each of the next twelve months, the lowest one marked (public)."""
+    result = forecast.treasury_forecast()
+    lowest = result.lowest
+    return {
+        "today": result.today,
+        "bank_cents": result.bank_cents,
+        "lowest_month": lowest.month,
+        "lowest_balance_cents": lowest.balance_cents,
+        "months": [vars(row) | {"lowest": row == lowest} for row in result.months],
+    }
+
+
+def _income_out(income: RecurringIncome) -> dict:
+    return {name: getattr(income, name) for name in ("id", *RecurringIncome.FIELDS)}
+
+
+def _income(pk: int) -> RecurringIncome:
+    return get_object_or_404(RecurringIncome, pk=pk)
+
+
+@router.get(
+    "/treasury/incomes",
+    auth=authenticated,
+    response=list[RecurringIncomeOut],
+    tags=["Trésorerie prévue"],
+)
+def list_incomes(request):
+    """The recurring income the forecast counts (officers)."""
+    _require(request, "manage_income")
+    return [_income_out(income) for income in RecurringIncome.objects.all()[:1000]]
+
+
+@router.post(
+    "/treasury/incomes",
+    auth=authenticated,
+    response={201: RecurringIncomeOut},
+    tags=["Trésorerie prévue"],
+)
+def add_income(request, payload: RecurringIncomeIn):
+    """Expect a recurring income (officers)."""
+    _require(request, "manage_income")
+    return Status(201, _income_out(RecurringIncome.add(request.user, **payload.dict())))
+
+
+@router.put(
+    "/treasury/incomes/{income_id}",
+    auth=authenticated,
+    response=RecurringIncomeOut,
+    tags=["Trésorerie prévue"],
+)
+def edit_income(request, payload: RecurringIncomeIn, income_id: int = Id):
+    """Correct a recurring income (officers)."""
+    _require(request, "manage_income")
+    return _income_out(_income(income_id).edit(request.user, **payload.dict()))
+
+
+@router.post(
+    "/treasury/incomes/{income_id}/end",
+    auth=authenticated,
+    response=RecurringIncomeOut,
+    tags=["Trésorerie prévue"],
+)
+def end_income(request, income_id: int = Id):
+    """Expect no more of it after today (officers)."""
+    _require(request, "manage_income")
+    return _income_out(_income(income_id).end(request.user))

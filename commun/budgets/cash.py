@@ -7,29 +7,41 @@ Both come from the mission's stored estimate, so they never change behind anyone
 
 import datetime
 
-from commun.budgets.models import Cost, MissionTerms, PayForm
+from commun.budgets.models import MissionTerms, PayForm
 
 
 def cash_months(mission: MissionTerms) -> list[tuple[datetime.date, int]]:
     """The mission's payments by month (first day of each), in cents, from its stored cost;
-    they sum to its full cost to the cent. An invoice and a co-remuneration are paid in
-    the last month, expenses evenly over the months, volunteering never."""
+    they sum to its full cost to the cent."""
     cost = mission.stored_cost()
-    if mission.pay_form == PayForm.SALARIED:
-        return salaried_cash(cost)
-    months = months_of(mission.start_on, mission.duration_months)
-    total = cost.total_cents
+    return payments_by_month(
+        mission.pay_form, mission.start_on, mission.duration_months, cost.total_cents, cost.months
+    )
+
+
+def payments_by_month(
+    pay_form: str, start: datetime.date, duration: int, total: int, stored_months: list[dict]
+) -> list[tuple[datetime.date, int]]:
+    """`cash_months` from a mission's fields alone (the forecast reads them without models).
+
+    A salaried estimate pays each payslip (one stored before the cash timeline existed, its
+    accrual); invoices and expenses month by month, evenly (a mission states a monthly
+    amount); a co-remuneration, decided after the work, in the last month; volunteering never."""
+    if pay_form == PayForm.SALARIED and stored_months:
+        return [
+            (
+                datetime.date.fromisoformat(row["month"]),
+                row.get("cash_cents", row["employer_cost_cents"]),
+            )
+            for row in stored_months
+        ]
+    months = months_of(start, duration or 1)
     if not total:
         return []
-    if mission.pay_form == PayForm.EXPENSES:
+    if pay_form != PayForm.CO_REMUNERATION:
         share, odd = divmod(total, len(months))
         return [(month, share + (index >= len(months) - odd)) for index, month in enumerate(months)]
     return [(months[-1], total)]
-
-
-def salaried_cash(cost: Cost) -> list[tuple[datetime.date, int]]:
-    """A salaried estimate's payments, month by month."""
-    return [(row["month"], row["cash_cents"]) for row in cost.month_rows]
 
 
 def months_of(start: datetime.date, count: int) -> list[datetime.date]:

@@ -7,11 +7,14 @@ budget settings name, and is open at once in its objection round (like an admiss
 
 import datetime
 
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commun.budgets import rules
+from commun.budgets import forecast, rules
 from commun.ledger import funds
 from commun.lib.money import format_cents
 from commun.members.models import Member
@@ -141,8 +144,39 @@ def review_body(mission, report: str) -> str:
             _("Le besoin « %(need)s » sera marqué satisfait.") % {"need": mission.need.title}
         )
     lines += ["", "## " + _("Compte rendu"), "", report]
+    lines += ["", "## " + _("Payé par rapport à l'engagé, mois par mois"), ""]
+    lines += paid_against_planned(mission)
     tasks = mission.tasks_done()
     if tasks:
         lines += ["", "## " + _("Tâches faites sous cette mission"), ""]
         lines += [f"- {task.title} ({task.get_state_display().lower()})" for task in tasks]
     return "\n".join(str(line) for line in lines)
+
+
+def paid_against_planned(mission) -> list[str]:
+    """A Markdown table: each month's planned cost (the adopted estimate's months) beside
+    what was paid in it (cancelled payments aside), and the totals against the commitment."""
+    planned = dict(forecast.mission_outflows(mission))
+    paid = dict(
+        mission.payments.filter(cancelled_at__isnull=True)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("month", "total")
+        .order_by()
+    )
+    header = [_("Mois"), _("Prévu"), _("Payé"), _("Écart")]
+    lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|"]
+    for month in sorted(planned.keys() | paid.keys()):
+        due, spent = planned.get(month, 0), paid.get(month, 0)
+        cells = [date_format(month, "F Y"), *map(format_cents, (due, spent, spent - due))]
+        lines.append("| " + " | ".join(cells) + " |")
+    due, spent = sum(planned.values()), sum(paid.values())
+    total = [_("Total"), *map(format_cents, (due, spent, spent - due))]
+    lines.append("| " + " | ".join(f"**{cell}**" for cell in total) + " |")
+    lines += [
+        "",
+        _("Engagé en tout (compléments compris) : %(committed)s ; payé : %(paid)s.")
+        % {"committed": format_cents(mission.committed_cents), "paid": format_cents(spent)},
+    ]
+    return lines

@@ -21,6 +21,7 @@ from commun.budgets.models import (
     MissionPayment,
     Need,
     PayForm,
+    RecurringIncome,
 )
 from commun.ledger.models import check_booking_date
 from commun.lib.controls import RefusesControlCharacters
@@ -370,3 +371,35 @@ class SettingsForm(RefusesControlCharacters, forms.ModelForm):
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = BudgetSettings._meta.get_field(name).default
         return cleaned
+
+
+class RecurringIncomeForm(NoLabelSuffix):
+    label = forms.CharField(label=_("Libellé"), max_length=MAX_TITLE_LENGTH)
+    amount = EurosField(label=_("Montant de chaque échéance en euros"))
+    frequency = forms.ChoiceField(label=_("Fréquence"), choices=RecurringIncome.Frequency.choices)
+    starts_on = forms.DateField(
+        label=_("Première échéance"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Dernière échéance au plus tard (facultative)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    @classmethod
+    def of(cls, income: RecurringIncome) -> "RecurringIncomeForm":
+        """The form filled with an income as a person would type it."""
+        return cls(
+            initial={
+                "label": income.label,
+                "amount": _typed_euros(income.amount_cents),
+                "frequency": income.frequency,
+                "starts_on": income.starts_on,
+                "ends_on": income.ends_on,
+            }
+        )
+
+    def values(self) -> dict:
+        """What the model takes: cents for euros."""
+        data = dict(self.cleaned_data)
+        return data | {"amount_cents": data.pop("amount")}

@@ -9,6 +9,7 @@ Locks, always in this order so that two changes never wait on each other: the de
 then the top-up, then the mission, then its payment, then the need, then the books.
 """
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -1311,8 +1312,11 @@ class Mission(MissionTerms):
         missing. The mission's terms become exactly that version's.
 
         Raises ValidationError (code "reserve_insufficient") when the available reserve no
-        longer covers it; nothing is then written.
+        longer covers it, or "forecast_overdrawn" when the bank would run dry in one of the
+        next twelve months; nothing is then written.
         """
+        from commun.budgets import forecast  # it reads the missions: imported once they exist
+
         with transaction.atomic():
             mission = self._locked()  # a retried adoption must not commit twice
             if mission.status != self.Status.SUBMITTED:
@@ -1333,6 +1337,9 @@ class Mission(MissionTerms):
                     idempotency_key=f"mission-{mission.pk}-commit",
                     label=label,
                 )
+                # Under the books' lock the commitment took: two adoptions never both fit
+                # in a month only one of them fits in. The reserve's refusal comes first.
+                forecast.check_adoption(mission)
             mission.committed_cents = mission.full_cost_cents or 0
             mission.adopted_version = version
             mission.status = self.Status.ADOPTED
@@ -1903,3 +1910,105 @@ class MissionPayment(models.Model):
                 ]
             )
         self.refresh_from_db()
+
+
+class RecurringIncome(models.Model):
+    """Money the officers expect to come in again and again (a grant, a membership fee, a
+    client's retainer): the treasury forecast counts it, the books never do until it is paid."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", gettext_lazy("chaque mois")
+        QUARTERLY = "quarterly", gettext_lazy("chaque trimestre")
+        YEARLY = "yearly", gettext_lazy("chaque année")
+
+    EVERY_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
+    FIELDS = ("label", "amount_cents", "frequency", "starts_on", "ends_on")
+
+    label = models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH)
+    amount_cents = models.BigIntegerField(gettext_lazy("montant"))
+    frequency = models.CharField(
+        gettext_lazy("fréquence"), max_length=20, choices=Frequency, default=Frequency.MONTHLY
+    )
+    starts_on = models.DateField(gettext_lazy("première échéance"))
+    ends_on = models.DateField(
+        gettext_lazy("dernière échéance au plus tard"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("recette récurrente")
+        verbose_name_plural = gettext_lazy("recettes récurrentes")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0) & Q(amount_cents__lte=MAX_AMOUNT_CENTS),
+                name="recurring_income_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=["monthly", "quarterly", "yearly"]),
+                name="recurring_income_frequency_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="recurring_income_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @classmethod
+    def add(cls, by, **values) -> "RecurringIncome":
+        """An officer enters an expected income."""
+        rules.require(by, "manage_income")
+        income = cls(**values)
+        income.full_clean()
+        income.save()
+        return income
+
+    def edit(self, by, **values) -> "RecurringIncome":
+        """An officer corrects it (ending it is `end()`)."""
+        rules.require(by, "manage_income")
+        with transaction.atomic():
+            income = RecurringIncome.objects.select_for_update().get(pk=self.pk)
+            for name in self.FIELDS:
+                if name in values:
+                    setattr(income, name, values[name])
+            income.full_clean()
+            income.save()
+        self.refresh_from_db()
+        return self
+
+    def end(self, by, on: datetime.date | None = None) -> "RecurringIncome":
+        """No more of it after `on` (today by default): what came before stays as it was."""
+        on = on or timezone.localdate()
+        if self.ends_on is not None and self.ends_on <= on:
+            return self
+        return self.edit(by, ends_on=max(on, self.starts_on))
+
+    def clean(self):
+        errors = {}
+        self.label = clean_text(
+            self.label, "label", _("Nommez cette recette."), MAX_TITLE_LENGTH, errors
+        )
+        if not is_whole_cents(self.amount_cents):
+            errors["amount_cents"] = _("Le montant est un nombre entier de centimes, positif.")
+        elif not 0 < self.amount_cents <= MAX_AMOUNT_CENTS:
+            errors["amount_cents"] = _(
+                "Le montant est positif et ne dépasse pas dix millions d'euros."
+            )
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("La dernière échéance ne vient pas avant la première.")
+        if errors:
+            raise ValidationError(errors)
+
+    def falls_in(self, month: datetime.date, after: datetime.date) -> bool:
+        """Whether one of its dates falls in `month` (its first day) and later than `after`
+        (what came in today or before is in the bank already)."""
+        first = self.starts_on.replace(day=1)
+        gap = (month.year - first.year) * 12 + month.month - first.month
+        if gap < 0 or gap % self.EVERY_MONTHS[self.frequency]:
+            return False
+        last_day = calendar.monthrange(month.year, month.month)[1]
+        due = month.replace(day=min(self.starts_on.day, last_day))
+        return due > after and (self.ends_on is None or due <= self.ends_on)

@@ -45,6 +45,7 @@ ACTION_NAMES = {
     "record_payment": _("enregistrer un paiement"),
     "cancel_payment": _("annuler un paiement"),
     "edit_settings": _("régler les budgets"),
+    "manage_income": _("gérer les recettes prévues"),
 }
 
 
@@ -87,6 +88,7 @@ WHO_MAY = {
     "record_payment": (officer, OFFICERS_ONLY),
     "cancel_payment": (officer, OFFICERS_ONLY),
     "edit_settings": (officer, OFFICERS_ONLY),
+    "manage_income": (officer, OFFICERS_ONLY),
 }
 
 

@@ -23,6 +23,7 @@ from commun.budgets.models import (
     MissionPayment,
     Need,
     PayForm,
+    RecurringIncome,
 )
 from commun.lib.ids import MAX_API_ID
 from commun.lib.money import cents
@@ -332,3 +333,43 @@ class PaymentIn(Input):
 
 class CancelIn(Input):
     reason: str = Field(..., max_length=MAX_REASON_LENGTH)
+
+
+# The treasury forecast ---------------------------------------------------------------------
+
+
+class ForecastMonthOut(Schema):
+    month: datetime.date = Field(..., description="Premier jour du mois")
+    income_cents: int = Field(..., description="Recettes récurrentes attendues")
+    missions_cents: int = Field(..., description="Ce que les missions adoptées paieront")
+    gifts_cents: int = Field(..., description="Dons prévus aux communs amont")
+    balance_cents: int = Field(..., description="Solde prévu en fin de mois")
+    lowest: bool = Field(..., description="Le point le plus bas des douze mois")
+
+
+class ForecastOut(Schema):
+    today: datetime.date
+    bank_cents: int = Field(..., description="Banque (512) et caisse (530) aujourd'hui")
+    lowest_month: datetime.date
+    lowest_balance_cents: int
+    months: list[ForecastMonthOut]
+
+
+IncomeFrequency = Literal[tuple(RecurringIncome.Frequency.values)]
+
+
+class RecurringIncomeIn(Input):
+    label: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    amount_cents: Cents
+    frequency: IncomeFrequency = "monthly"
+    starts_on: datetime.date
+    ends_on: datetime.date | None = None
+
+
+class RecurringIncomeOut(Schema):
+    id: int
+    label: str
+    amount_cents: int
+    frequency: IncomeFrequency
+    starts_on: datetime.date
+    ends_on: datetime.date | None

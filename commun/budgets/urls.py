@@ -22,5 +22,9 @@ urlpatterns = [
     path("missions/<int:pk>/complement/", views.mission_top_up, name="mission_top_up"),
     path("missions/<int:pk>/recalcul/", views.mission_recompute, name="mission_recompute"),
     path("missions/<int:pk>/paiements/", views.payment_new, name="payment_new"),
+    path("tresorerie/", views.treasury, name="treasury"),
+    path("tresorerie/recettes/", views.incomes, name="incomes"),
+    path("tresorerie/recettes/<int:pk>/", views.income, name="income"),
+    path("tresorerie/recettes/<int:pk>/fin/", views.income_end, name="income_end"),
     path("paiements/<int:pk>/annuler/", views.payment_cancel, name="payment_cancel"),
 ]

@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.budgets import rules
+from commun.budgets import forecast, rules
 from commun.budgets.forms import (
     FORM_NAMES,
     CancelPaymentForm,
@@ -30,19 +31,23 @@ from commun.budgets.forms import (
     NeedForm,
     NeedStatusForm,
     PaymentForm,
+    RecurringIncomeForm,
     ReviewForm,
     SettingsForm,
     TopUpForm,
     WithdrawForm,
 )
-from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need
+from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need, RecurringIncome
+from commun.core.replica import public_read
 from commun.decisions import rules as decision_rules
+from commun.lib import charts
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
 from commun.lib.money import format_cents
 
 PAGE_SIZE = 30
 PAYMENTS_SHOWN = 200
+INCOME_FORM_NAMES = {"amount_cents": "amount"}
 
 
 def _viewer(request):
@@ -62,8 +67,8 @@ def _require(request, action, obj=None):
         raise PermissionDenied(message)
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page(request, queryset, size: int = PAGE_SIZE):
+    paginator = Paginator(queryset, size)
     try:
         number = int(request.GET.get("page") or 1)
     except ValueError:
@@ -495,17 +500,18 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
             cost = None
     else:
         cost = mission.stored_cost()
-    payments = list(
-        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk")[
-            :PAYMENTS_SHOWN
-        ]
+    payments = _page(
+        request,
+        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk"),
+        PAYMENTS_SHOWN,
     )
     funded = mission.is_funded
     remaining = mission.remaining_cents() if funded else 0
     spent = mission.spent_cents() if funded else 0
     context = {
         "mission": mission,
-        "payments": payments,
+        "payments": payments.object_list,
+        "page": payments,
         "top_ups": list(mission.top_ups.select_related("decision")),
         "remaining": remaining,
         "spent": spent,
@@ -689,3 +695,108 @@ def mission_recompute(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": list(itertools.zip_longest(stored.month_rows, current.month_rows, fillvalue={})),
     }
     return render(request, "budgets/mission_recompute.html", context)
+
+
+# The treasury forecast and the recurring income -----------------------------------------------
+
+
+def forecast_chart(result: forecast.Forecast) -> charts.Chart:
+    """The forecast's balances as columns, the lowest month apart (the page and its test)."""
+    months = [date_format(row.month, "M Y") for row in result.months]
+    return charts.balance_chart(
+        "tresorerie",
+        _("Trésorerie prévue à la fin de chaque mois"),
+        months,
+        [row.balance_cents for row in result.months],
+        lowest=result.months.index(result.lowest),
+        description=_("Le point le plus bas : %(month)s, %(balance)s.")
+        % {
+            "month": date_format(result.lowest.month, "F Y"),
+            "balance": format_cents(result.lowest.balance_cents),
+        },
+        format_value=format_cents,
+        label_header=_("Mois"),
+        value_header=_("Solde prévu"),
+        lowest_note=_("point le plus bas"),
+    )
+
+
+@require_GET
+@public_read
+def treasury(request: HttpRequest) -> HttpResponse:
+    """The bank month by month over the next twelve months: public, as the accounts are."""
+    result = forecast.treasury_forecast()
+    return render(
+        request,
+        "budgets/treasury.html",
+        {
+            "forecast": result,
+            "chart": forecast_chart(result),
+            "may_manage_income": rules.may(request.user, "manage_income"),
+        },
+    )
+
+
+def _income(pk: int) -> RecurringIncome:
+    if pk > MAX_ID:
+        raise Http404
+    return get_object_or_404(RecurringIncome, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def incomes(request: HttpRequest) -> HttpResponse:
+    """The officers' list of recurring income, and the form to add one."""
+    if response := _login_first(request):
+        return response
+    _require(request, "manage_income")
+    form = RecurringIncomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            RecurringIncome.add(request.user, **form.values())
+        except ValidationError as error:
+            add_model_errors(form, error, INCOME_FORM_NAMES)
+        else:
+            messages.success(request, _("La recette est ajoutée à la prévision."))
+            return redirect("budgets:incomes")
+    return render(
+        request,
+        "budgets/incomes.html",
+        {"form": form, "incomes": RecurringIncome.objects.all()},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def income(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer corrects a recurring income."""
+    if response := _login_first(request):
+        return response
+    _require(request, "manage_income")
+    income = _income(pk)
+    form = RecurringIncomeForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        try:
+            income.edit(request.user, **form.values())
+        except ValidationError as error:
+            add_model_errors(form, error, INCOME_FORM_NAMES)
+        else:
+            messages.success(request, _("La recette est corrigée."))
+            return redirect("budgets:incomes")
+    form = form or RecurringIncomeForm.of(income)
+    return render(
+        request,
+        "budgets/income.html",
+        {"form": form, "income": income},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def income_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer ends a recurring income today: nothing more of it is expected."""
+    if response := _login_first(request):
+        return response
+    _require(request, "manage_income")
+    _income(pk).end(request.user)
+    messages.success(request, _("La recette ne comptera plus après aujourd'hui."))
+    return redirect("budgets:incomes")

@@ -170,6 +170,73 @@ def column_chart(
     )
 
 
+def balance_chart(
+    id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    lowest: int,
+    description: str = "",
+    format_value: Callable[[int], str] = str,
+    label_header: str = "",
+    value_header: str = "",
+    lowest_note: str = "",
+) -> Chart:
+    """One column per label from a zero line, down when the value is negative (a balance
+    month by month); the column at index `lowest` is drawn apart and marked in the table."""
+    plot_height, axis = 220, 24
+    top = max([v for v in values if v > 0] or [0])
+    bottom = min([v for v in values if v < 0] or [0])
+    span = (top - bottom) or 1
+    zero = round(top * plot_height / span, 1)
+    column_width = WIDTH / max(len(labels), 1)
+    parts = []
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        size = round(abs(value) * plot_height / span, 1)
+        css = "chart-lowest" if index == lowest else "chart-series-1"
+        if value < 0:
+            css = f"{css} chart-negative"
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar {}">'
+                "<title>{} : {}</title></rect>"
+                '<text x="{}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
+                round(index * column_width + 4, 1),
+                zero if value < 0 else round(zero - size, 1),
+                round(column_width - 8, 1),
+                max(size, 1),
+                css,
+                label,
+                format_value(value),
+                round(index * column_width + column_width / 2, 1),
+                plot_height + 16,
+                label,
+            )
+        )
+    parts.append(
+        format_html(
+            '<line x1="0" y1="{}" x2="{}" y2="{}" class="chart-baseline"></line>',
+            zero,
+            WIDTH,
+            zero,
+        )
+    )
+    svg = _svg(id, title, description, plot_height + axis, _joined(parts))
+    rows = [
+        [label, format_value(value), lowest_note if index == lowest else ""]
+        for index, (label, value) in enumerate(zip(labels, values, strict=True))
+    ]
+    return Chart(
+        id=id,
+        title=title,
+        description=description,
+        svg=svg,
+        headers=[label_header, value_header, ""],
+        rows=rows,
+    )
+
+
 def _svg(id: str, title: str, description: str, height: float, body: SafeString) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" '

@@ -48,12 +48,24 @@ def invoice(amount_cents: int, vat_rate_bp: int = 0, **fields) -> dict:
 
 
 def fund(cents: int) -> Transaction:
-    """Put `cents` into the available reserve (from the balance brought forward)."""
+    """Put `cents` into the available reserve, as money the bank holds (the treasury
+    forecast then covers what the reserve does)."""
     return Transaction.objects.record(
         datetime.date(2026, 1, 2),
         "Dotation de la réserve (test)",
-        [("110", cents), (chart.RESERVE_AVAILABLE, -cents)],
+        [(chart.BANK, cents), (chart.RESERVE_AVAILABLE, -cents)],
         idempotency_key=f"test-fund-{next(_keys)}",
+    )
+
+
+def reserve_without_cash(cents: int) -> Transaction:
+    """Put `cents` into the available reserve that the bank does not hold (the reserve's
+    guard then lets through what the treasury forecast alone may refuse)."""
+    return Transaction.objects.record(
+        datetime.date(2026, 1, 2),
+        "Dotation de la réserve sans trésorerie (test)",
+        [("110", cents), (chart.RESERVE_AVAILABLE, -cents)],
+        idempotency_key=f"test-reserve-{next(_keys)}",
     )
 
 
@@ -123,8 +135,9 @@ def mission_in(scenario: str, proposer, officer) -> Mission:
     raise ValueError(scenario)
 
 
-# At most this many queries for a mission's page (one of them its tasks done, from the board).
-MISSION_QUERIES = 16
+# At most this many queries for a mission's page (one of them its tasks done, from the board,
+# one the count of its payments, which it pages).
+MISSION_QUERIES = 17
 
 
 def snapshot():

@@ -5,8 +5,8 @@ import datetime
 
 from django.urls import reverse
 
-from commun.budgets.cash import cash_months
-from commun.budgets.models import Mission
+from commun.budgets.cash import cash_months, payments_by_month
+from commun.budgets.models import Mission, PayForm
 from commun.testing.api import call
 from commun.testing.budgets import (
     CHARTER,
@@ -63,11 +63,23 @@ def test_an_estimate_stored_before_the_cash_timeline_is_paid_as_its_accrual(bob)
     ]
 
 
-def test_an_invoice_is_paid_in_its_last_month(bob):
+def test_an_invoice_is_paid_month_by_month(bob):
     fund(6_000_000)
     mission = submitted(bob, **invoice(120_000, 2000, duration_months=3))
 
-    assert cash_months(mission) == [(datetime.date(2026, 3, 1), 144_000)]
+    assert cash_months(mission) == [
+        (datetime.date(2026, 1, 1), 48_000),
+        (datetime.date(2026, 2, 1), 48_000),
+        (datetime.date(2026, 3, 1), 48_000),
+    ]
+
+
+def test_a_co_remuneration_is_paid_in_its_last_month():
+    start = datetime.date(2026, 1, 1)
+
+    assert payments_by_month(PayForm.CO_REMUNERATION, start, 3, 90_000, []) == [
+        (datetime.date(2026, 3, 1), 90_000)
+    ]
 
 
 def test_a_cdd_that_goes_on_as_a_cdi_owes_no_indemnity_and_says_so(people, bob, member_api):

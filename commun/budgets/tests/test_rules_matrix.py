@@ -4,10 +4,12 @@ The expected table is written here by hand, apart from `budgets/rules.py`. Bob (
 member) raised the need and proposes the mission, a draft.
 """
 
+import datetime
+
 import pytest
 
 from commun.budgets import rules
-from commun.budgets.models import Mission, Need
+from commun.budgets.models import Mission, Need, RecurringIncome
 from commun.testing.budgets import draft, invoice, need_by
 from commun.testing.matrix import MEMBERS, OFFICER, ROLES, refused, wrong_answers
 
@@ -18,6 +20,7 @@ ABOUT_NOTHING = {
     "raise_need": MEMBERS,
     "propose_mission": MEMBERS,
     "edit_settings": OFFICER,
+    "manage_income": OFFICER,
 }
 ABOUT_THE_NEED = {
     "support_need": MEMBERS,
@@ -62,6 +65,12 @@ def test_the_model_methods_ask_the_rules(roles, bob):
         ),
         "set_need_status": (ROLES[:3], lambda who: need.set_status(who, "met", "Fait.")),
         "submit_mission": (("visitor", "account", "officer"), lambda who: mission.submit(who)),
+        "manage_income": (
+            ("visitor", "account", "member"),
+            lambda who: RecurringIncome.add(
+                who, label="Subvention", amount_cents=100_000, starts_on=datetime.date(2027, 1, 5)
+            ),
+        ),
     }
     for action, (refused_roles, write) in refusing.items():
         for role in refused_roles:

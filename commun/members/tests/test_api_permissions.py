@@ -115,6 +115,7 @@ OTHER_APPS_TAGS = {
     "Délibération",
     "Décisions",
     "Besoins et missions",
+    "Trésorerie prévue",
     "Trésorerie",
     "Exports",
     "Communs amont",

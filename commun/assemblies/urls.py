@@ -1,0 +1,16 @@
+from django.urls import path
+
+from commun.assemblies import views
+
+app_name = "assemblies"
+urlpatterns = [
+    path("assemblees/", views.assemblies, name="list"),
+    path("assemblees/regles/", views.rules_page, name="rules"),
+    path("assemblees/regles/<str:kind>/", views.rules_edit, name="rules_edit"),
+    path("assemblees/nouvelle/", views.assembly_new, name="new"),
+    path("assemblees/<int:pk>/", views.assembly, name="assembly"),
+    path("assemblees/<int:pk>/ordre-du-jour/", views.add_item, name="add_item"),
+    path("assemblees/<int:pk>/convoquer/", views.convene, name="convene"),
+    path("assemblees/<int:pk>/reponse/", views.answer, name="answer"),
+    path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
+]

@@ -402,9 +402,10 @@ class Participant(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="assemblies")
     college = models.ForeignKey(College, on_delete=models.PROTECT, null=True, blank=True)
     mode = models.CharField(_("participation"), max_length=20, choices=Mode, blank=True)
+    # RESTRICT, not PROTECT: an assembly deleted as a whole takes its proxies with it.
     holder = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="proxies",

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, null=True)),
                 ('assembly', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='assemblies.assembly')),
                 ('college', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='members.college')),
-                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proxies', to='assemblies.participant', verbose_name='pouvoir donné à')),
+                ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='proxies', to='assemblies.participant', verbose_name='pouvoir donné à')),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assemblies', to='members.member')),
             ],
             options={

@@ -29,7 +29,7 @@ from commun.assemblies.schemas import (
 from commun.lib.ids import MAX_API_ID
 from commun.members.models import Member
 
-router = Router(tags=["assemblies"])
+router = Router(tags=["Assemblées générales"])
 Id = Path(..., ge=1, le=MAX_API_ID)
 KIND = Path(...)
 

@@ -122,6 +122,7 @@ OTHER_APPS_TAGS = {
     "Webhooks",
     "Tableau des tâches",
     "Flux et calendriers",
+    "Assemblées générales",
 }
 
 

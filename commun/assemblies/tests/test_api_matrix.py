@@ -1,0 +1,126 @@
+"""Every assembly endpoint × role × the phase it acts on, through the API.
+
+Bob is a member convened, Zoé a member admitted after the convocation, Alice an officer,
+Carol an applicant, Dan an account without membership. Drafts are the officers' only
+(404 for anyone else). A refusal answers JSON and writes nothing.
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
+from commun.conftest import category, make_member
+from commun.testing.api import bearer, call
+from commun.testing.assemblies import draft
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "applicant", "account", "member", "latecomer", "officer"]
+A = "/assemblies/{assembly_id}"
+RULES = {
+    "notice_days": 15,
+    "quorum_first": "1/5",
+    "quorum_second": "0",
+    "majority": "1/2",
+    "proxies_allowed": True,
+    "max_proxies": 2,
+    "advance_votes_count": False,
+    "weighted_by_college": False,
+}
+ITEM = {"kind": "information", "title": "Rapport de gestion"}
+
+# (method, path, body, the phase the assembly is in, the status for each role above)
+MATRIX = [
+    ("GET", "/assemblies/rules", None, "convened", (401, 403, 403, 200, 200, 200)),
+    ("PUT", "/assemblies/rules/{kind}", RULES, "convened", (401, 403, 403, 403, 403, 200)),
+    ("GET", "/assemblies", None, "convened", (401, 403, 403, 200, 200, 200)),
+    ("GET", A, None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("GET", A, None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", "/assemblies", "new", "draft", (401, 403, 403, 403, 403, 201)),
+    ("POST", A + "/items", ITEM, "draft", (401, 404, 404, 404, 404, 201)),
+    ("POST", A + "/items", ITEM, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/convene", None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("POST", A + "/convene", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", A + "/answer", {"mode": "remote"}, "convened", (401, 404, 404, 200, 403, 200)),
+    ("PUT", A + "/answer", {"mode": "remote"}, "draft", (401, 404, 404, 404, 404, 403)),
+]
+
+
+@pytest.fixture
+def zoe(coop):
+    return make_member("zoe@example.org", "Zoé", "Lambert", category("Partenaires"))
+
+
+@pytest.fixture
+def callers(alice, bob, carol, dan, zoe) -> dict[str, Client]:
+    return {
+        "visitor": Client(),
+        "applicant": bearer(carol.user),
+        "account": bearer(dan),
+        "member": bearer(bob.user),
+        "latecomer": bearer(zoe.user),
+        "officer": bearer(alice.user),
+    }
+
+
+def in_phase(alice, zoe, phase: str) -> Assembly:
+    assembly = draft(alice.user)
+    if phase == "convened":
+        assembly.convene(alice.user)
+        Participant.objects.filter(assembly=assembly, member=zoe).delete()
+    return assembly
+
+
+def snapshot():
+    return (
+        sorted(Assembly.objects.values_list("pk", "phase")),
+        AgendaItem.objects.count(),
+        sorted(Participant.objects.values_list("pk", "mode")),
+        sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
+    )
+
+
+def body_for(body):
+    if body == "new":
+        starts_at = timezone.now() + datetime.timedelta(days=30)
+        return {
+            "kind": "ordinary",
+            "title": "AG",
+            "starts_at": starts_at.isoformat(),
+            "place": "Ici",
+        }
+    return body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "phase", "expected"),
+    [pytest.param(*row, id=f"{row[0]} {row[1]} {row[3]}") for row in MATRIX],
+)
+def test_permission_matrix(callers, alice, zoe, method, path, body, phase, expected):
+    statuses = {}
+    for role in ROLES:
+        assembly = in_phase(alice, zoe, phase)
+        before = snapshot()
+        url = path.format(assembly_id=assembly.pk, kind="ordinary")
+        response = call(callers[role], method, url, body_for(body))
+        statuses[role] = response.status_code
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/json"), role
+            assert response.json()["detail"], role
+            assert snapshot() == before, f"{role} changed something"
+    assert statuses == dict(zip(ROLES, expected, strict=True))
+
+
+def test_every_assembly_endpoint_is_in_the_matrix(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "Assemblées générales" in operation.get("tags", [])
+    }
+    listed = {(method, path) for method, path, *_rest in MATRIX}
+    assert documented == listed

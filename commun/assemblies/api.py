@@ -16,13 +16,18 @@ from commun.api_helpers import members_only
 from commun.assemblies import rules
 from commun.assemblies.models import Assembly, AssemblyRules, Kind, Participant
 from commun.assemblies.schemas import (
+    AgainIn,
     AnswerIn,
     AnswerOut,
     AssemblyIn,
     AssemblyOut,
+    CheckInIn,
+    CheckInOut,
     ItemIn,
     ItemOut,
     KindName,
+    OpenIn,
+    QuorumOut,
     RulesIn,
     RulesOut,
 )
@@ -130,3 +135,83 @@ def answer(request, payload: AnswerIn, assembly_id: int = Id):
         "mode": participant.mode,
         "holder_number": participant.holder.member.number if participant.holder else None,
     }
+
+
+def _numbered(number: int, field: str) -> Member:
+    member = Member.objects.filter(number=number).first()
+    if member is None:
+        raise ValidationError({field: _("Aucun·e associé·e ne porte ce numéro.")})
+    return member
+
+
+@router.post("/assemblies/{assembly_id}/open", auth=authenticated, response=AssemblyOut)
+def open_session(request, payload: OpenIn, assembly_id: int = Id):
+    """Open the session, naming its chair and secretary among those convened (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "open", assembly)
+    chair = _numbered(payload.chair_number, "chair_number")
+    secretary = _numbered(payload.secretary_number, "secretary_number")
+    try:
+        assembly.open(request.user, chair, secretary)
+    except ValidationError as error:
+        renamed = {"chair": "chair_number", "secretary": "secretary_number"}
+        if hasattr(error, "error_dict"):
+            raise ValidationError(
+                {renamed.get(k, k): v for k, v in error.error_dict.items()}
+            ) from None
+        raise
+    return _out(request, assembly)
+
+
+@router.post("/assemblies/{assembly_id}/check-in", auth=authenticated, response=CheckInOut)
+def check_in(request, assembly_id: int = Id, payload: CheckInIn | None = None):
+    """Sign the attendance sheet: oneself, or (secretary, chair, officers) a member by number."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "check_in", assembly)
+    if payload is not None and payload.member_number is not None:
+        member = _numbered(payload.member_number, "member_number")
+    participant = assembly.participant(member)
+    if participant is None:
+        raise ValidationError(
+            {"member_number": _("Cette personne n'est pas convoquée à cette assemblée.")}
+        )
+    signed_now = participant.check_in(request.user)
+    return {"member_number": member.number, "signed_now": signed_now}
+
+
+@router.get("/assemblies/{assembly_id}/quorum", auth=authenticated, response=QuorumOut)
+def quorum(request, assembly_id: int = Id):
+    """The quorum: expected from the answers before the day, live from the sheet on the day."""
+    assembly = _assembly(request, assembly_id)
+    if assembly.phase == Assembly.Phase.DRAFT:
+        raise Http404
+    status = assembly.quorum_status()
+    turnout = status.pop("turnout")
+    return {
+        "eligible": turnout.eligible,
+        "present": turnout.present,
+        "remote": turnout.remote,
+        "represented": turnout.represented,
+        "advance": turnout.advance,
+        **status,
+    }
+
+
+@router.post("/assemblies/{assembly_id}/failure", auth=authenticated, response=AssemblyOut)
+def record_failure(request, assembly_id: int = Id):
+    """Record that the quorum was not reached: the assembly closes as failed (chair, officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "record_failure", assembly)
+    assembly.record_failure(request.user)
+    return _out(request, assembly)
+
+
+@router.post(
+    "/assemblies/{assembly_id}/second-convocation", auth=authenticated, response={201: AssemblyOut}
+)
+def convene_again(request, payload: AgainIn, assembly_id: int = Id):
+    """Prepare the second convocation of a failed first one: same kind and agenda (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "convene_again", assembly)
+    second = assembly.convene_again(request.user, payload.starts_at)
+    return Status(201, _out(request, second))

@@ -123,21 +123,24 @@ def counted_modes(
     *,
     max_proxies: int,
     chair_sits: bool = True,
+    on_the_day: bool = False,
 ) -> dict[int, str]:
     """How each member counts, once: PRESENT, REMOTE, PROXY (represented) or ADVANCE.
 
-    A member checked in on the day is present whatever they answered before (their proxy or
-    advance vote lapses). A proxy counts when its holder takes part in person or remotely,
-    up to the holder's limit in the order given; a blank proxy when the chair sits.
-    Members who don't count are left out.
+    A member checked in is there whatever they answered before (their proxy or advance vote
+    lapses): remote if they said so, present otherwise. Before the day, the answers say who
+    is expected; on the day (`on_the_day`), only those checked in are present or remote. A
+    proxy counts when its holder takes part in person or remotely, up to the holder's limit
+    in the order given; a blank proxy when the chair sits. Members who don't count are left
+    out.
     """
     answers = list(answers)
     checked_in = set(checked_in)
     modes: dict[int, str] = {}
     for answer in answers:
         if answer.member in checked_in:
-            modes[answer.member] = PRESENT
-        elif answer.mode in (PRESENT, REMOTE, ADVANCE):
+            modes[answer.member] = REMOTE if answer.mode == REMOTE else PRESENT
+        elif answer.mode == ADVANCE or (answer.mode in (PRESENT, REMOTE) and not on_the_day):
             modes[answer.member] = answer.mode
     held: Counter[int] = Counter()
     for answer in answers:
@@ -162,10 +165,13 @@ def turnout_by_college(
     *,
     max_proxies: int,
     chair_sits: bool = True,
+    on_the_day: bool = False,
 ) -> dict[int | None, Turnout]:
     """Each college's turnout (None: members of no college), from the members' answers."""
     answers = list(answers)
-    modes = counted_modes(answers, checked_in, max_proxies=max_proxies, chair_sits=chair_sits)
+    modes = counted_modes(
+        answers, checked_in, max_proxies=max_proxies, chair_sits=chair_sits, on_the_day=on_the_day
+    )
     counts: dict[int | None, Counter] = {college: Counter() for college in eligible_by_college}
     for answer in answers:
         if answer.member in modes:

@@ -77,3 +77,21 @@ class AnswerForm(NoLabelSuffix):
         if not rules.get("advance_votes_count"):
             modes = [m for m in modes if m[0] != "advance"]
         self.fields["mode"].choices = modes
+
+
+class OpenForm(NoLabelSuffix):
+    chair = forms.IntegerField(
+        label=_("Numéro d'associé·e de la présidence de séance"), min_value=1, max_value=2**31 - 1
+    )
+    secretary = forms.IntegerField(
+        label=_("Numéro d'associé·e du ou de la secrétaire de séance"),
+        min_value=1,
+        max_value=2**31 - 1,
+    )
+
+
+class ConveneAgainForm(NoLabelSuffix):
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure de la deuxième convocation"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )

@@ -14,11 +14,13 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commun.assemblies import counting
 from commun.members.models import College, Member
 
 MAX_PROXIES_PER_MEMBER = 20
+OPENS_EARLY = datetime.timedelta(hours=1)
 MAX_NOTICE_DAYS = 180
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
 
@@ -130,9 +132,9 @@ class AssemblyRules(models.Model):
 
     @classmethod
     def of(cls, kind: str) -> "AssemblyRules":
-        """The rules of this kind, with the SCIC defaults until the officers change them."""
-        found, _created = cls.objects.get_or_create(kind=kind, defaults=DEFAULTS[kind])
-        return found
+        """The rules of this kind; the SCIC defaults, unsaved, until the officers change them
+        (reading writes nothing: a fresh database stays empty for `commun restore`)."""
+        return cls.objects.filter(kind=kind).first() or cls(kind=kind, **DEFAULTS[kind])
 
     @classmethod
     def every_kind(cls) -> list["AssemblyRules"]:
@@ -163,11 +165,14 @@ class AssemblyRules(models.Model):
         """An officer changes these rules: checked whole, saved whole."""
         rules().require(by, "edit_rules")
         with transaction.atomic():
-            current = AssemblyRules.objects.select_for_update().get(pk=self.pk)
+            current, _created = AssemblyRules.objects.select_for_update().get_or_create(
+                kind=self.kind, defaults=DEFAULTS[self.kind]
+            )
             for name, value in values.items():
                 setattr(current, name, value)
             current.full_clean()
             current.save()
+        self.pk = current.pk
         self.refresh_from_db()
         return self
 
@@ -213,6 +218,25 @@ class Assembly(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     convened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failed = models.BooleanField(_("faute de quorum"), default=False, editable=False)
+    chair = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("présidence de séance"),
+    )
+    secretary = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("secrétaire de séance"),
+    )
     # The statutes' rules as they stood at the convocation (`AssemblyRules.snapshot`).
     rules = models.JSONField(default=dict, blank=True, editable=False)
 
@@ -227,6 +251,11 @@ class Assembly(models.Model):
             models.CheckConstraint(
                 condition=Q(phase="draft") | Q(convened_at__isnull=False),
                 name="assembly_convened_at_once_convened",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=["draft", "convened"])
+                | Q(opened_at__isnull=False, chair__isnull=False, secretary__isnull=False),
+                name="assembly_opened_with_its_officers",
             ),
         ]
 
@@ -355,9 +384,97 @@ class Assembly(models.Model):
         for _member, college, _mode, _holder in rows:
             eligible[college] = eligible.get(college, 0) + 1
         answers = [counting.Answer(m, c, mode, holder) for m, c, mode, holder in rows]
+        checked_in = [m for m, _c, _mode, _h in rows if m in self._checked_in()]
         return counting.turnout_by_college(
-            answers, eligible, max_proxies=self.rules.get("max_proxies", 0)
+            answers,
+            eligible,
+            checked_in,
+            max_proxies=self.rules.get("max_proxies", 0),
+            on_the_day=self.phase != self.Phase.CONVENED,
         )
+
+    def _checked_in(self) -> set[int]:
+        return set(
+            self.participants.filter(checked_in_at__isnull=False).values_list(
+                "member_id", flat=True
+            )
+        )
+
+    def quorum_status(self) -> dict:
+        """The live figures the chair reads: voices, the quorum needed, and whether it is met."""
+        whole = counting.total(self.turnout().values())
+        advance = self.rules.get("advance_votes_count", False)
+        return {
+            "turnout": whole,
+            "voices": whole.voices(advance),
+            "needed": max(counting.quorum_needed(whole.eligible, self.quorum), 1),
+            "reached": counting.quorum_reached(whole, self.quorum, advance),
+        }
+
+    # On the day ----------------------------------------------------------------------------
+
+    def open(self, by, chair: Member, secretary: Member, now=None) -> None:
+        """The session opens: answers are closed, the chair and the secretary named."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked: an answer or a second opening waits for this one (they lock it too).
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "open", assembly)
+            if now < assembly.starts_at - OPENS_EARLY:
+                raise ValidationError(
+                    _("La séance ne s'ouvre pas plus d'une heure avant l'heure convoquée.")
+                )
+            errors = {}
+            for field, person in (("chair", chair), ("secretary", secretary)):
+                if person is None or assembly.participant(person) is None:
+                    errors[field] = _("Choisissez un·e associé·e convoqué·e à cette assemblée.")
+            if errors:
+                raise ValidationError(errors)
+            assembly.phase = self.Phase.OPEN
+            assembly.opened_at = now
+            assembly.chair, assembly.secretary = chair, secretary
+            assembly.save(update_fields=["phase", "opened_at", "chair", "secretary"])
+        self.refresh_from_db()
+
+    def record_failure(self, by, now=None) -> None:
+        """Without the quorum, the assembly is recorded as failed and closed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "record_failure", assembly)
+            if assembly.quorum_status()["reached"]:
+                raise ValidationError(_("Le quorum est atteint : l'assemblée peut délibérer."))
+            assembly.phase = self.Phase.CLOSED
+            assembly.failed = True
+            assembly.closed_at = now
+            assembly.save(update_fields=["phase", "failed", "closed_at"])
+        self.refresh_from_db()
+
+    def convene_again(self, by, starts_at: datetime.datetime) -> "Assembly":
+        """After a failed first convocation: a second one, same kind and agenda, as a draft."""
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "convene_again", assembly)
+            if not assembly.failed or assembly.convocation != 1:
+                raise ValidationError(
+                    _("Seule une première convocation restée sans quorum se convoque à nouveau.")
+                )
+            second = Assembly.prepare(
+                by,
+                kind=assembly.kind,
+                convocation=2,
+                title=assembly.title,
+                starts_at=starts_at,
+                place=assembly.place,
+                video_link=assembly.video_link,
+            )
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    assembly=second, position=i.position, kind=i.kind, title=i.title, text=i.text
+                )
+                for i in assembly.items.all()
+            )
+        return second
 
 
 class AgendaItem(models.Model):
@@ -412,6 +529,7 @@ class Participant(models.Model):
         verbose_name=_("pouvoir donné à"),
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("émargé·e à"), null=True, blank=True)
 
     class Meta:
         ordering = ["assembly", "member__number"]
@@ -449,6 +567,27 @@ class Participant(models.Model):
             principal.save(update_fields=["mode", "holder", "answered_at"])
         self.refresh_from_db()
         return self
+
+    def check_in(self, by, now=None) -> bool:
+        """Sign the attendance sheet, oneself or ticked by the secretary, the chair or an
+        officer; True when this signed it, False when it was already signed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked with the assembly, so that a check-in never lands after its closing.
+            assembly = Assembly.objects.select_for_update().get(pk=self.assembly_id)
+            member = rules().require(by, "check_in", assembly)
+            if member.pk != self.member_id and not rules().keeps_the_sheet(member, assembly):
+                raise PermissionDenied(
+                    _(
+                        "Seul·es le ou la secrétaire, la présidence et les responsables "
+                        "émargent pour autrui."
+                    )
+                )
+            return bool(
+                Participant.objects.filter(pk=self.pk, checked_in_at__isnull=True).update(
+                    checked_in_at=now
+                )
+            )
 
     def _check_answer(self, assembly: Assembly, mode: str, holder: Member | None):
         """The holder's row for a proxy (None otherwise), or a ValidationError."""
@@ -496,9 +635,12 @@ class Participant(models.Model):
         if carried >= limit:
             raise ValidationError(
                 {
-                    "holder": _(
-                        "Cette personne porte déjà %(count)s pouvoir(s), le plus que permettent "
-                        "les statuts."
+                    "holder": ngettext(
+                        "Cette personne porte déjà %(count)s pouvoir, le plus que permettent "
+                        "les statuts.",
+                        "Cette personne porte déjà %(count)s pouvoirs, le plus que permettent "
+                        "les statuts.",
+                        carried,
                     )
                     % {"count": carried}
                 }

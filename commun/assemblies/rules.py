@@ -23,9 +23,9 @@ Phase = Assembly.Phase
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
     Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
-    Phase.CONVENED: frozenset({"answer"}),
-    Phase.OPEN: frozenset(),
-    Phase.CLOSED: frozenset(),
+    Phase.CONVENED: frozenset({"answer", "open"}),
+    Phase.OPEN: frozenset({"check_in", "record_failure"}),
+    Phase.CLOSED: frozenset({"convene_again"}),
 }
 # Actions about no assembly in particular.
 STANDING_ACTIONS = frozenset({"edit_rules", "prepare"})
@@ -36,9 +36,14 @@ ACTION_NAMES = {
     "edit_agenda": _("modifier l'ordre du jour"),
     "convene": _("convoquer l'assemblée"),
     "answer": _("répondre à la convocation"),
+    "open": _("ouvrir la séance"),
+    "check_in": _("émarger"),
+    "record_failure": _("constater l'absence de quorum"),
+    "convene_again": _("convoquer à nouveau"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
+CHAIR_OR_OFFICER = _("Seul·es la présidence de séance et les responsables peuvent %(action)s.")
 
 
 def is_convened(member, assembly: Assembly) -> bool:
@@ -48,8 +53,29 @@ def is_convened(member, assembly: Assembly) -> bool:
     )
 
 
+def is_chair(member, assembly: Assembly) -> bool:
+    return member is not None and member.pk == assembly.chair_id
+
+
+def is_secretary(member, assembly: Assembly) -> bool:
+    return member is not None and member.pk == assembly.secretary_id
+
+
+def keeps_the_sheet(member, assembly: Assembly) -> bool:
+    """Who may tick others on the attendance sheet: the secretary, the chair, an officer."""
+    return is_secretary(member, assembly) or is_chair(member, assembly) or is_officer(member)
+
+
 def _convened(member, assembly):
     return is_convened(member, assembly)
+
+
+def _convened_or_keeper(member, assembly):
+    return is_convened(member, assembly) or keeps_the_sheet(member, assembly)
+
+
+def _chair_or_officer(member, assembly):
+    return is_chair(member, assembly) or is_officer(member)
 
 
 WHO_MAY = {
@@ -58,6 +84,10 @@ WHO_MAY = {
     "edit_agenda": (officer, OFFICERS_ONLY),
     "convene": (officer, OFFICERS_ONLY),
     "answer": (_convened, CONVENED_ONLY),
+    "open": (officer, OFFICERS_ONLY),
+    "check_in": (_convened_or_keeper, CONVENED_ONLY),
+    "record_failure": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "convene_again": (officer, OFFICERS_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

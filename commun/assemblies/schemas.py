@@ -95,3 +95,32 @@ class AnswerIn(Input):
 class AnswerOut(Schema):
     mode: str
     holder_number: int | None
+
+
+class OpenIn(Input):
+    chair_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+    secretary_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+
+
+class CheckInIn(Input):
+    member_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class CheckInOut(Schema):
+    member_number: int
+    signed_now: bool
+
+
+class QuorumOut(Schema):
+    eligible: int
+    present: int
+    remote: int
+    represented: int
+    advance: int
+    voices: int
+    needed: int
+    reached: bool
+
+
+class AgainIn(Input):
+    starts_at: datetime.datetime

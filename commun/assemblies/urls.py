@@ -13,4 +13,9 @@ urlpatterns = [
     path("assemblees/<int:pk>/convoquer/", views.convene, name="convene"),
     path("assemblees/<int:pk>/reponse/", views.answer, name="answer"),
     path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path("assemblees/<int:pk>/ouverture/", views.open_session, name="open"),
+    path("assemblees/<int:pk>/emargement/", views.check_in, name="check_in"),
+    path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),
+    path("assemblees/<int:pk>/sans-quorum/", views.record_failure, name="record_failure"),
+    path("assemblees/<int:pk>/deuxieme-convocation/", views.convene_again, name="convene_again"),
 ]

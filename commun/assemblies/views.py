@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commun.assemblies import rules
-from commun.assemblies.forms import AnswerForm, AssemblyForm, ItemForm, RulesForm
+from commun.assemblies.forms import (
+    AnswerForm,
+    AssemblyForm,
+    ConveneAgainForm,
+    ItemForm,
+    OpenForm,
+    RulesForm,
+)
 from commun.assemblies.models import Assembly, AssemblyRules, Kind
 from commun.lib.forms import add_model_errors
 from commun.members.models import Member
@@ -129,6 +136,10 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     forms = forms or {}
     if "edit_agenda" in actions:
         forms.setdefault("item", ItemForm())
+    if "open" in actions:
+        forms.setdefault("open", OpenForm())
+    if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
+        forms.setdefault("again", ConveneAgainForm())
     if "answer" in actions:
         forms.setdefault(
             "answer",
@@ -148,6 +159,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "forms": forms,
         "convened": assembly.participants.count(),
         "carried": participant.proxies.count() if participant else 0,
+        "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
+        "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
     }
     return render(request, "assemblies/assembly.html", context, status=status)
 
@@ -233,3 +246,105 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
         "assemblies/convocation.html",
         {"assembly": assembly, "items": assembly.items.all()},
     )
+
+
+# On the day ------------------------------------------------------------------------------------
+
+
+def _member_numbered(form, field: str):
+    member = Member.objects.filter(number=form.cleaned_data[field]).first()
+    if member is None:
+        form.add_error(field, _("Aucun·e associé·e ne porte ce numéro."))
+    return member
+
+
+@require_POST
+def open_session(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "open", assembly)
+    form = OpenForm(request.POST)
+    if form.is_valid():
+        chair = _member_numbered(form, "chair")
+        secretary = _member_numbered(form, "secretary")
+        if not form.errors:
+            try:
+                assembly.open(request.user, chair, secretary)
+            except ValidationError as error:
+                add_model_errors(form, error)
+            else:
+                messages.success(request, _("La séance est ouverte."))
+                return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"open": form}, 422)
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the attendance sheet: oneself, or (the secretary) someone by their number."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "check_in", assembly)
+    viewer = rules.active_member(request.user)
+    number = request.POST.get("number", "")
+    member = viewer
+    if number:
+        member = Member.objects.filter(number=int(number)).first() if number.isdigit() else None
+    participant = assembly.participant(member) if member else None
+    if participant is None:
+        messages.error(request, _("Cette personne n'est pas convoquée à cette assemblée."))
+        return _page(request, assembly, status=422)
+    participant.check_in(request.user)
+    messages.success(request, _("L'émargement est enregistré."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_GET
+def quorum(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live quorum, a fragment the assembly page refreshes every few seconds."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    return render(
+        request,
+        "assemblies/assembly.html#quorum",
+        {"assembly": assembly, "quorum": assembly.quorum_status()},
+    )
+
+
+@require_POST
+def record_failure(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "record_failure", assembly)
+    try:
+        assembly.record_failure(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("L'assemblée est constatée sans quorum."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def convene_again(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "convene_again", assembly)
+    form = ConveneAgainForm(request.POST)
+    if form.is_valid():
+        try:
+            second = assembly.convene_again(request.user, form.cleaned_data["starts_at"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("La deuxième convocation est en préparation, avec le même ordre du jour."),
+            )
+            return redirect("assemblies:assembly", pk=second.pk)
+    return _page(request, assembly, {"again": form}, 422)

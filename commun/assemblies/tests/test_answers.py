@@ -103,7 +103,7 @@ def test_proxies_and_advance_votes_as_the_statutes_allow(alice, bob, gus):
 def test_nobody_answers_for_someone_else_nor_once_the_assembly_opened(assembly, alice, bob):
     with pytest.raises(PermissionDenied):
         row(assembly, bob).answer(alice.user, "present")
-    Assembly.objects.filter(pk=assembly.pk).update(phase="open")
+    assembly.open(alice.user, chair=alice, secretary=bob, now=assembly.starts_at)
     with pytest.raises(PermissionDenied, match="En séance"):
         row(assembly, bob).answer(bob.user, "present")
     assert row(assembly, bob).mode == ""

@@ -1,7 +1,8 @@
 """Every assembly endpoint × role × the phase it acts on, through the API.
 
-Bob is a member convened, Zoé a member admitted after the convocation, Alice an officer,
-Carol an applicant, Dan an account without membership. Drafts are the officers' only
+Bob is a member convened (the secretary once it opens, Alice chairing), Zoé a member
+admitted after the convocation, Alice an officer, Carol an applicant, Dan an account
+without membership. Drafts are the officers' only
 (404 for anyone else). A refusal answers JSON and writes nothing.
 """
 
@@ -46,6 +47,14 @@ MATRIX = [
     ("POST", A + "/convene", None, "convened", (401, 404, 404, 403, 403, 403)),
     ("PUT", A + "/answer", {"mode": "remote"}, "convened", (401, 404, 404, 200, 403, 200)),
     ("PUT", A + "/answer", {"mode": "remote"}, "draft", (401, 404, 404, 404, 404, 403)),
+    ("GET", A + "/quorum", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", A + "/open", "named", "convened", (401, 404, 404, 403, 403, 200)),
+    ("POST", A + "/open", "named", "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/check-in", None, "open", (401, 404, 404, 200, 403, 200)),
+    ("POST", A + "/check-in", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/failure", None, "open", (401, 404, 404, 403, 403, 200)),
+    ("POST", A + "/second-convocation", "later", "closed", (401, 404, 404, 403, 403, 201)),
+    ("POST", A + "/second-convocation", "later", "open", (401, 404, 404, 403, 403, 403)),
 ]
 
 
@@ -66,24 +75,34 @@ def callers(alice, bob, carol, dan, zoe) -> dict[str, Client]:
     }
 
 
-def in_phase(alice, zoe, phase: str) -> Assembly:
+def in_phase(alice, bob, zoe, phase: str) -> Assembly:
+    """A fresh assembly in `phase`; once convened, it is about to start (it may open)."""
     assembly = draft(alice.user)
-    if phase == "convened":
+    if phase != "draft":
         assembly.convene(alice.user)
         Participant.objects.filter(assembly=assembly, member=zoe).delete()
+        Assembly.objects.filter(pk=assembly.pk).update(starts_at=timezone.now())
+    if phase in ("open", "closed"):
+        Assembly.objects.filter(pk=assembly.pk).update(
+            phase=phase, opened_at=timezone.now(), chair=alice, secretary=bob, failed=True
+        )
     return assembly
 
 
 def snapshot():
     return (
-        sorted(Assembly.objects.values_list("pk", "phase")),
+        sorted(Assembly.objects.values_list("pk", "phase", "chair")),
         AgendaItem.objects.count(),
-        sorted(Participant.objects.values_list("pk", "mode")),
+        sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
         sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
     )
 
 
-def body_for(body):
+def body_for(body, alice, bob):
+    if body == "named":
+        return {"chair_number": alice.number, "secretary_number": bob.number}
+    if body == "later":
+        return {"starts_at": (timezone.now() + datetime.timedelta(days=30)).isoformat()}
     if body == "new":
         starts_at = timezone.now() + datetime.timedelta(days=30)
         return {
@@ -99,13 +118,13 @@ def body_for(body):
     ("method", "path", "body", "phase", "expected"),
     [pytest.param(*row, id=f"{row[0]} {row[1]} {row[3]}") for row in MATRIX],
 )
-def test_permission_matrix(callers, alice, zoe, method, path, body, phase, expected):
+def test_permission_matrix(callers, alice, bob, zoe, method, path, body, phase, expected):
     statuses = {}
     for role in ROLES:
-        assembly = in_phase(alice, zoe, phase)
+        assembly = in_phase(alice, bob, zoe, phase)
         before = snapshot()
         url = path.format(assembly_id=assembly.pk, kind="ordinary")
-        response = call(callers[role], method, url, body_for(body))
+        response = call(callers[role], method, url, body_for(body, alice, bob))
         statuses[role] = response.status_code
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), role

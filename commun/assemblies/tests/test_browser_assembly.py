@@ -1,7 +1,9 @@
 """An assembly from its preparation to the members' answers, in Chromium, through the pages.
 
 Alice, an officer, prepares the annual assembly, writes a resolution on its agenda and
-convenes it; Bob, on a phone-sized screen, gives his proxy to Alice by her member number.
+convenes it; Bob, on a phone-sized screen, gives his proxy to Alice by her member number,
+then changes his mind: on the day Alice opens the session with Bob as secretary, and Bob
+signs the attendance sheet on his phone and sees the live quorum.
 Every page visited is axe-clean and nothing leaves the server.
 """
 
@@ -59,5 +61,22 @@ def test_an_assembly_is_prepared_convened_and_answered(page, alice, bob):
     assert assembly.participants.get(member=bob).holder.member == alice
     page.get_by_role("link", name="La convocation, à imprimer").click()
     page.get_by_text("Approbation des comptes 2026").first.wait_for()
+    axe_check(page)
+
+    # The day comes: Alice opens the session, Bob signs in on his phone and sees the quorum.
+    Assembly.objects.filter(pk=assembly.pk).update(starts_at=timezone.now())
+    act_as(page, alice)
+    page.goto(f"/assemblees/{assembly.pk}/")
+    page.get_by_label("Numéro d'associé·e de la présidence de séance").fill(str(alice.number))
+    page.get_by_label("Numéro d'associé·e du ou de la secrétaire de séance").fill(str(bob.number))
+    page.get_by_role("button", name="Ouvrir la séance").click()
+    done(page, "La séance est ouverte.")
+    axe_check(page)
+    act_as(page, bob)
+    page.goto(f"/assemblees/{assembly.pk}/")
+    page.get_by_text("0 voix sur 1 nécessaires").wait_for()
+    page.get_by_role("button", name="J'émarge").click()
+    done(page, "L'émargement est enregistré.")
+    page.get_by_text("1 voix sur 1 nécessaires").wait_for()
     axe_check(page)
     assert_all_local(page)

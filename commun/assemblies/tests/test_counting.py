@@ -152,6 +152,18 @@ def test_blank_proxies_count_when_the_chair_sits():
     assert counted_modes(answers, max_proxies=1, chair_sits=False) == {}
 
 
+def test_a_member_who_answered_remote_and_checks_in_is_remote():
+    answers = [Answer(1, 10, REMOTE), Answer(2, 10, PRESENT)]
+    assert counted_modes(answers, checked_in={1, 2}, max_proxies=1) == {1: REMOTE, 2: PRESENT}
+
+
+def test_on_the_day_only_those_checked_in_are_there():
+    answers = [Answer(1, 10, PRESENT), Answer(2, 10, PROXY, holder=1), Answer(3, 10, ADVANCE)]
+    assert counted_modes(answers, max_proxies=1, on_the_day=True) == {3: ADVANCE}
+    day = counted_modes(answers, checked_in={1}, max_proxies=1, on_the_day=True)
+    assert day == {1: PRESENT, 2: PROXY, 3: ADVANCE}
+
+
 def test_turnout_by_college():
     answers = [
         Answer(1, 10, PRESENT),
@@ -180,21 +192,27 @@ def answers_and_check_ins(draw):
         for n in range(size)
     ]
     checked_in = draw(st.sets(st.integers(0, size - 1)))
-    return answers, checked_in, draw(st.integers(1, 5))
+    return answers, checked_in, draw(st.integers(1, 5)), draw(st.booleans())
 
 
 @given(answers_and_check_ins())
 def test_nobody_counts_twice_and_no_holder_carries_beyond_the_limit(case):
-    answers, checked_in, limit = case
-    modes = counted_modes(answers, checked_in, max_proxies=limit)
+    answers, checked_in, limit, on_the_day = case
+    modes = counted_modes(answers, checked_in, max_proxies=limit, on_the_day=on_the_day)
     # One voice each at most: the counts add up to the members who count, never more.
     eligible = {1: 0, 2: 0, 3: 0}
     for answer in answers:
         eligible[answer.college] += 1
-    turnout = total(turnout_by_college(answers, eligible, checked_in, max_proxies=limit).values())
+    turnouts = turnout_by_college(
+        answers, eligible, checked_in, max_proxies=limit, on_the_day=on_the_day
+    )
+    turnout = total(turnouts.values())
     assert turnout.voices(advance_votes_count=True) == len(modes) <= len(answers)
-    # Whoever is checked in counts as present, never as represented nor as an advance vote.
-    assert all(modes[member] == PRESENT for member in checked_in)
+    # Whoever is checked in is there, never represented nor counted by an advance vote.
+    assert all(modes[member] in (PRESENT, REMOTE) for member in checked_in)
+    # On the day, only those checked in are there in person or remotely.
+    if on_the_day:
+        assert {m for m, mode in modes.items() if mode in (PRESENT, REMOTE)} == checked_in
     # A proxy counts only through a holder who takes part, within the holder's limit.
     carried: dict[int, int] = {}
     for answer in answers:

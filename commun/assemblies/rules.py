@@ -13,7 +13,6 @@ from commun.lib.rules import (
     OFFICERS_ONLY,
     Rulebook,
     active_member,
-    as_member,  # noqa: F401  (the models ask it through this module)
     is_officer,
     officer,
 )

@@ -25,6 +25,8 @@ from commun.assemblies.models import Assembly, AssemblyRules, Kind
 from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 
+MAX_NUMBER_DIGITS = 9  # a member number fits the database's integer
+
 
 def _login_first(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
@@ -290,7 +292,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     number = request.POST.get("number", "")
     member = viewer
     if number:
-        member = Member.objects.filter(number=int(number)).first() if number.isdigit() else None
+        readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+        member = Member.objects.filter(number=int(number)).first() if readable else None
     participant = assembly.participant(member) if member else None
     if participant is None:
         messages.error(request, _("Cette personne n'est pas convoquée à cette assemblée."))

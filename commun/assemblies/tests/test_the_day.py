@@ -135,6 +135,9 @@ def test_the_day_on_the_pages_and_the_api(assembly, alice, bob, gus):
         {"chair": alice.number, "secretary": bob.number},
     )
     assert response.status_code == 302
+    for number in ("99999999999999999999", "douze", "0"):
+        response = client.post(f"/assemblees/{assembly.pk}/emargement/", {"number": number})
+        assert response.status_code == 422, number
     response = client_for(gus.user).post(f"/assemblees/{assembly.pk}/emargement/")
     assert response.status_code == 302
     quorum = client_for(gus.user).get(f"/assemblees/{assembly.pk}/quorum/")

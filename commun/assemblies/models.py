@@ -376,28 +376,22 @@ class Assembly(models.Model):
         return cache[member.pk]
 
     def turnout(self) -> dict[int | None, counting.Turnout]:
-        """Each college's expected turnout from the answers so far."""
+        """Each college's turnout: expected from the answers before the day, then from the
+        attendance sheet. One query, whatever the number of members."""
         rows = list(
-            self.participants.values_list("member_id", "college_id", "mode", "holder__member_id")
+            self.participants.values_list(
+                "member_id", "college_id", "mode", "holder__member_id", "checked_in_at"
+            )
         )
         eligible: dict[int | None, int] = {}
-        for _member, college, _mode, _holder in rows:
+        for _member, college, *_rest in rows:
             eligible[college] = eligible.get(college, 0) + 1
-        answers = [counting.Answer(m, c, mode, holder) for m, c, mode, holder in rows]
-        checked_in = [m for m, _c, _mode, _h in rows if m in self._checked_in()]
         return counting.turnout_by_college(
-            answers,
+            [counting.Answer(m, c, mode, holder) for m, c, mode, holder, _at in rows],
             eligible,
-            checked_in,
+            {m for m, *_rest, checked_in_at in rows if checked_in_at is not None},
             max_proxies=self.rules.get("max_proxies", 0),
             on_the_day=self.phase != self.Phase.CONVENED,
-        )
-
-    def _checked_in(self) -> set[int]:
-        return set(
-            self.participants.filter(checked_in_at__isnull=False).values_list(
-                "member_id", flat=True
-            )
         )
 
     def quorum_status(self) -> dict:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "commun.notifications",
     "commun.feeds",
     "commun.hooks",
+    "commun.assemblies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

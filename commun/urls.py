@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("commun.decisions.urls")),
     path("", include("commun.budgets.urls")),
     path("", include("commun.board.urls")),
+    path("", include("commun.assemblies.urls")),
     path("", include("commun.notifications.urls")),
     path("", include("commun.feeds.urls")),
     path("comptes/", include("commun.ledger.urls")),

@@ -72,6 +72,11 @@ PARTS = (
         ("commun.board",),
     ),
     Part(
+        "assemblies",
+        "general assemblies: the statutes' rules, convocation, who is convened, proxies",
+        ("commun.assemblies",),
+    ),
+    Part(
         "notifications",
         "every way a member is told: notices and « À faire », who hears of a comment or "
         "a decision, the emails at once and the daily digest",

@@ -123,6 +123,7 @@ OTHER_APPS_TAGS = {
     "Webhooks",
     "Tableau des tâches",
     "Flux et calendriers",
+    "Assemblées générales",
 }
 
 

@@ -1,0 +1,217 @@
+"""API of assemblies: the same model methods as the pages.
+
+The statutes' rules are read by members and changed by officers; assemblies are read by
+members once convened (drafts by officers). Each action asks `rules` first (403 with the
+reason), then calls the model, which checks again under its lock; bad input answers 422.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from commun.api_auth import authenticated
+from commun.api_helpers import members_only
+from commun.assemblies import rules
+from commun.assemblies.models import Assembly, AssemblyRules, Kind, Participant
+from commun.assemblies.schemas import (
+    AgainIn,
+    AnswerIn,
+    AnswerOut,
+    AssemblyIn,
+    AssemblyOut,
+    CheckInIn,
+    CheckInOut,
+    ItemIn,
+    ItemOut,
+    KindName,
+    OpenIn,
+    QuorumOut,
+    RulesIn,
+    RulesOut,
+)
+from commun.lib.ids import MAX_API_ID
+from commun.members.models import Member
+
+router = Router(tags=["Assemblées générales"])
+Id = Path(..., ge=1, le=MAX_API_ID)
+KIND = Path(...)
+
+
+@router.get("/assemblies/rules", auth=authenticated, response=list[RulesOut])
+def list_rules(request):
+    """The statutes' rules for each kind of assembly (members only)."""
+    members_only(request)
+    return AssemblyRules.every_kind()
+
+
+@router.put("/assemblies/rules/{kind}", auth=authenticated, response=RulesOut)
+def edit_rules(request, payload: RulesIn, kind: KindName = KIND):
+    """Change one kind's rules, all of them at once (officers)."""
+    rules.require(request.user, "edit_rules")
+    return AssemblyRules.of(Kind(kind)).update(request.user, **payload.dict())
+
+
+def _assembly(request, pk: int) -> Assembly:
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if not rules.can_read(request.user, assembly):
+        raise Http404
+    return assembly
+
+
+def _out(request, assembly: Assembly) -> dict:
+    return {
+        **{
+            f: getattr(assembly, f)
+            for f in AssemblyOut.model_fields
+            if f not in ("items", "actions")
+        },
+        "items": [ItemOut.from_orm(item).dict() for item in assembly.items.all()],
+        "actions": sorted(rules.allowed_actions(request.user, assembly)),
+    }
+
+
+@router.get("/assemblies", auth=authenticated, response=list[AssemblyOut])
+def list_assemblies(request):
+    """The assemblies a member may read, the latest first."""
+    members_only(request)
+    found = Assembly.objects.prefetch_related("items")
+    if not rules.may(request.user, "prepare"):
+        found = found.exclude(phase=Assembly.Phase.DRAFT)
+    return [_out(request, assembly) for assembly in found[:100]]
+
+
+@router.get("/assemblies/{assembly_id}", auth=authenticated, response=AssemblyOut)
+def get_assembly(request, assembly_id: int = Id):
+    return _out(request, _assembly(request, assembly_id))
+
+
+@router.post("/assemblies", auth=authenticated, response={201: AssemblyOut})
+def prepare_assembly(request, payload: AssemblyIn):
+    """Prepare an assembly (officers): a draft, whose date respects the notice period."""
+    rules.require(request.user, "prepare")
+    assembly = Assembly.prepare(request.user, **payload.dict())
+    return Status(201, _out(request, assembly))
+
+
+@router.post("/assemblies/{assembly_id}/items", auth=authenticated, response={201: AssemblyOut})
+def add_item(request, payload: ItemIn, assembly_id: int = Id):
+    """Add a resolution or an information item to a draft's agenda (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "edit_agenda", assembly)
+    assembly.add_item(request.user, **payload.dict())
+    return Status(201, _out(request, assembly))
+
+
+@router.post("/assemblies/{assembly_id}/convene", auth=authenticated, response=AssemblyOut)
+def convene(request, assembly_id: int = Id):
+    """Convene: fix who is convened and the rules, and email the convocation (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "convene", assembly)
+    assembly.convene(request.user)
+    return _out(request, assembly)
+
+
+@router.put("/assemblies/{assembly_id}/answer", auth=authenticated, response=AnswerOut)
+def answer(request, payload: AnswerIn, assembly_id: int = Id):
+    """Answer the convocation for oneself: present, remote, a proxy to a member (by number),
+    a blank proxy to the chair, or an advance vote when the statutes allow it."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "answer", assembly)
+    holder = None
+    if payload.holder_number is not None:
+        holder = Member.objects.filter(number=payload.holder_number).first()
+        if holder is None:
+            raise ValidationError({"holder_number": _("Aucun·e associé·e ne porte ce numéro.")})
+    participant: Participant = assembly.participant(member)
+    try:
+        participant.answer(request.user, payload.mode, holder)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "holder" in error.error_dict:
+            raise ValidationError({"holder_number": error.error_dict["holder"]}) from None
+        raise
+    return {
+        "mode": participant.mode,
+        "holder_number": participant.holder.member.number if participant.holder else None,
+    }
+
+
+def _numbered(number: int, field: str) -> Member:
+    member = Member.objects.filter(number=number).first()
+    if member is None:
+        raise ValidationError({field: _("Aucun·e associé·e ne porte ce numéro.")})
+    return member
+
+
+@router.post("/assemblies/{assembly_id}/open", auth=authenticated, response=AssemblyOut)
+def open_session(request, payload: OpenIn, assembly_id: int = Id):
+    """Open the session, naming its chair and secretary among those convened (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "open", assembly)
+    chair = _numbered(payload.chair_number, "chair_number")
+    secretary = _numbered(payload.secretary_number, "secretary_number")
+    try:
+        assembly.open(request.user, chair, secretary)
+    except ValidationError as error:
+        renamed = {"chair": "chair_number", "secretary": "secretary_number"}
+        if hasattr(error, "error_dict"):
+            raise ValidationError(
+                {renamed.get(k, k): v for k, v in error.error_dict.items()}
+            ) from None
+        raise
+    return _out(request, assembly)
+
+
+@router.post("/assemblies/{assembly_id}/check-in", auth=authenticated, response=CheckInOut)
+def check_in(request, assembly_id: int = Id, payload: CheckInIn | None = None):
+    """Sign the attendance sheet: oneself, or (secretary, chair, officers) a member by number."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "check_in", assembly)
+    if payload is not None and payload.member_number is not None:
+        member = _numbered(payload.member_number, "member_number")
+    participant = assembly.participant(member)
+    if participant is None:
+        raise ValidationError(
+            {"member_number": _("Cette personne n'est pas convoquée à cette assemblée.")}
+        )
+    signed_now = participant.check_in(request.user)
+    return {"member_number": member.number, "signed_now": signed_now}
+
+
+@router.get("/assemblies/{assembly_id}/quorum", auth=authenticated, response=QuorumOut)
+def quorum(request, assembly_id: int = Id):
+    """The quorum: expected from the answers before the day, live from the sheet on the day."""
+    assembly = _assembly(request, assembly_id)
+    if assembly.phase == Assembly.Phase.DRAFT:
+        raise Http404
+    status = assembly.quorum_status()
+    turnout = status.pop("turnout")
+    return {
+        "eligible": turnout.eligible,
+        "present": turnout.present,
+        "remote": turnout.remote,
+        "represented": turnout.represented,
+        "advance": turnout.advance,
+        **status,
+    }
+
+
+@router.post("/assemblies/{assembly_id}/failure", auth=authenticated, response=AssemblyOut)
+def record_failure(request, assembly_id: int = Id):
+    """Record that the quorum was not reached: the assembly closes as failed (chair, officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "record_failure", assembly)
+    assembly.record_failure(request.user)
+    return _out(request, assembly)
+
+
+@router.post(
+    "/assemblies/{assembly_id}/second-convocation", auth=authenticated, response={201: AssemblyOut}
+)
+def convene_again(request, payload: AgainIn, assembly_id: int = Id):
+    """Prepare the second convocation of a failed first one: same kind and agenda (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "convene_again", assembly)
+    second = assembly.convene_again(request.user, payload.starts_at)
+    return Status(201, _out(request, second))

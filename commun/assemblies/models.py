@@ -1,0 +1,642 @@
+"""General assemblies: the statutes' rules for each kind, the assemblies, their agenda, and
+who is convened with how they answered.
+
+An assembly starts as a draft the officers prepare; convening it fixes who is eligible (one
+`Participant` row each, like a decision's eligibility) and the rules it is held by, and
+emails the convocation. Until it opens, each participant answers how they take part.
+"""
+
+import datetime
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from commun.assemblies import counting
+from commun.members.models import College, Member
+
+MAX_PROXIES_PER_MEMBER = 20
+OPENS_EARLY = datetime.timedelta(hours=1)
+MAX_NOTICE_DAYS = 180
+UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
+
+
+def rules():
+    """`assemblies/rules.py`, imported when first asked: it reads the models it guards."""
+    from commun.assemblies import rules
+
+    return rules
+
+
+class Kind(models.TextChoices):
+    ORDINARY = "ordinary", _("Assemblée générale ordinaire")
+    EXTRAORDINARY = "extraordinary", _("Assemblée générale extraordinaire")
+    # Both at once: the ordinary business, and resolutions that need the extraordinary rules.
+    ORDINARY_EXTRAORDINARY = (
+        "ordinary_extraordinary",
+        _("Assemblée générale ordinaire réunie extraordinairement"),
+    )
+
+
+class Quorum(models.TextChoices):
+    NONE = "0", _("Aucun")
+    TENTH = "1/10", _("Un dixième des associé·es")
+    FIFTH = "1/5", _("Un cinquième des associé·es")
+    QUARTER = "1/4", _("Un quart des associé·es")
+    THIRD = "1/3", _("Un tiers des associé·es")
+    HALF = "1/2", _("La moitié des associé·es")
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "1/2", _("Majorité simple des suffrages exprimés (plus de la moitié)")
+    TWO_THIRDS = "2/3", _("Deux tiers des suffrages exprimés")
+    THREE_QUARTERS = "3/4", _("Trois quarts des suffrages exprimés")
+
+
+# The defaults of a SCIC in the form of an SA or SAS (art. L. 225-96 and L. 225-98 of the
+# commercial code, as the model statutes apply them).
+DEFAULTS = {
+    Kind.ORDINARY: {"quorum_first": Quorum.FIFTH, "quorum_second": Quorum.NONE},
+    Kind.EXTRAORDINARY: {
+        "quorum_first": Quorum.QUARTER,
+        "quorum_second": Quorum.FIFTH,
+        "majority": Majority.TWO_THIRDS,
+    },
+    Kind.ORDINARY_EXTRAORDINARY: {"quorum_first": Quorum.FIFTH, "quorum_second": Quorum.NONE},
+}
+
+
+def colleges_weighted() -> dict[int, int] | None:
+    """The colleges' weights when every college is weighted and they total 100, else None."""
+    weights = dict(College.objects.values_list("pk", "weight_percent"))
+    if not weights or None in weights.values() or sum(weights.values()) != 100:
+        return None
+    return weights
+
+
+class AssemblyRules(models.Model):
+    """What the statutes say of one kind of assembly (one row per kind)."""
+
+    kind = models.CharField(_("type d'assemblée"), max_length=30, choices=Kind, unique=True)
+    notice_days = models.PositiveSmallIntegerField(
+        _("délai de convocation (jours)"),
+        default=15,
+        help_text=_("Le nombre de jours au moins entre l'envoi de la convocation et l'assemblée."),
+    )
+    quorum_first = models.CharField(
+        _("quorum sur première convocation"), max_length=5, choices=Quorum, default=Quorum.FIFTH
+    )
+    quorum_second = models.CharField(
+        _("quorum sur deuxième convocation"), max_length=5, choices=Quorum, default=Quorum.NONE
+    )
+    majority = models.CharField(
+        _("majorité"), max_length=5, choices=Majority, default=Majority.SIMPLE
+    )
+    proxies_allowed = models.BooleanField(_("pouvoirs admis"), default=True)
+    max_proxies = models.PositiveSmallIntegerField(
+        _("pouvoirs détenus au plus par un·e associé·e"),
+        default=1,
+        help_text=_(
+            "Les pouvoirs en blanc, remis à la présidence, ne comptent pas dans cette limite."
+        ),
+    )
+    advance_votes_count = models.BooleanField(
+        _("les votes par correspondance ou en ligne avant la séance comptent"), default=False
+    )
+    weighted_by_college = models.BooleanField(
+        _("vote par collèges pondérés"),
+        default=False,
+        help_text=_("Chaque collège pèse le pourcentage que lui donnent les statuts."),
+    )
+
+    class Meta:
+        verbose_name = _("règles d'assemblée")
+        verbose_name_plural = _("règles d'assemblée")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(notice_days__gte=1, notice_days__lte=MAX_NOTICE_DAYS),
+                name="assembly_rules_notice_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_proxies__lte=MAX_PROXIES_PER_MEMBER),
+                name="assembly_rules_max_proxies",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @classmethod
+    def of(cls, kind: str) -> "AssemblyRules":
+        """The rules of this kind; the SCIC defaults, unsaved, until the officers change them
+        (reading writes nothing: a fresh database stays empty for `commun restore`)."""
+        return cls.objects.filter(kind=kind).first() or cls(kind=kind, **DEFAULTS[kind])
+
+    @classmethod
+    def every_kind(cls) -> list["AssemblyRules"]:
+        return [cls.of(kind) for kind in Kind.values]
+
+    def clean(self):
+        errors = {}
+        if self.notice_days is not None and not 1 <= self.notice_days <= MAX_NOTICE_DAYS:
+            errors["notice_days"] = _("Entre 1 et %(max)s jours.") % {"max": MAX_NOTICE_DAYS}
+        quorums = (self.quorum_first, self.quorum_second)
+        if all(q in Quorum.values for q in quorums) and Fraction(quorums[1]) > Fraction(quorums[0]):
+            errors["quorum_second"] = _(
+                "Le quorum sur deuxième convocation ne peut pas dépasser celui de la première."
+            )
+        if self.max_proxies is not None:
+            if self.proxies_allowed and self.max_proxies < 1:
+                errors["max_proxies"] = _("Un pouvoir au moins, puisque les pouvoirs sont admis.")
+            elif self.max_proxies > MAX_PROXIES_PER_MEMBER:
+                errors["max_proxies"] = _("%(max)s pouvoirs au plus.") % {
+                    "max": MAX_PROXIES_PER_MEMBER
+                }
+        if self.weighted_by_college and colleges_weighted() is None:
+            errors["weighted_by_college"] = UNWEIGHTED_COLLEGES
+        if errors:
+            raise ValidationError(errors)
+
+    def update(self, by, **values) -> "AssemblyRules":
+        """An officer changes these rules: checked whole, saved whole."""
+        rules().require(by, "edit_rules")
+        with transaction.atomic():
+            current, _created = AssemblyRules.objects.select_for_update().get_or_create(
+                kind=self.kind, defaults=DEFAULTS[self.kind]
+            )
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.full_clean()
+            current.save()
+        self.pk = current.pk
+        self.refresh_from_db()
+        return self
+
+    def snapshot(self) -> dict:
+        """The rules as an assembly keeps them once convened: later edits don't change it."""
+        return {
+            "notice_days": self.notice_days,
+            "quorum_first": self.quorum_first,
+            "quorum_second": self.quorum_second,
+            "majority": self.majority,
+            "proxies_allowed": self.proxies_allowed,
+            "max_proxies": self.max_proxies,
+            "advance_votes_count": self.advance_votes_count,
+            "weighted_by_college": self.weighted_by_college,
+            "college_weights": (
+                {str(k): w for k, w in (colleges_weighted() or {}).items()}
+                if self.weighted_by_college
+                else {}
+            ),
+        }
+
+
+class Assembly(models.Model):
+    """One general assembly, from the officers' draft to its closing."""
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", _("En préparation")
+        CONVENED = "convened", _("Convoquée")
+        OPEN = "open", _("En séance")
+        CLOSED = "closed", _("Close")
+
+    kind = models.CharField(_("type d'assemblée"), max_length=30, choices=Kind)
+    convocation = models.PositiveSmallIntegerField(
+        _("convocation"), default=1, choices=[(1, _("Première")), (2, _("Deuxième"))]
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    starts_at = models.DateTimeField(_("date et heure"))
+    place = models.CharField(_("lieu"), max_length=300, blank=True)
+    video_link = models.URLField(_("lien de visioconférence"), blank=True, max_length=500)
+    phase = models.CharField(_("étape"), max_length=20, choices=Phase, default=Phase.DRAFT)
+    created_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    convened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failed = models.BooleanField(_("faute de quorum"), default=False, editable=False)
+    chair = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("présidence de séance"),
+    )
+    secretary = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("secrétaire de séance"),
+    )
+    # The statutes' rules as they stood at the convocation (`AssemblyRules.snapshot`).
+    rules = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("assemblée générale")
+        verbose_name_plural = _("assemblées générales")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(place="", video_link=""), name="assembly_has_a_place_or_a_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase="draft") | Q(convened_at__isnull=False),
+                name="assembly_convened_at_once_convened",
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=["draft", "convened"])
+                | Q(opened_at__isnull=False, chair__isnull=False, secretary__isnull=False),
+                name="assembly_opened_with_its_officers",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def statutes(self) -> AssemblyRules | None:
+        return AssemblyRules.of(self.kind) if self.kind in Kind.values else None
+
+    def notice_errors(self, now: datetime.datetime) -> dict:
+        """What is wrong with the date given the statutes' notice period (nothing: {})."""
+        if self.starts_at is None:
+            return {}
+        if self.starts_at <= now:
+            return {"starts_at": _("La date de l'assemblée est déjà passée.")}
+        statutes = self.statutes()
+        if statutes is not None and self.starts_at < now + datetime.timedelta(
+            days=statutes.notice_days
+        ):
+            return {
+                "starts_at": _(
+                    "Les statuts demandent une convocation %(days)s jours au moins avant "
+                    "l'assemblée : choisissez une date après le %(date)s."
+                )
+                % {
+                    "days": statutes.notice_days,
+                    "date": timezone.localtime(
+                        now + datetime.timedelta(days=statutes.notice_days)
+                    ).strftime("%d/%m/%Y %H:%M"),
+                }
+            }
+        return {}
+
+    def clean(self):
+        errors = {}
+        if not self.place.strip() and not self.video_link.strip():
+            errors["place"] = _("Indiquez un lieu, un lien de visioconférence, ou les deux.")
+        if self.phase == self.Phase.DRAFT:
+            errors.update(self.notice_errors(timezone.now()))
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def prepare(cls, by, **values) -> "Assembly":
+        """An officer prepares an assembly (a draft until convened): checked, then saved."""
+        officer = rules().require(by, "prepare")
+        assembly = cls(created_by=officer, **values)
+        assembly.full_clean()
+        assembly.save()
+        return assembly
+
+    def add_item(self, by, kind: str, title: str, text: str = "") -> "AgendaItem":
+        """Add a resolution or an information item at the end of the agenda."""
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "edit_agenda", assembly)
+            position = assembly.items.count() + 1
+            item = AgendaItem(
+                assembly=assembly, position=position, kind=kind, title=title, text=text
+            )
+            item.full_clean()
+            item.save()
+        return item
+
+    def eligible_members(self):
+        """Who the convocation goes to: the members active on the convocation date."""
+        return Member.objects.active()
+
+    def convene(self, by, now: datetime.datetime | None = None) -> int:
+        """Fix who is convened and the rules, then email the convocation; returns how many.
+
+        The notice period is checked again now: a draft left waiting may have run out of it.
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked so that two officers convening at once write one set of participants.
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "convene", assembly)
+            errors = assembly.notice_errors(now)
+            if not assembly.items.filter(kind=AgendaItem.Kind.RESOLUTION).exists():
+                errors["__all__"] = _("L'ordre du jour n'a aucune résolution.")
+            if errors:
+                raise ValidationError(errors)
+            assembly.rules = assembly.statutes().snapshot()
+            assembly.phase = self.Phase.CONVENED
+            assembly.convened_at = now
+            assembly.save(update_fields=["rules", "phase", "convened_at"])
+            members = assembly.eligible_members().values_list("pk", "category__college_id")
+            Participant.objects.bulk_create(
+                Participant(assembly=assembly, member_id=member, college_id=college)
+                for member, college in members
+            )
+            count = assembly.participants.count()
+            from commun.assemblies import tasks
+
+            transaction.on_commit(lambda: tasks.send_convocations.enqueue(assembly.pk))
+        self.refresh_from_db()
+        return count
+
+    # What the convocation fixed -----------------------------------------------------------
+
+    @property
+    def quorum(self) -> Fraction:
+        key = "quorum_first" if self.convocation == 1 else "quorum_second"
+        return Fraction(self.rules[key])
+
+    @property
+    def majority(self) -> Fraction:
+        return Fraction(self.rules["majority"])
+
+    def participant(self, member: Member | None) -> "Participant | None":
+        """The member's row when convened, or None (cached on the assembly)."""
+        if member is None:
+            return None
+        cache = self.__dict__.setdefault("_participants", {})
+        if member.pk not in cache:
+            cache[member.pk] = self.participants.filter(member=member).first()
+        return cache[member.pk]
+
+    def turnout(self) -> dict[int | None, counting.Turnout]:
+        """Each college's turnout: expected from the answers before the day, then from the
+        attendance sheet. One query, whatever the number of members."""
+        rows = list(
+            self.participants.values_list(
+                "member_id", "college_id", "mode", "holder__member_id", "checked_in_at"
+            )
+        )
+        eligible: dict[int | None, int] = {}
+        for _member, college, *_rest in rows:
+            eligible[college] = eligible.get(college, 0) + 1
+        return counting.turnout_by_college(
+            [counting.Answer(m, c, mode, holder) for m, c, mode, holder, _at in rows],
+            eligible,
+            {m for m, *_rest, checked_in_at in rows if checked_in_at is not None},
+            max_proxies=self.rules.get("max_proxies", 0),
+            on_the_day=self.phase != self.Phase.CONVENED,
+        )
+
+    def quorum_status(self) -> dict:
+        """The live figures the chair reads: voices, the quorum needed, and whether it is met."""
+        whole = counting.total(self.turnout().values())
+        advance = self.rules.get("advance_votes_count", False)
+        return {
+            "turnout": whole,
+            "voices": whole.voices(advance),
+            "needed": max(counting.quorum_needed(whole.eligible, self.quorum), 1),
+            "reached": counting.quorum_reached(whole, self.quorum, advance),
+        }
+
+    # On the day ----------------------------------------------------------------------------
+
+    def open(self, by, chair: Member, secretary: Member, now=None) -> None:
+        """The session opens: answers are closed, the chair and the secretary named."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked: an answer or a second opening waits for this one (they lock it too).
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "open", assembly)
+            if now < assembly.starts_at - OPENS_EARLY:
+                raise ValidationError(
+                    _("La séance ne s'ouvre pas plus d'une heure avant l'heure convoquée.")
+                )
+            errors = {}
+            for field, person in (("chair", chair), ("secretary", secretary)):
+                if person is None or assembly.participant(person) is None:
+                    errors[field] = _("Choisissez un·e associé·e convoqué·e à cette assemblée.")
+            if errors:
+                raise ValidationError(errors)
+            assembly.phase = self.Phase.OPEN
+            assembly.opened_at = now
+            assembly.chair, assembly.secretary = chair, secretary
+            assembly.save(update_fields=["phase", "opened_at", "chair", "secretary"])
+        self.refresh_from_db()
+
+    def record_failure(self, by, now=None) -> None:
+        """Without the quorum, the assembly is recorded as failed and closed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "record_failure", assembly)
+            if assembly.quorum_status()["reached"]:
+                raise ValidationError(_("Le quorum est atteint : l'assemblée peut délibérer."))
+            assembly.phase = self.Phase.CLOSED
+            assembly.failed = True
+            assembly.closed_at = now
+            assembly.save(update_fields=["phase", "failed", "closed_at"])
+        self.refresh_from_db()
+
+    def convene_again(self, by, starts_at: datetime.datetime) -> "Assembly":
+        """After a failed first convocation: a second one, same kind and agenda, as a draft."""
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "convene_again", assembly)
+            if not assembly.failed or assembly.convocation != 1:
+                raise ValidationError(
+                    _("Seule une première convocation restée sans quorum se convoque à nouveau.")
+                )
+            second = Assembly.prepare(
+                by,
+                kind=assembly.kind,
+                convocation=2,
+                title=assembly.title,
+                starts_at=starts_at,
+                place=assembly.place,
+                video_link=assembly.video_link,
+            )
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    assembly=second, position=i.position, kind=i.kind, title=i.title, text=i.text
+                )
+                for i in assembly.items.all()
+            )
+        return second
+
+
+class AgendaItem(models.Model):
+    """A point of the agenda: a resolution put to the vote, or an information item."""
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", _("Résolution")
+        INFORMATION = "information", _("Point d'information")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind, default=Kind.RESOLUTION)
+    title = models.CharField(_("intitulé"), max_length=300)
+    text = models.TextField(_("texte"), blank=True, max_length=20000)
+
+    class Meta:
+        ordering = ["assembly", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "position"], name="agenda_item_position")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.kind == self.Kind.RESOLUTION and not self.text.strip():
+            raise ValidationError({"text": _("Une résolution a un texte, celui qui sera voté.")})
+
+
+class Participant(models.Model):
+    """A member convened to an assembly (fixed at the convocation), and how they answered."""
+
+    class Mode(models.TextChoices):
+        UNANSWERED = "", _("Pas encore répondu")
+        PRESENT = counting.PRESENT, _("Présent·e")
+        REMOTE = counting.REMOTE, _("À distance")
+        PROXY = counting.PROXY, _("Pouvoir à un·e associé·e")
+        CHAIR = counting.CHAIR, _("Pouvoir en blanc à la présidence")
+        ADVANCE = counting.ADVANCE, _("Vote par correspondance ou en ligne")
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="participants")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="assemblies")
+    college = models.ForeignKey(College, on_delete=models.PROTECT, null=True, blank=True)
+    mode = models.CharField(_("participation"), max_length=20, choices=Mode, blank=True)
+    # RESTRICT, not PROTECT: an assembly deleted as a whole takes its proxies with it.
+    holder = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="proxies",
+        verbose_name=_("pouvoir donné à"),
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("émargé·e à"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assembly", "member__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "member"], name="convened_once"),
+            models.CheckConstraint(
+                condition=Q(mode="proxy", holder__isnull=False)
+                | (~Q(mode="proxy") & Q(holder__isnull=True)),
+                name="participant_holder_iff_proxy",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.assembly}"
+
+    def answer(self, by, mode: str, holder: Member | None = None, now=None) -> "Participant":
+        """Answer the convocation (again: a proxy given is revoked by any new answer).
+
+        `by` must be this participant: nobody answers for someone else.
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked: one assembly's answers are taken one at a time, so the same proxy can't
+            # go to two holders at once, nor two principals push a holder past the limit,
+            # nor an answer slip in once the assembly has opened.
+            assembly = Assembly.objects.select_for_update().get(pk=self.assembly_id)
+            member = rules().require(by, "answer", assembly)
+            principal = Participant.objects.get(pk=self.pk)
+            if member.pk != principal.member_id:
+                raise PermissionDenied(_("On ne répond que pour soi-même."))
+            held = principal._check_answer(assembly, mode, holder)
+            principal.mode = mode
+            principal.holder = held
+            principal.answered_at = now
+            principal.save(update_fields=["mode", "holder", "answered_at"])
+        self.refresh_from_db()
+        return self
+
+    def check_in(self, by, now=None) -> bool:
+        """Sign the attendance sheet, oneself or ticked by the secretary, the chair or an
+        officer; True when this signed it, False when it was already signed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked with the assembly, so that a check-in never lands after its closing.
+            assembly = Assembly.objects.select_for_update().get(pk=self.assembly_id)
+            member = rules().require(by, "check_in", assembly)
+            if member.pk != self.member_id and not rules().keeps_the_sheet(member, assembly):
+                raise PermissionDenied(
+                    _(
+                        "Seul·es le ou la secrétaire, la présidence et les responsables "
+                        "émargent pour autrui."
+                    )
+                )
+            return bool(
+                Participant.objects.filter(pk=self.pk, checked_in_at__isnull=True).update(
+                    checked_in_at=now
+                )
+            )
+
+    def _check_answer(self, assembly: Assembly, mode: str, holder: Member | None):
+        """The holder's row for a proxy (None otherwise), or a ValidationError."""
+        statutes = assembly.rules
+        if mode not in self.Mode.values or mode == self.Mode.UNANSWERED:
+            raise ValidationError({"mode": _("Choisissez comment vous participez.")})
+        if mode in (self.Mode.PROXY, self.Mode.CHAIR) and not statutes["proxies_allowed"]:
+            raise ValidationError({"mode": _("Les statuts n'admettent pas les pouvoirs.")})
+        if mode == self.Mode.ADVANCE and not statutes["advance_votes_count"]:
+            raise ValidationError(
+                {"mode": _("Les statuts ne prévoient pas de vote avant la séance.")}
+            )
+        if mode not in (self.Mode.PRESENT, self.Mode.REMOTE) and self.proxies.exists():
+            raise ValidationError(
+                {
+                    "mode": _(
+                        "Vous portez des pouvoirs : vous participez vous-même, en personne ou "
+                        "à distance, ou vous les rendez d'abord."
+                    )
+                }
+            )
+        if mode != self.Mode.PROXY:
+            return None
+        if holder is None:
+            raise ValidationError(
+                {"holder": _("Choisissez l'associé·e qui portera votre pouvoir.")}
+            )
+        if holder.pk == self.member_id:
+            raise ValidationError({"holder": _("On ne se donne pas un pouvoir à soi-même.")})
+        held = Participant.objects.filter(assembly=assembly, member=holder).first()
+        if held is None or not holder.is_active_member:
+            raise ValidationError(
+                {"holder": _("Cette personne n'est pas convoquée à cette assemblée.")}
+            )
+        if held.mode in (self.Mode.PROXY, self.Mode.CHAIR):
+            raise ValidationError(
+                {
+                    "holder": _(
+                        "Cette personne a elle-même donné son pouvoir : choisissez-en une autre."
+                    )
+                }
+            )
+        limit = assembly.rules["max_proxies"]
+        carried = held.proxies.exclude(pk=self.pk).count()
+        if carried >= limit:
+            raise ValidationError(
+                {
+                    "holder": ngettext(
+                        "Cette personne porte déjà %(count)s pouvoir, le plus que permettent "
+                        "les statuts.",
+                        "Cette personne porte déjà %(count)s pouvoirs, le plus que permettent "
+                        "les statuts.",
+                        carried,
+                    )
+                    % {"count": carried}
+                }
+            )
+        return held

@@ -1,0 +1,129 @@
+"""What each phase of an assembly allows, and who may act: declared once, asked everywhere.
+
+A phase lists the actions it allows; a small predicate per action says who may take it.
+`may()` answers pages and the API (to show a button); the model methods call `require()`
+under their locks, which raises PermissionDenied with a message a person can read.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from commun.assemblies.models import Assembly
+from commun.lib.rules import (
+    OFFICERS_ONLY,
+    Rulebook,
+    active_member,
+    is_officer,
+    officer,
+)
+
+Phase = Assembly.Phase
+
+# Actions about an assembly, by the phase that allows them.
+ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
+    Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
+    Phase.CONVENED: frozenset({"answer", "open"}),
+    Phase.OPEN: frozenset({"check_in", "record_failure"}),
+    Phase.CLOSED: frozenset({"convene_again"}),
+}
+# Actions about no assembly in particular.
+STANDING_ACTIONS = frozenset({"edit_rules", "prepare"})
+
+ACTION_NAMES = {
+    "edit_rules": _("modifier les règles des assemblées"),
+    "prepare": _("préparer une assemblée"),
+    "edit_agenda": _("modifier l'ordre du jour"),
+    "convene": _("convoquer l'assemblée"),
+    "answer": _("répondre à la convocation"),
+    "open": _("ouvrir la séance"),
+    "check_in": _("émarger"),
+    "record_failure": _("constater l'absence de quorum"),
+    "convene_again": _("convoquer à nouveau"),
+}
+
+CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
+CHAIR_OR_OFFICER = _("Seul·es la présidence de séance et les responsables peuvent %(action)s.")
+
+
+def is_convened(member, assembly: Assembly) -> bool:
+    """Convened when the assembly was (a snapshot), and still an associate with a voice."""
+    return (
+        member is not None and member.is_active_member and assembly.participant(member) is not None
+    )
+
+
+def is_chair(member, assembly: Assembly) -> bool:
+    return member is not None and member.pk == assembly.chair_id
+
+
+def is_secretary(member, assembly: Assembly) -> bool:
+    return member is not None and member.pk == assembly.secretary_id
+
+
+def keeps_the_sheet(member, assembly: Assembly) -> bool:
+    """Who may tick others on the attendance sheet: the secretary, the chair, an officer."""
+    return is_secretary(member, assembly) or is_chair(member, assembly) or is_officer(member)
+
+
+def _convened(member, assembly):
+    return is_convened(member, assembly)
+
+
+def _convened_or_keeper(member, assembly):
+    return is_convened(member, assembly) or keeps_the_sheet(member, assembly)
+
+
+def _chair_or_officer(member, assembly):
+    return is_chair(member, assembly) or is_officer(member)
+
+
+WHO_MAY = {
+    "edit_rules": (officer, OFFICERS_ONLY),
+    "prepare": (officer, OFFICERS_ONLY),
+    "edit_agenda": (officer, OFFICERS_ONLY),
+    "convene": (officer, OFFICERS_ONLY),
+    "answer": (_convened, CONVENED_ONLY),
+    "open": (officer, OFFICERS_ONLY),
+    "check_in": (_convened_or_keeper, CONVENED_ONLY),
+    "record_failure": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "convene_again": (officer, OFFICERS_ONLY),
+}
+RULES = Rulebook(WHO_MAY, ACTION_NAMES)
+
+
+def refusal(who, action: str, assembly: Assembly | None = None):
+    """Why `who` may not take `action` now (a translated message), or None when they may."""
+    if action in STANDING_ACTIONS:
+        return RULES.refusal(who, action)
+    if assembly is None:
+        raise ValueError(f"{action!r} is about an assembly")
+    if action not in ACTIONS_BY_PHASE[assembly.phase]:
+        return _("On ne peut pas %(action)s à l'étape « %(phase)s ».") % {
+            "action": ACTION_NAMES[action],
+            "phase": assembly.get_phase_display(),
+        }
+    return RULES.refusal(who, action, assembly)
+
+
+def may(who, action: str, assembly: Assembly | None = None) -> bool:
+    return refusal(who, action, assembly) is None
+
+
+def require(who, action: str, assembly: Assembly | None = None):
+    """The acting member, or PermissionDenied saying why not."""
+    message = refusal(who, action, assembly)
+    if message is not None:
+        raise PermissionDenied(message)
+    return active_member(who)
+
+
+def allowed_actions(who, assembly: Assembly) -> set[str]:
+    """Every action `who` may take on `assembly` now: what a page shows as buttons."""
+    return {a for a in ACTIONS_BY_PHASE[assembly.phase] if may(who, a, assembly)}
+
+
+def can_read(who, assembly: Assembly) -> bool:
+    """Drafts are the officers'; once convened, every active member reads the assembly."""
+    if assembly.phase == Phase.DRAFT:
+        return is_officer(who)
+    return active_member(who) is not None

@@ -1,0 +1,126 @@
+"""The API's shapes for assemblies. Input schemas bound types and refuse unknown fields;
+the rules (a notice period the statutes allow, a proxy within the holder's limit) are the
+model's, which answers in the caller's language on the field it is about."""
+
+import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from commun.api_input import Input
+from commun.assemblies.models import (
+    MAX_NOTICE_DAYS,
+    MAX_PROXIES_PER_MEMBER,
+    AgendaItem,
+    Assembly,
+    Kind,
+    Majority,
+    Participant,
+    Quorum,
+)
+from commun.lib.ids import MAX_API_ID
+
+ObjectId = Annotated[int, Field(ge=1, le=MAX_API_ID)]
+KindName = Literal[tuple(Kind.values)]
+QuorumName = Literal[tuple(Quorum.values)]
+MajorityName = Literal[tuple(Majority.values)]
+ItemKind = Literal[tuple(AgendaItem.Kind.values)]
+AnswerMode = Literal[tuple(v for v in Participant.Mode.values if v)]
+
+
+class RulesIn(Input):
+    notice_days: int = Field(ge=1, le=MAX_NOTICE_DAYS)
+    quorum_first: QuorumName
+    quorum_second: QuorumName
+    majority: MajorityName
+    proxies_allowed: bool
+    max_proxies: int = Field(ge=0, le=MAX_PROXIES_PER_MEMBER)
+    advance_votes_count: bool
+    weighted_by_college: bool
+
+
+class RulesOut(Schema):
+    kind: KindName
+    notice_days: int
+    quorum_first: QuorumName
+    quorum_second: QuorumName
+    majority: MajorityName
+    proxies_allowed: bool
+    max_proxies: int
+    advance_votes_count: bool
+    weighted_by_college: bool
+
+
+class AssemblyIn(Input):
+    kind: KindName
+    convocation: Literal[1, 2] = 1
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: datetime.datetime
+    place: str = Field("", max_length=300)
+    video_link: str = Field("", max_length=500)
+
+
+class ItemIn(Input):
+    kind: ItemKind
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field("", max_length=20000)
+
+
+class ItemOut(Schema):
+    position: int
+    kind: ItemKind
+    title: str
+    text: str
+
+
+class AssemblyOut(Schema):
+    id: int
+    kind: KindName
+    convocation: int
+    title: str
+    starts_at: datetime.datetime
+    place: str
+    video_link: str
+    phase: Literal[tuple(Assembly.Phase.values)]
+    convened_at: datetime.datetime | None
+    items: list[ItemOut]
+    actions: list[str]
+
+
+class AnswerIn(Input):
+    mode: AnswerMode
+    holder_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class AnswerOut(Schema):
+    mode: str
+    holder_number: int | None
+
+
+class OpenIn(Input):
+    chair_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+    secretary_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+
+
+class CheckInIn(Input):
+    member_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class CheckInOut(Schema):
+    member_number: int
+    signed_now: bool
+
+
+class QuorumOut(Schema):
+    eligible: int
+    present: int
+    remote: int
+    represented: int
+    advance: int
+    voices: int
+    needed: int
+    reached: bool
+
+
+class AgainIn(Input):
+    starts_at: datetime.datetime

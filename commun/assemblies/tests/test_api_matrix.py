@@ -1,0 +1,145 @@
+"""Every assembly endpoint × role × the phase it acts on, through the API.
+
+Bob is a member convened (the secretary once it opens, Alice chairing), Zoé a member
+admitted after the convocation, Alice an officer, Carol an applicant, Dan an account
+without membership. Drafts are the officers' only
+(404 for anyone else). A refusal answers JSON and writes nothing.
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
+from commun.conftest import category, make_member
+from commun.testing.api import bearer, call
+from commun.testing.assemblies import draft
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "applicant", "account", "member", "latecomer", "officer"]
+A = "/assemblies/{assembly_id}"
+RULES = {
+    "notice_days": 15,
+    "quorum_first": "1/5",
+    "quorum_second": "0",
+    "majority": "1/2",
+    "proxies_allowed": True,
+    "max_proxies": 2,
+    "advance_votes_count": False,
+    "weighted_by_college": False,
+}
+ITEM = {"kind": "information", "title": "Rapport de gestion"}
+
+# (method, path, body, the phase the assembly is in, the status for each role above)
+MATRIX = [
+    ("GET", "/assemblies/rules", None, "convened", (401, 403, 403, 200, 200, 200)),
+    ("PUT", "/assemblies/rules/{kind}", RULES, "convened", (401, 403, 403, 403, 403, 200)),
+    ("GET", "/assemblies", None, "convened", (401, 403, 403, 200, 200, 200)),
+    ("GET", A, None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("GET", A, None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", "/assemblies", "new", "draft", (401, 403, 403, 403, 403, 201)),
+    ("POST", A + "/items", ITEM, "draft", (401, 404, 404, 404, 404, 201)),
+    ("POST", A + "/items", ITEM, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/convene", None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("POST", A + "/convene", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", A + "/answer", {"mode": "remote"}, "convened", (401, 404, 404, 200, 403, 200)),
+    ("PUT", A + "/answer", {"mode": "remote"}, "draft", (401, 404, 404, 404, 404, 403)),
+    ("GET", A + "/quorum", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", A + "/open", "named", "convened", (401, 404, 404, 403, 403, 200)),
+    ("POST", A + "/open", "named", "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/check-in", None, "open", (401, 404, 404, 200, 403, 200)),
+    ("POST", A + "/check-in", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/failure", None, "open", (401, 404, 404, 403, 403, 200)),
+    ("POST", A + "/second-convocation", "later", "closed", (401, 404, 404, 403, 403, 201)),
+    ("POST", A + "/second-convocation", "later", "open", (401, 404, 404, 403, 403, 403)),
+]
+
+
+@pytest.fixture
+def zoe(coop):
+    return make_member("zoe@example.org", "Zoé", "Lambert", category("Partenaires"))
+
+
+@pytest.fixture
+def callers(alice, bob, carol, dan, zoe) -> dict[str, Client]:
+    return {
+        "visitor": Client(),
+        "applicant": bearer(carol.user),
+        "account": bearer(dan),
+        "member": bearer(bob.user),
+        "latecomer": bearer(zoe.user),
+        "officer": bearer(alice.user),
+    }
+
+
+def in_phase(alice, bob, zoe, phase: str) -> Assembly:
+    """A fresh assembly in `phase`; once convened, it is about to start (it may open)."""
+    assembly = draft(alice.user)
+    if phase != "draft":
+        assembly.convene(alice.user)
+        Participant.objects.filter(assembly=assembly, member=zoe).delete()
+        Assembly.objects.filter(pk=assembly.pk).update(starts_at=timezone.now())
+    if phase in ("open", "closed"):
+        Assembly.objects.filter(pk=assembly.pk).update(
+            phase=phase, opened_at=timezone.now(), chair=alice, secretary=bob, failed=True
+        )
+    return assembly
+
+
+def snapshot():
+    return (
+        sorted(Assembly.objects.values_list("pk", "phase", "chair")),
+        AgendaItem.objects.count(),
+        sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
+        sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
+    )
+
+
+def body_for(body, alice, bob):
+    if body == "named":
+        return {"chair_number": alice.number, "secretary_number": bob.number}
+    if body == "later":
+        return {"starts_at": (timezone.now() + datetime.timedelta(days=30)).isoformat()}
+    if body == "new":
+        starts_at = timezone.now() + datetime.timedelta(days=30)
+        return {
+            "kind": "ordinary",
+            "title": "AG",
+            "starts_at": starts_at.isoformat(),
+            "place": "Ici",
+        }
+    return body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "phase", "expected"),
+    [pytest.param(*row, id=f"{row[0]} {row[1]} {row[3]}") for row in MATRIX],
+)
+def test_permission_matrix(callers, alice, bob, zoe, method, path, body, phase, expected):
+    statuses = {}
+    for role in ROLES:
+        assembly = in_phase(alice, bob, zoe, phase)
+        before = snapshot()
+        url = path.format(assembly_id=assembly.pk, kind="ordinary")
+        response = call(callers[role], method, url, body_for(body, alice, bob))
+        statuses[role] = response.status_code
+        if response.status_code >= 400:
+            assert response["Content-Type"].startswith("application/json"), role
+            assert response.json()["detail"], role
+            assert snapshot() == before, f"{role} changed something"
+    assert statuses == dict(zip(ROLES, expected, strict=True))
+
+
+def test_every_assembly_endpoint_is_in_the_matrix(db):
+    document = Client().get("/api/v1/openapi.json").json()
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "Assemblées générales" in operation.get("tags", [])
+    }
+    listed = {(method, path) for method, path, *_rest in MATRIX}
+    assert documented == listed

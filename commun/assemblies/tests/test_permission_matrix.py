@@ -1,0 +1,122 @@
+"""Who may do what at each phase of an assembly, written by hand apart from `rules.py`.
+
+Roles: a visitor, Carol who applied, Dan with an account only, Bob a member convened, Gus
+a member who holds Bob's proxy, Zoé a member admitted after the convocation, Ivy who
+chairs the session and Jo its secretary (both named when it opens), Alice an officer.
+The minutes (and their freezing) are not built yet.
+"""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from commun.assemblies import rules
+from commun.assemblies.models import AgendaItem, Assembly, Participant
+from commun.conftest import category, make_member
+from commun.testing.assemblies import draft
+from commun.testing.matrix import NOBODY, OFFICER, refused, wrong_answers
+
+pytestmark = pytest.mark.django_db
+
+CONVENED = frozenset({"member", "holder", "chair", "secretary", "officer"})
+CHAIR = frozenset({"chair", "officer"})
+PHASES = ("draft", "convened", "open", "closed")
+ACTIONS = (
+    "edit_agenda",
+    "convene",
+    "answer",
+    "open",
+    "check_in",
+    "record_failure",
+    "convene_again",
+)
+
+
+def expected(phase: str, **allowed) -> dict:
+    return {action: allowed.get(action, NOBODY) for action in ACTIONS}
+
+
+EXPECTED = {
+    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
+    "convened": expected("convened", answer=CONVENED, open=OFFICER),
+    "open": expected("open", check_in=CONVENED, record_failure=CHAIR),
+    "closed": expected("closed", convene_again=OFFICER),
+}
+
+
+@pytest.fixture
+def cast(roles, alice, bob):
+    gus = make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
+    ivy = make_member("ivy@example.org", "Ivy", "Noir", category("Partenaires"))
+    jo = make_member("jo@example.org", "Jo", "Vert", category("Contrib"))
+    assembly = draft(alice.user)
+    assembly.convene(alice.user)
+    assembly.participants.get(member=bob).answer(bob.user, "proxy", gus)
+    zoe = make_member("zoe@example.org", "Zoé", "Lambert", category("Partenaires"))
+    people = {**roles, "holder": gus.user, "latecomer": zoe.user}
+    return assembly, {**people, "chair": ivy.user, "secretary": jo.user}, (ivy, jo)
+
+
+def at(assembly: Assembly, phase: str, chair_and_secretary) -> Assembly:
+    """The same assembly put in `phase` (and its attendance sheet blank)."""
+    chair, secretary = chair_and_secretary
+    assemblies = Assembly.objects.filter(pk=assembly.pk)
+    Participant.objects.filter(assembly=assembly).update(checked_in_at=None)
+    if phase == "draft":
+        Participant.objects.filter(assembly=assembly).delete()
+        assemblies.update(phase=phase, convened_at=None)
+    elif phase == "convened":
+        assemblies.update(phase=phase, opened_at=None, chair=None, secretary=None)
+    else:
+        opened = {"opened_at": assembly.starts_at, "chair": chair, "secretary": secretary}
+        assemblies.update(phase=phase, failed=phase == "closed", **opened)
+    return Assembly.objects.get(pk=assembly.pk)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_what_each_role_may_do_at_each_phase(cast, phase):
+    assembly, people, named = cast
+    assembly = at(assembly, phase, named)
+    assert wrong_answers(rules, EXPECTED[phase], people, assembly) == {}
+
+
+def test_only_officers_set_the_rules_and_prepare_whatever_the_phase(cast):
+    _assembly, people, _named = cast
+    assert wrong_answers(rules, {"edit_rules": OFFICER, "prepare": OFFICER}, people) == {}
+
+
+def attempts(assembly: Assembly, who, named) -> dict:
+    """Each action through its model method, as `who`, on the assembly as it stands."""
+    row = assembly.participants.filter(member__user=who).first() if who else None
+    any_row = assembly.participants.first() or Participant(assembly=assembly)
+    chair, secretary = named
+    later = assembly.starts_at.replace(year=assembly.starts_at.year + 1)
+    return {
+        "edit_agenda": lambda: assembly.add_item(who, AgendaItem.Kind.INFORMATION, "Point"),
+        "convene": lambda: assembly.convene(who),
+        "answer": lambda: (row or any_row).answer(who, "present"),
+        "open": lambda: assembly.open(who, chair, secretary, now=assembly.starts_at),
+        "check_in": lambda: (row or any_row).check_in(who),
+        "record_failure": lambda: assembly.record_failure(who),
+        "convene_again": lambda: assembly.convene_again(who, later),
+    }
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_the_model_methods_refuse_the_same(cast, phase):
+    assembly, people, named = cast
+    for action in ACTIONS:
+        for role, who in people.items():
+            fresh = at(assembly, phase, named)
+            try:
+                allowed = not refused(attempts(fresh, who, named)[action])
+            except ValidationError:
+                allowed = True  # past the permission, refused for what was asked
+            assert allowed == (role in EXPECTED[phase][action]), (action, role, phase)
+
+
+def test_members_read_convened_assemblies_and_officers_drafts_too(cast):
+    assembly, people, named = cast
+    readers = {role for role, who in people.items() if rules.can_read(who, assembly)}
+    assert readers == {"member", "holder", "latecomer", "chair", "secretary", "officer"}
+    assembly = at(assembly, "draft", named)
+    assert {role for role, who in people.items() if rules.can_read(who, assembly)} == {"officer"}

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from commun.assemblies import views
+
+app_name = "assemblies"
+urlpatterns = [
+    path("assemblees/", views.assemblies, name="list"),
+    path("assemblees/regles/", views.rules_page, name="rules"),
+    path("assemblees/regles/<str:kind>/", views.rules_edit, name="rules_edit"),
+    path("assemblees/nouvelle/", views.assembly_new, name="new"),
+    path("assemblees/<int:pk>/", views.assembly, name="assembly"),
+    path("assemblees/<int:pk>/ordre-du-jour/", views.add_item, name="add_item"),
+    path("assemblees/<int:pk>/convoquer/", views.convene, name="convene"),
+    path("assemblees/<int:pk>/reponse/", views.answer, name="answer"),
+    path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path("assemblees/<int:pk>/ouverture/", views.open_session, name="open"),
+    path("assemblees/<int:pk>/emargement/", views.check_in, name="check_in"),
+    path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),
+    path("assemblees/<int:pk>/sans-quorum/", views.record_failure, name="record_failure"),
+    path("assemblees/<int:pk>/deuxieme-convocation/", views.convene_again, name="convene_again"),
+]

@@ -1,0 +1,353 @@
+"""The assemblies' pages: the statutes' rules, the list, an assembly, its convocation.
+
+Every action is a POST form that works without JavaScript: it redirects to the page it
+came from, or shows that page again with the form's errors (status 422).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commun.assemblies import rules
+from commun.assemblies.forms import (
+    AnswerForm,
+    AssemblyForm,
+    ConveneAgainForm,
+    ItemForm,
+    OpenForm,
+    RulesForm,
+)
+from commun.assemblies.models import Assembly, AssemblyRules, Kind
+from commun.lib.forms import add_model_errors
+from commun.members.models import Member
+
+MAX_NUMBER_DIGITS = 9  # a member number fits the database's integer
+
+
+def _login_first(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
+
+
+def _require(request, action, assembly=None):
+    """403 with the reason before anything is read (the models check again under lock)."""
+    message = rules.refusal(request.user, action, assembly)
+    if message is not None:
+        raise PermissionDenied(message)
+
+
+def _members_only(request):
+    if rules.active_member(request.user) is None:
+        raise PermissionDenied(_("Réservé aux associé·es."))
+
+
+def _assembly(request, pk: int) -> Assembly:
+    assembly = get_object_or_404(Assembly, pk=pk)
+    if not rules.can_read(request.user, assembly):
+        raise Http404
+    return assembly
+
+
+# The statutes' rules ---------------------------------------------------------------------------
+
+
+@require_GET
+def rules_page(request: HttpRequest) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    _members_only(request)
+    return render(
+        request,
+        "assemblies/rules.html",
+        {
+            "every_rules": AssemblyRules.every_kind(),
+            "may_edit": rules.may(request.user, "edit_rules"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rules_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    if kind not in Kind.values:
+        raise Http404
+    _require(request, "edit_rules")
+    current = AssemblyRules.of(kind)
+    form = RulesForm(request.POST or None, instance=AssemblyRules.of(kind))
+    if request.method == "POST" and form.is_valid():
+        try:
+            current.update(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Les règles de cette assemblée sont enregistrées."))
+            return redirect("assemblies:rules")
+    status = 422 if form.errors else 200
+    return render(
+        request, "assemblies/rules_form.html", {"form": form, "rules": current}, status=status
+    )
+
+
+# Assemblies ------------------------------------------------------------------------------------
+
+
+@require_GET
+def assemblies(request: HttpRequest) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    _members_only(request)
+    found = Assembly.objects.all()
+    may_prepare = rules.may(request.user, "prepare")
+    if not may_prepare:
+        found = found.exclude(phase=Assembly.Phase.DRAFT)
+    return render(
+        request, "assemblies/list.html", {"assemblies": found[:200], "may_prepare": may_prepare}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assembly_new(request: HttpRequest) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    _require(request, "prepare")
+    form = AssemblyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assembly = Assembly.prepare(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request, _("L'assemblée est en préparation : écrivez son ordre du jour.")
+            )
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    status = 422 if form.errors else 200
+    return render(request, "assemblies/new.html", {"form": form}, status=status)
+
+
+def _page(request, assembly: Assembly, forms: dict | None = None, status=200) -> HttpResponse:
+    viewer = rules.active_member(request.user)
+    participant = assembly.participant(viewer)
+    actions = rules.allowed_actions(request.user, assembly)
+    forms = forms or {}
+    if "edit_agenda" in actions:
+        forms.setdefault("item", ItemForm())
+    if "open" in actions:
+        forms.setdefault("open", OpenForm())
+    if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
+        forms.setdefault("again", ConveneAgainForm())
+    if "answer" in actions:
+        forms.setdefault(
+            "answer",
+            AnswerForm(
+                rules=assembly.rules,
+                initial={
+                    "mode": participant.mode or None,
+                    "holder": participant.holder.member.number if participant.holder else None,
+                },
+            ),
+        )
+    context = {
+        "assembly": assembly,
+        "items": assembly.items.all(),
+        "participant": participant,
+        "actions": actions,
+        "forms": forms,
+        "convened": assembly.participants.count(),
+        "carried": participant.proxies.count() if participant else 0,
+        "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
+        "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
+    }
+    return render(request, "assemblies/assembly.html", context, status=status)
+
+
+@require_GET
+def assembly(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    return _page(request, _assembly(request, pk))
+
+
+@require_POST
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "edit_agenda", assembly)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            assembly.add_item(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"item": form}, 422)
+
+
+@require_POST
+def convene(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "convene", assembly)
+    try:
+        count = assembly.convene(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(
+        request,
+        _("L'assemblée est convoquée : %(count)s associé·es reçoivent la convocation.")
+        % {"count": count},
+    )
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "answer", assembly)
+    form = AnswerForm(request.POST, rules=assembly.rules)
+    if form.is_valid():
+        holder = None
+        number = form.cleaned_data.get("holder")
+        if form.cleaned_data["mode"] == "proxy" and number:
+            holder = Member.objects.filter(number=number).first()
+            if holder is None:
+                form.add_error("holder", _("Aucun·e associé·e ne porte ce numéro."))
+        if not form.errors:
+            participant = assembly.participant(rules.active_member(request.user))
+            try:
+                participant.answer(request.user, form.cleaned_data["mode"], holder)
+            except ValidationError as error:
+                add_model_errors(form, error)
+            else:
+                messages.success(request, _("Votre réponse est enregistrée."))
+                return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"answer": form}, 422)
+
+
+@require_GET
+def convocation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The convocation as a printable page."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    return render(
+        request,
+        "assemblies/convocation.html",
+        {"assembly": assembly, "items": assembly.items.all()},
+    )
+
+
+# On the day ------------------------------------------------------------------------------------
+
+
+def _member_numbered(form, field: str):
+    member = Member.objects.filter(number=form.cleaned_data[field]).first()
+    if member is None:
+        form.add_error(field, _("Aucun·e associé·e ne porte ce numéro."))
+    return member
+
+
+@require_POST
+def open_session(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "open", assembly)
+    form = OpenForm(request.POST)
+    if form.is_valid():
+        chair = _member_numbered(form, "chair")
+        secretary = _member_numbered(form, "secretary")
+        if not form.errors:
+            try:
+                assembly.open(request.user, chair, secretary)
+            except ValidationError as error:
+                add_model_errors(form, error)
+            else:
+                messages.success(request, _("La séance est ouverte."))
+                return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"open": form}, 422)
+
+
+@require_POST
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the attendance sheet: oneself, or (the secretary) someone by their number."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "check_in", assembly)
+    viewer = rules.active_member(request.user)
+    number = request.POST.get("number", "")
+    member = viewer
+    if number:
+        readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+        member = Member.objects.filter(number=int(number)).first() if readable else None
+    participant = assembly.participant(member) if member else None
+    if participant is None:
+        messages.error(request, _("Cette personne n'est pas convoquée à cette assemblée."))
+        return _page(request, assembly, status=422)
+    participant.check_in(request.user)
+    messages.success(request, _("L'émargement est enregistré."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_GET
+def quorum(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live quorum, a fragment the assembly page refreshes every few seconds."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    return render(
+        request,
+        "assemblies/assembly.html#quorum",
+        {"assembly": assembly, "quorum": assembly.quorum_status()},
+    )
+
+
+@require_POST
+def record_failure(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "record_failure", assembly)
+    try:
+        assembly.record_failure(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("L'assemblée est constatée sans quorum."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def convene_again(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "convene_again", assembly)
+    form = ConveneAgainForm(request.POST)
+    if form.is_valid():
+        try:
+            second = assembly.convene_again(request.user, form.cleaned_data["starts_at"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("La deuxième convocation est en préparation, avec le même ordre du jour."),
+            )
+            return redirect("assemblies:assembly", pk=second.pk)
+    return _page(request, assembly, {"again": form}, 422)

@@ -211,6 +211,13 @@ def convene(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assemblies:assembly", pk=assembly.pk)
 
 
+def _member_numbered(form, field: str):
+    member = Member.objects.filter(number=form.cleaned_data[field]).first()
+    if member is None:
+        form.add_error(field, _("Aucun·e associé·e ne porte ce numéro."))
+    return member
+
+
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _login_first(request):
@@ -220,11 +227,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST, rules=assembly.rules)
     if form.is_valid():
         holder = None
-        number = form.cleaned_data.get("holder")
-        if form.cleaned_data["mode"] == "proxy" and number:
-            holder = Member.objects.filter(number=number).first()
-            if holder is None:
-                form.add_error("holder", _("Aucun·e associé·e ne porte ce numéro."))
+        if form.cleaned_data["mode"] == "proxy" and form.cleaned_data.get("holder"):
+            holder = _member_numbered(form, "holder")
         if not form.errors:
             participant = assembly.participant(rules.active_member(request.user))
             try:
@@ -251,13 +255,6 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # On the day ------------------------------------------------------------------------------------
-
-
-def _member_numbered(form, field: str):
-    member = Member.objects.filter(number=form.cleaned_data[field]).first()
-    if member is None:
-        form.add_error(field, _("Aucun·e associé·e ne porte ce numéro."))
-    return member
 
 
 @require_POST

@@ -76,6 +76,8 @@ def dress(cards: list, request) -> list:
     viewer, user = _viewer(request), request.user
     prefetch_related_objects(cards, "labels", "assignees")
     for task in cards:
+        # Read once here: each `task.labels` in a template builds a new related manager.
+        task.label_names = [label.name for label in task.labels.all()]
         assignees = list(task.assignees.all())
         task.assignee_names = [member.name_for(viewer) for member in assignees]
         task.buttons = []
@@ -90,6 +92,11 @@ def dress(cards: list, request) -> list:
             task.buttons.append(("faite", _("Marquer faite")))
         if task.state == Task.State.DONE and rules.may(user, "validate_task", task):
             task.buttons.append(("valider", _("Valider")))
+        # Reversed here once per button: a card's form names its address twice (htmx).
+        task.buttons = [
+            (action, label, reverse("board:action", args=[task.pk, action]))
+            for action, label in task.buttons
+        ]
     return cards
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from commun.assemblies import counting
 from commun.members.models import College, Member
+from commun.privacy.declarations import not_personal
 
 MAX_PROXIES_PER_MEMBER = 20
 OPENS_EARLY = datetime.timedelta(hours=1)
@@ -238,7 +239,10 @@ class Assembly(models.Model):
         verbose_name=_("secrétaire de séance"),
     )
     # The statutes' rules as they stood at the convocation (`AssemblyRules.snapshot`).
-    rules = models.JSONField(default=dict, blank=True, editable=False)
+    rules = not_personal(
+        models.JSONField(default=dict, blank=True, editable=False),
+        "the statutes' quorums, majorities and the colleges' weights, no person",
+    )
 
     class Meta:
         verbose_name = _("assemblée générale")

@@ -23,6 +23,14 @@ from commun.members.models import College, Member
 MAX_PROXIES_PER_MEMBER = 20
 OPENS_EARLY = datetime.timedelta(hours=1)
 MAX_NOTICE_DAYS = 180
+NO_FIGURES = {
+    "yes": 0,
+    "no": 0,
+    "abstain": 0,
+    "blank_proxies": 0,
+    "weighted_share": None,
+    "colleges": [],
+}
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
 
 
@@ -648,6 +656,14 @@ class AgendaItem(models.Model):
             for college, c in counts.items()
         }
         return tallies, blank
+
+    def figures(self) -> dict:
+        """The figures to show: as kept once closed, counted live while open, none before."""
+        if self.status == self.Status.CLOSED:
+            return self.result
+        if self.status == self.Status.OPEN:
+            return self.count(self.assembly)[0]
+        return {**NO_FIGURES, "majority": self.assembly.rules.get("majority")}
 
     def count(self, assembly: Assembly) -> tuple[dict, bool]:
         """The figures to keep (per college, whole, weighted share) and the outcome."""

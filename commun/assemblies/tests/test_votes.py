@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
 from commun.conftest import category, make_member
 from commun.members.models import College
+from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,38 @@ def test_bad_votes_are_refused_with_nothing_written(assembly, people):
     with pytest.raises(ValidationError, match="Émargez d'abord"):
         item.vote(gus.user, "yes", principal=u1)  # Gus hasn't signed: U1 isn't represented
     assert not Vote.objects.exists()
+
+
+def test_votes_through_the_api_for_oneself_and_a_principal(assembly, people):
+    alice, bob, gus = people["alice"], people["bob"], people["gus"]
+    u1, u2 = people["users"][1:3]
+    row(assembly, u1).answer(u1.user, "proxy", gus)
+    in_session(assembly, people, alice, bob, gus)
+    path = f"/assemblies/{assembly.pk}/resolutions/1"
+    assert call(bearer(alice.user), "POST", path + "/open").json()["status"] == "open"
+    holder = bearer(gus.user)
+    assert call(holder, "PUT", path + "/vote", {"choice": "yes"}).status_code == 200
+    cast = call(holder, "PUT", path + "/vote", {"choice": "no", "principal_number": u1.number})
+    assert cast.json() == {"position": 1, "choice": "no", "principal_number": u1.number}
+    for body, field in (
+        ({"choice": "yes", "principal_number": u2.number}, "principal_number"),
+        ({"choice": "yes", "principal_number": 99999}, "principal_number"),
+        ({"choice": "peut-être"}, "choice"),
+    ):
+        refused = call(holder, "PUT", path + "/vote", body)
+        assert refused.status_code == 422, body
+        assert field in str(refused.json()["detail"]), body
+    live = call(bearer(bob.user), "GET", path + "/result").json()
+    assert (live["status"], live["yes"], live["no"], live["adopted"]) == ("open", 1, 1, None)
+    closed = call(bearer(alice.user), "POST", path + "/close").json()
+    assert (closed["status"], closed["adopted"]) == ("closed", False)  # 1 of 2 is no majority
+    late = call(bearer(bob.user), "PUT", path + "/vote", {"choice": "yes"})
+    assert late.status_code == 422 and "n'est pas ouvert" in str(late.json()["detail"])
+    assert Vote.objects.count() == 2
+    assert (
+        call(bearer(bob.user), "GET", f"/assemblies/{assembly.pk}/resolutions/2/result").status_code
+        == 404
+    )
 
 
 @settings(

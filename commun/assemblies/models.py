@@ -657,6 +657,22 @@ class AgendaItem(models.Model):
         }
         return tallies, blank
 
+    def ballots(self, member: Member | None) -> list[tuple["Participant", str | None]]:
+        """The voices `member` casts now, theirs first then each principal's they carry, with
+        the choice cast so far: none unless they signed the attendance sheet."""
+        voices = self.assembly.voices()
+        mine = self.assembly.participant(member)
+        if mine is None or voices.get(mine.pk, (None, None))[1] not in (
+            counting.PRESENT,
+            counting.REMOTE,
+        ):
+            return []
+        whose = [mine] + [
+            p for p, mode in voices.values() if mode == counting.PROXY and p.holder_id == mine.pk
+        ]
+        cast = dict(self.votes.filter(principal__in=whose).values_list("principal_id", "choice"))
+        return [(p, cast.get(p.pk)) for p in whose]
+
     def figures(self) -> dict:
         """The figures to show: as kept once closed, counted live while open, none before."""
         if self.status == self.Status.CLOSED:

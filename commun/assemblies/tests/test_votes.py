@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
-from commun.conftest import category, make_member
+from commun.conftest import category, client_for, make_member
 from commun.members.models import College
 from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft
@@ -235,6 +235,36 @@ def test_votes_through_the_api_for_oneself_and_a_principal(assembly, people):
         call(bearer(bob.user), "GET", f"/assemblies/{assembly.pk}/resolutions/2/result").status_code
         == 404
     )
+
+
+def test_votes_on_the_pages_and_the_projection(assembly, people):
+    alice, bob, gus = people["alice"], people["bob"], people["gus"]
+    u1 = people["users"][1]
+    row(assembly, u1).answer(u1.user, "proxy", gus)
+    in_session(assembly, people, alice, bob, gus)
+    page = f"/assemblees/{assembly.pk}/"
+    chair, holder = client_for(alice.user), client_for(gus.user)
+    assert chair.post(page + "resolutions/1/ouvrir/").status_code == 302
+    ballot = holder.get(page).content.decode()
+    assert "Au vote : Approbation des comptes" in ballot and "dont vous portez le pouvoir" in ballot
+    assert holder.post(page + "resolutions/1/vote/", {"choice": "yes"}).status_code == 302
+    voted = holder.post(page + "resolutions/1/vote/", {"choice": "no", "principal": u1.number})
+    assert voted.status_code == 302
+    for bad in (
+        {"choice": "bof"},
+        {"choice": "yes", "principal": "douze"},
+        {"choice": "yes", "principal": bob.number},
+    ):
+        assert holder.post(page + "resolutions/1/vote/", bad).status_code == 422, bad
+    assert client_for(bob.user).post(page + "resolutions/1/clore/").status_code == 403
+    projection = client_for(bob.user).get(page + "projection/").content.decode()
+    assert "Pour : 1 · contre : 1 · abstentions : 0" in projection
+    assert 'hx-trigger="every 3s"' in projection and "/static/vendor/htmx" in projection
+    assert chair.post(page + "resolutions/1/clore/").status_code == 302
+    board = client_for(bob.user).get(page + "projection/", headers={"HX-Request": "true"})
+    assert "Rejetée" in board.content.decode() and "<html" not in board.content.decode()
+    assert "Rejetée" in client_for(bob.user).get(page).content.decode()
+    assert Vote.objects.count() == 2
 
 
 @settings(

@@ -211,7 +211,7 @@ class Assembly(models.Model):
         DRAFT = "draft", _("En préparation")
         CONVENED = "convened", _("Convoquée")
         OPEN = "open", _("En séance")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Terminée")
 
     kind = models.CharField(_("type d'assemblée"), max_length=30, choices=Kind)
     convocation = models.PositiveSmallIntegerField(

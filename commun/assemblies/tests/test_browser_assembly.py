@@ -3,7 +3,9 @@
 Alice, an officer, prepares the annual assembly, writes a resolution on its agenda and
 convenes it; Bob, on a phone-sized screen, gives his proxy to Alice by her member number,
 then changes his mind: on the day Alice opens the session with Bob as secretary, and Bob
-signs the attendance sheet on his phone and sees the live quorum.
+signs the attendance sheet on his phone and sees the live quorum; Alice opens the vote on
+the resolution, Bob votes on his phone, the projection page shows the count, Alice closes
+it and the resolution shows as adopted.
 Every page visited is axe-clean and nothing leaves the server.
 """
 
@@ -78,5 +80,27 @@ def test_an_assembly_is_prepared_convened_and_answered(page, alice, bob):
     page.get_by_role("button", name="J'émarge").click()
     done(page, "L'émargement est enregistré.")
     page.get_by_text("1 voix sur 1 nécessaires").wait_for()
+    axe_check(page)
+    assert_all_local(page)
+
+    # The quorum reached, Alice opens the vote; Bob votes on his phone; the room sees it.
+    act_as(page, alice)
+    page.goto(f"/assemblees/{assembly.pk}/")
+    page.get_by_role("button", name="Ouvrir le vote").click()
+    done(page, "Le vote est ouvert.")
+    act_as(page, bob)
+    page.goto(f"/assemblees/{assembly.pk}/")
+    page.get_by_role("button", name="Pour", exact=True).click()
+    done(page, "Votre vote est enregistré.")
+    page.get_by_text("Voté : Pour").wait_for()
+    axe_check(page)
+    page.goto(f"/assemblees/{assembly.pk}/projection/")
+    page.get_by_text("Pour : 1 · contre : 0 · abstentions : 0").wait_for()
+    axe_check(page)
+    act_as(page, alice)
+    page.goto(f"/assemblees/{assembly.pk}/")
+    page.get_by_role("button", name="Clore le vote").click()
+    done(page, "Le vote est clos")
+    page.get_by_text("Adoptée").first.wait_for()
     axe_check(page)
     assert_all_local(page)

@@ -205,6 +205,23 @@ def test_bad_votes_are_refused_with_nothing_written(assembly, people):
     assert not Vote.objects.exists()
 
 
+def test_voting_and_counting_take_the_same_queries_whatever_the_turnout(
+    assembly, people, django_assert_max_num_queries
+):
+    alice, bob = people["alice"], people["bob"]
+    users = people["users"]
+    in_session(assembly, people, alice, bob, *users)
+    item = resolution(assembly)
+    assembly.open_resolution(alice.user, item)
+    for member in users[1:]:
+        item.vote(member.user, "yes")
+    with django_assert_max_num_queries(13):
+        item.vote(users[0].user, "no")
+    with django_assert_max_num_queries(9):
+        item.close_vote(alice.user)
+    assert (item.result["yes"], item.result["no"]) == (5, 1)
+
+
 def test_votes_through_the_api_for_oneself_and_a_principal(assembly, people):
     alice, bob, gus = people["alice"], people["bob"], people["gus"]
     u1, u2 = people["users"][1:3]

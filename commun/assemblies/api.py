@@ -14,7 +14,7 @@ from ninja import Path, Router, Status
 from commun.api_auth import authenticated
 from commun.api_helpers import members_only
 from commun.assemblies import rules
-from commun.assemblies.models import Assembly, AssemblyRules, Kind, Participant
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
 from commun.assemblies.schemas import (
     AgainIn,
     AnswerIn,
@@ -28,14 +28,18 @@ from commun.assemblies.schemas import (
     KindName,
     OpenIn,
     QuorumOut,
+    ResultOut,
     RulesIn,
     RulesOut,
+    VoteIn,
+    VoteOut,
 )
 from commun.lib.ids import MAX_API_ID
 from commun.members.models import Member
 
 router = Router(tags=["Assemblées générales"])
 Id = Path(..., ge=1, le=MAX_API_ID)
+Position = Path(..., ge=1, le=10000)
 KIND = Path(...)
 
 
@@ -215,3 +219,67 @@ def convene_again(request, payload: AgainIn, assembly_id: int = Id):
     rules.require(request.user, "convene_again", assembly)
     second = assembly.convene_again(request.user, payload.starts_at)
     return Status(201, _out(request, second))
+
+
+def _resolution(assembly: Assembly, position: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem, assembly=assembly, position=position, kind=AgendaItem.Kind.RESOLUTION
+    )
+
+
+def _result(item: AgendaItem) -> dict:
+    figures = item.figures()
+    return {"position": item.position, "status": item.status, "adopted": item.adopted, **figures}
+
+
+R = "/assemblies/{assembly_id}/resolutions/{position}"
+
+
+@router.post(R + "/open", auth=authenticated, response=ResultOut)
+def open_resolution(request, assembly_id: int = Id, position: int = Position):
+    """Open the vote on a resolution, one at a time, once the quorum is reached (the chair,
+    officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "open_resolution", assembly)
+    item = assembly.open_resolution(request.user, _resolution(assembly, position))
+    return _result(item)
+
+
+@router.post(R + "/close", auth=authenticated, response=ResultOut)
+def close_resolution(request, assembly_id: int = Id, position: int = Position):
+    """Close the vote: the figures and the outcome are counted and kept (the chair, officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "close_resolution", assembly)
+    item = _resolution(assembly, position).close_vote(request.user)
+    return _result(item)
+
+
+@router.put(R + "/vote", auth=authenticated, response=VoteOut)
+def vote(request, payload: VoteIn, assembly_id: int = Id, position: int = Position):
+    """Vote yes, no or abstain on the open resolution: for oneself, or with
+    `principal_number` for a member whose proxy one carries. Voting again replaces it."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "vote", assembly)
+    principal = None
+    if payload.principal_number is not None:
+        principal = _numbered(payload.principal_number, "principal_number")
+    try:
+        cast = _resolution(assembly, position).vote(request.user, payload.choice, principal)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "principal" in error.error_dict:
+            raise ValidationError({"principal_number": error.error_dict["principal"]}) from None
+        raise
+    return {
+        "position": position,
+        "choice": cast.choice,
+        "principal_number": (principal or member).number,
+    }
+
+
+@router.get(R + "/result", auth=authenticated, response=ResultOut)
+def result(request, assembly_id: int = Id, position: int = Position):
+    """A resolution's figures: live while its vote is open, as kept once closed."""
+    assembly = _assembly(request, assembly_id)
+    if assembly.phase == Assembly.Phase.DRAFT:
+        raise Http404
+    return _result(_resolution(assembly, position))

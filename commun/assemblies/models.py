@@ -7,6 +7,7 @@ emails the convocation. Until it opens, each participant answers how they take p
 """
 
 import datetime
+from collections import Counter
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,14 @@ from commun.privacy.declarations import not_personal
 MAX_PROXIES_PER_MEMBER = 20
 OPENS_EARLY = datetime.timedelta(hours=1)
 MAX_NOTICE_DAYS = 180
+NO_FIGURES = {
+    "yes": 0,
+    "no": 0,
+    "abstain": 0,
+    "blank_proxies": 0,
+    "weighted_share": None,
+    "colleges": [],
+}
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
 
 
@@ -203,7 +212,7 @@ class Assembly(models.Model):
         DRAFT = "draft", _("En préparation")
         CONVENED = "convened", _("Convoquée")
         OPEN = "open", _("En séance")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Terminée")
 
     kind = models.CharField(_("type d'assemblée"), max_length=30, choices=Kind)
     convocation = models.PositiveSmallIntegerField(
@@ -434,6 +443,48 @@ class Assembly(models.Model):
             assembly.save(update_fields=["phase", "opened_at", "chair", "secretary"])
         self.refresh_from_db()
 
+    def open_resolution(self, by, item: "AgendaItem", now=None) -> "AgendaItem":
+        """The chair (or an officer) opens the vote on a resolution: one at a time, once the
+        quorum is reached, and never again once its vote has closed."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked: two resolutions opened at once would both find none open.
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "open_resolution", assembly)
+            item = AgendaItem.objects.get(pk=item.pk, assembly=assembly)
+            if item.kind != AgendaItem.Kind.RESOLUTION:
+                raise ValidationError(_("Seule une résolution se vote."))
+            if item.status != AgendaItem.Status.PENDING:
+                raise ValidationError(_("Le vote sur cette résolution a déjà été ouvert."))
+            if assembly.items.filter(status=AgendaItem.Status.OPEN).exists():
+                raise ValidationError(_("Une autre résolution est au vote : closez-la d'abord."))
+            if not assembly.quorum_status()["reached"]:
+                raise ValidationError(_("Le quorum n'est pas atteint : on ne vote pas."))
+            item.status = AgendaItem.Status.OPEN
+            item.vote_opened_at = now
+            item.save(update_fields=["status", "vote_opened_at"])
+        return item
+
+    def voices(self) -> dict[int, tuple["Participant", str]]:
+        """Whose voice counts on the day and how (PRESENT, REMOTE, PROXY, ADVANCE), by
+        participant id: each member once, as the quorum counts them (`counted_modes`)."""
+        participants = {p.member_id: p for p in self.participants.select_related("holder")}
+        modes = counting.counted_modes(
+            [
+                counting.Answer(
+                    p.member_id, p.college_id, p.mode, p.holder.member_id if p.holder else None
+                )
+                for p in participants.values()
+            ],
+            {m for m, p in participants.items() if p.checked_in_at is not None},
+            max_proxies=self.rules.get("max_proxies", 0),
+            on_the_day=True,
+        )
+        return {participants[m].pk: (participants[m], mode) for m, mode in modes.items()}
+
+    def open_resolution_item(self) -> "AgendaItem | None":
+        return self.items.filter(status=AgendaItem.Status.OPEN).first()
+
     def record_failure(self, by, now=None) -> None:
         """Without the quorum, the assembly is recorded as failed and closed."""
         now = now or timezone.now()
@@ -482,16 +533,42 @@ class AgendaItem(models.Model):
         RESOLUTION = "resolution", _("Résolution")
         INFORMATION = "information", _("Point d'information")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pas encore mise au vote")
+        OPEN = "open", _("Vote ouvert")
+        CLOSED = "closed", _("Vote clos")
+
     assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(_("nature"), max_length=20, choices=Kind, default=Kind.RESOLUTION)
     title = models.CharField(_("intitulé"), max_length=300)
     text = models.TextField(_("texte"), blank=True, max_length=20000)
+    status = models.CharField(
+        _("vote"), max_length=10, choices=Status, default=Status.PENDING, editable=False
+    )
+    vote_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    vote_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The figures as they stood at the close (`AgendaItem.close_vote`): never recounted.
+    result = models.JSONField(default=dict, blank=True, editable=False)
+    adopted = models.BooleanField(_("adoptée"), null=True, editable=False)
 
     class Meta:
         ordering = ["assembly", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["assembly", "position"], name="agenda_item_position")
+            models.UniqueConstraint(fields=["assembly", "position"], name="agenda_item_position"),
+            models.UniqueConstraint(
+                fields=["assembly"],
+                condition=Q(status="open"),
+                name="one_resolution_voted_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(kind="resolution"),
+                name="only_resolutions_are_voted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(adopted__isnull=False),
+                name="a_closed_vote_has_its_outcome",
+            ),
         ]
 
     def __str__(self):
@@ -500,6 +577,156 @@ class AgendaItem(models.Model):
     def clean(self):
         if self.kind == self.Kind.RESOLUTION and not self.text.strip():
             raise ValidationError({"text": _("Une résolution a un texte, celui qui sera voté.")})
+
+    def vote(self, by, choice: str, principal: Member | None = None, now=None) -> "Vote":
+        """Cast a voice on this resolution while its vote is open: one's own, or (separately)
+        a principal's whose proxy one carries. Voting again replaces the earlier choice."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked like the closing: a vote lands before the count, or is refused after it.
+            item = AgendaItem.objects.select_for_update().get(pk=self.pk)
+            assembly = item.assembly
+            member = rules().require(by, "vote", assembly)
+            if choice not in Vote.Choice.values:
+                raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
+            if item.status != self.Status.OPEN:
+                raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
+            voices = assembly.voices()
+            voter = assembly.participant(member)
+            if voices.get(voter.pk, (None, None))[1] not in (counting.PRESENT, counting.REMOTE):
+                raise ValidationError(_("Émargez d'abord : seul·es les présent·es votent."))
+            whose = voter
+            if principal is not None and principal.pk != member.pk:
+                whose = assembly.participant(principal)
+                counted = voices.get(whose.pk) if whose else None
+                if counted is None or counted[1] != counting.PROXY or whose.holder_id != voter.pk:
+                    raise ValidationError(
+                        {"principal": _("Vous ne portez pas le pouvoir de cette personne.")}
+                    )
+            cast, _created = Vote.objects.update_or_create(
+                item=item,
+                principal=whose,
+                defaults={"voter": voter, "choice": choice, "cast_at": now},
+            )
+        return cast
+
+    def close_vote(self, by, now=None) -> "AgendaItem":
+        """The chair (or an officer) closes the vote: the figures and the outcome are counted
+        once and kept on the item."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked like a vote: nothing cast while counting is lost or counted twice.
+            item = AgendaItem.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "close_resolution", item.assembly)
+            if item.status != self.Status.OPEN:
+                raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
+            item.result, item.adopted = item.count(item.assembly)
+            item.status = self.Status.CLOSED
+            item.vote_closed_at = now
+            item.save(update_fields=["status", "vote_closed_at", "result", "adopted"])
+        self.refresh_from_db()
+        return self
+
+    def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int]:
+        """Each college's votes, and how many blank proxies the chair cast for.
+
+        A vote counts only if its principal still counts through its voter (a member who
+        came after giving a proxy votes for themselves). Blank proxies vote for the
+        resolutions the officers put on the agenda — all of them, today. Advance votes
+        have no answer per resolution yet: they count for the quorum, not here.
+        """
+        voices = assembly.voices()
+        counts: dict[int | None, Counter] = {}
+        for vote in self.votes.all():
+            counted = voices.get(vote.principal_id)
+            if counted is None:
+                continue
+            participant, mode = counted
+            in_person = vote.voter_id == vote.principal_id and mode in (
+                counting.PRESENT,
+                counting.REMOTE,
+            )
+            carried = mode == counting.PROXY and participant.holder_id == vote.voter_id
+            if not (in_person or carried):
+                continue
+            counts.setdefault(participant.college_id, Counter())[vote.choice] += 1
+        blank = 0
+        for participant, mode in voices.values():
+            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
+                blank += 1
+                counts.setdefault(participant.college_id, Counter())[Vote.Choice.YES] += 1
+        tallies = {
+            college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
+            for college, c in counts.items()
+        }
+        return tallies, blank
+
+    def ballots(self, member: Member | None) -> list[tuple["Participant", str | None]]:
+        """The voices `member` casts now, theirs first then each principal's they carry, with
+        the choice cast so far: none unless they signed the attendance sheet."""
+        voices = self.assembly.voices()
+        mine = self.assembly.participant(member)
+        if mine is None or voices.get(mine.pk, (None, None))[1] not in (
+            counting.PRESENT,
+            counting.REMOTE,
+        ):
+            return []
+        whose = [mine] + [
+            p for p, mode in voices.values() if mode == counting.PROXY and p.holder_id == mine.pk
+        ]
+        cast = dict(self.votes.filter(principal__in=whose).values_list("principal_id", "choice"))
+        return [(p, cast.get(p.pk)) for p in whose]
+
+    def figures(self) -> dict:
+        """The figures to show: as kept once closed, counted live while open, none before."""
+        if self.status == self.Status.CLOSED:
+            return self.result
+        if self.status == self.Status.OPEN:
+            return self.count(self.assembly)[0]
+        return {**NO_FIGURES, "majority": self.assembly.rules.get("majority")}
+
+    def count(self, assembly: Assembly) -> tuple[dict, bool]:
+        """The figures to keep (per college, whole, weighted share) and the outcome."""
+        tallies, blank = self.tallies(assembly)
+        whole = counting.Tally(
+            sum(t.yes for t in tallies.values()),
+            sum(t.no for t in tallies.values()),
+            sum(t.abstain for t in tallies.values()),
+        )
+        majority = assembly.majority
+        weights = {int(k): w for k, w in assembly.rules.get("college_weights", {}).items()}
+        share = None
+        if assembly.rules.get("weighted_by_college") and weights:
+            weighted = {c: t for c, t in tallies.items() if c in weights}
+            share = counting.weighted_share_for(weighted, weights)
+            outcome = counting.weighted_adopted(weighted, weights, majority)
+        else:
+            outcome = counting.adopted(whole, majority)
+        names = dict(
+            College.objects.filter(pk__in=[c for c in tallies if c]).values_list("pk", "name")
+        )
+        result = {
+            "yes": whole.yes,
+            "no": whole.no,
+            "abstain": whole.abstain,
+            "blank_proxies": blank,
+            "majority": assembly.rules.get("majority"),
+            "weighted_share": str(share) if share is not None else None,
+            "colleges": [
+                {
+                    "college": college,
+                    "name": names.get(college, ""),
+                    "weight": weights.get(college),
+                    "yes": t.yes,
+                    "no": t.no,
+                    "abstain": t.abstain,
+                }
+                for college, t in sorted(
+                    tallies.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)
+                )
+            ],
+        }
+        return result, outcome
 
 
 class Participant(models.Model):
@@ -644,3 +871,32 @@ class Participant(models.Model):
                 }
             )
         return held
+
+
+class Vote(models.Model):
+    """One voice on one resolution: a principal's (oneself or whose proxy one carries),
+    cast by the voter; a later vote for the same principal replaces it until the close."""
+
+    class Choice(models.TextChoices):
+        YES = "yes", _("Pour")
+        NO = "no", _("Contre")
+        ABSTAIN = "abstain", _("Abstention")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
+    principal = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes_cast")
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote en séance")
+        verbose_name_plural = _("votes en séance")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "principal"], name="one_voice_per_principal"),
+            models.CheckConstraint(
+                condition=Q(choice__in=["yes", "no", "abstain"]), name="vote_choice_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.principal} — {self.item}: {self.choice}"

@@ -23,7 +23,9 @@ Phase = Assembly.Phase
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
     Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
     Phase.CONVENED: frozenset({"answer", "open"}),
-    Phase.OPEN: frozenset({"check_in", "record_failure"}),
+    Phase.OPEN: frozenset(
+        {"check_in", "record_failure", "open_resolution", "close_resolution", "vote"}
+    ),
     Phase.CLOSED: frozenset({"convene_again"}),
 }
 # Actions about no assembly in particular.
@@ -39,6 +41,9 @@ ACTION_NAMES = {
     "check_in": _("émarger"),
     "record_failure": _("constater l'absence de quorum"),
     "convene_again": _("convoquer à nouveau"),
+    "open_resolution": _("ouvrir le vote d'une résolution"),
+    "close_resolution": _("clore le vote d'une résolution"),
+    "vote": _("voter"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -87,6 +92,9 @@ WHO_MAY = {
     "check_in": (_convened_or_keeper, CONVENED_ONLY),
     "record_failure": (_chair_or_officer, CHAIR_OR_OFFICER),
     "convene_again": (officer, OFFICERS_ONLY),
+    "open_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "close_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "vote": (_convened, CONVENED_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

@@ -17,6 +17,7 @@ from commun.assemblies.models import (
     Majority,
     Participant,
     Quorum,
+    Vote,
 )
 from commun.lib.ids import MAX_API_ID
 
@@ -71,6 +72,8 @@ class ItemOut(Schema):
     kind: ItemKind
     title: str
     text: str
+    status: Literal[tuple(AgendaItem.Status.values)]
+    adopted: bool | None
 
 
 class AssemblyOut(Schema):
@@ -124,3 +127,37 @@ class QuorumOut(Schema):
 
 class AgainIn(Input):
     starts_at: datetime.datetime
+
+
+class VoteIn(Input):
+    choice: Literal[tuple(Vote.Choice.values)]
+    principal_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class VoteOut(Schema):
+    position: int
+    choice: str
+    principal_number: int
+
+
+class CollegeTallyOut(Schema):
+    college: int | None
+    name: str
+    weight: int | None
+    yes: int
+    no: int
+    abstain: int
+
+
+class ResultOut(Schema):
+    """A resolution's figures: kept at the close, live while its vote is open."""
+
+    position: int
+    status: Literal[tuple(AgendaItem.Status.values)]
+    adopted: bool | None
+    yes: int
+    no: int
+    abstain: int
+    blank_proxies: int
+    weighted_share: str | None
+    colleges: list[CollegeTallyOut]

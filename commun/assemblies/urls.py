@@ -18,4 +18,16 @@ urlpatterns = [
     path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),
     path("assemblees/<int:pk>/sans-quorum/", views.record_failure, name="record_failure"),
     path("assemblees/<int:pk>/deuxieme-convocation/", views.convene_again, name="convene_again"),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/ouvrir/",
+        views.open_resolution,
+        name="open_resolution",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/clore/",
+        views.close_resolution,
+        name="close_resolution",
+    ),
+    path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
+    path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
 ]

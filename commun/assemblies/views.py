@@ -21,7 +21,7 @@ from commun.assemblies.forms import (
     OpenForm,
     RulesForm,
 )
-from commun.assemblies.models import Assembly, AssemblyRules, Kind
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
 from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 
@@ -163,6 +163,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "carried": participant.proxies.count() if participant else 0,
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
+        **_voting(assembly, viewer),
     }
     return render(request, "assemblies/assembly.html", context, status=status)
 
@@ -348,3 +349,100 @@ def convene_again(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("assemblies:assembly", pk=second.pk)
     return _page(request, assembly, {"again": form}, 422)
+
+
+# Votes in session ------------------------------------------------------------------------------
+
+
+def _voting(assembly: Assembly, viewer) -> dict:
+    """The resolution open to the vote, and the voices the viewer casts on it."""
+    voting = assembly.open_resolution_item() if assembly.phase == Assembly.Phase.OPEN else None
+    return {
+        "voting": voting,
+        "ballots": voting.ballots(viewer) if voting else [],
+        "choices": Vote.Choice.choices,
+    }
+
+
+def _resolution(assembly: Assembly, position: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem, assembly=assembly, position=position, kind=AgendaItem.Kind.RESOLUTION
+    )
+
+
+def _refused_on_the_page(request, assembly, error: ValidationError) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return _page(request, assembly, status=422)
+
+
+@require_POST
+def open_resolution(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "open_resolution", assembly)
+    try:
+        assembly.open_resolution(request.user, _resolution(assembly, position))
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("Le vote est ouvert."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def close_resolution(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "close_resolution", assembly)
+    try:
+        _resolution(assembly, position).close_vote(request.user)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("Le vote est clos ; son résultat est enregistré."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One voice: the voter's own, or (`principal`, a member number) a principal's."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "vote", assembly)
+    number = request.POST.get("principal", "")
+    principal = None
+    if number:
+        readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+        principal = Member.objects.filter(number=int(number)).first() if readable else None
+        if principal is None:
+            messages.error(request, _("Vous ne portez pas le pouvoir de cette personne."))
+            return _page(request, assembly, status=422)
+    try:
+        _resolution(assembly, position).vote(
+            request.user, request.POST.get("choice", ""), principal
+        )
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("Votre vote est enregistré."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_GET
+def projection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen in the room: the open resolution's counts, each closed one's outcome;
+    htmx asks for the board again every few seconds."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    if assembly.phase == Assembly.Phase.DRAFT:
+        raise Http404
+    resolutions = [
+        (item, item.figures()) for item in assembly.items.filter(kind=AgendaItem.Kind.RESOLUTION)
+    ]
+    template = "assemblies/projection.html"
+    if request.headers.get("HX-Request"):
+        template += "#board"
+    context = {"assembly": assembly, "resolutions": resolutions, "quorum": assembly.quorum_status()}
+    return render(request, template, context)

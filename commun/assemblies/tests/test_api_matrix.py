@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant, Vote
 from commun.conftest import category, make_member
 from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft
@@ -32,6 +32,8 @@ RULES = {
     "weighted_by_college": False,
 }
 ITEM = {"kind": "information", "title": "Rapport de gestion"}
+R = A + "/resolutions/{position}"
+YES = {"choice": "yes"}
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -55,6 +57,15 @@ MATRIX = [
     ("POST", A + "/failure", None, "open", (401, 404, 404, 403, 403, 200)),
     ("POST", A + "/second-convocation", "later", "closed", (401, 404, 404, 403, 403, 201)),
     ("POST", A + "/second-convocation", "later", "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/open", None, "quorate", (401, 404, 404, 403, 403, 200)),
+    ("POST", R + "/open", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/close", None, "voting", (401, 404, 404, 403, 403, 200)),
+    ("POST", R + "/close", None, "closed", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/vote", YES, "voting", (401, 404, 404, 200, 403, 200)),
+    ("PUT", R + "/vote", YES, "quorate", (401, 404, 404, 422, 403, 422)),
+    ("PUT", R + "/vote", YES, "closed", (401, 404, 404, 403, 403, 403)),
+    ("GET", R + "/result", None, "voting", (401, 404, 404, 200, 200, 200)),
+    ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
 ]
 
 
@@ -82,17 +93,26 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
         assembly.convene(alice.user)
         Participant.objects.filter(assembly=assembly, member=zoe).delete()
         Assembly.objects.filter(pk=assembly.pk).update(starts_at=timezone.now())
-    if phase in ("open", "closed"):
+    if phase in ("open", "quorate", "voting", "closed"):
         Assembly.objects.filter(pk=assembly.pk).update(
-            phase=phase, opened_at=timezone.now(), chair=alice, secretary=bob, failed=True
+            phase="closed" if phase == "closed" else "open",
+            opened_at=timezone.now(),
+            chair=alice,
+            secretary=bob,
+            failed=phase == "closed",
         )
+    if phase in ("quorate", "voting"):
+        assembly.participants.update(checked_in_at=timezone.now())
+    if phase == "voting":
+        assembly.items.update(status=AgendaItem.Status.OPEN, vote_opened_at=timezone.now())
     return assembly
 
 
 def snapshot():
     return (
         sorted(Assembly.objects.values_list("pk", "phase", "chair")),
-        AgendaItem.objects.count(),
+        sorted(AgendaItem.objects.values_list("pk", "status", "adopted")),
+        sorted(Vote.objects.values_list("pk", "choice")),
         sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
         sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
     )
@@ -123,7 +143,7 @@ def test_permission_matrix(callers, alice, bob, zoe, method, path, body, phase, 
     for role in ROLES:
         assembly = in_phase(alice, bob, zoe, phase)
         before = snapshot()
-        url = path.format(assembly_id=assembly.pk, kind="ordinary")
+        url = path.format(assembly_id=assembly.pk, kind="ordinary", position=1)
         response = call(callers[role], method, url, body_for(body, alice, bob))
         statuses[role] = response.status_code
         if response.status_code >= 400:

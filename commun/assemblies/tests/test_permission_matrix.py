@@ -28,6 +28,9 @@ ACTIONS = (
     "check_in",
     "record_failure",
     "convene_again",
+    "open_resolution",
+    "close_resolution",
+    "vote",
 )
 
 
@@ -38,7 +41,14 @@ def expected(phase: str, **allowed) -> dict:
 EXPECTED = {
     "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
     "convened": expected("convened", answer=CONVENED, open=OFFICER),
-    "open": expected("open", check_in=CONVENED, record_failure=CHAIR),
+    "open": expected(
+        "open",
+        check_in=CONVENED,
+        record_failure=CHAIR,
+        open_resolution=CHAIR,
+        close_resolution=CHAIR,
+        vote=CONVENED,
+    ),
     "closed": expected("closed", convene_again=OFFICER),
 }
 
@@ -90,6 +100,7 @@ def attempts(assembly: Assembly, who, named) -> dict:
     any_row = assembly.participants.first() or Participant(assembly=assembly)
     chair, secretary = named
     later = assembly.starts_at.replace(year=assembly.starts_at.year + 1)
+    item = assembly.items.first()
     return {
         "edit_agenda": lambda: assembly.add_item(who, AgendaItem.Kind.INFORMATION, "Point"),
         "convene": lambda: assembly.convene(who),
@@ -98,6 +109,9 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "check_in": lambda: (row or any_row).check_in(who),
         "record_failure": lambda: assembly.record_failure(who),
         "convene_again": lambda: assembly.convene_again(who, later),
+        "open_resolution": lambda: assembly.open_resolution(who, item),
+        "close_resolution": lambda: item.close_vote(who),
+        "vote": lambda: item.vote(who, "yes"),
     }
 
 

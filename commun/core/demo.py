@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commun.assemblies import demo as assemblies_demo
 from commun.board import demo as board_demo
 from commun.budgets import demo as budgets_demo
 from commun.decisions.demo import Decisions
@@ -49,6 +50,7 @@ def load(stdout: OutputWrapper, stderr: OutputWrapper, style: Style) -> None:
         board_demo.load(stdout=stdout)
         hooks_demo.load(stdout=stdout)
         upstream_demo.load(stdout=stdout)
+        assemblies_demo.load(stdout=stdout)
         if state != "loaded":
             stdout.write(style.SUCCESS(members_demo.summary()))
     stdout.write(members_demo.logins())

@@ -40,7 +40,7 @@ def fill(missions: int) -> None:
     """Adopted missions, their commitments' months, some payments, and recurring income."""
     from django.utils import timezone
 
-    from commun.budgets.forecast import add_months
+    from commun.budgets.cash import add_months
     from commun.budgets.models import Mission, MissionPayment, Need, RecurringIncome
     from commun.ledger import chart
     from commun.ledger.models import Transaction

@@ -44,9 +44,12 @@ def payments_by_month(
     return [(months[-1], total)]
 
 
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after `month`'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def months_of(start: datetime.date, count: int) -> list[datetime.date]:
     """The first days of the `count` calendar months from `start`'s."""
-    return [
-        datetime.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-        for i in range(count)
-    ]
+    return [add_months(start, index) for index in range(count)]

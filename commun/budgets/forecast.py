@@ -56,15 +56,6 @@ class Forecast:
         return next((month for month in self.months if month.balance_cents < 0), None)
 
 
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def mission_outflows(mission) -> list[tuple[datetime.date, int]]:
     """What the mission pays, month by month (first day of the month, cents): its cash
     timeline (`cash.payments_by_month`), each payslip in the month it leaves the bank.
@@ -149,8 +140,8 @@ def treasury_forecast(
 
     What should have left in a past month and has not is due this month. Five queries."""
     today = today or timezone.localdate()
-    first = month_start(today)
-    months = [add_months(first, index) for index in range(HORIZON_MONTHS)]
+    months = cash.months_of(today, HORIZON_MONTHS)
+    first = months[0]
     out = dict.fromkeys(months, 0)
 
     def spend(outflows):

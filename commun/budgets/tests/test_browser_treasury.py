@@ -4,7 +4,7 @@ drawn, the lowest month marked, accessible, all local, and readable on a phone."
 import pytest
 from django.utils import timezone
 
-from commun.budgets.forecast import add_months
+from commun.budgets.cash import add_months
 from commun.testing.browser import act_as, assert_all_local, axe_check
 from commun.testing.budgets import adopt, fund, invoice, submitted
 

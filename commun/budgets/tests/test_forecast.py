@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from commun.budgets import forecast
-from commun.budgets.forecast import add_months, mission_outflows, treasury_forecast
+from commun.budgets.cash import add_months
+from commun.budgets.forecast import mission_outflows, treasury_forecast
 from commun.budgets.models import RecurringIncome
 from commun.ledger import funds
 from commun.ledger.models import Transaction

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from commun.budgets.forecast import add_months, treasury_forecast
+from commun.budgets.cash import add_months
+from commun.budgets.forecast import treasury_forecast
 from commun.budgets.models import Mission
 from commun.decisions.models import Decision
 from commun.testing.budgets import (

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from commun.budgets.forecast import add_months, treasury_forecast
+from commun.budgets.cash import add_months
+from commun.budgets.forecast import treasury_forecast
 from commun.budgets.models import RecurringIncome
 from commun.testing.api import bearer, call
 from commun.testing.budgets import adopt, fund, invoice, shown, submitted

@@ -112,7 +112,7 @@ test: venv lock-check vendor messages chromium postgresql
 	env -u DATABASE_URL sh scripts/pytest $(PYTEST_ARGS)
 	@if pg=$$($(BIN)/python -m commun.testing.pgcluster --check); then \
 		echo "== Tests on PostgreSQL ($$pg) =="; \
-		$(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest $(PYTEST_ARGS); \
+		COMMUN_TEST_PASS=postgresql $(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest $(PYTEST_ARGS); \
 	else \
 		echo "$(PG_SKIPPED)"; \
 	fi

@@ -30,6 +30,7 @@ pytest_plugins = [
     "commun.testing.locale",
     "commun.testing.matrix",
     "commun.testing.deliberation",
+    "commun.testing.passes",
 ]
 
 PASSWORD = "correct horse battery staple"

@@ -8,6 +8,7 @@ Both come from the mission's stored estimate, so they never change behind anyone
 import datetime
 
 from commun.budgets.models import MissionTerms, PayForm
+from commun.lib import months as calendar
 
 
 def cash_months(mission: MissionTerms) -> list[tuple[datetime.date, int]]:
@@ -46,10 +47,9 @@ def payments_by_month(
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
     """The first day of the month `count` months after `month`'s."""
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return calendar.add_months(month.replace(day=1), count)
 
 
 def months_of(start: datetime.date, count: int) -> list[datetime.date]:
     """The first days of the `count` calendar months from `start`'s."""
-    return [add_months(start, index) for index in range(count)]
+    return calendar.month_starts(start, count)

@@ -23,6 +23,7 @@ from commun.board.models import Task
 from commun.budgets.models import Mission
 from commun.decisions.models import Decision
 from commun.lib.memo import Memo
+from commun.lib.months import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +55,6 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
     return moment.astimezone(datetime.UTC)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def calendar(name: str, description: str) -> Calendar:

@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commun.lib.money import is_whole_cents
+from commun.lib.months import month_starts
 
 Contract = Literal["cdd", "cdi"]
 
@@ -416,7 +417,7 @@ def _build() -> Any | None:
     situation = _Situation("cdd", 100)
     january = date(date.today().year, 1, 1)
     gross = _gross_for_net(system, situation, january, 200_000)
-    _simulate_contract(system, situation, _months(january, 12), gross)
+    _simulate_contract(system, situation, month_starts(january, 12), gross)
     return system
 
 
@@ -495,21 +496,14 @@ def _check(
     return pay
 
 
-def _months(start: date, count: int) -> list[date]:
-    return [
-        date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-        for i in range(count)
-    ]
-
-
 def _calendar(start: date, months: int) -> tuple[list[date], list[Decimal]]:
     """The calendar months a contract touches, and the share of a whole month's pay each
     one earns: 1, but for a first and a last month begun or left mid-month, paid for the
     working days they hold."""
     first = date(start.year, start.month, 1)
     if start.day == 1:
-        return _months(first, months), [Decimal(1)] * months
-    periods = _months(first, months + 1)
+        return month_starts(first, months), [Decimal(1)] * months
+    periods = month_starts(first, months + 1)
     last_day = _last_day(start, months)
     fractions = [Decimal(1)] * (months + 1)
     fractions[0] = _working_share(start, _month_end(first), first)
@@ -519,13 +513,13 @@ def _calendar(start: date, months: int) -> tuple[list[date], list[Decimal]]:
 
 def _last_day(start: date, months: int) -> date:
     """The contract's last day: the day before the same date `months` months later."""
-    first = _months(date(start.year, start.month, 1), months + 1)[-1]
+    first = month_starts(date(start.year, start.month, 1), months + 1)[-1]
     same_day = first.replace(day=min(start.day, _month_end(first).day))
     return same_day - timedelta(days=1)
 
 
 def _month_end(first: date) -> date:
-    return _months(first, 2)[1] - timedelta(days=1)
+    return month_starts(first, 2)[1] - timedelta(days=1)
 
 
 def _working_share(begin: date, end: date, month: date) -> Decimal:
@@ -697,7 +691,7 @@ def _simulate_contract(
     end_of_contract, paid_leave = [0] * before + end_of_contract, [0] * before + paid_leave
     simulation = SimulationBuilder().build_default_simulation(system, 2)
     first, last = date(months[0].year, 1, 1), months[-1]
-    every_month = _months(first, (last.year - first.year) * 12 + last.month)
+    every_month = month_starts(first, (last.year - first.year) * 12 + last.month)
     for month in every_month:  # the months before the contract count for the relief
         situation.set_inputs(simulation, _period(month), 2)
     mutuelle = -situation.employer.mutuelle_cents / 100  # OpenFisca counts a charge < 0

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.iban import validate_iban
 from commun.lib.memo import Memo
+from commun.lib.months import add_months
 from commun.members.signals import member_admitted, share_movement_recorded
 from commun.privacy.declarations import (
     APPLICATIONS,
@@ -736,17 +737,6 @@ class Member(Identity):
 
         transaction.on_commit(lambda: notifications.resignation_recorded(repayment))
         return repayment
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 class ApplicationQuerySet(models.QuerySet):

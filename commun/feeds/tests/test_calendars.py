@@ -95,11 +95,6 @@ def test_the_public_calendar_reads_in_the_same_number_of_queries_however_many_ev
         read(Client(), "/calendrier.ics")
 
 
-def test_a_month_later_keeps_the_day_or_takes_the_last_of_a_shorter_month():
-    assert calendars.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert calendars.add_months(datetime.date(2026, 11, 15), 3) == datetime.date(2027, 2, 15)
-
-
 # The personal calendar ------------------------------------------------------------------------
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from commun.conftest import category, client_for, make_member
-from commun.members.models import Cooperative, Member, Repayment, Visibility, add_months
+from commun.lib.months import add_months
+from commun.members.models import Cooperative, Member, Repayment, Visibility
 
 ME = "/moi/"
 RESIGN = "/moi/demission/"

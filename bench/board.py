@@ -284,24 +284,10 @@ def measured_pages(session: str, token: str) -> list[dict]:
 
 
 def pages(args) -> dict:
-    from django.db import connection
-
     from bench import run
 
     session, token = run.credentials()
-    measured = measured_pages(session, token)
-    for page in measured:
-        page["queries"], page["status"] = run.count_queries(page)
-    database = run.describe_database()["database"]
-    connection.close()
-    load_before = os.getloadavg()[0]
-    port = run.free_port()
-    server = run.start_server(port)
-    try:
-        run.time_pages(port, measured, args.requests, args.warmup, args.runs)
-    finally:
-        run.stop_server(server)
-    return {"database": database, "pages": measured, "load": (load_before, os.getloadavg()[0])}
+    return run.serve_and_time(measured_pages(session, token), args)
 
 
 def markdown(results: list[dict], args) -> str:

@@ -407,7 +407,6 @@ def verify(baseline_mb: float) -> dict:
 
 def pages(args) -> dict:
     from django.conf import settings
-    from django.db import connection
 
     from bench import run
     from commun.ledger import views
@@ -442,22 +441,7 @@ def pages(args) -> dict:
             "authorization": bearer,
         },
     ]
-    for page in measured:
-        page["queries"], page["status"] = run.count_queries(page)
-    database = run.describe_database()["database"]
-    connection.close()
-    load_before = os.getloadavg()[0]
-    port = run.free_port()
-    server = run.start_server(port)
-    for page in measured:
-        if page["status"] == 404:
-            page.update(median=None, p95=None, failed=None, requests=0)
-            print(f"    {page['name']:<34} MANQUE (404)", flush=True)
-    try:
-        run.time_pages(port, measured, args.requests, args.warmup, args.runs)
-    finally:
-        run.stop_server(server)
-    return {"database": database, "pages": measured, "load": (load_before, os.getloadavg()[0])}
+    return run.serve_and_time(measured, args)
 
 
 def markdown(results: list[dict], args) -> str:

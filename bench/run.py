@@ -153,20 +153,33 @@ def measure(args) -> int:
     call_command("migrate", verbosity=0, skip_checks=True)
     session, token = credentials()
     pages = endpoints(session, token)
+    connection.close()
+    Path(args.child).write_text(json.dumps(serve_and_time(pages, args)))
+    return 0
+
+
+def serve_and_time(pages: list[dict], args) -> dict:
+    """Count each page's queries, then serve them with granian and time them (`pages` get
+    their figures in place): the database, the pages, and the load average around it."""
+    from django.db import connection
+
     for page in pages:
         page["queries"], page["status"] = count_queries(page)
+    database = describe_database()
     connection.close()
     load_before = os.getloadavg()[0]
     port = free_port()
     server = start_server(port)
+    for page in pages:
+        if page["status"] == 404:
+            page.update(median=None, p95=None, failed=None, requests=0)
+            print(f"    {page['name']:<34} MANQUE (404)", flush=True)
     try:
         time_pages(port, pages, args.requests, args.warmup, args.runs)
     finally:
         stop_server(server)
     # Other work on the machine inflates the figures: the report says how busy it was.
-    load = (load_before, os.getloadavg()[0])
-    Path(args.child).write_text(json.dumps(describe_database() | {"pages": pages, "load": load}))
-    return 0
+    return database | {"pages": pages, "load": (load_before, os.getloadavg()[0])}
 
 
 def credentials() -> tuple[str, str]:

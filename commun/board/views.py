@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +36,7 @@ from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
+from commun.members.models import Member
 from commun.web import is_htmx
 
 # A card costs about half a millisecond to render: five columns of 20 keep the board under
@@ -74,7 +75,7 @@ def dress(cards: list, request) -> list:
     """Give each card what the page shows: its assignees' names as the reader may see them
     (the members' one rule, `Member.name_for`), and the buttons the reader may press."""
     viewer, user = _viewer(request), request.user
-    prefetch_related_objects(cards, "labels", "assignees")
+    prefetch_related_objects(cards, "labels", Prefetch("assignees", Member.objects.for_names()))
     for task in cards:
         # Read once here: each `task.labels` in a template builds a new related manager.
         task.label_names = [label.name for label in task.labels.all()]

@@ -468,7 +468,27 @@ def number_searched(text: str) -> int | None:
     return None
 
 
+# The fields `Member.name_for` and `Member.public_name` read.
+NAMING_FIELDS = (
+    "number",
+    "status",
+    "is_officer",
+    "kind",
+    "first_name",
+    "last_name",
+    "organisation_name",
+    "pseudonym",
+    "public_visibility",
+    "members_visibility",
+)
+
+
 class MemberQuerySet(models.QuerySet):
+    def for_names(self):
+        """Only what `Member.name_for` reads: a list of names (a board's cards, a thread's
+        authors) then doesn't load, nor decrypt, anyone's address or IBAN."""
+        return self.only(*NAMING_FIELDS)
+
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
 

@@ -58,6 +58,15 @@ def test_the_assignee_shows_as_they_chose_for_the_public(need, gus, people, alic
     assert "Gus Blanc" in officer  # officers keep the register: they see every name
 
 
+def test_a_card_reads_no_assignee_address_nor_iban(need, gus, people):
+    task_on(need, gus).take(gus)
+    response = people["officer"].get(reverse("board:board"))
+    (card,) = [task for column in response.context["columns"] for task in column["tasks"]]
+    (assignee,) = card.assignees.all()
+    assert {"postal_address", "iban"} <= assignee.get_deferred_fields()
+    assert "Gus Blanc" in response.content.decode()
+
+
 def test_a_member_takes_a_task_with_htmx_and_its_card_moves(need, gus):
     task = task_on(need, gus)
     client = client_for(gus.user)

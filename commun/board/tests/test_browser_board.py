@@ -1,5 +1,6 @@
 """The board in Chromium: a visitor reads it without JavaScript, a member moves a card with
-htmx, the need's author validates it; every page axe-clean, nothing loaded from elsewhere.
+htmx, the need's author validates it; its author moves a task to another need on a phone;
+every page axe-clean, nothing loaded from elsewhere.
 """
 
 import pytest
@@ -8,6 +9,7 @@ from commun.board.models import Task
 from commun.members.models import Member
 from commun.testing.board import task_on
 from commun.testing.browser import act_as, assert_all_local, axe_check, done
+from commun.testing.budgets import need_by
 
 pytestmark = pytest.mark.browser
 
@@ -53,5 +55,23 @@ def test_a_member_moves_a_card_and_the_need_author_validates_it(browser, page, n
     page.goto("/tableau/liste/")
     axe_check(page)
     page.goto("/tableau/mes-taches/")
+    axe_check(page)
+    assert_all_local(page)
+
+
+def test_its_author_moves_a_task_to_another_need_from_its_page_on_a_phone(
+    browser, page, need, bob, gus
+):
+    other = need_by(bob, title="Une documentation à jour")
+    task = task_on(need, gus, title="Relire le guide")
+    page.set_viewport_size({"width": 360, "height": 740})
+    act_as(page, gus)
+    page.goto(task.get_absolute_url())
+    axe_check(page)
+    page.get_by_label("Déplacer vers").select_option(label="Besoin « Une documentation à jour »")
+    page.get_by_role("button", name="Déplacer la tâche").click()
+    done(page, "La tâche est déplacée.")
+    assert Task.objects.get(pk=task.pk).need == other
+    assert page.get_by_text("Une documentation à jour").first.is_visible()
     axe_check(page)
     assert_all_local(page)

@@ -109,10 +109,10 @@ test: venv lock-check vendor messages chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== Tests on SQLite =="
-	env -u DATABASE_URL sh scripts/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL sh scripts/pytest --durations=20 $(PYTEST_ARGS)
 	@if pg=$$($(BIN)/python -m commun.testing.pgcluster --check); then \
 		echo "== Tests on PostgreSQL ($$pg) =="; \
-		COMMUN_TEST_PASS=postgresql $(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest $(PYTEST_ARGS); \
+		COMMUN_TEST_PASS=postgresql $(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest --durations=20 $(PYTEST_ARGS); \
 	else \
 		echo "$(PG_SKIPPED)"; \
 	fi

@@ -366,21 +366,20 @@ def fill_stances(decision_id: int, kind: str, share: float) -> int:
     silent = (
         Eligibility.objects.filter(decision_id=decision_id)
         .exclude(member_id__in=Stance.objects.filter(round=round).values("member_id"))
-        .order_by("pk")
-        .values_list("pk", "member_id")[: max(0, wanted)]
+        .order_by("member_id")
+        .values_list("member_id", flat=True)[: max(0, wanted)]
     )
     choices = ["yes"] * 6 + ["no"] * 3 + ["abstain"] if kind == "yes_no" else ["consent"] * 9
     if kind != "yes_no":
         choices += ["concern", "stand_aside"]
     rng, now = random.Random(1), timezone.now()
     stances = []
-    for eligibility_id, member_id in silent:
+    for member_id in silent:
         choice = rng.choice(choices)
         reason = "Attention au coût." if choice == "concern" else ""
         stances.append(
             Stance(
                 round=round,
-                eligibility_id=eligibility_id,
                 member_id=member_id,
                 choice=choice,
                 reason=reason,

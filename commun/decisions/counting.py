@@ -8,7 +8,7 @@ the JSON-able result the page, the API and the journal keep. Mixed into `Decisio
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib import tally as counting
@@ -51,7 +51,7 @@ class Counting:
 
     def _payloads(self, round) -> list[tuple[str, object, int | None]]:
         """Each counted (choice, ballot, college id): from stances, or from the secret box."""
-        from commun.decisions.models import Stance  # models.py imports this module
+        from commun.decisions.models import Eligibility, Stance  # models.py imports this module
 
         if round is None:
             return []
@@ -64,7 +64,11 @@ class Counting:
                 )
                 for content in round.ballots.values_list("content", flat=True)
             ]
-        return list(round.stances.values_list("choice", "ballot", "eligibility__college_id"))
+        # The college each voter had when the decision opened, for the colleges' weights.
+        college = Eligibility.objects.filter(
+            decision_id=round.decision_id, member_id=OuterRef("member_id")
+        ).values("college_id")
+        return list(round.stances.values_list("choice", "ballot", Subquery(college)))
 
     def count_eligible(self) -> int:
         """How many were fixed as eligible at the opening (counted only for older rows)."""

@@ -1357,15 +1357,16 @@ class Eligibility(models.Model):
     """Who may take part, fixed when the decision opens (and their college then).
 
     An opening writes one row per member, 100,000 at once: each index is paid for on each
-    row, so only those that the frequent readings need are kept: the primary key and
-    `eligible_once`, both filled at their right end by an opening. For the same reason the database
-    does not check the three keys row by row (on PostgreSQL that was three quarters of an
-    opening): the rows are copied, in the opening's transaction, from the very decision,
-    members and colleges they name, and nothing else writes them. Django still applies
-    CASCADE and PROTECT, so a member or a college with eligibilities can't be deleted.
+    row, so the table has one, its primary key (decision, member), filled at its right end
+    by an opening; no `id` and no sequence. For the same reason the database does not check
+    the three keys row by row (on PostgreSQL that was three quarters of an opening): the
+    rows are copied, in the opening's transaction, from the very decision, members and
+    colleges they name, and nothing else writes them. Django still applies CASCADE and
+    PROTECT, so a member or a college with eligibilities can't be deleted.
     """
 
-    # Found through `eligible_once`, which starts with the decision.
+    pk = models.CompositePrimaryKey("decision", "member")
+    # Found through the primary key, which starts with the decision.
     decision = models.ForeignKey(
         Decision,
         on_delete=models.CASCADE,
@@ -1373,7 +1374,7 @@ class Eligibility(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    # Found through `eligible_once` too; only a member's export and a member's deletion
+    # Found through the primary key too; only a member's export and a member's deletion
     # (PROTECT) look rows up by member alone, rarely enough to read the table through.
     member = models.ForeignKey(
         Member,
@@ -1392,9 +1393,6 @@ class Eligibility(models.Model):
         db_index=False,
         db_constraint=False,
     )
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["decision", "member"], name="eligible_once")]
 
     def __str__(self):
         return f"{self.member} — {self.decision}"
@@ -1507,7 +1505,6 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
         now = given or timezone.now()
         stance = Stance(
             round=round,
-            eligibility_id=rules.eligibility_id(member, decision),
             member=member,
             choice=choice,
             reason=reason,
@@ -1605,7 +1602,7 @@ def _locked_for_stance(member, *, round_id=None, decision_id=None):
     round = rows.build(Round, part(first, 0))
     decision = rows.build(Decision, part(first, 1))
     decision.space = rows.build(Space, part(first, 2))
-    decision.__dict__["_eligibility_ids"] = {member_id: first[-1]} if member_id else {}
+    decision.__dict__["_fixed_as_eligible"] = {member_id: bool(first[-1])} if member_id else {}
     round.decision = decision
     seen = None
     if part(first, 3)[0] is not None:
@@ -1628,8 +1625,8 @@ def _stance_sql(by_round: bool, vendor: str) -> str:
     select = [
         column for alias, model in _stance_parts().items() for column in rows.columns(model, alias)
     ]
-    eligibility = (
-        f"(SELECT e.id FROM {rows.table(Eligibility)} e "  # noqa: S608
+    eligible = (
+        f"EXISTS (SELECT 1 FROM {rows.table(Eligibility)} e "  # noqa: S608
         "WHERE e.decision_id = d.id AND e.member_id = %s)"
     )
     if by_round:
@@ -1641,7 +1638,7 @@ def _stance_sql(by_round: bool, vendor: str) -> str:
         )
     lock = " FOR SHARE OF r" if vendor == "postgresql" else ""
     return (
-        f"SELECT {', '.join(select)}, {eligibility} "  # noqa: S608
+        f"SELECT {', '.join(select)}, {eligible} "  # noqa: S608
         f"FROM {rows.table(Round)} r "
         f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
         f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
@@ -1684,7 +1681,11 @@ def _upsert_stance(stance: "Stance", seen) -> bool:
 
 
 class Stance(models.Model):
-    """A member's counted position in a round: one per member per round, by the database."""
+    """A member's counted position in a round: one per member per round, by the database.
+
+    Only a member fixed as eligible has one: `take_stance` reads their Eligibility row in
+    the statement that locks the round, and those rows never change once the decision opens.
+    """
 
     class Choice(models.TextChoices):
         CONSENT = "consent", _("Je consens")
@@ -1697,7 +1698,6 @@ class Stance(models.Model):
         BALLOT = "ballot", _("Bulletin")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="stances")
-    eligibility = models.ForeignKey(Eligibility, on_delete=models.PROTECT, related_name="stances")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="stances")
     choice = models.CharField(max_length=20, choices=Choice)
     reason = personal(

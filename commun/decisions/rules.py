@@ -75,27 +75,21 @@ def is_author(member: Member | None, decision: Decision) -> bool:
     return member is not None and member.pk == decision.author_id
 
 
-def eligibility_id(member: Member | None, decision: Decision) -> int | None:
-    """The member's Eligibility row in this decision (cached on the decision), or None."""
+def fixed_as_eligible(member: Member | None, decision: Decision) -> bool:
+    """Whether the opening wrote the member's Eligibility row (cached on the decision)."""
     if member is None:
-        return None
-    cache = decision.__dict__.setdefault("_eligibility_ids", {})
+        return False
+    cache = decision.__dict__.setdefault("_fixed_as_eligible", {})
     if member.pk not in cache:
-        cache[member.pk] = (
-            Eligibility.objects.filter(decision_id=decision.pk, member_id=member.pk)
-            .values_list("pk", flat=True)
-            .first()
-        )
+        cache[member.pk] = Eligibility.objects.filter(
+            decision_id=decision.pk, member_id=member.pk
+        ).exists()
     return cache[member.pk]
 
 
 def is_eligible(member: Member | None, decision: Decision) -> bool:
     """Fixed as eligible when the decision opened, and still an associate with a voice."""
-    return (
-        member is not None
-        and member.is_active_member
-        and eligibility_id(member, decision) is not None
-    )
+    return member is not None and member.is_active_member and fixed_as_eligible(member, decision)
 
 
 def is_advisor(member: Member | None, decision: Decision) -> bool:

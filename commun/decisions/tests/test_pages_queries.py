@@ -21,16 +21,11 @@ REGISTER_QUERIES = 12
 def speak(decision: Decision, members, choice="consent", **extra):
     """Stances for many members at once, as take_stance would leave them (counting tests)."""
     round = decision.current_round
-    eligibility = dict(decision.eligible.values_list("member_id", "pk"))
+    members = list(members)
+    eligible = set(decision.eligible.values_list("member_id", flat=True))
+    assert {member.pk for member in members} <= eligible
     Stance.objects.bulk_create(
-        Stance(
-            round=round,
-            eligibility_id=eligibility[member.pk],
-            member=member,
-            choice=choice,
-            **extra,
-        )
-        for member in members
+        Stance(round=round, member=member, choice=choice, **extra) for member in members
     )
 
 

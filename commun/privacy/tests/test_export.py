@@ -112,6 +112,21 @@ def test_the_archive_of_a_decisions_author_downloads(people, alice):
         assert row["min_deliberation"] == "P1DT00H00M00S"  # ISO 8601, as JSON can carry it
 
 
+def test_the_archive_holds_the_decisions_a_member_was_called_to(client, bob, alice):
+    """Eligibility rows have no id of their own (keyed by decision and member): the archive
+    names each by its decision, with the college the member had at the opening."""
+    from commun.testing.decisions import opened
+
+    decision = opened(alice, "yes_no")
+    client.login(email=bob.user.email, password=PASSWORD)
+
+    data, _archive = archive_of(client)
+
+    assert data["decisions.Eligibility"] == [
+        {"decision_id": decision.pk, "member_id": bob.pk, "college_id": bob.category.college_id}
+    ]
+
+
 def test_the_archive_of_a_mission_proposer_downloads(bob):
     from commun.testing.api import bearer
     from commun.testing.budgets import fund, submitted

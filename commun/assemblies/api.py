@@ -13,16 +13,21 @@ from ninja import Path, Router, Status
 
 from commun.api_auth import authenticated
 from commun.api_helpers import members_only
-from commun.assemblies import rules
+from commun.assemblies import amendments, rules
+from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
 from commun.assemblies.schemas import (
+    AdvanceVoteIn,
+    AdvanceVoteOut,
     AgainIn,
+    AmendmentIn,
     AnswerIn,
     AnswerOut,
     AssemblyIn,
     AssemblyOut,
     CheckInIn,
     CheckInOut,
+    DecisionIn,
     ItemIn,
     ItemOut,
     KindName,
@@ -71,7 +76,7 @@ def _out(request, assembly: Assembly) -> dict:
             for f in AssemblyOut.model_fields
             if f not in ("items", "actions")
         },
-        "items": [ItemOut.from_orm(item).dict() for item in assembly.items.all()],
+        "items": [_item(item) for item in assembly.items.select_related("amends")],
         "actions": sorted(rules.allowed_actions(request.user, assembly)),
     }
 
@@ -273,6 +278,7 @@ def vote(request, payload: VoteIn, assembly_id: int = Id, position: int = Positi
         "position": position,
         "choice": cast.choice,
         "principal_number": (principal or member).number,
+        "receipt": getattr(cast, "receipt", None),
     }
 
 
@@ -283,3 +289,74 @@ def result(request, assembly_id: int = Id, position: int = Position):
     if assembly.phase == Assembly.Phase.DRAFT:
         raise Http404
     return _result(_resolution(assembly, position))
+
+
+# Advance votes ---------------------------------------------------------------------------------
+
+
+@router.put(R + "/advance-vote", auth=authenticated, response=AdvanceVoteOut)
+def vote_in_advance(
+    request, payload: AdvanceVoteIn, assembly_id: int = Id, position: int = Position
+):
+    """Vote yes, no or abstain on a resolution before the day, having answered « advance »;
+    voting again replaces it, until the session opens."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "vote_in_advance", assembly)
+    sent = AdvanceVote.cast(request.user, _resolution(assembly, position), payload.choice)
+    return {"position": position, "choice": sent.choice}
+
+
+@router.get(
+    "/assemblies/{assembly_id}/advance-votes", auth=authenticated, response=list[AdvanceVoteOut]
+)
+def my_advance_votes(request, assembly_id: int = Id):
+    """The caller's own advance votes on this assembly's resolutions, by position."""
+    assembly = _assembly(request, assembly_id)
+    sent = AdvanceVote.of(assembly, rules.active_member(request.user))
+    return [
+        {"position": item.position, "choice": sent[item.pk]}
+        for item in assembly.items.filter(pk__in=sent)
+    ]
+
+
+# Secret votes ----------------------------------------------------------------------------------
+
+
+@router.post(R + "/secret", auth=authenticated, response=ResultOut)
+def mark_secret(request, assembly_id: int = Id, position: int = Position):
+    """The assembly decides this resolution is voted by secret ballot, before its vote opens
+    (the chair, officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "mark_secret", assembly)
+    return _result(_resolution(assembly, position).mark_secret(request.user))
+
+
+# Amendments from the floor ---------------------------------------------------------------------
+
+
+@router.post(R + "/amendments", auth=authenticated, response={201: ItemOut})
+def propose_amendment(
+    request, payload: AmendmentIn, assembly_id: int = Id, position: int = Position
+):
+    """Propose a new text for a resolution not yet voted (a member who signed the sheet);
+    the amendment is added at the end of the agenda, waiting for the chair's decision."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "propose_amendment", assembly)
+    amendment = amendments.propose(request.user, _resolution(assembly, position), payload.text)
+    return Status(201, _item(amendment))
+
+
+@router.post(R + "/admission", auth=authenticated, response=ItemOut)
+def decide_amendment(request, payload: DecisionIn, assembly_id: int = Id, position: int = Position):
+    """Admit a proposed amendment to the vote (`{"admitted": true}`) or refuse it (the
+    chair, officers); an admitted amendment is voted before its resolution."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "admit_amendment", assembly)
+    return _item(amendments.decide(request.user, _resolution(assembly, position), payload.admitted))
+
+
+def _item(item: AgendaItem) -> dict:
+    return {
+        **ItemOut.from_orm(item).dict(),
+        "amends_position": item.amends.position if item.amends_id else None,
+    }

@@ -56,6 +56,11 @@ class ItemForm(NoLabelSuffix):
     text = forms.CharField(
         label=_("Texte"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
     )
+    secret = forms.BooleanField(
+        label=_("Vote à bulletin secret"),
+        required=False,
+        help_text=_("Les statuts demandent un vote secret pour cette résolution."),
+    )
 
 
 class AnswerForm(NoLabelSuffix):

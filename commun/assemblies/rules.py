@@ -22,9 +22,18 @@ Phase = Assembly.Phase
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
     Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
-    Phase.CONVENED: frozenset({"answer", "open"}),
+    Phase.CONVENED: frozenset({"answer", "open", "vote_in_advance"}),
     Phase.OPEN: frozenset(
-        {"check_in", "record_failure", "open_resolution", "close_resolution", "vote"}
+        {
+            "check_in",
+            "record_failure",
+            "open_resolution",
+            "close_resolution",
+            "vote",
+            "mark_secret",
+            "propose_amendment",
+            "admit_amendment",
+        }
     ),
     Phase.CLOSED: frozenset({"convene_again"}),
 }
@@ -44,9 +53,17 @@ ACTION_NAMES = {
     "open_resolution": _("ouvrir le vote d'une résolution"),
     "close_resolution": _("clore le vote d'une résolution"),
     "vote": _("voter"),
+    "vote_in_advance": _("voter avant la séance"),
+    "mark_secret": _("mettre une résolution au vote à bulletin secret"),
+    "propose_amendment": _("proposer un amendement"),
+    "admit_amendment": _("admettre ou refuser un amendement"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
+ADVANCE_VOTERS_ONLY = _(
+    "Répondez d'abord « vote par correspondance ou en ligne » : seul·es les associé·es qui "
+    "votent avant la séance le font ici."
+)
 CHAIR_OR_OFFICER = _("Seul·es la présidence de séance et les responsables peuvent %(action)s.")
 
 
@@ -74,6 +91,11 @@ def _convened(member, assembly):
     return is_convened(member, assembly)
 
 
+def _votes_in_advance(member, assembly):
+    """Convened, and answered « vote par correspondance ou en ligne »."""
+    return is_convened(member, assembly) and assembly.participant(member).mode == "advance"
+
+
 def _convened_or_keeper(member, assembly):
     return is_convened(member, assembly) or keeps_the_sheet(member, assembly)
 
@@ -95,6 +117,10 @@ WHO_MAY = {
     "open_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "close_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "vote": (_convened, CONVENED_ONLY),
+    "vote_in_advance": (_votes_in_advance, ADVANCE_VOTERS_ONLY),
+    "mark_secret": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "propose_amendment": (_convened, CONVENED_ONLY),
+    "admit_amendment": (_chair_or_officer, CHAIR_OR_OFFICER),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

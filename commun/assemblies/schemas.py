@@ -65,6 +65,7 @@ class ItemIn(Input):
     kind: ItemKind
     title: str = Field(min_length=1, max_length=300)
     text: str = Field("", max_length=20000)
+    secret: bool = False
 
 
 class ItemOut(Schema):
@@ -74,6 +75,12 @@ class ItemOut(Schema):
     text: str
     status: Literal[tuple(AgendaItem.Status.values)]
     adopted: bool | None
+    secret: bool = False
+    # An amendment from the floor: the resolution it amends, and whether it is admitted.
+    amends_position: int | None = None
+    admission: Literal[tuple(AgendaItem.Admission.values)] = ""
+    # A resolution an adopted amendment changed: the text it is voted on (`text` as convened).
+    amended_text: str = ""
 
 
 class AssemblyOut(Schema):
@@ -138,6 +145,8 @@ class VoteOut(Schema):
     position: int
     choice: str
     principal_number: int
+    # A secret vote's receipt, to find one's ballot in the box; the choice isn't kept with it.
+    receipt: str | None = None
 
 
 class CollegeTallyOut(Schema):
@@ -159,5 +168,27 @@ class ResultOut(Schema):
     no: int
     abstain: int
     blank_proxies: int
+    advance_votes: int = 0
+    secret: bool = False
+    ballots_cast: int | None = None
     weighted_share: str | None
     colleges: list[CollegeTallyOut]
+
+
+class AdvanceVoteIn(Input):
+    choice: Literal[tuple(Vote.Choice.values)]
+
+
+class AdvanceVoteOut(Schema):
+    """One resolution's advance vote, as the member sent it."""
+
+    position: int
+    choice: str
+
+
+class AmendmentIn(Input):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class DecisionIn(Input):
+    admitted: bool

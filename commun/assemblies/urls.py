@@ -30,4 +30,24 @@ urlpatterns = [
     ),
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/vote-avant-la-seance/",
+        views.vote_in_advance,
+        name="vote_in_advance",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/secret/",
+        views.mark_secret,
+        name="mark_secret",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/amendements/",
+        views.propose_amendment,
+        name="propose_amendment",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/admission/",
+        views.decide_amendment,
+        name="decide_amendment",
+    ),
 ]

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant, Vote
 from commun.conftest import category, make_member
 from commun.testing.api import bearer, call
@@ -34,6 +35,8 @@ RULES = {
 ITEM = {"kind": "information", "title": "Rapport de gestion"}
 R = A + "/resolutions/{position}"
 YES = {"choice": "yes"}
+AMENDMENT = {"text": "L'assemblée décide autrement."}
+ADMITTED = {"admitted": True}
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -65,6 +68,17 @@ MATRIX = [
     ("PUT", R + "/vote", YES, "quorate", (401, 404, 404, 422, 403, 422)),
     ("PUT", R + "/vote", YES, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "voting", (401, 404, 404, 200, 200, 200)),
+    ("PUT", R + "/advance-vote", YES, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/advance-vote", YES, "open", (401, 404, 404, 403, 403, 403)),
+    ("GET", A + "/advance-votes", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", R + "/secret", None, "open", (401, 404, 404, 403, 403, 200)),
+    ("POST", R + "/secret", None, "voting", (401, 404, 404, 403, 403, 422)),
+    ("POST", R + "/secret", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/amendments", AMENDMENT, "quorate", (401, 404, 404, 201, 403, 201)),
+    ("POST", R + "/amendments", AMENDMENT, "voting", (401, 404, 404, 422, 403, 422)),
+    ("POST", R + "/amendments", AMENDMENT, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/admission", ADMITTED, "open", (401, 404, 404, 403, 403, 422)),
+    ("POST", R + "/admission", ADMITTED, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
 ]
 
@@ -111,8 +125,10 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
 def snapshot():
     return (
         sorted(Assembly.objects.values_list("pk", "phase", "chair")),
-        sorted(AgendaItem.objects.values_list("pk", "status", "adopted")),
+        sorted(AgendaItem.objects.values_list("pk", "status", "adopted", "secret")),
         sorted(Vote.objects.values_list("pk", "choice")),
+        sorted(AdvanceVote.objects.values_list("pk", "choice")),
+        sorted(SecretBallot.objects.values_list("pk", "choice")),
         sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
         sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
     )

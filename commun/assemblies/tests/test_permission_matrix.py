@@ -9,7 +9,8 @@ The minutes (and their freezing) are not built yet.
 import pytest
 from django.core.exceptions import ValidationError
 
-from commun.assemblies import rules
+from commun.assemblies import amendments, rules
+from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, Participant
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
@@ -31,6 +32,10 @@ ACTIONS = (
     "open_resolution",
     "close_resolution",
     "vote",
+    "vote_in_advance",
+    "mark_secret",
+    "propose_amendment",
+    "admit_amendment",
 )
 
 
@@ -40,6 +45,7 @@ def expected(phase: str, **allowed) -> dict:
 
 EXPECTED = {
     "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
+    # Nobody here answered « vote avant la séance » (test_advance_votes.py: who did may).
     "convened": expected("convened", answer=CONVENED, open=OFFICER),
     "open": expected(
         "open",
@@ -48,6 +54,9 @@ EXPECTED = {
         open_resolution=CHAIR,
         close_resolution=CHAIR,
         vote=CONVENED,
+        mark_secret=CHAIR,
+        propose_amendment=CONVENED,
+        admit_amendment=CHAIR,
     ),
     "closed": expected("closed", convene_again=OFFICER),
 }
@@ -112,6 +121,10 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "open_resolution": lambda: assembly.open_resolution(who, item),
         "close_resolution": lambda: item.close_vote(who),
         "vote": lambda: item.vote(who, "yes"),
+        "vote_in_advance": lambda: AdvanceVote.cast(who, item, "yes"),
+        "mark_secret": lambda: item.mark_secret(who),
+        "propose_amendment": lambda: amendments.propose(who, item, "Un autre texte"),
+        "admit_amendment": lambda: amendments.decide(who, item, admitted=True),
     }
 
 

@@ -13,7 +13,7 @@ from ninja import Path, Router, Status
 
 from commun.api_auth import authenticated
 from commun.api_helpers import members_only
-from commun.assemblies import amendments, rules
+from commun.assemblies import amendments, elections, rules
 from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
 from commun.assemblies.schemas import (
@@ -25,9 +25,14 @@ from commun.assemblies.schemas import (
     AnswerOut,
     AssemblyIn,
     AssemblyOut,
+    CandidateIn,
     CheckInIn,
     CheckInOut,
     DecisionIn,
+    ElectionBallotIn,
+    ElectionBallotOut,
+    ElectionIn,
+    ElectionOut,
     ItemIn,
     ItemOut,
     KindName,
@@ -228,7 +233,10 @@ def convene_again(request, payload: AgainIn, assembly_id: int = Id):
 
 def _resolution(assembly: Assembly, position: int) -> AgendaItem:
     return get_object_or_404(
-        AgendaItem, assembly=assembly, position=position, kind=AgendaItem.Kind.RESOLUTION
+        AgendaItem,
+        assembly=assembly,
+        position=position,
+        kind__in=[AgendaItem.Kind.RESOLUTION, AgendaItem.Kind.ELECTION],
     )
 
 
@@ -359,4 +367,74 @@ def _item(item: AgendaItem) -> dict:
     return {
         **ItemOut.from_orm(item).dict(),
         "amends_position": item.amends.position if item.amends_id else None,
+    }
+
+
+# Elections -------------------------------------------------------------------------------------
+
+
+@router.post("/assemblies/{assembly_id}/elections", auth=authenticated, response={201: AssemblyOut})
+def add_election(request, payload: ElectionIn, assembly_id: int = Id):
+    """Put an election on a draft's agenda: seats and method (`majority` or `approval`),
+    by secret ballot (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "edit_agenda", assembly)
+    elections.add_election(request.user, assembly, **payload.dict())
+    return Status(201, _out(request, assembly))
+
+
+def _election(item: AgendaItem) -> dict:
+    return {
+        "position": item.position,
+        "seats": item.election.seats,
+        "method": item.election.method,
+        "candidates": [
+            {"number": c.member.number, "name": c.member.full_name}
+            for c in item.election.candidates.select_related("member")
+        ],
+    }
+
+
+@router.post(R + "/candidates", auth=authenticated, response={201: ElectionOut})
+def add_candidate(request, payload: CandidateIn, assembly_id: int = Id, position: int = Position):
+    """Add a candidate until the vote opens: officers and the chair anyone convened, a
+    member themselves."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "add_candidate", assembly)
+    member = _numbered(payload.member_number, "member_number")
+    item = _resolution(assembly, position)
+    try:
+        elections.add_candidate(request.user, item, member)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "member" in error.error_dict:
+            raise ValidationError({"member_number": error.error_dict["member"]}) from None
+        raise
+    return Status(201, _election(item))
+
+
+@router.put(R + "/ballot", auth=authenticated, response=ElectionBallotOut)
+def cast_ballot(
+    request, payload: ElectionBallotIn, assembly_id: int = Id, position: int = Position
+):
+    """Cast a secret ballot in an open election: the chosen candidates' member numbers (none:
+    a blank ballot), for oneself or with `principal_number` for a principal. Once only."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "vote", assembly)
+    principal = None
+    if payload.principal_number is not None:
+        principal = _numbered(payload.principal_number, "principal_number")
+    item = _resolution(assembly, position)
+    if item.kind != AgendaItem.Kind.ELECTION:
+        raise ValidationError({"candidates": _("Ce point n'est pas une élection.")})
+    try:
+        ballot = item.vote(request.user, payload.candidates, principal)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "principal" in error.error_dict:
+            raise ValidationError({"principal_number": error.error_dict["principal"]}) from None
+        raise
+    return {
+        "position": position,
+        "candidates": payload.candidates,
+        "principal_number": (principal or member).number,
+        "receipt": ballot.receipt,
     }

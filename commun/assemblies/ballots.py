@@ -184,11 +184,7 @@ def put_in_the_box(item: AgendaItem, principal: Participant, choice: str) -> Sec
     The caller holds the item's row lock: ballots are appended one at a time, so the chain
     never forks, and the roll's unique constraint refuses a second voice for anyone.
     """
-    try:
-        with transaction.atomic():
-            SecretRoll.objects.create(item=item, principal=principal)
-    except IntegrityError:
-        raise ValidationError(VOTED_ALREADY) from None
+    sign_the_roll(item, principal)
     last = item.secret_ballots.order_by("-sequence").values_list("sequence", "hash").first()
     sequence, previous_hash = next_link(last)
     receipt = new_receipt()
@@ -204,6 +200,15 @@ def put_in_the_box(item: AgendaItem, principal: Participant, choice: str) -> Sec
             previous_hash,
         ),
     )
+
+
+def sign_the_roll(item: AgendaItem, principal: Participant) -> None:
+    """Put `principal` on the secret vote's roll, or refuse a second voice."""
+    try:
+        with transaction.atomic():
+            SecretRoll.objects.create(item=item, principal=principal)
+    except IntegrityError:
+        raise ValidationError(VOTED_ALREADY) from None
 
 
 def box_advance_votes(item: AgendaItem, voices: dict) -> None:

@@ -462,7 +462,7 @@ class Assembly(models.Model):
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "open_resolution", assembly)
             item = AgendaItem.objects.get(pk=item.pk, assembly=assembly)
-            if item.kind != AgendaItem.Kind.RESOLUTION:
+            if item.kind not in (AgendaItem.Kind.RESOLUTION, AgendaItem.Kind.ELECTION):
                 raise ValidationError(_("Seule une résolution se vote."))
             if item.status != AgendaItem.Status.PENDING:
                 raise ValidationError(_("Le vote sur cette résolution a déjà été ouvert."))
@@ -555,6 +555,8 @@ class AgendaItem(models.Model):
     class Kind(models.TextChoices):
         RESOLUTION = "resolution", _("Résolution")
         INFORMATION = "information", _("Point d'information")
+        # An election of officers (`elections.py`): candidates, seats, by secret ballot.
+        ELECTION = "election", _("Élection")
 
     class Admission(models.TextChoices):
         AGENDA = "", _("À l'ordre du jour")
@@ -613,8 +615,8 @@ class AgendaItem(models.Model):
                 name="one_resolution_voted_at_a_time",
             ),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(kind="resolution"),
-                name="only_resolutions_are_voted",
+                condition=Q(status="pending") | Q(kind__in=["resolution", "election"]),
+                name="only_resolutions_and_elections_are_voted",
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(adopted__isnull=False),
@@ -629,16 +631,21 @@ class AgendaItem(models.Model):
         if self.kind == self.Kind.RESOLUTION and not self.text.strip():
             raise ValidationError({"text": _("Une résolution a un texte, celui qui sera voté.")})
 
-    def vote(self, by, choice: str, principal: Member | None = None, now=None) -> "Vote":
+    def vote(self, by, choice, principal: Member | None = None, now=None) -> "Vote":
         """Cast a voice on this resolution while its vote is open: one's own, or (separately)
-        a principal's whose proxy one carries. Voting again replaces the earlier choice."""
+        a principal's whose proxy one carries. Voting again replaces the earlier choice.
+        On an election, `choice` is the list of the chosen candidates' member numbers."""
         now = now or timezone.now()
         with transaction.atomic():
             # Locked like the closing: a vote lands before the count, or is refused after it.
             item = AgendaItem.objects.select_for_update().get(pk=self.pk)
             assembly = item.assembly
             member = rules().require(by, "vote", assembly)
-            if choice not in Vote.Choice.values:
+            if item.kind == self.Kind.ELECTION:
+                from commun.assemblies import elections
+
+                choice = elections.clean_choice(item, choice)
+            elif choice not in Vote.Choice.values:
                 raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
             if item.status != self.Status.OPEN:
                 raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
@@ -654,6 +661,8 @@ class AgendaItem(models.Model):
                     raise ValidationError(
                         {"principal": _("Vous ne portez pas le pouvoir de cette personne.")}
                     )
+            if item.kind == self.Kind.ELECTION:
+                return elections.put_in_the_box(item, whose, choice)
             if item.secret:
                 from commun.assemblies.ballots import put_in_the_box
 
@@ -799,11 +808,12 @@ class AgendaItem(models.Model):
             return self.result
         if self.status == self.Status.OPEN and self.secret:
             # Live choices would tell each voter's by the moment they change: only how many.
+            box = self.election_ballots if self.kind == self.Kind.ELECTION else self.secret_ballots
             return {
                 **NO_FIGURES,
                 "majority": self.assembly.rules.get("majority"),
                 "secret": True,
-                "ballots_cast": self.secret_ballots.count(),
+                "ballots_cast": box.count(),
             }
         if self.status == self.Status.OPEN:
             return self.count(self.assembly)[0]
@@ -815,6 +825,10 @@ class AgendaItem(models.Model):
 
     def count(self, assembly: Assembly) -> tuple[dict, bool]:
         """The figures to keep (per college, whole, weighted share) and the outcome."""
+        if self.kind == self.Kind.ELECTION:
+            from commun.assemblies import elections
+
+            return elections.count(self, assembly)
         tallies, blank, advance = self.tallies(assembly)
         whole = counting.Tally(
             sum(t.yes for t in tallies.values()),
@@ -1035,3 +1049,4 @@ class Vote(models.Model):
 # Ballots outside the show of hands live in their own module; imported here so that Django
 # finds their models with the app's.
 from commun.assemblies.ballots import AdvanceVote  # noqa: E402, F401
+from commun.assemblies.elections import Candidate, Election  # noqa: E402, F401

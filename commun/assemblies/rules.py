@@ -21,8 +21,8 @@ Phase = Assembly.Phase
 
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
-    Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
-    Phase.CONVENED: frozenset({"answer", "open", "vote_in_advance"}),
+    Phase.DRAFT: frozenset({"edit_agenda", "convene", "add_candidate"}),
+    Phase.CONVENED: frozenset({"answer", "open", "vote_in_advance", "add_candidate"}),
     Phase.OPEN: frozenset(
         {
             "check_in",
@@ -33,6 +33,7 @@ ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
             "mark_secret",
             "propose_amendment",
             "admit_amendment",
+            "add_candidate",
         }
     ),
     Phase.CLOSED: frozenset({"convene_again"}),
@@ -57,6 +58,7 @@ ACTION_NAMES = {
     "mark_secret": _("mettre une résolution au vote à bulletin secret"),
     "propose_amendment": _("proposer un amendement"),
     "admit_amendment": _("admettre ou refuser un amendement"),
+    "add_candidate": _("ajouter une candidature"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -96,6 +98,18 @@ def _votes_in_advance(member, assembly):
     return is_convened(member, assembly) and assembly.participant(member).mode == "advance"
 
 
+def runs_the_session(member, assembly: Assembly) -> bool:
+    """The chair and officers: who add anyone as a candidate."""
+    return is_chair(member, assembly) or is_officer(member)
+
+
+def _adds_candidates(member, assembly):
+    """Officers (a draft too), the chair, and members convened for themselves."""
+    if assembly.phase == Phase.DRAFT:
+        return is_officer(member)
+    return runs_the_session(member, assembly) or is_convened(member, assembly)
+
+
 def _convened_or_keeper(member, assembly):
     return is_convened(member, assembly) or keeps_the_sheet(member, assembly)
 
@@ -121,6 +135,7 @@ WHO_MAY = {
     "mark_secret": (_chair_or_officer, CHAIR_OR_OFFICER),
     "propose_amendment": (_convened, CONVENED_ONLY),
     "admit_amendment": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "add_candidate": (_adds_candidates, CONVENED_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

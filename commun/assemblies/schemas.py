@@ -26,6 +26,8 @@ KindName = Literal[tuple(Kind.values)]
 QuorumName = Literal[tuple(Quorum.values)]
 MajorityName = Literal[tuple(Majority.values)]
 ItemKind = Literal[tuple(AgendaItem.Kind.values)]
+# An election goes on the agenda with its seats and method (`POST …/elections`).
+NewItemKind = Literal["resolution", "information"]
 AnswerMode = Literal[tuple(v for v in Participant.Mode.values if v)]
 
 
@@ -62,7 +64,7 @@ class AssemblyIn(Input):
 
 
 class ItemIn(Input):
-    kind: ItemKind
+    kind: NewItemKind
     title: str = Field(min_length=1, max_length=300)
     text: str = Field("", max_length=20000)
     secret: bool = False
@@ -171,6 +173,8 @@ class ResultOut(Schema):
     advance_votes: int = 0
     secret: bool = False
     ballots_cast: int | None = None
+    # An election's figures once closed: per candidate and college, who is elected, ties.
+    election: dict | None = None
     weighted_share: str | None
     colleges: list[CollegeTallyOut]
 
@@ -192,3 +196,37 @@ class AmendmentIn(Input):
 
 class DecisionIn(Input):
     admitted: bool
+
+
+class ElectionIn(Input):
+    title: str = Field(min_length=1, max_length=300)
+    seats: Annotated[int, Field(ge=1, le=50)]
+    method: Literal["majority", "approval"]
+
+
+class CandidateIn(Input):
+    member_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+
+
+class CandidateOut(Schema):
+    number: int
+    name: str
+
+
+class ElectionOut(Schema):
+    position: int
+    seats: int
+    method: str
+    candidates: list[CandidateOut]
+
+
+class ElectionBallotIn(Input):
+    candidates: list[Annotated[int, Field(ge=1, le=MAX_API_ID)]] = Field(max_length=50)
+    principal_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class ElectionBallotOut(Schema):
+    position: int
+    candidates: list[int]
+    principal_number: int
+    receipt: str

@@ -50,4 +50,15 @@ urlpatterns = [
         views.decide_amendment,
         name="decide_amendment",
     ),
+    path("assemblees/<int:pk>/elections/", views.add_election, name="add_election"),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/candidatures/",
+        views.add_candidate,
+        name="add_candidate",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/bulletin/",
+        views.cast_ballot,
+        name="cast_ballot",
+    ),
 ]

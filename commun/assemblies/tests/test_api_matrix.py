@@ -37,6 +37,8 @@ R = A + "/resolutions/{position}"
 YES = {"choice": "yes"}
 AMENDMENT = {"text": "L'assemblée décide autrement."}
 ADMITTED = {"admitted": True}
+ELECTION = {"title": "Conseil coopératif", "seats": 2, "method": "majority"}
+BLANK = {"candidates": []}
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -79,6 +81,13 @@ MATRIX = [
     ("POST", R + "/amendments", AMENDMENT, "convened", (401, 404, 404, 403, 403, 403)),
     ("POST", R + "/admission", ADMITTED, "open", (401, 404, 404, 403, 403, 422)),
     ("POST", R + "/admission", ADMITTED, "closed", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/elections", ELECTION, "draft", (401, 404, 404, 404, 404, 201)),
+    ("POST", A + "/elections", ELECTION, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/candidates", "candidate", "draft", (401, 404, 404, 404, 404, 422)),
+    ("POST", R + "/candidates", "candidate", "convened", (401, 404, 404, 422, 403, 422)),
+    ("POST", R + "/candidates", "candidate", "closed", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/ballot", BLANK, "voting", (401, 404, 404, 422, 403, 422)),
+    ("PUT", R + "/ballot", BLANK, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
 ]
 
@@ -137,6 +146,8 @@ def snapshot():
 def body_for(body, alice, bob):
     if body == "named":
         return {"chair_number": alice.number, "secretary_number": bob.number}
+    if body == "candidate":
+        return {"member_number": bob.number}
     if body == "later":
         return {"starts_at": (timezone.now() + datetime.timedelta(days=30)).isoformat()}
     if body == "new":

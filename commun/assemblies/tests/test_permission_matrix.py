@@ -9,7 +9,7 @@ The minutes (and their freezing) are not built yet.
 import pytest
 from django.core.exceptions import ValidationError
 
-from commun.assemblies import amendments, rules
+from commun.assemblies import amendments, elections, rules
 from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, Participant
 from commun.conftest import category, make_member
@@ -36,6 +36,7 @@ ACTIONS = (
     "mark_secret",
     "propose_amendment",
     "admit_amendment",
+    "add_candidate",
 )
 
 
@@ -44,9 +45,9 @@ def expected(phase: str, **allowed) -> dict:
 
 
 EXPECTED = {
-    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
+    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER, add_candidate=OFFICER),
     # Nobody here answered « vote avant la séance » (test_advance_votes.py: who did may).
-    "convened": expected("convened", answer=CONVENED, open=OFFICER),
+    "convened": expected("convened", answer=CONVENED, open=OFFICER, add_candidate=CONVENED),
     "open": expected(
         "open",
         check_in=CONVENED,
@@ -57,6 +58,7 @@ EXPECTED = {
         mark_secret=CHAIR,
         propose_amendment=CONVENED,
         admit_amendment=CHAIR,
+        add_candidate=CONVENED,
     ),
     "closed": expected("closed", convene_again=OFFICER),
 }
@@ -125,6 +127,7 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "mark_secret": lambda: item.mark_secret(who),
         "propose_amendment": lambda: amendments.propose(who, item, "Un autre texte"),
         "admit_amendment": lambda: amendments.decide(who, item, admitted=True),
+        "add_candidate": lambda: elections.add_candidate(who, item, chair),
     }
 
 

@@ -104,10 +104,13 @@ def runs_the_session(member, assembly: Assembly) -> bool:
 
 
 def _adds_candidates(member, assembly):
-    """Officers (a draft too), the chair, and members convened for themselves."""
+    """Officers (a draft too), the chair, and members convened for themselves; only when the
+    agenda holds an election."""
     if assembly.phase == Phase.DRAFT:
-        return is_officer(member)
-    return runs_the_session(member, assembly) or is_convened(member, assembly)
+        allowed = is_officer(member)
+    else:
+        allowed = runs_the_session(member, assembly) or is_convened(member, assembly)
+    return allowed and assembly.items.filter(kind="election").exists()
 
 
 def _convened_or_keeper(member, assembly):

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from commun.assemblies import elections
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant, Vote
 from commun.conftest import category, make_member
@@ -110,8 +111,10 @@ def callers(alice, bob, carol, dan, zoe) -> dict[str, Client]:
 
 
 def in_phase(alice, bob, zoe, phase: str) -> Assembly:
-    """A fresh assembly in `phase`; once convened, it is about to start (it may open)."""
+    """A fresh assembly in `phase`; once convened, it is about to start (it may open). Its
+    agenda: a resolution, then an election."""
     assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 1, "approval")
     if phase != "draft":
         assembly.convene(alice.user)
         Participant.objects.filter(assembly=assembly, member=zoe).delete()
@@ -127,7 +130,9 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
     if phase in ("quorate", "voting"):
         assembly.participants.update(checked_in_at=timezone.now())
     if phase == "voting":
-        assembly.items.update(status=AgendaItem.Status.OPEN, vote_opened_at=timezone.now())
+        assembly.items.filter(position=1).update(
+            status=AgendaItem.Status.OPEN, vote_opened_at=timezone.now()
+        )
     return assembly
 
 

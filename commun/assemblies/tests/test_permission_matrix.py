@@ -70,6 +70,7 @@ def cast(roles, alice, bob):
     ivy = make_member("ivy@example.org", "Ivy", "Noir", category("Partenaires"))
     jo = make_member("jo@example.org", "Jo", "Vert", category("Contrib"))
     assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 2, "majority")
     assembly.convene(alice.user)
     assembly.participants.get(member=bob).answer(bob.user, "proxy", gus)
     zoe = make_member("zoe@example.org", "Zoé", "Lambert", category("Partenaires"))

@@ -156,6 +156,20 @@ def add_candidate(by, item: AgendaItem, member: Member | None) -> Candidate:
             raise ValidationError({"member": _("Cette personne est déjà candidate.")}) from None
 
 
+def copy_elections(first: Assembly, second: Assembly) -> None:
+    """A second convocation elects the same seats, by the same method, among the same
+    candidates (who may be joined by others until its vote opens)."""
+    positions = dict(second.items.values_list("position", "pk"))
+    for election in Election.objects.filter(item__assembly=first).select_related("item"):
+        copy = Election.objects.create(
+            item_id=positions[election.item.position], seats=election.seats, method=election.method
+        )
+        Candidate.objects.bulk_create(
+            Candidate(election=copy, member_id=member)
+            for member in election.candidates.values_list("member_id", flat=True)
+        )
+
+
 # Voting --------------------------------------------------------------------------------------
 
 

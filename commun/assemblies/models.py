@@ -544,8 +544,12 @@ class Assembly(models.Model):
                     text=i.text,
                     secret=i.secret,
                 )
-                for i in assembly.items.all()
+                # Amendments from the floor belonged to that session, not to the agenda.
+                for i in assembly.items.filter(amends__isnull=True)
             )
+            from commun.assemblies.elections import copy_elections
+
+            copy_elections(assembly, second)
         return second
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commun.assemblies import elections
+from commun.assemblies import amendments, elections
 from commun.assemblies.ballots import SecretRoll
 from commun.assemblies.elections import Candidate, ElectionBallot, Method, elect
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
@@ -270,3 +270,18 @@ def test_elections_on_the_pages(people):
     assert chair.post(page + "resolutions/2/clore/").status_code == 302
     result = secretary.get(page).content.decode()
     assert "Élu·e" in result and "U1 Test" in result
+
+
+def test_a_second_convocation_elects_the_same_seats_among_the_same_candidates(people):
+    alice = people["alice"]
+    assembly, election = with_election(people, 2, Method.APPROVAL, "fe", "ced")
+    in_session(assembly, people, "u1")
+    amendments.propose(people["u1"].user, assembly.items.get(position=1), "Un autre texte")
+    assembly.record_failure(alice.user)  # one voice of ten: no quorum
+    later = assembly.starts_at + (assembly.starts_at - assembly.created_at)
+    second = assembly.convene_again(alice.user, later)
+    kinds = list(second.items.values_list("kind", "amends"))
+    assert kinds == [("resolution", None), ("election", None)]  # not the amendment
+    copy = second.items.get(position=2).election
+    assert (copy.seats, copy.method) == (2, "approval")
+    assert sorted(copy.candidates.values_list("member__first_name", flat=True)) == ["Céd", "Fé"]

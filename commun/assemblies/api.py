@@ -267,7 +267,7 @@ def close_resolution(request, assembly_id: int = Id, position: int = Position):
     return _result(item)
 
 
-@router.put(R + "/vote", auth=authenticated, response=VoteOut)
+@router.put(R + "/vote", auth=authenticated, response=VoteOut, exclude_none=True)
 def vote(request, payload: VoteIn, assembly_id: int = Id, position: int = Position):
     """Vote yes, no or abstain on the open resolution: for oneself, or with
     `principal_number` for a member whose proxy one carries. Voting again replaces it."""

@@ -13,16 +13,26 @@ from ninja import Path, Router, Status
 
 from commun.api_auth import authenticated
 from commun.api_helpers import members_only
-from commun.assemblies import rules
+from commun.assemblies import amendments, elections, rules
+from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
 from commun.assemblies.schemas import (
+    AdvanceVoteIn,
+    AdvanceVoteOut,
     AgainIn,
+    AmendmentIn,
     AnswerIn,
     AnswerOut,
     AssemblyIn,
     AssemblyOut,
+    CandidateIn,
     CheckInIn,
     CheckInOut,
+    DecisionIn,
+    ElectionBallotIn,
+    ElectionBallotOut,
+    ElectionIn,
+    ElectionOut,
     ItemIn,
     ItemOut,
     KindName,
@@ -71,7 +81,7 @@ def _out(request, assembly: Assembly) -> dict:
             for f in AssemblyOut.model_fields
             if f not in ("items", "actions")
         },
-        "items": [ItemOut.from_orm(item).dict() for item in assembly.items.all()],
+        "items": [_item(item) for item in assembly.items.select_related("amends")],
         "actions": sorted(rules.allowed_actions(request.user, assembly)),
     }
 
@@ -223,7 +233,10 @@ def convene_again(request, payload: AgainIn, assembly_id: int = Id):
 
 def _resolution(assembly: Assembly, position: int) -> AgendaItem:
     return get_object_or_404(
-        AgendaItem, assembly=assembly, position=position, kind=AgendaItem.Kind.RESOLUTION
+        AgendaItem,
+        assembly=assembly,
+        position=position,
+        kind__in=[AgendaItem.Kind.RESOLUTION, AgendaItem.Kind.ELECTION],
     )
 
 
@@ -254,7 +267,7 @@ def close_resolution(request, assembly_id: int = Id, position: int = Position):
     return _result(item)
 
 
-@router.put(R + "/vote", auth=authenticated, response=VoteOut)
+@router.put(R + "/vote", auth=authenticated, response=VoteOut, exclude_none=True)
 def vote(request, payload: VoteIn, assembly_id: int = Id, position: int = Position):
     """Vote yes, no or abstain on the open resolution: for oneself, or with
     `principal_number` for a member whose proxy one carries. Voting again replaces it."""
@@ -273,6 +286,7 @@ def vote(request, payload: VoteIn, assembly_id: int = Id, position: int = Positi
         "position": position,
         "choice": cast.choice,
         "principal_number": (principal or member).number,
+        "receipt": getattr(cast, "receipt", None),
     }
 
 
@@ -283,3 +297,144 @@ def result(request, assembly_id: int = Id, position: int = Position):
     if assembly.phase == Assembly.Phase.DRAFT:
         raise Http404
     return _result(_resolution(assembly, position))
+
+
+# Advance votes ---------------------------------------------------------------------------------
+
+
+@router.put(R + "/advance-vote", auth=authenticated, response=AdvanceVoteOut)
+def vote_in_advance(
+    request, payload: AdvanceVoteIn, assembly_id: int = Id, position: int = Position
+):
+    """Vote yes, no or abstain on a resolution before the day, having answered « advance »;
+    voting again replaces it, until the session opens."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "vote_in_advance", assembly)
+    sent = AdvanceVote.cast(request.user, _resolution(assembly, position), payload.choice)
+    return {"position": position, "choice": sent.choice}
+
+
+@router.get(
+    "/assemblies/{assembly_id}/advance-votes", auth=authenticated, response=list[AdvanceVoteOut]
+)
+def my_advance_votes(request, assembly_id: int = Id):
+    """The caller's own advance votes on this assembly's resolutions, by position."""
+    assembly = _assembly(request, assembly_id)
+    sent = AdvanceVote.of(assembly, rules.active_member(request.user))
+    return [
+        {"position": item.position, "choice": sent[item.pk]}
+        for item in assembly.items.filter(pk__in=sent)
+    ]
+
+
+# Secret votes ----------------------------------------------------------------------------------
+
+
+@router.post(R + "/secret", auth=authenticated, response=ResultOut)
+def mark_secret(request, assembly_id: int = Id, position: int = Position):
+    """The assembly decides this resolution is voted by secret ballot, before its vote opens
+    (the chair, officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "mark_secret", assembly)
+    return _result(_resolution(assembly, position).mark_secret(request.user))
+
+
+# Amendments from the floor ---------------------------------------------------------------------
+
+
+@router.post(R + "/amendments", auth=authenticated, response={201: ItemOut})
+def propose_amendment(
+    request, payload: AmendmentIn, assembly_id: int = Id, position: int = Position
+):
+    """Propose a new text for a resolution not yet voted (a member who signed the sheet);
+    the amendment is added at the end of the agenda, waiting for the chair's decision."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "propose_amendment", assembly)
+    amendment = amendments.propose(request.user, _resolution(assembly, position), payload.text)
+    return Status(201, _item(amendment))
+
+
+@router.post(R + "/admission", auth=authenticated, response=ItemOut)
+def decide_amendment(request, payload: DecisionIn, assembly_id: int = Id, position: int = Position):
+    """Admit a proposed amendment to the vote (`{"admitted": true}`) or refuse it (the
+    chair, officers); an admitted amendment is voted before its resolution."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "admit_amendment", assembly)
+    return _item(amendments.decide(request.user, _resolution(assembly, position), payload.admitted))
+
+
+def _item(item: AgendaItem) -> dict:
+    return {
+        **ItemOut.from_orm(item).dict(),
+        "amends_position": item.amends.position if item.amends_id else None,
+    }
+
+
+# Elections -------------------------------------------------------------------------------------
+
+
+@router.post("/assemblies/{assembly_id}/elections", auth=authenticated, response={201: AssemblyOut})
+def add_election(request, payload: ElectionIn, assembly_id: int = Id):
+    """Put an election on a draft's agenda: seats and method (`majority` or `approval`),
+    by secret ballot (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "edit_agenda", assembly)
+    elections.add_election(request.user, assembly, **payload.dict())
+    return Status(201, _out(request, assembly))
+
+
+def _election(item: AgendaItem) -> dict:
+    return {
+        "position": item.position,
+        "seats": item.election.seats,
+        "method": item.election.method,
+        "candidates": [
+            {"number": c.member.number, "name": c.member.full_name}
+            for c in item.election.candidates.select_related("member")
+        ],
+    }
+
+
+@router.post(R + "/candidates", auth=authenticated, response={201: ElectionOut})
+def add_candidate(request, payload: CandidateIn, assembly_id: int = Id, position: int = Position):
+    """Add a candidate until the vote opens: officers and the chair anyone convened, a
+    member themselves."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "add_candidate", assembly)
+    member = _numbered(payload.member_number, "member_number")
+    item = _resolution(assembly, position)
+    try:
+        elections.add_candidate(request.user, item, member)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "member" in error.error_dict:
+            raise ValidationError({"member_number": error.error_dict["member"]}) from None
+        raise
+    return Status(201, _election(item))
+
+
+@router.put(R + "/ballot", auth=authenticated, response=ElectionBallotOut)
+def cast_ballot(
+    request, payload: ElectionBallotIn, assembly_id: int = Id, position: int = Position
+):
+    """Cast a secret ballot in an open election: the chosen candidates' member numbers (none:
+    a blank ballot), for oneself or with `principal_number` for a principal. Once only."""
+    assembly = _assembly(request, assembly_id)
+    member = rules.require(request.user, "vote", assembly)
+    principal = None
+    if payload.principal_number is not None:
+        principal = _numbered(payload.principal_number, "principal_number")
+    item = _resolution(assembly, position)
+    if item.kind != AgendaItem.Kind.ELECTION:
+        raise ValidationError({"candidates": _("Ce point n'est pas une élection.")})
+    try:
+        ballot = item.vote(request.user, payload.candidates, principal)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "principal" in error.error_dict:
+            raise ValidationError({"principal_number": error.error_dict["principal"]}) from None
+        raise
+    return {
+        "position": position,
+        "candidates": payload.candidates,
+        "principal_number": (principal or member).number,
+        "receipt": ballot.receipt,
+    }

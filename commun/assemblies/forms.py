@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commun.assemblies.elections import Method
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
 from commun.lib.controls import RefusesControlCharacters
 
@@ -51,10 +52,18 @@ class AssemblyForm(RefusesControlCharacters, forms.ModelForm):
 
 
 class ItemForm(NoLabelSuffix):
-    kind = forms.ChoiceField(label=_("Nature"), choices=AgendaItem.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[(k, label) for k, label in AgendaItem.Kind.choices if k != "election"],
+    )
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     text = forms.CharField(
         label=_("Texte"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    secret = forms.BooleanField(
+        label=_("Vote à bulletin secret"),
+        required=False,
+        help_text=_("Les statuts demandent un vote secret pour cette résolution."),
     )
 
 
@@ -95,3 +104,9 @@ class ConveneAgainForm(NoLabelSuffix):
         label=_("Date et heure de la deuxième convocation"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+class ElectionForm(NoLabelSuffix):
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    seats = forms.IntegerField(label=_("Postes à pourvoir"), min_value=1, max_value=50, initial=1)
+    method = forms.ChoiceField(label=_("Mode de scrutin"), choices=Method.choices)

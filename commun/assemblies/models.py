@@ -29,9 +29,11 @@ NO_FIGURES = {
     "no": 0,
     "abstain": 0,
     "blank_proxies": 0,
+    "advance_votes": 0,
     "weighted_share": None,
     "colleges": [],
 }
+SECRET_CAST = "secret"  # a voice cast in a secret vote: the choice is in the box, not here
 UNWEIGHTED_COLLEGES = _("Pondérez d'abord tous les collèges : leurs poids doivent totaliser 100.")
 
 
@@ -320,14 +322,22 @@ class Assembly(models.Model):
         assembly.save()
         return assembly
 
-    def add_item(self, by, kind: str, title: str, text: str = "") -> "AgendaItem":
-        """Add a resolution or an information item at the end of the agenda."""
+    def add_item(
+        self, by, kind: str, title: str, text: str = "", secret: bool = False
+    ) -> "AgendaItem":
+        """Add a resolution or an information item at the end of the agenda (`secret`: the
+        statutes want this resolution voted by secret ballot)."""
         with transaction.atomic():
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "edit_agenda", assembly)
             position = assembly.items.count() + 1
             item = AgendaItem(
-                assembly=assembly, position=position, kind=kind, title=title, text=text
+                assembly=assembly,
+                position=position,
+                kind=kind,
+                title=title,
+                text=text,
+                secret=secret and kind == AgendaItem.Kind.RESOLUTION,
             )
             item.full_clean()
             item.save()
@@ -452,7 +462,7 @@ class Assembly(models.Model):
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "open_resolution", assembly)
             item = AgendaItem.objects.get(pk=item.pk, assembly=assembly)
-            if item.kind != AgendaItem.Kind.RESOLUTION:
+            if item.kind not in (AgendaItem.Kind.RESOLUTION, AgendaItem.Kind.ELECTION):
                 raise ValidationError(_("Seule une résolution se vote."))
             if item.status != AgendaItem.Status.PENDING:
                 raise ValidationError(_("Le vote sur cette résolution a déjà été ouvert."))
@@ -460,9 +470,17 @@ class Assembly(models.Model):
                 raise ValidationError(_("Une autre résolution est au vote : closez-la d'abord."))
             if not assembly.quorum_status()["reached"]:
                 raise ValidationError(_("Le quorum n'est pas atteint : on ne vote pas."))
+            from commun.assemblies.amendments import opening_refusal
+
+            if refusal := opening_refusal(item):
+                raise ValidationError(refusal)
             item.status = AgendaItem.Status.OPEN
             item.vote_opened_at = now
             item.save(update_fields=["status", "vote_opened_at"])
+            if item.secret:
+                from commun.assemblies.ballots import box_advance_votes
+
+                box_advance_votes(item, assembly.voices())
         return item
 
     def voices(self) -> dict[int, tuple["Participant", str]]:
@@ -519,10 +537,19 @@ class Assembly(models.Model):
             )
             AgendaItem.objects.bulk_create(
                 AgendaItem(
-                    assembly=second, position=i.position, kind=i.kind, title=i.title, text=i.text
+                    assembly=second,
+                    position=i.position,
+                    kind=i.kind,
+                    title=i.title,
+                    text=i.text,
+                    secret=i.secret,
                 )
-                for i in assembly.items.all()
+                # Amendments from the floor belonged to that session, not to the agenda.
+                for i in assembly.items.filter(amends__isnull=True)
             )
+            from commun.assemblies.elections import copy_elections
+
+            copy_elections(assembly, second)
         return second
 
 
@@ -532,6 +559,14 @@ class AgendaItem(models.Model):
     class Kind(models.TextChoices):
         RESOLUTION = "resolution", _("Résolution")
         INFORMATION = "information", _("Point d'information")
+        # An election of officers (`elections.py`): candidates, seats, by secret ballot.
+        ELECTION = "election", _("Élection")
+
+    class Admission(models.TextChoices):
+        AGENDA = "", _("À l'ordre du jour")
+        PROPOSED = "proposed", _("Amendement proposé")
+        ADMITTED = "admitted", _("Amendement admis au vote")
+        REFUSED = "refused", _("Amendement refusé")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pas encore mise au vote")
@@ -551,6 +586,28 @@ class AgendaItem(models.Model):
     # The figures as they stood at the close (`AgendaItem.close_vote`): never recounted.
     result = models.JSONField(default=dict, blank=True, editable=False)
     adopted = models.BooleanField(_("adoptée"), null=True, editable=False)
+    # Voted by secret ballot (`ballots.py`): the statutes ask it, or the chair marked it.
+    secret = models.BooleanField(_("vote à bulletin secret"), default=False)
+    # Amendments from the floor (`amendments.py`): an amendment is a resolution that amends
+    # another, proposed by a member present, admitted or refused by the chair.
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amende la résolution"),
+    )
+    admission = models.CharField(
+        _("admission"), max_length=10, choices=Admission, blank=True, default=Admission.AGENDA
+    )
+    proposed_by = models.ForeignKey(
+        "Participant", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amended_text = not_personal(
+        models.TextField(_("texte amendé"), blank=True, max_length=20000, editable=False),
+        "the resolution's text as an adopted amendment made it: the assembly's record",
+    )
 
     class Meta:
         ordering = ["assembly", "position"]
@@ -562,8 +619,8 @@ class AgendaItem(models.Model):
                 name="one_resolution_voted_at_a_time",
             ),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(kind="resolution"),
-                name="only_resolutions_are_voted",
+                condition=Q(status="pending") | Q(kind__in=["resolution", "election"]),
+                name="only_resolutions_and_elections_are_voted",
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(adopted__isnull=False),
@@ -578,16 +635,21 @@ class AgendaItem(models.Model):
         if self.kind == self.Kind.RESOLUTION and not self.text.strip():
             raise ValidationError({"text": _("Une résolution a un texte, celui qui sera voté.")})
 
-    def vote(self, by, choice: str, principal: Member | None = None, now=None) -> "Vote":
+    def vote(self, by, choice, principal: Member | None = None, now=None) -> "Vote":
         """Cast a voice on this resolution while its vote is open: one's own, or (separately)
-        a principal's whose proxy one carries. Voting again replaces the earlier choice."""
+        a principal's whose proxy one carries. Voting again replaces the earlier choice.
+        On an election, `choice` is the list of the chosen candidates' member numbers."""
         now = now or timezone.now()
         with transaction.atomic():
             # Locked like the closing: a vote lands before the count, or is refused after it.
             item = AgendaItem.objects.select_for_update().get(pk=self.pk)
             assembly = item.assembly
             member = rules().require(by, "vote", assembly)
-            if choice not in Vote.Choice.values:
+            if item.kind == self.Kind.ELECTION:
+                from commun.assemblies import elections
+
+                choice = elections.clean_choice(item, choice)
+            elif choice not in Vote.Choice.values:
                 raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
             if item.status != self.Status.OPEN:
                 raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
@@ -603,6 +665,12 @@ class AgendaItem(models.Model):
                     raise ValidationError(
                         {"principal": _("Vous ne portez pas le pouvoir de cette personne.")}
                     )
+            if item.kind == self.Kind.ELECTION:
+                return elections.put_in_the_box(item, whose, choice)
+            if item.secret:
+                from commun.assemblies.ballots import put_in_the_box
+
+                return put_in_the_box(item, whose, choice)
             cast, _created = Vote.objects.update_or_create(
                 item=item,
                 principal=whose,
@@ -621,22 +689,34 @@ class AgendaItem(models.Model):
             if item.status != self.Status.OPEN:
                 raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
             item.result, item.adopted = item.count(item.assembly)
+            if item.secret:
+                from commun.assemblies.ballots import rewrite_roll
+
+                rewrite_roll(item)
             item.status = self.Status.CLOSED
             item.vote_closed_at = now
             item.save(update_fields=["status", "vote_closed_at", "result", "adopted"])
+            from commun.assemblies.amendments import apply_outcome
+
+            apply_outcome(item)
         self.refresh_from_db()
         return self
 
-    def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int]:
-        """Each college's votes, and how many blank proxies the chair cast for.
+    def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
+        """Each college's votes, how many blank proxies the chair cast for, and how many
+        advance votes counted.
 
         A vote counts only if its principal still counts through its voter (a member who
         came after giving a proxy votes for themselves). Blank proxies vote for the
         resolutions the officers put on the agenda — all of them, today. Advance votes
-        have no answer per resolution yet: they count for the quorum, not here.
+        count as the member's own while they still count as voting in advance.
         """
+        from commun.assemblies.ballots import counted_advance_votes
+
         voices = assembly.voices()
         counts: dict[int | None, Counter] = {}
+        if self.secret:
+            return self._secret_tallies(voices)
         for vote in self.votes.all():
             counted = voices.get(vote.principal_id)
             if counted is None:
@@ -650,16 +730,60 @@ class AgendaItem(models.Model):
             if not (in_person or carried):
                 continue
             counts.setdefault(participant.college_id, Counter())[vote.choice] += 1
+        advance = counted_advance_votes(self, voices)
+        for participant, choice in advance:
+            counts.setdefault(participant.college_id, Counter())[choice] += 1
         blank = 0
         for participant, mode in voices.values():
             if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
                 blank += 1
-                counts.setdefault(participant.college_id, Counter())[Vote.Choice.YES] += 1
+                counts.setdefault(participant.college_id, Counter())[self.blank_proxy_choice] += 1
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
         }
-        return tallies, blank
+        return tallies, blank, len(advance)
+
+    def _secret_tallies(self, voices) -> tuple[dict[int | None, counting.Tally], int, int]:
+        """A secret vote's count: the box's ballots per college, and the blank proxies.
+        Advance votes went into the box at the opening, not told apart."""
+        from commun.assemblies.ballots import secret_tallies
+
+        counts = {college: Counter(c) for college, c in secret_tallies(self).items()}
+        blank = 0
+        for participant, mode in voices.values():
+            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
+                blank += 1
+                counts.setdefault(participant.college_id, Counter())[self.blank_proxy_choice] += 1
+        tallies = {
+            college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
+            for college, c in counts.items()
+        }
+        return tallies, blank, 0
+
+    @property
+    def blank_proxy_choice(self) -> str:
+        """A blank proxy votes for the officers' resolutions and against any other, as
+        art. L. 225-106 of the commercial code has it: against an amendment from the floor."""
+        return Vote.Choice.NO if self.amends_id else Vote.Choice.YES
+
+    def mark_secret(self, by) -> "AgendaItem":
+        """The assembly decides this resolution is voted by secret ballot: the chair (or an
+        officer) marks it before its vote opens."""
+        with transaction.atomic():
+            # Locked like the opening of its vote: marked before it, or refused after.
+            item = AgendaItem.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "mark_secret", item.assembly)
+            if item.kind != self.Kind.RESOLUTION:
+                raise ValidationError(_("Seule une résolution se vote."))
+            if item.status != self.Status.PENDING:
+                raise ValidationError(
+                    _("Le vote sur cette résolution a déjà été ouvert : il reste tel quel.")
+                )
+            item.secret = True
+            item.save(update_fields=["secret"])
+        self.refresh_from_db()
+        return self
 
     def ballots(self, member: Member | None) -> list[tuple["Participant", str | None]]:
         """The voices `member` casts now, theirs first then each principal's they carry, with
@@ -674,6 +798,11 @@ class AgendaItem(models.Model):
         whose = [mine] + [
             p for p, mode in voices.values() if mode == counting.PROXY and p.holder_id == mine.pk
         ]
+        if self.secret:
+            on_the_roll = set(
+                self.secret_roll.filter(principal__in=whose).values_list("principal_id", flat=True)
+            )
+            return [(p, SECRET_CAST if p.pk in on_the_roll else None) for p in whose]
         cast = dict(self.votes.filter(principal__in=whose).values_list("principal_id", "choice"))
         return [(p, cast.get(p.pk)) for p in whose]
 
@@ -681,13 +810,30 @@ class AgendaItem(models.Model):
         """The figures to show: as kept once closed, counted live while open, none before."""
         if self.status == self.Status.CLOSED:
             return self.result
+        if self.status == self.Status.OPEN and self.secret:
+            # Live choices would tell each voter's by the moment they change: only how many.
+            box = self.election_ballots if self.kind == self.Kind.ELECTION else self.secret_ballots
+            return {
+                **NO_FIGURES,
+                "majority": self.assembly.rules.get("majority"),
+                "secret": True,
+                "ballots_cast": box.count(),
+            }
         if self.status == self.Status.OPEN:
             return self.count(self.assembly)[0]
-        return {**NO_FIGURES, "majority": self.assembly.rules.get("majority")}
+        return {
+            **NO_FIGURES,
+            "majority": self.assembly.rules.get("majority"),
+            "secret": self.secret,
+        }
 
     def count(self, assembly: Assembly) -> tuple[dict, bool]:
         """The figures to keep (per college, whole, weighted share) and the outcome."""
-        tallies, blank = self.tallies(assembly)
+        if self.kind == self.Kind.ELECTION:
+            from commun.assemblies import elections
+
+            return elections.count(self, assembly)
+        tallies, blank, advance = self.tallies(assembly)
         whole = counting.Tally(
             sum(t.yes for t in tallies.values()),
             sum(t.no for t in tallies.values()),
@@ -710,6 +856,8 @@ class AgendaItem(models.Model):
             "no": whole.no,
             "abstain": whole.abstain,
             "blank_proxies": blank,
+            "advance_votes": advance,
+            "secret": self.secret,
             "majority": assembly.rules.get("majority"),
             "weighted_share": str(share) if share is not None else None,
             "colleges": [
@@ -900,3 +1048,9 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.principal} — {self.item}: {self.choice}"
+
+
+# Ballots outside the show of hands live in their own module; imported here so that Django
+# finds their models with the app's.
+from commun.assemblies.ballots import AdvanceVote  # noqa: E402, F401
+from commun.assemblies.elections import Candidate, Election  # noqa: E402, F401

@@ -21,10 +21,20 @@ Phase = Assembly.Phase
 
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
-    Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
-    Phase.CONVENED: frozenset({"answer", "open"}),
+    Phase.DRAFT: frozenset({"edit_agenda", "convene", "add_candidate"}),
+    Phase.CONVENED: frozenset({"answer", "open", "vote_in_advance", "add_candidate"}),
     Phase.OPEN: frozenset(
-        {"check_in", "record_failure", "open_resolution", "close_resolution", "vote"}
+        {
+            "check_in",
+            "record_failure",
+            "open_resolution",
+            "close_resolution",
+            "vote",
+            "mark_secret",
+            "propose_amendment",
+            "admit_amendment",
+            "add_candidate",
+        }
     ),
     Phase.CLOSED: frozenset({"convene_again"}),
 }
@@ -44,9 +54,18 @@ ACTION_NAMES = {
     "open_resolution": _("ouvrir le vote d'une résolution"),
     "close_resolution": _("clore le vote d'une résolution"),
     "vote": _("voter"),
+    "vote_in_advance": _("voter avant la séance"),
+    "mark_secret": _("mettre une résolution au vote à bulletin secret"),
+    "propose_amendment": _("proposer un amendement"),
+    "admit_amendment": _("admettre ou refuser un amendement"),
+    "add_candidate": _("ajouter une candidature"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
+ADVANCE_VOTERS_ONLY = _(
+    "Répondez d'abord « vote par correspondance ou en ligne » : seul·es les associé·es qui "
+    "votent avant la séance le font ici."
+)
 CHAIR_OR_OFFICER = _("Seul·es la présidence de séance et les responsables peuvent %(action)s.")
 
 
@@ -74,6 +93,26 @@ def _convened(member, assembly):
     return is_convened(member, assembly)
 
 
+def _votes_in_advance(member, assembly):
+    """Convened, and answered « vote par correspondance ou en ligne »."""
+    return is_convened(member, assembly) and assembly.participant(member).mode == "advance"
+
+
+def runs_the_session(member, assembly: Assembly) -> bool:
+    """The chair and officers: who add anyone as a candidate."""
+    return is_chair(member, assembly) or is_officer(member)
+
+
+def _adds_candidates(member, assembly):
+    """Officers (a draft too), the chair, and members convened for themselves; only when the
+    agenda holds an election."""
+    if assembly.phase == Phase.DRAFT:
+        allowed = is_officer(member)
+    else:
+        allowed = runs_the_session(member, assembly) or is_convened(member, assembly)
+    return allowed and assembly.items.filter(kind="election").exists()
+
+
 def _convened_or_keeper(member, assembly):
     return is_convened(member, assembly) or keeps_the_sheet(member, assembly)
 
@@ -95,6 +134,11 @@ WHO_MAY = {
     "open_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "close_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "vote": (_convened, CONVENED_ONLY),
+    "vote_in_advance": (_votes_in_advance, ADVANCE_VOTERS_ONLY),
+    "mark_secret": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "propose_amendment": (_convened, CONVENED_ONLY),
+    "admit_amendment": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "add_candidate": (_adds_candidates, CONVENED_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

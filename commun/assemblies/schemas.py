@@ -26,6 +26,8 @@ KindName = Literal[tuple(Kind.values)]
 QuorumName = Literal[tuple(Quorum.values)]
 MajorityName = Literal[tuple(Majority.values)]
 ItemKind = Literal[tuple(AgendaItem.Kind.values)]
+# An election goes on the agenda with its seats and method (`POST …/elections`).
+NewItemKind = Literal["resolution", "information"]
 AnswerMode = Literal[tuple(v for v in Participant.Mode.values if v)]
 
 
@@ -62,9 +64,10 @@ class AssemblyIn(Input):
 
 
 class ItemIn(Input):
-    kind: ItemKind
+    kind: NewItemKind
     title: str = Field(min_length=1, max_length=300)
     text: str = Field("", max_length=20000)
+    secret: bool = False
 
 
 class ItemOut(Schema):
@@ -74,6 +77,12 @@ class ItemOut(Schema):
     text: str
     status: Literal[tuple(AgendaItem.Status.values)]
     adopted: bool | None
+    secret: bool = False
+    # An amendment from the floor: the resolution it amends, and whether it is admitted.
+    amends_position: int | None = None
+    admission: Literal[tuple(AgendaItem.Admission.values)] = ""
+    # A resolution an adopted amendment changed: the text it is voted on (`text` as convened).
+    amended_text: str = ""
 
 
 class AssemblyOut(Schema):
@@ -138,6 +147,8 @@ class VoteOut(Schema):
     position: int
     choice: str
     principal_number: int
+    # A secret vote's receipt, to find one's ballot in the box; the choice isn't kept with it.
+    receipt: str | None = None
 
 
 class CollegeTallyOut(Schema):
@@ -159,5 +170,63 @@ class ResultOut(Schema):
     no: int
     abstain: int
     blank_proxies: int
+    advance_votes: int = 0
+    secret: bool = False
+    ballots_cast: int | None = None
+    # An election's figures once closed: per candidate and college, who is elected, ties.
+    election: dict | None = None
     weighted_share: str | None
     colleges: list[CollegeTallyOut]
+
+
+class AdvanceVoteIn(Input):
+    choice: Literal[tuple(Vote.Choice.values)]
+
+
+class AdvanceVoteOut(Schema):
+    """One resolution's advance vote, as the member sent it."""
+
+    position: int
+    choice: str
+
+
+class AmendmentIn(Input):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class DecisionIn(Input):
+    admitted: bool
+
+
+class ElectionIn(Input):
+    title: str = Field(min_length=1, max_length=300)
+    seats: Annotated[int, Field(ge=1, le=50)]
+    method: Literal["majority", "approval"]
+
+
+class CandidateIn(Input):
+    member_number: Annotated[int, Field(ge=1, le=MAX_API_ID)]
+
+
+class CandidateOut(Schema):
+    number: int
+    name: str
+
+
+class ElectionOut(Schema):
+    position: int
+    seats: int
+    method: str
+    candidates: list[CandidateOut]
+
+
+class ElectionBallotIn(Input):
+    candidates: list[Annotated[int, Field(ge=1, le=MAX_API_ID)]] = Field(max_length=50)
+    principal_number: Annotated[int, Field(ge=1, le=MAX_API_ID)] | None = None
+
+
+class ElectionBallotOut(Schema):
+    position: int
+    candidates: list[int]
+    principal_number: int
+    receipt: str

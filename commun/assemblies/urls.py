@@ -30,4 +30,35 @@ urlpatterns = [
     ),
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/vote-avant-la-seance/",
+        views.vote_in_advance,
+        name="vote_in_advance",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/secret/",
+        views.mark_secret,
+        name="mark_secret",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/amendements/",
+        views.propose_amendment,
+        name="propose_amendment",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/admission/",
+        views.decide_amendment,
+        name="decide_amendment",
+    ),
+    path("assemblees/<int:pk>/elections/", views.add_election, name="add_election"),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/candidatures/",
+        views.add_candidate,
+        name="add_candidate",
+    ),
+    path(
+        "assemblees/<int:pk>/resolutions/<int:position>/bulletin/",
+        views.cast_ballot,
+        name="cast_ballot",
+    ),
 ]

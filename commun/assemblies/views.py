@@ -12,11 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.assemblies import rules
+from commun.assemblies import amendments, elections, rules
+from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.forms import (
     AnswerForm,
     AssemblyForm,
     ConveneAgainForm,
+    ElectionForm,
     ItemForm,
     OpenForm,
     RulesForm,
@@ -138,6 +140,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     forms = forms or {}
     if "edit_agenda" in actions:
         forms.setdefault("item", ItemForm())
+        forms.setdefault("election", ElectionForm())
     if "open" in actions:
         forms.setdefault("open", OpenForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
@@ -155,7 +158,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         )
     context = {
         "assembly": assembly,
-        "items": assembly.items.all(),
+        "items": assembly.items.select_related("proposed_by__member"),
         "participant": participant,
         "actions": actions,
         "forms": forms,
@@ -164,6 +167,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
         **_voting(assembly, viewer),
+        **_voting_in_advance(assembly, viewer, actions),
     }
     return render(request, "assemblies/assembly.html", context, status=status)
 
@@ -366,7 +370,10 @@ def _voting(assembly: Assembly, viewer) -> dict:
 
 def _resolution(assembly: Assembly, position: int) -> AgendaItem:
     return get_object_or_404(
-        AgendaItem, assembly=assembly, position=position, kind=AgendaItem.Kind.RESOLUTION
+        AgendaItem,
+        assembly=assembly,
+        position=position,
+        kind__in=[AgendaItem.Kind.RESOLUTION, AgendaItem.Kind.ELECTION],
     )
 
 
@@ -420,12 +427,19 @@ def vote(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             messages.error(request, _("Vous ne portez pas le pouvoir de cette personne."))
             return _page(request, assembly, status=422)
     try:
-        _resolution(assembly, position).vote(
+        cast = _resolution(assembly, position).vote(
             request.user, request.POST.get("choice", ""), principal
         )
     except ValidationError as error:
         return _refused_on_the_page(request, assembly, error)
-    messages.success(request, _("Votre vote est enregistré."))
+    if isinstance(cast, SecretBallot):
+        messages.success(
+            request,
+            _("Votre bulletin est dans l'urne. Gardez ce reçu pour l'y retrouver : %(receipt)s")
+            % {"receipt": cast.receipt},
+        )
+    else:
+        messages.success(request, _("Votre vote est enregistré."))
     return redirect("assemblies:assembly", pk=assembly.pk)
 
 
@@ -446,3 +460,165 @@ def projection(request: HttpRequest, pk: int) -> HttpResponse:
         template += "#board"
     context = {"assembly": assembly, "resolutions": resolutions, "quorum": assembly.quorum_status()}
     return render(request, template, context)
+
+
+# Advance votes ---------------------------------------------------------------------------------
+
+
+def _voting_in_advance(assembly: Assembly, viewer, actions) -> dict:
+    """The resolutions the viewer votes on before the day, with the choice sent so far."""
+    if "vote_in_advance" not in actions:
+        return {"advance_ballots": []}
+    sent = AdvanceVote.of(assembly, viewer)
+    resolutions = assembly.items.filter(kind=AgendaItem.Kind.RESOLUTION)
+    return {
+        "advance_ballots": [(item, sent.get(item.pk)) for item in resolutions],
+        "choices": Vote.Choice.choices,
+    }
+
+
+@require_POST
+def vote_in_advance(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One resolution's advance vote, from a member who answered « vote avant la séance »."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "vote_in_advance", assembly)
+    try:
+        AdvanceVote.cast(
+            request.user, _resolution(assembly, position), request.POST.get("choice", "")
+        )
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("Votre vote avant la séance est enregistré."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+# Secret votes ----------------------------------------------------------------------------------
+
+
+@require_POST
+def mark_secret(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """The assembly decides a resolution is voted by secret ballot (the chair, officers)."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "mark_secret", assembly)
+    try:
+        _resolution(assembly, position).mark_secret(request.user)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("Cette résolution sera votée à bulletin secret."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+# Amendments from the floor ---------------------------------------------------------------------
+
+
+@require_POST
+def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """A member present proposes a new text for a resolution not yet voted."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "propose_amendment", assembly)
+    try:
+        amendments.propose(
+            request.user, _resolution(assembly, position), request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(
+        request, _("Votre amendement est proposé ; la présidence décide s'il est mis au vote.")
+    )
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "admit_amendment", assembly)
+    admitted = request.POST.get("admit") == "1"
+    try:
+        amendments.decide(request.user, _resolution(assembly, position), admitted)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    if admitted:
+        messages.success(request, _("L'amendement est admis : il sera voté avant sa résolution."))
+    else:
+        messages.success(request, _("L'amendement est refusé."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+# Elections -------------------------------------------------------------------------------------
+
+
+@require_POST
+def add_election(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "edit_agenda", assembly)
+    form = ElectionForm(request.POST)
+    if form.is_valid():
+        try:
+            elections.add_election(request.user, assembly, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"election": form}, 422)
+
+
+@require_POST
+def add_candidate(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """A candidate by member number: the chair or an officer for anyone, a member for
+    themselves."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "add_candidate", assembly)
+    number = request.POST.get("number", "")
+    readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+    member = Member.objects.filter(number=int(number)).first() if readable else None
+    try:
+        elections.add_candidate(request.user, _resolution(assembly, position), member)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, _("La candidature est enregistrée."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """An election's secret ballot: the candidates ticked (member numbers), for oneself or
+    (`principal`) a principal."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "vote", assembly)
+    chosen = request.POST.getlist("candidates")
+    number = request.POST.get("principal", "")
+    if not all(n.isdigit() and len(n) <= MAX_NUMBER_DIGITS for n in [*chosen, number or "0"]):
+        messages.error(request, _("Choisissez des candidat·es par leur numéro."))
+        return _page(request, assembly, status=422)
+    principal = Member.objects.filter(number=int(number)).first() if number else None
+    if number and principal is None:
+        messages.error(request, _("Vous ne portez pas le pouvoir de cette personne."))
+        return _page(request, assembly, status=422)
+    item = _resolution(assembly, position)
+    if item.kind != AgendaItem.Kind.ELECTION:
+        raise Http404
+    try:
+        ballot = item.vote(request.user, [int(n) for n in chosen], principal)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(
+        request,
+        _("Votre bulletin est dans l'urne. Gardez ce reçu pour l'y retrouver : %(receipt)s")
+        % {"receipt": ballot.receipt},
+    )
+    return redirect("assemblies:assembly", pk=assembly.pk)

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from commun.assemblies import elections
+from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant, Vote
 from commun.conftest import category, make_member
 from commun.testing.api import bearer, call
@@ -34,6 +36,10 @@ RULES = {
 ITEM = {"kind": "information", "title": "Rapport de gestion"}
 R = A + "/resolutions/{position}"
 YES = {"choice": "yes"}
+AMENDMENT = {"text": "L'assemblée décide autrement."}
+ADMITTED = {"admitted": True}
+ELECTION = {"title": "Conseil coopératif", "seats": 2, "method": "majority"}
+BLANK = {"candidates": []}
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -65,6 +71,24 @@ MATRIX = [
     ("PUT", R + "/vote", YES, "quorate", (401, 404, 404, 422, 403, 422)),
     ("PUT", R + "/vote", YES, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "voting", (401, 404, 404, 200, 200, 200)),
+    ("PUT", R + "/advance-vote", YES, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/advance-vote", YES, "open", (401, 404, 404, 403, 403, 403)),
+    ("GET", A + "/advance-votes", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", R + "/secret", None, "open", (401, 404, 404, 403, 403, 200)),
+    ("POST", R + "/secret", None, "voting", (401, 404, 404, 403, 403, 422)),
+    ("POST", R + "/secret", None, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/amendments", AMENDMENT, "quorate", (401, 404, 404, 201, 403, 201)),
+    ("POST", R + "/amendments", AMENDMENT, "voting", (401, 404, 404, 422, 403, 422)),
+    ("POST", R + "/amendments", AMENDMENT, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/admission", ADMITTED, "open", (401, 404, 404, 403, 403, 422)),
+    ("POST", R + "/admission", ADMITTED, "closed", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/elections", ELECTION, "draft", (401, 404, 404, 404, 404, 201)),
+    ("POST", A + "/elections", ELECTION, "convened", (401, 404, 404, 403, 403, 403)),
+    ("POST", R + "/candidates", "candidate", "draft", (401, 404, 404, 404, 404, 422)),
+    ("POST", R + "/candidates", "candidate", "convened", (401, 404, 404, 422, 403, 422)),
+    ("POST", R + "/candidates", "candidate", "closed", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/ballot", BLANK, "voting", (401, 404, 404, 422, 403, 422)),
+    ("PUT", R + "/ballot", BLANK, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
 ]
 
@@ -87,8 +111,10 @@ def callers(alice, bob, carol, dan, zoe) -> dict[str, Client]:
 
 
 def in_phase(alice, bob, zoe, phase: str) -> Assembly:
-    """A fresh assembly in `phase`; once convened, it is about to start (it may open)."""
+    """A fresh assembly in `phase`; once convened, it is about to start (it may open). Its
+    agenda: a resolution, then an election."""
     assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 1, "approval")
     if phase != "draft":
         assembly.convene(alice.user)
         Participant.objects.filter(assembly=assembly, member=zoe).delete()
@@ -104,15 +130,19 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
     if phase in ("quorate", "voting"):
         assembly.participants.update(checked_in_at=timezone.now())
     if phase == "voting":
-        assembly.items.update(status=AgendaItem.Status.OPEN, vote_opened_at=timezone.now())
+        assembly.items.filter(position=1).update(
+            status=AgendaItem.Status.OPEN, vote_opened_at=timezone.now()
+        )
     return assembly
 
 
 def snapshot():
     return (
         sorted(Assembly.objects.values_list("pk", "phase", "chair")),
-        sorted(AgendaItem.objects.values_list("pk", "status", "adopted")),
+        sorted(AgendaItem.objects.values_list("pk", "status", "adopted", "secret")),
         sorted(Vote.objects.values_list("pk", "choice")),
+        sorted(AdvanceVote.objects.values_list("pk", "choice")),
+        sorted(SecretBallot.objects.values_list("pk", "choice")),
         sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
         sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
     )
@@ -121,6 +151,8 @@ def snapshot():
 def body_for(body, alice, bob):
     if body == "named":
         return {"chair_number": alice.number, "secretary_number": bob.number}
+    if body == "candidate":
+        return {"member_number": bob.number}
     if body == "later":
         return {"starts_at": (timezone.now() + datetime.timedelta(days=30)).isoformat()}
     if body == "new":

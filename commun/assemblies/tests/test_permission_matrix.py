@@ -9,7 +9,8 @@ The minutes (and their freezing) are not built yet.
 import pytest
 from django.core.exceptions import ValidationError
 
-from commun.assemblies import rules
+from commun.assemblies import amendments, elections, rules
+from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, Participant
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
@@ -31,6 +32,11 @@ ACTIONS = (
     "open_resolution",
     "close_resolution",
     "vote",
+    "vote_in_advance",
+    "mark_secret",
+    "propose_amendment",
+    "admit_amendment",
+    "add_candidate",
 )
 
 
@@ -39,8 +45,9 @@ def expected(phase: str, **allowed) -> dict:
 
 
 EXPECTED = {
-    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
-    "convened": expected("convened", answer=CONVENED, open=OFFICER),
+    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER, add_candidate=OFFICER),
+    # Nobody here answered « vote avant la séance » (test_advance_votes.py: who did may).
+    "convened": expected("convened", answer=CONVENED, open=OFFICER, add_candidate=CONVENED),
     "open": expected(
         "open",
         check_in=CONVENED,
@@ -48,6 +55,10 @@ EXPECTED = {
         open_resolution=CHAIR,
         close_resolution=CHAIR,
         vote=CONVENED,
+        mark_secret=CHAIR,
+        propose_amendment=CONVENED,
+        admit_amendment=CHAIR,
+        add_candidate=CONVENED,
     ),
     "closed": expected("closed", convene_again=OFFICER),
 }
@@ -59,6 +70,7 @@ def cast(roles, alice, bob):
     ivy = make_member("ivy@example.org", "Ivy", "Noir", category("Partenaires"))
     jo = make_member("jo@example.org", "Jo", "Vert", category("Contrib"))
     assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 2, "majority")
     assembly.convene(alice.user)
     assembly.participants.get(member=bob).answer(bob.user, "proxy", gus)
     zoe = make_member("zoe@example.org", "Zoé", "Lambert", category("Partenaires"))
@@ -112,6 +124,11 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "open_resolution": lambda: assembly.open_resolution(who, item),
         "close_resolution": lambda: item.close_vote(who),
         "vote": lambda: item.vote(who, "yes"),
+        "vote_in_advance": lambda: AdvanceVote.cast(who, item, "yes"),
+        "mark_secret": lambda: item.mark_secret(who),
+        "propose_amendment": lambda: amendments.propose(who, item, "Un autre texte"),
+        "admit_amendment": lambda: amendments.decide(who, item, admitted=True),
+        "add_candidate": lambda: elections.add_candidate(who, item, chair),
     }
 
 

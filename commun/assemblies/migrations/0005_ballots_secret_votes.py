@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assemblies', '0005_ballots_advance_votes'),
+        ('assemblies', '0004_ballots_advance_votes'),
         ('members', '0012_profit_allocation_by_the_statutes'),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assemblies', '0007_ballots_amendments'),
+        ('assemblies', '0006_ballots_amendments'),
         ('members', '0012_profit_allocation_by_the_statutes'),
     ]
 

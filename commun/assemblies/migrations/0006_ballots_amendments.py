@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assemblies', '0006_ballots_secret_votes'),
+        ('assemblies', '0005_ballots_secret_votes'),
     ]
 
     operations = [

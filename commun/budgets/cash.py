@@ -46,8 +46,17 @@ def payments_by_month(
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
     """The first day of the month `count` months after `month`'s."""
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return month_of_number(month_number(month) + count)
+
+
+def month_number(month: datetime.date) -> int:
+    """A month as one integer, year × 12 + month − 1: months then add and compare as numbers."""
+    return month.year * 12 + month.month - 1
+
+
+def month_of_number(number: int) -> datetime.date:
+    """The first day of the month `month_number` gave."""
+    return datetime.date(number // 12, number % 12 + 1, 1)
 
 
 def months_of(start: datetime.date, count: int) -> list[datetime.date]:

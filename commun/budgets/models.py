@@ -1354,6 +1354,7 @@ class Mission(MissionTerms):
                     "adopted_at",
                 ]
             )
+            MissionCashMonth.objects.write_for([mission])
             mission.need.start()
             mission_adopted.send(sender=Mission, mission=mission)
         self.refresh_from_db()
@@ -1910,6 +1911,49 @@ class MissionPayment(models.Model):
                 ]
             )
         self.refresh_from_db()
+
+
+class MissionCashMonthQuerySet(models.QuerySet):
+    def write_for(self, missions) -> list["MissionCashMonth"]:
+        """Store the adopted missions' cash timelines, as `cash.payments_by_month` reads
+        them from their stored costs (which never change once adopted)."""
+        from commun.budgets import cash  # it reads the models: imported once they exist
+
+        return self.bulk_create(
+            MissionCashMonth(mission=mission, month_number=cash.month_number(month), cents=cents)
+            for mission in missions
+            for month, cents in cash.cash_months(mission)
+        )
+
+
+class MissionCashMonth(models.Model):
+    """One month of an adopted mission's cash timeline, kept from its adoption on so the
+    treasury forecast adds up integers instead of reading every mission's stored cost."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="cash_schedule")
+    # The month as a number (`cash.month_number`: year × 12 + month − 1): a date column
+    # costs a conversion per row read, and the forecast reads thousands of them.
+    month_number = models.PositiveIntegerField()
+    cents = models.BigIntegerField()
+
+    objects = MissionCashMonthQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "month_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "month_number"], name="mission_cash_month_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission_id} {self.month:%Y-%m}"
+
+    @property
+    def month(self) -> datetime.date:
+        from commun.budgets import cash
+
+        return cash.month_of_number(self.month_number)
 
 
 class RecurringIncome(models.Model):

@@ -1968,7 +1968,12 @@ class RecurringIncome(models.Model):
     EVERY_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
     FIELDS = ("label", "amount_cents", "frequency", "starts_on", "ends_on")
 
-    label = models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH)
+    label = personal(
+        models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH),
+        ACCOUNTING,
+        Audience.PUBLIC,
+        Erasure.PSEUDONYMISE,
+    )
     amount_cents = models.BigIntegerField(gettext_lazy("montant"))
     frequency = models.CharField(
         gettext_lazy("fréquence"), max_length=20, choices=Frequency, default=Frequency.MONTHLY
@@ -1978,6 +1983,15 @@ class RecurringIncome(models.Model):
         gettext_lazy("dernière échéance au plus tard"), null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,  # entered before authors were kept
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=gettext_lazy("saisie par"),
+    )
 
     class Meta:
         verbose_name = gettext_lazy("recette récurrente")
@@ -2003,15 +2017,17 @@ class RecurringIncome(models.Model):
 
     @classmethod
     def add(cls, by, **values) -> "RecurringIncome":
-        """An officer enters an expected income."""
+        """An officer enters an expected income: kept with its author, and journaled."""
         rules.require(by, "manage_income")
-        income = cls(**values)
+        income = cls(**values, created_by=rules.active_member(by))
         income.full_clean()
-        income.save()
+        with transaction.atomic():
+            income.save()
+            income._journal("added", by)
         return income
 
     def edit(self, by, **values) -> "RecurringIncome":
-        """An officer corrects it (ending it is `end()`)."""
+        """An officer corrects it (ending it is `end()`); the new terms are journaled."""
         rules.require(by, "manage_income")
         with transaction.atomic():
             income = RecurringIncome.objects.select_for_update().get(pk=self.pk)
@@ -2020,8 +2036,36 @@ class RecurringIncome(models.Model):
                     setattr(income, name, values[name])
             income.full_clean()
             income.save()
+            income._journal("edited", by)
         self.refresh_from_db()
         return self
+
+    def journal_payload(self) -> dict:
+        """The income's terms as the chained journal keeps them (no one's name)."""
+        return {
+            "income": self.pk,
+            "label": self.label,
+            "amount_cents": self.amount_cents,
+            "frequency": self.frequency,
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat() if self.ends_on else None,
+        }
+
+    def _journal(self, action: str, by) -> None:
+        """Chain the change after the books' other entries, as a treasury change: the
+        forecast and every adoption it lets through read these terms."""
+        from commun.ledger.models import Books, JournalEntry
+
+        member = rules.active_member(by)
+        books = Books.locked()  # serialises the journal's sequence with the ledger's writes
+        JournalEntry.objects.append(
+            books,
+            JournalEntry.Kind.RECURRING_INCOME,
+            f"income-{self.pk}",
+            self.journal_payload()
+            | {"action": action, "by": member.number if member is not None else None},
+        )
+        books.save(update_fields=["journal_length", "journal_head_hash"])
 
     def end(self, by, on: datetime.date | None = None) -> "RecurringIncome":
         """No more of it after `on` (today by default): what came before stays as it was."""

@@ -1,0 +1,91 @@
+"""A recurring income keeps who entered it, and each change joins the chained journal like
+the other treasury changes; `commun verify --books` sees a row changed behind it."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from commun.budgets.cash import add_months
+from commun.budgets.models import RecurringIncome
+from commun.ledger.audit import BooksAltered, check_books
+from commun.ledger.models import JournalEntry
+from commun.testing.api import bearer, call
+
+pytestmark = pytest.mark.django_db
+
+
+def next_month() -> datetime.date:
+    return add_months(timezone.localdate(), 1)
+
+
+def income_entries() -> list[dict]:
+    return [
+        json.loads(entry.payload_json)
+        for entry in JournalEntry.objects.filter(kind="recurring_income").order_by("sequence")
+    ]
+
+
+def test_an_income_entered_on_the_page_keeps_its_author_and_is_journaled(people, alice):
+    people["officer"].post(
+        reverse("budgets:incomes"),
+        {
+            "label": "Adhésions",
+            "amount": "1 200,50",
+            "frequency": "monthly",
+            "starts_on": next_month().isoformat(),
+        },
+    )
+    income = RecurringIncome.objects.get()
+    people["officer"].post(reverse("budgets:income_end", args=[income.pk]))
+
+    assert income.created_by == alice
+    added, ended = income_entries()
+    assert added == {
+        "income": income.pk,
+        "label": "Adhésions",
+        "amount_cents": 120_050,
+        "frequency": "monthly",
+        "starts_on": next_month().isoformat(),
+        "ends_on": None,
+        "action": "added",
+        "by": alice.number,
+    }
+    assert ended["action"] == "edited" and ended["ends_on"] == next_month().isoformat()
+    assert check_books()["incomes"] == 1
+
+
+def test_the_api_keeps_the_author_and_journals_too(alice):
+    body = {
+        "label": "Subvention",
+        "amount_cents": 500_000,
+        "frequency": "yearly",
+        "starts_on": next_month().isoformat(),
+    }
+
+    answer = call(bearer(alice.user), "POST", "/treasury/incomes", body)
+
+    assert answer.status_code == 201
+    assert RecurringIncome.objects.get(pk=answer.json()["id"]).created_by == alice
+    assert [entry["label"] for entry in income_entries()] == ["Subvention"]
+
+
+def test_a_refused_income_writes_nothing_in_the_journal(alice):
+    before = JournalEntry.objects.count()
+    body = {"label": "Rien", "amount_cents": 0, "starts_on": next_month().isoformat()}
+
+    answer = call(bearer(alice.user), "POST", "/treasury/incomes", body)
+
+    assert answer.status_code == 422
+    assert JournalEntry.objects.count() == before
+    assert not RecurringIncome.objects.exists()
+
+
+def test_an_income_changed_behind_the_journal_is_named(alice):
+    income = RecurringIncome.add(alice, label="Client", amount_cents=1_000, starts_on=next_month())
+    RecurringIncome.objects.filter(pk=income.pk).update(amount_cents=99_999)
+
+    with pytest.raises(BooksAltered, match=f"recette récurrente n°{income.pk}"):
+        check_books()

@@ -44,17 +44,12 @@ def check_books() -> dict:
             pass
     except ChainBroken as broken:
         raise BooksAltered(f"journal en base invalide, {broken}") from None
-    counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0, "incomes": 0}
-    incomes = {}  # each recurring income's latest entry: what its row must say now
+    counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0}
     for chunk in _chunks(entries):
         _check_transactions([e for e in chunk if e.kind == JournalEntry.Kind.TRANSACTION], counts)
         _check_movements([e for e in chunk if e.kind == JournalEntry.Kind.SHARE_MOVEMENT], counts)
         _check_decisions([e for e in chunk if e.kind == JournalEntry.Kind.DECISION_OUTCOME], counts)
-        incomes |= {
-            _number(e.ref): e for e in chunk if e.kind == JournalEntry.Kind.RECURRING_INCOME
-        }
         counts["entries"] += len(chunk)
-    _check_incomes(incomes, counts)
     _check_every_transaction_is_journaled_and_balanced(counts["transactions"])
     _check_monthly_totals()
     return counts
@@ -136,22 +131,6 @@ def _check_decisions(entries, counts) -> None:
                 "journal : son issue, son texte ou son décompte ont été modifiés dans la base."
             )
         counts["decisions"] += 1
-
-
-def _check_incomes(latest: dict, counts) -> None:
-    from commun.budgets.models import RecurringIncome
-
-    found = RecurringIncome.objects.in_bulk(list(latest))
-    for pk, entry in latest.items():
-        income = found.get(pk)
-        recorded = json.loads(entry.payload_json)
-        recorded.pop("action", None), recorded.pop("by", None)
-        if income is None or canonical_json(recorded) != canonical_json(income.journal_payload()):
-            raise BooksAltered(
-                f"la recette récurrente n°{pk} ne correspond plus à l'entrée n°{entry.sequence} "
-                "du journal : elle a été modifiée ou supprimée dans la base."
-            )
-        counts["incomes"] += 1
 
 
 def _same_outcome(recorded: dict, now: dict) -> bool:

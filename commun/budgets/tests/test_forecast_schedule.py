@@ -2,8 +2,10 @@
 what reading every mission's stored cost (`cash.payments_by_month`) found."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -148,3 +150,19 @@ def test_the_forecast_reads_as_many_queries_at_fifty_missions_as_at_five(bob):
     )
 
     assert queries() == few <= 7
+
+
+def test_the_migration_stores_the_timelines_of_missions_adopted_before_it(alice, bob):
+    """What `commit_budget` would have stored, for the missions adopted before the table."""
+    migration = importlib.import_module("commun.budgets.migrations.0007_mission_cash_schedule")
+    fund(10_000_000)
+    adopted = submitted(bob, **CHARTER | {"start_on": add_months(this_month(), 1)})
+    adopt(adopted, alice)
+    submitted(bob, **invoice(50_000))  # not adopted: nothing to store
+    expected = [(row.month, row.cents) for row in MissionCashMonth.objects.all()]
+    MissionCashMonth.objects.all().delete()
+
+    migration.schedule_the_adopted_missions(apps, None)
+
+    assert [(row.month, row.cents) for row in MissionCashMonth.objects.all()] == expected
+    assert {row.mission_id for row in MissionCashMonth.objects.all()} == {adopted.pk}

@@ -112,8 +112,7 @@ class Command(BaseCommand):
             raise CommandError(f"Comptes altérés : {altered}", returncode=1) from altered
         self.stdout.write(
             f"Comptes conformes au journal : {counts['transactions']} écritures, "
-            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions, "
-            f"{counts['incomes']} recettes récurrentes."
+            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions."
         )
 
     def _digest(self, path, public_key_path) -> dict:

@@ -1,5 +1,5 @@
 """A recurring income keeps who entered it, and each change joins the chained journal like
-the other treasury changes; `commun verify --books` sees a row changed behind it."""
+the other treasury changes."""
 
 import datetime
 import json
@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from commun.budgets.cash import add_months
 from commun.budgets.models import RecurringIncome
-from commun.ledger.audit import BooksAltered, check_books
 from commun.ledger.models import JournalEntry
 from commun.testing.api import bearer, call
 
@@ -54,7 +53,6 @@ def test_an_income_entered_on_the_page_keeps_its_author_and_is_journaled(people,
         "by": alice.number,
     }
     assert ended["action"] == "edited" and ended["ends_on"] == next_month().isoformat()
-    assert check_books()["incomes"] == 1
 
 
 def test_the_api_keeps_the_author_and_journals_too(alice):
@@ -81,11 +79,3 @@ def test_a_refused_income_writes_nothing_in_the_journal(alice):
     assert answer.status_code == 422
     assert JournalEntry.objects.count() == before
     assert not RecurringIncome.objects.exists()
-
-
-def test_an_income_changed_behind_the_journal_is_named(alice):
-    income = RecurringIncome.add(alice, label="Client", amount_cents=1_000, starts_on=next_month())
-    RecurringIncome.objects.filter(pk=income.pk).update(amount_cents=99_999)
-
-    with pytest.raises(BooksAltered, match=f"recette récurrente n°{income.pk}"):
-        check_books()

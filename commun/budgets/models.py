@@ -11,6 +11,7 @@ then the top-up, then the mission, then its payment, then the need, then the boo
 
 import calendar
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1971,7 +1972,7 @@ class RecurringIncome(models.Model):
     label = personal(
         models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH),
         ACCOUNTING,
-        Audience.PUBLIC,
+        Audience.OFFICERS,
         Erasure.PSEUDONYMISE,
     )
     amount_cents = models.BigIntegerField(gettext_lazy("montant"))
@@ -2041,10 +2042,11 @@ class RecurringIncome(models.Model):
         return self
 
     def journal_payload(self) -> dict:
-        """The income's terms as the chained journal keeps them (no one's name)."""
+        """The income's terms as the chained journal keeps them: the label, which only the
+        officers read (it may name a client), as its digest, as a decision's text is."""
         return {
             "income": self.pk,
-            "label": self.label,
+            "label_sha256": hashlib.sha256(self.label.encode()).hexdigest(),
             "amount_cents": self.amount_cents,
             "frequency": self.frequency,
             "starts_on": self.starts_on.isoformat(),

@@ -2,6 +2,7 @@
 the other treasury changes."""
 
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -44,7 +45,7 @@ def test_an_income_entered_on_the_page_keeps_its_author_and_is_journaled(people,
     added, ended = income_entries()
     assert added == {
         "income": income.pk,
-        "label": "Adhésions",
+        "label_sha256": hashlib.sha256("Adhésions".encode()).hexdigest(),
         "amount_cents": 120_050,
         "frequency": "monthly",
         "starts_on": next_month().isoformat(),
@@ -67,7 +68,10 @@ def test_the_api_keeps_the_author_and_journals_too(alice):
 
     assert answer.status_code == 201
     assert RecurringIncome.objects.get(pk=answer.json()["id"]).created_by == alice
-    assert [entry["label"] for entry in income_entries()] == ["Subvention"]
+    assert [entry["label_sha256"] for entry in income_entries()] == [
+        hashlib.sha256(b"Subvention").hexdigest()
+    ]
+    assert "Subvention" not in JournalEntry.objects.get(kind="recurring_income").payload_json
 
 
 def test_a_refused_income_writes_nothing_in_the_journal(alice):

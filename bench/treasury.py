@@ -5,7 +5,8 @@
 
 A fresh SQLite database in bench/out/ (bench/generate.py's cooperative, 50 members), then
 `--missions` adopted missions bulk-inserted, each spread over six months around today with
-a third of them paid once, and a dozen recurring incomes. Times `treasury_forecast()` and
+its cash timeline stored as at adoption, a third of them paid once, and a dozen recurring
+incomes. Times `treasury_forecast()` and
 the public page (Django's test client, in process) and counts their queries. Prints a
 Markdown table and writes it to bench/out/treasury-latest.md.
 """
@@ -41,7 +42,13 @@ def fill(missions: int) -> None:
     from django.utils import timezone
 
     from commun.budgets.cash import add_months
-    from commun.budgets.models import Mission, MissionPayment, Need, RecurringIncome
+    from commun.budgets.models import (
+        Mission,
+        MissionCashMonth,
+        MissionPayment,
+        Need,
+        RecurringIncome,
+    )
     from commun.ledger import chart
     from commun.ledger.models import Transaction
     from commun.members.models import Member
@@ -86,6 +93,8 @@ def fill(missions: int) -> None:
             )
         )
     Mission.objects.bulk_create(rows, batch_size=1000)
+    # what `commit_budget` stores at each adoption: the cash timeline the forecast reads
+    MissionCashMonth.objects.write_for(Mission.objects.filter(ref__startswith="B"))
     paid = list(Mission.objects.filter(ref__startswith="B").order_by("pk")[::3])
     for mission in paid:
         transaction = Transaction.objects.record(

@@ -446,6 +446,20 @@ def get_mission(request, mission_id: int = Id):
     return _mission_detail(request, mission_id)
 
 
+@router.get("/missions/{mission_id}/payments", auth=public, response=list[PaymentOut])
+@decorate_view(public_read)
+@paginate(RowPages)
+def list_payments(request, mission_id: int = Id):
+    """Every payment of a mission, the latest first, cancelled ones included: the detail
+    shows the latest 200, this pages through them all."""
+    mission = _mission(request, mission_id)
+    payments = mission.payments.select_related("transaction", "cancellation")
+    return _Rows(
+        payments.order_by("-date", "-pk"),
+        lambda request, rows: [_payment_out(p) for p in rows],
+    )
+
+
 @router.get("/missions/{mission_id}/recompute", auth=authenticated, response=RecomputedCostOut)
 def recompute_mission(request, mission_id: int = Id):
     """The stored cost beside the cost with today's settings and engine (proposer or officer,

@@ -8,7 +8,7 @@ Both come from the mission's stored estimate, so they never change behind anyone
 import datetime
 
 from commun.budgets.models import MissionTerms, PayForm
-from commun.lib import months as calendar
+from commun.lib.months import month_number, month_of_number, month_starts
 
 
 def cash_months(mission: MissionTerms) -> list[tuple[datetime.date, int]]:
@@ -47,9 +47,9 @@ def payments_by_month(
 
 def add_months(month: datetime.date, count: int) -> datetime.date:
     """The first day of the month `count` months after `month`'s."""
-    return calendar.add_months(month.replace(day=1), count)
+    return month_of_number(month_number(month) + count)
 
 
 def months_of(start: datetime.date, count: int) -> list[datetime.date]:
     """The first days of the `count` calendar months from `start`'s."""
-    return calendar.month_starts(start, count)
+    return month_starts(start, count)

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commun.budgets import cash
-from commun.budgets.models import Mission, MissionPayment, RecurringIncome
+from commun.budgets.models import Mission, MissionCashMonth, MissionPayment, RecurringIncome
 from commun.budgets.signals import forecast_outflows
 from commun.ledger.models import MONEY_ACCOUNTS, MonthlyTotal
 from commun.lib.money import format_cents
@@ -72,11 +73,15 @@ def mission_outflows(mission) -> list[tuple[datetime.date, int]]:
 
 
 def still_to_pay(mission, committed_cents: int, paid_cents: int) -> list[tuple[datetime.date, int]]:
+    """The mission's outflows not paid yet (`settle` on its cash timeline)."""
+    return settle(mission_outflows(mission), committed_cents, paid_cents)
+
+
+def settle(outflows: list[tuple], committed_cents: int, paid_cents: int) -> list[tuple]:
     """The months' outflows not paid yet: payments settle the earliest months first, so
     what is left is the latest; what was committed beyond the months (a top-up) is due in
-    the last one."""
+    the last one. Months are dates or month numbers, in order."""
     left = max(committed_cents - paid_cents, 0)
-    outflows = mission_outflows(mission)
     remaining = []
     for month, cents in reversed(outflows):
         taken = min(cents, left)
@@ -96,41 +101,71 @@ def _bank_cents() -> int:
     return (totals["debit"] or 0) - (totals["credit"] or 0)
 
 
-def _committed_missions() -> list[SimpleNamespace]:
-    """Adopted missions still paying, each with what it committed and paid: two queries,
-    the stored months read out of the cost by the database, no model built (1,000 of them
-    are read on every adoption)."""
-    payable = Q(status__in=Mission.PAYABLE)
-    paid = dict(
-        MissionPayment.objects.filter(
-            Q(cancelled_at__isnull=True), mission__status__in=Mission.PAYABLE
-        )
-        .values("mission_id")
+def _committed_outflows() -> dict[int, int]:
+    """What the adopted missions still have to pay, by month number (`cash.month_number`),
+    from the cash timelines stored at adoption (`MissionCashMonth`), with no model built
+    (1,000 missions are read on every adoption).
+
+    The database adds up the timelines month by month; only a mission partly paid, topped
+    up or released is settled here (`settle`), from its own rows. A mission adopted without
+    its timeline stored (bulk-loaded data) is read from its stored cost. Two to four queries."""
+    paid = (
+        MissionPayment.objects.filter(mission=OuterRef("pk"), cancelled_at__isnull=True)
+        .values("mission")
         .annotate(total=Sum("amount_cents"))
-        .values_list("mission_id", "total")
+        .values("total")
+    )
+    scheduled = (
+        MissionCashMonth.objects.filter(mission=OuterRef("pk"))
+        .values("mission")
+        .annotate(total=Sum("cents"))
+        .values("total")
+    )
+    left, unsettled, unscheduled = {}, set(), []
+    for pk, committed, released, paid_cents, scheduled_cents in (
+        Mission.objects.filter(status__in=Mission.PAYABLE)
+        .annotate(paid=Coalesce(Subquery(paid), 0), scheduled=Subquery(scheduled))
+        .values_list("pk", "committed_cents", "released_cents", "paid", "scheduled")
+        .order_by()
+    ):
+        left[pk] = committed - released - paid_cents
+        if scheduled_cents is None:
+            if left[pk] > 0:
+                unscheduled.append(pk)
+        elif left[pk] != scheduled_cents:
+            unsettled.add(pk)
+    out = dict(
+        MissionCashMonth.objects.filter(mission__status__in=Mission.PAYABLE)
+        .values("month_number")
+        .annotate(total=Sum("cents"))
+        .values_list("month_number", "total")
         .order_by()
     )
-    rows = (
-        Mission.objects.filter(payable)
-        .annotate(months=F("cost_breakdown__months"))
-        .values(
-            "pk",
-            "committed_cents",
-            "released_cents",
-            "full_cost_cents",
-            "pay_form",
-            "start_on",
-            "duration_months",
-            "months",
-        )
-        .order_by()
-    )
-    return [
-        SimpleNamespace(
-            cost_breakdown={"months": row.pop("months")}, paid_cents=paid.get(row["pk"], 0), **row
-        )
-        for row in rows
-    ]
+    schedules: dict[int, list[tuple[int, int]]] = {}
+    if unsettled:
+        for pk, number, cents in (
+            MissionCashMonth.objects.filter(mission__in=unsettled)
+            .values_list("mission_id", "month_number", "cents")
+            .order_by("mission_id", "month_number")
+        ):
+            schedules.setdefault(pk, []).append((number, cents))
+    if unscheduled:
+        for row in (
+            Mission.objects.filter(pk__in=unscheduled)
+            .annotate(months=F("cost_breakdown__months"))
+            .values("pk", "full_cost_cents", "pay_form", "start_on", "duration_months", "months")
+            .order_by()
+        ):
+            row["cost_breakdown"] = {"months": row.pop("months")}
+            outflows = mission_outflows(SimpleNamespace(**row))
+            schedules[row["pk"]] = [(cash.month_number(m), cents) for m, cents in outflows]
+    for pk, schedule in schedules.items():
+        if pk in unsettled:  # added up whole above: take its timeline back out
+            for number, cents in schedule:
+                out[number] -= cents
+        for number, cents in settle(schedule, left[pk], 0):
+            out[number] = out.get(number, 0) + cents
+    return out
 
 
 def treasury_forecast(
@@ -138,23 +173,26 @@ def treasury_forecast(
 ) -> Forecast:
     """The next twelve months from this one; `adding`: as if that mission were adopted too.
 
-    What should have left in a past month and has not is due this month. Five queries."""
+    What should have left in a past month and has not is due this month. Five to seven
+    queries (`_committed_outflows`)."""
     today = today or timezone.localdate()
     months = cash.months_of(today, HORIZON_MONTHS)
     first = months[0]
     out = dict.fromkeys(months, 0)
 
+    by_number = {cash.month_number(month): month for month in months}
+    opening = cash.month_number(first)
+
     def spend(outflows):
-        for month, cents in outflows:
-            month = max(month, first)
-            if month in out:
+        for number, cents in outflows:
+            month = by_number.get(max(number, opening))
+            if month is not None:
                 out[month] += cents
 
-    for mission in _committed_missions():
-        committed = mission.committed_cents - mission.released_cents
-        spend(still_to_pay(mission, committed, mission.paid_cents or 0))
+    spend(_committed_outflows().items())
     if adding is not None:
-        spend(still_to_pay(adding, adding.full_cost_cents or 0, 0))
+        outflows = still_to_pay(adding, adding.full_cost_cents or 0, 0)
+        spend((cash.month_number(month), cents) for month, cents in outflows)
     gifts = dict.fromkeys(months, 0)
     for _receiver, outflows in forecast_outflows.send(sender=None):
         for month, cents in outflows:

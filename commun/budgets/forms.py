@@ -346,15 +346,23 @@ class SettingsForm(RefusesControlCharacters, forms.ModelForm):
             "headcount",
             "accident_rate_percent",
             "commune",
-            "mutuelle_cents",
             "prevoyance_rate_percent",
             "end_of_contract_rate_percent",
         ]
 
+    # Typed in euros, as every amount on our forms; the model keeps cents.
+    mutuelle = EurosField(
+        label=_("Part employeur de la mutuelle en euros par mois"),
+        zero=True,
+        required=False,
+        maximum=100_000,
+    )
+    field_order = [*Meta.fields[: Meta.fields.index("commune") + 1], "mutuelle"]
+    MODEL_NAMES = {"mutuelle_cents": "mutuelle"}  # a model's error, on the form's field
+
     # An employer's figure left empty takes the law's default (no mutuelle or prévoyance
     # share, the 10 % indemnity), as the API does when it is left out.
     DEFAULTS_WHEN_EMPTY = (
-        "mutuelle_cents",
         "prevoyance_rate_percent",
         "end_of_contract_rate_percent",
     )
@@ -362,6 +370,7 @@ class SettingsForm(RefusesControlCharacters, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("mutuelle", _typed_euros(self.instance.mutuelle_cents))
         for name in self.DEFAULTS_WHEN_EMPTY:
             self.fields[name].required = False
 
@@ -370,6 +379,8 @@ class SettingsForm(RefusesControlCharacters, forms.ModelForm):
         for name in self.DEFAULTS_WHEN_EMPTY:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = BudgetSettings._meta.get_field(name).default
+        if "mutuelle" in cleaned:
+            cleaned["mutuelle_cents"] = cleaned.pop("mutuelle") or 0
         return cleaned
 
 

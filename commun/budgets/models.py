@@ -11,6 +11,7 @@ then the top-up, then the mission, then its payment, then the need, then the boo
 
 import calendar
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -1354,6 +1355,7 @@ class Mission(MissionTerms):
                     "adopted_at",
                 ]
             )
+            MissionCashMonth.objects.write_for([mission])
             mission.need.start()
             mission_adopted.send(sender=Mission, mission=mission)
         self.refresh_from_db()
@@ -1912,6 +1914,49 @@ class MissionPayment(models.Model):
         self.refresh_from_db()
 
 
+class MissionCashMonthQuerySet(models.QuerySet):
+    def write_for(self, missions) -> list["MissionCashMonth"]:
+        """Store the adopted missions' cash timelines, as `cash.payments_by_month` reads
+        them from their stored costs (which never change once adopted)."""
+        from commun.budgets import cash  # it reads the models: imported once they exist
+
+        return self.bulk_create(
+            MissionCashMonth(mission=mission, month_number=cash.month_number(month), cents=cents)
+            for mission in missions
+            for month, cents in cash.cash_months(mission)
+        )
+
+
+class MissionCashMonth(models.Model):
+    """One month of an adopted mission's cash timeline, kept from its adoption on so the
+    treasury forecast adds up integers instead of reading every mission's stored cost."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="cash_schedule")
+    # The month as a number (`cash.month_number`: year × 12 + month − 1): a date column
+    # costs a conversion per row read, and the forecast reads thousands of them.
+    month_number = models.PositiveIntegerField()
+    cents = models.BigIntegerField()
+
+    objects = MissionCashMonthQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mission", "month_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "month_number"], name="mission_cash_month_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission_id} {self.month:%Y-%m}"
+
+    @property
+    def month(self) -> datetime.date:
+        from commun.budgets import cash
+
+        return cash.month_of_number(self.month_number)
+
+
 class RecurringIncome(models.Model):
     """Money the officers expect to come in again and again (a grant, a membership fee, a
     client's retainer): the treasury forecast counts it, the books never do until it is paid."""
@@ -1924,7 +1969,12 @@ class RecurringIncome(models.Model):
     EVERY_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
     FIELDS = ("label", "amount_cents", "frequency", "starts_on", "ends_on")
 
-    label = models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH)
+    label = personal(
+        models.CharField(gettext_lazy("libellé"), max_length=MAX_TITLE_LENGTH),
+        ACCOUNTING,
+        Audience.OFFICERS,
+        Erasure.PSEUDONYMISE,
+    )
     amount_cents = models.BigIntegerField(gettext_lazy("montant"))
     frequency = models.CharField(
         gettext_lazy("fréquence"), max_length=20, choices=Frequency, default=Frequency.MONTHLY
@@ -1934,6 +1984,15 @@ class RecurringIncome(models.Model):
         gettext_lazy("dernière échéance au plus tard"), null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,  # entered before authors were kept
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=gettext_lazy("saisie par"),
+    )
 
     class Meta:
         verbose_name = gettext_lazy("recette récurrente")
@@ -1959,15 +2018,17 @@ class RecurringIncome(models.Model):
 
     @classmethod
     def add(cls, by, **values) -> "RecurringIncome":
-        """An officer enters an expected income."""
+        """An officer enters an expected income: kept with its author, and journaled."""
         rules.require(by, "manage_income")
-        income = cls(**values)
+        income = cls(**values, created_by=rules.active_member(by))
         income.full_clean()
-        income.save()
+        with transaction.atomic():
+            income.save()
+            income._journal("added", by)
         return income
 
     def edit(self, by, **values) -> "RecurringIncome":
-        """An officer corrects it (ending it is `end()`)."""
+        """An officer corrects it (ending it is `end()`); the new terms are journaled."""
         rules.require(by, "manage_income")
         with transaction.atomic():
             income = RecurringIncome.objects.select_for_update().get(pk=self.pk)
@@ -1976,8 +2037,37 @@ class RecurringIncome(models.Model):
                     setattr(income, name, values[name])
             income.full_clean()
             income.save()
+            income._journal("edited", by)
         self.refresh_from_db()
         return self
+
+    def journal_payload(self) -> dict:
+        """The income's terms as the chained journal keeps them: the label, which only the
+        officers read (it may name a client), as its digest, as a decision's text is."""
+        return {
+            "income": self.pk,
+            "label_sha256": hashlib.sha256(self.label.encode()).hexdigest(),
+            "amount_cents": self.amount_cents,
+            "frequency": self.frequency,
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat() if self.ends_on else None,
+        }
+
+    def _journal(self, action: str, by) -> None:
+        """Chain the change after the books' other entries, as a treasury change: the
+        forecast and every adoption it lets through read these terms."""
+        from commun.ledger.models import Books, JournalEntry
+
+        member = rules.active_member(by)
+        books = Books.locked()  # serialises the journal's sequence with the ledger's writes
+        JournalEntry.objects.append(
+            books,
+            JournalEntry.Kind.RECURRING_INCOME,
+            f"income-{self.pk}",
+            self.journal_payload()
+            | {"action": action, "by": member.number if member is not None else None},
+        )
+        books.save(update_fields=["journal_length", "journal_head_hash"])
 
     def end(self, by, on: datetime.date | None = None) -> "RecurringIncome":
         """No more of it after `on` (today by default): what came before stays as it was."""

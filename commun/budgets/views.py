@@ -664,7 +664,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         try:
             current.update(request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_model_errors(form, error, FORM_NAMES)
+            add_model_errors(form, error, SettingsForm.MODEL_NAMES)
         else:
             messages.success(request, _("Les réglages des budgets sont enregistrés."))
             return redirect("budgets:settings")

@@ -674,6 +674,7 @@ class JournalEntry(AppendOnlyModel):
         TRANSACTION = "transaction", _("Écriture comptable")
         SHARE_MOVEMENT = "share_movement", _("Mouvement du registre")
         DECISION_OUTCOME = "decision_outcome", _("Issue d'une décision")
+        RECURRING_INCOME = "recurring_income", _("Recette récurrente prévue")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     kind = models.CharField(max_length=40)

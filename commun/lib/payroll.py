@@ -38,7 +38,9 @@ Choices, stated once:
 """
 
 import dataclasses
+import hashlib
 import importlib.metadata
+import json
 import logging
 import os
 import threading
@@ -236,7 +238,7 @@ def salaried_cost(
     end_of_contract_due: bool = True,
 ) -> CostEstimate:
     """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR."""
-    pay = _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
+    _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
     check_start(start, country)
     employer = employer or Employer()
     if headcount is not None:
@@ -261,6 +263,63 @@ def salaried_cost(
             employer=employer,
             **options,
         )
+    inputs = {
+        "contract": contract,
+        "monthly_net_cents": monthly_net_cents,
+        "monthly_gross_cents": monthly_gross_cents,
+        "months": months,
+        "start": start,
+        "working_time_percent": working_time_percent,
+    }
+    return _remembered(
+        inputs | {"employer": employer.as_dict()} | options,
+        lambda: _openfisca_cost(system, employer, options, **inputs),
+    )
+
+
+# An estimate is kept by everything it depends on: its inputs, the employer's settings, the
+# engine's version and the day (the law applied is what that version knows that day). In
+# Django's cache, so every process and the worker share it; a new day or a new version
+# is a new key, and yesterday's entries simply expire.
+ESTIMATE_CACHE_SECONDS = 24 * 60 * 60
+ESTIMATE_CACHE_FORMAT = 1  # raised whenever `CostEstimate` changes shape
+
+
+def estimate_key(inputs: dict[str, Any]) -> str:
+    """The cache key of an estimate: a digest of its inputs, the engine version and today."""
+    described = inputs | {
+        "engine_version": openfisca_version(),
+        "legislation_date": date.today(),
+        "format": ESTIMATE_CACHE_FORMAT,
+    }
+    text = json.dumps(described, sort_keys=True, default=str)
+    return "payroll-estimate:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _remembered(inputs: dict[str, Any], compute) -> "CostEstimate":
+    from django.core.cache import cache
+
+    key = estimate_key(inputs)
+    estimate = cache.get(key)
+    if estimate is None:
+        estimate = compute()
+        cache.set(key, estimate, ESTIMATE_CACHE_SECONDS)
+    return estimate
+
+
+def _openfisca_cost(
+    system: Any,
+    employer: Employer,
+    options: dict[str, bool],
+    *,
+    contract: Contract,
+    monthly_net_cents: int | None,
+    monthly_gross_cents: int | None,
+    months: int,
+    start: date,
+    working_time_percent: int,
+) -> "CostEstimate":
+    pay = monthly_net_cents if monthly_gross_cents is None else monthly_gross_cents
     periods, fractions = _calendar(start, months)
     situation = _Situation(contract, working_time_percent, employer, **options)
     try:
@@ -824,8 +883,6 @@ def _asset(name: str) -> str | None:
 
 def _mobility_table() -> dict[str, Any]:
     if "mobility" not in _asset_cache:
-        import json
-
         path = _asset("versement_transport/taux.json")
         table = {}
         if path and os.path.exists(path):

@@ -101,6 +101,12 @@ MATRIX = [
         {"draft": DRAFT_PROPOSER, "submitted": PROPOSER, "adopted": (401, 403, 403, 403, 422, 403)},
     ),
     (
+        "GET",
+        "/missions/{mission_id}/payments",
+        None,
+        {"draft": DRAFT_READ, "submitted": ALL, "adopted": ALL},
+    ),
+    (
         "POST",
         "/missions/{mission_id}/payments",
         PAYMENT,

@@ -1,4 +1,5 @@
-"""A mission's page pages through its payments, the most recent first, however many."""
+"""A mission's page and the API page through its payments, the most recent first, however
+many."""
 
 import datetime
 
@@ -54,3 +55,37 @@ def test_a_page_out_of_range_shows_a_real_one(client, alice, bob, monkeypatch, a
 
     assert response.status_code == 200
     assert len(labels(response.content.decode(), 4)) in (1, 3)
+
+
+def test_the_api_pages_through_every_payment(client, alice, bob):
+    mission = paid(alice, bob, 7)
+    mission.payments.get(label="Facture n°03").cancel(alice, "Doublon.")
+    url = f"/api/v1/missions/{mission.pk}/payments"
+
+    pages = [client.get(url, {"page_size": 3, "page": page}).json() for page in (1, 2, 3)]
+
+    assert [page["count"] for page in pages] == [7, 7, 7]
+    assert [[row["label"][-2:] for row in page["items"]] for page in pages] == [
+        ["07", "06", "05"],
+        ["04", "03", "02"],
+        ["01"],
+    ]
+    assert pages[1]["items"][1]["cancelled"] is True
+
+
+@pytest.mark.parametrize("asked", [{"page": 0}, {"page_size": 101}, {"page": "abc"}])
+def test_the_api_refuses_a_page_out_of_its_bounds_with_details(client, alice, bob, asked):
+    mission = paid(alice, bob, 1)
+
+    response = client.get(f"/api/v1/missions/{mission.pk}/payments", asked)
+
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_a_drafts_payments_are_not_found_by_another(client, bob):
+    mission = submitted(bob, **invoice(1_000))
+    mission.status = "draft"
+    mission.save(update_fields=["status"])
+
+    assert client.get(f"/api/v1/missions/{mission.pk}/payments").status_code == 404

@@ -3,6 +3,7 @@ through the API; a bad figure is refused on its field and nothing is written."""
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from commun.budgets.models import BudgetSettings
@@ -19,7 +20,7 @@ FORM = {
     "headcount": "5",
     "accident_rate_percent": "",
     "commune": "",
-    "mutuelle_cents": "0",
+    "mutuelle": "0",
     "prevoyance_rate_percent": "0",
     "end_of_contract_rate_percent": "10",
 }
@@ -91,3 +92,35 @@ def test_the_api_sets_and_refuses_the_same(alice, bob):
     assert accepted.status_code == 200, accepted.json()
     assert accepted.json()["mobility_rate_percent"] == 2.95
     assert BudgetSettings.get().end_of_contract_rate_percent == Decimal(6)
+
+
+def test_the_mutuelle_is_typed_in_euros_and_kept_in_cents(people, alice):
+    page = people["officer"].get(reverse("budgets:settings")).content.decode()
+    assert 'name="mutuelle"' in page and "mutuelle_cents" not in page
+
+    response = people["officer"].post(reverse("budgets:settings"), FORM | {"mutuelle": "50,25"})
+
+    assert response.status_code == 302
+    assert BudgetSettings.get().mutuelle_cents == 5_025
+    shown = people["officer"].get(reverse("budgets:settings")).content.decode()
+    assert 'value="50,25"' in shown
+
+
+def test_an_empty_mutuelle_is_none(people, alice):
+    people["officer"].post(reverse("budgets:settings"), FORM | {"mutuelle": "50"})
+
+    response = people["officer"].post(reverse("budgets:settings"), FORM | {"mutuelle": ""})
+
+    assert response.status_code == 302
+    assert BudgetSettings.get().mutuelle_cents == 0
+
+
+@pytest.mark.parametrize("typed", ["12,345", "1000,01", "-5", "cinquante", "1e3"])
+def test_a_mutuelle_no_one_could_mean_is_refused_on_its_field(people, alice, typed):
+    before = stored()
+
+    response = people["officer"].post(reverse("budgets:settings"), FORM | {"mutuelle": typed})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["mutuelle"]
+    assert stored() == before

@@ -3,14 +3,14 @@
 Roles: a visitor, Carol who applied, Dan with an account only, Bob a member convened, Gus
 a member who holds Bob's proxy, Zoé a member admitted after the convocation, Ivy who
 chairs the session and Jo its secretary (both named when it opens), Alice an officer.
-The minutes (and their freezing) are not built yet.
+Once the minutes are frozen, nobody may do anything more about the assembly.
 """
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from commun.assemblies import rules
-from commun.assemblies.models import AgendaItem, Assembly, Participant
+from commun.assemblies.models import AgendaItem, Assembly, Minutes, Participant
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
 from commun.testing.matrix import NOBODY, OFFICER, refused, wrong_answers
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 CONVENED = frozenset({"member", "holder", "chair", "secretary", "officer"})
 CHAIR = frozenset({"chair", "officer"})
-PHASES = ("draft", "convened", "open", "closed")
+CHAIR_OR_SECRETARY = frozenset({"chair", "secretary"})
+PHASES = ("draft", "convened", "open", "closed", "minutes_frozen")
 ACTIONS = (
     "edit_agenda",
     "convene",
@@ -31,6 +32,9 @@ ACTIONS = (
     "open_resolution",
     "close_resolution",
     "vote",
+    "close_session",
+    "record_incident",
+    "confirm_minutes",
 )
 
 
@@ -48,8 +52,11 @@ EXPECTED = {
         open_resolution=CHAIR,
         close_resolution=CHAIR,
         vote=CONVENED,
+        close_session=CHAIR,
+        record_incident=CHAIR_OR_SECRETARY,
     ),
-    "closed": expected("closed", convene_again=OFFICER),
+    "closed": expected("closed", convene_again=OFFICER, confirm_minutes=CHAIR_OR_SECRETARY),
+    "minutes_frozen": expected("minutes_frozen"),
 }
 
 
@@ -71,6 +78,7 @@ def at(assembly: Assembly, phase: str, chair_and_secretary) -> Assembly:
     chair, secretary = chair_and_secretary
     assemblies = Assembly.objects.filter(pk=assembly.pk)
     Participant.objects.filter(assembly=assembly).update(checked_in_at=None)
+    Minutes.objects.filter(assembly=assembly).delete()
     if phase == "draft":
         Participant.objects.filter(assembly=assembly).delete()
         assemblies.update(phase=phase, convened_at=None)
@@ -112,6 +120,9 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "open_resolution": lambda: assembly.open_resolution(who, item),
         "close_resolution": lambda: item.close_vote(who),
         "vote": lambda: item.vote(who, "yes"),
+        "close_session": lambda: assembly.close_session(who),
+        "record_incident": lambda: assembly.record_incident(who, "La lumière s'éteint."),
+        "confirm_minutes": lambda: assembly.confirm_minutes(who),
     }
 
 

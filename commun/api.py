@@ -325,4 +325,6 @@ api.add_router("", "commun.upstream.api.router")
 api.add_router("", "commun.privacy.api.router")
 api.add_router("", "commun.feeds.api.router")
 api.add_router("", "commun.hooks.api.router")
+# Before the assemblies' router: /assemblies/register is not an assembly's id.
+api.add_router("", "commun.assemblies.minutes_api.router")
 api.add_router("", "commun.assemblies.api.router")

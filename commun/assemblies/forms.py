@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commun.assemblies.effects import CHANGEABLE_RULES
 from commun.assemblies.elections import Method
-from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
+from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
 from commun.lib.controls import RefusesControlCharacters
+from commun.lib.money import EurosField
 
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
@@ -26,6 +28,7 @@ class RulesForm(RefusesControlCharacters, forms.ModelForm):
             "max_proxies",
             "advance_votes_count",
             "weighted_by_college",
+            "minutes_public",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -110,3 +113,94 @@ class ElectionForm(NoLabelSuffix):
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     seats = forms.IntegerField(label=_("Postes à pourvoir"), min_value=1, max_value=50, initial=1)
     method = forms.ChoiceField(label=_("Mode de scrutin"), choices=Method.choices)
+
+
+class IncidentForm(NoLabelSuffix):
+    text = forms.CharField(
+        label=_("Incident"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple : une personne quitte la séance, la visioconférence coupe."),
+    )
+
+
+class ResolutionForm(ItemForm):
+    """An agenda item, and for a resolution the effect it has once adopted (`effects.py`):
+    the fields of the effect chosen are read, the others ignored."""
+
+    effect = forms.ChoiceField(
+        label=_("Effet une fois adoptée"),
+        required=False,
+        choices=[
+            ("", _("Aucun")),
+            ("approve_accounts", _("Approuver les comptes et clore l'exercice")),
+            ("change_rule", _("Changer une règle des statuts")),
+            ("admit", _("Admettre une candidature")),
+            ("exclude", _("Exclure un·e associé·e")),
+        ],
+    )
+    year = forms.IntegerField(
+        label=_("Exercice dont les comptes sont approuvés"),
+        required=False,
+        min_value=1900,
+        max_value=9999,
+    )
+    legal_reserve = EurosField(label=_("Réserve légale (1061)"), zero=True, required=False)
+    available_reserve = EurosField(
+        label=_("Réserve disponible pour les missions (1068-DISPO)"), zero=True, required=False
+    )
+    commons_fund = EurosField(
+        label=_("Fonds pour les communs amont (1068-COMMUNS)"), zero=True, required=False
+    )
+    dividends = EurosField(label=_("Dividendes (457)"), zero=True, required=False)
+    assembly_kind = forms.ChoiceField(
+        label=_("Règles de quel type d'assemblée"),
+        required=False,
+        choices=[("", "—"), *Kind.choices],
+    )
+    rule = forms.ChoiceField(label=_("Règle à changer"), required=False)
+    value = forms.CharField(label=_("Nouvelle valeur"), required=False, max_length=20)
+    application = forms.IntegerField(
+        label=_("Numéro de la candidature"), required=False, min_value=1, max_value=2**31 - 1
+    )
+    member_number = forms.IntegerField(
+        label=_("Numéro de l'associé·e"), required=False, min_value=1, max_value=2**31 - 1
+    )
+    ALLOCATION = {
+        "legal_reserve": "1061",
+        "available_reserve": "1068-DISPO",
+        "commons_fund": "1068-COMMUNS",
+        "dividends": "457",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", "—")] + [
+            (name, AssemblyRules._meta.get_field(name).verbose_name) for name in CHANGEABLE_RULES
+        ]
+
+    def item(self) -> dict:
+        """What `Assembly.add_item` takes: the item, and the effect as `effects.check` reads it."""
+        data = self.cleaned_data
+        item = {key: data[key] for key in ("kind", "title", "text")}
+        kind = data.get("effect")
+        if kind == "approve_accounts":
+            amounts = {code: data.get(field) for field, code in self.ALLOCATION.items()}
+            given = any(cents is not None for cents in amounts.values())
+            allocation = {code: cents or 0 for code, cents in amounts.items()} if given else None
+            item["effect"] = {"kind": kind, "year": data.get("year"), "allocation": allocation}
+            if allocation is None:
+                del item["effect"]["allocation"]
+        elif kind == "change_rule":
+            item["effect"] = {
+                "kind": kind,
+                "assembly_kind": data.get("assembly_kind"),
+                "rule": data.get("rule"),
+                "value": data.get("value"),
+            }
+        elif kind == "admit":
+            item["effect"] = {"kind": kind, "application": data.get("application")}
+        elif kind == "exclude":
+            item["effect"] = {"kind": kind, "member_number": data.get("member_number")}
+        return item

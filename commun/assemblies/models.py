@@ -19,7 +19,13 @@ from django.utils.translation import ngettext
 
 from commun.assemblies import counting
 from commun.members.models import College, Member
-from commun.privacy.declarations import not_personal
+from commun.privacy.declarations import (
+    DELIBERATION,
+    Audience,
+    Erasure,
+    not_personal,
+    personal,
+)
 
 MAX_PROXIES_PER_MEMBER = 20
 OPENS_EARLY = datetime.timedelta(hours=1)
@@ -42,6 +48,13 @@ def rules():
     from commun.assemblies import rules
 
     return rules
+
+
+def effects():
+    """`assemblies/effects.py`, imported when first asked: it reads the models it applies."""
+    from commun.assemblies import effects
+
+    return effects
 
 
 class Kind(models.TextChoices):
@@ -124,6 +137,14 @@ class AssemblyRules(models.Model):
         default=False,
         help_text=_("Chaque collège pèse le pourcentage que lui donnent les statuts."),
     )
+    minutes_public = models.BooleanField(
+        _("procès-verbaux publics"),
+        default=False,
+        help_text=_(
+            "Une fois arrêtés, les procès-verbaux de ces assemblées se lisent sans compte ; "
+            "sinon, les associé·es seul·es les lisent."
+        ),
+    )
 
     class Meta:
         verbose_name = _("règles d'assemblée")
@@ -176,6 +197,10 @@ class AssemblyRules(models.Model):
     def update(self, by, **values) -> "AssemblyRules":
         """An officer changes these rules: checked whole, saved whole."""
         rules().require(by, "edit_rules")
+        return self.change(**values)
+
+    def change(self, **values) -> "AssemblyRules":
+        """Change these rules, checked whole: the officers' edit, or an adopted resolution."""
         with transaction.atomic():
             current, _created = AssemblyRules.objects.select_for_update().get_or_create(
                 kind=self.kind, defaults=DEFAULTS[self.kind]
@@ -215,6 +240,7 @@ class Assembly(models.Model):
         CONVENED = "convened", _("Convoquée")
         OPEN = "open", _("En séance")
         CLOSED = "closed", _("Terminée")
+        MINUTES_FROZEN = "minutes_frozen", _("Procès-verbal arrêté")
 
     kind = models.CharField(_("type d'assemblée"), max_length=30, choices=Kind)
     convocation = models.PositiveSmallIntegerField(
@@ -323,10 +349,17 @@ class Assembly(models.Model):
         return assembly
 
     def add_item(
-        self, by, kind: str, title: str, text: str = "", secret: bool = False
+        self,
+        by,
+        kind: str,
+        title: str,
+        text: str = "",
+        secret: bool = False,
+        effect: dict | None = None,
     ) -> "AgendaItem":
         """Add a resolution or an information item at the end of the agenda (`secret`: the
-        statutes want this resolution voted by secret ballot)."""
+        statutes want this resolution voted by secret ballot); a resolution may carry an
+        effect (`effects.py`), checked now and again when it is adopted."""
         with transaction.atomic():
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "edit_agenda", assembly)
@@ -340,6 +373,9 @@ class Assembly(models.Model):
                 secret=secret and kind == AgendaItem.Kind.RESOLUTION,
             )
             item.full_clean()
+            if effect and kind != AgendaItem.Kind.RESOLUTION:
+                raise ValidationError({"effect": _("Seule une résolution a un effet.")})
+            item.effect = effects().check(effect)
             item.save()
         return item
 
@@ -517,6 +553,75 @@ class Assembly(models.Model):
             assembly.save(update_fields=["phase", "failed", "closed_at"])
         self.refresh_from_db()
 
+    # Closing the session, incidents, minutes (docs/assemblies.md) --------------------------
+
+    def close_session(self, by, now=None) -> None:
+        """The chair (or an officer) closes the session held, once no vote is open."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked like the opening of a vote: none opens while the session closes.
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            rules().require(by, "close_session", assembly)
+            if assembly.items.filter(status=AgendaItem.Status.OPEN).exists():
+                raise ValidationError(_("Une résolution est au vote : closez-la d'abord."))
+            assembly.phase = self.Phase.CLOSED
+            assembly.closed_at = now
+            assembly.save(update_fields=["phase", "closed_at"])
+        self.refresh_from_db()
+
+    def record_incident(self, by, text: str, now=None) -> "Incident":
+        """The chair or the secretary notes what happened during the session (someone left,
+        the video failed): dated, and listed in the minutes."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            member = rules().require(by, "record_incident", assembly)
+            incident = Incident(assembly=assembly, at=now, text=(text or "").strip(), by=member)
+            incident.full_clean()
+            incident.save()
+        return incident
+
+    def confirm_minutes(self, by, now=None) -> "Minutes":
+        """The chair or the secretary confirms the minutes; once both have, they are frozen:
+        the text and its hash kept, the hash chained in the journal, nothing changes after."""
+        from commun.assemblies import minutes
+        from commun.ledger.models import JournalEntry
+
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked: the two confirmations racing each other freeze the minutes once.
+            assembly = Assembly.objects.select_for_update().get(pk=self.pk)
+            member = rules().require(by, "confirm_minutes", assembly)
+            record, _created = Minutes.objects.get_or_create(assembly=assembly)
+            if member.pk == assembly.chair_id and record.chair_confirmed_at is None:
+                record.chair_confirmed_at = now
+            elif member.pk == assembly.secretary_id and record.secretary_confirmed_at is None:
+                record.secretary_confirmed_at = now
+            else:
+                raise ValidationError(_("Vous avez déjà confirmé ce procès-verbal."))
+            if record.chair_confirmed_at and record.secretary_confirmed_at:
+                record.text = minutes.text(assembly)
+                record.sha256 = minutes.digest(record.text)
+                record.frozen_at = now
+                assembly.phase = self.Phase.MINUTES_FROZEN
+                assembly.save(update_fields=["phase"])
+            record.save()
+            if record.frozen_at:
+                effects().journal(
+                    JournalEntry.Kind.ASSEMBLY_MINUTES,
+                    f"assembly-{assembly.pk}-minutes",
+                    effects().minutes_payload(record),
+                )
+        self.refresh_from_db()
+        return record
+
+    def minutes_text(self) -> str:
+        """The minutes: as frozen, or as they would be written now."""
+        from commun.assemblies import minutes
+
+        record = Minutes.objects.filter(assembly=self, frozen_at__isnull=False).first()
+        return record.text if record else minutes.text(self)
+
     def convene_again(self, by, starts_at: datetime.datetime) -> "Assembly":
         """After a failed first convocation: a second one, same kind and agenda, as a draft."""
         with transaction.atomic():
@@ -543,6 +648,7 @@ class Assembly(models.Model):
                     title=i.title,
                     text=i.text,
                     secret=i.secret,
+                    effect=i.effect,
                 )
                 # Amendments from the floor belonged to that session, not to the agenda.
                 for i in assembly.items.filter(amends__isnull=True)
@@ -607,6 +713,15 @@ class AgendaItem(models.Model):
     amended_text = not_personal(
         models.TextField(_("texte amendé"), blank=True, max_length=20000, editable=False),
         "the resolution's text as an adopted amendment made it: the assembly's record",
+    )
+    # What an adopted resolution does, chosen on the agenda (`effects.py`), and what came of it.
+    effect = not_personal(
+        models.JSONField(_("effet"), default=dict, blank=True, editable=False),
+        "a year and its allocation, a rule's new value, or a member's or application's number",
+    )
+    effect_outcome = not_personal(
+        models.JSONField(default=dict, blank=True, editable=False),
+        "whether the effect was applied, and the reason it failed",
     )
 
     class Meta:
@@ -695,12 +810,26 @@ class AgendaItem(models.Model):
                 rewrite_roll(item)
             item.status = self.Status.CLOSED
             item.vote_closed_at = now
-            item.save(update_fields=["status", "vote_closed_at", "result", "adopted"])
+            item.effect_outcome = effects().apply(item, now)
+            item.save(
+                update_fields=["status", "vote_closed_at", "result", "adopted", "effect_outcome"]
+            )
             from commun.assemblies.amendments import apply_outcome
 
             apply_outcome(item)
+            item.journal_outcome()
         self.refresh_from_db()
         return self
+
+    def journal_outcome(self) -> None:
+        """Chain the closed resolution's outcome in the journal (`effects.resolution_payload`)."""
+        from commun.ledger.models import JournalEntry
+
+        effects().journal(
+            JournalEntry.Kind.ASSEMBLY_RESOLUTION,
+            f"assembly-{self.assembly_id}-resolution-{self.position}",
+            effects().resolution_payload(self),
+        )
 
     def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
         """Each college's votes, how many blank proxies the chair cast for, and how many
@@ -1048,6 +1177,67 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.principal} — {self.item}: {self.choice}"
+
+
+class Incident(models.Model):
+    """Something the chair or the secretary noted during the session, for the minutes."""
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="incidents")
+    at = models.DateTimeField(_("heure"))
+    text = personal(
+        models.TextField(_("incident"), max_length=2000),
+        DELIBERATION,
+        Audience.MEMBERS,
+        Erasure.PSEUDONYMISE,
+    )
+    by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("incident de séance")
+        verbose_name_plural = _("incidents de séance")
+        ordering = ["assembly", "at", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if not self.text.strip():
+            raise ValidationError({"text": _("Décrivez l'incident.")})
+
+
+class Minutes(models.Model):
+    """The minutes of an assembly: confirmed by the chair and by the secretary, then frozen
+    (the text and its hash kept, and the hash chained in the journal)."""
+
+    assembly = models.OneToOneField(Assembly, on_delete=models.CASCADE, related_name="minutes")
+    chair_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    secretary_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    text = personal(
+        models.TextField(blank=True, editable=False),
+        DELIBERATION,
+        Audience.MEMBERS,
+        Erasure.PSEUDONYMISE,
+    )
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("procès-verbal")
+        verbose_name_plural = _("procès-verbaux")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=True)
+                | Q(
+                    chair_confirmed_at__isnull=False,
+                    secretary_confirmed_at__isnull=False,
+                    sha256__gt="",
+                ),
+                name="minutes_frozen_once_both_confirmed",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assembly)
 
 
 # Ballots outside the show of hands live in their own module; imported here so that Django

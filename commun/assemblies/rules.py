@@ -8,7 +8,7 @@ under their locks, which raises PermissionDenied with a message a person can rea
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from commun.assemblies.models import Assembly
+from commun.assemblies.models import Assembly, AssemblyRules
 from commun.lib.rules import (
     OFFICERS_ONLY,
     Rulebook,
@@ -34,9 +34,13 @@ ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
             "propose_amendment",
             "admit_amendment",
             "add_candidate",
+            "close_session",
+            "record_incident",
         }
     ),
-    Phase.CLOSED: frozenset({"convene_again"}),
+    Phase.CLOSED: frozenset({"convene_again", "confirm_minutes"}),
+    # Frozen minutes: nothing about the assembly changes any more.
+    Phase.MINUTES_FROZEN: frozenset(),
 }
 # Actions about no assembly in particular.
 STANDING_ACTIONS = frozenset({"edit_rules", "prepare"})
@@ -59,6 +63,9 @@ ACTION_NAMES = {
     "propose_amendment": _("proposer un amendement"),
     "admit_amendment": _("admettre ou refuser un amendement"),
     "add_candidate": _("ajouter une candidature"),
+    "close_session": _("clore la séance"),
+    "record_incident": _("noter un incident de séance"),
+    "confirm_minutes": _("confirmer le procès-verbal"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -67,6 +74,7 @@ ADVANCE_VOTERS_ONLY = _(
     "votent avant la séance le font ici."
 )
 CHAIR_OR_OFFICER = _("Seul·es la présidence de séance et les responsables peuvent %(action)s.")
+CHAIR_OR_SECRETARY = _("Seul·es la présidence et le ou la secrétaire de séance peuvent %(action)s.")
 
 
 def is_convened(member, assembly: Assembly) -> bool:
@@ -121,6 +129,10 @@ def _chair_or_officer(member, assembly):
     return is_chair(member, assembly) or is_officer(member)
 
 
+def _chair_or_secretary(member, assembly):
+    return is_chair(member, assembly) or is_secretary(member, assembly)
+
+
 WHO_MAY = {
     "edit_rules": (officer, OFFICERS_ONLY),
     "prepare": (officer, OFFICERS_ONLY),
@@ -139,6 +151,9 @@ WHO_MAY = {
     "propose_amendment": (_convened, CONVENED_ONLY),
     "admit_amendment": (_chair_or_officer, CHAIR_OR_OFFICER),
     "add_candidate": (_adds_candidates, CONVENED_ONLY),
+    "close_session": (_chair_or_officer, CHAIR_OR_OFFICER),
+    "record_incident": (_chair_or_secretary, CHAIR_OR_SECRETARY),
+    "confirm_minutes": (_chair_or_secretary, CHAIR_OR_SECRETARY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 
@@ -179,3 +194,20 @@ def can_read(who, assembly: Assembly) -> bool:
     if assembly.phase == Phase.DRAFT:
         return is_officer(who)
     return active_member(who) is not None
+
+
+def can_read_minutes(who, assembly: Assembly) -> bool:
+    """Frozen minutes are the members'; everyone's when the statutes' rules publish them."""
+    if assembly.phase != Phase.MINUTES_FROZEN:
+        return can_read(who, assembly) and assembly.phase == Phase.CLOSED
+    return active_member(who) is not None or AssemblyRules.of(assembly.kind).minutes_public
+
+
+def published_minutes(who):
+    """The assemblies whose frozen minutes `who` may read, latest first: all for members,
+    for anyone else the kinds whose rules publish them."""
+    frozen = Assembly.objects.filter(phase=Phase.MINUTES_FROZEN).order_by("-starts_at")
+    if active_member(who) is not None:
+        return frozen
+    public = [r.kind for r in AssemblyRules.every_kind() if r.minutes_public]
+    return frozen.filter(kind__in=public)

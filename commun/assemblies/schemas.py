@@ -40,6 +40,7 @@ class RulesIn(Input):
     max_proxies: int = Field(ge=0, le=MAX_PROXIES_PER_MEMBER)
     advance_votes_count: bool
     weighted_by_college: bool
+    minutes_public: bool = False
 
 
 class RulesOut(Schema):
@@ -52,6 +53,7 @@ class RulesOut(Schema):
     max_proxies: int
     advance_votes_count: bool
     weighted_by_college: bool
+    minutes_public: bool
 
 
 class AssemblyIn(Input):
@@ -68,6 +70,9 @@ class ItemIn(Input):
     title: str = Field(min_length=1, max_length=300)
     text: str = Field("", max_length=20000)
     secret: bool = False
+    # What the resolution does once adopted (docs/assemblies.md, « Effects »), e.g.
+    # {"kind": "approve_accounts", "year": 2025, "allocation": {"1061": 150000, …}}.
+    effect: dict | None = None
 
 
 class ItemOut(Schema):
@@ -83,6 +88,8 @@ class ItemOut(Schema):
     admission: Literal[tuple(AgendaItem.Admission.values)] = ""
     # A resolution an adopted amendment changed: the text it is voted on (`text` as convened).
     amended_text: str = ""
+    effect: dict
+    effect_outcome: dict
 
 
 class AssemblyOut(Schema):
@@ -230,3 +237,35 @@ class ElectionBallotOut(Schema):
     candidates: list[int]
     principal_number: int
     receipt: str
+
+
+# Closing the session, incidents, minutes, register (minutes_api.py) ----------------------------
+
+
+class IncidentIn(Input):
+    text: str = Field(max_length=2000)
+
+
+class IncidentOut(Schema):
+    at: datetime.datetime
+    text: str
+
+
+class MinutesOut(Schema):
+    assembly: int
+    phase: Literal[tuple(Assembly.Phase.values)]
+    text: str
+    frozen: bool
+    sha256: str
+    chair_confirmed_at: datetime.datetime | None
+    secretary_confirmed_at: datetime.datetime | None
+    frozen_at: datetime.datetime | None
+
+
+class RegisterOut(Schema):
+    id: int
+    kind: KindName
+    title: str
+    starts_at: datetime.datetime
+    frozen_at: datetime.datetime
+    sha256: str

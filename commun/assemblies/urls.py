@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commun.assemblies import views
+from commun.assemblies import minutes_views, views
 
 app_name = "assemblies"
 urlpatterns = [
@@ -60,5 +60,16 @@ urlpatterns = [
         "assemblees/<int:pk>/resolutions/<int:position>/bulletin/",
         views.cast_ballot,
         name="cast_ballot",
+    ),
+    # Closing the session, incidents, minutes, register (minutes_views.py).
+    path("assemblees/registre/", minutes_views.register, name="register"),
+    path("assemblees/<int:pk>/cloture/", views.close_session, name="close_session"),
+    path("assemblees/<int:pk>/incidents/", views.record_incident, name="incident"),
+    path("assemblees/<int:pk>/proces-verbal/", minutes_views.minutes_page, name="minutes"),
+    path("assemblees/<int:pk>/proces-verbal.pdf", minutes_views.minutes_pdf, name="minutes_pdf"),
+    path(
+        "assemblees/<int:pk>/proces-verbal/confirmer/",
+        minutes_views.confirm_minutes,
+        name="confirm_minutes",
     ),
 ]

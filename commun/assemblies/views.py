@@ -19,8 +19,9 @@ from commun.assemblies.forms import (
     AssemblyForm,
     ConveneAgainForm,
     ElectionForm,
-    ItemForm,
+    IncidentForm,
     OpenForm,
+    ResolutionForm,
     RulesForm,
 )
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
@@ -139,7 +140,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     actions = rules.allowed_actions(request.user, assembly)
     forms = forms or {}
     if "edit_agenda" in actions:
-        forms.setdefault("item", ItemForm())
+        forms.setdefault("item", ResolutionForm())
         forms.setdefault("election", ElectionForm())
     if "open" in actions:
         forms.setdefault("open", OpenForm())
@@ -166,6 +167,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "carried": participant.proxies.count() if participant else 0,
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
+        "incident_form": IncidentForm(),
         **_voting(assembly, viewer),
         **_voting_in_advance(assembly, viewer, actions),
     }
@@ -185,10 +187,10 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     assembly = _assembly(request, pk)
     _require(request, "edit_agenda", assembly)
-    form = ItemForm(request.POST)
+    form = ResolutionForm(request.POST)
     if form.is_valid():
         try:
-            assembly.add_item(request.user, **form.cleaned_data)
+            assembly.add_item(request.user, **form.item())
         except ValidationError as error:
             add_model_errors(form, error)
         else:
@@ -531,6 +533,45 @@ def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespo
     messages.success(
         request, _("Votre amendement est proposé ; la présidence décide s'il est mis au vote.")
     )
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+# Closing the session, incidents (the minutes' own pages: minutes_views.py) -------------------
+
+
+@require_POST
+def close_session(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "close_session", assembly)
+    try:
+        assembly.close_session(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("La séance est close : le procès-verbal est à confirmer."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def record_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "record_incident", assembly)
+    form = IncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            assembly.record_incident(request.user, form.cleaned_data["text"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("L'incident est noté au procès-verbal."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"incident": form}, 422)
     return redirect("assemblies:assembly", pk=assembly.pk)
 
 

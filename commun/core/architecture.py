@@ -114,6 +114,9 @@ EXCEPTIONS = {
     # the register admits when it is adopted (listening to `decision_closed`).
     "commun.members.models": {"decisions"},
     "commun.members.receivers": {"decisions"},
+    # `commun verify --books` checks each assembly's resolutions and frozen minutes against
+    # the journal entries they chained (assemblies/effects.py says what a payload holds).
+    "commun.ledger.audit": {"assemblies"},
     # A decision's emails go out with their in-app notice through one `notifications.tell`,
     # and its eligible members are told by `notifications.tasks`; the notices' own page
     # (« À faire ») reads decisions and missions, so the app sits above.

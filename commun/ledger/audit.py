@@ -44,11 +44,12 @@ def check_books() -> dict:
             pass
     except ChainBroken as broken:
         raise BooksAltered(f"journal en base invalide, {broken}") from None
-    counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0}
+    counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0, "assemblies": 0}
     for chunk in _chunks(entries):
         _check_transactions([e for e in chunk if e.kind == JournalEntry.Kind.TRANSACTION], counts)
         _check_movements([e for e in chunk if e.kind == JournalEntry.Kind.SHARE_MOVEMENT], counts)
         _check_decisions([e for e in chunk if e.kind == JournalEntry.Kind.DECISION_OUTCOME], counts)
+        _check_assemblies([e for e in chunk if e.kind in ASSEMBLY_KINDS], counts)
         counts["entries"] += len(chunk)
     _check_every_transaction_is_journaled_and_balanced(counts["transactions"])
     _check_monthly_totals()
@@ -131,6 +132,35 @@ def _check_decisions(entries, counts) -> None:
                 "journal : son issue, son texte ou son décompte ont été modifiés dans la base."
             )
         counts["decisions"] += 1
+
+
+ASSEMBLY_KINDS = (JournalEntry.Kind.ASSEMBLY_RESOLUTION, JournalEntry.Kind.ASSEMBLY_MINUTES)
+
+
+def _check_assemblies(entries, counts) -> None:
+    """Each resolution's outcome and each frozen minutes' hash, as the assembly keeps them."""
+    from commun.assemblies.effects import minutes_payload, resolution_payload
+    from commun.assemblies.models import AgendaItem, Minutes
+
+    for entry in entries:
+        parts = entry.ref.split("-")  # assembly-<id>-resolution-<position>, assembly-<id>-minutes
+        assembly = int(parts[1])
+        if entry.kind == JournalEntry.Kind.ASSEMBLY_RESOLUTION:
+            row = AgendaItem.objects.filter(assembly_id=assembly, position=int(parts[3])).first()
+            now = resolution_payload(row) if row else None
+            what = f"la résolution n°{parts[3]} de l'assemblée n°{assembly}"
+        else:
+            row = Minutes.objects.filter(assembly_id=assembly, frozen_at__isnull=False).first()
+            now = minutes_payload(row) if row else None
+            what = f"le procès-verbal de l'assemblée n°{assembly}"
+        if now is None or not _same_outcome(
+            {**json.loads(entry.payload_json), "closed_at": None}, {**now, "closed_at": None}
+        ):
+            raise BooksAltered(
+                f"{what} ne correspond plus à l'entrée n°{entry.sequence} du journal : son "
+                "issue, son texte ou ses chiffres ont été modifiés dans la base."
+            )
+        counts["assemblies"] += 1
 
 
 def _same_outcome(recorded: dict, now: dict) -> bool:

@@ -289,6 +289,18 @@ def close_year(
     A closed year is never closed again: YearAlreadyClosed. `by` is the officer.
     """
     rules.require(by, "close_year")
+    return _close(year, allocation, decision_reference, by, today)
+
+
+def close_year_as_adopted(
+    year: int, allocation: dict, decision_reference: str, today: datetime.date | None = None
+) -> FiscalYear:
+    """Close `year` as a general assembly's adopted resolution decided: the statutes' own
+    path, no person acting (assemblies/effects.py); the same checks and floors."""
+    return _close(year, allocation, decision_reference, None, today)
+
+
+def _close(year, allocation, decision_reference, by, today) -> FiscalYear:
     with transaction.atomic():
         # Serialises closes and bookings: nothing can be dated in the year while it closes.
         Books.locked()

@@ -675,6 +675,8 @@ class JournalEntry(AppendOnlyModel):
         SHARE_MOVEMENT = "share_movement", _("Mouvement du registre")
         DECISION_OUTCOME = "decision_outcome", _("Issue d'une décision")
         RECURRING_INCOME = "recurring_income", _("Recette récurrente prévue")
+        ASSEMBLY_RESOLUTION = "assembly_resolution", _("Issue d'une résolution d'assemblée")
+        ASSEMBLY_MINUTES = "assembly_minutes", _("Procès-verbal d'assemblée arrêté")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     kind = models.CharField(max_length=40)

@@ -34,3 +34,26 @@ def convened(officer, kind=Kind.ORDINARY, **rules) -> Assembly:
     assembly = draft(officer, kind)
     assembly.convene(officer)
     return assembly
+
+
+def in_session(officer, chair, secretary, *present, kind=Kind.ORDINARY, items=()) -> Assembly:
+    """A convened assembly with `items` [(title, text, effect)] after the default resolution,
+    opened with its chair and secretary, and `present` members signed in."""
+    assembly = draft(officer, kind)
+    for title, text, effect in items:
+        assembly.add_item(officer, AgendaItem.Kind.RESOLUTION, title, text, effect)
+    assembly.convene(officer)
+    assembly.open(officer, chair=chair, secretary=secretary, now=assembly.starts_at)
+    for member in present:
+        assembly.participants.get(member=member).check_in(member.user)
+    return assembly
+
+
+def vote_on(assembly: Assembly, chair, position: int, votes: dict) -> AgendaItem:
+    """Open the resolution at `position`, cast {member: choice}, close it: the item closed."""
+    item = assembly.items.get(position=position)
+    assembly.open_resolution(chair.user, item)
+    for member, choice in votes.items():
+        item.vote(member.user, choice)
+    item.close_vote(chair.user)
+    return item

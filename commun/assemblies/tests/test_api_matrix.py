@@ -40,6 +40,7 @@ AMENDMENT = {"text": "L'assemblée décide autrement."}
 ADMITTED = {"admitted": True}
 ELECTION = {"title": "Conseil coopératif", "seats": 2, "method": "majority"}
 BLANK = {"candidates": []}
+INCIDENT = {"text": "La visioconférence coupe."}
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -90,6 +91,17 @@ MATRIX = [
     ("PUT", R + "/ballot", BLANK, "voting", (401, 404, 404, 422, 403, 422)),
     ("PUT", R + "/ballot", BLANK, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
+    # Closing the session, incidents, minutes, register (minutes_api.py).
+    ("POST", A + "/close", None, "open", (401, 404, 404, 403, 403, 200)),
+    ("POST", A + "/close", None, "closed", (401, 404, 404, 403, 403, 403)),
+    ("GET", A + "/incidents", None, "open", (401, 404, 404, 200, 200, 200)),
+    ("POST", A + "/incidents", INCIDENT, "open", (401, 404, 404, 201, 403, 201)),
+    ("POST", A + "/incidents", INCIDENT, "closed", (401, 404, 404, 403, 403, 403)),
+    ("GET", A + "/minutes", None, "closed", (404, 404, 404, 200, 200, 200)),
+    ("GET", A + "/minutes", None, "open", (404, 404, 404, 404, 404, 404)),
+    ("POST", A + "/minutes/confirm", None, "closed", (401, 404, 404, 200, 403, 200)),
+    ("POST", A + "/minutes/confirm", None, "open", (401, 404, 404, 403, 403, 403)),
+    ("GET", "/assemblies/register", None, "closed", (200, 200, 200, 200, 200, 200)),
 ]
 
 

@@ -3,7 +3,7 @@
 Roles: a visitor, Carol who applied, Dan with an account only, Bob a member convened, Gus
 a member who holds Bob's proxy, Zoé a member admitted after the convocation, Ivy who
 chairs the session and Jo its secretary (both named when it opens), Alice an officer.
-The minutes (and their freezing) are not built yet.
+Once the minutes are frozen, nobody may do anything more about the assembly.
 """
 
 import pytest
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from commun.assemblies import amendments, elections, rules
 from commun.assemblies.ballots import AdvanceVote
-from commun.assemblies.models import AgendaItem, Assembly, Participant
+from commun.assemblies.models import AgendaItem, Assembly, Minutes, Participant
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
 from commun.testing.matrix import NOBODY, OFFICER, refused, wrong_answers
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 CONVENED = frozenset({"member", "holder", "chair", "secretary", "officer"})
 CHAIR = frozenset({"chair", "officer"})
-PHASES = ("draft", "convened", "open", "closed")
+CHAIR_OR_SECRETARY = frozenset({"chair", "secretary"})
+PHASES = ("draft", "convened", "open", "closed", "minutes_frozen")
 ACTIONS = (
     "edit_agenda",
     "convene",
@@ -37,6 +38,9 @@ ACTIONS = (
     "propose_amendment",
     "admit_amendment",
     "add_candidate",
+    "close_session",
+    "record_incident",
+    "confirm_minutes",
 )
 
 
@@ -59,8 +63,11 @@ EXPECTED = {
         propose_amendment=CONVENED,
         admit_amendment=CHAIR,
         add_candidate=CONVENED,
+        close_session=CHAIR,
+        record_incident=CHAIR_OR_SECRETARY,
     ),
-    "closed": expected("closed", convene_again=OFFICER),
+    "closed": expected("closed", convene_again=OFFICER, confirm_minutes=CHAIR_OR_SECRETARY),
+    "minutes_frozen": expected("minutes_frozen"),
 }
 
 
@@ -83,6 +90,7 @@ def at(assembly: Assembly, phase: str, chair_and_secretary) -> Assembly:
     chair, secretary = chair_and_secretary
     assemblies = Assembly.objects.filter(pk=assembly.pk)
     Participant.objects.filter(assembly=assembly).update(checked_in_at=None)
+    Minutes.objects.filter(assembly=assembly).delete()
     if phase == "draft":
         Participant.objects.filter(assembly=assembly).delete()
         assemblies.update(phase=phase, convened_at=None)
@@ -129,6 +137,9 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "propose_amendment": lambda: amendments.propose(who, item, "Un autre texte"),
         "admit_amendment": lambda: amendments.decide(who, item, admitted=True),
         "add_candidate": lambda: elections.add_candidate(who, item, chair),
+        "close_session": lambda: assembly.close_session(who),
+        "record_incident": lambda: assembly.record_incident(who, "La lumière s'éteint."),
+        "confirm_minutes": lambda: assembly.confirm_minutes(who),
     }
 
 

@@ -112,7 +112,8 @@ class Command(BaseCommand):
             raise CommandError(f"Comptes altérés : {altered}", returncode=1) from altered
         self.stdout.write(
             f"Comptes conformes au journal : {counts['transactions']} écritures, "
-            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions."
+            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions, "
+            f"{counts['assemblies']} résolutions et procès-verbaux d'assemblée."
         )
 
     def _digest(self, path, public_key_path) -> dict:

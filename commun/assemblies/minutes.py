@@ -1,0 +1,225 @@
+"""The minutes (procès-verbal) of an assembly, written from what happened.
+
+`text(assembly)` reads only what the assembly kept — its rules as convened, the
+attendance sheet, each resolution's figures as counted at its close, the effects'
+outcomes, the incidents — in the cooperative's language and time zone, in a fixed order:
+the same assembly always yields the same text, whoever asks and whatever changed
+elsewhere. Once the chair and the secretary have both confirmed it, the text and its
+SHA-256 are kept (`Minutes`) and the hash is chained in the journal.
+"""
+
+import hashlib
+from fractions import Fraction
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from commun.assemblies import counting
+from commun.members.models import College
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
+
+
+def _percent(fraction: Fraction) -> str:
+    return f"{float(fraction) * 100:.2f} %".replace(".", ",")
+
+
+def text(assembly) -> str:
+    """The minutes as plain text (Markdown), in the cooperative's language."""
+    with override(settings.LANGUAGE_CODE):
+        lines = _heading(assembly) + _attendance(assembly) + _agenda(assembly)
+        lines += _incidents(assembly) + _closing(assembly)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _heading(assembly) -> list[str]:
+    lines = [
+        "# " + _("Procès-verbal de l'%(kind)s") % {"kind": assembly.get_kind_display().lower()},
+        "",
+        f"**{assembly.title}**",
+        "",
+    ]
+    if assembly.convocation == 2:
+        lines += [_("Sur deuxième convocation."), ""]
+    lines.append("- " + _("Date : %(when)s") % {"when": _when(assembly.starts_at)})
+    if assembly.place:
+        lines.append("- " + _("Lieu : %(place)s") % {"place": assembly.place})
+    if assembly.video_link:
+        lines.append("- " + _("Visioconférence : %(link)s") % {"link": assembly.video_link})
+    for label, person in (
+        (_("Présidence de séance"), assembly.chair),
+        (_("Secrétaire"), assembly.secretary),
+    ):
+        if person is not None:
+            lines.append(f"- {label} : {person.full_name} (n° {person.number})")
+    lines.append(
+        "- "
+        + _("Séance ouverte le %(opened)s, close le %(closed)s")
+        % {"opened": _when(assembly.opened_at), "closed": _when(assembly.closed_at)}
+    )
+    return lines + [""]
+
+
+def _attendance(assembly) -> list[str]:
+    by_college = assembly.turnout()
+    names = dict(
+        College.objects.filter(pk__in=[c for c in by_college if c]).values_list("pk", "name")
+    )
+    lines = [
+        "## " + _("Présences"),
+        "",
+        "| "
+        + " | ".join(
+            [
+                _("Collège"),
+                _("Convoqué·es"),
+                _("Présent·es"),
+                _("À distance"),
+                _("Représenté·es"),
+                _("Votes avant la séance"),
+            ]
+        )
+        + " |",
+        "|---|---|---|---|---|---|",
+    ]
+    ordered = sorted(by_college.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+    whole = counting.total(by_college.values())
+    for name, t in [(names.get(c, _("Sans collège")), t) for c, t in ordered] + [
+        (_("Total"), whole)
+    ]:
+        lines.append(
+            f"| {name} | {t.eligible} | {t.present} | {t.remote} | {t.represented} | {t.advance} |"
+        )
+    status = assembly.quorum_status()
+    reached = _("atteint") if status["reached"] else _("non atteint")
+    lines += [
+        "",
+        _("Quorum : %(voices)s voix sur %(needed)s nécessaires — %(reached)s.")
+        % {"voices": status["voices"], "needed": status["needed"], "reached": reached},
+        "",
+    ]
+    if assembly.failed:
+        lines += [_("Faute de quorum, l'assemblée n'a pas pu délibérer."), ""]
+    return lines
+
+
+def _agenda(assembly) -> list[str]:
+    from commun.assemblies.models import AgendaItem, Majority
+
+    lines = ["## " + _("Ordre du jour et résolutions"), ""]
+    for item in assembly.items.all():
+        if item.kind == AgendaItem.Kind.INFORMATION:
+            lines += [
+                "### "
+                + _("Point d'information n°%(n)s : %(title)s")
+                % {"n": item.position, "title": item.title},
+                "",
+            ]
+            if item.text:
+                lines += [item.text, ""]
+            continue
+        lines += [
+            "### "
+            + _("Résolution n°%(n)s : %(title)s") % {"n": item.position, "title": item.title},
+            "",
+            item.text,
+            "",
+        ]
+        if item.status != AgendaItem.Status.CLOSED:
+            lines += [_("Non mise au vote."), ""]
+            continue
+        lines += _figures(item.result, Majority)
+        outcome = _("adoptée") if item.adopted else _("rejetée")
+        lines += ["**" + _("La résolution est %(outcome)s.") % {"outcome": outcome} + "**", ""]
+        lines += _effect(item)
+    return lines
+
+
+def _figures(result: dict, majority_choices) -> list[str]:
+    lines = [
+        "- "
+        + _("Pour : %(yes)s, contre : %(no)s, abstentions : %(abstain)s")
+        % {
+            "yes": result.get("yes", 0),
+            "no": result.get("no", 0),
+            "abstain": result.get("abstain", 0),
+        }
+    ]
+    if result.get("blank_proxies"):
+        lines.append(
+            "- " + _("dont pouvoirs en blanc pour : %(n)s") % {"n": result["blank_proxies"]}
+        )
+    for college in result.get("colleges", []):
+        weight = college.get("weight")
+        name = college.get("name") or _("Sans collège")
+        label = f"{name} ({weight} %)" if weight is not None else name
+        lines.append(
+            "- "
+            + _("%(college)s — pour : %(yes)s, contre : %(no)s, abstentions : %(abstain)s")
+            % {
+                "college": label,
+                "yes": college["yes"],
+                "no": college["no"],
+                "abstain": college["abstain"],
+            }
+        )
+    if result.get("weighted_share") is not None:
+        lines.append(
+            "- "
+            + _("Part pondérée des voix pour : %(share)s")
+            % {"share": _percent(Fraction(result["weighted_share"]))}
+        )
+    if result.get("majority") in majority_choices.values:
+        lines.append(
+            "- " + _("Majorité requise : %(m)s") % {"m": majority_choices(result["majority"]).label}
+        )
+    return lines + [""]
+
+
+def _effect(item) -> list[str]:
+    from commun.assemblies import effects
+
+    effect, outcome = item.effect, item.effect_outcome
+    if not effect:
+        return []
+    described = effects.describe(effect)
+    if outcome.get("status") == effects.APPLIED:
+        said = _("Effet : %(effect)s — appliqué.") % {"effect": described}
+    elif outcome.get("status") == effects.FAILED:
+        said = _("Effet : %(effect)s — non appliqué : %(reason)s") % {
+            "effect": described,
+            "reason": outcome.get("reason", ""),
+        }
+    else:
+        said = _("Effet prévu : %(effect)s — sans objet, la résolution n'étant pas adoptée.") % {
+            "effect": described
+        }
+    return [said, ""]
+
+
+def _incidents(assembly) -> list[str]:
+    incidents = list(assembly.incidents.all())
+    if not incidents:
+        return []
+    lines = ["## " + _("Incidents de séance"), ""]
+    lines += [f"- {_when(i.at)} — {i.text}" for i in incidents]
+    return lines + [""]
+
+
+def _closing(assembly) -> list[str]:
+    return [
+        "---",
+        "",
+        _(
+            "Procès-verbal établi à partir de ce que Commun a enregistré pendant la séance, "
+            "confirmé par la présidence et le ou la secrétaire de séance."
+        ),
+    ]

@@ -115,7 +115,7 @@ def _agenda(assembly) -> list[str]:
     from commun.assemblies.models import AgendaItem, Majority
 
     lines = ["## " + _("Ordre du jour et résolutions"), ""]
-    for item in assembly.items.all():
+    for item in assembly.items.select_related("amends"):
         if item.kind == AgendaItem.Kind.INFORMATION:
             lines += [
                 "### "
@@ -126,21 +126,64 @@ def _agenda(assembly) -> list[str]:
             if item.text:
                 lines += [item.text, ""]
             continue
-        lines += [
-            "### "
-            + _("Résolution n°%(n)s : %(title)s") % {"n": item.position, "title": item.title},
-            "",
-            item.text,
-            "",
-        ]
+        lines += _item_heading(item, AgendaItem)
         if item.status != AgendaItem.Status.CLOSED:
             lines += [_("Non mise au vote."), ""]
+            continue
+        if item.kind == AgendaItem.Kind.ELECTION:
+            lines += _election(item.result.get("election", {}))
             continue
         lines += _figures(item.result, Majority)
         outcome = _("adoptée") if item.adopted else _("rejetée")
         lines += ["**" + _("La résolution est %(outcome)s.") % {"outcome": outcome} + "**", ""]
         lines += _effect(item)
     return lines
+
+
+def _item_heading(item, agenda_item) -> list[str]:
+    """A resolution's, an amendment's or an election's title, and the text put to the vote
+    (a resolution an adopted amendment changed: the text as convened, then as voted)."""
+    if item.kind == agenda_item.Kind.ELECTION:
+        title = _("Élection n°%(n)s : %(title)s")
+    elif item.amends_id:
+        title = _("Amendement n°%(n)s à la résolution n°%(of)s : %(title)s")
+    else:
+        title = _("Résolution n°%(n)s : %(title)s")
+    of = item.amends.position if item.amends_id else None
+    lines = ["### " + title % {"n": item.position, "of": of, "title": item.title}, ""]
+    if item.text:
+        lines += [item.text, ""]
+    if item.amended_text:
+        lines += [_("Texte mis au vote, tel qu'amendé :"), "", item.amended_text, ""]
+    return lines
+
+
+def _election(election: dict) -> list[str]:
+    """Ballots, each candidate's votes and share, who is elected and who tied."""
+    lines = [
+        "- "
+        + _("Postes : %(seats)s, bulletins exprimés : %(cast)s, bulletins blancs : %(blank)s")
+        % {
+            "seats": election.get("seats", 0),
+            "cast": election.get("ballots_cast", 0),
+            "blank": election.get("blank_ballots", 0),
+        }
+    ]
+    for candidate in election.get("candidates", []):
+        said = _("%(name)s (n°%(number)s) — voix : %(votes)s, part : %(share)s") % {
+            "name": candidate["name"],
+            "number": candidate["number"],
+            "votes": candidate["votes"],
+            "share": _percent(Fraction(candidate["share"])),
+        }
+        if candidate.get("elected"):
+            said += " — " + _("élu·e")
+        elif candidate.get("tied"):
+            said += " — " + _("à égalité pour le dernier poste")
+        lines.append("- " + said)
+    if not election.get("elected"):
+        lines.append("- " + _("Personne n'est élu·e."))
+    return lines + [""]
 
 
 def _figures(result: dict, majority_choices) -> list[str]:
@@ -153,6 +196,10 @@ def _figures(result: dict, majority_choices) -> list[str]:
             "abstain": result.get("abstain", 0),
         }
     ]
+    if result.get("advance_votes"):
+        lines.append(
+            "- " + _("dont votes avant la séance : %(n)s") % {"n": result["advance_votes"]}
+        )
     if result.get("blank_proxies"):
         lines.append(
             "- " + _("dont pouvoirs en blanc pour : %(n)s") % {"n": result["blank_proxies"]}

@@ -285,3 +285,26 @@ def test_a_second_convocation_elects_the_same_seats_among_the_same_candidates(pe
     copy = second.items.get(position=2).election
     assert (copy.seats, copy.method) == (2, "approval")
     assert sorted(copy.candidates.values_list("member__first_name", flat=True)) == ["Céd", "Fé"]
+
+
+def test_the_minutes_name_the_elected_the_amendment_and_the_text_voted(people):
+    from commun.assemblies import minutes
+    from commun.testing.assemblies import vote_on
+
+    assembly, election = with_election(people, 1, Method.MAJORITY, "fe", "ced")
+    in_session(assembly, people, "alice", "bob", "fe", "ced", "u1")
+    resolution = assembly.items.get(position=1)
+    amendment = amendments.propose(people["u1"].user, resolution, "L'assemblée approuve, sauf…")
+    amendments.decide(people["alice"].user, amendment, admitted=True)
+    voters = ("alice", "bob", "fe", "ced", "u1")
+    vote_on(assembly, people["alice"], amendment.position, {people[n]: "yes" for n in voters})
+    vote_on(assembly, people["alice"], 1, {people[n]: "yes" for n in voters})
+    ballots(assembly, election, people, alice=["fe"], bob=["fe"], fe=["fe"], ced=["ced"], u1=[])
+
+    text = minutes.text(Assembly.objects.get(pk=assembly.pk))
+    assert f"Amendement n°{amendment.position} à la résolution n°1" in text
+    assert "Texte mis au vote, tel qu'amendé :\n\nL'assemblée approuve, sauf…" in text
+    assert "Élection n°2 : Conseil coopératif" in text
+    assert "bulletins exprimés : 4, bulletins blancs : 1" in text
+    assert f"Fé Roux (n°{people['fe'].number}) — voix : 3, part : 75,00 % — élu·e" in text
+    assert "Pour : 0, contre : 0" not in text  # an election is not a show of hands

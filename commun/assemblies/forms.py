@@ -95,3 +95,36 @@ class ConveneAgainForm(NoLabelSuffix):
         label=_("Date et heure de la deuxième convocation"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+# Documents sent with the convocation (`assemblies/documents.py`) ------------------------------
+
+
+class DocumentForm(NoLabelSuffix):
+    kind = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[("file", _("Document")), ("report", _("Rapport de gestion"))],
+    )
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    file = forms.FileField(
+        label=_("Fichier (PDF, PNG, JPEG ou OpenDocument, 20 Mo au plus)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "application/pdf,image/png,image/jpeg,.odt,.ods,.odp,"
+                "application/vnd.oasis.opendocument.text,"
+                "application/vnd.oasis.opendocument.spreadsheet,"
+                "application/vnd.oasis.opendocument.presentation"
+            }
+        ),
+    )
+
+
+class AccountsForm(NoLabelSuffix):
+    year = forms.TypedChoiceField(label=_("Exercice clos"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        from commun.ledger.models import FiscalYear
+
+        super().__init__(*args, **kwargs)
+        years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)[:20]
+        self.fields["year"].choices = [(year, str(year)) for year in years]

@@ -900,3 +900,7 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.principal} — {self.item}: {self.choice}"
+
+
+# Models kept in their own modules, imported here so that Django finds them.
+from commun.assemblies.documents import Document  # noqa: E402, F401

@@ -19,10 +19,12 @@ from commun.lib.rules import (
 
 Phase = Assembly.Phase
 
+# The documents sent with the convocation: until the opening.
+DOCUMENTS = frozenset({"attach_document"})
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
-    Phase.DRAFT: frozenset({"edit_agenda", "convene"}),
-    Phase.CONVENED: frozenset({"answer", "open"}),
+    Phase.DRAFT: frozenset({"edit_agenda", "convene"} | DOCUMENTS),
+    Phase.CONVENED: frozenset({"answer", "open"} | DOCUMENTS),
     Phase.OPEN: frozenset(
         {"check_in", "record_failure", "open_resolution", "close_resolution", "vote"}
     ),
@@ -44,6 +46,7 @@ ACTION_NAMES = {
     "open_resolution": _("ouvrir le vote d'une résolution"),
     "close_resolution": _("clore le vote d'une résolution"),
     "vote": _("voter"),
+    "attach_document": _("joindre ou retirer un document"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -95,6 +98,7 @@ WHO_MAY = {
     "open_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "close_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "vote": (_convened, CONVENED_ONLY),
+    "attach_document": (officer, OFFICERS_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commun.assemblies import views
+from commun.assemblies import document_views, views
 
 app_name = "assemblies"
 urlpatterns = [
@@ -30,4 +30,21 @@ urlpatterns = [
     ),
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
+    # Documents sent with the convocation.
+    path("assemblees/<int:pk>/documents/", document_views.attach, name="attach_document"),
+    path(
+        "assemblees/<int:pk>/documents/comptes/",
+        document_views.attach_accounts,
+        name="attach_accounts",
+    ),
+    path(
+        "assemblees/<int:pk>/documents/<int:document>/",
+        document_views.download,
+        name="document",
+    ),
+    path(
+        "assemblees/<int:pk>/documents/<int:document>/retirer/",
+        document_views.remove,
+        name="remove_document",
+    ),
 ]

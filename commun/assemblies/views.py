@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commun.assemblies import rules
+from commun.assemblies.documents import may_read
 from commun.assemblies.forms import (
+    AccountsForm,
     AnswerForm,
     AssemblyForm,
     ConveneAgainForm,
+    DocumentForm,
     ItemForm,
     OpenForm,
     RulesForm,
@@ -140,6 +143,9 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         forms.setdefault("item", ItemForm())
     if "open" in actions:
         forms.setdefault("open", OpenForm())
+    if "attach_document" in actions:
+        forms.setdefault("document", DocumentForm())
+        forms.setdefault("accounts", AccountsForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
         forms.setdefault("again", ConveneAgainForm())
     if "answer" in actions:
@@ -163,6 +169,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "carried": participant.proxies.count() if participant else 0,
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
+        "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
         **_voting(assembly, viewer),
     }
     return render(request, "assemblies/assembly.html", context, status=status)
@@ -251,7 +258,11 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assemblies/convocation.html",
-        {"assembly": assembly, "items": assembly.items.all()},
+        {
+            "assembly": assembly,
+            "items": assembly.items.all(),
+            "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
+        },
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from commun.assemblies import rules
+from commun.assemblies.documents import Document
 from commun.assemblies.models import AgendaItem, Assembly, Participant
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
@@ -31,6 +32,7 @@ ACTIONS = (
     "open_resolution",
     "close_resolution",
     "vote",
+    "attach_document",
 )
 
 
@@ -39,8 +41,8 @@ def expected(phase: str, **allowed) -> dict:
 
 
 EXPECTED = {
-    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER),
-    "convened": expected("convened", answer=CONVENED, open=OFFICER),
+    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER, attach_document=OFFICER),
+    "convened": expected("convened", answer=CONVENED, open=OFFICER, attach_document=OFFICER),
     "open": expected(
         "open",
         check_in=CONVENED,
@@ -112,6 +114,7 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "open_resolution": lambda: assembly.open_resolution(who, item),
         "close_resolution": lambda: item.close_vote(who),
         "vote": lambda: item.vote(who, "yes"),
+        "attach_document": lambda: Document.attach(assembly, who, None, "Rapport"),
     }
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("assemblees/<int:pk>/convoquer/", views.convene, name="convene"),
     path("assemblees/<int:pk>/reponse/", views.answer, name="answer"),
     path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path("assemblees/<int:pk>/convocation.pdf", views.convocation_pdf, name="convocation_pdf"),
     path("assemblees/<int:pk>/ouverture/", views.open_session, name="open"),
     path("assemblees/<int:pk>/emargement/", views.check_in, name="check_in"),
     path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),

@@ -9,6 +9,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +28,7 @@ from commun.assemblies.forms import (
 )
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
 from commun.lib.forms import add_model_errors
+from commun.members import pdf
 from commun.members.models import Member
 
 MAX_NUMBER_DIGITS = 9  # a member number fits the database's integer
@@ -255,15 +258,33 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
-    return render(
-        request,
-        "assemblies/convocation.html",
-        {
-            "assembly": assembly,
-            "items": assembly.items.all(),
-            "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
-        },
-    )
+    return render(request, "assemblies/convocation.html", _convocation(request, assembly))
+
+
+@require_GET
+def convocation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same convocation as a PDF, made without fetching anything from another host."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    context = _convocation(request, assembly)
+    html = render_to_string("assemblies/convocation_pdf.html", context, request=request)
+    document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convocation-{assembly.pk}.pdf"'
+    return response
+
+
+def _convocation(request, assembly: Assembly) -> dict:
+    """What the convocation says: the agenda, the documents, and how to answer under the
+    rules fixed at the convocation (the statutes' current ones while a draft)."""
+    return {
+        "assembly": assembly,
+        "items": assembly.items.all(),
+        "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
+        "terms": assembly.rules or assembly.statutes().snapshot(),
+        "url": request.build_absolute_uri(reverse("assemblies:assembly", args=[assembly.pk])),
+    }
 
 
 # On the day ------------------------------------------------------------------------------------

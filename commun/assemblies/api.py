@@ -34,6 +34,7 @@ from commun.assemblies.schemas import (
     VoteIn,
     VoteOut,
 )
+from commun.decisions.models import Decision
 from commun.lib.ids import MAX_API_ID
 from commun.members.models import Member
 
@@ -101,10 +102,23 @@ def prepare_assembly(request, payload: AssemblyIn):
 
 @router.post("/assemblies/{assembly_id}/items", auth=authenticated, response={201: AssemblyOut})
 def add_item(request, payload: ItemIn, assembly_id: int = Id):
-    """Add a resolution or an information item to a draft's agenda (officers)."""
+    """Add a resolution or an information item to a draft's agenda (officers); a resolution
+    may ratify a decision adopted online (`decision_id`), whose title and text it takes
+    unless given."""
     assembly = _assembly(request, assembly_id)
     rules.require(request.user, "edit_agenda", assembly)
-    assembly.add_item(request.user, **payload.dict())
+    values = payload.dict()
+    decision = None
+    if (decision_id := values.pop("decision_id")) is not None:
+        decision = Decision.objects.filter(pk=decision_id).first()
+        if decision is None:
+            raise ValidationError({"decision_id": _("Cette décision n'existe pas.")})
+    try:
+        assembly.add_item(request.user, decision=decision, **values)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "decision" in error.error_dict:
+            raise ValidationError({"decision_id": error.error_dict["decision"]}) from None
+        raise
     return Status(201, _out(request, assembly))
 
 

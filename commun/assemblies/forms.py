@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant
 from commun.lib.controls import RefusesControlCharacters
 
+# The adopted decisions offered for ratification: the most recent ones.
+RECENT_DECISIONS = 100
+
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
@@ -52,10 +55,44 @@ class AssemblyForm(RefusesControlCharacters, forms.ModelForm):
 
 class ItemForm(NoLabelSuffix):
     kind = forms.ChoiceField(label=_("Nature"), choices=AgendaItem.Kind.choices)
-    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    title = forms.CharField(label=_("Intitulé"), max_length=300, required=False)
     text = forms.CharField(
         label=_("Texte"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
     )
+    decision = forms.IntegerField(
+        label=_("Ratifier une décision adoptée en ligne"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("L'intitulé et le texte vides reprennent ceux de la décision."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from commun.decisions.models import Decision
+
+        super().__init__(*args, **kwargs)
+        adopted = Decision.objects.filter(outcome=Decision.Outcome.ADOPTED).order_by("-closed_at")[
+            :RECENT_DECISIONS
+        ]
+        self.fields["decision"].widget.choices = [("", _("Aucune"))] + [
+            (d.pk, d.title) for d in adopted.only("pk", "title")
+        ]
+
+    def clean_decision(self):
+        from commun.decisions.models import Decision
+
+        number = self.cleaned_data["decision"]
+        if number is None:
+            return None
+        decision = Decision.objects.filter(pk=number).first()
+        if decision is None:
+            raise forms.ValidationError(_("Cette décision n'existe pas."))
+        return decision
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title") or "").strip() and not data.get("decision"):
+            self.add_error("title", forms.Field.default_error_messages["required"])
+        return data
 
 
 class AnswerForm(NoLabelSuffix):

@@ -320,14 +320,23 @@ class Assembly(models.Model):
         assembly.save()
         return assembly
 
-    def add_item(self, by, kind: str, title: str, text: str = "") -> "AgendaItem":
-        """Add a resolution or an information item at the end of the agenda."""
+    def add_item(self, by, kind: str, title: str, text: str = "", decision=None) -> "AgendaItem":
+        """Add a resolution or an information item at the end of the agenda; a resolution
+        may ratify a decision adopted online (its title and text then default to the
+        decision's)."""
         with transaction.atomic():
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "edit_agenda", assembly)
+            if decision is not None:
+                title, text = ratification(decision, kind, title, text)
             position = assembly.items.count() + 1
             item = AgendaItem(
-                assembly=assembly, position=position, kind=kind, title=title, text=text
+                assembly=assembly,
+                position=position,
+                kind=kind,
+                title=title,
+                text=text,
+                decision=decision,
             )
             item.full_clean()
             item.save()
@@ -519,11 +528,35 @@ class Assembly(models.Model):
             )
             AgendaItem.objects.bulk_create(
                 AgendaItem(
-                    assembly=second, position=i.position, kind=i.kind, title=i.title, text=i.text
+                    assembly=second,
+                    position=i.position,
+                    kind=i.kind,
+                    title=i.title,
+                    text=i.text,
+                    decision_id=i.decision_id,
                 )
                 for i in assembly.items.all()
             )
         return second
+
+
+def ratification(decision, kind: str, title: str, text: str) -> tuple[str, str]:
+    """The title and text of a resolution ratifying `decision`, each defaulting to the
+    decision's own; a ValidationError unless the decision was adopted."""
+    from commun.decisions.models import Decision
+
+    if kind != AgendaItem.Kind.RESOLUTION:
+        raise ValidationError({"decision": _("Seule une résolution ratifie une décision.")})
+    if decision.outcome != Decision.Outcome.ADOPTED:
+        raise ValidationError(
+            {"decision": _("Seule une décision adoptée se soumet à la ratification.")}
+        )
+    if not (title or "").strip():
+        title = decision.title
+    if not (text or "").strip():
+        version = decision.current_version
+        text = decision.outcome_statement.strip() or (version.body if version else "")
+    return title, text
 
 
 class AgendaItem(models.Model):
@@ -551,6 +584,15 @@ class AgendaItem(models.Model):
     # The figures as they stood at the close (`AgendaItem.close_vote`): never recounted.
     result = models.JSONField(default=dict, blank=True, editable=False)
     adopted = models.BooleanField(_("adoptée"), null=True, editable=False)
+    # A resolution that asks the assembly to ratify a decision adopted online.
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décision à ratifier"),
+    )
 
     class Meta:
         ordering = ["assembly", "position"]

@@ -63,8 +63,10 @@ class AssemblyIn(Input):
 
 class ItemIn(Input):
     kind: ItemKind
-    title: str = Field(min_length=1, max_length=300)
+    # May stay empty for a resolution ratifying a decision: the decision's title is taken.
+    title: str = Field("", max_length=300)
     text: str = Field("", max_length=20000)
+    decision_id: ObjectId | None = None
 
 
 class ItemOut(Schema):
@@ -74,6 +76,7 @@ class ItemOut(Schema):
     text: str
     status: Literal[tuple(AgendaItem.Status.values)]
     adopted: bool | None
+    decision_id: int | None
 
 
 class AssemblyOut(Schema):

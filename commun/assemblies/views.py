@@ -164,7 +164,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         )
     context = {
         "assembly": assembly,
-        "items": assembly.items.all(),
+        "items": assembly.items.select_related("decision"),
         "participant": participant,
         "actions": actions,
         "forms": forms,
@@ -280,7 +280,7 @@ def _convocation(request, assembly: Assembly) -> dict:
     rules fixed at the convocation (the statutes' current ones while a draft)."""
     return {
         "assembly": assembly,
-        "items": assembly.items.all(),
+        "items": assembly.items.select_related("decision"),
         "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
         "terms": assembly.rules or assembly.statutes().snapshot(),
         "url": request.build_absolute_uri(reverse("assemblies:assembly", args=[assembly.pk])),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -240,3 +241,17 @@ def accounts_pdf(closed) -> bytes:
     }
     html = render_to_string("assemblies/accounts_pdf.html", context)
     return render_pdf(html, base_url=settings.SITE_URL + "/")
+
+
+def file_response(found: Document) -> FileResponse:
+    """The document as a download: never shown inline, never cached."""
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.download_name, content_type=found.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -165,3 +165,24 @@ class AccountsForm(NoLabelSuffix):
         super().__init__(*args, **kwargs)
         years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)[:20]
         self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+# Members ask for an item (`assemblies/requests.py`) ----------------------------------------
+
+
+class ItemRequestForm(NoLabelSuffix):
+    kind = forms.ChoiceField(label=_("Nature"), choices=AgendaItem.Kind.choices)
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    text = forms.CharField(
+        label=_("Texte"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Pour une résolution, le texte qui sera voté."),
+    )
+
+
+class RefuseRequestForm(NoLabelSuffix):
+    reason = forms.CharField(
+        label=_("Motif du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

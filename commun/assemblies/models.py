@@ -534,6 +534,7 @@ class Assembly(models.Model):
                     title=i.title,
                     text=i.text,
                     decision_id=i.decision_id,
+                    put_by_officers=i.put_by_officers,
                 )
                 for i in assembly.items.all()
             )
@@ -584,6 +585,9 @@ class AgendaItem(models.Model):
     # The figures as they stood at the close (`AgendaItem.close_vote`): never recounted.
     result = models.JSONField(default=dict, blank=True, editable=False)
     adopted = models.BooleanField(_("adoptée"), null=True, editable=False)
+    # False for an item a member asked for (`requests.ItemRequest`): blank proxies vote
+    # for the officers' resolutions only.
+    put_by_officers = models.BooleanField(_("inscrit par les responsables"), default=True)
     # A resolution that asks the assembly to ratify a decision adopted online.
     decision = models.ForeignKey(
         "decisions.Decision",
@@ -674,7 +678,7 @@ class AgendaItem(models.Model):
 
         A vote counts only if its principal still counts through its voter (a member who
         came after giving a proxy votes for themselves). Blank proxies vote for the
-        resolutions the officers put on the agenda — all of them, today. Advance votes
+        resolutions the officers put on the agenda, against those members asked for. Advance votes
         have no answer per resolution yet: they count for the quorum, not here.
         """
         voices = assembly.voices()
@@ -693,10 +697,12 @@ class AgendaItem(models.Model):
                 continue
             counts.setdefault(participant.college_id, Counter())[vote.choice] += 1
         blank = 0
+        # Art. L. 225-106: for the officers' resolutions, against any other.
+        blank_vote = Vote.Choice.YES if self.put_by_officers else Vote.Choice.NO
         for participant, mode in voices.values():
             if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
                 blank += 1
-                counts.setdefault(participant.college_id, Counter())[Vote.Choice.YES] += 1
+                counts.setdefault(participant.college_id, Counter())[blank_vote] += 1
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
@@ -946,3 +952,4 @@ class Vote(models.Model):
 
 # Models kept in their own modules, imported here so that Django finds them.
 from commun.assemblies.documents import Document  # noqa: E402, F401
+from commun.assemblies.requests import ItemRequest  # noqa: E402, F401

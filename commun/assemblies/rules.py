@@ -21,10 +21,12 @@ Phase = Assembly.Phase
 
 # The documents sent with the convocation: until the opening.
 DOCUMENTS = frozenset({"attach_document"})
+# Members ask for an item, the officers answer: between the convocation and the opening.
+ITEM_REQUESTS = frozenset({"ask_item", "answer_item_request"})
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
     Phase.DRAFT: frozenset({"edit_agenda", "convene"} | DOCUMENTS),
-    Phase.CONVENED: frozenset({"answer", "open"} | DOCUMENTS),
+    Phase.CONVENED: frozenset({"answer", "open"} | DOCUMENTS | ITEM_REQUESTS),
     Phase.OPEN: frozenset(
         {"check_in", "record_failure", "open_resolution", "close_resolution", "vote"}
     ),
@@ -47,6 +49,8 @@ ACTION_NAMES = {
     "close_resolution": _("clore le vote d'une résolution"),
     "vote": _("voter"),
     "attach_document": _("joindre ou retirer un document"),
+    "ask_item": _("demander l'inscription d'un point"),
+    "answer_item_request": _("accepter ou refuser une demande d'inscription"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -99,6 +103,8 @@ WHO_MAY = {
     "close_resolution": (_chair_or_officer, CHAIR_OR_OFFICER),
     "vote": (_convened, CONVENED_ONLY),
     "attach_document": (officer, OFFICERS_ONLY),
+    "ask_item": (_convened, CONVENED_ONLY),
+    "answer_item_request": (officer, OFFICERS_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

@@ -77,6 +77,7 @@ class ItemOut(Schema):
     status: Literal[tuple(AgendaItem.Status.values)]
     adopted: bool | None
     decision_id: int | None
+    put_by_officers: bool
 
 
 class AssemblyOut(Schema):
@@ -164,3 +165,41 @@ class ResultOut(Schema):
     blank_proxies: int
     weighted_share: str | None
     colleges: list[CollegeTallyOut]
+
+
+# Documents sent with the convocation, members' item requests --------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: Literal["file", "report", "accounts"]
+    title: str
+    content_type: str
+    size: int
+    fiscal_year: int | None
+    url: str
+
+
+class AccountsIn(Input):
+    year: int = Field(ge=1900, le=9999)
+
+
+class ItemRequestIn(Input):
+    kind: ItemKind
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field("", max_length=20000)
+
+
+class ItemRefusalIn(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ItemRequestOut(Schema):
+    id: int
+    member_number: int
+    kind: ItemKind
+    title: str
+    text: str
+    status: Literal["pending", "accepted", "refused"]
+    reason: str
+    item_position: int | None

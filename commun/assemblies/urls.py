@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commun.assemblies import document_views, views
+from commun.assemblies import views
 
 app_name = "assemblies"
 urlpatterns = [
@@ -32,20 +32,32 @@ urlpatterns = [
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
     # Documents sent with the convocation.
-    path("assemblees/<int:pk>/documents/", document_views.attach, name="attach_document"),
+    path("assemblees/<int:pk>/documents/", views.attach_document, name="attach_document"),
     path(
         "assemblees/<int:pk>/documents/comptes/",
-        document_views.attach_accounts,
+        views.attach_accounts,
         name="attach_accounts",
     ),
     path(
         "assemblees/<int:pk>/documents/<int:document>/",
-        document_views.download,
+        views.download_document,
         name="document",
     ),
     path(
         "assemblees/<int:pk>/documents/<int:document>/retirer/",
-        document_views.remove,
+        views.remove_document,
         name="remove_document",
+    ),
+    # Members ask for an item; the officers answer.
+    path("assemblees/<int:pk>/demandes/", views.ask_item, name="ask_item"),
+    path(
+        "assemblees/<int:pk>/demandes/<int:number>/accepter/",
+        views.accept_item_request,
+        name="accept_item_request",
+    ),
+    path(
+        "assemblees/<int:pk>/demandes/<int:number>/refuser/",
+        views.refuse_item_request,
+        name="refuse_item_request",
     ),
 ]

@@ -7,15 +7,14 @@ came from, or shows that page again with the form's errors (status 422).
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commun.assemblies import convocation as notice
 from commun.assemblies import rules
-from commun.assemblies.documents import may_read
+from commun.assemblies.documents import Document, file_response, may_read
 from commun.assemblies.forms import (
     AccountsForm,
     AnswerForm,
@@ -23,12 +22,14 @@ from commun.assemblies.forms import (
     ConveneAgainForm,
     DocumentForm,
     ItemForm,
+    ItemRequestForm,
     OpenForm,
+    RefuseRequestForm,
     RulesForm,
 )
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
+from commun.assemblies.requests import ItemRequest, shown_to
 from commun.lib.forms import add_model_errors
-from commun.members import pdf
 from commun.members.models import Member
 
 MAX_NUMBER_DIGITS = 9  # a member number fits the database's integer
@@ -149,6 +150,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     if "attach_document" in actions:
         forms.setdefault("document", DocumentForm())
         forms.setdefault("accounts", AccountsForm())
+    if "ask_item" in actions:
+        forms.setdefault("ask", ItemRequestForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
         forms.setdefault("again", ConveneAgainForm())
     if "answer" in actions:
@@ -164,7 +167,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         )
     context = {
         "assembly": assembly,
-        "items": assembly.items.select_related("decision"),
+        "items": assembly.items.select_related("decision", "request__member"),
         "participant": participant,
         "actions": actions,
         "forms": forms,
@@ -173,6 +176,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
         "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
+        "item_requests": shown_to(request.user, assembly),
         **_voting(assembly, viewer),
     }
     return render(request, "assemblies/assembly.html", context, status=status)
@@ -258,7 +262,7 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
-    return render(request, "assemblies/convocation.html", _convocation(request, assembly))
+    return render(request, "assemblies/convocation.html", notice.context(request, assembly))
 
 
 @require_GET
@@ -267,24 +271,9 @@ def convocation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
-    context = _convocation(request, assembly)
-    html = render_to_string("assemblies/convocation_pdf.html", context, request=request)
-    document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(document, content_type="application/pdf")
+    response = HttpResponse(notice.pdf(request, assembly), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="convocation-{assembly.pk}.pdf"'
     return response
-
-
-def _convocation(request, assembly: Assembly) -> dict:
-    """What the convocation says: the agenda, the documents, and how to answer under the
-    rules fixed at the convocation (the statutes' current ones while a draft)."""
-    return {
-        "assembly": assembly,
-        "items": assembly.items.select_related("decision"),
-        "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
-        "terms": assembly.rules or assembly.statutes().snapshot(),
-        "url": request.build_absolute_uri(reverse("assemblies:assembly", args=[assembly.pk])),
-    }
 
 
 # On the day ------------------------------------------------------------------------------------
@@ -478,3 +467,126 @@ def projection(request: HttpRequest, pk: int) -> HttpResponse:
         template += "#board"
     context = {"assembly": assembly, "resolutions": resolutions, "quorum": assembly.quorum_status()}
     return render(request, template, context)
+
+
+# Documents sent with the convocation ----------------------------------------------------------
+
+
+@require_POST
+def attach_document(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            Document.attach(assembly, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Le document est joint à la convocation."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"document": form}, 422)
+
+
+@require_POST
+def attach_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    form = AccountsForm(request.POST)
+    if form.is_valid():
+        try:
+            Document.attach_accounts(assembly, request.user, form.cleaned_data["year"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Les comptes de l'exercice sont joints à la convocation."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"accounts": form}, 422)
+
+
+@require_POST
+def remove_document(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    get_object_or_404(Document, pk=document, assembly=assembly).remove(request.user)
+    messages.success(request, _("Le document est retiré de la convocation."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_GET
+def download_document(request: HttpRequest, pk: int, document: int) -> FileResponse:
+    """A document, by its number within the assembly: to anyone who may not read it, it
+    does not exist."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    if not may_read(request.user, assembly):
+        raise Http404
+    found = get_object_or_404(Document, pk=document, assembly=assembly)
+    return file_response(found)
+
+
+# Members ask for an item ----------------------------------------------------------------------
+
+
+@require_POST
+def ask_item(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "ask_item", assembly)
+    form = ItemRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            ItemRequest.ask(assembly, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Votre demande est transmise aux responsables."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"ask": form}, 422)
+
+
+@require_POST
+def accept_item_request(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "answer_item_request", assembly)
+    asked = get_object_or_404(ItemRequest, pk=number, assembly=assembly)
+    try:
+        asked.accept(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("Le point est inscrit à l'ordre du jour."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def refuse_item_request(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "answer_item_request", assembly)
+    asked = get_object_or_404(ItemRequest, pk=number, assembly=assembly)
+    form = RefuseRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            asked.refuse(request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("La demande est refusée ; son auteur·ice est prévenu·e."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return _page(request, assembly, status=422)

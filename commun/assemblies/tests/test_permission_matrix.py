@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from commun.assemblies import rules
 from commun.assemblies.documents import Document
 from commun.assemblies.models import AgendaItem, Assembly, Participant
+from commun.assemblies.requests import ItemRequest
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
 from commun.testing.matrix import NOBODY, OFFICER, refused, wrong_answers
@@ -33,6 +34,8 @@ ACTIONS = (
     "close_resolution",
     "vote",
     "attach_document",
+    "ask_item",
+    "answer_item_request",
 )
 
 
@@ -42,7 +45,14 @@ def expected(phase: str, **allowed) -> dict:
 
 EXPECTED = {
     "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER, attach_document=OFFICER),
-    "convened": expected("convened", answer=CONVENED, open=OFFICER, attach_document=OFFICER),
+    "convened": expected(
+        "convened",
+        answer=CONVENED,
+        open=OFFICER,
+        attach_document=OFFICER,
+        ask_item=CONVENED,
+        answer_item_request=OFFICER,
+    ),
     "open": expected(
         "open",
         check_in=CONVENED,
@@ -115,6 +125,10 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "close_resolution": lambda: item.close_vote(who),
         "vote": lambda: item.vote(who, "yes"),
         "attach_document": lambda: Document.attach(assembly, who, None, "Rapport"),
+        "ask_item": lambda: ItemRequest.ask(assembly, who, "information", "Un point"),
+        "answer_item_request": lambda: ItemRequest.objects.create(
+            assembly=assembly, member=chair, kind="information", title="Un point"
+        ).refuse(who, "Hors sujet."),
     }
 
 

@@ -121,6 +121,7 @@ def test_the_api_adds_a_ratification_and_shows_the_link(alice, adopted):
         "status": "pending",
         "adopted": None,
         "decision_id": adopted.pk,
+        "put_by_officers": True,
     }
     response = call(
         bearer(alice.user),

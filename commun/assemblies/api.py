@@ -5,18 +5,24 @@ members once convened (drafts by officers). Each action asks `rules` first (403 
 reason), then calls the model, which checks again under its lock; bad input answers 422.
 """
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import File, Form, Path, Router, Status, UploadedFile
 
 from commun.api_auth import authenticated
 from commun.api_helpers import members_only
-from commun.assemblies import amendments, elections, rules
+from commun.assemblies import amendments, convocation, elections, rules
 from commun.assemblies.ballots import AdvanceVote
+from commun.assemblies.documents import Document, file_response, may_read
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
+from commun.assemblies.requests import ItemRequest, shown_to
 from commun.assemblies.schemas import (
+    AccountsIn,
     AdvanceVoteIn,
     AdvanceVoteOut,
     AgainIn,
@@ -29,12 +35,16 @@ from commun.assemblies.schemas import (
     CheckInIn,
     CheckInOut,
     DecisionIn,
+    DocumentOut,
     ElectionBallotIn,
     ElectionBallotOut,
     ElectionIn,
     ElectionOut,
     ItemIn,
     ItemOut,
+    ItemRefusalIn,
+    ItemRequestIn,
+    ItemRequestOut,
     KindName,
     OpenIn,
     QuorumOut,
@@ -44,6 +54,7 @@ from commun.assemblies.schemas import (
     VoteIn,
     VoteOut,
 )
+from commun.decisions.models import Decision
 from commun.lib.ids import MAX_API_ID
 from commun.members.models import Member
 
@@ -111,10 +122,23 @@ def prepare_assembly(request, payload: AssemblyIn):
 
 @router.post("/assemblies/{assembly_id}/items", auth=authenticated, response={201: AssemblyOut})
 def add_item(request, payload: ItemIn, assembly_id: int = Id):
-    """Add a resolution or an information item to a draft's agenda (officers)."""
+    """Add a resolution or an information item to a draft's agenda (officers); a resolution
+    may ratify a decision adopted online (`decision_id`), whose title and text it takes
+    unless given."""
     assembly = _assembly(request, assembly_id)
     rules.require(request.user, "edit_agenda", assembly)
-    assembly.add_item(request.user, **payload.dict())
+    values = payload.dict()
+    decision = None
+    if (decision_id := values.pop("decision_id")) is not None:
+        decision = Decision.objects.filter(pk=decision_id).first()
+        if decision is None:
+            raise ValidationError({"decision_id": _("Cette décision n'existe pas.")})
+    try:
+        assembly.add_item(request.user, decision=decision, **values)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "decision" in error.error_dict:
+            raise ValidationError({"decision_id": error.error_dict["decision"]}) from None
+        raise
     return Status(201, _out(request, assembly))
 
 
@@ -438,3 +462,170 @@ def cast_ballot(
         "principal_number": (principal or member).number,
         "receipt": ballot.receipt,
     }
+
+
+# Documents sent with the convocation, the convocation as PDF --------------------------------
+
+
+def _document_out(document: Document) -> dict:
+    return {
+        "id": document.pk,
+        "kind": document.kind,
+        "title": document.title,
+        "content_type": document.content_type,
+        "size": document.size,
+        "fiscal_year": document.fiscal_year.year if document.fiscal_year else None,
+        "url": reverse(
+            "api:download_document",
+            kwargs={"assembly_id": document.assembly_id, "document_id": document.pk},
+        ),
+    }
+
+
+def _readable_documents(request, assembly_id: int) -> Assembly:
+    assembly = _assembly(request, assembly_id)
+    if not may_read(request.user, assembly):
+        raise Http404
+    return assembly
+
+
+@router.get("/assemblies/{assembly_id}/documents", auth=authenticated, response=list[DocumentOut])
+def list_documents(request, assembly_id: int = Id):
+    """The documents sent with the convocation (officers, and the members convened)."""
+    assembly = _readable_documents(request, assembly_id)
+    return [_document_out(d) for d in assembly.documents.select_related("fiscal_year")]
+
+
+@router.post("/assemblies/{assembly_id}/documents", auth=authenticated, response={201: DocumentOut})
+def attach_document(
+    request,
+    file: File[UploadedFile],
+    title: Form[str],
+    kind: Form[Literal["file", "report"]] = "file",
+    assembly_id: int = Id,
+):
+    """Attach a file (multipart: `file`, `title`, `kind` file or report) until the opening
+    (officers): a PDF, PNG, JPEG or OpenDocument file of 20 MB at most, read by its bytes."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "attach_document", assembly)
+    document = Document.attach(assembly, request.user, file, title, kind)
+    return Status(201, _document_out(document))
+
+
+@router.post(
+    "/assemblies/{assembly_id}/documents/accounts",
+    auth=authenticated,
+    response={201: DocumentOut},
+)
+def attach_accounts(request, payload: AccountsIn, assembly_id: int = Id):
+    """Attach a closed year's accounts, printed as a PDF from the ledger (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "attach_document", assembly)
+    document = Document.attach_accounts(assembly, request.user, payload.year)
+    return Status(201, _document_out(document))
+
+
+@router.get(
+    "/assemblies/{assembly_id}/documents/{document_id}",
+    auth=authenticated,
+    url_name="download_document",
+    response={200: None},
+)
+def download_document(request, assembly_id: int = Id, document_id: int = Id):
+    """The document's file, as an attachment (officers, and the members convened)."""
+    assembly = _readable_documents(request, assembly_id)
+    return file_response(get_object_or_404(Document, pk=document_id, assembly=assembly))
+
+
+@router.delete(
+    "/assemblies/{assembly_id}/documents/{document_id}", auth=authenticated, response={204: None}
+)
+def remove_document(request, assembly_id: int = Id, document_id: int = Id):
+    """Take a document off the convocation, until the opening (officers)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "attach_document", assembly)
+    get_object_or_404(Document, pk=document_id, assembly=assembly).remove(request.user)
+    return Status(204, None)
+
+
+@router.get("/assemblies/{assembly_id}/convocation.pdf", auth=authenticated, response={200: None})
+def convocation_pdf(request, assembly_id: int = Id):
+    """The convocation as a PDF: the agenda with its texts, the documents, how to answer."""
+    assembly = _assembly(request, assembly_id)
+    response = HttpResponse(convocation.pdf(request, assembly), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convocation-{assembly.pk}.pdf"'
+    return response
+
+
+# Members ask for an item ------------------------------------------------------------------
+
+
+def _request_out(asked: ItemRequest) -> dict:
+    return {
+        "id": asked.pk,
+        "member_number": asked.member.number,
+        "kind": asked.kind,
+        "title": asked.title,
+        "text": asked.text,
+        "status": asked.status,
+        "reason": asked.reason,
+        "item_position": asked.item.position if asked.item else None,
+    }
+
+
+@router.get(
+    "/assemblies/{assembly_id}/item-requests",
+    auth=authenticated,
+    response=list[ItemRequestOut],
+)
+def list_item_requests(request, assembly_id: int = Id):
+    """Requests for agenda items: every one for the officers, one's own for a member."""
+    assembly = _assembly(request, assembly_id)
+    return [_request_out(asked) for asked in shown_to(request.user, assembly)]
+
+
+@router.post(
+    "/assemblies/{assembly_id}/item-requests",
+    auth=authenticated,
+    response={201: ItemRequestOut},
+)
+def ask_item(request, payload: ItemRequestIn, assembly_id: int = Id):
+    """Ask for an item on the agenda, until the opening (members convened)."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "ask_item", assembly)
+    asked = ItemRequest.ask(assembly, request.user, **payload.dict())
+    return Status(201, _request_out(asked))
+
+
+def _item_request(request, assembly_id: int, request_id: int) -> ItemRequest:
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "answer_item_request", assembly)
+    return get_object_or_404(
+        ItemRequest.objects.select_related("member", "item"), pk=request_id, assembly=assembly
+    )
+
+
+@router.post(
+    "/assemblies/{assembly_id}/item-requests/{request_id}/accept",
+    auth=authenticated,
+    response=ItemRequestOut,
+)
+def accept_item_request(request, assembly_id: int = Id, request_id: int = Id):
+    """Put the item asked for at the end of the agenda (officers, until the opening)."""
+    asked = _item_request(request, assembly_id, request_id)
+    asked.accept(request.user)
+    return _request_out(asked)
+
+
+@router.post(
+    "/assemblies/{assembly_id}/item-requests/{request_id}/refuse",
+    auth=authenticated,
+    response=ItemRequestOut,
+)
+def refuse_item_request(
+    request, payload: ItemRefusalIn, assembly_id: int = Id, request_id: int = Id
+):
+    """Refuse, with a reason the member receives by email (officers, until the opening)."""
+    asked = _item_request(request, assembly_id, request_id)
+    asked.refuse(request.user, payload.reason)
+    return _request_out(asked)

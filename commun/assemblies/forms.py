@@ -9,6 +9,13 @@ from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, 
 from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import EurosField
 
+# The adopted decisions offered for ratification: the most recent ones.
+RECENT_DECISIONS = 100
+
+
+# An election goes on the agenda with its seats and method (`ElectionForm`).
+NEW_ITEM_KINDS = [(k, label) for k, label in AgendaItem.Kind.choices if k != "election"]
+
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
     def __init__(self, *args, **kwargs):
@@ -57,9 +64,9 @@ class AssemblyForm(RefusesControlCharacters, forms.ModelForm):
 class ItemForm(NoLabelSuffix):
     kind = forms.ChoiceField(
         label=_("Nature"),
-        choices=[(k, label) for k, label in AgendaItem.Kind.choices if k != "election"],
+        choices=NEW_ITEM_KINDS,
     )
-    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    title = forms.CharField(label=_("Intitulé"), max_length=300, required=False)
     text = forms.CharField(
         label=_("Texte"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -68,6 +75,40 @@ class ItemForm(NoLabelSuffix):
         required=False,
         help_text=_("Les statuts demandent un vote secret pour cette résolution."),
     )
+    decision = forms.IntegerField(
+        label=_("Ratifier une décision adoptée en ligne"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("L'intitulé et le texte vides reprennent ceux de la décision."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from commun.decisions.models import Decision
+
+        super().__init__(*args, **kwargs)
+        adopted = Decision.objects.filter(outcome=Decision.Outcome.ADOPTED).order_by("-closed_at")[
+            :RECENT_DECISIONS
+        ]
+        self.fields["decision"].widget.choices = [("", _("Aucune"))] + [
+            (d.pk, d.title) for d in adopted.only("pk", "title")
+        ]
+
+    def clean_decision(self):
+        from commun.decisions.models import Decision
+
+        number = self.cleaned_data["decision"]
+        if number is None:
+            return None
+        decision = Decision.objects.filter(pk=number).first()
+        if decision is None:
+            raise forms.ValidationError(_("Cette décision n'existe pas."))
+        return decision
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title") or "").strip() and not data.get("decision"):
+            self.add_error("title", forms.Field.default_error_messages["required"])
+        return data
 
 
 class AnswerForm(NoLabelSuffix):
@@ -183,7 +224,7 @@ class ResolutionForm(ItemForm):
     def item(self) -> dict:
         """What `Assembly.add_item` takes: the item, and the effect as `effects.check` reads it."""
         data = self.cleaned_data
-        item = {key: data[key] for key in ("kind", "title", "text")}
+        item = {key: data[key] for key in ("kind", "title", "text", "secret", "decision")}
         kind = data.get("effect")
         if kind == "approve_accounts":
             amounts = {code: data.get(field) for field, code in self.ALLOCATION.items()}
@@ -204,3 +245,57 @@ class ResolutionForm(ItemForm):
         elif kind == "exclude":
             item["effect"] = {"kind": kind, "member_number": data.get("member_number")}
         return item
+
+
+# Documents sent with the convocation (`assemblies/documents.py`) ------------------------------
+
+
+class DocumentForm(NoLabelSuffix):
+    kind = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[("file", _("Document")), ("report", _("Rapport de gestion"))],
+    )
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    file = forms.FileField(
+        label=_("Fichier (PDF, PNG, JPEG ou OpenDocument, 20 Mo au plus)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "application/pdf,image/png,image/jpeg,.odt,.ods,.odp,"
+                "application/vnd.oasis.opendocument.text,"
+                "application/vnd.oasis.opendocument.spreadsheet,"
+                "application/vnd.oasis.opendocument.presentation"
+            }
+        ),
+    )
+
+
+class AccountsForm(NoLabelSuffix):
+    year = forms.TypedChoiceField(label=_("Exercice clos"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        from commun.ledger.models import FiscalYear
+
+        super().__init__(*args, **kwargs)
+        years = FiscalYear.objects.order_by("-year").values_list("year", flat=True)[:20]
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+# Members ask for an item (`assemblies/requests.py`) ----------------------------------------
+
+
+class ItemRequestForm(NoLabelSuffix):
+    kind = forms.ChoiceField(label=_("Nature"), choices=NEW_ITEM_KINDS)
+    title = forms.CharField(label=_("Intitulé"), max_length=300)
+    text = forms.CharField(
+        label=_("Texte"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Pour une résolution, le texte qui sera voté."),
+    )
+
+
+class RefuseRequestForm(NoLabelSuffix):
+    reason = forms.CharField(
+        label=_("Motif du refus"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -356,13 +356,17 @@ class Assembly(models.Model):
         text: str = "",
         secret: bool = False,
         effect: dict | None = None,
+        decision=None,
     ) -> "AgendaItem":
         """Add a resolution or an information item at the end of the agenda (`secret`: the
         statutes want this resolution voted by secret ballot); a resolution may carry an
-        effect (`effects.py`), checked now and again when it is adopted."""
+        effect (`effects.py`), checked now and again when it is adopted, and may ratify a
+        decision adopted online (its title and text then default to the decision's)."""
         with transaction.atomic():
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "edit_agenda", assembly)
+            if decision is not None:
+                title, text = ratification(decision, kind, title, text)
             position = assembly.items.count() + 1
             item = AgendaItem(
                 assembly=assembly,
@@ -371,6 +375,7 @@ class Assembly(models.Model):
                 title=title,
                 text=text,
                 secret=secret and kind == AgendaItem.Kind.RESOLUTION,
+                decision=decision,
             )
             item.full_clean()
             if effect and kind != AgendaItem.Kind.RESOLUTION:
@@ -649,6 +654,8 @@ class Assembly(models.Model):
                     text=i.text,
                     secret=i.secret,
                     effect=i.effect,
+                    decision_id=i.decision_id,
+                    put_by_officers=i.put_by_officers,
                 )
                 # Amendments from the floor belonged to that session, not to the agenda.
                 for i in assembly.items.filter(amends__isnull=True)
@@ -657,6 +664,25 @@ class Assembly(models.Model):
 
             copy_elections(assembly, second)
         return second
+
+
+def ratification(decision, kind: str, title: str, text: str) -> tuple[str, str]:
+    """The title and text of a resolution ratifying `decision`, each defaulting to the
+    decision's own; a ValidationError unless the decision was adopted."""
+    from commun.decisions.models import Decision
+
+    if kind != AgendaItem.Kind.RESOLUTION:
+        raise ValidationError({"decision": _("Seule une résolution ratifie une décision.")})
+    if decision.outcome != Decision.Outcome.ADOPTED:
+        raise ValidationError(
+            {"decision": _("Seule une décision adoptée se soumet à la ratification.")}
+        )
+    if not (title or "").strip():
+        title = decision.title
+    if not (text or "").strip():
+        version = decision.current_version
+        text = decision.outcome_statement.strip() or (version.body if version else "")
+    return title, text
 
 
 class AgendaItem(models.Model):
@@ -722,6 +748,18 @@ class AgendaItem(models.Model):
     effect_outcome = not_personal(
         models.JSONField(default=dict, blank=True, editable=False),
         "whether the effect was applied, and the reason it failed",
+    )
+    # False for an item a member asked for (`requests.ItemRequest`): blank proxies vote
+    # for the officers' resolutions only.
+    put_by_officers = models.BooleanField(_("inscrit par les responsables"), default=True)
+    # A resolution that asks the assembly to ratify a decision adopted online.
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décision à ratifier"),
     )
 
     class Meta:
@@ -837,8 +875,9 @@ class AgendaItem(models.Model):
 
         A vote counts only if its principal still counts through its voter (a member who
         came after giving a proxy votes for themselves). Blank proxies vote for the
-        resolutions the officers put on the agenda — all of them, today. Advance votes
-        count as the member's own while they still count as voting in advance.
+        resolutions the officers put on the agenda, against those members asked for and
+        against amendments from the floor. Advance votes count as the member's own while
+        they still count as voting in advance.
         """
         from commun.assemblies.ballots import counted_advance_votes
 
@@ -893,8 +932,11 @@ class AgendaItem(models.Model):
     @property
     def blank_proxy_choice(self) -> str:
         """A blank proxy votes for the officers' resolutions and against any other, as
-        art. L. 225-106 of the commercial code has it: against an amendment from the floor."""
-        return Vote.Choice.NO if self.amends_id else Vote.Choice.YES
+        art. L. 225-106 of the commercial code has it: against an item a member asked for,
+        and against an amendment from the floor."""
+        if self.put_by_officers and not self.amends_id:
+            return Vote.Choice.YES
+        return Vote.Choice.NO
 
     def mark_secret(self, by) -> "AgendaItem":
         """The assembly decides this resolution is voted by secret ballot: the chair (or an
@@ -1240,7 +1282,9 @@ class Minutes(models.Model):
         return str(self.assembly)
 
 
-# Ballots outside the show of hands live in their own module; imported here so that Django
-# finds their models with the app's.
+# Models kept in their own modules (ballots outside the show of hands, documents, members'
+# requests), imported here so that Django finds them with the app's.
 from commun.assemblies.ballots import AdvanceVote  # noqa: E402, F401
+from commun.assemblies.documents import Document  # noqa: E402, F401
 from commun.assemblies.elections import Candidate, Election  # noqa: E402, F401
+from commun.assemblies.requests import ItemRequest  # noqa: E402, F401

@@ -14,6 +14,7 @@ def send_convocations(assembly_id: int) -> int:
 
     assembly = Assembly.objects.get(pk=assembly_id)
     items = list(assembly.items.all())
+    documents = list(assembly.documents.all())
     url = settings.SITE_URL + reverse("assemblies:assembly", args=[assembly.pk])
     participants = assembly.participants.select_related("member__user").order_by("pk")
     sent = 0
@@ -22,7 +23,13 @@ def send_convocations(assembly_id: int) -> int:
         notify(
             [member.user.email],
             "assemblies/emails/convocation.txt",
-            {"assembly": assembly, "items": items, "member": member, "url": url},
+            {
+                "assembly": assembly,
+                "items": items,
+                "documents": documents,
+                "member": member,
+                "url": url,
+            },
             member.language or "fr",
         )
         sent += 1

@@ -19,10 +19,16 @@ from commun.lib.rules import (
 
 Phase = Assembly.Phase
 
+# The documents sent with the convocation: until the opening.
+DOCUMENTS = frozenset({"attach_document"})
+# Members ask for an item, the officers answer: between the convocation and the opening.
+ITEM_REQUESTS = frozenset({"ask_item", "answer_item_request"})
 # Actions about an assembly, by the phase that allows them.
 ACTIONS_BY_PHASE: dict[str, frozenset[str]] = {
-    Phase.DRAFT: frozenset({"edit_agenda", "convene", "add_candidate"}),
-    Phase.CONVENED: frozenset({"answer", "open", "vote_in_advance", "add_candidate"}),
+    Phase.DRAFT: frozenset({"edit_agenda", "convene", "add_candidate"} | DOCUMENTS),
+    Phase.CONVENED: frozenset(
+        {"answer", "open", "vote_in_advance", "add_candidate"} | DOCUMENTS | ITEM_REQUESTS
+    ),
     Phase.OPEN: frozenset(
         {
             "check_in",
@@ -66,6 +72,9 @@ ACTION_NAMES = {
     "close_session": _("clore la séance"),
     "record_incident": _("noter un incident de séance"),
     "confirm_minutes": _("confirmer le procès-verbal"),
+    "attach_document": _("joindre ou retirer un document"),
+    "ask_item": _("demander l'inscription d'un point"),
+    "answer_item_request": _("accepter ou refuser une demande d'inscription"),
 }
 
 CONVENED_ONLY = _("Vous n'êtes pas convoqué·e à cette assemblée.")
@@ -154,6 +163,9 @@ WHO_MAY = {
     "close_session": (_chair_or_officer, CHAIR_OR_OFFICER),
     "record_incident": (_chair_or_secretary, CHAIR_OR_SECRETARY),
     "confirm_minutes": (_chair_or_secretary, CHAIR_OR_SECRETARY),
+    "attach_document": (officer, OFFICERS_ONLY),
+    "ask_item": (_convened, CONVENED_ONLY),
+    "answer_item_request": (officer, OFFICERS_ONLY),
 }
 RULES = Rulebook(WHO_MAY, ACTION_NAMES)
 

@@ -67,12 +67,14 @@ class AssemblyIn(Input):
 
 class ItemIn(Input):
     kind: NewItemKind
-    title: str = Field(min_length=1, max_length=300)
+    # May stay empty for a resolution ratifying a decision: the decision's title is taken.
+    title: str = Field("", max_length=300)
     text: str = Field("", max_length=20000)
     secret: bool = False
     # What the resolution does once adopted (docs/assemblies.md, « Effects »), e.g.
     # {"kind": "approve_accounts", "year": 2025, "allocation": {"1061": 150000, …}}.
     effect: dict | None = None
+    decision_id: ObjectId | None = None
 
 
 class ItemOut(Schema):
@@ -90,6 +92,8 @@ class ItemOut(Schema):
     amended_text: str = ""
     effect: dict
     effect_outcome: dict
+    decision_id: int | None
+    put_by_officers: bool
 
 
 class AssemblyOut(Schema):
@@ -269,3 +273,41 @@ class RegisterOut(Schema):
     starts_at: datetime.datetime
     frozen_at: datetime.datetime
     sha256: str
+
+
+# Documents sent with the convocation, members' item requests --------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: Literal["file", "report", "accounts"]
+    title: str
+    content_type: str
+    size: int
+    fiscal_year: int | None
+    url: str
+
+
+class AccountsIn(Input):
+    year: int = Field(ge=1900, le=9999)
+
+
+class ItemRequestIn(Input):
+    kind: NewItemKind
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field("", max_length=20000)
+
+
+class ItemRefusalIn(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ItemRequestOut(Schema):
+    id: int
+    member_number: int
+    kind: ItemKind
+    title: str
+    text: str
+    status: Literal["pending", "accepted", "refused"]
+    reason: str
+    item_position: int | None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("assemblees/<int:pk>/convoquer/", views.convene, name="convene"),
     path("assemblees/<int:pk>/reponse/", views.answer, name="answer"),
     path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
+    path("assemblees/<int:pk>/convocation.pdf", views.convocation_pdf, name="convocation_pdf"),
     path("assemblees/<int:pk>/ouverture/", views.open_session, name="open"),
     path("assemblees/<int:pk>/emargement/", views.check_in, name="check_in"),
     path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),
@@ -71,5 +72,34 @@ urlpatterns = [
         "assemblees/<int:pk>/proces-verbal/confirmer/",
         minutes_views.confirm_minutes,
         name="confirm_minutes",
+    ),
+    # Documents sent with the convocation.
+    path("assemblees/<int:pk>/documents/", views.attach_document, name="attach_document"),
+    path(
+        "assemblees/<int:pk>/documents/comptes/",
+        views.attach_accounts,
+        name="attach_accounts",
+    ),
+    path(
+        "assemblees/<int:pk>/documents/<int:document>/",
+        views.download_document,
+        name="document",
+    ),
+    path(
+        "assemblees/<int:pk>/documents/<int:document>/retirer/",
+        views.remove_document,
+        name="remove_document",
+    ),
+    # Members ask for an item; the officers answer.
+    path("assemblees/<int:pk>/demandes/", views.ask_item, name="ask_item"),
+    path(
+        "assemblees/<int:pk>/demandes/<int:number>/accepter/",
+        views.accept_item_request,
+        name="accept_item_request",
+    ),
+    path(
+        "assemblees/<int:pk>/demandes/<int:number>/refuser/",
+        views.refuse_item_request,
+        name="refuse_item_request",
     ),
 ]

@@ -7,24 +7,31 @@ came from, or shows that page again with the form's errors (status 422).
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commun.assemblies import amendments, elections, rules
+from commun.assemblies import convocation as notice
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
+from commun.assemblies.documents import Document, file_response, may_read
 from commun.assemblies.forms import (
+    AccountsForm,
     AnswerForm,
     AssemblyForm,
     ConveneAgainForm,
+    DocumentForm,
     ElectionForm,
     IncidentForm,
+    ItemRequestForm,
     OpenForm,
+    RefuseRequestForm,
     ResolutionForm,
     RulesForm,
 )
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
+from commun.assemblies.requests import ItemRequest, shown_to
 from commun.lib.forms import add_model_errors
 from commun.members.models import Member
 
@@ -144,6 +151,11 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         forms.setdefault("election", ElectionForm())
     if "open" in actions:
         forms.setdefault("open", OpenForm())
+    if "attach_document" in actions:
+        forms.setdefault("document", DocumentForm())
+        forms.setdefault("accounts", AccountsForm())
+    if "ask_item" in actions:
+        forms.setdefault("ask", ItemRequestForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
         forms.setdefault("again", ConveneAgainForm())
     if "answer" in actions:
@@ -159,7 +171,9 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         )
     context = {
         "assembly": assembly,
-        "items": assembly.items.select_related("proposed_by__member"),
+        "items": assembly.items.select_related(
+            "proposed_by__member", "decision", "request__member"
+        ),
         "participant": participant,
         "actions": actions,
         "forms": forms,
@@ -168,6 +182,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "quorum": assembly.quorum_status() if assembly.phase != Assembly.Phase.DRAFT else None,
         "keeps_the_sheet": rules.keeps_the_sheet(viewer, assembly),
         "incident_form": IncidentForm(),
+        "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
+        "item_requests": shown_to(request.user, assembly),
         **_voting(assembly, viewer),
         **_voting_in_advance(assembly, viewer, actions),
     }
@@ -254,11 +270,18 @@ def convocation(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
-    return render(
-        request,
-        "assemblies/convocation.html",
-        {"assembly": assembly, "items": assembly.items.all()},
-    )
+    return render(request, "assemblies/convocation.html", notice.context(request, assembly))
+
+
+@require_GET
+def convocation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same convocation as a PDF, made without fetching anything from another host."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    response = HttpResponse(notice.pdf(request, assembly), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convocation-{assembly.pk}.pdf"'
+    return response
 
 
 # On the day ------------------------------------------------------------------------------------
@@ -537,45 +560,6 @@ def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespo
 
 
 @require_POST
-# Closing the session, incidents (the minutes' own pages: minutes_views.py) -------------------
-
-
-@require_POST
-def close_session(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "close_session", assembly)
-    try:
-        assembly.close_session(request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _page(request, assembly, status=422)
-    messages.success(request, _("La séance est close : le procès-verbal est à confirmer."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
-
-
-@require_POST
-def record_incident(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "record_incident", assembly)
-    form = IncidentForm(request.POST)
-    if form.is_valid():
-        try:
-            assembly.record_incident(request.user, form.cleaned_data["text"])
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            messages.success(request, _("L'incident est noté au procès-verbal."))
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"incident": form}, 422)
-    return redirect("assemblies:assembly", pk=assembly.pk)
-
-
-@require_POST
 def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it."""
     if response := _login_first(request):
@@ -663,3 +647,164 @@ def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         % {"receipt": ballot.receipt},
     )
     return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+# Closing the session, incidents (the minutes' own pages: minutes_views.py) -------------------
+
+
+@require_POST
+def close_session(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "close_session", assembly)
+    try:
+        assembly.close_session(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("La séance est close : le procès-verbal est à confirmer."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def record_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "record_incident", assembly)
+    form = IncidentForm(request.POST)
+    if form.is_valid():
+        try:
+            assembly.record_incident(request.user, form.cleaned_data["text"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("L'incident est noté au procès-verbal."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"incident": form}, 422)
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+# Documents sent with the convocation ----------------------------------------------------------
+
+
+@require_POST
+def attach_document(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            Document.attach(assembly, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Le document est joint à la convocation."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"document": form}, 422)
+
+
+@require_POST
+def attach_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    form = AccountsForm(request.POST)
+    if form.is_valid():
+        try:
+            Document.attach_accounts(assembly, request.user, form.cleaned_data["year"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Les comptes de l'exercice sont joints à la convocation."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"accounts": form}, 422)
+
+
+@require_POST
+def remove_document(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "attach_document", assembly)
+    get_object_or_404(Document, pk=document, assembly=assembly).remove(request.user)
+    messages.success(request, _("Le document est retiré de la convocation."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_GET
+def download_document(request: HttpRequest, pk: int, document: int) -> FileResponse:
+    """A document, by its number within the assembly: to anyone who may not read it, it
+    does not exist."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    if not may_read(request.user, assembly):
+        raise Http404
+    found = get_object_or_404(Document, pk=document, assembly=assembly)
+    return file_response(found)
+
+
+# Members ask for an item ----------------------------------------------------------------------
+
+
+@require_POST
+def ask_item(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "ask_item", assembly)
+    form = ItemRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            ItemRequest.ask(assembly, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Votre demande est transmise aux responsables."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {"ask": form}, 422)
+
+
+@require_POST
+def accept_item_request(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "answer_item_request", assembly)
+    asked = get_object_or_404(ItemRequest, pk=number, assembly=assembly)
+    try:
+        asked.accept(request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _page(request, assembly, status=422)
+    messages.success(request, _("Le point est inscrit à l'ordre du jour."))
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+@require_POST
+def refuse_item_request(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, "answer_item_request", assembly)
+    asked = get_object_or_404(ItemRequest, pk=number, assembly=assembly)
+    form = RefuseRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            asked.refuse(request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("La demande est refusée ; son auteur·ice est prévenu·e."))
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+    return _page(request, assembly, status=422)

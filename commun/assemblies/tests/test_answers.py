@@ -165,4 +165,6 @@ def test_answering_through_the_api(assembly, bob, gus):
     response = call(client, "PUT", f"/assemblies/{assembly.pk}/answer", {"mode": "everything"})
     assert response.status_code == 422
     detail = call(client, "GET", f"/assemblies/{assembly.pk}").json()
-    assert detail["actions"] == ["answer"] and detail["items"][0]["kind"] == "resolution"
+    assert (
+        detail["actions"] == ["answer", "ask_item"] and detail["items"][0]["kind"] == "resolution"
+    )

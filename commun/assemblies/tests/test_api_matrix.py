@@ -9,12 +9,16 @@ without membership. Drafts are the officers' only
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from commun.assemblies import elections
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
+from commun.assemblies.documents import Document
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Participant, Vote
+from commun.assemblies.requests import ItemRequest
 from commun.conftest import category, make_member
 from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft
@@ -41,6 +45,12 @@ ADMITTED = {"admitted": True}
 ELECTION = {"title": "Conseil coopératif", "seats": 2, "method": "majority"}
 BLANK = {"candidates": []}
 INCIDENT = {"text": "La visioconférence coupe."}
+D = A + "/documents/{document_id}"
+Q = A + "/item-requests/{request_id}"
+YEAR = {"year": 2025}
+ASK = {"kind": "information", "title": "Un point"}
+NO = {"reason": "Hors sujet."}
+PDF = b"%PDF-1.7\n%%EOF\n"
 
 # (method, path, body, the phase the assembly is in, the status for each role above)
 MATRIX = [
@@ -102,6 +112,27 @@ MATRIX = [
     ("POST", A + "/minutes/confirm", None, "closed", (401, 404, 404, 200, 403, 200)),
     ("POST", A + "/minutes/confirm", None, "open", (401, 404, 404, 403, 403, 403)),
     ("GET", "/assemblies/register", None, "closed", (200, 200, 200, 200, 200, 200)),
+    # Documents sent with the convocation, the convocation as PDF.
+    ("GET", A + "/documents", None, "convened", (401, 404, 404, 200, 404, 200)),
+    ("GET", A + "/documents", None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("POST", A + "/documents", "upload", "draft", (401, 404, 404, 404, 404, 201)),
+    ("POST", A + "/documents", "upload", "convened", (401, 404, 404, 403, 403, 201)),
+    ("POST", A + "/documents", "upload", "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", A + "/documents/accounts", YEAR, "convened", (401, 404, 404, 403, 403, 422)),
+    ("GET", D, None, "convened", (401, 404, 404, 200, 404, 200)),
+    ("GET", D, None, "draft", (401, 404, 404, 404, 404, 200)),
+    ("DELETE", D, None, "convened", (401, 404, 404, 403, 403, 204)),
+    ("DELETE", D, None, "open", (401, 404, 404, 403, 403, 403)),
+    ("GET", A + "/convocation.pdf", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("GET", A + "/convocation.pdf", None, "draft", (401, 404, 404, 404, 404, 200)),
+    # Members ask for an item; the officers answer.
+    ("GET", A + "/item-requests", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("POST", A + "/item-requests", ASK, "convened", (401, 404, 404, 201, 403, 201)),
+    ("POST", A + "/item-requests", ASK, "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", Q + "/accept", None, "convened", (401, 404, 404, 403, 403, 200)),
+    ("POST", Q + "/accept", None, "open", (401, 404, 404, 403, 403, 403)),
+    ("POST", Q + "/refuse", NO, "convened", (401, 404, 404, 403, 403, 200)),
+    ("POST", Q + "/refuse", NO, "open", (401, 404, 404, 403, 403, 403)),
 ]
 
 
@@ -148,6 +179,26 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
     return assembly
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def attached(assembly, bob) -> tuple[Document, ItemRequest]:
+    """A document on the assembly, and a member's request waiting for an answer."""
+    document = Document.objects.create(
+        assembly=assembly,
+        title="Rapport de gestion",
+        file=ContentFile(PDF, name="rapport.pdf"),
+        content_type="application/pdf",
+        size=len(PDF),
+    )
+    asked = ItemRequest.objects.create(
+        assembly=assembly, member=bob, kind="information", title="Le pique-nique"
+    )
+    return document, asked
+
+
 def snapshot():
     return (
         sorted(Assembly.objects.values_list("pk", "phase", "chair")),
@@ -157,6 +208,8 @@ def snapshot():
         sorted(SecretBallot.objects.values_list("pk", "choice")),
         sorted(Participant.objects.values_list("pk", "mode", "checked_in_at")),
         sorted(AssemblyRules.objects.values_list("kind", "max_proxies")),
+        sorted(Document.objects.values_list("pk", flat=True)),
+        sorted(ItemRequest.objects.values_list("pk", "status")),
     )
 
 
@@ -186,9 +239,20 @@ def test_permission_matrix(callers, alice, bob, zoe, method, path, body, phase, 
     statuses = {}
     for role in ROLES:
         assembly = in_phase(alice, bob, zoe, phase)
+        document, asked = attached(assembly, bob)
         before = snapshot()
-        url = path.format(assembly_id=assembly.pk, kind="ordinary", position=1)
-        response = call(callers[role], method, url, body_for(body, alice, bob))
+        url = path.format(
+            assembly_id=assembly.pk,
+            kind="ordinary",
+            position=1,
+            document_id=document.pk,
+            request_id=asked.pk,
+        )
+        if body == "upload":
+            upload = SimpleUploadedFile("rapport.pdf", PDF)
+            response = callers[role].post(f"/api/v1{url}", {"file": upload, "title": "Rapport"})
+        else:
+            response = call(callers[role], method, url, body_for(body, alice, bob))
         statuses[role] = response.status_code
         if response.status_code >= 400:
             assert response["Content-Type"].startswith("application/json"), role

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 
 from commun.assemblies import amendments, elections, rules
 from commun.assemblies.ballots import AdvanceVote
+from commun.assemblies.documents import Document
 from commun.assemblies.models import AgendaItem, Assembly, Minutes, Participant
+from commun.assemblies.requests import ItemRequest
 from commun.conftest import category, make_member
 from commun.testing.assemblies import draft
 from commun.testing.matrix import NOBODY, OFFICER, refused, wrong_answers
@@ -41,6 +43,9 @@ ACTIONS = (
     "close_session",
     "record_incident",
     "confirm_minutes",
+    "attach_document",
+    "ask_item",
+    "answer_item_request",
 )
 
 
@@ -49,9 +54,23 @@ def expected(phase: str, **allowed) -> dict:
 
 
 EXPECTED = {
-    "draft": expected("draft", edit_agenda=OFFICER, convene=OFFICER, add_candidate=OFFICER),
+    "draft": expected(
+        "draft",
+        edit_agenda=OFFICER,
+        convene=OFFICER,
+        add_candidate=OFFICER,
+        attach_document=OFFICER,
+    ),
     # Nobody here answered « vote avant la séance » (test_advance_votes.py: who did may).
-    "convened": expected("convened", answer=CONVENED, open=OFFICER, add_candidate=CONVENED),
+    "convened": expected(
+        "convened",
+        answer=CONVENED,
+        open=OFFICER,
+        add_candidate=CONVENED,
+        attach_document=OFFICER,
+        ask_item=CONVENED,
+        answer_item_request=OFFICER,
+    ),
     "open": expected(
         "open",
         check_in=CONVENED,
@@ -140,6 +159,11 @@ def attempts(assembly: Assembly, who, named) -> dict:
         "close_session": lambda: assembly.close_session(who),
         "record_incident": lambda: assembly.record_incident(who, "La lumière s'éteint."),
         "confirm_minutes": lambda: assembly.confirm_minutes(who),
+        "attach_document": lambda: Document.attach(assembly, who, None, "Rapport"),
+        "ask_item": lambda: ItemRequest.ask(assembly, who, "information", "Un point"),
+        "answer_item_request": lambda: ItemRequest.objects.create(
+            assembly=assembly, member=chair, kind="information", title="Un point"
+        ).refuse(who, "Hors sujet."),
     }
 
 

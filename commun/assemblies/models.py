@@ -354,8 +354,9 @@ class Assembly(models.Model):
         kind: str,
         title: str,
         text: str = "",
-        secret: bool = False,
         effect: dict | None = None,
+        *,
+        secret: bool = False,
         decision=None,
     ) -> "AgendaItem":
         """Add a resolution or an information item at the end of the agenda (`secret`: the

@@ -122,6 +122,12 @@ def test_the_api_adds_a_ratification_and_shows_the_link(alice, adopted):
         "adopted": None,
         "decision_id": adopted.pk,
         "put_by_officers": True,
+        "secret": False,
+        "amends_position": None,
+        "admission": "",
+        "amended_text": "",
+        "effect": {},
+        "effect_outcome": {},
     }
     response = call(
         bearer(alice.user),

@@ -18,8 +18,13 @@ NEW_ITEM_KINDS = [(k, label) for k, label in AgendaItem.Kind.choices if k != "el
 
 
 class NoLabelSuffix(RefusesControlCharacters, forms.Form):
+    # Several forms share the assembly page: each names its fields' ids apart, so that no
+    # two inputs there have the same id and each label leads to its own field.
+    ids = "id_%s"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", self.ids)
         super().__init__(*args, **kwargs)
 
 
@@ -151,12 +156,16 @@ class ConveneAgainForm(NoLabelSuffix):
 
 
 class ElectionForm(NoLabelSuffix):
+    ids = "election-field-%s"
+
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     seats = forms.IntegerField(label=_("Postes à pourvoir"), min_value=1, max_value=50, initial=1)
     method = forms.ChoiceField(label=_("Mode de scrutin"), choices=Method.choices)
 
 
 class IncidentForm(NoLabelSuffix):
+    ids = "incident-%s"
+
     text = forms.CharField(
         label=_("Incident"),
         max_length=2000,
@@ -251,6 +260,8 @@ class ResolutionForm(ItemForm):
 
 
 class DocumentForm(NoLabelSuffix):
+    ids = "document-%s"
+
     kind = forms.ChoiceField(
         label=_("Nature"),
         choices=[("file", _("Document")), ("report", _("Rapport de gestion"))],
@@ -270,6 +281,8 @@ class DocumentForm(NoLabelSuffix):
 
 
 class AccountsForm(NoLabelSuffix):
+    ids = "accounts-%s"
+
     year = forms.TypedChoiceField(label=_("Exercice clos"), coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -284,6 +297,8 @@ class AccountsForm(NoLabelSuffix):
 
 
 class ItemRequestForm(NoLabelSuffix):
+    ids = "ask-%s"
+
     kind = forms.ChoiceField(label=_("Nature"), choices=NEW_ITEM_KINDS)
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     text = forms.CharField(

@@ -216,22 +216,12 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def convene(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "convene", assembly)
-    try:
-        count = assembly.convene(request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _page(request, assembly, status=422)
-    messages.success(
-        request,
-        _("L'assemblée est convoquée : %(count)s associé·es reçoivent la convocation.")
-        % {"count": count},
-    )
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    def convened(count: int) -> str:
+        return _("L'assemblée est convoquée : %(count)s associé·es reçoivent la convocation.") % {
+            "count": count
+        }
+
+    return _act(request, pk, "convene", lambda assembly: assembly.convene(request.user), convened)
 
 
 def _member_numbered(form, field: str):
@@ -345,18 +335,13 @@ def quorum(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def record_failure(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "record_failure", assembly)
-    try:
-        assembly.record_failure(request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _page(request, assembly, status=422)
-    messages.success(request, _("L'assemblée est constatée sans quorum."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "record_failure",
+        lambda assembly: assembly.record_failure(request.user),
+        _("L'assemblée est constatée sans quorum."),
+    )
 
 
 @require_POST
@@ -402,6 +387,41 @@ def _resolution(assembly: Assembly, position: int) -> AgendaItem:
     )
 
 
+def _act(request, pk: int, action: str, do, done) -> HttpResponse:
+    """A button of the assembly page: the rule checked, then `do(assembly)`, which the model
+    checks again under its lock; back to the page saying `done` (or `done(what do gave)`),
+    or the page again (422) saying why not."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, action, assembly)
+    try:
+        outcome = do(assembly)
+    except ValidationError as error:
+        return _refused_on_the_page(request, assembly, error)
+    messages.success(request, done(outcome) if callable(done) else done)
+    return redirect("assemblies:assembly", pk=assembly.pk)
+
+
+def _submit(request, pk: int, action: str, form_class, name: str, do, done) -> HttpResponse:
+    """A form of the assembly page: once valid, `do(assembly, cleaned_data)`; the model's
+    refusals land on the form's fields and the page shows the form again (422)."""
+    if response := _login_first(request):
+        return response
+    assembly = _assembly(request, pk)
+    _require(request, action, assembly)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            do(assembly, form.cleaned_data)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("assemblies:assembly", pk=assembly.pk)
+    return _page(request, assembly, {name: form}, 422)
+
+
 def _refused_on_the_page(request, assembly, error: ValidationError) -> HttpResponse:
     for message in error.messages:
         messages.error(request, message)
@@ -410,30 +430,24 @@ def _refused_on_the_page(request, assembly, error: ValidationError) -> HttpRespo
 
 @require_POST
 def open_resolution(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "open_resolution", assembly)
-    try:
-        assembly.open_resolution(request.user, _resolution(assembly, position))
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    messages.success(request, _("Le vote est ouvert."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "open_resolution",
+        lambda assembly: assembly.open_resolution(request.user, _resolution(assembly, position)),
+        _("Le vote est ouvert."),
+    )
 
 
 @require_POST
 def close_resolution(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "close_resolution", assembly)
-    try:
-        _resolution(assembly, position).close_vote(request.user)
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    messages.success(request, _("Le vote est clos ; son résultat est enregistré."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "close_resolution",
+        lambda assembly: _resolution(assembly, position).close_vote(request.user),
+        _("Le vote est clos ; son résultat est enregistré."),
+    )
 
 
 @require_POST
@@ -505,18 +519,14 @@ def _voting_in_advance(assembly: Assembly, viewer, actions) -> dict:
 @require_POST
 def vote_in_advance(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """One resolution's advance vote, from a member who answered « vote avant la séance »."""
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "vote_in_advance", assembly)
-    try:
-        AdvanceVote.cast(
-            request.user, _resolution(assembly, position), request.POST.get("choice", "")
-        )
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    messages.success(request, _("Votre vote avant la séance est enregistré."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    choice = request.POST.get("choice", "")
+    return _act(
+        request,
+        pk,
+        "vote_in_advance",
+        lambda assembly: AdvanceVote.cast(request.user, _resolution(assembly, position), choice),
+        _("Votre vote avant la séance est enregistré."),
+    )
 
 
 # Secret votes ----------------------------------------------------------------------------------
@@ -525,16 +535,13 @@ def vote_in_advance(request: HttpRequest, pk: int, position: int) -> HttpRespons
 @require_POST
 def mark_secret(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """The assembly decides a resolution is voted by secret ballot (the chair, officers)."""
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "mark_secret", assembly)
-    try:
-        _resolution(assembly, position).mark_secret(request.user)
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    messages.success(request, _("Cette résolution sera votée à bulletin secret."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "mark_secret",
+        lambda assembly: _resolution(assembly, position).mark_secret(request.user),
+        _("Cette résolution sera votée à bulletin secret."),
+    )
 
 
 # Amendments from the floor ---------------------------------------------------------------------
@@ -543,39 +550,29 @@ def mark_secret(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @require_POST
 def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """A member present proposes a new text for a resolution not yet voted."""
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "propose_amendment", assembly)
-    try:
-        amendments.propose(
-            request.user, _resolution(assembly, position), request.POST.get("text", "")
-        )
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    messages.success(
-        request, _("Votre amendement est proposé ; la présidence décide s'il est mis au vote.")
+    text = request.POST.get("text", "")
+    return _act(
+        request,
+        pk,
+        "propose_amendment",
+        lambda assembly: amendments.propose(request.user, _resolution(assembly, position), text),
+        _("Votre amendement est proposé ; la présidence décide s'il est mis au vote."),
     )
-    return redirect("assemblies:assembly", pk=assembly.pk)
 
 
 @require_POST
 def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it."""
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "admit_amendment", assembly)
     admitted = request.POST.get("admit") == "1"
-    try:
-        amendments.decide(request.user, _resolution(assembly, position), admitted)
-    except ValidationError as error:
-        return _refused_on_the_page(request, assembly, error)
-    if admitted:
-        messages.success(request, _("L'amendement est admis : il sera voté avant sa résolution."))
-    else:
-        messages.success(request, _("L'amendement est refusé."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "admit_amendment",
+        lambda assembly: amendments.decide(request.user, _resolution(assembly, position), admitted),
+        _("L'amendement est admis : il sera voté avant sa résolution.")
+        if admitted
+        else _("L'amendement est refusé."),
+    )
 
 
 # Elections -------------------------------------------------------------------------------------
@@ -583,19 +580,15 @@ def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespon
 
 @require_POST
 def add_election(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "edit_agenda", assembly)
-    form = ElectionForm(request.POST)
-    if form.is_valid():
-        try:
-            elections.add_election(request.user, assembly, **form.cleaned_data)
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"election": form}, 422)
+    return _submit(
+        request,
+        pk,
+        "edit_agenda",
+        ElectionForm,
+        "election",
+        lambda assembly, data: elections.add_election(request.user, assembly, **data),
+        _("L'élection est inscrite à l'ordre du jour."),
+    )
 
 
 @require_POST
@@ -654,37 +647,26 @@ def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 
 @require_POST
 def close_session(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "close_session", assembly)
-    try:
-        assembly.close_session(request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _page(request, assembly, status=422)
-    messages.success(request, _("La séance est close : le procès-verbal est à confirmer."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "close_session",
+        lambda assembly: assembly.close_session(request.user),
+        _("La séance est close : le procès-verbal est à confirmer."),
+    )
 
 
 @require_POST
 def record_incident(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "record_incident", assembly)
-    form = IncidentForm(request.POST)
-    if form.is_valid():
-        try:
-            assembly.record_incident(request.user, form.cleaned_data["text"])
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            messages.success(request, _("L'incident est noté au procès-verbal."))
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"incident": form}, 422)
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _submit(
+        request,
+        pk,
+        "record_incident",
+        IncidentForm,
+        "incident",
+        lambda assembly, data: assembly.record_incident(request.user, data["text"]),
+        _("L'incident est noté au procès-verbal."),
+    )
 
 
 # Documents sent with the convocation ----------------------------------------------------------
@@ -692,49 +674,41 @@ def record_incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attach_document(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "attach_document", assembly)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            Document.attach(assembly, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            messages.success(request, _("Le document est joint à la convocation."))
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"document": form}, 422)
+    return _submit(
+        request,
+        pk,
+        "attach_document",
+        DocumentForm,
+        "document",
+        lambda assembly, data: Document.attach(assembly, request.user, **data),
+        _("Le document est joint à la convocation."),
+    )
 
 
 @require_POST
 def attach_accounts(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "attach_document", assembly)
-    form = AccountsForm(request.POST)
-    if form.is_valid():
-        try:
-            Document.attach_accounts(assembly, request.user, form.cleaned_data["year"])
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            messages.success(request, _("Les comptes de l'exercice sont joints à la convocation."))
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"accounts": form}, 422)
+    return _submit(
+        request,
+        pk,
+        "attach_document",
+        AccountsForm,
+        "accounts",
+        lambda assembly, data: Document.attach_accounts(assembly, request.user, data["year"]),
+        _("Les comptes de l'exercice sont joints à la convocation."),
+    )
 
 
 @require_POST
 def remove_document(request: HttpRequest, pk: int, document: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "attach_document", assembly)
-    get_object_or_404(Document, pk=document, assembly=assembly).remove(request.user)
-    messages.success(request, _("Le document est retiré de la convocation."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "attach_document",
+        lambda assembly: get_object_or_404(Document, pk=document, assembly=assembly).remove(
+            request.user
+        ),
+        _("Le document est retiré de la convocation."),
+    )
 
 
 @require_GET
@@ -755,37 +729,28 @@ def download_document(request: HttpRequest, pk: int, document: int) -> FileRespo
 
 @require_POST
 def ask_item(request: HttpRequest, pk: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "ask_item", assembly)
-    form = ItemRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            ItemRequest.ask(assembly, request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
-            messages.success(request, _("Votre demande est transmise aux responsables."))
-            return redirect("assemblies:assembly", pk=assembly.pk)
-    return _page(request, assembly, {"ask": form}, 422)
+    return _submit(
+        request,
+        pk,
+        "ask_item",
+        ItemRequestForm,
+        "ask",
+        lambda assembly, data: ItemRequest.ask(assembly, request.user, **data),
+        _("Votre demande est transmise aux responsables."),
+    )
 
 
 @require_POST
 def accept_item_request(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    if response := _login_first(request):
-        return response
-    assembly = _assembly(request, pk)
-    _require(request, "answer_item_request", assembly)
-    asked = get_object_or_404(ItemRequest, pk=number, assembly=assembly)
-    try:
-        asked.accept(request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _page(request, assembly, status=422)
-    messages.success(request, _("Le point est inscrit à l'ordre du jour."))
-    return redirect("assemblies:assembly", pk=assembly.pk)
+    return _act(
+        request,
+        pk,
+        "answer_item_request",
+        lambda assembly: get_object_or_404(ItemRequest, pk=number, assembly=assembly).accept(
+            request.user
+        ),
+        _("Le point est inscrit à l'ordre du jour."),
+    )
 
 
 @require_POST

@@ -7,7 +7,6 @@ when attached: the members read what the officers sent, even if the books move l
 """
 
 import uuid
-import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,19 +19,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commun.assemblies.models import Assembly, rules
+from commun.lib import uploads
 from commun.members.models import Member
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DOCUMENTS = 30
-OPENDOCUMENT = {
-    b"application/vnd.oasis.opendocument.text": "application/vnd.oasis.opendocument.text",
-    b"application/vnd.oasis.opendocument.spreadsheet": (
-        "application/vnd.oasis.opendocument.spreadsheet"
-    ),
-    b"application/vnd.oasis.opendocument.presentation": (
-        "application/vnd.oasis.opendocument.presentation"
-    ),
-}
 EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -43,30 +34,6 @@ EXTENSIONS = {
 }
 WRONG_TYPE = _("Un document est un PDF, une image PNG ou JPEG, ou un fichier OpenDocument.")
 TOO_BIG = _("Un document pèse 20 Mo au plus.")
-
-
-def sniffed_type(upload) -> str | None:
-    """The document's type read from its content: PDF, PNG, JPEG or OpenDocument."""
-    upload.seek(0)
-    head = upload.read(80)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    # An OpenDocument file is a zip whose first entry, stored plain, names its type.
-    if head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype":
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                declared = archive.read("mimetype").strip()
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        return OPENDOCUMENT.get(declared)
-    return None
 
 
 def document_path(instance, filename) -> str:
@@ -132,7 +99,7 @@ class Document(models.Model):
             raise ValidationError({"file": _("Choisissez un fichier.")})
         if file.size > MAX_BYTES:
             raise ValidationError({"file": TOO_BIG})
-        content_type = sniffed_type(file)
+        content_type = uploads.content_type(file)
         if content_type is None:
             raise ValidationError({"file": WRONG_TYPE})
         return cls._add(assembly, by, kind, title, file, content_type, file.size)

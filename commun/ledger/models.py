@@ -26,6 +26,7 @@ from commun.ledger import chart, rules
 from commun.ledger.journal import GENESIS_HASH, canonical_json, entry_hash
 from commun.ledger.labels import readable, system_label
 from commun.ledger.signals import transaction_recorded
+from commun.lib import uploads
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.money import MAX_AMOUNT_CENTS, is_whole_cents
 from commun.privacy.declarations import ACCOUNTING, Audience, Erasure, not_personal, personal
@@ -866,16 +867,8 @@ RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 
 def receipt_type(upload) -> str | None:
     """The receipt's type read from its first bytes, never from its name or its headers."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
+    found = uploads.content_type(upload)
+    return found if found in RECEIPT_TYPES else None
 
 
 def receipt_path(instance, filename) -> str:

@@ -206,7 +206,7 @@ def sign_the_roll(item: AgendaItem, principal: Participant) -> None:
     """Put `principal` on the secret vote's roll, or refuse a second voice."""
     try:
         with transaction.atomic():
-            SecretRoll.objects.create(item=item, principal=principal)
+            SecretRoll.objects.create(item=item, principal_id=principal.pk)
     except IntegrityError:
         raise ValidationError(VOTED_ALREADY) from None
 

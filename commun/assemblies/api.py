@@ -407,13 +407,14 @@ def add_election(request, payload: ElectionIn, assembly_id: int = Id):
     return Status(201, _out(request, assembly))
 
 
-def _election(item: AgendaItem) -> dict:
+def _election(item: AgendaItem, viewer) -> dict:
+    """An election's seats, method and candidates, named as `viewer` may see them."""
     return {
         "position": item.position,
         "seats": item.election.seats,
         "method": item.election.method,
         "candidates": [
-            {"number": c.member.number, "name": c.member.full_name}
+            {"number": c.member.number, "name": c.member.name_for(viewer)}
             for c in item.election.candidates.select_related("member")
         ],
     }
@@ -433,7 +434,7 @@ def add_candidate(request, payload: CandidateIn, assembly_id: int = Id, position
         if hasattr(error, "error_dict") and "member" in error.error_dict:
             raise ValidationError({"member_number": error.error_dict["member"]}) from None
         raise
-    return Status(201, _election(item))
+    return Status(201, _election(item, rules.active_member(request.user)))
 
 
 @router.put(R + "/ballot", auth=authenticated, response=ElectionBallotOut)

@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from commun.ledger import closing
 from commun.ledger.journal import counts_only
 from commun.ledger.models import Books, FiscalYear, JournalEntry
 from commun.lib.hashing import canonical_json
+from commun.lib.ids import MAX_API_ID
 from commun.members.models import Application, Member
 
 APPROVE_ACCOUNTS = "approve_accounts"
@@ -66,16 +67,19 @@ def check(effect: dict | None, today: datetime.date | None = None) -> dict:
 
 
 def _whole_number(value, message) -> int:
-    if type(value) is not int or value < 0:
+    """A number the database can look up: an integer, not a string, a float or a number
+    beyond its columns (which would fail inside the query, not on the field)."""
+    if type(value) is not int or not 0 <= value <= MAX_API_ID:
         raise refused(message)
     return value
 
 
 def _check_accounts(effect: dict, today) -> dict:
     """A year the ledger can close, with an allocation its floors accept."""
-    year = _whole_number(
-        effect.get("year"), _("Indiquez l'exercice dont les comptes sont approuvés.")
-    )
+    no_year = _("Indiquez l'exercice dont les comptes sont approuvés.")
+    year = _whole_number(effect.get("year"), no_year)
+    if not 1900 <= year <= 9999:
+        raise refused(no_year)
     if FiscalYear.objects.filter(year=year).exists():
         raise refused(closing.YearAlreadyClosed(year).message)
     allocation = effect.get("allocation")
@@ -111,18 +115,20 @@ def _check_rule(effect: dict) -> dict:
 
 
 def _pending_application(effect: dict) -> Application:
-    pk = effect.get("application")
+    unknown = _("Aucune candidature en attente ne porte ce numéro.")
+    pk = _whole_number(effect.get("application"), unknown)
     found = Application.objects.filter(pk=pk, status=Application.Status.PENDING).first()
-    if type(pk) is not int or found is None:
-        raise refused(_("Aucune candidature en attente ne porte ce numéro."))
+    if found is None:
+        raise refused(unknown)
     return found
 
 
 def _member_to_exclude(effect: dict) -> Member:
-    number = effect.get("member_number")
-    found = Member.objects.active().filter(number=number).first() if type(number) is int else None
+    unknown = _("Aucun·e associé·e actif·ve ne porte ce numéro.")
+    number = _whole_number(effect.get("member_number"), unknown)
+    found = Member.objects.active().filter(number=number).first()
     if found is None:
-        raise refused(_("Aucun·e associé·e actif·ve ne porte ce numéro."))
+        raise refused(unknown)
     return found
 
 
@@ -172,10 +178,20 @@ def reference(item) -> str:
         }
 
 
+AMENDED = gettext_lazy(
+    "La résolution a été adoptée telle qu'amendée en séance : son effet, prévu pour le texte "
+    "inscrit, n'est pas appliqué. Les responsables inscrivent une nouvelle résolution."
+)
+
+
 def apply(item, now: datetime.datetime) -> dict:
     """Apply an adopted resolution's effect, whole or not at all; the outcome to keep."""
     if not item.effect or not item.adopted:
         return {}
+    if item.amended_text:
+        # The effect was checked against the text the officers put on the agenda; the
+        # floor voted another. Applying the first would do what nobody adopted.
+        return {"status": FAILED, "reason": str(AMENDED)}
     try:
         with transaction.atomic():
             # A savepoint: a refusal halfway undoes what the effect wrote, not the vote.
@@ -223,6 +239,8 @@ def resolution_payload(item) -> dict:
     """A closed resolution as the journal keeps it: its text's digest, its counts, its outcome
     and its effect's; no names (a college's name is dropped with every other text)."""
     text = {"title": item.title, "text": item.text}
+    if item.amended_text:  # the text the floor voted is the one the record vouches for
+        text["amended_text"] = item.amended_text
     return {
         "assembly": item.assembly_id,
         "position": item.position,

@@ -333,7 +333,8 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
             "candidates": [
                 {
                     "number": member.number,
-                    "name": member.full_name,
+                    # Kept with the result, which the public may read: the public name.
+                    "name": member.name_for(None),
                     "votes": sum(c.votes.get(member_id, 0) for c in colleges.values()),
                     "by_college": {str(k): c.votes.get(member_id, 0) for k, c in colleges.items()},
                     "share": str(share_of.get(member_id, Fraction(0))),

@@ -28,6 +28,14 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
+def _person(member) -> str:
+    """A person as the public may see them, by their own choice (the minutes may be
+    published): their public name and number, or their number alone."""
+    if member.public_name:
+        return f"{member.public_name} (n° {member.number})"
+    return _("associé·e n° %(number)s") % {"number": member.number}
+
+
 def _percent(fraction: Fraction) -> str:
     return f"{float(fraction) * 100:.2f} %".replace(".", ",")
 
@@ -59,7 +67,7 @@ def _heading(assembly) -> list[str]:
         (_("Secrétaire"), assembly.secretary),
     ):
         if person is not None:
-            lines.append(f"- {label} : {person.full_name} (n° {person.number})")
+            lines.append(f"- {label} : {_person(person)}")
     lines.append(
         "- "
         + _("Séance ouverte le %(opened)s, close le %(closed)s")

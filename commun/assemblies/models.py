@@ -1192,6 +1192,16 @@ class Participant(models.Model):
                     )
                 }
             )
+        if held.mode == self.Mode.ADVANCE:
+            # A proxy counts only through a holder in the room or remote on the day.
+            raise ValidationError(
+                {
+                    "holder": _(
+                        "Cette personne vote avant la séance et ne porte pas de pouvoir : "
+                        "choisissez-en une autre."
+                    )
+                }
+            )
         limit = assembly.rules["max_proxies"]
         carried = held.proxies.exclude(pk=self.pk).count()
         if carried >= limit:

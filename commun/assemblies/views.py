@@ -322,10 +322,13 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def quorum(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live quorum, a fragment the assembly page refreshes every few seconds."""
+    """The live quorum, a fragment the assembly page refreshes every few seconds (none
+    before the convocation fixes who counts)."""
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
+    if assembly.phase == Assembly.Phase.DRAFT:
+        raise Http404
     return render(
         request,
         "assemblies/assembly.html#quorum",
@@ -562,15 +565,22 @@ def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespo
 
 @require_POST
 def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it."""
-    admitted = request.POST.get("admit") == "1"
+    """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it
+    (`admit=0`): a refusal is final, so nothing else is read as one."""
+    answer = request.POST.get("admit")
+
+    def decide(assembly):
+        if answer not in ("0", "1"):
+            raise ValidationError(_("Choisissez d'admettre l'amendement au vote ou de le refuser."))
+        return amendments.decide(request.user, _resolution(assembly, position), answer == "1")
+
     return _act(
         request,
         pk,
         "admit_amendment",
-        lambda assembly: amendments.decide(request.user, _resolution(assembly, position), admitted),
+        decide,
         _("L'amendement est admis : il sera voté avant sa résolution.")
-        if admitted
+        if answer == "1"
         else _("L'amendement est refusé."),
     )
 

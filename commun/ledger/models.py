@@ -867,7 +867,7 @@ RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 
 def receipt_type(upload) -> str | None:
     """The receipt's type read from its first bytes, never from its name or its headers."""
-    found = uploads.content_type(upload)
+    found = uploads.content_type(upload, opendocument=False)
     return found if found in RECEIPT_TYPES else None
 
 

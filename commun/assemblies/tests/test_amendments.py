@@ -206,6 +206,10 @@ def test_amendments_on_the_pages(assembly, people):
     shown = chair.get(page).content.decode()
     assert "Amendement proposé" in shown and "proposé par U1 Test" in shown
     assert member.post(page + "resolutions/3/admission/", {"admit": "1"}).status_code == 403
+    # A refusal is final: only « 0 » refuses, a form without the button's value changes nothing.
+    for forged in ({}, {"admit": "yes"}):
+        assert chair.post(page + "resolutions/3/admission/", forged).status_code == 422
+    assert AgendaItem.objects.get(assembly=assembly, position=3).admission == "proposed"
     assert chair.post(page + "resolutions/3/admission/", {"admit": "1"}).status_code == 302
     assert "Amendement admis au vote" in chair.get(page).content.decode()
     assert chair.post(page + "resolutions/3/admission/", {"admit": "0"}).status_code == 422

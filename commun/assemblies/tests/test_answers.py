@@ -168,3 +168,13 @@ def test_answering_through_the_api(assembly, bob, gus):
     assert (
         detail["actions"] == ["answer", "ask_item"] and detail["items"][0]["kind"] == "resolution"
     )
+
+
+def test_no_proxy_to_a_member_who_votes_before_the_day(alice, bob, gus):
+    """A proxy counts only through a holder in the room or remote: given to a member who
+    votes in advance, it would vanish from the quorum and every vote."""
+    assembly = convened(alice.user, advance_votes_count=True)
+    row(assembly, gus).answer(gus.user, "advance")
+    with pytest.raises(ValidationError, match="vote avant la séance et ne porte pas de pouvoir"):
+        row(assembly, bob).answer(bob.user, "proxy", holder=gus)
+    assert row(assembly, bob).mode == ""

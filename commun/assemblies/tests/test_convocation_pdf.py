@@ -87,3 +87,24 @@ def test_the_pdf_is_read_like_the_page(alice, bob, carol, dan):
     assembly.convene(alice.user)
     assert client_for(bob.user).get(url).status_code == 200
     assert client_for(dan).get(url).status_code in (403, 404)
+
+
+def test_an_election_is_convened_as_an_election_with_its_seats(
+    alice, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    from commun.assemblies import elections
+
+    assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 2, "approval")
+    with django_capture_on_commit_callbacks(execute=True):
+        assembly.convene(alice.user)
+    page = client_for(bob.user).get(f"/assemblees/{assembly.pk}/convocation/").content.decode()
+    said = "2 postes à pourvoir, Vote par approbation (les plus approuvé·es), à bulletin secret."
+    assert "Élection — Conseil coopératif" in page and said in page
+    body = next(m.body for m in mailoutbox if m.to == [bob.user.email])
+    assert "Élection — Conseil coopératif" in body and said in body
+
+
+def test_the_live_quorum_waits_for_the_convocation(alice):
+    assembly = draft(alice.user)
+    assert client_for(alice.user).get(f"/assemblees/{assembly.pk}/quorum/").status_code == 404

@@ -201,3 +201,44 @@ def test_the_agenda_form_takes_an_effect_and_refuses_a_bad_allocation(year_2025,
     good = {**form, "legal_reserve": "10 000", "available_reserve": "53 000"}
     assert officer.post(f"/assemblees/{assembly.pk}/ordre-du-jour/", good).status_code == 302
     assert assembly.items.get(position=2).effect == accounts(GOOD)
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [
+        {"kind": "admit", "application": "abc"},
+        {"kind": "admit", "application": {"pk": 1}},
+        {"kind": "admit", "application": 10**20},
+        {"kind": "exclude", "member_number": 10**20},
+        {"kind": "exclude", "member_number": "12"},
+        {"kind": "approve_accounts", "year": 10**20},
+        {"kind": "approve_accounts", "year": 0},
+    ],
+)
+def test_an_effect_s_bad_numbers_answer_422_on_the_effect_never_500(alice, effect):
+    assembly = draft(alice.user)
+    item = {"kind": "resolution", "title": "Effet", "text": "T", "effect": effect}
+    response = call(bearer(alice.user), "post", f"/assemblies/{assembly.pk}/items", item)
+    assert response.status_code == 422, response.content
+    assert assembly.items.count() == 1
+
+
+def test_an_effect_is_not_applied_to_a_text_the_floor_amended(alice, bob, gus):
+    from commun.assemblies import amendments
+
+    change = {"kind": "change_rule", "assembly_kind": "extraordinary", "rule": "notice_days"}
+    assembly = held_with(alice, bob, gus, {**change, "value": 21})
+    amendment = amendments.propose(
+        gus.user, assembly.items.get(position=2), "Le délai passe à trente jours."
+    )
+    amendments.decide(alice.user, amendment, admitted=True)
+    vote_on(assembly, alice, amendment.position, {alice: "yes", bob: "yes", gus: "yes"})
+    item = vote_on(assembly, alice, 2, {alice: "yes", bob: "yes"})
+
+    assert item.adopted and item.effect_outcome["status"] == "failed"
+    assert "telle qu'amendée" in item.effect_outcome["reason"]
+    assert AssemblyRules.of(Kind.EXTRAORDINARY).notice_days == 15  # nothing applied
+    call_command("verify", "--books")
+    AgendaItem.objects.filter(pk=item.pk).update(amended_text="Le délai passe à un jour.")
+    with pytest.raises(CommandError):  # the record vouches for the text the floor voted
+        call_command("verify", "--books")

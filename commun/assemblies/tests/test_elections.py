@@ -17,6 +17,7 @@ from commun.assemblies.ballots import SecretRoll
 from commun.assemblies.elections import Candidate, ElectionBallot, Method, elect
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Vote
 from commun.conftest import category, client_for, make_member
+from commun.members.models import Member
 from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft
 
@@ -269,7 +270,9 @@ def test_elections_on_the_pages(people):
     assert voted.status_code == 302
     assert chair.post(page + "resolutions/2/clore/").status_code == 302
     result = secretary.get(page).content.decode()
-    assert "Élu·e" in result and "U1 Test" in result
+    # The result is kept as the public may read it: U1 shows the public nothing of themself.
+    assert "Élu·e" in result and f"Associé·e n°{u1.number}" in result
+    assert "U1 Test" not in result
 
 
 def test_a_second_convocation_elects_the_same_seats_among_the_same_candidates(people):
@@ -291,6 +294,7 @@ def test_the_minutes_name_the_elected_the_amendment_and_the_text_voted(people):
     from commun.assemblies import minutes
     from commun.testing.assemblies import vote_on
 
+    Member.objects.filter(pk=people["fe"].pk).update(public_visibility="name")
     assembly, election = with_election(people, 1, Method.MAJORITY, "fe", "ced")
     in_session(assembly, people, "alice", "bob", "fe", "ced", "u1")
     resolution = assembly.items.get(position=1)

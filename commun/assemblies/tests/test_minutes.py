@@ -17,6 +17,7 @@ from commun.assemblies import minutes
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Minutes
 from commun.conftest import category, client_for, make_member
 from commun.ledger.models import JournalEntry
+from commun.members.models import Member
 from commun.testing.api import bearer, call
 from commun.testing.assemblies import draft, vote_on
 
@@ -58,13 +59,17 @@ def held(alice, bob, gus, fe) -> Assembly:
 
 
 def test_the_minutes_say_what_happened(held, alice, bob):
+    Member.objects.filter(pk=alice.pk).update(public_visibility="name")
     text = minutes.text(held)
+    assert "Bob Durand" not in text
 
     for said in (
         "Procès-verbal de l'assemblée générale ordinaire",
         "Salle des fêtes, 1 rue des Communs",
         f"Présidence de séance : Alice Martin (n° {alice.number})",
-        f"Secrétaire : Bob Durand (n° {bob.number})",
+        # Bob shows the public nothing of himself: the minutes, which may be published,
+        # give his number alone.
+        f"Secrétaire : associé·e n° {bob.number}",
         "| Fondateur·ices | 1 | 0 | 0 | 1 | 0 |",
         "| Usager·es | 2 | 2 | 0 | 0 | 0 |",
         "| Total | 4 | 3 | 0 | 1 | 0 |",
@@ -184,3 +189,11 @@ def test_the_api_reads_confirms_and_lists_the_minutes(held, alice, bob, gus):
     assert listed == []
     listed = call(bearer(gus.user), "get", "/assemblies/register").json()
     assert [(a["id"], a["sha256"]) for a in listed] == [(held.pk, frozen["sha256"])]
+
+
+def test_the_assembly_page_names_people_as_each_chose(held, alice, bob, gus):
+    Member.objects.filter(pk=bob.pk).update(pseudonym="bobo", members_visibility="pseudonym")
+    seen_by_a_member = client_for(gus.user).get(f"/assemblees/{held.pk}/").content.decode()
+    assert "bobo" in seen_by_a_member and "Bob Durand" not in seen_by_a_member
+    seen_by_an_officer = client_for(alice.user).get(f"/assemblees/{held.pk}/").content.decode()
+    assert "Bob Durand" in seen_by_an_officer  # officers keep the register: every name

@@ -949,8 +949,9 @@ class AgendaItem(models.Model):
     def blank_proxy_choice(self) -> str:
         """A blank proxy votes for the officers' resolutions and against any other, as
         art. L. 225-106 of the commercial code has it: against an item a member asked for,
-        and against an amendment from the floor."""
-        if self.put_by_officers and not self.amends_id:
+        against an amendment from the floor, and against a resolution whose text such an
+        amendment changed (no longer the text the officers presented)."""
+        if self.put_by_officers and not self.amends_id and not self.amended_text:
             return Vote.Choice.YES
         return Vote.Choice.NO
 

@@ -119,6 +119,9 @@ def test_blank_proxies_vote_against_an_amendment_from_the_floor(assembly, people
     # Yes: Alice, Bob, U1; no: the two blank proxies: 3 of 5.
     assert (amendment.result["yes"], amendment.result["no"]) == (3, 2)
     assert amendment.result["blank_proxies"] == 2 and amendment.adopted is True
+    # The resolution now says what the floor wrote: the blank proxies vote against it too.
+    voted = vote(assembly, people, resolution(assembly), alice="yes", bob="yes", u1="yes")
+    assert (voted.result["yes"], voted.result["no"], voted.result["blank_proxies"]) == (3, 2, 2)
 
 
 def test_advance_votes_count_on_neither_an_amendment_nor_the_amended_resolution(assembly, people):

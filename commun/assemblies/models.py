@@ -236,6 +236,7 @@ class AssemblyRules(models.Model):
             "max_proxies": self.max_proxies,
             "advance_votes_count": self.advance_votes_count,
             "weighted_by_college": self.weighted_by_college,
+            "minutes_public": self.minutes_public,
             "college_weights": (
                 {str(k): w for k, w in (colleges_weighted() or {}).items()}
                 if self.weighted_by_college

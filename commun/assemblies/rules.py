@@ -8,7 +8,7 @@ under their locks, which raises PermissionDenied with a message a person can rea
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from commun.assemblies.models import Assembly, AssemblyRules
+from commun.assemblies.models import Assembly
 from commun.lib.rules import (
     OFFICERS_ONLY,
     Rulebook,
@@ -209,17 +209,18 @@ def can_read(who, assembly: Assembly) -> bool:
 
 
 def can_read_minutes(who, assembly: Assembly) -> bool:
-    """Frozen minutes are the members'; everyone's when the statutes' rules publish them."""
+    """Frozen minutes are the members'; everyone's when the rules the assembly was convened
+    under published them (a later change publishes nothing retroactively: those who took
+    part did so under the rules of the day)."""
     if assembly.phase != Phase.MINUTES_FROZEN:
         return can_read(who, assembly) and assembly.phase == Phase.CLOSED
-    return active_member(who) is not None or AssemblyRules.of(assembly.kind).minutes_public
+    return active_member(who) is not None or assembly.rules.get("minutes_public", False)
 
 
 def published_minutes(who):
     """The assemblies whose frozen minutes `who` may read, latest first: all for members,
-    for anyone else the kinds whose rules publish them."""
+    for anyone else those convened under rules that publish them."""
     frozen = Assembly.objects.filter(phase=Phase.MINUTES_FROZEN).order_by("-starts_at")
     if active_member(who) is not None:
         return frozen
-    public = [r.kind for r in AssemblyRules.every_kind() if r.minutes_public]
-    return frozen.filter(kind__in=public)
+    return frozen.filter(rules__minutes_public=True)

@@ -167,8 +167,14 @@ def test_the_pages_the_pdf_and_the_register(held, alice, bob, gus):
     assert held.title in register.text
     assert Client().get(f"/assemblees/{held.pk}/proces-verbal/").status_code == 404
 
+    # Publishing minutes later publishes nothing retroactively: people took part in this
+    # assembly under the rules of its convocation.
     AssemblyRules.of(Kind.ORDINARY).update(alice.user, minutes_public=True)
+    assert Client().get(f"/assemblees/{held.pk}/proces-verbal/").status_code == 404
+    assert held.title not in Client().get("/assemblees/registre/").text
 
+    # Convened under rules that publish them, they are public once frozen.
+    Assembly.objects.filter(pk=held.pk).update(rules={**held.rules, "minutes_public": True})
     assert Client().get(f"/assemblees/{held.pk}/proces-verbal/").status_code == 200
     assert held.title in Client().get("/assemblees/registre/").text
 

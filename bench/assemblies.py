@@ -66,7 +66,7 @@ def held_assembly():
     assembly.add_item(officer.user, AgendaItem.Kind.RESOLUTION, "Comptes", "L'assemblée…")
     assembly.convene(officer.user)
     answer(assembly)
-    chair = assembly.participants.filter(mode="present").first().member
+    chair = assembly.participants.filter(mode="present").exclude(member=officer).first().member
     assembly.open(officer.user, chair=chair, secretary=officer, now=assembly.starts_at)
     item = assembly.items.get(position=1)
     assembly.open_resolution(officer.user, item)

@@ -500,6 +500,11 @@ class Assembly(models.Model):
             for field, person in (("chair", chair), ("secretary", secretary)):
                 if person is None or assembly.participant(person) is None:
                     errors[field] = _("Choisissez un·e associé·e convoqué·e à cette assemblée.")
+            if chair is not None and chair == secretary:
+                # Each confirms the minutes: one person confirming twice would confirm alone.
+                errors["secretary"] = _(
+                    "Le ou la secrétaire n'est pas la présidence : choisissez une autre personne."
+                )
             if errors:
                 raise ValidationError(errors)
             assembly.phase = self.Phase.OPEN

@@ -52,6 +52,8 @@ def test_the_session_does_not_open_early_nor_with_someone_not_convened(assembly,
     with pytest.raises(ValidationError) as refused:
         assembly.open(alice.user, chair=alice, secretary=zoe, now=assembly.starts_at)
     assert "secretary" in refused.value.message_dict
+    with pytest.raises(ValidationError, match="n'est pas la présidence"):
+        assembly.open(alice.user, chair=alice, secretary=alice, now=assembly.starts_at)
     assert Assembly.objects.get(pk=assembly.pk).phase == "convened"
 
 

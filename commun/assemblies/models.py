@@ -1291,7 +1291,7 @@ class Minutes(models.Model):
     secretary_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
     text = personal(
-        models.TextField(blank=True, editable=False),
+        models.TextField(_("texte du procès-verbal"), blank=True, editable=False),
         DELIBERATION,
         Audience.MEMBERS,
         Erasure.PSEUDONYMISE,

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('chair_confirmed_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('secretary_confirmed_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('frozen_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('text', models.TextField(blank=True, editable=False)),
+                ('text', models.TextField(blank=True, editable=False, verbose_name='texte du procès-verbal')),
                 ('sha256', models.CharField(blank=True, editable=False, max_length=64)),
                 ('assembly', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='minutes', to='assemblies.assembly')),
             ],

@@ -123,7 +123,9 @@ def test_a_holder_votes_for_himself_and_his_principal_on_his_phone(page, alice, 
     mine = page.get_by_role("group", name="Votre vote")
     mine.get_by_role("button", name="Pour", exact=True).click()
     done(page, "Votre vote est enregistré.")
-    for_gus = page.get_by_role("group", name="Pour Gus Blanc, dont vous portez le pouvoir")
+    # Bob sees Gus as Gus chose to be seen by the associates.
+    seen = gus.name_for(bob)
+    for_gus = page.get_by_role("group", name=f"Pour {seen}, dont vous portez le pouvoir")
     for_gus.get_by_role("button", name="Contre").click()
     done(page, "Votre vote est enregistré.")
     for_gus.get_by_text("Voté : Contre").wait_for()

@@ -136,15 +136,6 @@ def timed(work, runs: int, requests: int) -> tuple[float, float, float, float]:
     return statistics.median(medians), statistics.median(p95s), min(p95s), max(p95s)
 
 
-def queries(work) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        work()
-    return len(captured)
-
-
 def main() -> int:
     args = parse_args()
     OUT.mkdir(exist_ok=True)
@@ -192,7 +183,7 @@ def main() -> int:
     for name, work in rows:
         median, p95, low, high = timed(work, args.runs, args.requests)
         lines.append(
-            f"| {name} | {queries(work)} | {median:.1f} | {p95:.1f} | {low:.1f}–{high:.1f} "
+            f"| {name} | {run.queries_in(work)} | {median:.1f} | {p95:.1f} | {low:.1f}–{high:.1f} "
             "| p95 < 100 ms |"
         )
     report = "\n".join(lines)

@@ -251,6 +251,16 @@ def page_size(name: str) -> int:
     return getattr(views, name, 50)
 
 
+def queries_in(work) -> int:
+    """How many SQL statements `work()` runs, in process."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    return len(captured)
+
+
 def count_queries(page: dict) -> tuple[int, int]:
     """SQL queries of the second request (the first warms per-process caches)."""
     from django.db import connection

@@ -134,15 +134,6 @@ def timed(work, runs: int, requests: int) -> tuple[float, float, float]:
     return statistics.median(medians), min(medians), max(medians)
 
 
-def queries(work) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        work()
-    return len(captured)
-
-
 def main() -> int:
     args = parse_args()
     OUT.mkdir(exist_ok=True)
@@ -158,6 +149,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from bench import run
     from commun.budgets.forecast import treasury_forecast
 
     setup_test_environment()
@@ -181,7 +173,7 @@ def main() -> int:
         median, low, high = timed(work, args.runs, args.requests)
         target = "< 100 ms" if name != "treasury_forecast()" else ""
         lines.append(
-            f"| {name} | {queries(work)} | {median:.1f} | {low:.1f}–{high:.1f} | {target} |"
+            f"| {name} | {run.queries_in(work)} | {median:.1f} | {low:.1f}–{high:.1f} | {target} |"
         )
     report = "\n".join(lines)
     print(report)

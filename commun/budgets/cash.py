@@ -26,9 +26,11 @@ def payments_by_month(
     """`cash_months` from a mission's fields alone (the forecast reads them without models).
 
     A salaried estimate pays each payslip (one stored before the cash timeline existed, its
-    accrual); invoices and expenses month by month, evenly (a mission states a monthly
-    amount); a co-remuneration, decided after the work, in the last month; volunteering never."""
-    if pay_form == PayForm.SALARIED and stored_months:
+    accrual), and a mission with co-contributors the months its cost added up from each
+    one's timeline (`models._cost_of_parts`); otherwise invoices and expenses month by month,
+    evenly (a mission states a monthly amount); a co-remuneration, decided after the work,
+    in the last month; volunteering never."""
+    if stored_months:
         return [
             (
                 datetime.date.fromisoformat(row["month"]),

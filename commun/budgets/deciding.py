@@ -146,11 +146,32 @@ def review_body(mission, report: str) -> str:
     lines += ["", "## " + _("Compte rendu"), "", report]
     lines += ["", "## " + _("Payé par rapport à l'engagé, mois par mois"), ""]
     lines += paid_against_planned(mission)
+    lines += paid_by_contributor(mission)
     tasks = mission.tasks_done()
     if tasks:
         lines += ["", "## " + _("Tâches faites sous cette mission"), ""]
         lines += [f"- {task.title} ({task.get_state_display().lower()})" for task in tasks]
     return "\n".join(str(line) for line in lines)
+
+
+def paid_by_contributor(mission) -> list[str]:
+    """When several people are paid on the mission, a Markdown table of what the adopted
+    version planned for each and what each was paid. The decision's text is kept for good:
+    it names each person by their number, never their name."""
+    rows = mission.paid_by_contributor()
+    if len(rows) < 2:
+        return []
+    header = [_("Personne"), _("Prévu"), _("Payé"), _("Écart")]
+    lines = ["", "## " + _("Prévu et payé pour chaque personne"), ""]
+    lines += ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|"]
+    for row in rows:
+        who = (
+            _("Associé·e n°%(number)s") % {"number": row["member"].number} if row["member"] else "—"
+        )
+        due, paid = row["planned_cents"], row["paid_cents"]
+        cells = [who, *map(format_cents, (due, paid, paid - due))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def paid_against_planned(mission) -> list[str]:

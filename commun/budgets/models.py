@@ -477,6 +477,7 @@ ENGINE_LABELS = {
     "hours": gettext_lazy("estimation : heures prévues × taux horaire"),
     "expenses": gettext_lazy("estimation des frais"),
     "volunteer": gettext_lazy("bénévolat : aucun coût"),
+    "contributors": gettext_lazy("somme des coûts de chaque contributeur ou contributrice"),
 }
 
 
@@ -515,9 +516,17 @@ class Cost:
     def totals(self) -> dict:
         return self.breakdown.get("total", {})
 
+    @property
+    def is_sum(self) -> bool:
+        """Whether this is several contributors' costs added up (`_cost_of_parts`)."""
+        return self.engine == "contributors"
+
 
 # How a salaried contract runs, beside its pay; they keep their defaults for other forms.
 SALARY_OPTIONS = ("cadre", "paid_leave_taken", "end_of_contract_due")
+
+# One person's pay: the fields a co-contributor has of a mission's terms.
+PAY_TERMS = ("pay_form", *ALL_PAY_FIELDS, *SALARY_OPTIONS)
 
 # The terms of a mission: what it does and what it costs. They are the mission's while it is
 # a draft; from submission on, each version of its decision's text states one version of
@@ -537,7 +546,191 @@ COST_FIELDS = ("full_cost_cents", "cost_engine", "cost_breakdown")
 STATES_A_COST = re.compile(r"(co[uû]ts?\s+complets?|full\s+cost)[^\n]*\d", re.IGNORECASE)
 
 
-class MissionTerms(models.Model):
+# What the database asks of each form of pay, on a mission and on a co-contributor alike.
+PAY_FITS_ITS_FORM = (
+    Q(
+        pay_form="volunteer",
+        monthly_amount_cents__isnull=True,
+        amount_cents__isnull=True,
+        hourly_rate_cents__isnull=True,
+        estimated_hours__isnull=True,
+    )
+    | Q(
+        pay_form="salaried",
+        contract__in=["cdd", "cdi"],
+        working_time_percent__gte=1,
+        working_time_percent__lte=100,
+        monthly_amount_cents__gt=0,
+        amount_basis__in=["net", "gross"],
+    )
+    | Q(
+        pay_form="invoice",
+        amount_cents__gt=0,
+        vat_rate_bp__gte=0,
+        vat_rate_bp__lte=MAX_VAT_BP,
+    )
+    | Q(pay_form="co_remuneration", estimated_hours__gt=0, hourly_rate_cents__gt=0)
+    | Q(pay_form="expenses", amount_cents__gt=0)
+)
+
+
+class PayTerms:
+    """One person's pay on a mission and its cost: the proposer's (on the mission's own
+    terms) or a co-contributor's (`MissionContributor`), checked and costed alike."""
+
+    @property
+    def vat_cents(self) -> int:
+        return _round(Decimal(self.amount_cents or 0) * (self.vat_rate_bp or 0) / MAX_VAT_BP)
+
+    @property
+    def pay_asked(self) -> str:
+        """The pay asked, in one sentence."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                return ngettext(
+                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                    "%(months)s mois",
+                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                    "%(months)s mois",
+                    self.duration_months,
+                ) % {
+                    "contract": self.get_contract_display(),
+                    "percent": self.working_time_percent,
+                    "amount": format_cents(self.monthly_amount_cents),
+                    "basis": self.get_amount_basis_display(),
+                    "months": self.duration_months,
+                }
+            case PayForm.INVOICE:
+                return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
+                    "amount": format_cents(self.amount_cents),
+                    "rate": _percent(self.vat_rate_bp or 0),
+                    "total": format_cents((self.amount_cents or 0) + self.vat_cents),
+                }
+            case PayForm.CO_REMUNERATION:
+                return _(
+                    "Co-rémunération après coup : %(hours)s h prévues × %(rate)s de l'heure "
+                    "(heures réelles déclarées au paiement)"
+                ) % {"hours": self.estimated_hours, "rate": format_cents(self.hourly_rate_cents)}
+            case PayForm.EXPENSES:
+                return _("Remboursement de frais estimés à %(amount)s") % {
+                    "amount": format_cents(self.amount_cents)
+                }
+            case PayForm.VOLUNTEER:
+                return _("Bénévolat : aucune rémunération")
+        return ""
+
+    def pay_cost(
+        self, start_on: datetime.date, duration_months: int, settings: BudgetSettings | None = None
+    ) -> Cost:
+        """This pay's full cost to the cooperative over those months, computed now."""
+        match self.pay_form:
+            case PayForm.SALARIED:
+                settings = settings or BudgetSettings.get()
+                basis = (
+                    {"monthly_net_cents": self.monthly_amount_cents}
+                    if self.amount_basis == AmountBasis.NET
+                    else {"monthly_gross_cents": self.monthly_amount_cents}
+                )
+                estimate = payroll.salaried_cost(
+                    contract=self.contract,
+                    months=duration_months,
+                    start=start_on,
+                    working_time_percent=self.working_time_percent,
+                    country=settings.country,
+                    employer=settings.employer(),
+                    cadre=self.cadre,
+                    paid_leave_taken=self.paid_leave_taken,
+                    end_of_contract_due=self.end_of_contract_due,
+                    net_ratio=settings.net_ratio,
+                    employer_ratio=settings.employer_ratio,
+                    **basis,
+                )
+                return Cost(
+                    estimate.employer_cost_cents,
+                    estimate.engine,
+                    estimate.engine_version,
+                    estimate.as_dict(),
+                )
+            case PayForm.INVOICE:
+                total = self.amount_cents + self.vat_cents
+                return Cost(
+                    total,
+                    "invoice",
+                    breakdown={
+                        "amount_excl_vat_cents": self.amount_cents,
+                        "vat_rate_bp": self.vat_rate_bp,
+                        "vat_cents": self.vat_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.CO_REMUNERATION:
+                total = self.estimated_hours * self.hourly_rate_cents
+                return Cost(
+                    total,
+                    "hours",
+                    breakdown={
+                        "estimated_hours": self.estimated_hours,
+                        "hourly_rate_cents": self.hourly_rate_cents,
+                        "total_cents": total,
+                    },
+                )
+            case PayForm.EXPENSES:
+                return Cost(
+                    self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
+                )
+        return Cost(0, "volunteer", breakdown={"total_cents": 0})
+
+    def normalise(self) -> None:
+        """Empty the pay fields this form of pay does not use."""
+        used = PAY_FIELDS.get(self.pay_form, ALL_PAY_FIELDS)
+        for name in ALL_PAY_FIELDS:
+            if name not in used:
+                setattr(self, name, "" if name in ("contract", "amount_basis") else None)
+
+    def _clean_pay(self, errors: dict) -> None:
+        """The fields its form of pay uses: each field's fault into `errors`."""
+
+        def amount(name, message, maximum, positive=True):
+            _check_amount(self, errors, name, message, maximum, positive)
+
+        match self.pay_form:
+            case PayForm.SALARIED:
+                if self.contract not in Contract.values:
+                    errors["contract"] = _("Choisissez un CDD ou un CDI.")
+                wt = self.working_time_percent
+                if not _is_int(wt) or not 1 <= wt <= 100:
+                    errors["working_time_percent"] = _(
+                        "Le temps de travail doit être compris entre 1 et 100 %."
+                    )
+                amount(
+                    "monthly_amount_cents",
+                    _("Indiquez le salaire mensuel."),
+                    payroll.MAX_MONTHLY_CENTS,
+                )
+                if self.amount_basis not in AmountBasis.values:
+                    errors["amount_basis"] = _("Dites si le salaire est net ou brut.")
+            case PayForm.INVOICE:
+                amount("amount_cents", _("Indiquez le montant hors taxes."), MAX_AMOUNT_CENTS)
+                vat = self.vat_rate_bp
+                if vat is None or not _is_int(vat) or not 0 <= vat <= MAX_VAT_BP:
+                    errors["vat_rate_bp"] = _(
+                        "Le taux de TVA est en points de base, de 0 à 10 000 (2000 = 20 %)."
+                    )
+            case PayForm.CO_REMUNERATION:
+                amount("estimated_hours", _("Indiquez les heures prévues."), MAX_HOURS)
+                amount("hourly_rate_cents", _("Indiquez le taux horaire."), MAX_HOURLY_RATE_CENTS)
+            case PayForm.EXPENSES:
+                amount("amount_cents", _("Indiquez le montant estimé des frais."), MAX_AMOUNT_CENTS)
+            case PayForm.VOLUNTEER:
+                pass
+            case _:
+                errors["pay_form"] = _(
+                    "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
+                    "frais ou bénévolat."
+                )
+
+
+class MissionTerms(PayTerms, models.Model):
     """A mission's terms and their full cost, shared by the mission and its versions."""
 
     title = models.CharField(gettext_lazy("titre"), max_length=MAX_TITLE_LENGTH)
@@ -605,47 +798,6 @@ class MissionTerms(models.Model):
         return markdown.render(self.scope)
 
     @property
-    def vat_cents(self) -> int:
-        return _round(Decimal(self.amount_cents or 0) * (self.vat_rate_bp or 0) / MAX_VAT_BP)
-
-    @property
-    def pay_asked(self) -> str:
-        """The pay asked, in one sentence."""
-        match self.pay_form:
-            case PayForm.SALARIED:
-                return ngettext(
-                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois",
-                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois",
-                    self.duration_months,
-                ) % {
-                    "contract": self.get_contract_display(),
-                    "percent": self.working_time_percent,
-                    "amount": format_cents(self.monthly_amount_cents),
-                    "basis": self.get_amount_basis_display(),
-                    "months": self.duration_months,
-                }
-            case PayForm.INVOICE:
-                return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
-                    "amount": format_cents(self.amount_cents),
-                    "rate": _percent(self.vat_rate_bp or 0),
-                    "total": format_cents((self.amount_cents or 0) + self.vat_cents),
-                }
-            case PayForm.CO_REMUNERATION:
-                return _(
-                    "Co-rémunération après coup : %(hours)s h prévues × %(rate)s de l'heure "
-                    "(heures réelles déclarées au paiement)"
-                ) % {"hours": self.estimated_hours, "rate": format_cents(self.hourly_rate_cents)}
-            case PayForm.EXPENSES:
-                return _("Remboursement de frais estimés à %(amount)s") % {
-                    "amount": format_cents(self.amount_cents)
-                }
-            case PayForm.VOLUNTEER:
-                return _("Bénévolat : aucune rémunération")
-        return ""
-
-    @property
     def engine_label(self) -> str:
         return Cost(
             self.full_cost_cents or 0,
@@ -657,70 +809,31 @@ class MissionTerms(models.Model):
     def cost_would_wait(self, wait: float = payroll.REQUEST_WAIT_SECONDS) -> bool:
         """Whether pricing this mission now would wait for the payroll engine, still loading
         in this process; the load goes on meanwhile, and this waits at most `wait` seconds."""
-        if self.pay_form != PayForm.SALARIED or payroll.engine_ready():
+        if payroll.engine_ready():
             return False  # a warm engine costs no query here
+        if all(terms.pay_form != PayForm.SALARIED for terms in (self, *self.shares())):
+            return False
         if BudgetSettings.get().country.upper() != "FR":
             return False  # priced by ratios, without the engine
         return not payroll.engine_ready(wait)
 
     def cost(self, settings: BudgetSettings | None = None) -> Cost:
-        """The full cost to the cooperative, computed now from the pay asked."""
-        match self.pay_form:
-            case PayForm.SALARIED:
-                settings = settings or BudgetSettings.get()
-                basis = (
-                    {"monthly_net_cents": self.monthly_amount_cents}
-                    if self.amount_basis == AmountBasis.NET
-                    else {"monthly_gross_cents": self.monthly_amount_cents}
-                )
-                estimate = payroll.salaried_cost(
-                    contract=self.contract,
-                    months=self.duration_months,
-                    start=self.start_on,
-                    working_time_percent=self.working_time_percent,
-                    country=settings.country,
-                    employer=settings.employer(),
-                    cadre=self.cadre,
-                    paid_leave_taken=self.paid_leave_taken,
-                    end_of_contract_due=self.end_of_contract_due,
-                    net_ratio=settings.net_ratio,
-                    employer_ratio=settings.employer_ratio,
-                    **basis,
-                )
-                return Cost(
-                    estimate.employer_cost_cents,
-                    estimate.engine,
-                    estimate.engine_version,
-                    estimate.as_dict(),
-                )
-            case PayForm.INVOICE:
-                total = self.amount_cents + self.vat_cents
-                return Cost(
-                    total,
-                    "invoice",
-                    breakdown={
-                        "amount_excl_vat_cents": self.amount_cents,
-                        "vat_rate_bp": self.vat_rate_bp,
-                        "vat_cents": self.vat_cents,
-                        "total_cents": total,
-                    },
-                )
-            case PayForm.CO_REMUNERATION:
-                total = self.estimated_hours * self.hourly_rate_cents
-                return Cost(
-                    total,
-                    "hours",
-                    breakdown={
-                        "estimated_hours": self.estimated_hours,
-                        "hourly_rate_cents": self.hourly_rate_cents,
-                        "total_cents": total,
-                    },
-                )
-            case PayForm.EXPENSES:
-                return Cost(
-                    self.amount_cents, "expenses", breakdown={"total_cents": self.amount_cents}
-                )
-        return Cost(0, "volunteer", breakdown={"total_cents": 0})
+        """The full cost to the cooperative, computed now: the proposer's pay, plus each
+        co-contributor's when there are any (each costed as if alone, then added up)."""
+        own = self.pay_cost(self.start_on, self.duration_months, settings)
+        shares = self.shares()
+        if not shares:
+            return own
+        settings = settings or BudgetSettings.get()
+        parts = [(self.proposer_id, self, own)] + [
+            (share.member_id, share, share.pay_cost(self.start_on, self.duration_months, settings))
+            for share in shares
+        ]
+        return _cost_of_parts(parts, self.start_on, self.duration_months)
+
+    def shares(self) -> list["MissionContributor"]:
+        """The contributors paid beside the proposer (only a mission has them)."""
+        return []
 
     def recomputed_cost(self, by) -> tuple[Cost, Cost]:
         """The stored cost and the cost with today's settings and engine, side by side, for
@@ -752,6 +865,57 @@ class MissionTerms(models.Model):
         self.full_cost_cents = cost.total_cents
         self.cost_engine = cost.engine
         self.cost_breakdown = cost.breakdown | {"engine_version": cost.engine_version}
+
+
+def _cost_of_parts(parts, start_on: datetime.date, duration_months: int) -> Cost:
+    """The mission's cost as the sum of its contributors' (`parts`: member id, their pay
+    terms, their cost), each kept whole in the breakdown so the version a decision adopts
+    states who is paid what; the months add up each one's accrual and cash."""
+    from commun.budgets import cash  # it reads the models: imported once they exist
+
+    accrual, paid, contributors = {}, {}, []
+    for member_id, terms, cost in parts:
+        payments = cash.payments_by_month(
+            terms.pay_form, start_on, duration_months, cost.total_cents, cost.months
+        )
+        spread = [
+            (datetime.date.fromisoformat(row["month"]), row["employer_cost_cents"])
+            for row in cost.months
+        ] or payments
+        for month, cents in spread:
+            accrual[month] = accrual.get(month, 0) + cents
+        for month, cents in payments:
+            paid[month] = paid.get(month, 0) + cents
+        contributors.append(
+            {
+                "member": member_id,
+                "pay_form": terms.pay_form,
+                "terms": {name: getattr(terms, name) for name in PAY_TERMS},
+                "total_cents": cost.total_cents,
+                "engine": cost.engine,
+                "engine_version": cost.engine_version,
+                "breakdown": cost.breakdown,
+            }
+        )
+    total = sum(part["total_cents"] for part in contributors)
+    months = [
+        {
+            "month": month.isoformat(),
+            "employer_cost_cents": accrual.get(month, 0),
+            "cash_cents": paid.get(month, 0),
+        }
+        for month in sorted(accrual.keys() | paid.keys())
+    ]
+    return Cost(
+        total,
+        "contributors",
+        breakdown={
+            "months": months,
+            "total": {"employer_cost_cents": total},
+            "total_cents": total,
+            "contributors": contributors,
+        },
+    )
 
 
 def _check_amount(mission, errors: dict, name: str, message, maximum: int, positive: bool):
@@ -914,32 +1078,7 @@ class Mission(MissionTerms):
                 & Q(released_cents__lte=models.F("committed_cents")),
                 name="mission_no_negative_money",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    pay_form="volunteer",
-                    monthly_amount_cents__isnull=True,
-                    amount_cents__isnull=True,
-                    hourly_rate_cents__isnull=True,
-                    estimated_hours__isnull=True,
-                )
-                | Q(
-                    pay_form="salaried",
-                    contract__in=["cdd", "cdi"],
-                    working_time_percent__gte=1,
-                    working_time_percent__lte=100,
-                    monthly_amount_cents__gt=0,
-                    amount_basis__in=["net", "gross"],
-                )
-                | Q(
-                    pay_form="invoice",
-                    amount_cents__gt=0,
-                    vat_rate_bp__gte=0,
-                    vat_rate_bp__lte=MAX_VAT_BP,
-                )
-                | Q(pay_form="co_remuneration", estimated_hours__gt=0, hourly_rate_cents__gt=0)
-                | Q(pay_form="expenses", amount_cents__gt=0),
-                name="mission_pay_fits_its_form",
-            ),
+            models.CheckConstraint(condition=PAY_FITS_ITS_FORM, name="mission_pay_fits_its_form"),
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
@@ -1007,14 +1146,45 @@ class Mission(MissionTerms):
             or 0
         )
 
-    # Validation and cost -------------------------------------------------------------------
+    def paid_terms(self) -> dict[int, dict]:
+        """Each person paid on the mission (member id) and their pay terms: the stored
+        cost's, which is the version adopted once funded, else the proposer's alone."""
+        parts = self.cost_breakdown.get("contributors") or []
+        if not parts:
+            return {self.proposer_id: self.terms()}
+        return {part["member"]: part["terms"] for part in parts}
 
-    def normalise(self) -> None:
-        """Empty the pay fields this form of pay does not use."""
-        used = PAY_FIELDS.get(self.pay_form, ALL_PAY_FIELDS)
-        for name in ALL_PAY_FIELDS:
-            if name not in used:
-                setattr(self, name, "" if name in ("contract", "amount_basis") else None)
+    def paid_by_contributor(self) -> list[dict]:
+        """Each person paid on the mission: what the adopted version planned for them and
+        what they were paid (cancelled payments aside), the proposer first."""
+        parts = self.cost_breakdown.get("contributors") or [
+            {"member": self.proposer_id, "total_cents": self.full_cost_cents or 0}
+        ]
+        paid = dict(
+            self.payments.filter(cancelled_at__isnull=True)
+            .values("contributor")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("contributor", "total")
+            .order_by()
+        )
+        paid[self.proposer_id] = paid.get(self.proposer_id, 0) + paid.pop(None, 0)
+        members = Member.objects.in_bulk([part["member"] for part in parts])
+        return [
+            {
+                "member": members.get(part["member"]),
+                "member_id": part["member"],
+                "planned_cents": part["total_cents"],
+                "paid_cents": paid.get(part["member"], 0),
+            }
+            for part in parts
+        ]
+
+    def shares(self) -> list["MissionContributor"]:
+        if self.pk is None:
+            return []
+        return list(self.contributors.all())  # prefetched by a page that reads them twice
+
+    # Validation and cost -------------------------------------------------------------------
 
     def clean(self):
         self.normalise()
@@ -1060,48 +1230,6 @@ class Mission(MissionTerms):
                     "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
                 ) % {"status": need.get_status_display().lower()}
 
-    def _clean_pay(self, errors: dict) -> None:
-        """The fields its form of pay uses: each field's fault into `errors`."""
-
-        def amount(name, message, maximum, positive=True):
-            _check_amount(self, errors, name, message, maximum, positive)
-
-        match self.pay_form:
-            case PayForm.SALARIED:
-                if self.contract not in Contract.values:
-                    errors["contract"] = _("Choisissez un CDD ou un CDI.")
-                wt = self.working_time_percent
-                if not _is_int(wt) or not 1 <= wt <= 100:
-                    errors["working_time_percent"] = _(
-                        "Le temps de travail doit être compris entre 1 et 100 %."
-                    )
-                amount(
-                    "monthly_amount_cents",
-                    _("Indiquez le salaire mensuel."),
-                    payroll.MAX_MONTHLY_CENTS,
-                )
-                if self.amount_basis not in AmountBasis.values:
-                    errors["amount_basis"] = _("Dites si le salaire est net ou brut.")
-            case PayForm.INVOICE:
-                amount("amount_cents", _("Indiquez le montant hors taxes."), MAX_AMOUNT_CENTS)
-                vat = self.vat_rate_bp
-                if vat is None or not _is_int(vat) or not 0 <= vat <= MAX_VAT_BP:
-                    errors["vat_rate_bp"] = _(
-                        "Le taux de TVA est en points de base, de 0 à 10 000 (2000 = 20 %)."
-                    )
-            case PayForm.CO_REMUNERATION:
-                amount("estimated_hours", _("Indiquez les heures prévues."), MAX_HOURS)
-                amount("hourly_rate_cents", _("Indiquez le taux horaire."), MAX_HOURLY_RATE_CENTS)
-            case PayForm.EXPENSES:
-                amount("amount_cents", _("Indiquez le montant estimé des frais."), MAX_AMOUNT_CENTS)
-            case PayForm.VOLUNTEER:
-                pass
-            case _:
-                errors["pay_form"] = _(
-                    "Forme de rémunération inconnue : salariat, facture, co-rémunération, "
-                    "frais ou bénévolat."
-                )
-
     def clean_fields(self, exclude=None):
         # clean() gives the specific messages; Django's generic ones would only repeat them.
         exclude = set(exclude or ()) | {
@@ -1145,6 +1273,33 @@ class Mission(MissionTerms):
             mission.save(update_fields=list(TERMS))
         self.refresh_from_db()
         return self
+
+    def add_contributor(self, by, member, **values) -> "MissionContributor":
+        """Pay another member on this draft too, with their own form of pay."""
+        rules.require(by, "manage_contributors", self)
+        unknown = set(values) - set(PAY_TERMS)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        with transaction.atomic():
+            mission = self._draft_locked()
+            share = MissionContributor(mission=mission, member=member, **values)
+            share.full_clean()
+            share.save()
+        return share
+
+    def _draft_locked(self) -> "Mission":
+        """The mission under its lock, refused unless still a draft (a submit at the same
+        instant sees the change, or none)."""
+        mission = self._locked()
+        if mission.status != self.Status.DRAFT:
+            raise ValidationError(
+                _(
+                    "Cette mission est %(status)s : ses contributeurs et contributrices ne "
+                    "changent plus."
+                )
+                % {"status": mission.get_status_display().lower()}
+            )
+        return mission
 
     def submit(self, by) -> "Mission":
         """The proposer submits: its terms become version 1, costed, and a consent decision
@@ -1462,15 +1617,23 @@ class Mission(MissionTerms):
         employer_contributions_cents: int = 0,
         account: str = "",
         hours: int | None = None,
+        contributor: Member | None = None,
     ) -> "MissionPayment":
         """An officer pays against the commitment, never beyond it; a retry returns the same.
+        `contributor`: who is paid, the proposer unless said otherwise.
 
         Dated as the ledger dates any booking: in an open fiscal year, not after today.
         """
         rules.require(by, "record_payment", self)
         check_booking_date(on)
+        contributor_id = contributor.pk if contributor is not None else self.proposer_id
+        if contributor_id not in self.paid_terms():
+            raise ValidationError(
+                {"contributor": _("Cette personne n'est pas payée sur cette mission.")}
+            )
         payment = MissionPayment(
             mission=self,
+            contributor_id=contributor_id,
             kind=kind,
             date=on,
             label=(label or "").strip(),
@@ -1573,6 +1736,119 @@ class Mission(MissionTerms):
             )
             top_up.save(update_fields=["decision"])
         return top_up
+
+
+class MissionContributor(PayTerms, models.Model):
+    """A member paid on a mission beside its proposer, with their own form of pay: the
+    mission's cost is the proposer's plus each of theirs. Chosen while the mission is a
+    draft; each version's stored cost then states every contributor's terms and cost."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="contributors")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        related_name="mission_contributions",
+        verbose_name=gettext_lazy("contributeur ou contributrice"),
+    )
+    pay_form = MissionTerms._meta.get_field("pay_form").clone()
+    contract = MissionTerms._meta.get_field("contract").clone()
+    working_time_percent = MissionTerms._meta.get_field("working_time_percent").clone()
+    monthly_amount_cents = MissionTerms._meta.get_field("monthly_amount_cents").clone()
+    amount_basis = MissionTerms._meta.get_field("amount_basis").clone()
+    amount_cents = MissionTerms._meta.get_field("amount_cents").clone()
+    vat_rate_bp = MissionTerms._meta.get_field("vat_rate_bp").clone()
+    estimated_hours = MissionTerms._meta.get_field("estimated_hours").clone()
+    hourly_rate_cents = MissionTerms._meta.get_field("hourly_rate_cents").clone()
+    cadre = MissionTerms._meta.get_field("cadre").clone()
+    paid_leave_taken = MissionTerms._meta.get_field("paid_leave_taken").clone()
+    end_of_contract_due = MissionTerms._meta.get_field("end_of_contract_due").clone()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("contributeur ou contributrice d'une mission")
+        verbose_name_plural = gettext_lazy("contributeurs et contributrices de missions")
+        ordering = ["mission", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "member"], name="one_share_per_member"),
+            models.CheckConstraint(condition=PAY_FITS_ITS_FORM, name="contributor_pay_fits_form"),
+            models.CheckConstraint(
+                condition=(Q(monthly_amount_cents__isnull=True) | Q(monthly_amount_cents__gte=0))
+                & (Q(amount_cents__isnull=True) | Q(amount_cents__gte=0))
+                & (Q(hourly_rate_cents__isnull=True) | Q(hourly_rate_cents__gte=0)),
+                name="contributor_no_negative_money",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mission_id} + {self.member_id}"
+
+    @property
+    def start_on(self) -> datetime.date:
+        return self.mission.start_on
+
+    @property
+    def duration_months(self) -> int:
+        return self.mission.duration_months
+
+    def clean(self):
+        self.normalise()
+        errors = {}
+        self._clean_pay(errors)
+        mission = self.mission
+        if self.member_id is not None:
+            if self.member_id == mission.proposer_id:
+                errors["member"] = _(
+                    "La personne qui propose la mission y est déjà payée : ses conditions sont "
+                    "celles de la mission."
+                )
+            elif (
+                MissionContributor.objects.filter(mission=mission, member_id=self.member_id)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
+                errors["member"] = _("Cette personne contribue déjà à la mission.")
+            elif not self.member.is_active_member:
+                errors["member"] = _("Seul·e un·e membre actif·ve peut contribuer à une mission.")
+        else:
+            errors["member"] = _("Choisissez le ou la membre qui contribue.")
+        if self.pay_form == PayForm.SALARIED and isinstance(mission.start_on, datetime.date):
+            try:
+                payroll.check_start(mission.start_on, BudgetSettings.get().country)
+            except ValueError as error:
+                errors.setdefault("pay_form", str(error))
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None):
+        # clean() gives the specific messages; Django's generic ones would only repeat them.
+        super().clean_fields(exclude={*(exclude or ()), *ALL_PAY_FIELDS, "pay_form", "member"})
+
+    def terms(self) -> dict:
+        return {name: getattr(self, name) for name in PAY_TERMS}
+
+    def edit(self, by, **values) -> "MissionContributor":
+        """Change this contributor's pay while the mission is a draft: checked whole."""
+        rules.require(by, "manage_contributors", self.mission)
+        unknown = set(values) - set(PAY_TERMS)
+        if unknown:
+            raise ValidationError({name: _("Ce champ n'existe pas.") for name in sorted(unknown)})
+        with transaction.atomic():
+            mission = self.mission._draft_locked()
+            share = MissionContributor.objects.get(pk=self.pk)
+            share.mission = mission
+            for name, value in values.items():
+                setattr(share, name, value)
+            share.full_clean()
+            share.save()
+        self.refresh_from_db()
+        return self
+
+    def remove(self, by) -> None:
+        """Take this contributor off the draft mission."""
+        rules.require(by, "manage_contributors", self.mission)
+        with transaction.atomic():
+            self.mission._draft_locked()
+            MissionContributor.objects.filter(pk=self.pk).delete()
 
 
 class MissionVersion(MissionTerms):
@@ -1765,6 +2041,15 @@ class MissionPayment(models.Model):
         Erasure.PSEUDONYMISE,
     )
     hours = models.PositiveIntegerField(gettext_lazy("heures déclarées"), null=True, blank=True)
+    # Who was paid: the proposer or one of the contributors the adopted version names.
+    contributor = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("personne payée"),
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     transaction = models.ForeignKey(
         "ledger.Transaction", on_delete=models.PROTECT, related_name="+"
@@ -1847,7 +2132,8 @@ class MissionPayment(models.Model):
                 "Les charges patronales ne concernent qu'un salaire."
             )
         if kind == self.Kind.CO_REMUNERATION:
-            rate = self.mission.hourly_rate_cents or 0
+            terms = self.mission.paid_terms().get(self.contributor_id or self.mission.proposer_id)
+            rate = (terms or {}).get("hourly_rate_cents") or 0
             if not _is_int(hours) or hours <= 0 or hours > MAX_HOURS:
                 errors["hours"] = _("Déclarez les heures réellement faites.")
             elif not rate:

@@ -29,13 +29,13 @@ DRAFT_ONLY = _(
     "Seule la personne qui propose la mission peut %(action)s, tant qu'elle n'est pas soumise : "
     "ensuite, elle s'amende par sa décision."
 )
-
 ACTION_NAMES = {
     "raise_need": _("soulever un besoin"),
     "support_need": _("soutenir un besoin"),
     "set_need_status": _("clore ce besoin"),
     "propose_mission": _("proposer une mission"),
     "edit_mission": _("modifier ce brouillon"),
+    "manage_contributors": _("choisir qui contribue à ce brouillon"),
     "submit_mission": _("soumettre cette mission à décision"),
     "amend_mission": _("amender cette mission"),
     "withdraw_mission": _("retirer cette mission"),
@@ -79,6 +79,7 @@ WHO_MAY = {
     "set_need_status": (_need_author_or_officer, AUTHOR_OR_OFFICER),
     "propose_mission": (anyone, MEMBERS_ONLY),
     "edit_mission": (_proposer_of_draft, DRAFT_ONLY),
+    "manage_contributors": (_proposer_of_draft, DRAFT_ONLY),
     "submit_mission": (_proposer, PROPOSER_ONLY),
     "amend_mission": (_proposer, PROPOSER_ONLY),
     "withdraw_mission": (_proposer, PROPOSER_ONLY),

@@ -6,6 +6,7 @@ import itertools
 from commun.budgets.models import (
     BudgetSettings,
     Mission,
+    MissionContributor,
     MissionPayment,
     MissionTopUp,
     MissionVersion,
@@ -146,6 +147,11 @@ def snapshot():
         NeedSupport.objects.count(),
         sorted(Mission.objects.values_list("pk", "status", "title", "full_cost_cents")),
         MissionVersion.objects.count(),
+        sorted(
+            MissionContributor.objects.values_list(
+                "pk", "member_id", "pay_form", "amount_cents", "estimated_hours"
+            )
+        ),
         sorted(MissionPayment.objects.values_list("pk", "cancelled_at")),
         MissionTopUp.objects.count(),
         Decision.objects.count(),

@@ -28,6 +28,7 @@ ABOUT_THE_NEED = {
 }
 ABOUT_THE_MISSION = {
     "edit_mission": PROPOSER,
+    "manage_contributors": PROPOSER,
     "submit_mission": PROPOSER,
     "amend_mission": PROPOSER,
     "withdraw_mission": PROPOSER,

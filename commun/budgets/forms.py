@@ -192,39 +192,90 @@ class MissionForm(NoLabelSuffix):
         initial |= {
             "start_on": mission.start_on.isoformat() if mission.start_on else "",
             "duration_months": mission.duration_months,
-            "pay_form": mission.pay_form,
-            "contract": mission.contract,
-            "working_time_percent": mission.working_time_percent,
-            "amount_basis": mission.amount_basis,
-            "estimated_hours": mission.estimated_hours,
-            "vat_rate": _typed_percent(mission.vat_rate_bp),
-            "cadre": mission.cadre,
-            "paid_leave_taken": mission.paid_leave_taken,
-            "end_of_contract_waived": not mission.end_of_contract_due,
         }
-        for form_name in ("monthly_amount", "amount", "hourly_rate"):
-            initial[form_name] = _typed_euros(getattr(mission, MODEL_NAMES[form_name]))
-        return initial
+        return initial | _pay_initial(mission)
 
     def mission_values(self) -> dict:
         """The cleaned data under the model's names, in cents and basis points."""
         data = self.cleaned_data
         values = {name: data.get(name) for name in ("title", "scope", "deliverables", "start_on")}
-        values |= {
-            "duration_months": data.get("duration_months"),
-            "pay_form": data.get("pay_form"),
-            "contract": data.get("contract") or "",
-            "working_time_percent": data.get("working_time_percent"),
-            "amount_basis": data.get("amount_basis") or "",
-            "estimated_hours": data.get("estimated_hours"),
-            "cadre": bool(data.get("cadre")),
-            "paid_leave_taken": bool(data.get("paid_leave_taken")),
-            "end_of_contract_due": not data.get("end_of_contract_waived"),
-        }
-        for form_name, model_name in MODEL_NAMES.items():
-            if form_name in self.fields:
-                values[model_name] = data.get(form_name)
-        return values
+        values["duration_months"] = data.get("duration_months")
+        return values | pay_values(data)
+
+
+def pay_values(data: dict) -> dict:
+    """A form's cleaned pay fields under the model's names, in cents and basis points."""
+    values = {
+        "pay_form": data.get("pay_form"),
+        "contract": data.get("contract") or "",
+        "working_time_percent": data.get("working_time_percent"),
+        "amount_basis": data.get("amount_basis") or "",
+        "estimated_hours": data.get("estimated_hours"),
+        "cadre": bool(data.get("cadre")),
+        "paid_leave_taken": bool(data.get("paid_leave_taken")),
+        "end_of_contract_due": not data.get("end_of_contract_waived"),
+    }
+    for form_name, model_name in MODEL_NAMES.items():
+        if form_name in data:
+            values[model_name] = data[form_name]
+    return values
+
+
+def _pay_initial(terms) -> dict:
+    """Someone's pay as the form shows it: euros and percents, typed as a person would."""
+    initial = {
+        name: getattr(terms, name)
+        for name in (
+            "pay_form",
+            "contract",
+            "working_time_percent",
+            "amount_basis",
+            "estimated_hours",
+            "cadre",
+            "paid_leave_taken",
+        )
+    }
+    initial["vat_rate"] = _typed_percent(terms.vat_rate_bp)
+    initial["end_of_contract_waived"] = not terms.end_of_contract_due
+    for form_name in ("monthly_amount", "amount", "hourly_rate"):
+        initial[form_name] = _typed_euros(getattr(terms, MODEL_NAMES[form_name]))
+    return initial
+
+
+def _pay_field(name: str) -> forms.Field:
+    return MissionForm.base_fields[name]
+
+
+class ContributorForm(NoLabelSuffix):
+    """Another member paid on a draft mission, and their own pay (the mission's pay fields)."""
+
+    member_number = forms.IntegerField(
+        label=_("Numéro d'associé·e de la personne qui contribue"),
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": _("Saisissez un numéro d'associé·e.")},
+    )
+    pay_form = _pay_field("pay_form")
+    contract = _pay_field("contract")
+    working_time_percent = _pay_field("working_time_percent")
+    monthly_amount = _pay_field("monthly_amount")
+    amount_basis = _pay_field("amount_basis")
+    cadre = _pay_field("cadre")
+    paid_leave_taken = _pay_field("paid_leave_taken")
+    end_of_contract_waived = _pay_field("end_of_contract_waived")
+    amount = _pay_field("amount")
+    vat_rate = _pay_field("vat_rate")
+    estimated_hours = _pay_field("estimated_hours")
+    hourly_rate = _pay_field("hourly_rate")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # who contributes stays; only their pay changes
+            del self.fields["member_number"]
+
+    @staticmethod
+    def initial_from(share) -> dict:
+        return _pay_initial(share)
 
 
 class MissionAmendForm(MissionForm):
@@ -282,6 +333,13 @@ class PaymentForm(NoLabelSuffix):
     )
     hours = forms.IntegerField(
         label=_("Heures réellement faites (co-rémunération)"), required=False
+    )
+    contributor_number = forms.IntegerField(
+        label=_("Numéro d'associé·e de la personne payée"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Vide : la personne qui propose la mission."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

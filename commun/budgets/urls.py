@@ -15,6 +15,17 @@ urlpatterns = [
     path("missions/reglages/", views.settings, name="settings"),
     path("missions/<int:pk>/", views.mission, name="mission"),
     path("missions/<int:pk>/modifier/", views.mission_edit, name="mission_edit"),
+    path("missions/<int:pk>/contributeurs/", views.contributor_new, name="contributor_new"),
+    path(
+        "missions/<int:pk>/contributeurs/<int:share_pk>/",
+        views.contributor_edit,
+        name="contributor_edit",
+    ),
+    path(
+        "missions/<int:pk>/contributeurs/<int:share_pk>/retirer/",
+        views.contributor_remove,
+        name="contributor_remove",
+    ),
     path("missions/<int:pk>/soumettre/", views.mission_submit, name="mission_submit"),
     path("missions/<int:pk>/amender/", views.mission_amend, name="mission_amend"),
     path("missions/<int:pk>/retirer/", views.mission_withdraw, name="mission_withdraw"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -24,6 +24,7 @@ from commun.budgets import forecast, rules
 from commun.budgets.forms import (
     FORM_NAMES,
     CancelPaymentForm,
+    ContributorForm,
     MissionAmendForm,
     MissionFilter,
     MissionForm,
@@ -36,18 +37,28 @@ from commun.budgets.forms import (
     SettingsForm,
     TopUpForm,
     WithdrawForm,
+    pay_values,
 )
-from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need, RecurringIncome
+from commun.budgets.models import (
+    BudgetSettings,
+    Mission,
+    MissionContributor,
+    MissionPayment,
+    Need,
+    RecurringIncome,
+)
 from commun.core.replica import public_read
 from commun.decisions import rules as decision_rules
 from commun.lib import charts
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
 from commun.lib.money import format_cents
+from commun.members.models import Member
 
 PAGE_SIZE = 30
 PAYMENTS_SHOWN = 200
 INCOME_FORM_NAMES = {"amount_cents": "amount"}
+MODEL_TO_FORM = FORM_NAMES | {"member": "member_number", "contributor": "contributor_number"}
 
 
 def _viewer(request):
@@ -494,6 +505,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     user, viewer = request.user, _viewer(request)
     mission.proposer_name = mission.proposer.name_for(viewer)
     if mission.status == Mission.Status.DRAFT:
+        prefetch_related_objects([mission], "contributors")  # costed, then listed
         try:
             cost = mission.cost()
         except ValueError:
@@ -502,12 +514,17 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
         cost = mission.stored_cost()
     payments = _page(
         request,
-        mission.payments.select_related("transaction", "cancellation").order_by("-date", "-pk"),
+        mission.payments.select_related("transaction", "cancellation", "contributor").order_by(
+            "-date", "-pk"
+        ),
         PAYMENTS_SHOWN,
     )
     funded = mission.is_funded
     remaining = mission.remaining_cents() if funded else 0
     spent = mission.spent_cents() if funded else 0
+    several = bool(mission.cost_breakdown.get("contributors"))
+    # One person paid says no more than the totals: the table is for several.
+    paid_by_contributor = mission.paid_by_contributor() if funded and several else []
     context = {
         "mission": mission,
         "payments": payments.object_list,
@@ -515,6 +532,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
         "top_ups": list(mission.top_ups.select_related("decision")),
         "remaining": remaining,
         "spent": spent,
+        "paid_by_contributor": paid_by_contributor,
         "payable": mission.status in Mission.PAYABLE,
         **(cost_context(mission, cost) if cost is not None else {}),
     }
@@ -534,6 +552,12 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
         context["cancel_form"] = bound.get("cancel") or CancelPaymentForm(prefix="cancel")
     if draft and rules.may(user, "edit_mission", mission):
         context["may_edit"] = True
+    may_manage = draft and rules.may(user, "manage_contributors", mission)
+    if may_manage:
+        context["contributor_form"] = bound.get("contributor") or ContributorForm(
+            prefix="contributor"
+        )
+    context["contributors"] = _contributors(mission, cost, viewer, may_manage)
     if (
         submitted
         and mission.decision is not None
@@ -547,6 +571,39 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     context["tasks_done"] = mission.tasks_done() if funded else []
     context["errors"] = bound.get("errors")
     return render(request, "budgets/mission.html", context, status=status)
+
+
+def _contributors(mission: Mission, cost, viewer, may_manage: bool) -> list[dict]:
+    """Who is paid on the mission and how, the proposer first, with each one's cost: the
+    stored cost's once submitted (what the decision states), else the draft's shares."""
+    parts = (cost.breakdown.get("contributors") if cost is not None else None) or []
+    shares = {share.member_id: share for share in mission.shares()} if may_manage else {}
+    if not parts and not shares:
+        return []
+    if not parts:
+        parts = [{"member": mission.proposer_id, "terms": {}, "total_cents": None}] + [
+            {"member": member_id, "terms": share.terms(), "total_cents": None}
+            for member_id, share in shares.items()
+        ]
+    members = Member.objects.in_bulk([part["member"] for part in parts])
+    rows = []
+    for part in parts:
+        member = members.get(part["member"])
+        terms = (
+            mission
+            if part["member"] == mission.proposer_id
+            else MissionContributor(mission=mission, **part["terms"])
+        )
+        rows.append(
+            {
+                "name": member.name_for(viewer) if member else "—",
+                "pay_asked": terms.pay_asked,
+                "total_cents": part["total_cents"],
+                "is_proposer": part["member"] == mission.proposer_id,
+                "share": shares.get(part["member"]),
+            }
+        )
+    return rows
 
 
 def _versions(mission: Mission) -> list:
@@ -578,7 +635,7 @@ def _mission_action(action: str, form_class=None, prefix: str = ""):
                         return _mission_page(
                             request, _mission(request, pk), {"errors": error.messages}, 422
                         )
-                    add_model_errors(form, error, FORM_NAMES)
+                    add_model_errors(form, error, MODEL_TO_FORM)
                 else:
                     messages.success(request, message)
                     return redirect("budgets:mission", pk=mission.pk)
@@ -626,8 +683,81 @@ def payment_new(request, mission, data):
         account=data["account"],
         hours=data["hours"],
         idempotency_key=data["idempotency_key"],
+        contributor=_member_numbered(data["contributor_number"], "contributor"),
     )
     return _("Le paiement est enregistré au grand livre.")
+
+
+def _member_numbered(number: int | None, field: str) -> Member | None:
+    """The member with this number (None for None), or the model field's error."""
+    if number is None:
+        return None
+    member = Member.objects.filter(number=number).first()
+    if member is None:
+        raise ValidationError(
+            {field: _("Aucun·e associé·e ne porte le numéro %(number)s.") % {"number": number}}
+        )
+    return member
+
+
+@_mission_action("manage_contributors", ContributorForm, "contributor")
+def contributor_new(request, mission, data):
+    member = _member_numbered(data["member_number"], "member")
+    mission.add_contributor(request.user, member, **pay_values(data))
+    return _("%(name)s contribue à la mission.") % {"name": member.name_for(_viewer(request))}
+
+
+def _share(request, pk: int, share_pk: int) -> MissionContributor:
+    mission = _mission(request, pk)
+    if share_pk > MAX_ID:
+        raise Http404
+    share = get_object_or_404(MissionContributor, pk=share_pk, mission=mission)
+    share.mission = mission
+    _require(request, "manage_contributors", mission)
+    return share
+
+
+@require_http_methods(["GET", "POST"])
+def contributor_edit(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+    """The proposer changes a contributor's pay on their draft."""
+    if response := _login_first(request):
+        return response
+    share = _share(request, pk, share_pk)
+    form = ContributorForm(
+        request.POST or None,
+        initial=ContributorForm.initial_from(share),
+        prefix="contributor",
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            share.edit(request.user, **pay_values(form.cleaned_data))
+        except ValidationError as error:
+            add_model_errors(form, error, MODEL_TO_FORM)
+        else:
+            messages.success(request, _("La rémunération de cette personne est modifiée."))
+            return redirect(share.mission)
+    context = {
+        "mission": share.mission,
+        "share": share,
+        "name": share.member.name_for(_viewer(request)),
+        "form": form,
+    }
+    status = 422 if form.errors else 200
+    return render(request, "budgets/contributor_form.html", context, status=status)
+
+
+@require_POST
+def contributor_remove(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+    if response := _login_first(request):
+        return response
+    share = _share(request, pk, share_pk)
+    try:
+        share.remove(request.user)
+    except ValidationError as error:
+        return _mission_page(request, share.mission, {"errors": error.messages}, 422)
+    messages.success(request, _("Cette personne ne contribue plus à la mission."))
+    return redirect(share.mission)
 
 
 @require_POST

@@ -20,9 +20,19 @@ from ninja.pagination import paginate
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
 from commun.budgets import cash, forecast, rules
-from commun.budgets.models import BudgetSettings, Mission, MissionPayment, Need, RecurringIncome
+from commun.budgets.models import (
+    BudgetSettings,
+    Mission,
+    MissionContributor,
+    MissionPayment,
+    Need,
+    RecurringIncome,
+)
 from commun.budgets.schemas import (
     CancelIn,
+    ContributorIn,
+    ContributorOut,
+    ContributorPayIn,
     CostOut,
     EstimateIn,
     ForecastOut,
@@ -52,6 +62,7 @@ from commun.budgets.schemas import (
 from commun.core.replica import public_read
 from commun.lib import payroll
 from commun.lib.ids import MAX_API_ID
+from commun.members.models import Member
 
 router = Router(tags=["Besoins et missions"])
 
@@ -271,6 +282,7 @@ def _payment_out(payment: MissionPayment) -> dict:
         "amount_cents": payment.amount_cents,
         "lines": payment.lines,
         "hours": payment.hours,
+        "contributor_number": payment.contributor.number if payment.contributor_id else None,
         "transaction": payment.transaction.number,
         "cancelled": payment.is_cancelled,
         "cancellation_transaction": payment.cancellation.number
@@ -303,9 +315,9 @@ def _mission_detail(request, pk: int) -> dict:
     mission = _mission(request, pk)
     funded = mission.is_funded
     versions = list(mission.versions.select_related("decision_version").order_by("number"))
-    payments = mission.payments.select_related("transaction", "cancellation").order_by(
-        "-date", "-pk"
-    )[:PAYMENTS_SHOWN]
+    payments = mission.payments.select_related(
+        "transaction", "cancellation", "contributor"
+    ).order_by("-date", "-pk")[:PAYMENTS_SHOWN]
     return _mission_out(request, mission) | {
         "scope": mission.scope,
         "deliverables": mission.deliverables,
@@ -333,6 +345,9 @@ def _mission_detail(request, pk: int) -> dict:
         "spent_cents": mission.spent_cents() if funded else 0,
         "remaining_cents": mission.remaining_cents() if funded else 0,
         "released_cents": mission.released_cents,
+        "paid_by_contributor": _paid_by_contributor(request, mission)
+        if funded and mission.cost_breakdown.get("contributors")
+        else [],
         "payments": [_payment_out(p) for p in payments],
         "top_ups": [_top_up_out(t) for t in mission.top_ups.all()],
         "version": versions[-1].number if versions else None,
@@ -341,6 +356,19 @@ def _mission_detail(request, pk: int) -> dict:
         ),
         "versions": [_version_out(v) for v in versions],
     }
+
+
+def _paid_by_contributor(request, mission: Mission) -> list[dict]:
+    viewer = _viewer(request)
+    return [
+        {
+            "member_number": row["member"].number if row["member"] else None,
+            "name": row["member"].name_for(viewer) if row["member"] else "",
+            "planned_cents": row["planned_cents"],
+            "paid_cents": row["paid_cents"],
+        }
+        for row in mission.paid_by_contributor()
+    ]
 
 
 def _version_out(version) -> dict:
@@ -453,7 +481,7 @@ def list_payments(request, mission_id: int = Id):
     """Every payment of a mission, the latest first, cancelled ones included: the detail
     shows the latest 200, this pages through them all."""
     mission = _mission(request, mission_id)
-    payments = mission.payments.select_related("transaction", "cancellation")
+    payments = mission.payments.select_related("transaction", "cancellation", "contributor")
     return _Rows(
         payments.order_by("-date", "-pk"),
         lambda request, rows: [_payment_out(p) for p in rows],
@@ -503,6 +531,99 @@ def amend_mission(request, payload: MissionAmendIn, mission_id: int = Id):
     return Status(201, _mission_detail(request, mission.pk))
 
 
+def _contributor_out(request, share: MissionContributor) -> dict:
+    return share.terms() | {
+        "id": share.pk,
+        "member_number": share.member.number,
+        "name": share.member.name_for(_viewer(request)),
+        "pay_asked": share.pay_asked,
+    }
+
+
+def _share(request, mission_id: int, contributor_id: int) -> MissionContributor:
+    mission = _mission(request, mission_id)
+    share = get_object_or_404(
+        MissionContributor.objects.select_related("member"), pk=contributor_id, mission=mission
+    )
+    share.mission = mission
+    _require(request, "manage_contributors", mission)
+    return share
+
+
+@router.get("/missions/{mission_id}/contributors", auth=public, response=list[ContributorOut])
+@decorate_view(public_read)
+def list_contributors(request, mission_id: int = Id):
+    """Who is paid on the mission beside its proposer, and how (the proposer's own pay is
+    the mission's terms); a draft's only to its proposer."""
+    mission = _mission(request, mission_id)
+    shares = mission.contributors.select_related("member").order_by("pk")
+    for share in shares:
+        share.mission = mission
+    return [_contributor_out(request, share) for share in shares]
+
+
+@router.post(
+    "/missions/{mission_id}/contributors", auth=authenticated, response={201: ContributorOut}
+)
+def add_contributor(request, payload: ContributorIn, mission_id: int = Id):
+    """Pay another member on your draft too, with their own form of pay."""
+    mission = _mission(request, mission_id)
+    _require(request, "manage_contributors", mission)
+    member = _member_numbered(payload.member_number, "member_number")
+    try:
+        share = mission.add_contributor(request.user, member, **payload.pay_values())
+    except ValidationError as error:
+        raise _in_api_names(error) from None
+    return Status(201, _contributor_out(request, share))
+
+
+@router.put(
+    "/missions/{mission_id}/contributors/{contributor_id}",
+    auth=authenticated,
+    response=ContributorOut,
+)
+def edit_contributor(
+    request, payload: ContributorPayIn, mission_id: int = Id, contributor_id: int = Id
+):
+    """Change a contributor's pay on your draft, all its fields at once."""
+    share = _share(request, mission_id, contributor_id)
+    share.edit(request.user, **payload.pay_values())
+    return _contributor_out(request, share)
+
+
+@router.delete(
+    "/missions/{mission_id}/contributors/{contributor_id}", auth=authenticated, response={204: None}
+)
+def remove_contributor(request, mission_id: int = Id, contributor_id: int = Id):
+    """Take a contributor off your draft."""
+    share = _share(request, mission_id, contributor_id)
+    share.remove(request.user)
+    return Status(204, None)
+
+
+def _member_numbered(number: int | None, field: str) -> Member | None:
+    """The member with this number (None for None), or the field's error."""
+    if number is None:
+        return None
+    member = Member.objects.filter(number=number).first()
+    if member is None:
+        raise ValidationError(
+            {field: _("Aucun·e associé·e ne porte le numéro %(number)s.") % {"number": number}}
+        )
+    return member
+
+
+API_NAMES = {"member": "member_number", "contributor": "contributor_number"}
+
+
+def _in_api_names(error: ValidationError) -> ValidationError:
+    """The model names a member; the API's field is their number."""
+    for model_name, api_name in API_NAMES.items():
+        if hasattr(error, "error_dict") and model_name in error.error_dict:
+            error.error_dict[api_name] = error.error_dict.pop(model_name)
+    return error
+
+
 @router.post("/missions/{mission_id}/submit", auth=authenticated, response=MissionDetail)
 def submit_mission(request, mission_id: int = Id):
     """Submit your draft: its cost is fixed and a consent decision opens at once."""
@@ -527,20 +648,24 @@ def record_payment(request, payload: PaymentIn, mission_id: int = Id):
     `idempotency_key` and body, it answers the same payment; never beyond the commitment."""
     mission = _mission(request, mission_id)
     _require(request, "record_payment", mission)
-    payment = mission.record_payment(
-        request.user,
-        kind=payload.kind,
-        on=payload.date,
-        label=payload.label,
-        amount_cents=payload.amount_cents,
-        employer_contributions_cents=payload.employer_contributions_cents,
-        account=payload.account,
-        hours=payload.hours,
-        idempotency_key=payload.idempotency_key,
-    )
-    payment = MissionPayment.objects.select_related("transaction", "cancellation").get(
-        pk=payment.pk
-    )
+    try:
+        payment = mission.record_payment(
+            request.user,
+            kind=payload.kind,
+            on=payload.date,
+            label=payload.label,
+            amount_cents=payload.amount_cents,
+            employer_contributions_cents=payload.employer_contributions_cents,
+            account=payload.account,
+            hours=payload.hours,
+            idempotency_key=payload.idempotency_key,
+            contributor=_member_numbered(payload.contributor_number, "contributor_number"),
+        )
+    except ValidationError as error:
+        raise _in_api_names(error) from None
+    payment = MissionPayment.objects.select_related(
+        "transaction", "cancellation", "contributor"
+    ).get(pk=payment.pk)
     return Status(201, _payment_out(payment))
 
 
@@ -555,9 +680,9 @@ def cancel_payment(request, payload: CancelIn, mission_id: int = Id, payment_id:
     payment = get_object_or_404(MissionPayment, pk=payment_id, mission=mission)
     _require(request, "cancel_payment", mission)
     payment.cancel(request.user, payload.reason)
-    payment = MissionPayment.objects.select_related("transaction", "cancellation").get(
-        pk=payment.pk
-    )
+    payment = MissionPayment.objects.select_related(
+        "transaction", "cancellation", "contributor"
+    ).get(pk=payment.pk)
     return _payment_out(payment)
 
 

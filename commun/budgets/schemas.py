@@ -146,6 +146,52 @@ class MissionTermsIn(Input):
         return values
 
 
+class ContributorPayIn(Input):
+    """A co-contributor's pay: only the fields of the chosen form count, as for a mission."""
+
+    pay_form: PayFormName
+    contract: ContractName | None = None
+    working_time_percent: int | None = Field(None, ge=-1000, le=1000)
+    monthly_amount_cents: Cents | None = None
+    amount_basis: BasisName | None = None
+    amount_cents: Cents | None = Field(None, description="HT pour une facture")
+    vat_rate_bp: int | None = Field(None, ge=-100_000, le=100_000, description="2000 = 20 %")
+    estimated_hours: int | None = Field(None, ge=-BIG, le=BIG)
+    hourly_rate_cents: Cents | None = None
+    cadre: bool = False
+    paid_leave_taken: bool = Field(False, description="Sinon payés en indemnité (CDD)")
+    end_of_contract_due: bool = Field(True, description="Non si le CDD se poursuit en CDI")
+
+    def pay_values(self) -> dict:
+        values = self.model_dump(exclude={"member_number"})
+        values["contract"] = values["contract"] or ""
+        values["amount_basis"] = values["amount_basis"] or ""
+        return values
+
+
+class ContributorIn(ContributorPayIn):
+    member_number: ObjectId = Field(description="Le numéro d'associé·e de la personne")
+
+
+class ContributorOut(Schema):
+    id: int
+    member_number: int
+    name: str
+    pay_form: str
+    pay_asked: str
+    contract: str
+    working_time_percent: int | None
+    monthly_amount_cents: int | None
+    amount_basis: str
+    amount_cents: int | None
+    vat_rate_bp: int | None
+    estimated_hours: int | None
+    hourly_rate_cents: int | None
+    cadre: bool
+    paid_leave_taken: bool
+    end_of_contract_due: bool
+
+
 class MissionIn(MissionTermsIn):
     need_id: ObjectId
 
@@ -209,10 +255,18 @@ class PaymentOut(Schema):
     amount_cents: int
     lines: list[list[Any]]
     hours: int | None
+    contributor_number: int | None = Field(description="Le numéro d'associé·e de la personne payée")
     transaction: int = Field(description="Le numéro de l'écriture au grand livre")
     cancelled: bool
     cancellation_transaction: int | None
     cancellation_reason: str
+
+
+class PaidByContributorOut(Schema):
+    member_number: int | None
+    name: str
+    planned_cents: int = Field(description="Ce que la version adoptée prévoit pour elle")
+    paid_cents: int = Field(description="Ce qui lui a été payé (hors paiements annulés)")
 
 
 class TopUpOut(Schema):
@@ -292,6 +346,9 @@ class MissionDetail(MissionOut):
     spent_cents: int
     remaining_cents: int
     released_cents: int
+    paid_by_contributor: list[PaidByContributorOut] = Field(
+        description="Funded and paying several people: what was planned for each, and paid"
+    )
     payments: list[PaymentOut]
     top_ups: list[TopUpOut]
     version: int | None = Field(description="La dernière version (aucune pour un brouillon)")
@@ -328,6 +385,9 @@ class PaymentIn(Input):
     employer_contributions_cents: Cents = 0
     account: Literal["", "604", "622", "625", "641"] = ""
     hours: int | None = Field(None, ge=-BIG, le=BIG)
+    contributor_number: ObjectId | None = Field(
+        None, description="Le numéro d'associé·e de la personne payée (sinon celle qui propose)"
+    )
     idempotency_key: str = Field(..., min_length=1, max_length=MAX_KEY_LENGTH)
 
 

@@ -8,6 +8,7 @@ authenticate, 404 not yours to read, 403 not yours to do, 422 not now) changes n
 import pytest
 from django.test import Client
 
+from commun.budgets.models import MissionContributor
 from commun.testing.api import bearer, call, documented_endpoints
 from commun.testing.budgets import CHARTER, invoice, mission_in, need_by, snapshot
 
@@ -31,6 +32,7 @@ PAYMENT = {
     "amount_cents": 1000,
     "idempotency_key": "m",
 }
+SHARE = {"pay_form": "expenses", "amount_cents": 1000}
 
 # (method, path, body, {scenario: expected statuses of ROLES})
 MATRIX = [
@@ -102,6 +104,30 @@ MATRIX = [
     ),
     (
         "GET",
+        "/missions/{mission_id}/contributors",
+        None,
+        {"draft": DRAFT_READ, "submitted": ALL},
+    ),
+    (
+        "POST",
+        "/missions/{mission_id}/contributors",
+        SHARE | {"member_number": "{officer_number}"},
+        {"draft": (401, 404, 404, 404, 201, 404), "submitted": NOBODY},
+    ),
+    (
+        "PUT",
+        "/missions/{mission_id}/contributors/{contributor_id}",
+        SHARE,
+        {"draft": DRAFT_PROPOSER, "submitted": NOBODY},
+    ),
+    (
+        "DELETE",
+        "/missions/{mission_id}/contributors/{contributor_id}",
+        None,
+        {"draft": (401, 404, 404, 404, 204, 404), "submitted": NOBODY},
+    ),
+    (
+        "GET",
         "/missions/{mission_id}/payments",
         None,
         {"draft": DRAFT_READ, "submitted": ALL, "adopted": ALL},
@@ -153,21 +179,30 @@ CASES = [
 
 
 @pytest.mark.parametrize(("method", "path", "body", "scenario", "expected"), CASES)
-def test_permission_matrix(callers, alice, bob, method, path, body, scenario, expected):
+def test_permission_matrix(callers, alice, bob, gus, method, path, body, scenario, expected):
     statuses = {}
     for role in ROLES:
         mission = None if scenario == "none" else mission_in(scenario, bob, alice)
         need = mission.need if mission else need_by(bob)
         payment = mission.payments.first() if mission else None
+        share = (
+            MissionContributor.objects.create(
+                mission=mission, member=gus, pay_form="expenses", amount_cents=500
+            )
+            if "{contributor_id}" in path
+            else None
+        )
         ids = {
             "need_id": need.pk,
             "mission_id": mission.pk if mission else 0,
             "payment_id": payment.pk if payment else 0,
+            "contributor_id": share.pk if share else 0,
+            "officer_number": alice.number,
         }
         url = path.format(**ids)
         data = None
         if body is not None:
-            data = {k: (ids["need_id"] if v == "{need_id}" else v) for k, v in body.items()}
+            data = {k: body_value(v, ids) for k, v in body.items()}
         before = snapshot()
 
         response = call(callers[role], method, url, data)
@@ -178,6 +213,13 @@ def test_permission_matrix(callers, alice, bob, method, path, body, scenario, ex
             assert response.json()["detail"], role
             assert snapshot() == before, f"{role} changed something"
     assert statuses == dict(zip(ROLES, expected, strict=True))
+
+
+def body_value(value, ids: dict):
+    """A body's "{name}" stands for that id of the case's own objects."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return value
 
 
 def test_every_budgets_endpoint_is_in_the_matrix(db):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commun.budgets import forecast, rules
+from commun.budgets.models import MissionContributor
 from commun.ledger import funds
 from commun.lib.money import format_cents
 from commun.members.models import Member
@@ -91,6 +92,7 @@ def mission_body(mission, number: int) -> str:
         % {"number": number},
         "",
         _("Rémunération demandée : %(pay)s.") % {"pay": mission.pay_asked},
+        *_contributor_lines(mission),
         _("Coût complet pour la coopérative : %(cost)s (%(engine)s).")
         % {"cost": format_cents(mission.full_cost_cents), "engine": mission.engine_label},
         *_reserve_lines(mission.full_cost_cents),
@@ -111,6 +113,30 @@ def mission_body(mission, number: int) -> str:
         mission.deliverables,
     ]
     return "\n".join(str(line) for line in lines)
+
+
+def _contributor_lines(mission) -> list[str]:
+    """The other people the stored cost pays, each with their pay and its cost. The text is
+    kept for good: it names them by their number, never their name."""
+    others = [
+        part
+        for part in mission.cost_breakdown.get("contributors") or []
+        if part["member"] != mission.proposer_id
+    ]
+    numbers = dict(
+        Member.objects.filter(pk__in=[part["member"] for part in others]).values_list(
+            "pk", "number"
+        )
+    )
+    return [
+        _("Payé·e aussi : associé·e n°%(number)s, %(pay)s (coût complet : %(cost)s).")
+        % {
+            "number": numbers.get(part["member"], "?"),
+            "pay": MissionContributor(mission=mission, **part["terms"]).pay_asked,
+            "cost": format_cents(part["total_cents"]),
+        }
+        for part in others
+    ]
 
 
 def top_up_body(mission, top_up) -> str:

@@ -195,3 +195,6 @@ def test_the_consented_version_states_who_is_paid_what(alice, bob, gus):
         gus.pk,
     ]
     assert version.cost_breakdown["contributors"][1]["pay_form"] == PayForm.CO_REMUNERATION
+    text = version.decision_version.body
+    assert f"associé·e n°{gus.number}, Co-rémunération après coup : 10 h prévues" in text
+    assert "(coût complet : 500,00" in text and gus.last_name not in text

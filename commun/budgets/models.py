@@ -1214,7 +1214,7 @@ class Mission(MissionTerms):
                 errors.setdefault(name, COST_IN_PROSE)
         if not isinstance(self.start_on, datetime.date):
             errors["start_on"] = _("Indiquez la date de début.")
-        elif self.pay_form == PayForm.SALARIED:
+        elif self._pays_a_salary():
             try:
                 payroll.check_start(self.start_on, BudgetSettings.get().country)
             except ValueError as error:
@@ -1229,6 +1229,15 @@ class Mission(MissionTerms):
                 errors["need"] = _(
                     "Ce besoin est %(status)s : on ne propose plus de mission pour lui."
                 ) % {"status": need.get_status_display().lower()}
+
+    def _pays_a_salary(self) -> bool:
+        """Whether the proposer or another person paid on it is salaried: the payroll engine
+        then has to price the start."""
+        if self.pay_form == PayForm.SALARIED:
+            return True
+        return self.pk is not None and any(
+            share.pay_form == PayForm.SALARIED for share in self.contributors.all()
+        )
 
     def clean_fields(self, exclude=None):
         # clean() gives the specific messages; Django's generic ones would only repeat them.

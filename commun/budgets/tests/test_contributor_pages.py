@@ -1,6 +1,8 @@
 """The mission page lets its proposer choose, while it is a draft, who else is paid on it
 and how; a wrong member, a second share or a bad amount is refused on its field."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -130,3 +132,36 @@ def test_a_submitted_mission_no_longer_changes_its_contributors(people, bob, gus
     assert MissionContributor.objects.filter(pk=share.pk).exists()
     page = people["visitor"].get(mission.get_absolute_url()).content.decode()
     assert gus.name_for(None) in page and shown(1_000) in page
+
+
+def test_a_start_the_engine_cannot_price_is_refused_for_a_salaried_contributor(people, bob, gus):
+    """The proposer bills an invoice, Gus is salaried: moving the start beyond what the
+    payroll engine prices is refused on the start's field, as for a salaried proposer."""
+    mission = draft(bob, **invoice(100_000))
+    mission.add_contributor(
+        bob,
+        gus,
+        pay_form="salaried",
+        contract="cdd",
+        working_time_percent=100,
+        amount_basis="net",
+        monthly_amount_cents=200_000,
+    )
+    too_far = datetime.date(datetime.date.today().year + 11, 1, 1)
+    values = {
+        "title": mission.title,
+        "scope": mission.scope,
+        "deliverables": mission.deliverables,
+        "start_on": too_far.isoformat(),
+        "duration_months": "6",
+        "pay_form": "invoice",
+        "amount": "1000",
+        "vat_rate": "0",
+    }
+
+    answer = people["member"].post(reverse("budgets:mission_edit", args=[mission.pk]), values)
+
+    assert answer.status_code == 422
+    assert "start_on" in answer.context["form"].errors
+    mission.refresh_from_db()
+    assert mission.start_on != too_far

@@ -1,0 +1,102 @@
+"""What keeps the board fast at 100,000 tasks (docs/benchmarks.md): a page reverses its
+addresses once, not once per card; it reads no task's description; « Mes tâches » reads
+neither labels nor assignees it does not show; its cards link where reverse() says.
+
+Bob raised the need; Gus takes its tasks; Alice is an officer.
+"""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.urls.resolvers import URLResolver
+
+from commun.board.models import Task
+from commun.conftest import client_for
+from commun.testing.board import funded_mission, task_on
+
+pytestmark = pytest.mark.django_db
+
+
+def reverses_and_queries(client, url: str) -> tuple[int, int, str]:
+    """How many times the page reverses an address and how many SQL queries it runs."""
+    with (
+        mock.patch.object(
+            URLResolver,
+            "_reverse_with_prefix",
+            autospec=True,
+            side_effect=URLResolver._reverse_with_prefix,
+        ) as reversing,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get(url)
+    assert response.status_code == 200
+    return reversing.call_count, len(queries), response.content.decode()
+
+
+def fill(count: int, need, bob, gus, mission):
+    for i in range(count):
+        funded = mission if mission and i % 2 else None
+        task = task_on(
+            funded.need if funded else need, bob, title=f"T{i}", labels=["a"], mission=funded
+        )
+        if i % 3:
+            task.take(gus)
+        if i % 3 == 2:
+            task.finish(gus)
+
+
+@pytest.mark.parametrize("page", ["board:board", "board:list", "board:mine"])
+def test_a_page_costs_the_same_reverses_and_queries_for_2_cards_and_for_40(
+    need, bob, gus, alice, people, page
+):
+    mission = funded_mission(bob, alice)
+    client = client_for(gus.user)
+    fill(2, need, bob, gus, mission)
+    client.get(reverse(page))  # the first request fills per-process caches
+    reverses_few, queries_few, _html = reverses_and_queries(client, reverse(page))
+    fill(38, need, bob, gus, mission)
+    reverses_many, queries_many, html = reverses_and_queries(client, reverse(page))
+    assert html.count('href="/tableau/taches/') >= 20
+    assert (reverses_many, queries_many) == (reverses_few, queries_few)
+
+
+def test_every_card_links_where_reverse_says(need, bob, gus, alice, people):
+    mission = funded_mission(bob, alice)
+    fill(12, need, bob, gus, mission)
+    for client in (people["visitor"], client_for(gus.user), client_for(bob.user)):
+        html = client.get(reverse("board:board")).content.decode()
+        for task in Task.objects.select_related("need", "mission"):
+            card = re.search(
+                rf'<li class="card task-card" id="task-{task.pk}">.*?</li>', html, re.S
+            )
+            links = set(re.findall(r'(?:href|action)="([^"?]+)', card.group(0)))
+            expected = {task.get_absolute_url(), task.need.get_absolute_url()}
+            if task.mission:
+                expected.add(task.mission.get_absolute_url())
+            assert expected <= links
+            buttons = links - expected
+            assert all(url.startswith(task.get_absolute_url()) for url in buttons)
+            for url in buttons:
+                assert url == reverse("board:action", args=[task.pk, url.rsplit("/", 2)[-2]])
+
+
+def test_the_board_and_my_tasks_never_read_a_description(need, bob, gus):
+    fill(6, need, bob, gus, None)
+    client = client_for(gus.user)
+    for page in ("board:board", "board:list", "board:mine"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(page)).status_code == 200
+        read = " ".join(query["sql"] for query in queries if "board_task" in query["sql"])
+        assert '"board_task"."description"' not in read, page
+
+
+def test_my_tasks_reads_no_label_nor_assignee(need, bob, gus):
+    fill(6, need, bob, gus, None)
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(gus.user).get(reverse("board:mine")).status_code == 200
+    read = " ".join(query["sql"] for query in queries)
+    assert "board_task_labels" not in read

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.urls.resolvers import URLResolver
 
+from commun.board import forms
 from commun.board.models import Task
 from commun.conftest import client_for
 from commun.testing.board import funded_mission, task_on
@@ -100,3 +101,43 @@ def test_my_tasks_reads_no_label_nor_assignee(need, bob, gus):
         assert client_for(gus.user).get(reverse("board:mine")).status_code == 200
     read = " ".join(query["sql"] for query in queries)
     assert "board_task_labels" not in read
+
+
+def column_plan(tasks) -> str:
+    """SQLite's plan for a column's query: how it finds the tasks and whether it sorts."""
+    sql, params = tasks.order_by("-pk")[:21].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " | ".join(row[-1] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_common_label_walks_the_latest_tasks_of_a_column_without_sorting_them(
+    need, bob, monkeypatch
+):
+    monkeypatch.setattr(forms, "FEW_LABELLED", 3)
+    for i in range(5):
+        task_on(need, bob, title=f"T{i}", labels=["courante"])
+    plan = column_plan(forms.labelled(Task.objects.filter(state="todo"), "courante"))
+    assert "task_state_id" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_rare_label_reads_its_few_tasks_rather_than_the_column(need, bob, monkeypatch):
+    monkeypatch.setattr(forms, "FEW_LABELLED", 3)
+    task_on(need, bob, title="T", labels=["rare"])
+    plan = column_plan(forms.labelled(Task.objects.filter(state="todo"), "rare"))
+    assert "LIST SUBQUERY" in plan, plan
+
+
+@pytest.mark.parametrize("few", [0, 1_000])
+def test_a_label_keeps_the_same_tasks_however_it_is_asked(need, bob, gus, monkeypatch, few):
+    monkeypatch.setattr(forms, "FEW_LABELLED", few)
+    for i in range(8):
+        task = task_on(need, bob, title=f"T{i}", labels=["a"] if i % 2 else ["b"])
+        if i % 4 == 1:
+            task.take(gus)
+    for name, state in (("a", "todo"), ("a", "doing"), ("b", "todo"), ("a", ""), ("c", "")):
+        tasks = Task.objects.filter(state=state) if state else Task.objects.all()
+        expected = tasks.filter(labels__name=name).order_by("-pk")
+        assert list(forms.labelled(tasks, name).order_by("-pk")) == list(expected), (name, state)

@@ -5,6 +5,7 @@ neither labels nor assignees it does not show; its cards link where reverse() sa
 Bob raised the need; Gus takes its tasks; Alice is an officer.
 """
 
+import datetime
 import re
 from unittest import mock
 
@@ -141,3 +142,20 @@ def test_a_label_keeps_the_same_tasks_however_it_is_asked(need, bob, gus, monkey
         tasks = Task.objects.filter(state=state) if state else Task.objects.all()
         expected = tasks.filter(labels__name=name).order_by("-pk")
         assert list(forms.labelled(tasks, name).order_by("-pk")) == list(expected), (name, state)
+
+
+def test_a_card_says_its_words_on_the_page_and_in_the_columns_answered_to_htmx(need, bob, gus):
+    taken = task_on(need, bob, title="Prise", due_on=datetime.date(2030, 5, 1))
+    taken.take(gus)
+    free = task_on(need, bob, title="Libre")
+    client = client_for(gus.user)
+    page = client.get(reverse("board:board")).content.decode()
+    url = reverse("board:action", args=[free.pk, "prendre"])
+    columns = client.post(url, {"etat": "todo"}, HTTP_HX_REQUEST="true").content.decode()
+    for html in (page, columns):
+        card = html[html.index(f'id="task-{taken.pk}"') :]
+        card = card[: card.index("</li>")]
+        assert "Besoin : <a" in card and "Prise par Gus Blanc" in card, card
+        assert "Échéance <time" in card, card
+    english = client.get(reverse("board:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Taken by Gus Blanc" in english and "Need : <a" in english

@@ -159,3 +159,25 @@ def test_a_card_says_its_words_on_the_page_and_in_the_columns_answered_to_htmx(n
         assert "Échéance <time" in card, card
     english = client.get(reverse("board:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Taken by Gus Blanc" in english and "Need : <a" in english
+
+
+# Each page's queries, at most, whatever the number of tasks (the bench counts the same).
+PAGE_QUERIES = [
+    ("visitor", "board:board", "", 8),
+    ("member", "board:board", "", 13),
+    ("visitor", "board:board", "?label=a", 9),
+    ("visitor", "board:board", "?state=done", 4),
+    ("visitor", "board:list", "?state=done", 4),
+    ("member", "board:mine", "", 7),
+]
+
+
+@pytest.mark.parametrize(("role", "page", "query", "most"), PAGE_QUERIES)
+def test_each_page_stays_within_its_queries(
+    need, bob, gus, alice, people, django_assert_max_num_queries, role, page, query, most
+):
+    fill(30, need, bob, gus, funded_mission(bob, alice))
+    client = client_for(gus.user) if role == "member" else people[role]
+    client.get(reverse(page) + query)
+    with django_assert_max_num_queries(most):
+        assert client.get(reverse(page) + query).status_code == 200

@@ -79,7 +79,9 @@ def dress(cards: list, request) -> list:
     viewer, user = _viewer(request), request.user
     with_addresses(cards)
     labels, assignees_of = _labels_and_assignees([task.pk for task in cards])
-    button_urls = {action: address_by_id("board:action", action) for action in ACTIONS}
+    button_urls = {}
+    if viewer is not None:  # a visitor has no buttons
+        button_urls = {action: address_by_id("board:action", action) for action in ACTIONS}
     for task in cards:
         task.label_names = labels.get(task.pk, [])
         assignees = assignees_of.get(task.pk, [])

@@ -1,6 +1,7 @@
 """The board's forms: a new task, a reason, the filters. The model checks everything again."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from commun.board.models import (
@@ -134,14 +135,23 @@ class TaskFilter(NoLabelSuffix):
         return tasks
 
 
-def labelled(tasks, name: str):
-    """Tasks bearing the label `name`.
+# A label on more tasks than this is found by walking the latest tasks (see `labelled`).
+# Where the two ways cost the same on SQLite at 100,000 tasks (docs/benchmarks.md).
+FEW_LABELLED = 1_000
 
-    Asked as « id in (the label's tasks) » rather than through a join: SQLite then walks
-    the tasks from the latest and stops at a page, where the join gathered every task of
-    the label (thousands on a board of 100,000) to sort them (docs/benchmarks.md)."""
-    bearing = Task.labels.through.objects.filter(label__name=name.strip()).values("task_id")
-    return tasks.filter(pk__in=bearing)
+
+def labelled(tasks, name: str):
+    """Tasks bearing the label `name`, asked the way that stops soonest for its size.
+
+    A label on few tasks: « id in (the label's tasks) », each of them looked up, which
+    costs what the label holds. A label on many: « a label row exists for this task », read
+    while walking the latest tasks (a column's `(state, -id)` index), which stops at a
+    page; asked the first way, SQLite looked up and sorted thousands of tasks per column
+    for a page of 20 (docs/benchmarks.md)."""
+    bearing = Task.labels.through.objects.filter(label__name=name.strip())
+    if bearing[: FEW_LABELLED + 1].count() <= FEW_LABELLED:
+        return tasks.filter(pk__in=bearing.values("task_id"))
+    return tasks.filter(Exists(bearing.filter(task_id=OuterRef("pk"))))
 
 
 def assigned_to_number(tasks, number: int, viewer):

@@ -21,6 +21,7 @@ from commun.budgets.models import Mission, Need
 from commun.lib import markdown
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.text import clean_text
+from commun.lib.urls import address_by_id
 from commun.members.models import Member
 from commun.privacy.declarations import BUDGETS, Audience, Erasure, not_personal, personal
 
@@ -133,10 +134,22 @@ def _clean_details(errors: dict, **values) -> dict:
     return values
 
 
+# What a card, a list's row and the rules on their buttons read (`rules.answers_for`).
+CARD_FIELDS = (
+    *("title", "state", "need", "mission", "due_on", "estimate_hours", "slots", "created_by"),
+    *("need__title", "need__raised_by", "mission__ref", "mission__title", "mission__proposer"),
+)
+
+
 class TaskQuerySet(models.QuerySet):
     def for_cards(self):
         """What a card shows, in a fixed number of queries whatever the number of tasks."""
         return self.select_related("need", "mission").prefetch_related("labels", "assignees")
+
+    def for_board(self):
+        """Only the columns a card shows: a hundred cards read no description (up to
+        20,000 characters each), links, nor a need's or a mission's text."""
+        return self.select_related("need", "mission").only(*CARD_FIELDS)
 
     def create_task(
         self,
@@ -193,6 +206,19 @@ class TaskQuerySet(models.QuerySet):
             .select_related("need", "mission")
             .order_by("-pk")
         )
+
+
+def with_addresses(tasks: list["Task"]) -> list["Task"]:
+    """Give each task its `url`, `need_url` and `mission_url` (None without a mission),
+    from one `reverse()` each for the whole list rather than three per task."""
+    task_url = address_by_id("board:task")
+    need_url = address_by_id("budgets:need")
+    mission_url = address_by_id("budgets:mission")
+    for task in tasks:
+        task.url = task_url(task.pk)
+        task.need_url = need_url(task.need_id)
+        task.mission_url = mission_url(task.mission_id) if task.mission_id else None
+    return tasks
 
 
 class Task(models.Model):

@@ -31,11 +31,12 @@ from commun.board.forms import (
     TaskFilter,
     TaskForm,
 )
-from commun.board.models import Conflict, Task
+from commun.board.models import Conflict, Task, with_addresses
 from commun.budgets.models import Mission, Need
 from commun.core.replica import public_read
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
+from commun.lib.urls import address_by_id
 from commun.members.models import Member
 from commun.web import is_htmx
 
@@ -72,10 +73,15 @@ def _task(pk: int) -> Task:
 
 
 def dress(cards: list, request) -> list:
-    """Give each card what the page shows: its assignees' names as the reader may see them
-    (the members' one rule, `Member.name_for`), and the buttons the reader may press."""
+    """Give each card what the page shows: its addresses, its assignees' names as the reader
+    may see them (the members' one rule, `Member.name_for`), and the buttons the reader may
+    press."""
     viewer, user = _viewer(request), request.user
+    with_addresses(cards)
     labels, assignees_of = _labels_and_assignees([task.pk for task in cards])
+    button_urls = {}
+    if viewer is not None:  # a visitor has no buttons
+        button_urls = {action: address_by_id("board:action", action) for action in ACTIONS}
     for task in cards:
         task.label_names = labels.get(task.pk, [])
         assignees = assignees_of.get(task.pk, [])
@@ -92,10 +98,8 @@ def dress(cards: list, request) -> list:
             task.buttons.append(("faite", _("Marquer faite")))
         if task.state == Task.State.DONE and rules.may(user, "validate_task", task):
             task.buttons.append(("valider", _("Valider")))
-        # Reversed here once per button: a card's form names its address twice (htmx).
         task.buttons = [
-            (action, label, reverse("board:action", args=[task.pk, action]))
-            for action, label in task.buttons
+            (action, label, button_urls[action](task.pk)) for action, label in task.buttons
         ]
     return cards
 
@@ -116,7 +120,7 @@ def _labels_and_assignees(task_ids: list[int]) -> tuple[dict, dict]:
 
 
 def _columns(request, filters: TaskFilter) -> list[dict]:
-    tasks = filters.apply(Task.objects.select_related("need", "mission"), _viewer(request))
+    tasks = filters.apply(Task.objects.for_board(), _viewer(request))
     wanted = filters.cleaned_data.get("state") if filters.is_valid() else ""
     columns, cards = [], []
     for state, label in Task.State.choices:
@@ -154,7 +158,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     """Every task, the latest first, read by pages after a task's id (not by an offset)."""
     filters = _filters(request)
-    tasks = filters.apply(Task.objects.select_related("need", "mission"), _viewer(request))
+    tasks = filters.apply(Task.objects.for_board(), _viewer(request))
     tasks = tasks.order_by("-pk")
     after = request.GET.get("apres", "")
     if after.isdigit() and 0 < int(after) <= MAX_ID:
@@ -439,7 +443,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     member = _viewer(request)
     if member is None:
         return redirect("members:me")
-    tasks = dress(list(Task.objects.mine(member)[:MINE_SHOWN]), request)
+    tasks = with_addresses(list(Task.objects.mine(member).for_board()[:MINE_SHOWN]))
     return render(request, "board/mine.html", {"tasks": tasks})
 
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from commun.board.models import Task
+from commun.board.models import Task, with_addresses
 from commun.budgets.models import Mission
 from commun.decisions.models import AdviceRequest, Decision
 from commun.decisions.rules import active_member
@@ -43,7 +43,7 @@ def awaits(request: HttpRequest) -> HttpResponse:
             "decisions": list(Decision.objects.awaiting(member)),
             "advice": list(advice),
             "missions": list(Mission.objects.awaiting(member)),
-            "tasks": list(Task.objects.mine(member)[:TASKS_SHOWN]),
+            "tasks": with_addresses(list(Task.objects.mine(member).for_board()[:TASKS_SHOWN])),
             "notices": notices,
         },
     )

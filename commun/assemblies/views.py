@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.assemblies import amendments, elections, rules
+from commun.assemblies import amendments, elections, picker, rules
 from commun.assemblies import convocation as notice
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.documents import Document, file_response, may_read
@@ -169,6 +169,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
                 },
             ),
         )
+    picker.attach(forms.get("open"), assembly)
+    picker.attach(forms.get("answer"), assembly)
     context = {
         "assembly": assembly,
         "items": assembly.items.select_related(

@@ -67,6 +67,9 @@ MATRIX = [
     ("PUT", A + "/answer", {"mode": "remote"}, "convened", (401, 404, 404, 200, 403, 200)),
     ("PUT", A + "/answer", {"mode": "remote"}, "draft", (401, 404, 404, 404, 404, 403)),
     ("GET", A + "/quorum", None, "convened", (401, 404, 404, 200, 200, 200)),
+    # Picking a convened member by name (picker.py): whoever answers, or opens the session.
+    ("GET", A + "/convened", None, "convened", (401, 404, 404, 200, 403, 200)),
+    ("GET", A + "/convened", None, "open", (401, 404, 404, 403, 403, 403)),
     ("POST", A + "/open", "named", "convened", (401, 404, 404, 403, 403, 200)),
     ("POST", A + "/open", "named", "open", (401, 404, 404, 403, 403, 403)),
     ("POST", A + "/check-in", None, "open", (401, 404, 404, 200, 403, 200)),

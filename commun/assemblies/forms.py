@@ -157,6 +157,16 @@ class ElectionForm(NoLabelSuffix):
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     seats = forms.IntegerField(label=_("Postes à pourvoir"), min_value=1, max_value=50, initial=1)
     method = forms.ChoiceField(label=_("Mode de scrutin"), choices=Method.choices)
+    secret = forms.BooleanField(
+        label=_("Élection à bulletin secret"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Décochez pour une élection publique : chaque vote est inscrit au nom de la voix "
+            "qui l'exprime, et la liste figure au procès-verbal. Gardez le secret si les "
+            "statuts le demandent pour cette élection."
+        ),
+    )
 
 
 class IncidentForm(NoLabelSuffix):

@@ -624,8 +624,8 @@ def add_candidate(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 
 @require_POST
 def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    """An election's secret ballot: the candidates ticked (member numbers), for oneself or
-    (`principal`) a principal."""
+    """A vote in an election, secret or public: the candidates ticked (member numbers), for
+    oneself or (`principal`) a principal."""
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
@@ -646,6 +646,9 @@ def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         ballot = item.vote(request.user, [int(n) for n in chosen], principal)
     except ValidationError as error:
         return _refused_on_the_page(request, assembly, error)
+    if not item.secret:
+        messages.success(request, _("Votre vote est enregistré."))
+        return redirect("assemblies:assembly", pk=assembly.pk)
     messages.success(
         request,
         _("Votre bulletin est dans l'urne. Gardez ce reçu pour l'y retrouver : %(receipt)s")

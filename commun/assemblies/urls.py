@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commun.assemblies import minutes_views, picker, views
+from commun.assemblies import box, minutes_views, picker, views
 
 app_name = "assemblies"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
+    path("assemblees/<int:pk>/resolutions/<int:position>/urne/", box.box_page, name="box"),
     path(
         "assemblees/<int:pk>/resolutions/<int:position>/vote-avant-la-seance/",
         views.vote_in_advance,

@@ -104,6 +104,8 @@ MATRIX = [
     ("PUT", R + "/ballot", BLANK, "voting", (401, 404, 404, 422, 403, 422)),
     ("PUT", R + "/ballot", BLANK, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
+    # The published box (box.py): a closed secret vote's only; resolution 1 is public.
+    ("GET", R + "/box", None, "closed", (404, 404, 404, 404, 404, 404)),
     # Closing the session, incidents, minutes, register (minutes_api.py).
     ("POST", A + "/close", None, "open", (401, 404, 404, 403, 403, 200)),
     ("POST", A + "/close", None, "closed", (401, 404, 404, 403, 403, 403)),

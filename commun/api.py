@@ -327,4 +327,6 @@ api.add_router("", "commun.feeds.api.router")
 api.add_router("", "commun.hooks.api.router")
 # Before the assemblies' router: /assemblies/register is not an assembly's id.
 api.add_router("", "commun.assemblies.minutes_api.router")
+api.add_router("", "commun.assemblies.picker.router")
+api.add_router("", "commun.assemblies.box.router")
 api.add_router("", "commun.assemblies.api.router")

@@ -400,7 +400,7 @@ def _item(item: AgendaItem) -> dict:
 @router.post("/assemblies/{assembly_id}/elections", auth=authenticated, response={201: AssemblyOut})
 def add_election(request, payload: ElectionIn, assembly_id: int = Id):
     """Put an election on a draft's agenda: seats and method (`majority` or `approval`),
-    by secret ballot (officers)."""
+    by secret ballot, or public with `"secret": false` (officers)."""
     assembly = _assembly(request, assembly_id)
     rules.require(request.user, "edit_agenda", assembly)
     elections.add_election(request.user, assembly, **payload.dict())
@@ -441,8 +441,9 @@ def add_candidate(request, payload: CandidateIn, assembly_id: int = Id, position
 def cast_ballot(
     request, payload: ElectionBallotIn, assembly_id: int = Id, position: int = Position
 ):
-    """Cast a secret ballot in an open election: the chosen candidates' member numbers (none:
-    a blank ballot), for oneself or with `principal_number` for a principal. Once only."""
+    """Vote in an open election: the chosen candidates' member numbers (none: a blank
+    ballot), for oneself or with `principal_number` for a principal. A secret ballot goes
+    into the box once and answers a `receipt`; a public vote may be changed until the close."""
     assembly = _assembly(request, assembly_id)
     member = rules.require(request.user, "vote", assembly)
     principal = None
@@ -461,7 +462,7 @@ def cast_ballot(
         "position": position,
         "candidates": payload.candidates,
         "principal_number": (principal or member).number,
-        "receipt": ballot.receipt,
+        "receipt": getattr(ballot, "receipt", None),
     }
 
 

@@ -1,5 +1,7 @@
 """Elections of officers at an assembly: an agenda item of kind « élection » with its
-candidates (members), the seats to fill and the method, voted by secret ballot.
+candidates (members), the seats to fill and the method, voted by secret ballot unless the
+officers put it on the agenda as a public election (then each voice's vote is recorded by
+name, like a public resolution's, and the roll is kept with the result).
 
 - Majority (« scrutin majoritaire »): each ballot names up to `seats` candidates; elected,
   by order of votes, those named on more than half of the ballots cast, up to the seats.
@@ -24,8 +26,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from commun.assemblies import counting
 from commun.assemblies.ballots import new_receipt, sign_the_roll
-from commun.assemblies.models import AgendaItem, Assembly, rules
+from commun.assemblies.models import AgendaItem, Assembly, Participant, rules
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from commun.lib.chain import link_hash, next_link
 from commun.members.models import College, Member
@@ -107,11 +110,38 @@ class ElectionBallot(AppendOnlyModel):
         return f"n°{self.sequence} {self.receipt}"
 
 
+class ElectionVote(models.Model):
+    """A public election's vote: whose voice (oneself, or a principal whose proxy the voter
+    carries) chose which candidates; a later vote for the same voice replaces it until the
+    close, as on a public resolution."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="election_votes")
+    principal = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # The candidates' member ids, sorted; none is a blank vote.
+    candidates = models.JSONField(default=list)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("vote à une élection publique")
+        verbose_name_plural = _("votes aux élections publiques")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "principal"], name="one_election_vote_per_voice"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.principal} — {self.item}"
+
+
 # Preparing -----------------------------------------------------------------------------------
 
 
-def add_election(by, assembly: Assembly, title: str, seats: int, method: str) -> AgendaItem:
-    """Put an election on a draft's agenda (officers): by secret ballot."""
+def add_election(
+    by, assembly: Assembly, title: str, seats: int, method: str, secret: bool = True
+) -> AgendaItem:
+    """Put an election on a draft's agenda (officers): by secret ballot, or public."""
     errors = {}
     if method not in Method.values:
         errors["method"] = _("Choisissez le mode de scrutin.")
@@ -121,7 +151,7 @@ def add_election(by, assembly: Assembly, title: str, seats: int, method: str) ->
         raise ValidationError(errors)
     with transaction.atomic():
         item = assembly.add_item(by, AgendaItem.Kind.ELECTION, title, secret=False)
-        AgendaItem.objects.filter(pk=item.pk).update(secret=True)
+        AgendaItem.objects.filter(pk=item.pk).update(secret=bool(secret))
         Election.objects.create(item=item, seats=seats, method=method)
     item.refresh_from_db()
     return item
@@ -226,7 +256,62 @@ def put_in_the_box(item: AgendaItem, principal, candidates: list[int]) -> Electi
     )
 
 
+def cast(
+    item: AgendaItem, whose, voter, candidates: list[int], now
+) -> "ElectionBallot | ElectionVote":
+    """Cast `whose` voice (by `voter`, who carries it): into the secret box once, or on a
+    public election by name, a later vote replacing the earlier until the close (the caller
+    holds the item's row lock)."""
+    if item.secret:
+        return put_in_the_box(item, whose, candidates)
+    vote, _created = ElectionVote.objects.update_or_create(
+        item=item,
+        principal=whose,
+        defaults={"voter": voter, "candidates": candidates, "cast_at": now},
+    )
+    return vote
+
+
 # Counting ------------------------------------------------------------------------------------
+
+
+def _ballots(item: AgendaItem, assembly: Assembly) -> list[tuple[int | None, list[int], object]]:
+    """(college, candidates, principal or None) for each ballot that counts: the secret
+    box's, or a public election's votes whose voice still counts through its voter (as a
+    public resolution's: a principal who signed in after all votes for themselves)."""
+    if item.secret:
+        box = item.election_ballots.values_list("college_id", "candidates")
+        return [(college, candidates, None) for college, candidates in box]
+    voices = assembly.voices()
+    counted = []
+    for vote in item.election_votes.order_by("pk"):
+        participant, mode = voices.get(vote.principal_id, (None, None))
+        if participant is None:
+            continue
+        in_person = vote.voter_id == vote.principal_id and mode in (
+            counting.PRESENT,
+            counting.REMOTE,
+        )
+        carried = mode == counting.PROXY and participant.holder_id == vote.voter_id
+        if in_person or carried:
+            counted.append((participant.college_id, vote.candidates, participant))
+    return counted
+
+
+def _roll(ballots, people: dict[int, Member]) -> list[dict]:
+    """A public election's roll, by member number: whose voice chose whom. Named only as
+    each chose for the public (else by number alone): the result may be published."""
+    principals = {p.member_id: p for _college, _candidates, p in ballots if p is not None}
+    members = Member.objects.for_names().in_bulk(list(principals))
+    chosen = {p.member_id: candidates for _college, candidates, p in ballots if p is not None}
+    return [
+        {
+            "number": members[m].number,
+            "name": members[m].public_name or "",
+            "candidates": sorted(people[c].number for c in chosen[m] if c in people),
+        }
+        for m in sorted(members, key=lambda m: members[m].number)
+    ]
 
 
 @dataclass(frozen=True)
@@ -283,8 +368,9 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
     """The election's figures to keep (per college, per candidate, weighted when the rules
     say so) and whether anyone was elected."""
     election = item.election
+    ballots = _ballots(item, assembly)
     per_college: dict[int | None, list] = {}
-    for college, candidates in item.election_ballots.values_list("college_id", "candidates"):
+    for college, candidates, _principal in ballots:
         per_college.setdefault(college, []).append(candidates)
     colleges = {
         college: CollegeBallots(
@@ -309,7 +395,7 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
         "abstain": 0,
         "blank_proxies": 0,
         "advance_votes": 0,
-        "secret": True,
+        "secret": item.secret,
         "majority": None,
         "weighted_share": None,
         "colleges": [],
@@ -350,4 +436,6 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
             "tied": [people[c].number for c in tied],
         },
     }
+    if not item.secret:
+        result["election"]["roll"] = _roll(ballots, people)
     return result, bool(elected)

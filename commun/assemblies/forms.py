@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from commun.assemblies.effects import CHANGEABLE_RULES
 from commun.assemblies.elections import Method
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, Participant
+from commun.assemblies.picker import member_field
 from commun.lib.controls import RefusesControlCharacters
 from commun.lib.money import EurosField
 
@@ -118,12 +119,13 @@ class ItemForm(NoLabelSuffix):
 
 class AnswerForm(NoLabelSuffix):
     mode = forms.ChoiceField(label=_("Comment participez-vous ?"), widget=forms.RadioSelect)
-    holder = forms.IntegerField(
-        label=_("Numéro d'associé·e qui portera votre pouvoir"),
+    holder = member_field(
+        _("Numéro d'associé·e qui portera votre pouvoir"),
+        help_text=_(
+            "Seulement si vous donnez votre pouvoir à un·e associé·e : tapez au moins deux "
+            "lettres de son nom pour la chercher, ou son numéro."
+        ),
         required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text=_("Seulement si vous donnez votre pouvoir à un·e associé·e."),
     )
 
     def __init__(self, *args, rules: dict, **kwargs):
@@ -138,14 +140,8 @@ class AnswerForm(NoLabelSuffix):
 
 
 class OpenForm(NoLabelSuffix):
-    chair = forms.IntegerField(
-        label=_("Numéro d'associé·e de la présidence de séance"), min_value=1, max_value=2**31 - 1
-    )
-    secretary = forms.IntegerField(
-        label=_("Numéro d'associé·e du ou de la secrétaire de séance"),
-        min_value=1,
-        max_value=2**31 - 1,
-    )
+    chair = member_field(_("Numéro d'associé·e de la présidence de séance"))
+    secretary = member_field(_("Numéro d'associé·e du ou de la secrétaire de séance"))
 
 
 class ConveneAgainForm(NoLabelSuffix):
@@ -161,6 +157,16 @@ class ElectionForm(NoLabelSuffix):
     title = forms.CharField(label=_("Intitulé"), max_length=300)
     seats = forms.IntegerField(label=_("Postes à pourvoir"), min_value=1, max_value=50, initial=1)
     method = forms.ChoiceField(label=_("Mode de scrutin"), choices=Method.choices)
+    secret = forms.BooleanField(
+        label=_("Élection à bulletin secret"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Décochez pour une élection publique : chaque vote est inscrit au nom de la voix "
+            "qui l'exprime, et la liste figure au procès-verbal. Gardez le secret si les "
+            "statuts le demandent pour cette élection."
+        ),
+    )
 
 
 class IncidentForm(NoLabelSuffix):

@@ -191,7 +191,22 @@ def _election(election: dict) -> list[str]:
         lines.append("- " + said)
     if not election.get("elected"):
         lines.append("- " + _("Personne n'est élu·e."))
+    if "roll" in election:
+        lines += _election_roll(election["roll"])
     return lines + [""]
+
+
+def _election_roll(roll: list[dict]) -> list[str]:
+    """A public election's votes, voice by voice, in member order."""
+    lines = ["- " + _("Élection publique, le vote de chaque voix :")]
+    for line in roll:
+        chosen = ", ".join(f"n°{n}" for n in line["candidates"]) or _("bulletin blanc")
+        if line["name"]:
+            whose = f"{line['name']} (n° {line['number']})"
+        else:
+            whose = _("associé·e n° %(number)s") % {"number": line["number"]}
+        lines.append("  - " + _("%(whose)s : %(chosen)s") % {"whose": whose, "chosen": chosen})
+    return lines
 
 
 def _figures(result: dict, majority_choices) -> list[str]:

@@ -843,7 +843,7 @@ class AgendaItem(models.Model):
                         {"principal": _("Vous ne portez pas le pouvoir de cette personne.")}
                     )
             if item.kind == self.Kind.ELECTION:
-                return elections.put_in_the_box(item, whose, choice)
+                return elections.cast(item, whose, voter, choice, now)
             if item.secret:
                 from commun.assemblies.ballots import put_in_the_box
 
@@ -962,13 +962,13 @@ class AgendaItem(models.Model):
         return Vote.Choice.NO
 
     def mark_secret(self, by) -> "AgendaItem":
-        """The assembly decides this resolution is voted by secret ballot: the chair (or an
-        officer) marks it before its vote opens."""
+        """The assembly decides this resolution (or a public election) is voted by secret
+        ballot: the chair (or an officer) marks it before its vote opens."""
         with transaction.atomic():
             # Locked like the opening of its vote: marked before it, or refused after.
             item = AgendaItem.objects.select_for_update().get(pk=self.pk)
             rules().require(by, "mark_secret", item.assembly)
-            if item.kind != self.Kind.RESOLUTION:
+            if item.kind not in (self.Kind.RESOLUTION, self.Kind.ELECTION):
                 raise ValidationError(_("Seule une résolution se vote."))
             if item.status != self.Status.PENDING:
                 raise ValidationError(
@@ -999,6 +999,11 @@ class AgendaItem(models.Model):
                 self.secret_roll.filter(principal__in=whose).values_list("principal_id", flat=True)
             )
             return [(p, SECRET_CAST if p.pk in on_the_roll else None) for p in whose]
+        if self.kind == self.Kind.ELECTION:
+            # A public election: the candidates chosen so far (member ids).
+            chosen = self.election_votes.filter(principal__in=whose)
+            cast = dict(chosen.values_list("principal_id", "candidates"))
+            return [(p, cast.get(p.pk)) for p in whose]
         cast = dict(self.votes.filter(principal__in=whose).values_list("principal_id", "choice"))
         return [(p, cast.get(p.pk)) for p in whose]
 

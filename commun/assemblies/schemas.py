@@ -213,6 +213,8 @@ class ElectionIn(Input):
     title: str = Field(min_length=1, max_length=300)
     seats: Annotated[int, Field(ge=1, le=50)]
     method: Literal["majority", "approval"]
+    # A public election records each voice's vote by name (the statutes may want it secret).
+    secret: bool = True
 
 
 class CandidateIn(Input):
@@ -240,7 +242,8 @@ class ElectionBallotOut(Schema):
     position: int
     candidates: list[int]
     principal_number: int
-    receipt: str
+    # A secret ballot's receipt, to find it in the box; none for a public election.
+    receipt: str | None = None
 
 
 # Closing the session, incidents, minutes, register (minutes_api.py) ----------------------------

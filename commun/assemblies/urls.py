@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commun.assemblies import minutes_views, views
+from commun.assemblies import box, minutes_views, picker, views
 
 app_name = "assemblies"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("assemblees/<int:pk>/convocation/", views.convocation, name="convocation"),
     path("assemblees/<int:pk>/convocation.pdf", views.convocation_pdf, name="convocation_pdf"),
     path("assemblees/<int:pk>/ouverture/", views.open_session, name="open"),
+    path("assemblees/<int:pk>/associes/<str:field>/", picker.pick, name="pick"),
     path("assemblees/<int:pk>/emargement/", views.check_in, name="check_in"),
     path("assemblees/<int:pk>/quorum/", views.quorum, name="quorum"),
     path("assemblees/<int:pk>/sans-quorum/", views.record_failure, name="record_failure"),
@@ -31,6 +32,7 @@ urlpatterns = [
     ),
     path("assemblees/<int:pk>/resolutions/<int:position>/vote/", views.vote, name="vote"),
     path("assemblees/<int:pk>/projection/", views.projection, name="projection"),
+    path("assemblees/<int:pk>/resolutions/<int:position>/urne/", box.box_page, name="box"),
     path(
         "assemblees/<int:pk>/resolutions/<int:position>/vote-avant-la-seance/",
         views.vote_in_advance,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commun.assemblies import amendments, elections, rules
+from commun.assemblies import amendments, elections, picker, rules
 from commun.assemblies import convocation as notice
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.documents import Document, file_response, may_read
@@ -169,6 +169,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
                 },
             ),
         )
+    picker.attach(forms.get("open"), assembly)
+    picker.attach(forms.get("answer"), assembly)
     context = {
         "assembly": assembly,
         "items": assembly.items.select_related(
@@ -622,8 +624,8 @@ def add_candidate(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 
 @require_POST
 def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
-    """An election's secret ballot: the candidates ticked (member numbers), for oneself or
-    (`principal`) a principal."""
+    """A vote in an election, secret or public: the candidates ticked (member numbers), for
+    oneself or (`principal`) a principal."""
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
@@ -644,6 +646,9 @@ def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         ballot = item.vote(request.user, [int(n) for n in chosen], principal)
     except ValidationError as error:
         return _refused_on_the_page(request, assembly, error)
+    if not item.secret:
+        messages.success(request, _("Votre vote est enregistré."))
+        return redirect("assemblies:assembly", pk=assembly.pk)
     messages.success(
         request,
         _("Votre bulletin est dans l'urne. Gardez ce reçu pour l'y retrouver : %(receipt)s")

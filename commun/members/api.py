@@ -10,7 +10,6 @@ from decimal import Decimal
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -29,11 +28,11 @@ from commun.api_schemas import ErrorOut
 from commun.core.replica import public_read
 from commun.lib.ids import MAX_API_ID
 from commun.lib.paging import Listing
+from commun.lib.rules import active_member
 from commun.members import rules
 from commun.members.forms import SEARCH_COUNT_LIMIT, JoinForm, register_movements
 from commun.members.forms import ProfileForm as MemberProfileForm
 from commun.members.models import (
-    NAMED_TO_MEMBERS,
     Application,
     Category,
     College,
@@ -41,7 +40,6 @@ from commun.members.models import (
     Member,
     ShareMovement,
     active_counts,
-    number_searched,
 )
 from commun.members.officer_forms import (
     MOVEMENT_FORMS,
@@ -69,6 +67,7 @@ from commun.members.schemas import (
     StructureIn,
     StructureOut,
 )
+from commun.members.search import search_shown_names
 
 router = Router()
 
@@ -353,19 +352,10 @@ def members(
         listed = listed.filter(category_id=category)
         count = counts.get(category, 0)
     if query := search.replace("\x00", "").strip():
-        by_name = (
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(organisation_name__icontains=query)
-        )
-        if not is_officer(request.user):
-            # Searching a hidden member's name must not reveal them (as on the web).
-            by_name &= NAMED_TO_MEMBERS
-        matches = by_name | Q(pseudonym__icontains=query)
-        if (number := number_searched(query)) is not None:
-            matches |= Q(number=number)
-        # As on the web: a search finds someone, it lists its first matches only.
-        return Listing(listed.filter(matches), count_at_most=SEARCH_COUNT_LIMIT)
+        # Searching a name hidden from the reader must not reveal whose it is (as on the web);
+        # a search finds someone, it lists its first matches only.
+        found = search_shown_names(listed, active_member(request.user), query, min_letters=1)
+        return Listing(found, count_at_most=SEARCH_COUNT_LIMIT)
     return Listing(listed, count=count)
 
 

@@ -456,10 +456,6 @@ class Identity(models.Model):
         return person
 
 
-# Members whose name the other associates may see (and so search by).
-NAMED_TO_MEMBERS = Q(public_visibility="name") | Q(members_visibility="name")
-
-
 def number_searched(text: str) -> int | None:
     """The member number a search means: ASCII digits within the column's range, else None
     ("²" and "٣" are digits to Python, not to int(); a huge number is nobody's)."""

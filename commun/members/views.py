@@ -31,15 +31,14 @@ from commun.members.forms import (
     register_movements,
 )
 from commun.members.models import (
-    NAMED_TO_MEMBERS,
     Application,
     Cooperative,
     Member,
     Repayment,
     ShareMovement,
     active_counts,
-    number_searched,
 )
+from commun.members.search import search_shown_names
 from commun.web import is_htmx, viewer_of
 
 DIRECTORY_PAGE_SIZE = 50
@@ -230,18 +229,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             members = members.filter(category=data["category"])
             count = counts.get(data["category"].pk, 0)
         if query := (data.get("q") or "").strip():
-            by_name = (
-                Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(organisation_name__icontains=query)
-            )
-            if not (viewer and viewer.sees_every_name):
-                # Searching a hidden member's name must not reveal them.
-                by_name &= NAMED_TO_MEMBERS
-            matches = by_name | Q(pseudonym__icontains=query)
-            if (number := number_searched(query)) is not None:
-                matches |= Q(number=number)
-            members = members.filter(matches)
+            # Searching a name hidden from the viewer must not reveal whose it is.
+            members = search_shown_names(members, viewer, query, min_letters=1)
             count, count_at_most = None, SEARCH_COUNT_LIMIT
     listing = Listing(members, count=count, count_at_most=count_at_most)
     page = Pager(listing, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -67,6 +67,9 @@ MATRIX = [
     ("PUT", A + "/answer", {"mode": "remote"}, "convened", (401, 404, 404, 200, 403, 200)),
     ("PUT", A + "/answer", {"mode": "remote"}, "draft", (401, 404, 404, 404, 404, 403)),
     ("GET", A + "/quorum", None, "convened", (401, 404, 404, 200, 200, 200)),
+    # Picking a convened member by name (picker.py): whoever answers, or opens the session.
+    ("GET", A + "/convened", None, "convened", (401, 404, 404, 200, 403, 200)),
+    ("GET", A + "/convened", None, "open", (401, 404, 404, 403, 403, 403)),
     ("POST", A + "/open", "named", "convened", (401, 404, 404, 403, 403, 200)),
     ("POST", A + "/open", "named", "open", (401, 404, 404, 403, 403, 403)),
     ("POST", A + "/check-in", None, "open", (401, 404, 404, 200, 403, 200)),
@@ -101,6 +104,8 @@ MATRIX = [
     ("PUT", R + "/ballot", BLANK, "voting", (401, 404, 404, 422, 403, 422)),
     ("PUT", R + "/ballot", BLANK, "closed", (401, 404, 404, 403, 403, 403)),
     ("GET", R + "/result", None, "draft", (401, 404, 404, 404, 404, 404)),
+    # The published box (box.py): a closed secret vote's only; resolution 1 is public.
+    ("GET", R + "/box", None, "closed", (404, 404, 404, 404, 404, 404)),
     # Closing the session, incidents, minutes, register (minutes_api.py).
     ("POST", A + "/close", None, "open", (401, 404, 404, 403, 403, 200)),
     ("POST", A + "/close", None, "closed", (401, 404, 404, 403, 403, 403)),

@@ -76,6 +76,18 @@ def test_a_hidden_member_is_not_found_by_their_name(people, alice):
     assert list(client.get(DIRECTORY, {"q": "lis"}).context["page"]) == [alice]
 
 
+def test_a_pseudonym_members_are_not_shown_does_not_lead_to_the_name(people, alice):
+    # Alice shows her name to the associates and « Lis » to the public: an associate who
+    # searched « Lis » would learn whose public pseudonym it is.
+    Member.objects.filter(pk=alice.pk).update(
+        public_visibility=Visibility.PSEUDONYM, pseudonym="Lis", members_visibility="name"
+    )
+    client = people["member"]
+    assert list(client.get(DIRECTORY, {"q": "lis"}).context["page"]) == []
+    assert client.get("/api/v1/members", {"search": "lis"}).json()["items"] == []
+    assert list(client.get(DIRECTORY, {"q": "Martin"}).context["page"]) == [alice]
+
+
 def test_filter_by_category(people, alice, bob):
     response = people["member"].get(DIRECTORY, {"category": category("Contrib").pk})
     assert list(response.context["page"]) == [alice]

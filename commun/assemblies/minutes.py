@@ -5,13 +5,16 @@ attendance sheet, each resolution's figures as counted at its close, the effects
 outcomes, the incidents — in the cooperative's language and time zone, in a fixed order:
 the same assembly always yields the same text, whoever asks and whatever changed
 elsewhere. Once the chair and the secretary have both confirmed it, the text and its
-SHA-256 are kept (`Minutes`) and the hash is chained in the journal.
+SHA-256 are kept (`Minutes`) and the hash is chained in the journal. Each confirms the
+draft as it read then (`Minutes.draft_sha256`): a draft that changed between the two
+confirmations is not frozen (`DraftChanged`) until the first confirmer confirms it again.
 """
 
 import hashlib
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -22,6 +25,20 @@ from commun.members.models import College
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+class DraftChanged(ValidationError):
+    """The draft differs from the one the first confirmer approved: refused (the API's 409)
+    until they confirm it again, so that nobody's confirmation covers a text they never read."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Le projet de procès-verbal a changé depuis la première confirmation : "
+                "la personne qui l'a confirmé doit le relire et le confirmer à nouveau."
+            ),
+            code="draft_changed",
+        )
 
 
 def _when(moment) -> str:

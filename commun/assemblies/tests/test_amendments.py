@@ -216,3 +216,45 @@ def test_amendments_on_the_pages(assembly, people):
     assert chair.post(page + "resolutions/3/admission/", {"admit": "1"}).status_code == 302
     assert "Amendement admis au vote" in chair.get(page).content.decode()
     assert chair.post(page + "resolutions/3/admission/", {"admit": "0"}).status_code == 422
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b"])
+def test_an_amendment_with_a_control_character_is_a_field_error_with_nothing_written(
+    assembly, people, control
+):
+    """A NUL (PostgreSQL cannot store it) or an escape (it garbles a terminal, hides text):
+    refused on the field, on the page as in the API, like every other form."""
+    u1 = people["users"][0]
+    in_session(assembly, people, u1)
+    page = client_for(u1.user).post(
+        f"/assemblees/{assembly.pk}/resolutions/1/amendements/",
+        {"text": f"Le texte{control} proposé"},
+    )
+    assert page.status_code == 422
+    assert "caractère de contrôle interdit" in page.context["forms"]["amendment"].errors["text"][0]
+    assert "caractère de contrôle interdit" in page.text
+    api = call(
+        bearer(u1.user),
+        "POST",
+        f"/assemblies/{assembly.pk}/resolutions/1/amendments",
+        {"text": f"Le texte{control} proposé"},
+    )
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"][-1] == "text"
+    assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()
+
+
+def test_a_refused_amendment_keeps_the_text_typed_under_its_resolution(assembly, people):
+    """The model's refusal (the same text as the resolution's) lands on the form's field,
+    shown again under the resolution with what the member typed."""
+    u1 = people["users"][0]
+    in_session(assembly, people, u1)
+    same = resolution(assembly).text
+    page = client_for(u1.user).post(
+        f"/assemblees/{assembly.pk}/resolutions/1/amendements/", {"text": same}
+    )
+    assert page.status_code == 422
+    assert page.context["forms"]["amendment"].errors["text"] == [
+        "Proposez un texte différent de la résolution."
+    ]
+    assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()

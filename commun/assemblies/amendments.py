@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.assemblies import counting
+from commun.assemblies.minutes import of_record
 from commun.assemblies.models import AgendaItem, Assembly, rules
 
 Admission = AgendaItem.Admission
@@ -40,12 +41,16 @@ def propose(by, resolution: AgendaItem, text: str, now=None) -> AgendaItem:
             raise ValidationError({"text": _("Proposez un texte différent de la résolution.")})
         position = (assembly.items.aggregate(last=Max("position"))["last"] or 0) + 1
         number = resolution.amendments.count() + 1
+        with of_record():
+            title = _("Amendement n° %(number)s à « %(title)s »") % {
+                "number": number,
+                "title": resolution.title,
+            }
         amendment = AgendaItem(
             assembly=assembly,
             position=position,
             kind=AgendaItem.Kind.RESOLUTION,
-            title=_("Amendement n° %(number)s à « %(title)s »")
-            % {"number": number, "title": resolution.title},
+            title=title,
             text=text,
             amends=resolution,
             admission=Admission.PROPOSED,

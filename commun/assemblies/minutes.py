@@ -11,16 +11,25 @@ confirmations is not frozen (`DraftChanged`) until the first confirmer confirms 
 """
 
 import hashlib
+from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from commun.assemblies import counting
 from commun.members.models import College
+
+
+def of_record():
+    """Write in the cooperative's language, the minutes' own: what Commun stores for the
+    record (an amendment's title, an effect's failure, the accounts' title) reads the same in
+    the minutes whoever acted, whatever language they read."""
+    return override(settings.LANGUAGE_CODE)
 
 
 def digest(text: str) -> str:
@@ -54,12 +63,13 @@ def _person(member) -> str:
 
 
 def _percent(fraction: Fraction) -> str:
-    return f"{float(fraction) * 100:.2f} %".replace(".", ",")
+    share = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
+    return f"{number_format(share, decimal_pos=2, use_l10n=True)} %"
 
 
 def text(assembly) -> str:
     """The minutes as plain text (Markdown), in the cooperative's language."""
-    with override(settings.LANGUAGE_CODE):
+    with of_record():
         lines = _heading(assembly) + _attendance(assembly) + _agenda(assembly)
         lines += _incidents(assembly) + _closing(assembly)
     return "\n".join(lines).rstrip() + "\n"

@@ -91,3 +91,18 @@ def apply_outcome(amendment: AgendaItem) -> None:
     """At an amendment's close: adopted, its text is the one its resolution is voted on."""
     if amendment.amends_id is not None and amendment.adopted:
         AgendaItem.objects.filter(pk=amendment.amends_id).update(amended_text=amendment.text)
+
+
+def under_their_resolutions(items) -> list[AgendaItem]:
+    """The agenda as it is read: each resolution followed by its amendments (numbered at the
+    end when proposed, in the order proposed), instead of after the items that follow it."""
+    items = sorted(items, key=lambda item: item.position)
+    amending = {}
+    for item in items:
+        if item.amends_id is not None:
+            amending.setdefault(item.amends_id, []).append(item)
+    ordered = []
+    for item in items:
+        if item.amends_id is None:
+            ordered += [item, *amending.pop(item.pk, [])]
+    return ordered + [item for rest in amending.values() for item in rest]

@@ -147,10 +147,11 @@ def _attendance(assembly) -> list[str]:
 
 
 def _agenda(assembly) -> list[str]:
+    from commun.assemblies.amendments import under_their_resolutions
     from commun.assemblies.models import AgendaItem, Majority
 
     lines = ["## " + _("Ordre du jour et résolutions"), ""]
-    for item in assembly.items.select_related("amends"):
+    for item in under_their_resolutions(assembly.items.select_related("amends")):
         if item.kind == AgendaItem.Kind.INFORMATION:
             lines += [
                 "### "

@@ -175,8 +175,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         )
     context = {
         "assembly": assembly,
-        "items": assembly.items.select_related(
-            "proposed_by__member", "decision", "request__member"
+        "items": amendments.under_their_resolutions(
+            assembly.items.select_related("proposed_by__member", "decision", "request__member")
         ),
         "participant": participant,
         "actions": actions,

@@ -9,7 +9,7 @@ chairs, Bob is the secretary; U1 to U6 are users, Fé a founder, Céd a contribu
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commun.assemblies import amendments
+from commun.assemblies import amendments, minutes
 from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind
 from commun.conftest import category, client_for, make_member
@@ -258,3 +258,38 @@ def test_a_refused_amendment_keeps_the_text_typed_under_its_resolution(assembly,
         "Proposez un texte différent de la résolution."
     ]
     assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()
+
+
+def test_amendments_are_listed_under_their_resolution_in_the_agenda_and_the_minutes(
+    assembly, people
+):
+    """Numbered at the end of the agenda when proposed, an amendment is read under the
+    resolution it amends — on the assembly's page and in the minutes — not after the
+    information items that follow it."""
+    alice = people["alice"]
+    u1, u2 = people["users"][:2]
+    in_session(assembly, people, u1, u2)
+    first = amendments.propose(u1.user, resolution(assembly), NEW_TEXT)
+    second = amendments.propose(u2.user, resolution(assembly), "Tout aux réserves.")
+    amendments.decide(alice.user, first, admitted=True)
+    amendments.decide(alice.user, second, admitted=False)
+    vote(assembly, people, first, alice="yes", bob="yes", u1="yes")
+    vote(assembly, people, resolution(assembly), alice="yes", bob="yes")
+
+    page = client_for(alice.user).get(f"/assemblees/{assembly.pk}/").content.decode()
+    agenda = page[page.index('<ol class="agenda">') :]
+    shown = [
+        agenda.index(f"{text}</strong>")
+        for text in (resolution(assembly).title, first.title, second.title, "Rapport de gestion")
+    ]
+    assert shown == sorted(shown)
+
+    assembly.close_session(alice.user)
+    said = minutes.text(assembly)
+    headings = [line for line in said.splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### Résolution n°1 : Approbation des comptes",
+        f"### Amendement n°3 à la résolution n°1 : {first.title}",
+        f"### Amendement n°4 à la résolution n°1 : {second.title}",
+        "### Point d'information n°2 : Rapport de gestion",
+    ]

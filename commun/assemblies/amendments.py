@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.assemblies import counting
+from commun.assemblies.minutes import of_record
 from commun.assemblies.models import AgendaItem, Assembly, rules
 
 Admission = AgendaItem.Admission
@@ -40,12 +41,16 @@ def propose(by, resolution: AgendaItem, text: str, now=None) -> AgendaItem:
             raise ValidationError({"text": _("Proposez un texte différent de la résolution.")})
         position = (assembly.items.aggregate(last=Max("position"))["last"] or 0) + 1
         number = resolution.amendments.count() + 1
+        with of_record():
+            title = _("Amendement n° %(number)s à « %(title)s »") % {
+                "number": number,
+                "title": resolution.title,
+            }
         amendment = AgendaItem(
             assembly=assembly,
             position=position,
             kind=AgendaItem.Kind.RESOLUTION,
-            title=_("Amendement n° %(number)s à « %(title)s »")
-            % {"number": number, "title": resolution.title},
+            title=title,
             text=text,
             amends=resolution,
             admission=Admission.PROPOSED,
@@ -86,3 +91,18 @@ def apply_outcome(amendment: AgendaItem) -> None:
     """At an amendment's close: adopted, its text is the one its resolution is voted on."""
     if amendment.amends_id is not None and amendment.adopted:
         AgendaItem.objects.filter(pk=amendment.amends_id).update(amended_text=amendment.text)
+
+
+def under_their_resolutions(items) -> list[AgendaItem]:
+    """The agenda as it is read: each resolution followed by its amendments (numbered at the
+    end when proposed, in the order proposed), instead of after the items that follow it."""
+    items = sorted(items, key=lambda item: item.position)
+    amending = {}
+    for item in items:
+        if item.amends_id is not None:
+            amending.setdefault(item.amends_id, []).append(item)
+    ordered = []
+    for item in items:
+        if item.amends_id is None:
+            ordered += [item, *amending.pop(item.pk, [])]
+    return ordered + [item for rest in amending.values() for item in rest]

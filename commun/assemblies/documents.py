@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from commun.assemblies.minutes import of_record
 from commun.assemblies.models import Assembly, rules
 from commun.lib import uploads
 from commun.members.models import Member
@@ -115,7 +116,8 @@ class Document(models.Model):
         if closed is None:
             raise ValidationError({"year": _("Cet exercice n'est pas clos.")})
         document = accounts_pdf(closed)
-        title = gettext("Comptes de l'exercice %(year)s") % {"year": year}
+        with of_record():  # the record's language, whoever attaches them
+            title = gettext("Comptes de l'exercice %(year)s") % {"year": year}
         return cls._add(
             assembly,
             by,

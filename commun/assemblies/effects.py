@@ -185,9 +185,17 @@ AMENDED = gettext_lazy(
 
 
 def apply(item, now: datetime.datetime) -> dict:
-    """Apply an adopted resolution's effect, whole or not at all; the outcome to keep."""
+    """Apply an adopted resolution's effect, whole or not at all; the outcome to keep (a
+    failure's reason in the cooperative's language, whoever closed the vote)."""
+    from commun.assemblies.minutes import of_record
+
     if not item.effect or not item.adopted:
         return {}
+    with of_record():
+        return _apply(item, now)
+
+
+def _apply(item, now: datetime.datetime) -> dict:
     if item.amended_text:
         # The effect was checked against the text the officers put on the agenda; the
         # floor voted another. Applying the first would do what nobody adopted.

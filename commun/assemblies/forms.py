@@ -302,6 +302,34 @@ class AccountsForm(NoLabelSuffix):
 # Members ask for an item (`assemblies/requests.py`) ----------------------------------------
 
 
+class AmendmentForm(NoLabelSuffix):
+    """A new text proposed from the floor for the resolution at `position` (its form is shown
+    again under that resolution when refused)."""
+
+    text = forms.CharField(
+        label=_("Le texte que vous proposez pour cette résolution"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, position: int, **kwargs):
+        self.position = position
+        super().__init__(*args, **kwargs)
+
+
+class AmendmentDecisionForm(NoLabelSuffix):
+    """The chair's answer: a refusal is final, so only the refusal button's value refuses."""
+
+    admit = forms.TypedChoiceField(
+        choices=[("1", _("Admettre au vote")), ("0", _("Refuser l'amendement"))],
+        coerce=lambda answer: answer == "1",
+        error_messages={
+            "required": _("Choisissez d'admettre l'amendement au vote ou de le refuser."),
+            "invalid_choice": _("Choisissez d'admettre l'amendement au vote ou de le refuser."),
+        },
+    )
+
+
 class ItemRequestForm(NoLabelSuffix):
     ids = "ask-%s"
 

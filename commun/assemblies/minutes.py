@@ -5,14 +5,19 @@ attendance sheet, each resolution's figures as counted at its close, the effects
 outcomes, the incidents — in the cooperative's language and time zone, in a fixed order:
 the same assembly always yields the same text, whoever asks and whatever changed
 elsewhere. Once the chair and the secretary have both confirmed it, the text and its
-SHA-256 are kept (`Minutes`) and the hash is chained in the journal.
+SHA-256 are kept (`Minutes`) and the hash is chained in the journal. Each confirms the
+draft as it read then (`Minutes.draft_sha256`): a draft that changed between the two
+confirmations is not frozen (`DraftChanged`) until the first confirmer confirms it again.
 """
 
 import hashlib
+from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -20,8 +25,29 @@ from commun.assemblies import counting
 from commun.members.models import College
 
 
+def of_record():
+    """Write in the cooperative's language, the minutes' own: what Commun stores for the
+    record (an amendment's title, an effect's failure, the accounts' title) reads the same in
+    the minutes whoever acted, whatever language they read."""
+    return override(settings.LANGUAGE_CODE)
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+class DraftChanged(ValidationError):
+    """The draft differs from the one the first confirmer approved: refused (the API's 409)
+    until they confirm it again, so that nobody's confirmation covers a text they never read."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Le projet de procès-verbal a changé depuis la première confirmation : "
+                "la personne qui l'a confirmé doit le relire et le confirmer à nouveau."
+            ),
+            code="draft_changed",
+        )
 
 
 def _when(moment) -> str:
@@ -37,12 +63,13 @@ def _person(member) -> str:
 
 
 def _percent(fraction: Fraction) -> str:
-    return f"{float(fraction) * 100:.2f} %".replace(".", ",")
+    share = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
+    return f"{number_format(share, decimal_pos=2, use_l10n=True)} %"
 
 
 def text(assembly) -> str:
     """The minutes as plain text (Markdown), in the cooperative's language."""
-    with override(settings.LANGUAGE_CODE):
+    with of_record():
         lines = _heading(assembly) + _attendance(assembly) + _agenda(assembly)
         lines += _incidents(assembly) + _closing(assembly)
     return "\n".join(lines).rstrip() + "\n"
@@ -120,10 +147,11 @@ def _attendance(assembly) -> list[str]:
 
 
 def _agenda(assembly) -> list[str]:
+    from commun.assemblies.amendments import under_their_resolutions
     from commun.assemblies.models import AgendaItem, Majority
 
     lines = ["## " + _("Ordre du jour et résolutions"), ""]
-    for item in assembly.items.select_related("amends"):
+    for item in under_their_resolutions(assembly.items.select_related("amends")):
         if item.kind == AgendaItem.Kind.INFORMATION:
             lines += [
                 "### "

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from commun.api_auth import authenticated, public
+from commun.api_helpers import conflict
+from commun.assemblies import minutes as minutes_text
 from commun.assemblies import rules
 from commun.assemblies.api import Id, _assembly, _out
 from commun.assemblies.models import Assembly, Minutes
@@ -93,8 +95,13 @@ def minutes(request, assembly_id: int = Id):
 
 @router.post("/assemblies/{assembly_id}/minutes/confirm", auth=authenticated, response=MinutesOut)
 def confirm_minutes(request, assembly_id: int = Id):
-    """Confirm the minutes (the chair, the secretary); frozen once both have."""
+    """Confirm the minutes as drafted now (the chair, the secretary); frozen once both have
+    confirmed the same draft. A draft changed since the first confirmation answers 409: the
+    first confirmer confirms it again."""
     assembly = _assembly(request, assembly_id)
     rules.require(request.user, "confirm_minutes", assembly)
-    assembly.confirm_minutes(request.user)
+    try:
+        assembly.confirm_minutes(request.user)
+    except minutes_text.DraftChanged as error:
+        raise conflict(" ".join(error.messages)) from None
     return _minutes(assembly)

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commun.assemblies import rules
+from commun.assemblies import minutes, rules
 from commun.assemblies.models import Assembly, Minutes
 from commun.members import pdf
 
@@ -27,10 +27,14 @@ def _readable_minutes(request, pk: int) -> Assembly:
 
 def _minutes_context(request, assembly: Assembly) -> dict:
     record = Minutes.objects.filter(assembly=assembly).first()
+    text = assembly.minutes_text()
     return {
         "assembly": assembly,
         "record": record,
-        "text": assembly.minutes_text(),
+        "text": text,
+        "draft_changed": bool(
+            record and record.draft_sha256 and record.draft_sha256 != minutes.digest(text)
+        ),
         "may_confirm": rules.may(request.user, "confirm_minutes", assembly),
     }
 
@@ -72,7 +76,8 @@ def confirm_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
         context = _minutes_context(request, assembly)
-        return render(request, "assemblies/minutes.html", context, status=422)
+        status = 409 if isinstance(error, minutes.DraftChanged) else 422
+        return render(request, "assemblies/minutes.html", context, status=status)
     if record.frozen_at:
         messages.success(request, _("Le procès-verbal est arrêté et publié."))
     else:

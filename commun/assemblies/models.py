@@ -611,8 +611,9 @@ class Assembly(models.Model):
         return incident
 
     def confirm_minutes(self, by, now=None) -> "Minutes":
-        """The chair or the secretary confirms the minutes; once both have, they are frozen:
-        the text and its hash kept, the hash chained in the journal, nothing changes after."""
+        """The chair or the secretary confirms the draft as it reads now; once both have
+        confirmed the same draft, the minutes are frozen: the text and its hash kept, the
+        hash chained in the journal, nothing changes after."""
         from commun.assemblies import minutes
         from commun.ledger.models import JournalEntry
 
@@ -622,15 +623,22 @@ class Assembly(models.Model):
             assembly = Assembly.objects.select_for_update().get(pk=self.pk)
             member = rules().require(by, "confirm_minutes", assembly)
             record, _created = Minutes.objects.get_or_create(assembly=assembly)
-            if member.pk == assembly.chair_id and record.chair_confirmed_at is None:
-                record.chair_confirmed_at = now
-            elif member.pk == assembly.secretary_id and record.secretary_confirmed_at is None:
-                record.secretary_confirmed_at = now
-            else:
+            text = minutes.text(assembly)
+            drafted = minutes.digest(text)
+            mine, theirs = (
+                ("chair_confirmed_at", "secretary_confirmed_at")
+                if member.pk == assembly.chair_id
+                else ("secretary_confirmed_at", "chair_confirmed_at")
+            )
+            if getattr(record, mine) and record.draft_sha256 == drafted:
                 raise ValidationError(_("Vous avez déjà confirmé ce procès-verbal."))
+            if getattr(record, theirs) and record.draft_sha256 != drafted:
+                raise minutes.DraftChanged()
+            setattr(record, mine, now)
+            record.draft_sha256 = drafted
             if record.chair_confirmed_at and record.secretary_confirmed_at:
-                record.text = minutes.text(assembly)
-                record.sha256 = minutes.digest(record.text)
+                record.text = text
+                record.sha256 = drafted
                 record.frozen_at = now
                 assembly.phase = self.Phase.MINUTES_FROZEN
                 assembly.save(update_fields=["phase"])
@@ -1302,6 +1310,8 @@ class Minutes(models.Model):
         Erasure.PSEUDONYMISE,
     )
     sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The SHA-256 of the draft as last confirmed: the other confirmation freezes only that.
+    draft_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("procès-verbal")

@@ -40,7 +40,7 @@ class RulesIn(Input):
     max_proxies: int = Field(ge=0, le=MAX_PROXIES_PER_MEMBER)
     advance_votes_count: bool
     weighted_by_college: bool
-    minutes_public: bool = False
+    minutes_public: bool
 
 
 class RulesOut(Schema):

@@ -4,6 +4,8 @@ Every action is a POST form that works without JavaScript: it redirects to the p
 came from, or shows that page again with the form's errors (status 422).
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,8 @@ from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.documents import Document, file_response, may_read
 from commun.assemblies.forms import (
     AccountsForm,
+    AmendmentDecisionForm,
+    AmendmentForm,
     AnswerForm,
     AssemblyForm,
     ConveneAgainForm,
@@ -173,8 +177,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     picker.attach(forms.get("answer"), assembly)
     context = {
         "assembly": assembly,
-        "items": assembly.items.select_related(
-            "proposed_by__member", "decision", "request__member"
+        "items": amendments.under_their_resolutions(
+            assembly.items.select_related("proposed_by__member", "decision", "request__member")
         ),
         "participant": participant,
         "actions": actions,
@@ -555,12 +559,15 @@ def mark_secret(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @require_POST
 def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """A member present proposes a new text for a resolution not yet voted."""
-    text = request.POST.get("text", "")
-    return _act(
+    return _submit(
         request,
         pk,
         "propose_amendment",
-        lambda assembly: amendments.propose(request.user, _resolution(assembly, position), text),
+        partial(AmendmentForm, position=position),
+        "amendment",
+        lambda assembly, data: amendments.propose(
+            request.user, _resolution(assembly, position), data["text"]
+        ),
         _("Votre amendement est proposé ; la présidence décide s'il est mis au vote."),
     )
 
@@ -569,21 +576,24 @@ def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespo
 def decide_amendment(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """The chair admits a proposed amendment to the vote (`admit=1`) or refuses it
     (`admit=0`): a refusal is final, so nothing else is read as one."""
-    answer = request.POST.get("admit")
+    form = AmendmentDecisionForm(request.POST)
 
     def decide(assembly):
-        if answer not in ("0", "1"):
-            raise ValidationError(_("Choisissez d'admettre l'amendement au vote ou de le refuser."))
-        return amendments.decide(request.user, _resolution(assembly, position), answer == "1")
+        if not form.is_valid():
+            raise ValidationError(form.errors["admit"])
+        admitted = form.cleaned_data["admit"]
+        return amendments.decide(request.user, _resolution(assembly, position), admitted)
 
     return _act(
         request,
         pk,
         "admit_amendment",
         decide,
-        _("L'amendement est admis : il sera voté avant sa résolution.")
-        if answer == "1"
-        else _("L'amendement est refusé."),
+        lambda amendment: (
+            _("L'amendement est admis : il sera voté avant sa résolution.")
+            if amendment.admission == AgendaItem.Admission.ADMITTED
+            else _("L'amendement est refusé.")
+        ),
     )
 
 

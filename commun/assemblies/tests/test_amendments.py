@@ -9,7 +9,7 @@ chairs, Bob is the secretary; U1 to U6 are users, Fé a founder, Céd a contribu
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from commun.assemblies import amendments
+from commun.assemblies import amendments, minutes
 from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind
 from commun.conftest import category, client_for, make_member
@@ -216,3 +216,80 @@ def test_amendments_on_the_pages(assembly, people):
     assert chair.post(page + "resolutions/3/admission/", {"admit": "1"}).status_code == 302
     assert "Amendement admis au vote" in chair.get(page).content.decode()
     assert chair.post(page + "resolutions/3/admission/", {"admit": "0"}).status_code == 422
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x1b"])
+def test_an_amendment_with_a_control_character_is_a_field_error_with_nothing_written(
+    assembly, people, control
+):
+    """A NUL (PostgreSQL cannot store it) or an escape (it garbles a terminal, hides text):
+    refused on the field, on the page as in the API, like every other form."""
+    u1 = people["users"][0]
+    in_session(assembly, people, u1)
+    page = client_for(u1.user).post(
+        f"/assemblees/{assembly.pk}/resolutions/1/amendements/",
+        {"text": f"Le texte{control} proposé"},
+    )
+    assert page.status_code == 422
+    assert "caractère de contrôle interdit" in page.context["forms"]["amendment"].errors["text"][0]
+    assert "caractère de contrôle interdit" in page.text
+    api = call(
+        bearer(u1.user),
+        "POST",
+        f"/assemblies/{assembly.pk}/resolutions/1/amendments",
+        {"text": f"Le texte{control} proposé"},
+    )
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"][-1] == "text"
+    assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()
+
+
+def test_a_refused_amendment_keeps_the_text_typed_under_its_resolution(assembly, people):
+    """The model's refusal (the same text as the resolution's) lands on the form's field,
+    shown again under the resolution with what the member typed."""
+    u1 = people["users"][0]
+    in_session(assembly, people, u1)
+    same = resolution(assembly).text
+    page = client_for(u1.user).post(
+        f"/assemblees/{assembly.pk}/resolutions/1/amendements/", {"text": same}
+    )
+    assert page.status_code == 422
+    assert page.context["forms"]["amendment"].errors["text"] == [
+        "Proposez un texte différent de la résolution."
+    ]
+    assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()
+
+
+def test_amendments_are_listed_under_their_resolution_in_the_agenda_and_the_minutes(
+    assembly, people
+):
+    """Numbered at the end of the agenda when proposed, an amendment is read under the
+    resolution it amends — on the assembly's page and in the minutes — not after the
+    information items that follow it."""
+    alice = people["alice"]
+    u1, u2 = people["users"][:2]
+    in_session(assembly, people, u1, u2)
+    first = amendments.propose(u1.user, resolution(assembly), NEW_TEXT)
+    second = amendments.propose(u2.user, resolution(assembly), "Tout aux réserves.")
+    amendments.decide(alice.user, first, admitted=True)
+    amendments.decide(alice.user, second, admitted=False)
+    vote(assembly, people, first, alice="yes", bob="yes", u1="yes")
+    vote(assembly, people, resolution(assembly), alice="yes", bob="yes")
+
+    page = client_for(alice.user).get(f"/assemblees/{assembly.pk}/").content.decode()
+    agenda = page[page.index('<ol class="agenda">') :]
+    shown = [
+        agenda.index(f"{text}</strong>")
+        for text in (resolution(assembly).title, first.title, second.title, "Rapport de gestion")
+    ]
+    assert shown == sorted(shown)
+
+    assembly.close_session(alice.user)
+    said = minutes.text(assembly)
+    headings = [line for line in said.splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### Résolution n°1 : Approbation des comptes",
+        f"### Amendement n°3 à la résolution n°1 : {first.title}",
+        f"### Amendement n°4 à la résolution n°1 : {second.title}",
+        "### Point d'information n°2 : Rapport de gestion",
+    ]

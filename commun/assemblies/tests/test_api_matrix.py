@@ -36,6 +36,7 @@ RULES = {
     "max_proxies": 2,
     "advance_votes_count": False,
     "weighted_by_college": False,
+    "minutes_public": False,
 }
 ITEM = {"kind": "information", "title": "Rapport de gestion"}
 R = A + "/resolutions/{position}"

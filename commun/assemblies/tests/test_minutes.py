@@ -203,3 +203,43 @@ def test_the_assembly_page_names_people_as_each_chose(held, alice, bob, gus):
     assert "bobo" in seen_by_a_member and "Bob Durand" not in seen_by_a_member
     seen_by_an_officer = client_for(alice.user).get(f"/assemblees/{held.pk}/").content.decode()
     assert "Bob Durand" in seen_by_an_officer  # officers keep the register: every name
+
+
+def test_the_second_confirmation_is_refused_when_the_draft_changed_since_the_first(
+    held, alice, bob
+):
+    """The chair confirmed one draft; the chair's name then shows in it (the chair chose to
+    be named): the secretary can't freeze a text the chair never read."""
+    held.confirm_minutes(alice.user)
+    Member.objects.filter(pk=alice.pk).update(public_visibility="name")
+
+    with pytest.raises(ValidationError, match="a changé depuis"):
+        held.confirm_minutes(bob.user)
+
+    record = Minutes.objects.get()
+    assert record.secretary_confirmed_at is None and record.frozen_at is None
+    assert held.phase == "closed"
+    assert not JournalEntry.objects.filter(kind="assembly_minutes").exists()
+
+    again = held.confirm_minutes(alice.user)
+    assert again.chair_confirmed_at > record.chair_confirmed_at
+    frozen = held.confirm_minutes(bob.user)
+    assert frozen.frozen_at is not None
+    assert "Présidence de séance : Alice Martin" in frozen.text
+    assert frozen.draft_sha256 == frozen.sha256 == minutes.digest(frozen.text)
+
+
+def test_a_changed_draft_is_a_409_in_the_api_and_on_the_page(held, alice, bob):
+    base = f"/assemblies/{held.pk}/minutes"
+    call(bearer(alice.user), "post", base + "/confirm")
+    Member.objects.filter(pk=alice.pk).update(public_visibility="name")
+
+    refused = call(bearer(bob.user), "post", base + "/confirm")
+    assert refused.status_code == 409
+    assert "confirmer à nouveau" in refused.json()["detail"]
+    page = client_for(bob.user).post(f"/assemblees/{held.pk}/proces-verbal/confirmer/")
+    assert page.status_code == 409
+    assert "confirmer à nouveau" in page.text
+    shown = client_for(alice.user).get(f"/assemblees/{held.pk}/proces-verbal/")
+    assert "a changé depuis" in shown.text
+    assert Minutes.objects.get().secretary_confirmed_at is None

@@ -85,6 +85,7 @@ API_BODY = {
     "max_proxies": 0,
     "advance_votes_count": True,
     "weighted_by_college": False,
+    "minutes_public": False,
 }
 
 
@@ -107,3 +108,16 @@ def test_the_api_refuses_bad_rules_with_details_and_members_with_403(alice, bob)
     response = call(bearer(alice.user), "PUT", "/assemblies/rules/other", API_BODY)
     assert response.status_code == 422
     assert AssemblyRules.of(Kind.ORDINARY).notice_days == 15
+
+
+def test_a_put_without_a_rule_is_refused_and_leaves_every_rule_as_it_was(alice):
+    """A PUT replaces every rule: one left out is a 422 naming it, not a silent default
+    (a PUT without `minutes_public` used to unpublish the minutes)."""
+    AssemblyRules.of(Kind.ORDINARY).update(alice.user, minutes_public=True)
+    body = {k: v for k, v in API_BODY.items() if k != "minutes_public"}
+    response = call(bearer(alice.user), "PUT", "/assemblies/rules/ordinary", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "minutes_public"
+    kept = AssemblyRules.of(Kind.ORDINARY)
+    assert kept.minutes_public is True
+    assert kept.notice_days == 15

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -491,13 +491,25 @@ class Assembly(models.Model):
         """How many proxies to a member count, by the principal's college: the principal
         not signed in, the holder taking part, and no more per holder than the statutes
         allow (the first by member number)."""
+        proxies = self._proxies_to_someone_taking_part(on_the_day)
+        counted = Counter(dict(proxies.values_list("college_id").annotate(models.Count("pk"))))
+        for _principal, college in self._proxies_beyond_the_limit(proxies):
+            counted[college] -= 1
+        return counted
+
+    def _proxies_to_someone_taking_part(self, on_the_day: bool):
+        """The principals not signed in whose holder takes part (signed in; before the day,
+        or answered present or remote), the limit aside."""
         holder_takes_part = Q(holder__checked_in_at__isnull=False)
         if not on_the_day:
             holder_takes_part |= Q(holder__mode__in=[counting.PRESENT, counting.REMOTE])
-        proxies = self.participants.order_by().filter(
+        return self.participants.order_by().filter(
             holder_takes_part, mode=counting.PROXY, checked_in_at__isnull=True
         )
-        counted = Counter(dict(proxies.values_list("college_id").annotate(models.Count("pk"))))
+
+    def _proxies_beyond_the_limit(self, proxies) -> list[tuple[int, int | None]]:
+        """Among `proxies`, the principals (id, college) past their holder's limit, by
+        member number: none unless a holder carries more than the statutes allow."""
         limit = self.rules.get("max_proxies", 0)
         overloaded = (
             proxies.values("holder_id")
@@ -505,15 +517,28 @@ class Assembly(models.Model):
             .filter(carried__gt=limit)
             .values_list("holder_id", flat=True)
         )
-        if overloaded := list(overloaded):
-            beyond = proxies.filter(holder_id__in=overloaded)
-            seen: Counter = Counter()
-            in_order = beyond.order_by("holder_id", "member__number")
-            for holder, college in in_order.values_list("holder_id", "college_id"):
-                seen[holder] += 1
-                if seen[holder] > limit:
-                    counted[college] -= 1
-        return counted
+        if not (overloaded := list(overloaded)):
+            return []
+        beyond, seen = [], Counter()
+        in_order = proxies.filter(holder_id__in=overloaded).order_by("holder_id", "member__number")
+        for principal, holder, college in in_order.values_list("pk", "holder_id", "college_id"):
+            seen[holder] += 1
+            if seen[holder] > limit:
+                beyond.append((principal, college))
+        return beyond
+
+    def blank_proxies(self) -> Counter:
+        """The blank proxies counted on the day, by college: the principal not signed in
+        (the chair sits once the session is open)."""
+        blank = self.participants.order_by().filter(mode=counting.CHAIR, checked_in_at__isnull=True)
+        return Counter(dict(blank.values_list("college_id").annotate(models.Count("pk"))))
+
+    def advance_voices(self) -> dict[int, tuple[Voice, str]]:
+        """The part of `voices()` that votes in advance on the day: those who answered so
+        and did not sign in."""
+        rows = self.participants.filter(mode=counting.ADVANCE, checked_in_at__isnull=True)
+        fields = ("pk", "member_id", "college_id", "mode", "holder_id")
+        return {row[0]: (Voice(*row, False), counting.ADVANCE) for row in rows.values_list(*fields)}
 
     def voice_rows(self) -> list[Voice]:
         """Every participant as a plain row, in member number order (the order in which a
@@ -976,7 +1001,7 @@ class AgendaItem(models.Model):
 
     def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
         """Each college's votes, how many blank proxies the chair cast for, and how many
-        advance votes counted.
+        advance votes counted: a few aggregate queries, by the rules of `voices()`.
 
         A vote counts only if its principal still counts through its voter (a member who
         came after giving a proxy votes for themselves). Blank proxies vote for the
@@ -986,51 +1011,54 @@ class AgendaItem(models.Model):
         """
         from commun.assemblies.ballots import counted_advance_votes
 
-        voices = assembly.voices()
-        counts: dict[int | None, Counter] = defaultdict(Counter)
         if self.secret:
-            return self._secret_tallies(voices)
-        votes = self.votes.values_list("principal_id", "voter_id", "choice")
-        for principal, voter, choice in votes:
-            counted = voices.get(principal)
-            if counted is None:
-                continue
-            participant, mode = counted
-            in_person = voter == principal and mode in (counting.PRESENT, counting.REMOTE)
-            carried = mode == counting.PROXY and participant.holder_id == voter
-            if not (in_person or carried):
-                continue
-            counts[participant.college_id][choice] += 1
-        advance = counted_advance_votes(self, voices)
+            return self._secret_tallies(assembly)
+        counts: dict[int | None, Counter] = defaultdict(Counter)
+        in_person = Q(voter=F("principal"), principal__checked_in_at__isnull=False)
+        carried = Q(
+            principal__mode=counting.PROXY,
+            principal__checked_in_at__isnull=True,
+            principal__holder=F("voter"),
+            voter__checked_in_at__isnull=False,
+        )
+        beyond = [
+            pk
+            for pk, _college in assembly._proxies_beyond_the_limit(
+                assembly._proxies_to_someone_taking_part(on_the_day=True)
+            )
+        ]
+        votes = self.votes.order_by().filter(in_person | carried).exclude(principal__in=beyond)
+        for college, choice, cast in votes.values_list("principal__college_id", "choice").annotate(
+            models.Count("pk")
+        ):
+            counts[college][choice] += cast
+        counting_advance = assembly.rules.get("advance_votes_count")
+        advance = counted_advance_votes(self, assembly.advance_voices() if counting_advance else {})
         for participant, choice in advance:
             counts[participant.college_id][choice] += 1
-        blank = 0
-        for participant, mode in voices.values():
-            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
-                blank += 1
-                counts[participant.college_id][self.blank_proxy_choice] += 1
+        blank = assembly.blank_proxies()
+        for college, proxies in blank.items():
+            counts[college][self.blank_proxy_choice] += proxies
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
         }
-        return tallies, blank, len(advance)
+        return tallies, blank.total(), len(advance)
 
-    def _secret_tallies(self, voices) -> tuple[dict[int | None, counting.Tally], int, int]:
+    def _secret_tallies(self, assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
         """A secret vote's count: the box's ballots per college, and the blank proxies.
         Advance votes went into the box at the opening, not told apart."""
         from commun.assemblies.ballots import secret_tallies
 
         counts = {college: Counter(c) for college, c in secret_tallies(self).items()}
-        blank = 0
-        for participant, mode in voices.values():
-            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
-                blank += 1
-                counts.setdefault(participant.college_id, Counter())[self.blank_proxy_choice] += 1
+        blank = assembly.blank_proxies()
+        for college, proxies in blank.items():
+            counts.setdefault(college, Counter())[self.blank_proxy_choice] += proxies
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
         }
-        return tallies, blank, 0
+        return tallies, blank.total(), 0
 
     @property
     def blank_proxy_choice(self) -> str:

@@ -6,7 +6,7 @@ Alice (an officer) chairs, Bob is the secretary; the crowd are members written i
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 from django.db import connection
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commun.assemblies import counting
+from commun.assemblies.ballots import AdvanceVote, counted_advance_votes
 from commun.assemblies.models import Assembly, Participant, Vote
 from commun.members.models import Category
 from commun.testing.assemblies import convened, crowd
@@ -58,11 +59,17 @@ def eight(assembly):
         max_size=8,
     ),
     max_proxies=st.integers(0, 3),
+    votes=st.lists(
+        st.tuples(st.integers(0, 7), st.sampled_from(Vote.Choice.values)), min_size=8, max_size=8
+    ),
 )
-def test_a_voters_own_voice_is_their_row_of_the_whole_count(assembly, eight, answers, max_proxies):
+def test_a_voters_own_voice_is_their_row_of_the_whole_count(
+    assembly, eight, answers, max_proxies, votes
+):
     """Any answers (proxies past the limit, to someone who gave theirs, to oneself), any
-    attendance: each participant counts alone as the whole count counts them, and carries
-    the principals it says."""
+    attendance, any votes cast by anyone for anyone: each participant counts alone as the
+    whole count counts them and carries the principals it says, and the database's quorum
+    and tallies are the whole count's."""
     now = timezone.now()
     for row, (mode, holder, signed) in zip(eight, answers, strict=True):
         row.mode = mode
@@ -70,6 +77,13 @@ def test_a_voters_own_voice_is_their_row_of_the_whole_count(assembly, eight, ans
         row.checked_in_at = now if signed else None
     Participant.objects.bulk_update(eight, ["mode", "holder", "checked_in_at"])
     assembly.rules["max_proxies"] = max_proxies
+    item = assembly.items.get(position=1)
+    item.votes.all().delete()
+    item.advance_votes.all().delete()
+    for principal, (voter, choice) in zip(eight, votes, strict=True):
+        Vote.objects.create(item=item, principal=principal, voter=eight[voter], choice=choice)
+        AdvanceVote.objects.create(item=item, participant=principal, choice=choice)
+    assert item.tallies(assembly) == tallies_from_voices(item, assembly)
     counted = assembly.voices()
     for row in assembly.participants.all():
         assert assembly.voice_of(row) == counted.get(row.pk, (None, None))[1]
@@ -82,6 +96,30 @@ def test_a_voters_own_voice_is_their_row_of_the_whole_count(assembly, eight, ans
     for phase in (Assembly.Phase.CONVENED, Assembly.Phase.OPEN):
         assembly.phase = phase
         assert assembly.turnout() == turnout_from_rows(assembly)
+
+
+def tallies_from_voices(item, assembly) -> tuple[dict, int, int]:
+    """A resolution's count from the whole of `voices()`: each vote whose principal counts
+    through its voter, the advance votes that count, the blank proxies."""
+    voices = assembly.voices()
+    counts = defaultdict(Counter)
+    for principal, voter, choice in item.votes.values_list("principal_id", "voter_id", "choice"):
+        participant, mode = voices.get(principal, (None, None))
+        in_person = voter == principal and mode in (counting.PRESENT, counting.REMOTE)
+        if in_person or (mode == counting.PROXY and participant.holder_id == voter):
+            counts[participant.college_id][choice] += 1
+    advance = counted_advance_votes(item, voices)
+    for participant, choice in advance:
+        counts[participant.college_id][choice] += 1
+    blank = 0
+    for participant, mode in voices.values():
+        if participant.mode == counting.CHAIR and mode == counting.PROXY:
+            blank += 1
+            counts[participant.college_id][item.blank_proxy_choice] += 1
+    tallies = {
+        college: counting.Tally(c["yes"], c["no"], c["abstain"]) for college, c in counts.items()
+    }
+    return tallies, blank, len(advance)
 
 
 def turnout_from_rows(assembly) -> dict:

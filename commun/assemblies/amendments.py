@@ -33,8 +33,10 @@ def propose(by, resolution: AgendaItem, text: str, now=None) -> AgendaItem:
                 _("Le vote sur cette résolution a déjà été ouvert : elle ne s'amende plus.")
             )
         proposer = assembly.participant(member)
-        mode = assembly.voices().get(proposer.pk, (None, None))[1]
-        if mode not in (counting.PRESENT, counting.REMOTE):
+        if proposer is None or assembly.voice_of(proposer) not in (
+            counting.PRESENT,
+            counting.REMOTE,
+        ):
             raise ValidationError(_("Émargez d'abord : seul·es les présent·es votent."))
         text = (text or "").strip()
         if not text or text == resolution.text.strip():

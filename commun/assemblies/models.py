@@ -7,13 +7,13 @@ emails the convocation. Until it opens, each participant answers how they take p
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from fractions import Fraction
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,7 +66,7 @@ class Voice(NamedTuple):
     college_id: int | None
     mode: str
     holder_id: int | None
-    checked_in_at: datetime.datetime | None
+    signed_in: bool  # on the attendance sheet
 
 
 class Kind(models.TextChoices):
@@ -455,22 +455,106 @@ class Assembly(models.Model):
 
     def turnout(self) -> dict[int | None, counting.Turnout]:
         """Each college's turnout: expected from the answers before the day, then from the
-        attendance sheet. One query, whatever the number of members."""
-        rows = list(
-            self.participants.values_list(
-                "member_id", "college_id", "mode", "holder__member_id", "checked_in_at"
+        attendance sheet. Counted by the database in three aggregate queries (a fourth when
+        a holder carries more proxies than the statutes allow), with the rules of
+        `counting.counted_modes`: reading 10,000 rows to count them cost ten times more."""
+        on_the_day = self.phase != self.Phase.CONVENED
+        counts: dict[int | None, Counter] = {}
+        answers = self.participants.order_by().values_list("college_id", "mode")
+        signed_in = Q(checked_in_at__isnull=False)
+        for college, mode, everyone, signed in answers.annotate(
+            everyone=models.Count("pk"), signed=models.Count("pk", filter=signed_in)
+        ):
+            tally = counts.setdefault(college, Counter())
+            tally["eligible"] += everyone
+            tally[counting.REMOTE if mode == counting.REMOTE else counting.PRESENT] += signed
+            if mode == counting.ADVANCE or (
+                not on_the_day and mode in (counting.PRESENT, counting.REMOTE)
+            ):
+                tally[mode] += everyone - signed
+            elif mode == counting.CHAIR:
+                tally[counting.PROXY] += everyone - signed
+        for college, carried in self._counted_proxies(on_the_day).items():
+            counts.setdefault(college, Counter())[counting.PROXY] += carried
+        return {
+            college: counting.Turnout(
+                eligible=c["eligible"],
+                present=c[counting.PRESENT],
+                remote=c[counting.REMOTE],
+                represented=c[counting.PROXY],
+                advance=c[counting.ADVANCE],
             )
+            for college, c in counts.items()
+        }
+
+    def _counted_proxies(self, on_the_day: bool) -> Counter:
+        """How many proxies to a member count, by the principal's college: the principal
+        not signed in, the holder taking part, and no more per holder than the statutes
+        allow (the first by member number)."""
+        proxies = self._proxies_to_someone_taking_part(on_the_day)
+        counted = Counter(dict(proxies.values_list("college_id").annotate(models.Count("pk"))))
+        for _principal, college in self._proxies_beyond_the_limit(proxies):
+            counted[college] -= 1
+        return counted
+
+    def _proxies_to_someone_taking_part(self, on_the_day: bool):
+        """The principals not signed in whose holder takes part (signed in; before the day,
+        or answered present or remote), the limit aside."""
+        holder_takes_part = Q(holder__checked_in_at__isnull=False)
+        if not on_the_day:
+            holder_takes_part |= Q(holder__mode__in=[counting.PRESENT, counting.REMOTE])
+        return self.participants.order_by().filter(
+            holder_takes_part, mode=counting.PROXY, checked_in_at__isnull=True
         )
-        eligible: dict[int | None, int] = {}
-        for _member, college, *_rest in rows:
-            eligible[college] = eligible.get(college, 0) + 1
-        return counting.turnout_by_college(
-            [counting.Answer(m, c, mode, holder) for m, c, mode, holder, _at in rows],
-            eligible,
-            {m for m, *_rest, checked_in_at in rows if checked_in_at is not None},
-            max_proxies=self.rules.get("max_proxies", 0),
-            on_the_day=self.phase != self.Phase.CONVENED,
+
+    def _proxies_beyond_the_limit(self, proxies) -> list[tuple[int, int | None]]:
+        """Among `proxies`, the principals (id, college) past their holder's limit, by
+        member number: none unless a holder carries more than the statutes allow."""
+        limit = self.rules.get("max_proxies", 0)
+        overloaded = (
+            proxies.values("holder_id")
+            .annotate(carried=models.Count("pk"))
+            .filter(carried__gt=limit)
+            .values_list("holder_id", flat=True)
         )
+        if not (overloaded := list(overloaded)):
+            return []
+        beyond, seen = [], Counter()
+        in_order = proxies.filter(holder_id__in=overloaded).order_by("holder_id", "member__number")
+        for principal, holder, college in in_order.values_list("pk", "holder_id", "college_id"):
+            seen[holder] += 1
+            if seen[holder] > limit:
+                beyond.append((principal, college))
+        return beyond
+
+    def blank_proxies(self) -> Counter:
+        """The blank proxies counted on the day, by college: the principal not signed in
+        (the chair sits once the session is open)."""
+        blank = self.participants.order_by().filter(mode=counting.CHAIR, checked_in_at__isnull=True)
+        return Counter(dict(blank.values_list("college_id").annotate(models.Count("pk"))))
+
+    def advance_voices(self) -> dict[int, tuple[Voice, str]]:
+        """The part of `voices()` that votes in advance on the day: those who answered so
+        and did not sign in."""
+        rows = self.participants.filter(mode=counting.ADVANCE, checked_in_at__isnull=True)
+        fields = ("pk", "member_id", "college_id", "mode", "holder_id")
+        return {row[0]: (Voice(*row, False), counting.ADVANCE) for row in rows.values_list(*fields)}
+
+    def voice_rows(self) -> list[Voice]:
+        """Every participant as a plain row, in member number order (the order in which a
+        holder's proxies count up to the limit): one query that joins only the members,
+        read straight from the cursor, the check-in as a yes or no: converting 10,000 values
+        (the dates above all) cost more than the counting."""
+        signed_in = ExpressionWrapper(Q(checked_in_at__isnull=False), output_field=BooleanField())
+        rows = (
+            self.participants.order_by("member__number")
+            .annotate(signed_in=signed_in)
+            .values_list(*Voice._fields)
+        )
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Voice(*row[:5], bool(row[5])) for row in cursor.fetchall()]
 
     def quorum_status(self) -> dict:
         """The live figures the chair reads: voices, the quorum needed, and whether it is met."""
@@ -550,20 +634,44 @@ class Assembly(models.Model):
         Plain rows (`Voice`), not model instances: at 10,000 members this runs for every
         vote cast and every voter's page, and building 10,000 models cost ten times the
         counting itself."""
-        participants = {
-            row[1]: Voice(*row) for row in self.participants.values_list(*Voice._fields)
-        }
+        participants = {voice.member_id: voice for voice in self.voice_rows()}
         member_of = {voice.pk: member for member, voice in participants.items()}
         modes = counting.counted_modes(
             [
                 counting.Answer(v.member_id, v.college_id, v.mode, member_of.get(v.holder_id))
                 for v in participants.values()
             ],
-            {m for m, v in participants.items() if v.checked_in_at is not None},
+            {m for m, v in participants.items() if v.signed_in},
             max_proxies=self.rules.get("max_proxies", 0),
             on_the_day=True,
         )
         return {participants[m].pk: (participants[m], mode) for m, mode in modes.items()}
+
+    def voice_of(self, participant: "Participant") -> str | None:
+        """How one participant counts on the day, as `voices()` has them, or None: read from
+        their own row and, for a proxy, their holder's (a voter's page and a vote need only
+        theirs; `voices()` reads all 10,000)."""
+        if participant.checked_in_at is not None:
+            return counting.REMOTE if participant.mode == counting.REMOTE else counting.PRESENT
+        if participant.mode == counting.ADVANCE:
+            return counting.ADVANCE
+        if participant.mode == counting.CHAIR:
+            return counting.PROXY
+        if participant.mode == counting.PROXY:
+            holder = Participant.objects.only("pk", "checked_in_at").get(pk=participant.holder_id)
+            if participant in self.carried_by(holder):
+                return counting.PROXY
+        return None
+
+    def carried_by(self, holder: "Participant") -> list["Participant"]:
+        """The principals whose voices `holder` casts on the day: none unless the holder
+        signed in; those not signed in themselves, up to the statutes' limit by member
+        number, as `counting.counted_modes` takes them."""
+        if holder.checked_in_at is None:
+            return []
+        limit = self.rules.get("max_proxies", 0)
+        principals = holder.proxies.filter(checked_in_at__isnull=True).select_related("member")
+        return list(principals.order_by("member__number")[:limit])
 
     def open_resolution_item(self) -> "AgendaItem | None":
         return self.items.filter(status=AgendaItem.Status.OPEN).first()
@@ -838,15 +946,13 @@ class AgendaItem(models.Model):
                 raise ValidationError({"choice": _("Choisissez pour, contre ou abstention.")})
             if item.status != self.Status.OPEN:
                 raise ValidationError(_("Le vote sur cette résolution n'est pas ouvert."))
-            voices = assembly.voices()
             voter = assembly.participant(member)
-            if voices.get(voter.pk, (None, None))[1] not in (counting.PRESENT, counting.REMOTE):
+            if voter is None or assembly.voice_of(voter) not in (counting.PRESENT, counting.REMOTE):
                 raise ValidationError(_("Émargez d'abord : seul·es les présent·es votent."))
             whose = voter
             if principal is not None and principal.pk != member.pk:
                 whose = assembly.participant(principal)
-                counted = voices.get(whose.pk) if whose else None
-                if counted is None or counted[1] != counting.PROXY or whose.holder_id != voter.pk:
+                if whose is None or whose not in assembly.carried_by(voter):
                     raise ValidationError(
                         {"principal": _("Vous ne portez pas le pouvoir de cette personne.")}
                     )
@@ -903,7 +1009,7 @@ class AgendaItem(models.Model):
 
     def tallies(self, assembly: Assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
         """Each college's votes, how many blank proxies the chair cast for, and how many
-        advance votes counted.
+        advance votes counted: a few aggregate queries, by the rules of `voices()`.
 
         A vote counts only if its principal still counts through its voter (a member who
         came after giving a proxy votes for themselves). Blank proxies vote for the
@@ -913,51 +1019,54 @@ class AgendaItem(models.Model):
         """
         from commun.assemblies.ballots import counted_advance_votes
 
-        voices = assembly.voices()
-        counts: dict[int | None, Counter] = {}
         if self.secret:
-            return self._secret_tallies(voices)
-        votes = self.votes.values_list("principal_id", "voter_id", "choice")
-        for principal, voter, choice in votes:
-            counted = voices.get(principal)
-            if counted is None:
-                continue
-            participant, mode = counted
-            in_person = voter == principal and mode in (counting.PRESENT, counting.REMOTE)
-            carried = mode == counting.PROXY and participant.holder_id == voter
-            if not (in_person or carried):
-                continue
-            counts.setdefault(participant.college_id, Counter())[choice] += 1
-        advance = counted_advance_votes(self, voices)
+            return self._secret_tallies(assembly)
+        counts: dict[int | None, Counter] = defaultdict(Counter)
+        in_person = Q(voter=F("principal"), principal__checked_in_at__isnull=False)
+        carried = Q(
+            principal__mode=counting.PROXY,
+            principal__checked_in_at__isnull=True,
+            principal__holder=F("voter"),
+            voter__checked_in_at__isnull=False,
+        )
+        beyond = [
+            pk
+            for pk, _college in assembly._proxies_beyond_the_limit(
+                assembly._proxies_to_someone_taking_part(on_the_day=True)
+            )
+        ]
+        votes = self.votes.order_by().filter(in_person | carried).exclude(principal__in=beyond)
+        for college, choice, cast in votes.values_list("principal__college_id", "choice").annotate(
+            models.Count("pk")
+        ):
+            counts[college][choice] += cast
+        counting_advance = assembly.rules.get("advance_votes_count")
+        advance = counted_advance_votes(self, assembly.advance_voices() if counting_advance else {})
         for participant, choice in advance:
-            counts.setdefault(participant.college_id, Counter())[choice] += 1
-        blank = 0
-        for participant, mode in voices.values():
-            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
-                blank += 1
-                counts.setdefault(participant.college_id, Counter())[self.blank_proxy_choice] += 1
+            counts[participant.college_id][choice] += 1
+        blank = assembly.blank_proxies()
+        for college, proxies in blank.items():
+            counts[college][self.blank_proxy_choice] += proxies
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
         }
-        return tallies, blank, len(advance)
+        return tallies, blank.total(), len(advance)
 
-    def _secret_tallies(self, voices) -> tuple[dict[int | None, counting.Tally], int, int]:
+    def _secret_tallies(self, assembly) -> tuple[dict[int | None, counting.Tally], int, int]:
         """A secret vote's count: the box's ballots per college, and the blank proxies.
         Advance votes went into the box at the opening, not told apart."""
         from commun.assemblies.ballots import secret_tallies
 
         counts = {college: Counter(c) for college, c in secret_tallies(self).items()}
-        blank = 0
-        for participant, mode in voices.values():
-            if participant.mode == Participant.Mode.CHAIR and mode == counting.PROXY:
-                blank += 1
-                counts.setdefault(participant.college_id, Counter())[self.blank_proxy_choice] += 1
+        blank = assembly.blank_proxies()
+        for college, proxies in blank.items():
+            counts.setdefault(college, Counter())[self.blank_proxy_choice] += proxies
         tallies = {
             college: counting.Tally(c[Vote.Choice.YES], c[Vote.Choice.NO], c[Vote.Choice.ABSTAIN])
             for college, c in counts.items()
         }
-        return tallies, blank, 0
+        return tallies, blank.total(), 0
 
     @property
     def blank_proxy_choice(self) -> str:
@@ -990,18 +1099,11 @@ class AgendaItem(models.Model):
     def ballots(self, member: Member | None) -> list[tuple["Participant", str | None]]:
         """The voices `member` casts now, theirs first then each principal's they carry, with
         the choice cast so far: none unless they signed the attendance sheet."""
-        voices = self.assembly.voices()
-        mine = self.assembly.participant(member)
-        if mine is None or voices.get(mine.pk, (None, None))[1] not in (
-            counting.PRESENT,
-            counting.REMOTE,
-        ):
+        assembly = self.assembly
+        mine = assembly.participant(member)
+        if mine is None or assembly.voice_of(mine) not in (counting.PRESENT, counting.REMOTE):
             return []
-        carried = [
-            v.pk for v, mode in voices.values() if mode == counting.PROXY and v.holder_id == mine.pk
-        ]
-        principals = Participant.objects.filter(pk__in=carried).select_related("member")
-        whose = [mine, *principals.order_by("member__number")]
+        whose = [mine, *assembly.carried_by(mine)]
         if self.secret:
             on_the_roll = set(
                 self.secret_roll.filter(principal__in=whose).values_list("principal_id", flat=True)

@@ -57,3 +57,26 @@ def vote_on(assembly: Assembly, chair, position: int, votes: dict) -> AgendaItem
         item.vote(member.user, choice)
     item.close_vote(chair.user)
     return item
+
+
+def crowd(assembly: Assembly, count: int, category) -> list:
+    """`count` more members of `category`, active and convened to `assembly`, written in
+    bulk (a large cooperative in seconds): their participant rows, in member number order."""
+    from django.db.models import Max
+
+    from commun.accounts.models import User
+    from commun.assemblies.models import Participant
+    from commun.members.models import Member
+
+    first = (Member.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+    users = User.objects.bulk_create(
+        User(email=f"foule{first + i}@example.org") for i in range(count)
+    )
+    members = Member.objects.bulk_create(
+        Member(user=user, number=first + i, category=category, status=Member.Status.ACTIVE)
+        for i, user in enumerate(users)
+    )
+    return Participant.objects.bulk_create(
+        Participant(assembly=assembly, member=member, college_id=category.college_id)
+        for member in members
+    )

@@ -105,14 +105,19 @@ run: venv vendor messages
 	$(BIN)/commun demo
 	$(BIN)/commun serve --port $(PORT)
 
+# Each pass runs on every core (pytest-xdist), each worker with a test database of its own;
+# a test file stays on one worker, so its browser and its module's fixtures start once.
+# `make test PYTEST_JOBS=0` runs in one process.
+PYTEST_JOBS ?= auto
+PYTEST_RUN = sh scripts/pytest --numprocesses=$(PYTEST_JOBS) --dist=loadfile --durations=20
 test: venv lock-check vendor messages chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== Tests on SQLite =="
-	env -u DATABASE_URL sh scripts/pytest --durations=20 $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST_RUN) $(PYTEST_ARGS)
 	@if pg=$$($(BIN)/python -m commun.testing.pgcluster --check); then \
 		echo "== Tests on PostgreSQL ($$pg) =="; \
-		COMMUN_TEST_PASS=postgresql $(BIN)/python -m commun.testing.pgcluster -- sh scripts/pytest --durations=20 $(PYTEST_ARGS); \
+		COMMUN_TEST_PASS=postgresql $(BIN)/python -m commun.testing.pgcluster -- $(PYTEST_RUN) $(PYTEST_ARGS); \
 	else \
 		echo "$(PG_SKIPPED)"; \
 	fi

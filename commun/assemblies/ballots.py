@@ -23,7 +23,7 @@ from commun.assemblies import counting
 from commun.assemblies.models import AgendaItem, Assembly, Participant, Vote, rules
 from commun.decisions.ballots import new_receipt
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
-from commun.lib.chain import GENESIS_HASH, link_fault, link_hash, next_link
+from commun.lib.chain import first_break, link_hash, next_link
 from commun.members.models import College
 
 VOTED_ALREADY = _(
@@ -247,18 +247,7 @@ def rewrite_roll(item: AgendaItem) -> None:
 
 def verify_box(item: AgendaItem) -> tuple[bool, int | None]:
     """Recompute the box's chain: (True, None), or (False, the first sequence that is wrong)."""
-    previous_hash, expected = GENESIS_HASH, 1
-    for ballot in item.secret_ballots.order_by("sequence").iterator():
-        fault = link_fault(
-            sequence=ballot.sequence,
-            previous_hash=ballot.previous_hash,
-            hash=ballot.hash,
-            fields=ballot.fields(),
-            expected_sequence=expected,
-            expected_previous=previous_hash,
-        )
-        if fault:
-            return False, expected
-        previous_hash = ballot.hash
-        expected += 1
-    return True, None
+    return first_break(
+        (b.sequence, b.previous_hash, b.hash, b.fields())
+        for b in item.secret_ballots.order_by("sequence").iterator()
+    )

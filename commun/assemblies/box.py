@@ -23,7 +23,7 @@ from commun.assemblies import rules
 from commun.assemblies.api import Id, Position
 from commun.assemblies.ballots import verify_box
 from commun.assemblies.models import AgendaItem, Assembly
-from commun.lib.chain import GENESIS_HASH, link_fault
+from commun.lib.chain import first_break
 from commun.lib.rules import active_member
 
 # A receipt is XXXX-XXXX-XXXX-XXXX (`decisions.ballots.new_receipt`): longer is nobody's.
@@ -77,28 +77,9 @@ def verify(item: AgendaItem) -> tuple[bool, int | None]:
     (False, the first sequence that is wrong)."""
     if item.kind != AgendaItem.Kind.ELECTION:
         return verify_box(item)
-    previous_hash, expected = GENESIS_HASH, 1
-    for ballot in _ballots(item).iterator():
-        fields = {
-            "item": ballot.item_id,
-            "sequence": ballot.sequence,
-            "receipt": ballot.receipt,
-            "college": ballot.college_id,
-            "candidates": ballot.candidates,
-        }
-        fault = link_fault(
-            sequence=ballot.sequence,
-            previous_hash=ballot.previous_hash,
-            hash=ballot.hash,
-            fields=fields,
-            expected_sequence=expected,
-            expected_previous=previous_hash,
-        )
-        if fault:
-            return False, expected
-        previous_hash = ballot.hash
-        expected += 1
-    return True, None
+    return first_break(
+        (b.sequence, b.previous_hash, b.hash, b.fields()) for b in _ballots(item).iterator()
+    )
 
 
 def find(item: AgendaItem, receipt: str) -> int | None:

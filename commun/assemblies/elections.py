@@ -109,6 +109,22 @@ class ElectionBallot(AppendOnlyModel):
     def __str__(self):
         return f"n°{self.sequence} {self.receipt}"
 
+    def fields(self) -> dict:
+        return election_ballot_fields(
+            self.item_id, self.sequence, self.receipt, self.college_id, self.candidates
+        )
+
+
+def election_ballot_fields(item_id, sequence, receipt, college_id, candidates) -> dict:
+    """What an election ballot's hash covers: never who cast it, nor when."""
+    return {
+        "item": item_id,
+        "sequence": sequence,
+        "receipt": receipt,
+        "college": college_id,
+        "candidates": candidates,
+    }
+
 
 class ElectionVote(models.Model):
     """A public election's vote: whose voice (oneself, or a principal whose proxy the voter
@@ -238,13 +254,7 @@ def put_in_the_box(item: AgendaItem, principal, candidates: list[int]) -> Electi
     last = item.election_ballots.order_by("-sequence").values_list("sequence", "hash").first()
     sequence, previous_hash = next_link(last)
     receipt = new_receipt()
-    fields = {
-        "item": item.pk,
-        "sequence": sequence,
-        "receipt": receipt,
-        "college": principal.college_id,
-        "candidates": candidates,
-    }
+    fields = election_ballot_fields(item.pk, sequence, receipt, principal.college_id, candidates)
     return ElectionBallot.objects.create(
         item=item,
         sequence=sequence,

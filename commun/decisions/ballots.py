@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
-from commun.lib.chain import GENESIS_HASH, link_fault, link_hash, next_link
+from commun.lib.chain import GENESIS_HASH, first_break, link_hash, next_link
 from commun.members.models import Member
 
 
@@ -109,22 +109,15 @@ class BallotBox:
 
     def verify_chain(self) -> tuple[bool, int | None]:
         """Recompute the box's chain: (True, None), or (False, the first sequence that is wrong)."""
-        previous_hash = GENESIS_HASH
-        expected = 1
-        for ballot in self.ballots.order_by("sequence").iterator():
-            fault = link_fault(
-                sequence=ballot.sequence,
-                previous_hash=ballot.previous_hash,
-                hash=ballot.hash,
-                fields=_ballot_fields(self.pk, ballot.sequence, ballot.receipt, ballot.content),
-                expected_sequence=expected,
-                expected_previous=previous_hash,
+        return first_break(
+            (
+                b.sequence,
+                b.previous_hash,
+                b.hash,
+                _ballot_fields(self.pk, b.sequence, b.receipt, b.content),
             )
-            if fault:
-                return False, expected
-            previous_hash = ballot.hash
-            expected += 1
-        return True, None
+            for b in self.ballots.order_by("sequence").iterator()
+        )
 
     @property
     def head_hash(self) -> str:

@@ -7,6 +7,7 @@ business (a ballot, a journal entry); how they are hashed and checked is written
 
 import enum
 import hashlib
+from collections.abc import Iterable
 
 from commun.lib.hashing import canonical_json
 
@@ -48,3 +49,24 @@ def link_fault(
     if link_hash(fields, previous_hash) != hash:
         return Fault.ALTERED
     return None
+
+
+def first_break(links: Iterable[tuple[int, str, str, dict]]) -> tuple[bool, int | None]:
+    """Read a box's links in order, each (sequence, previous hash, hash, fields): (True,
+    None) when every one is its fields chained on the one before, else (False, the sequence
+    expected where the chain first breaks)."""
+    previous_hash, expected = GENESIS_HASH, 1
+    for sequence, claimed_previous, claimed_hash, fields in links:
+        fault = link_fault(
+            sequence=sequence,
+            previous_hash=claimed_previous,
+            hash=claimed_hash,
+            fields=fields,
+            expected_sequence=expected,
+            expected_previous=previous_hash,
+        )
+        if fault:
+            return False, expected
+        previous_hash = claimed_hash
+        expected += 1
+    return True, None

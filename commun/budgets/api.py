@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.decorators import decorate_view
@@ -19,7 +20,7 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
-from commun.budgets import cash, forecast, rules
+from commun.budgets import cash, estimates, forecast, rules
 from commun.budgets.models import (
     BudgetSettings,
     Mission,
@@ -35,6 +36,7 @@ from commun.budgets.schemas import (
     ContributorPayIn,
     CostOut,
     EstimateIn,
+    EstimatePendingOut,
     ForecastOut,
     MissionAmendIn,
     MissionDetail,
@@ -423,13 +425,42 @@ def propose_mission(request, payload: MissionIn):
     return Status(201, _mission_detail(request, mission.pk))
 
 
-@router.post("/missions/estimate", auth=authenticated, response=CostOut)
-def estimate_mission(request, payload: EstimateIn):
+@router.post(
+    "/missions/estimate",
+    auth=authenticated,
+    response={200: CostOut, 202: EstimatePendingOut},
+)
+def estimate_mission(request, payload: EstimateIn, response: HttpResponse):
     """The full cost of the pay asked, month by month, with the reserve now and after and
-    the pay of comparable missions. Nothing is saved. In the first seconds after the
-    server starts, while the payroll engine loads, a salaried estimate answers 503 with
-    `Retry-After: 1` rather than keep the client waiting: ask again."""
+    the pay of comparable missions. Nothing is saved.
+
+    An OpenFisca estimate not computed before is computed by the task worker: when it
+    takes longer than about a second, the answer is 202 with `Location` (and `poll`) and
+    `Retry-After: 1`: ask `GET` there until it answers 200 with the estimate. In the first
+    seconds after the server starts, while the payroll engine loads, a salaried estimate
+    answers 503 with `Retry-After: 1` rather than keep the client waiting: ask again."""
     _require(request, "propose_mission")
+    return _estimate_answer(request, payload, response)
+
+
+@router.get(
+    "/missions/estimates/{ticket}",
+    auth=authenticated,
+    response={200: CostOut, 202: EstimatePendingOut},
+    url_name="mission_estimate",
+)
+def estimate_mission_later(request, response: HttpResponse, ticket: str = Path(..., max_length=64)):
+    """The estimate a 202 of `POST /missions/estimate` pointed at: 202 again while the
+    worker computes it, then 200 with the estimate. Only its asker reads it (404 for
+    anyone else)."""
+    _require(request, "propose_mission")
+    terms = estimates.ticket_terms(request.user, ticket)
+    if terms is None:
+        raise Http404(_("Aucune estimation en cours ne porte ce nom."))
+    return _estimate_answer(request, EstimateIn(**terms), response, ticket)
+
+
+def _estimate_answer(request, payload: EstimateIn, response: HttpResponse, ticket=None):
     need = None
     if payload.need_id is not None:
         need = _need_named(payload.need_id)
@@ -441,9 +472,16 @@ def estimate_mission(request, payload: EstimateIn):
         message = _("Le moteur de paie démarre : réessayez dans une seconde.")
         return JsonResponse({"detail": message}, status=503, headers={"Retry-After": "1"})
     try:
-        cost = mission.cost()
+        cost = mission.cost_within()
     except ValueError as error:
         raise ValidationError(str(error)) from None
+    if cost is None:
+        ticket = ticket or estimates.open_ticket(request.user, payload.dict())
+        poll = reverse("api:mission_estimate", args=[ticket])
+        response["Location"] = poll
+        response["Retry-After"] = "1"
+        message = _("Le coût est en cours de calcul : demandez-le de nouveau à cette adresse.")
+        return Status(202, {"detail": message, "poll": poll})
     available, after = mission.reserve_now_and_after(cost.total_cents)
     return {
         "full_cost_cents": cost.total_cents,

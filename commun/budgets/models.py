@@ -13,6 +13,7 @@ import calendar
 import datetime
 import hashlib
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -36,6 +37,10 @@ from commun.members.models import College, Member
 from commun.privacy.declarations import ACCOUNTING, BUDGETS, Audience, Erasure, personal
 
 MAX_TITLE_LENGTH = 200
+# A page waits this long at most for an estimate the worker computes (the request's bound is
+# 1 s), looking in the cache every ESTIMATE_POLL_SECONDS.
+ESTIMATE_WAIT_SECONDS = 0.8
+ESTIMATE_POLL_SECONDS = 0.05
 MAX_TEXT_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
 MAX_NOTE_LENGTH = 500
@@ -620,9 +625,14 @@ class PayTerms:
         return ""
 
     def pay_cost(
-        self, start_on: datetime.date, duration_months: int, settings: BudgetSettings | None = None
+        self,
+        start_on: datetime.date,
+        duration_months: int,
+        settings: BudgetSettings | None = None,
+        compute: bool = True,
     ) -> Cost:
-        """This pay's full cost to the cooperative over those months, computed now."""
+        """This pay's full cost to the cooperative over those months, computed now (with
+        `compute=False`, a salaried estimate not in the cache raises `EstimatePending`)."""
         match self.pay_form:
             case PayForm.SALARIED:
                 settings = settings or BudgetSettings.get()
@@ -643,6 +653,7 @@ class PayTerms:
                     end_of_contract_due=self.end_of_contract_due,
                     net_ratio=settings.net_ratio,
                     employer_ratio=settings.employer_ratio,
+                    compute=compute,
                     **basis,
                 )
                 return Cost(
@@ -817,19 +828,43 @@ class MissionTerms(PayTerms, models.Model):
             return False  # priced by ratios, without the engine
         return not payroll.engine_ready(wait)
 
-    def cost(self, settings: BudgetSettings | None = None) -> Cost:
+    def cost(self, settings: BudgetSettings | None = None, compute: bool = True) -> Cost:
         """The full cost to the cooperative, computed now: the proposer's pay, plus each
         co-contributor's when there are any (each costed as if alone, then added up)."""
-        own = self.pay_cost(self.start_on, self.duration_months, settings)
+        own = self.pay_cost(self.start_on, self.duration_months, settings, compute)
         shares = self.shares()
         if not shares:
             return own
         settings = settings or BudgetSettings.get()
         parts = [(self.proposer_id, self, own)] + [
-            (share.member_id, share, share.pay_cost(self.start_on, self.duration_months, settings))
+            (
+                share.member_id,
+                share,
+                share.pay_cost(self.start_on, self.duration_months, settings, compute),
+            )
             for share in shares
         ]
         return _cost_of_parts(parts, self.start_on, self.duration_months)
+
+    def cost_within(self, seconds: float = ESTIMATE_WAIT_SECONDS) -> Cost | None:
+        """The cost, if it is known within `seconds`; None while the worker computes it.
+
+        A person waits for a page: an OpenFisca estimate not yet in the cache is queued
+        for the worker (`tasks.estimate_salaried_cost`) rather than computed in the
+        request, and the page shows its progress until the cache has it."""
+        from commun.budgets.tasks import estimate_salaried_cost
+
+        settings = BudgetSettings.get()
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return self.cost(settings, compute=False)
+            except payroll.EstimatePending as pending:
+                if pending.claim():
+                    estimate_salaried_cost.enqueue(pending.arguments)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(ESTIMATE_POLL_SECONDS)
 
     def shares(self) -> list["MissionContributor"]:
         """The contributors paid beside the proposer (only a mission has them)."""

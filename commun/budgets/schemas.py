@@ -214,6 +214,11 @@ class EstimateIn(MissionTermsIn):
     need_id: ObjectId | None = None
 
 
+class EstimatePendingOut(Schema):
+    detail: str
+    poll: str = Field(description="Où demander l'estimation de nouveau (aussi dans Location)")
+
+
 class ComparableOut(Schema):
     id: int
     ref: str

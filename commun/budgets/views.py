@@ -239,16 +239,18 @@ def cost_context(mission: Mission, cost) -> dict:
     }
 
 
-# The cost while the payroll engine still loads at the process's start: the page says
-# « Calcul en cours… » and asks again each second.
+# The cost while it is still computed: the payroll engine loads at the process's start
+# (WARMING), or the worker computes an estimate that took longer than a request may wait
+# (PENDING). The page says so and asks again each second.
 WARMING = "warming"
+PENDING = "pending"
 
 
 def _estimate(
     form: MissionForm, need: Need, member, status: str = Mission.Status.DRAFT
 ) -> tuple[Mission | None, object]:
-    """An unsaved mission from the form and its cost (or WARMING); (None, None) with form
-    errors."""
+    """An unsaved mission from the form and its cost (or WARMING, or PENDING); (None, None)
+    with form errors."""
     if not form.is_valid():
         return None, None
     mission = Mission(need=need, proposer=member, status=status, **form.mission_values())
@@ -260,7 +262,8 @@ def _estimate(
         )
         if mission.cost_would_wait():
             return mission, WARMING
-        return mission, mission.cost()
+        cost = mission.cost_within()
+        return mission, PENDING if cost is None else cost
     except ValidationError as error:
         add_model_errors(form, error, FORM_NAMES)
     except ValueError as error:  # the payroll's own check, in words
@@ -298,8 +301,8 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect(mission)
-        if cost is WARMING:
-            context["warming"] = True
+        if cost in (WARMING, PENDING):
+            context["computing"] = cost
         elif mission is not None and cost is not None and not form.errors:
             context |= cost_context(mission, cost)
         status = 422 if form.errors else 200
@@ -316,8 +319,8 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     form = MissionForm(request.POST)
     mission, cost = _estimate(form, need, _viewer(request))
     context = {"form": form, "need": need}
-    if cost is WARMING:
-        context["warming"] = True
+    if cost in (WARMING, PENDING):
+        context["computing"] = cost
     elif mission is not None:
         context |= cost_context(mission, cost)
     return render(request, "budgets/_cost.html", context)
@@ -328,8 +331,8 @@ def _estimated(form, need, member, status=Mission.Status.DRAFT) -> dict:
     mission, cost = _estimate(form, need, member, status)
     if mission is None or cost is None or form.errors:
         return {}
-    if cost is WARMING:
-        return {"warming": True}
+    if cost in (WARMING, PENDING):
+        return {"computing": cost}
     return cost_context(mission, cost)
 
 

@@ -104,6 +104,22 @@ class Employer:
     def alsace_moselle(self) -> bool:
         return self.commune[:2] in ALSACE_MOSELLE
 
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "Employer":
+        """The employer `as_dict` described."""
+
+        def rate(name: str) -> Decimal | None:
+            return None if values[name] is None else Decimal(values[name])
+
+        return cls(
+            headcount=values["headcount"],
+            accident_rate=rate("accident_rate"),
+            commune=values["commune"],
+            mutuelle_cents=values["mutuelle_cents"],
+            prevoyance_rate=rate("prevoyance_rate"),
+            end_of_contract_rate=rate("end_of_contract_rate"),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "headcount": self.headcount,
@@ -236,8 +252,12 @@ def salaried_cost(
     cadre: bool = False,
     paid_leave_taken: bool = False,
     end_of_contract_due: bool = True,
+    compute: bool = True,
 ) -> CostEstimate:
-    """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR."""
+    """Full cost with OpenFisca-France; plain ratios if it is missing or the country is not FR.
+
+    With `compute=False`, an OpenFisca estimate not yet in the cache raises
+    `EstimatePending` instead of being computed here (the worker computes it)."""
     _check(contract, monthly_net_cents, monthly_gross_cents, months, working_time_percent)
     check_start(start, country)
     employer = employer or Employer()
@@ -249,7 +269,21 @@ def salaried_cost(
         "paid_leave_taken": paid_leave_taken,
         "end_of_contract_due": end_of_contract_due,
     }
-    system = _tax_benefit_system() if country.upper() == "FR" else None
+    french = country.upper() == "FR"
+    if not compute and french and openfisca_version():
+        return _remembered_or_pending(
+            {
+                "contract": contract,
+                "monthly_net_cents": monthly_net_cents,
+                "monthly_gross_cents": monthly_gross_cents,
+                "months": months,
+                "start": start.isoformat(),
+                "working_time_percent": working_time_percent,
+                "employer": employer.as_dict(),
+            }
+            | options
+        )
+    system = _tax_benefit_system() if french else None
     if system is None:
         return ratio_cost(
             contract=contract,
@@ -305,6 +339,66 @@ def _remembered(inputs: dict[str, Any], compute) -> "CostEstimate":
         estimate = compute()
         cache.set(key, estimate, ESTIMATE_CACHE_SECONDS)
     return estimate
+
+
+ESTIMATE_QUEUED_SECONDS = 60  # asked of the worker once a minute at most: no duplicates queue
+FAILURE_SECONDS = 60  # a failure is shown that long, then asking again tries anew
+_QUEUED = "payroll-estimate-queued:"
+_FAILED = "payroll-estimate-failed:"
+
+
+class EstimatePending(Exception):
+    """An OpenFisca estimate not in the cache yet: `arguments` (plain JSON values) are what
+    `compute_estimate` needs to compute it in the worker."""
+
+    def __init__(self, key: str, arguments: dict[str, Any]):
+        super().__init__(key)
+        self.key = key
+        self.arguments = arguments
+
+    def claim(self) -> bool:
+        """Whether the caller is the first to ask for it lately, and so the one to queue it:
+        a page that polls asks again every second, and one computation answers them all."""
+        from django.core.cache import cache
+
+        return cache.add(_QUEUED + self.key, True, ESTIMATE_QUEUED_SECONDS)
+
+
+def _remembered_or_pending(arguments: dict[str, Any]) -> "CostEstimate":
+    """The estimate from the cache; its failure in words; or `EstimatePending`."""
+    from django.core.cache import cache
+
+    key = estimate_key(arguments)
+    estimate = cache.get(key)
+    if estimate is not None:
+        return estimate
+    failure = cache.get(_FAILED + key)
+    if failure is not None:
+        raise ValueError(_unpriced() if failure == "unpriced" else _failed())
+    raise EstimatePending(key, arguments)
+
+
+def compute_estimate(arguments: dict[str, Any]) -> None:
+    """Compute the estimate `EstimatePending` named into the cache (the worker's part); a
+    failure is kept a minute instead, so the page that waits for it shows it in words."""
+    from django.core.cache import cache
+
+    values = dict(arguments)
+    values["start"] = date.fromisoformat(values["start"])
+    values["employer"] = Employer.from_dict(values["employer"])
+    try:
+        salaried_cost(**values)
+    except Exception as error:
+        failure = "unpriced" if isinstance(error, ValueError) else "failed"
+        cache.set(_FAILED + estimate_key(arguments), failure, FAILURE_SECONDS)
+        raise
+
+
+def _failed() -> str:
+    return _(
+        "Le coût n'a pas pu être calculé. Réessayez dans un moment ; si cela recommence, "
+        "prévenez les responsables de la coopérative."
+    )
 
 
 def _openfisca_cost(

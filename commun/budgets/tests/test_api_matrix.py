@@ -8,7 +8,9 @@ authenticate, 404 not yours to read, 403 not yours to do, 422 not now) changes n
 import pytest
 from django.test import Client
 
+from commun.budgets.estimates import open_ticket
 from commun.budgets.models import MissionContributor
+from commun.budgets.schemas import EstimateIn
 from commun.testing.api import bearer, call, documented_endpoints
 from commun.testing.budgets import CHARTER, invoice, mission_in, need_by, snapshot
 
@@ -73,6 +75,8 @@ MATRIX = [
     ),
     ("POST", "/missions", ESTIMATE | {"need_id": "{need_id}"}, {"none": MEMBERS_CREATE}),
     ("POST", "/missions/estimate", ESTIMATE, {"none": MEMBERS}),
+    # The estimate a 202 pointed at: its asker's (Bob's) alone.
+    ("GET", "/missions/estimates/{ticket}", None, {"none": (401, 403, 403, 404, 200, 404)}),
     (
         "PUT",
         "/missions/{mission_id}",
@@ -198,6 +202,7 @@ def test_permission_matrix(callers, alice, bob, gus, method, path, body, scenari
             "payment_id": payment.pk if payment else 0,
             "contributor_id": share.pk if share else 0,
             "officer_number": alice.number,
+            "ticket": open_ticket(bob.user, EstimateIn(**ESTIMATE).dict()),
         }
         url = path.format(**ids)
         data = None

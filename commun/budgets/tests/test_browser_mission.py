@@ -9,14 +9,18 @@ Every page visited is axe-clean and nothing leaves the server.
 """
 
 import re
+import time
 
 import pytest
+from django.urls import reverse
 
 from commun.budgets.models import BudgetSettings, Mission, Need
 from commun.deliberation.models import Space
 from commun.ledger import funds
+from commun.lib import payroll
 from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
 from commun.testing.budgets import CHARTER_COST_CENTS, fund, shown
+from commun.testing.workers import run_queued_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -191,3 +195,41 @@ def test_an_objection_lowers_the_pay_and_version_2_is_what_is_committed(page, al
     assert shown(CHARTER_COST_CENTS) in main  # version 1, kept in the history
     axe_check(page)
     assert_all_local(page)
+
+
+def test_a_slow_estimate_shows_progress_then_the_cost(page, bob, gus, settings, monkeypatch):
+    """Under load (an engine that takes 2 s), « Estimer le coût » answers at once with the
+    progress; the page asks again each second and shows the cost once the worker has it."""
+    payroll._tax_benefit_system()  # loaded, as once the server has started
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    compute = payroll._openfisca_cost
+
+    def slow(*args, **kwargs):
+        time.sleep(2)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
+    need = Need.objects.raise_need(bob, title="Une billetterie maintenue", description="Bugs.")
+
+    act_as(page, gus)
+    page.goto(reverse("budgets:mission_new", args=[need.pk]))
+    page.get_by_label("Titre de la mission").fill("Maintenir la billetterie")
+    page.get_by_label("Périmètre").fill("Corriger les anomalies.")
+    page.get_by_label("Livrables").fill("Deux versions publiées.")
+    page.get_by_label("Début").fill("2026-01-01")
+    page.get_by_label("Durée (mois)").fill("6")
+    page.get_by_label("Forme de rémunération").select_option("salaried")
+    page.get_by_label("Contrat (salariat)").select_option("cdd")
+    page.get_by_label("Temps de travail, en % (salariat)").fill("100")
+    page.get_by_label("Salaire mensuel en euros (salariat)").fill("2000")
+    page.get_by_label("Ce salaire est (salariat)").select_option("net")
+    page.get_by_role("button", name="Estimer le coût").click()
+    page.get_by_text("Calcul du coût en cours").wait_for()
+    assert page.get_by_role("button", name="Actualiser").is_visible()
+    axe_check(page)
+
+    assert run_queued_tasks() >= 1
+    page.get_by_text("24\u00a0403,44\u00a0€").first.wait_for(timeout=10_000)
+    assert "Calcul du coût en cours" not in page.locator("#cost").inner_text()
+    assert_all_local(page)
+    assert Mission.objects.count() == 0

@@ -11,6 +11,7 @@ from commun.core.schedule import enqueue_due
 from commun.lib import payroll
 
 logger = logging.getLogger(__name__)
+IDLE_INTERVAL_SECONDS = 0.2
 
 
 def _schedule_forever(stop: threading.Event, every: float):
@@ -39,6 +40,9 @@ class Command(DatabaseWorkerCommand):
             "--no-schedule", action="store_true", help="Ne pas programmer les tâches périodiques."
         )
         parser.add_argument("--schedule-every", type=float, default=60.0)
+        # A page waits for the estimates it queues (at most 0.8 s, Mission.cost_within):
+        # an idle worker looks for new tasks five times a second, not once.
+        parser.set_defaults(interval=IDLE_INTERVAL_SECONDS)
 
     def handle(self, *args, no_schedule=False, schedule_every=60.0, **options):
         payroll.warm_up()  # as the server does (commun/wsgi.py): no task waits for it

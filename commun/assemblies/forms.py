@@ -34,6 +34,7 @@ class RulesForm(RefusesControlCharacters, forms.ModelForm):
         model = AssemblyRules
         fields = [
             "notice_days",
+            "requests_deadline_days",
             "quorum_first",
             "quorum_second",
             "majority",

@@ -158,7 +158,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     if "attach_document" in actions:
         forms.setdefault("document", DocumentForm())
         forms.setdefault("accounts", AccountsForm())
-    if "ask_item" in actions:
+    requests_closed = "ask_item" in actions and not assembly.takes_requests()
+    if "ask_item" in actions and not requests_closed:
         forms.setdefault("ask", ItemRequestForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
         forms.setdefault("again", ConveneAgainForm())
@@ -190,6 +191,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "incident_form": IncidentForm(),
         "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
         "item_requests": shown_to(request.user, assembly),
+        "requests_closed": requests_closed and "ask" not in forms,
         **_voting(assembly, viewer),
         **_voting_in_advance(assembly, viewer, actions),
     }

@@ -655,7 +655,11 @@ class Assembly(models.Model):
             item.status = AgendaItem.Status.OPEN
             item.vote_opened_at = now
             item.save(update_fields=["status", "vote_opened_at"])
-            if item.secret:
+            if item.secret and item.kind == AgendaItem.Kind.ELECTION:
+                from commun.assemblies import elections
+
+                elections.box_advance_votes(item, assembly.voices())
+            elif item.secret:
                 from commun.assemblies.ballots import box_advance_votes
 
                 box_advance_votes(item, assembly.voices())
@@ -1472,5 +1476,9 @@ class Minutes(models.Model):
 # requests), imported here so that Django finds them with the app's.
 from commun.assemblies.ballots import AdvanceVote  # noqa: E402, F401
 from commun.assemblies.documents import Document  # noqa: E402, F401
-from commun.assemblies.elections import Candidate, Election  # noqa: E402, F401
+from commun.assemblies.elections import (  # noqa: E402, F401
+    AdvanceElectionVote,
+    Candidate,
+    Election,
+)
 from commun.assemblies.requests import ItemRequest  # noqa: E402, F401

@@ -204,6 +204,17 @@ class AdvanceVoteOut(Schema):
     choice: str
 
 
+class AdvanceBallotIn(Input):
+    candidates: list[Annotated[int, Field(ge=1, le=MAX_API_ID)]] = Field(max_length=50)
+
+
+class AdvanceBallotOut(Schema):
+    """One election's advance vote: the chosen candidates' member numbers (none: blank)."""
+
+    position: int
+    candidates: list[int]
+
+
 class AmendmentIn(Input):
     text: str = Field(min_length=1, max_length=20000)
 

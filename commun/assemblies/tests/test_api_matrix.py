@@ -90,6 +90,8 @@ MATRIX = [
     ("PUT", R + "/advance-vote", YES, "convened", (401, 404, 404, 403, 403, 403)),
     ("PUT", R + "/advance-vote", YES, "open", (401, 404, 404, 403, 403, 403)),
     ("GET", A + "/advance-votes", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("PUT", R + "/advance-ballot", BLANK, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/advance-ballot", BLANK, "open", (401, 404, 404, 403, 403, 403)),
     ("POST", R + "/secret", None, "open", (401, 404, 404, 403, 403, 200)),
     ("POST", R + "/secret", None, "voting", (401, 404, 404, 403, 403, 422)),
     ("POST", R + "/secret", None, "convened", (401, 404, 404, 403, 403, 403)),

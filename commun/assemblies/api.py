@@ -23,6 +23,8 @@ from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind, 
 from commun.assemblies.requests import ItemRequest, shown_to
 from commun.assemblies.schemas import (
     AccountsIn,
+    AdvanceBallotIn,
+    AdvanceBallotOut,
     AdvanceVoteIn,
     AdvanceVoteOut,
     AgainIn,
@@ -336,6 +338,19 @@ def vote_in_advance(
     rules.require(request.user, "vote_in_advance", assembly)
     sent = AdvanceVote.cast(request.user, _resolution(assembly, position), payload.choice)
     return {"position": position, "choice": sent.choice}
+
+
+@router.put(R + "/advance-ballot", auth=authenticated, response=AdvanceBallotOut)
+def vote_in_advance_election(
+    request, payload: AdvanceBallotIn, assembly_id: int = Id, position: int = Position
+):
+    """Choose candidates in an election before the day (member numbers; none, a blank
+    ballot), having answered « advance »; choosing again replaces it, until the opening."""
+    assembly = _assembly(request, assembly_id)
+    rules.require(request.user, "vote_in_advance", assembly)
+    item = _resolution(assembly, position)
+    elections.AdvanceElectionVote.cast(request.user, item, payload.candidates)
+    return {"position": position, "candidates": sorted(payload.candidates)}
 
 
 @router.get(

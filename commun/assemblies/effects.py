@@ -33,6 +33,7 @@ KINDS = (APPROVE_ACCOUNTS, CHANGE_RULE, ADMIT, EXCLUDE)
 # The statutes' rules a resolution may change (the fields of AssemblyRules).
 CHANGEABLE_RULES = (
     "notice_days",
+    "requests_deadline_days",
     "quorum_first",
     "quorum_second",
     "majority",

@@ -15,6 +15,7 @@ its weight to the others), as for resolutions. When candidates tie for the last 
 to break it (a new round, the elder, lots), as its statutes say.
 """
 
+import random
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.assemblies import counting
@@ -149,6 +151,88 @@ class ElectionVote(models.Model):
 
     def __str__(self):
         return f"{self.principal} — {self.item}"
+
+
+class AdvanceElectionVote(models.Model):
+    """One member's choice in an election, sent before the day by a member who answered
+    « vote par correspondance ou en ligne », as `ballots.AdvanceVote` is for a resolution:
+    it counts as long as the member still votes in advance (one who signs the attendance
+    sheet votes in the room instead, and this vote lapses). A secret election's advance
+    votes go into its box when its vote opens, and these rows are deleted then."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="advance_election_votes"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # The candidates' member ids, sorted; none is a blank vote.
+    candidates = models.JSONField(default=list)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("vote à une élection avant la séance")
+        verbose_name_plural = _("votes aux élections avant la séance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "participant"], name="one_advance_election_vote_each"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} — {self.item}"
+
+    @classmethod
+    def cast(cls, by, item: AgendaItem, numbers, now=None) -> "AdvanceElectionVote":
+        """Choose candidates (member numbers) before the day; choosing again replaces it,
+        until the opening. Only among those standing now: more may join until the vote."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            # Locked like an answer and the opening: no advance vote lands once it has opened.
+            assembly = Assembly.objects.select_for_update().get(pk=item.assembly_id)
+            member = rules().require(by, "vote_in_advance", assembly)
+            item = AgendaItem.objects.get(pk=item.pk, assembly=assembly)
+            if item.kind != AgendaItem.Kind.ELECTION:
+                raise ValidationError({"candidates": _("Ce point n'est pas une élection.")})
+            candidates = clean_choice(item, numbers)
+            vote, _created = cls.objects.update_or_create(
+                item=item,
+                participant=assembly.participant(member),
+                defaults={"candidates": candidates, "cast_at": now},
+            )
+        return vote
+
+    @classmethod
+    def of(cls, assembly: Assembly, member) -> dict[int, list[int]]:
+        """The candidates (member ids) `member` chose in advance, by election item id."""
+        participant = assembly.participant(member)
+        if participant is None:
+            return {}
+        sent = cls.objects.filter(participant=participant, item__assembly=assembly)
+        return dict(sent.values_list("item_id", "candidates"))
+
+
+def counted_advance_votes(item: AgendaItem, voices: dict) -> list[tuple[Participant, list]]:
+    """The advance votes on `item` whose member still votes in advance on the day
+    (`Assembly.voices`): never alongside a vote in the room."""
+    if not item.assembly.rules.get("advance_votes_count"):
+        return []  # nobody could answer « advance »: no need to ask the database
+    counted = []
+    rows = item.advance_election_votes.order_by("pk").values_list("participant_id", "candidates")
+    for participant_id, candidates in rows:
+        participant, mode = voices.get(participant_id, (None, None))
+        if mode == counting.ADVANCE:
+            counted.append((participant, candidates))
+    return counted
+
+
+def box_advance_votes(item: AgendaItem, voices: dict) -> None:
+    """When a secret election's vote opens, the advance votes that count go into its box in
+    a random order, and every advance vote row on it is deleted: from then on, nothing says
+    what a member chose (the roll refuses them a second voice in the room)."""
+    counted = counted_advance_votes(item, voices)
+    random.SystemRandom().shuffle(counted)
+    for participant, candidates in counted:
+        put_in_the_box(item, participant, candidates)
+    item.advance_election_votes.all().delete()
 
 
 # Preparing -----------------------------------------------------------------------------------
@@ -305,6 +389,8 @@ def _ballots(item: AgendaItem, assembly: Assembly) -> list[tuple[int | None, lis
         carried = mode == counting.PROXY and participant.holder_id == vote.voter_id
         if in_person or carried:
             counted.append((participant.college_id, vote.candidates, participant))
+    for participant, candidates in counted_advance_votes(item, voices):
+        counted.append((participant.college_id, candidates, participant))
     return counted
 
 

@@ -34,6 +34,7 @@ class RulesForm(RefusesControlCharacters, forms.ModelForm):
         model = AssemblyRules
         fields = [
             "notice_days",
+            "requests_deadline_days",
             "quorum_first",
             "quorum_second",
             "majority",
@@ -230,8 +231,20 @@ class ResolutionForm(ItemForm):
         "dividends": "457",
     }
 
+    # Which effect reads each field: `effect-fields.js` shows only the chosen effect's.
+    FIELDS_OF_EFFECT = {
+        "approve_accounts": ("year", *ALLOCATION),
+        "change_rule": ("assembly_kind", "rule", "value"),
+        "admit": ("application",),
+        "exclude": ("member_number",),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["effect"].widget.attrs["data-effect-choice"] = ""
+        for effect, names in self.FIELDS_OF_EFFECT.items():
+            for name in names:
+                self.fields[name].widget.attrs["data-effect"] = effect
         self.fields["rule"].choices = [("", "—")] + [
             (name, AssemblyRules._meta.get_field(name).verbose_name) for name in CHANGEABLE_RULES
         ]

@@ -31,6 +31,9 @@ from commun.privacy.declarations import (
 MAX_PROXIES_PER_MEMBER = 20
 OPENS_EARLY = datetime.timedelta(hours=1)
 MAX_NOTICE_DAYS = 180
+# Requests for an agenda item reach the company 25 days before the meeting at the latest
+# (art. R. 225-73 of the commercial code, for a SA; a SAS's statutes may say otherwise).
+REQUESTS_DEADLINE_DAYS = 25
 NO_FIGURES = {
     "yes": 0,
     "no": 0,
@@ -133,6 +136,14 @@ class AssemblyRules(models.Model):
     majority = models.CharField(
         _("majorité"), max_length=5, choices=Majority, default=Majority.SIMPLE
     )
+    requests_deadline_days = models.PositiveSmallIntegerField(
+        _("demandes d'inscription à l'ordre du jour reçues jusqu'à (jours avant)"),
+        default=REQUESTS_DEADLINE_DAYS,
+        help_text=_(
+            "Le nombre de jours au moins avant l'assemblée où une demande d'inscription d'un "
+            "point doit arriver (25 pour une SA) ; 0 : jusqu'à l'ouverture de la séance."
+        ),
+    )
     proxies_allowed = models.BooleanField(_("pouvoirs admis"), default=True)
     max_proxies = models.PositiveSmallIntegerField(
         _("pouvoirs détenus au plus par un·e associé·e"),
@@ -170,6 +181,10 @@ class AssemblyRules(models.Model):
                 condition=Q(max_proxies__lte=MAX_PROXIES_PER_MEMBER),
                 name="assembly_rules_max_proxies",
             ),
+            models.CheckConstraint(
+                condition=Q(requests_deadline_days__lte=MAX_NOTICE_DAYS),
+                name="assembly_rules_requests_deadline_days",
+            ),
         ]
 
     def __str__(self):
@@ -189,6 +204,10 @@ class AssemblyRules(models.Model):
         errors = {}
         if self.notice_days is not None and not 1 <= self.notice_days <= MAX_NOTICE_DAYS:
             errors["notice_days"] = _("Entre 1 et %(max)s jours.") % {"max": MAX_NOTICE_DAYS}
+        if (self.requests_deadline_days or 0) > MAX_NOTICE_DAYS:
+            errors["requests_deadline_days"] = _("Entre 0 et %(max)s jours.") % {
+                "max": MAX_NOTICE_DAYS
+            }
         quorums = (self.quorum_first, self.quorum_second)
         if all(q in Quorum.values for q in quorums) and Fraction(quorums[1]) > Fraction(quorums[0]):
             errors["quorum_second"] = _(
@@ -229,6 +248,7 @@ class AssemblyRules(models.Model):
         """The rules as an assembly keeps them once convened: later edits don't change it."""
         return {
             "notice_days": self.notice_days,
+            "requests_deadline_days": self.requests_deadline_days,
             "quorum_first": self.quorum_first,
             "quorum_second": self.quorum_second,
             "majority": self.majority,
@@ -444,6 +464,20 @@ class Assembly(models.Model):
     def majority(self) -> Fraction:
         return Fraction(self.rules["majority"])
 
+    @property
+    def requests_deadline(self) -> datetime.datetime | None:
+        """Until when members may ask for an item: None until the opening (0 days, or an
+        assembly convened before the statutes had this rule)."""
+        days = (self.rules or {}).get("requests_deadline_days")
+        if not days:
+            return None
+        return self.starts_at - datetime.timedelta(days=days)
+
+    def takes_requests(self, now: datetime.datetime | None = None) -> bool:
+        """Whether a request for an item asked now arrives in time for the statutes."""
+        deadline = self.requests_deadline
+        return deadline is None or (now or timezone.now()) <= deadline
+
     def participant(self, member: Member | None) -> "Participant | None":
         """The member's row when convened, or None (cached on the assembly)."""
         if member is None:
@@ -621,7 +655,11 @@ class Assembly(models.Model):
             item.status = AgendaItem.Status.OPEN
             item.vote_opened_at = now
             item.save(update_fields=["status", "vote_opened_at"])
-            if item.secret:
+            if item.secret and item.kind == AgendaItem.Kind.ELECTION:
+                from commun.assemblies import elections
+
+                elections.box_advance_votes(item, assembly.voices())
+            elif item.secret:
                 from commun.assemblies.ballots import box_advance_votes
 
                 box_advance_votes(item, assembly.voices())
@@ -1438,5 +1476,9 @@ class Minutes(models.Model):
 # requests), imported here so that Django finds them with the app's.
 from commun.assemblies.ballots import AdvanceVote  # noqa: E402, F401
 from commun.assemblies.documents import Document  # noqa: E402, F401
-from commun.assemblies.elections import Candidate, Election  # noqa: E402, F401
+from commun.assemblies.elections import (  # noqa: E402, F401
+    AdvanceElectionVote,
+    Candidate,
+    Election,
+)
 from commun.assemblies.requests import ItemRequest  # noqa: E402, F401

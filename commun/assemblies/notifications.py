@@ -1,4 +1,5 @@
-"""The emails of an assembly: the convocation, to every member convened."""
+"""The emails of an assembly, to every member convened: the convocation, and each item
+added to its agenda afterwards."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -30,6 +31,28 @@ def send_convocations(assembly_id: int) -> int:
                 "member": member,
                 "url": url,
             },
+            member.language or "fr",
+        )
+        sent += 1
+    return sent
+
+
+def send_added_item(item_id: int) -> int:
+    """Queue one email per participant naming the item added after the convocation, with
+    the link to the updated convocation, in each member's language."""
+    from commun.assemblies.models import AgendaItem
+
+    item = AgendaItem.objects.select_related("assembly", "request__member").get(pk=item_id)
+    assembly = item.assembly
+    url = settings.SITE_URL + reverse("assemblies:convocation", args=[assembly.pk])
+    participants = assembly.participants.select_related("member__user").order_by("pk")
+    sent = 0
+    for participant in participants.iterator(chunk_size=BATCH):
+        member = participant.member
+        notify(
+            [member.user.email],
+            "assemblies/emails/item_added.txt",
+            {"assembly": assembly, "item": item, "member": member, "url": url},
             member.language or "fr",
         )
         sent += 1

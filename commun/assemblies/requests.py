@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.assemblies.models import AgendaItem, Assembly, rules
@@ -82,6 +82,8 @@ class ItemRequest(models.Model):
             # Locked: a request never lands once the assembly has opened.
             locked = Assembly.objects.select_for_update().get(pk=assembly.pk)
             member = rules().require(by, "ask_item", locked)
+            if not locked.takes_requests(now):
+                raise ValidationError({"asked_at": too_late(locked)})
             request = cls(
                 assembly=locked, member=member, kind=kind, title=title, text=text, asked_at=now
             )
@@ -112,6 +114,10 @@ class ItemRequest(models.Model):
             request.item = item
             request.decided_by, request.decided_at = officer, now
             request.save(update_fields=["status", "item", "decided_by", "decided_at"])
+            from commun.assemblies import tasks
+
+            # The members were convened to another agenda: each is told of the new item.
+            transaction.on_commit(lambda: tasks.send_added_item.enqueue(item.pk))
         self.refresh_from_db()
         return item
 
@@ -150,6 +156,19 @@ class ItemRequest(models.Model):
             {"assembly": assembly, "request": self, "member": member, "url": url},
             member.language or "fr",
         )
+
+
+def too_late(assembly: Assembly) -> str:
+    """Why a request is refused once the statutes' deadline has passed."""
+    return _(
+        "Les statuts demandent qu'une demande d'inscription arrive %(days)s jours au moins "
+        "avant l'assemblée : le délai a pris fin le %(date)s."
+    ) % {
+        "days": assembly.rules["requests_deadline_days"],
+        "date": formats.date_format(
+            timezone.localtime(assembly.requests_deadline), "SHORT_DATETIME_FORMAT"
+        ),
+    }
 
 
 def shown_to(who, assembly: Assembly):

@@ -33,6 +33,8 @@ AnswerMode = Literal[tuple(v for v in Participant.Mode.values if v)]
 
 class RulesIn(Input):
     notice_days: int = Field(ge=1, le=MAX_NOTICE_DAYS)
+    # Days before the meeting a request for an item must arrive (0: until the opening).
+    requests_deadline_days: int = Field(ge=0, le=MAX_NOTICE_DAYS)
     quorum_first: QuorumName
     quorum_second: QuorumName
     majority: MajorityName
@@ -46,6 +48,7 @@ class RulesIn(Input):
 class RulesOut(Schema):
     kind: KindName
     notice_days: int
+    requests_deadline_days: int
     quorum_first: QuorumName
     quorum_second: QuorumName
     majority: MajorityName
@@ -199,6 +202,17 @@ class AdvanceVoteOut(Schema):
 
     position: int
     choice: str
+
+
+class AdvanceBallotIn(Input):
+    candidates: list[Annotated[int, Field(ge=1, le=MAX_API_ID)]] = Field(max_length=50)
+
+
+class AdvanceBallotOut(Schema):
+    """One election's advance vote: the chosen candidates' member numbers (none: blank)."""
+
+    position: int
+    candidates: list[int]
 
 
 class AmendmentIn(Input):

@@ -39,6 +39,11 @@ urlpatterns = [
         name="vote_in_advance",
     ),
     path(
+        "assemblees/<int:pk>/resolutions/<int:position>/election-avant-la-seance/",
+        views.vote_in_advance_election,
+        name="vote_in_advance_election",
+    ),
+    path(
         "assemblees/<int:pk>/resolutions/<int:position>/secret/",
         views.mark_secret,
         name="mark_secret",

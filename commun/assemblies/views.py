@@ -18,6 +18,7 @@ from commun.assemblies import amendments, elections, picker, rules
 from commun.assemblies import convocation as notice
 from commun.assemblies.ballots import AdvanceVote, SecretBallot
 from commun.assemblies.documents import Document, file_response, may_read
+from commun.assemblies.elections import AdvanceElectionVote
 from commun.assemblies.forms import (
     AccountsForm,
     AmendmentDecisionForm,
@@ -158,7 +159,8 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
     if "attach_document" in actions:
         forms.setdefault("document", DocumentForm())
         forms.setdefault("accounts", AccountsForm())
-    if "ask_item" in actions:
+    requests_closed = "ask_item" in actions and not assembly.takes_requests()
+    if "ask_item" in actions and not requests_closed:
         forms.setdefault("ask", ItemRequestForm())
     if "convene_again" in actions and assembly.failed and assembly.convocation == 1:
         forms.setdefault("again", ConveneAgainForm())
@@ -190,6 +192,7 @@ def _page(request, assembly: Assembly, forms: dict | None = None, status=200) ->
         "incident_form": IncidentForm(),
         "documents": assembly.documents.all() if may_read(request.user, assembly) else [],
         "item_requests": shown_to(request.user, assembly),
+        "requests_closed": requests_closed and "ask" not in forms,
         **_voting(assembly, viewer),
         **_voting_in_advance(assembly, viewer, actions),
     }
@@ -519,8 +522,11 @@ def _voting_in_advance(assembly: Assembly, viewer, actions) -> dict:
         return {"advance_ballots": []}
     sent = AdvanceVote.of(assembly, viewer)
     resolutions = assembly.items.filter(kind=AgendaItem.Kind.RESOLUTION)
+    chosen = AdvanceElectionVote.of(assembly, viewer)
+    in_elections = assembly.items.filter(kind=AgendaItem.Kind.ELECTION).select_related("election")
     return {
         "advance_ballots": [(item, sent.get(item.pk)) for item in resolutions],
+        "advance_elections": [(item, chosen.get(item.pk)) for item in in_elections],
         "choices": Vote.Choice.choices,
     }
 
@@ -534,6 +540,26 @@ def vote_in_advance(request: HttpRequest, pk: int, position: int) -> HttpRespons
         pk,
         "vote_in_advance",
         lambda assembly: AdvanceVote.cast(request.user, _resolution(assembly, position), choice),
+        _("Votre vote avant la séance est enregistré."),
+    )
+
+
+@require_POST
+def vote_in_advance_election(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One election's advance vote: the candidates ticked (member numbers; none, blank)."""
+    chosen = request.POST.getlist("candidates")
+
+    def cast(assembly):
+        if not all(n.isdigit() and len(n) <= MAX_NUMBER_DIGITS for n in chosen):
+            raise ValidationError(_("Choisissez des candidat·es par leur numéro."))
+        item = _resolution(assembly, position)
+        return AdvanceElectionVote.cast(request.user, item, [int(n) for n in chosen])
+
+    return _act(
+        request,
+        pk,
+        "vote_in_advance",
+        cast,
         _("Votre vote avant la séance est enregistré."),
     )
 

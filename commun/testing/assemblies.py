@@ -27,11 +27,12 @@ def draft(officer, kind=Kind.ORDINARY, days_ahead=20, **values) -> Assembly:
     return assembly
 
 
-def convened(officer, kind=Kind.ORDINARY, **rules) -> Assembly:
-    """A convened assembly, under `rules` (changes to the statutes' defaults)."""
+def convened(officer, kind=Kind.ORDINARY, days_ahead=20, **rules) -> Assembly:
+    """A convened assembly, under `rules` (changes to the statutes' defaults); 30
+    `days_ahead` leave time for the members' requests for an item (25 days by default)."""
     if rules:
         AssemblyRules.of(kind).update(officer, **rules)
-    assembly = draft(officer, kind)
+    assembly = draft(officer, kind, days_ahead)
     assembly.convene(officer)
     return assembly
 

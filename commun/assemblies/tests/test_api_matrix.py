@@ -29,6 +29,7 @@ ROLES = ["visitor", "applicant", "account", "member", "latecomer", "officer"]
 A = "/assemblies/{assembly_id}"
 RULES = {
     "notice_days": 15,
+    "requests_deadline_days": 25,
     "quorum_first": "1/5",
     "quorum_second": "0",
     "majority": "1/2",
@@ -89,6 +90,8 @@ MATRIX = [
     ("PUT", R + "/advance-vote", YES, "convened", (401, 404, 404, 403, 403, 403)),
     ("PUT", R + "/advance-vote", YES, "open", (401, 404, 404, 403, 403, 403)),
     ("GET", A + "/advance-votes", None, "convened", (401, 404, 404, 200, 200, 200)),
+    ("PUT", R + "/advance-ballot", BLANK, "convened", (401, 404, 404, 403, 403, 403)),
+    ("PUT", R + "/advance-ballot", BLANK, "open", (401, 404, 404, 403, 403, 403)),
     ("POST", R + "/secret", None, "open", (401, 404, 404, 403, 403, 200)),
     ("POST", R + "/secret", None, "voting", (401, 404, 404, 403, 403, 422)),
     ("POST", R + "/secret", None, "convened", (401, 404, 404, 403, 403, 403)),
@@ -167,7 +170,10 @@ def in_phase(alice, bob, zoe, phase: str) -> Assembly:
     if phase != "draft":
         assembly.convene(alice.user)
         Participant.objects.filter(assembly=assembly, member=zoe).delete()
-        Assembly.objects.filter(pk=assembly.pk).update(starts_at=timezone.now())
+        # About to start, it takes requests for an item until the opening (no deadline).
+        Assembly.objects.filter(pk=assembly.pk).update(
+            starts_at=timezone.now(), rules={**assembly.rules, "requests_deadline_days": 0}
+        )
     if phase in ("open", "quorate", "voting", "closed"):
         Assembly.objects.filter(pk=assembly.pk).update(
             phase="closed" if phase == "closed" else "open",

@@ -96,7 +96,7 @@ def test_the_convocation_pdf_through_the_api(alice, bob):
 def test_a_member_asks_and_an_officer_refuses_through_the_api(
     alice, bob, django_capture_on_commit_callbacks
 ):
-    assembly = convened(alice.user)
+    assembly = convened(alice.user, days_ahead=30)
     response = call(
         bearer(bob.user),
         "POST",
@@ -126,7 +126,7 @@ def test_a_member_asks_and_an_officer_refuses_through_the_api(
 
 
 def test_an_accepted_request_is_an_item_not_put_by_the_officers(alice, bob):
-    assembly = convened(alice.user)
+    assembly = convened(alice.user, days_ahead=30)
     asked = ItemRequest.ask(assembly, bob.user, "information", "Le pique-nique")
     path = f"/assemblies/{assembly.pk}/item-requests/{asked.pk}/accept"
     response = call(bearer(alice.user), "POST", path)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def assembly(alice, bob):
-    return convened(alice.user)
+    return convened(alice.user, days_ahead=30)
 
 
 def test_a_member_asks_on_the_page_and_an_officer_accepts(assembly, alice, bob):
@@ -153,7 +153,7 @@ def test_blank_proxies_vote_against_a_resolution_members_asked_for(alice, bob):
     others = [
         make_member(f"u{i}@example.org", f"U{i}", "Test", category("Partenaires")) for i in range(3)
     ]
-    assembly = convened(alice.user)
+    assembly = convened(alice.user, days_ahead=30)
     asked = ItemRequest.ask(assembly, bob.user, "resolution", "Un local", "L'assemblée loue…")
     theirs = asked.accept(alice.user)
     ours = assembly.items.get(position=1)

@@ -95,7 +95,7 @@ def cast(roles, alice, bob):
     gus = make_member("gus@example.org", "Gus", "Blanc", category("Partenaires"))
     ivy = make_member("ivy@example.org", "Ivy", "Noir", category("Partenaires"))
     jo = make_member("jo@example.org", "Jo", "Vert", category("Contrib"))
-    assembly = draft(alice.user)
+    assembly = draft(alice.user, days_ahead=30)
     elections.add_election(alice.user, assembly, "Conseil coopératif", 2, "majority")
     assembly.convene(alice.user)
     assembly.participants.get(member=bob).answer(bob.user, "proxy", gus)

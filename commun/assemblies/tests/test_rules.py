@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 FORM = {
     "notice_days": "21",
+    "requests_deadline_days": "10",
     "quorum_first": "1/4",
     "quorum_second": "1/5",
     "majority": "2/3",
@@ -27,6 +28,8 @@ def test_the_defaults_are_a_scic_s():
     assert ordinary.majority == "1/2"
     assert (extraordinary.quorum_first, extraordinary.quorum_second) == ("1/4", "1/5")
     assert extraordinary.majority == "2/3"
+    # Requests for an item: 25 days before the meeting, as for a SA (art. R. 225-73).
+    assert {r.requests_deadline_days for r in (ordinary, extraordinary, both)} == {25}
     assert both.kind == Kind.ORDINARY_EXTRAORDINARY
 
 
@@ -36,7 +39,9 @@ def test_an_officer_edits_a_kind_s_rules_on_its_page(alice):
     assert response.status_code == 302
     rules = AssemblyRules.of(Kind.EXTRAORDINARY)
     assert (rules.notice_days, rules.max_proxies, rules.weighted_by_college) == (21, 3, True)
+    assert rules.requests_deadline_days == 10
     page = client.get("/assemblees/regles/").content.decode()
+    assert "Jusqu'à 10 jours avant l'assemblée" in page
     assert "21 jours" in page and "Deux tiers des suffrages exprimés" in page
 
 
@@ -46,6 +51,7 @@ def test_an_officer_edits_a_kind_s_rules_on_its_page(alice):
         ({"quorum_first": "1/5", "quorum_second": "1/4"}, "quorum_second", "ne peut pas dépasser"),
         ({"max_proxies": "0"}, "max_proxies", "Un pouvoir au moins"),
         ({"notice_days": "0"}, "notice_days", "Entre 1 et 180 jours"),
+        ({"requests_deadline_days": "181"}, "requests_deadline_days", "Entre 0 et 180 jours"),
         ({"majority": "3/5"}, "majority", "Sélectionnez un choix valide"),
     ],
 )
@@ -78,6 +84,7 @@ def test_an_unknown_kind_is_not_found(alice):
 
 API_BODY = {
     "notice_days": 30,
+    "requests_deadline_days": 20,
     "quorum_first": "1/3",
     "quorum_second": "1/5",
     "majority": "3/4",
@@ -96,6 +103,10 @@ def test_the_api_reads_and_changes_the_rules(alice, bob):
     listed = call(bearer(bob.user), "GET", "/assemblies/rules").json()
     assert [r["kind"] for r in listed] == ["ordinary", "extraordinary", "ordinary_extraordinary"]
     assert listed[0]["notice_days"] == 30
+    assert listed[0]["requests_deadline_days"] == 20
+    body = {**API_BODY, "requests_deadline_days": 0}
+    response = call(bearer(alice.user), "PUT", "/assemblies/rules/ordinary", body)
+    assert response.json()["requests_deadline_days"] == 0
 
 
 def test_the_api_refuses_bad_rules_with_details_and_members_with_403(alice, bob):

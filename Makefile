@@ -105,11 +105,13 @@ run: venv vendor messages
 	$(BIN)/commun demo
 	$(BIN)/commun serve --port $(PORT)
 
-# Each pass runs on every core (pytest-xdist), each worker with a test database of its own;
-# a test file stays on one worker, so its browser and its module's fixtures start once.
-# `make test PYTEST_JOBS=0` runs in one process.
+# Each pass runs on every core (pytest-xdist), each worker with a test database of its own.
+# `--dist=load` hands out tests in collection order, so every worker keeps pytest-django's
+# order (tests in a transaction first, then those that flush the database and with it the
+# rows the migrations wrote); `--dist=loadfile` breaks it. `make test PYTEST_JOBS=0` runs
+# in one process.
 PYTEST_JOBS ?= auto
-PYTEST_RUN = sh scripts/pytest --numprocesses=$(PYTEST_JOBS) --dist=loadfile --durations=20
+PYTEST_RUN = sh scripts/pytest --numprocesses=$(PYTEST_JOBS) --dist=load --durations=20
 test: venv lock-check vendor messages chromium postgresql
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

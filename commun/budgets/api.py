@@ -22,6 +22,7 @@ from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
 from commun.budgets import cash, estimates, forecast, rules
 from commun.budgets.models import (
+    PAY_TERMS,
     BudgetSettings,
     Mission,
     MissionContributor,
@@ -347,6 +348,7 @@ def _mission_detail(request, pk: int) -> dict:
         "spent_cents": mission.spent_cents() if funded else 0,
         "remaining_cents": mission.remaining_cents() if funded else 0,
         "released_cents": mission.released_cents,
+        "people_paid": _people_paid(request, mission),
         "paid_by_contributor": _paid_by_contributor(request, mission)
         if funded and mission.cost_breakdown.get("contributors")
         else [],
@@ -358,6 +360,24 @@ def _mission_detail(request, pk: int) -> dict:
         ),
         "versions": [_version_out(v) for v in versions],
     }
+
+
+def _people_paid(request, mission: Mission) -> list[dict]:
+    viewer = _viewer(request)
+    cost = mission.stored_cost() if mission.full_cost_cents is not None else None
+    people = mission.people_paid(cost)
+    members = Member.objects.in_bulk([person["member_id"] for person in people])
+    return [
+        {name: getattr(person["terms"], name) for name in PAY_TERMS}
+        | {
+            "member_number": members[person["member_id"]].number,
+            "name": members[person["member_id"]].name_for(viewer),
+            "is_proposer": person["member_id"] == mission.proposer_id,
+            "pay_asked": person["terms"].pay_asked,
+            "cost_cents": person["total_cents"],
+        }
+        for person in people
+    ]
 
 
 def _paid_by_contributor(request, mission: Mission) -> list[dict]:

@@ -132,7 +132,9 @@ def _contributor_lines(mission) -> list[str]:
         _("Payé·e aussi : associé·e n°%(number)s, %(pay)s (coût complet : %(cost)s).")
         % {
             "number": numbers.get(part["member"], "?"),
-            "pay": MissionContributor(mission=mission, **part["terms"]).pay_asked,
+            "pay": MissionContributor(
+                mission=mission, member_id=part["member"], **part["terms"]
+            ).pay_asked,
             "cost": format_cents(part["total_cents"]),
         }
         for part in others

@@ -334,18 +334,23 @@ class PaymentForm(NoLabelSuffix):
     hours = forms.IntegerField(
         label=_("Heures réellement faites (co-rémunération)"), required=False
     )
-    contributor_number = forms.IntegerField(
-        label=_("Numéro d'associé·e de la personne payée"),
+    contributor_number = forms.TypedChoiceField(
+        label=_("Personne payée"),
+        coerce=int,
         required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text=_("Vide : la personne qui propose la mission."),
+        empty_value=None,
+        help_text=_("La personne qui propose la mission, ou une autre personne payée sur elle."),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people=(), **kwargs):
+        """`people`: (member number, shown name) of each person paid on the mission, the
+        proposer first; a payment names one of them, none else."""
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["contributor_number"].choices = list(people)
+        if people:
+            self.initial.setdefault("contributor_number", people[0][0])
         if not self.is_bound:
             # One key per form shown: sent twice (a double click, a retry), it books once.
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)

@@ -74,6 +74,12 @@ def _round(value) -> int:
     return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _rate_in_percent(rate: Decimal) -> str:
+    """0.06 → "6", 0.065 → "6,5" (with the reader's decimal separator)."""
+    text = format((Decimal(rate) * 100).normalize(), "f")
+    return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+
+
 def _percent(basis_points: int) -> str:
     value = Decimal(basis_points) / 100
     return f"{value.normalize():f}".replace(".", ",") + "\u00a0%"
@@ -589,22 +595,30 @@ class PayTerms:
 
     @property
     def pay_asked(self) -> str:
-        """The pay asked, in one sentence."""
+        """The pay asked, in one sentence naming every term that sets its cost: members
+        consent to it, so two pays that cost differently never read the same."""
         match self.pay_form:
             case PayForm.SALARIED:
-                return ngettext(
-                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois",
-                    "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
-                    "%(months)s mois",
-                    self.duration_months,
-                ) % {
-                    "contract": self.get_contract_display(),
-                    "percent": self.working_time_percent,
-                    "amount": format_cents(self.monthly_amount_cents),
-                    "basis": self.get_amount_basis_display(),
-                    "months": self.duration_months,
-                }
+                return ", ".join(
+                    [
+                        ngettext(
+                            "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                            "%(months)s mois à partir du %(start)s",
+                            "%(contract)s à %(percent)s %%, %(amount)s %(basis)s par mois pendant "
+                            "%(months)s mois à partir du %(start)s",
+                            self.duration_months,
+                        )
+                        % {
+                            "contract": self.get_contract_display(),
+                            "percent": self.working_time_percent,
+                            "amount": format_cents(self.monthly_amount_cents),
+                            "basis": self.get_amount_basis_display(),
+                            "months": self.duration_months,
+                            "start": formats.date_format(self.start_on, "DATE_FORMAT"),
+                        },
+                        *self._contract_options(),
+                    ]
+                )
             case PayForm.INVOICE:
                 return _("Facture de %(amount)s HT, TVA %(rate)s (%(total)s TTC)") % {
                     "amount": format_cents(self.amount_cents),
@@ -623,6 +637,39 @@ class PayTerms:
             case PayForm.VOLUNTEER:
                 return _("Bénévolat : aucune rémunération")
         return ""
+
+    def _contract_options(self) -> list[str]:
+        """How the contract runs, in words: cadre or not and, for a CDD (a CDI owes neither
+        indemnity), how its leave is paid and whether its end-of-contract indemnity is due."""
+        options = [_("cadre") if self.cadre else _("non cadre")]
+        if self.contract != Contract.CDD:
+            return options
+        options.append(
+            _("congés pris pendant le contrat")
+            if self.paid_leave_taken
+            else _("congés payés en indemnité")
+        )
+        if self.end_of_contract_due:
+            options.append(
+                _("indemnité de fin de contrat de %(rate)s %%")
+                % {"rate": _rate_in_percent(self.end_of_contract_rate())}
+            )
+        else:
+            options.append(_("sans indemnité de fin de contrat"))
+        return options
+
+    def end_of_contract_rate(self) -> Decimal:
+        """The end-of-contract indemnity rate this pay is priced at: the one its stored cost
+        was computed with, else today's settings'."""
+        stored = self.priced_with()
+        if stored is None:
+            return BudgetSettings.get().employer().end_of_contract_rate
+        return Decimal(stored.get("end_of_contract_rate") or payroll.END_OF_CONTRACT_RATE)
+
+    def priced_with(self) -> dict | None:
+        """The employer's settings this pay's stored cost was computed with; None before it
+        is costed."""
+        return None
 
     def pay_cost(
         self,
@@ -816,6 +863,15 @@ class MissionTerms(PayTerms, models.Model):
             self.cost_breakdown.get("engine_version", ""),
             self.cost_breakdown,
         ).engine_label
+
+    def priced_with(self) -> dict | None:
+        """The proposer's part of the stored cost: its settings (None before it is costed)."""
+        if self.full_cost_cents is None:
+            return None
+        breakdown = self.cost_breakdown
+        if self.cost_engine == "contributors":  # the proposer's part comes first
+            breakdown = breakdown["contributors"][0]["breakdown"]
+        return breakdown.get("settings", {})
 
     def cost_would_wait(self, wait: float = payroll.REQUEST_WAIT_SECONDS) -> bool:
         """Whether pricing this mission now would wait for the payroll engine, still loading
@@ -1210,6 +1266,33 @@ class Mission(MissionTerms):
                 "member_id": part["member"],
                 "planned_cents": part["total_cents"],
                 "paid_cents": paid.get(part["member"], 0),
+            }
+            for part in parts
+        ]
+
+    def people_paid(self, cost: Cost | None = None) -> list[dict]:
+        """Each person paid on the mission, the proposer first: their member id, their pay
+        terms (a `PayTerms`) and their part of `cost`. Without a cost of several people,
+        the draft's own shares, unpriced (beside the proposer's whole `cost`, if any)."""
+        parts = (cost.breakdown.get("contributors") if cost is not None else None) or []
+        if not parts:
+            return [
+                {
+                    "member_id": self.proposer_id,
+                    "terms": self,
+                    "total_cents": None if cost is None or self.shares() else cost.total_cents,
+                }
+            ] + [
+                {"member_id": share.member_id, "terms": share, "total_cents": None}
+                for share in self.shares()
+            ]
+        return [
+            {
+                "member_id": part["member"],
+                "terms": self
+                if part["member"] == self.proposer_id
+                else MissionContributor(mission=self, member_id=part["member"], **part["terms"]),
+                "total_cents": part["total_cents"],
             }
             for part in parts
         ]
@@ -1833,6 +1916,13 @@ class MissionContributor(PayTerms, models.Model):
     @property
     def duration_months(self) -> int:
         return self.mission.duration_months
+
+    def priced_with(self) -> dict | None:
+        """This person's part of the mission's stored cost: its settings (None on a draft)."""
+        for part in self.mission.cost_breakdown.get("contributors") or []:
+            if part["member"] == self.member_id:
+                return part["breakdown"].get("settings", {})
+        return None
 
     def clean(self):
         self.normalise()

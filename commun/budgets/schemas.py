@@ -173,10 +173,9 @@ class ContributorIn(ContributorPayIn):
     member_number: ObjectId = Field(description="Le numéro d'associé·e de la personne")
 
 
-class ContributorOut(Schema):
-    id: int
-    member_number: int
-    name: str
+class PayTermsOut(Schema):
+    """One person's pay on a mission, as a co-contributor's or the proposer's."""
+
     pay_form: str
     pay_asked: str
     contract: str
@@ -190,6 +189,22 @@ class ContributorOut(Schema):
     cadre: bool
     paid_leave_taken: bool
     end_of_contract_due: bool
+
+
+class ContributorOut(PayTermsOut):
+    id: int
+    member_number: int
+    name: str
+
+
+class PersonPaidOut(PayTermsOut):
+    member_number: int | None
+    name: str
+    is_proposer: bool
+    cost_cents: int | None = Field(
+        description="Son coût complet pour la coopérative, tel que le coût enregistré à la "
+        "soumission le compte ; null sur un brouillon, chiffré à sa soumission"
+    )
 
 
 class MissionIn(MissionTermsIn):
@@ -351,6 +366,10 @@ class MissionDetail(MissionOut):
     spent_cents: int
     remaining_cents: int
     released_cents: int
+    people_paid: list[PersonPaidOut] = Field(
+        description="Chaque personne payée sur la mission, celle qui la propose d'abord, avec "
+        "sa rémunération et son coût"
+    )
     paid_by_contributor: list[PaidByContributorOut] = Field(
         description="Funded and paying several people: what was planned for each, and paid"
     )

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -247,23 +248,32 @@ PENDING = "pending"
 
 
 def _estimate(
-    form: MissionForm, need: Need, member, status: str = Mission.Status.DRAFT
+    form: MissionForm, need: Need, member, current: Mission | None = None
 ) -> tuple[Mission | None, object]:
     """An unsaved mission from the form and its cost (or WARMING, or PENDING); (None, None)
-    with form errors."""
+    with form errors. The `current` mission's terms are replaced by the form's, and the other
+    people paid on it are costed with them, as its submission or amendment would."""
     if not form.is_valid():
         return None, None
-    mission = Mission(need=need, proposer=member, status=status, **form.mission_values())
+    if current is None:
+        mission = Mission(need=need, proposer=member, status=Mission.Status.DRAFT)
+    else:
+        mission = Mission.objects.select_related("need").get(pk=current.pk)  # never saved
+    for name, value in form.mission_values().items():
+        setattr(mission, name, value)
     try:
         # A submitted mission's new terms: costed here, not yet saved with their cost.
         mission.full_clean(
-            exclude=["proposer"] if member is None else None,
-            validate_constraints=status == Mission.Status.DRAFT,
+            exclude=["proposer"] if mission.proposer_id is None else None,
+            validate_constraints=mission.status == Mission.Status.DRAFT,
         )
         if mission.cost_would_wait():
             return mission, WARMING
         cost = mission.cost_within()
-        return mission, PENDING if cost is None else cost
+        if cost is None:
+            return mission, PENDING
+        mission._take_cost(cost)  # its sentences then read the settings this cost used
+        return mission, cost
     except ValidationError as error:
         add_model_errors(form, error, FORM_NAMES)
     except ValueError as error:  # the payroll's own check, in words
@@ -283,7 +293,7 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"pay_form": "salaried", "amount_basis": "net", "contract": "cdd"},
     )
-    context = {"need": need, "form": form, "mode": "new"}
+    context = {"need": need, "form": form, "mode": "new", "estimate_url": _estimate_url(need, None)}
     status = 200
     if request.method == "POST":
         mission, cost = _estimate(form, need, member)
@@ -317,23 +327,42 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need(pk)
     _require(request, "propose_mission")
     form = MissionForm(request.POST)
-    mission, cost = _estimate(form, need, _viewer(request))
-    context = {"form": form, "need": need}
-    if cost in (WARMING, PENDING):
-        context["computing"] = cost
-    elif mission is not None:
-        context |= cost_context(mission, cost)
+    context = {"form": form, "need": need, "estimate_url": _estimate_url(need, None)}
+    context |= _estimated(form, need, _viewer(request))
     return render(request, "budgets/_cost.html", context)
 
 
-def _estimated(form, need, member, status=Mission.Status.DRAFT) -> dict:
-    """What the cost preview shows for the form's terms; nothing when the form is wrong."""
-    mission, cost = _estimate(form, need, member, status)
+@require_POST
+def mission_estimate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cost preview alone (htmx) while a draft is edited or a submitted mission amended:
+    every person paid on it, each with their cost, and the total."""
+    if response := _login_first(request):
+        return response
+    mission = _mission(request, pk)
+    editing = mission.status == Mission.Status.DRAFT
+    _require(request, "edit_mission" if editing else "amend_mission", mission)
+    form = MissionForm(request.POST)
+    context = {"form": form, "need": mission.need, "estimate_url": _estimate_url(None, mission)}
+    context |= _estimated(form, mission.need, _viewer(request), mission)
+    return render(request, "budgets/_cost.html", context)
+
+
+def _estimated(form, need, viewer, current: Mission | None = None) -> dict:
+    """What the cost preview shows for the form's terms, each person paid and the total;
+    nothing when the form is wrong."""
+    mission, cost = _estimate(form, need, viewer, current)
     if mission is None or cost is None or form.errors:
         return {}
     if cost in (WARMING, PENDING):
         return {"computing": cost}
-    return cost_context(mission, cost)
+    return cost_context(mission, cost) | {"paid": _contributors(mission, cost, viewer, False)}
+
+
+def _estimate_url(need: Need, current: Mission | None) -> str:
+    """Where the form asks for its cost preview: the mission's own, once it has people paid."""
+    if current is None:
+        return reverse("budgets:estimate", args=[need.pk])
+    return reverse("budgets:mission_estimate", args=[current.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -344,10 +373,16 @@ def mission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     mission = _mission(request, pk)
     _require(request, "edit_mission", mission)
     form = MissionForm(request.POST or None, initial=MissionForm.initial_from(mission))
-    context = {"need": mission.need, "form": form, "current": mission, "mode": "edit"}
+    context = {
+        "need": mission.need,
+        "form": form,
+        "current": mission,
+        "mode": "edit",
+        "estimate_url": _estimate_url(mission.need, mission),
+    }
     status = 200
     if request.method == "POST" and "estimate" in request.POST:
-        context |= _estimated(form, mission.need, _viewer(request))
+        context |= _estimated(form, mission.need, _viewer(request), mission)
     elif request.method == "POST" and form.is_valid():
         try:
             mission.edit(request.user, **form.mission_values())
@@ -399,10 +434,11 @@ def mission_amend(request: HttpRequest, pk: int) -> HttpResponse:
         "current": mission,
         "decision": decision,
         "mode": "amend",
+        "estimate_url": _estimate_url(mission.need, mission),
     }
     status = 200
     if request.method == "POST" and "estimate" in request.POST:
-        context |= _estimated(form, mission.need, viewer, Mission.Status.SUBMITTED)
+        context |= _estimated(form, mission.need, viewer, mission)
     elif request.method == "POST" and form.is_valid():
         try:
             version = mission.amend(
@@ -551,7 +587,9 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     if adopted and rules.may(user, "ask_top_up", mission):
         context["top_up_form"] = bound.get("top_up") or TopUpForm(prefix="top_up")
     if mission.status in Mission.PAYABLE and rules.may(user, "record_payment", mission):
-        context["payment_form"] = bound.get("payment") or PaymentForm(prefix="payment")
+        context["payment_form"] = bound.get("payment") or PaymentForm(
+            prefix="payment", **_people_paid(request, mission)
+        )
         context["cancel_form"] = bound.get("cancel") or CancelPaymentForm(prefix="cancel")
     if draft and rules.may(user, "edit_mission", mission):
         context["may_edit"] = True
@@ -579,34 +617,24 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
 def _contributors(mission: Mission, cost, viewer, may_manage: bool) -> list[dict]:
     """Who is paid on the mission and how, the proposer first, with each one's cost: the
     stored cost's once submitted (what the decision states), else the draft's shares."""
-    parts = (cost.breakdown.get("contributors") if cost is not None else None) or []
     shares = {share.member_id: share for share in mission.shares()} if may_manage else {}
-    if not parts and not shares:
+    several = cost is not None and cost.is_sum
+    if not several and not shares:
         return []
-    if not parts:
-        parts = [{"member": mission.proposer_id, "terms": {}, "total_cents": None}] + [
-            {"member": member_id, "terms": share.terms(), "total_cents": None}
-            for member_id, share in shares.items()
-        ]
-    members = Member.objects.in_bulk([part["member"] for part in parts])
-    rows = []
-    for part in parts:
-        member = members.get(part["member"])
-        terms = (
-            mission
-            if part["member"] == mission.proposer_id
-            else MissionContributor(mission=mission, **part["terms"])
-        )
-        rows.append(
-            {
-                "name": member.name_for(viewer) if member else "—",
-                "pay_asked": terms.pay_asked,
-                "total_cents": part["total_cents"],
-                "is_proposer": part["member"] == mission.proposer_id,
-                "share": shares.get(part["member"]),
-            }
-        )
-    return rows
+    people = mission.people_paid(cost if several else None)
+    members = Member.objects.in_bulk([person["member_id"] for person in people])
+    return [
+        {
+            "name": members[person["member_id"]].name_for(viewer)
+            if person["member_id"] in members
+            else "—",
+            "pay_asked": person["terms"].pay_asked,
+            "total_cents": person["total_cents"],
+            "is_proposer": person["member_id"] == mission.proposer_id,
+            "share": shares.get(person["member_id"]),
+        }
+        for person in people
+    ]
 
 
 def _versions(mission: Mission) -> list:
@@ -619,8 +647,9 @@ def _versions(mission: Mission) -> list:
     return versions
 
 
-def _mission_action(action: str, form_class=None, prefix: str = ""):
-    """A POST on a mission: log in, may act, valid form, model call; else the page again."""
+def _mission_action(action: str, form_class=None, prefix: str = "", form_options=None):
+    """A POST on a mission: log in, may act, valid form, model call; else the page again.
+    `form_options(request, mission)`: what the form needs to know of the mission."""
 
     def decorate(run):
         @require_POST
@@ -629,7 +658,8 @@ def _mission_action(action: str, form_class=None, prefix: str = ""):
                 return response
             mission = _mission(request, pk)
             _require(request, action, mission)
-            form = form_class(request.POST, prefix=prefix) if form_class else None
+            options = form_options(request, mission) if form_options else {}
+            form = form_class(request.POST, prefix=prefix, **options) if form_class else None
             if form is None or form.is_valid():
                 try:
                     message = run(request, mission, form.cleaned_data if form else {})
@@ -674,7 +704,23 @@ def mission_top_up(request, mission, data):
     return _("Le complément est demandé : une décision par consentement est ouverte.")
 
 
-@_mission_action("record_payment", PaymentForm, "payment")
+def _people_paid(request, mission: Mission) -> dict:
+    """The payment form's choice of who was paid: each person paid on the mission, the
+    proposer first, by the name the officer is shown."""
+    viewer = _viewer(request)
+    ids = list(mission.paid_terms())
+    others = [pk for pk in ids if pk != mission.proposer_id]
+    members = {mission.proposer_id: mission.proposer} | (
+        Member.objects.in_bulk(others) if others else {}
+    )
+    return {
+        "people": [
+            (members[pk].number, members[pk].name_for(viewer)) for pk in ids if pk in members
+        ]
+    }
+
+
+@_mission_action("record_payment", PaymentForm, "payment", _people_paid)
 def payment_new(request, mission, data):
     mission.record_payment(
         request.user,

@@ -1,8 +1,9 @@
 """Co-remuneration in Chromium: Bob pays Gus on his draft mission too, through the page.
 
 Bob's draft invoices 1,000 €; he adds Gus, co-remunerated for 10 hours at 50 €, by Gus's
-member number; the page then lists both, with the mission's cost of 1,500 €; he changes
-Gus's hours, then takes Gus off. Every page is axe-clean and nothing leaves the server.
+member number; the page then lists both, with the mission's cost of 1,500 €; editing his
+draft, the cost preview lists both and the total; he changes Gus's hours, then takes Gus
+off. Every page is axe-clean and nothing leaves the server.
 """
 
 import re
@@ -33,6 +34,17 @@ def test_the_proposer_pays_another_member_on_the_draft(page, bob, gus):
     contributors = page.locator("#contributors table").inner_text()
     assert "10 h prévues" in contributors and "500\u00a0€" in contributors
     assert "1\u00a0500\u00a0€" in page.locator("#cost-title + p").inner_text()
+
+    # Editing the draft, a new invoice of 2,000 € is previewed as it is typed (htmx): Bob's
+    # 2,000 €, Gus's 500 € and the total of 2,500 €.
+    page.get_by_role("link", name="Modifier le brouillon").click()
+    page.get_by_label("Montant en euros (HT pour une facture, estimé pour des frais)").fill("2000")
+    page.get_by_label("Montant en euros (HT pour une facture, estimé pour des frais)").press("Tab")
+    paid = page.locator("#cost table").first
+    paid.get_by_text("2\u00a0500\u00a0€").wait_for()
+    assert "500\u00a0€" in paid.inner_text() and "10 h prévues" in paid.inner_text()
+    axe_check(page)
+    page.get_by_role("link", name="Annuler").click()
 
     page.get_by_role("link", name="Modifier la rémunération de").click()
     axe_check(page)

@@ -17,24 +17,11 @@ def send_convocations(assembly_id: int) -> int:
     items = list(assembly.items.all())
     documents = list(assembly.documents.all())
     url = settings.SITE_URL + reverse("assemblies:assembly", args=[assembly.pk])
-    participants = assembly.participants.select_related("member__user").order_by("pk")
-    sent = 0
-    for participant in participants.iterator(chunk_size=BATCH):
-        member = participant.member
-        notify(
-            [member.user.email],
-            "assemblies/emails/convocation.txt",
-            {
-                "assembly": assembly,
-                "items": items,
-                "documents": documents,
-                "member": member,
-                "url": url,
-            },
-            member.language or "fr",
-        )
-        sent += 1
-    return sent
+    return _each_participant(
+        assembly,
+        "assemblies/emails/convocation.txt",
+        {"assembly": assembly, "items": items, "documents": documents, "url": url},
+    )
 
 
 def send_added_item(item_id: int) -> int:
@@ -45,15 +32,19 @@ def send_added_item(item_id: int) -> int:
     item = AgendaItem.objects.select_related("assembly", "request__member").get(pk=item_id)
     assembly = item.assembly
     url = settings.SITE_URL + reverse("assemblies:convocation", args=[assembly.pk])
+    return _each_participant(
+        assembly,
+        "assemblies/emails/item_added.txt",
+        {"assembly": assembly, "item": item, "url": url},
+    )
+
+
+def _each_participant(assembly, template: str, context: dict) -> int:
+    """Queue `template` to every participant, in each member's language: how many."""
     participants = assembly.participants.select_related("member__user").order_by("pk")
     sent = 0
     for participant in participants.iterator(chunk_size=BATCH):
         member = participant.member
-        notify(
-            [member.user.email],
-            "assemblies/emails/item_added.txt",
-            {"assembly": assembly, "item": item, "member": member, "url": url},
-            member.language or "fr",
-        )
+        notify([member.user.email], template, context | {"member": member}, member.language or "fr")
         sent += 1
     return sent

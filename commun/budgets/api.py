@@ -627,7 +627,7 @@ def add_contributor(request, payload: ContributorIn, mission_id: int = Id):
     """Pay another member on your draft too, with their own form of pay."""
     mission = _mission(request, mission_id)
     _require(request, "manage_contributors", mission)
-    member = _member_numbered(payload.member_number, "member_number")
+    member = Member.objects.numbered(payload.member_number, "member_number")
     try:
         share = mission.add_contributor(request.user, member, **payload.pay_values())
     except ValidationError as error:
@@ -657,18 +657,6 @@ def remove_contributor(request, mission_id: int = Id, contributor_id: int = Id):
     share = _share(request, mission_id, contributor_id)
     share.remove(request.user)
     return Status(204, None)
-
-
-def _member_numbered(number: int | None, field: str) -> Member | None:
-    """The member with this number (None for None), or the field's error."""
-    if number is None:
-        return None
-    member = Member.objects.filter(number=number).first()
-    if member is None:
-        raise ValidationError(
-            {field: _("Aucun·e associé·e ne porte le numéro %(number)s.") % {"number": number}}
-        )
-    return member
 
 
 API_NAMES = {"member": "member_number", "contributor": "contributor_number"}
@@ -717,7 +705,7 @@ def record_payment(request, payload: PaymentIn, mission_id: int = Id):
             account=payload.account,
             hours=payload.hours,
             idempotency_key=payload.idempotency_key,
-            contributor=_member_numbered(payload.contributor_number, "contributor_number"),
+            contributor=Member.objects.numbered(payload.contributor_number, "contributor_number"),
         )
     except ValidationError as error:
         raise _in_api_names(error) from None

@@ -118,36 +118,9 @@ class PayrollSettingsOut(Schema):
 # Missions ------------------------------------------------------------------------------------
 
 
-class MissionTermsIn(Input):
-    """The pay asked: only the fields of the chosen form count, the others are ignored."""
-
-    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
-    scope: str = Field(..., max_length=MAX_TEXT_LENGTH)
-    deliverables: str = Field(..., max_length=MAX_TEXT_LENGTH)
-    start_on: datetime.date
-    duration_months: int = Field(..., ge=-1000, le=1000)
-    pay_form: PayFormName
-    contract: ContractName | None = None
-    working_time_percent: int | None = Field(None, ge=-1000, le=1000)
-    monthly_amount_cents: Cents | None = None
-    amount_basis: BasisName | None = None
-    amount_cents: Cents | None = Field(None, description="HT pour une facture")
-    vat_rate_bp: int | None = Field(None, ge=-100_000, le=100_000, description="2000 = 20 %")
-    estimated_hours: int | None = Field(None, ge=-BIG, le=BIG)
-    hourly_rate_cents: Cents | None = None
-    cadre: bool = False
-    paid_leave_taken: bool = Field(False, description="Sinon payés en indemnité (CDD)")
-    end_of_contract_due: bool = Field(True, description="Non si le CDD se poursuit en CDI")
-
-    def mission_values(self) -> dict:
-        values = self.model_dump(exclude={"need_id"})
-        values["contract"] = values["contract"] or ""
-        values["amount_basis"] = values["amount_basis"] or ""
-        return values
-
-
-class ContributorPayIn(Input):
-    """A co-contributor's pay: only the fields of the chosen form count, as for a mission."""
+class PayIn(Input):
+    """One person's pay on a mission: only the fields of the chosen form count, the others
+    are ignored."""
 
     pay_form: PayFormName
     contract: ContractName | None = None
@@ -163,10 +136,29 @@ class ContributorPayIn(Input):
     end_of_contract_due: bool = Field(True, description="Non si le CDD se poursuit en CDI")
 
     def pay_values(self) -> dict:
-        values = self.model_dump(exclude={"member_number"})
+        """The pay fields alone, whatever a subclass adds, as the models take them."""
+        values = self.model_dump(include=set(PayIn.model_fields))
         values["contract"] = values["contract"] or ""
         values["amount_basis"] = values["amount_basis"] or ""
         return values
+
+
+class MissionTermsIn(PayIn):
+    """A mission's terms, with its proposer's pay."""
+
+    title: str = Field(..., max_length=MAX_TITLE_LENGTH)
+    scope: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    deliverables: str = Field(..., max_length=MAX_TEXT_LENGTH)
+    start_on: datetime.date
+    duration_months: int = Field(..., ge=-1000, le=1000)
+
+    def mission_values(self) -> dict:
+        terms = set(MissionTermsIn.model_fields) - set(PayIn.model_fields)
+        return self.model_dump(include=terms) | self.pay_values()
+
+
+class ContributorPayIn(PayIn):
+    """A co-contributor's pay, as for a mission's proposer."""
 
 
 class ContributorIn(ContributorPayIn):
@@ -218,11 +210,6 @@ class MissionAmendIn(MissionTermsIn):
     integrates: list[ObjectId] = Field(
         default_factory=list, max_length=100, description="Les objections ouvertes qu'elle intègre"
     )
-
-    def mission_values(self) -> dict:
-        return {
-            k: v for k, v in super().mission_values().items() if k not in ("note", "integrates")
-        }
 
 
 class EstimateIn(MissionTermsIn):

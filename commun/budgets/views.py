@@ -732,26 +732,14 @@ def payment_new(request, mission, data):
         account=data["account"],
         hours=data["hours"],
         idempotency_key=data["idempotency_key"],
-        contributor=_member_numbered(data["contributor_number"], "contributor"),
+        contributor=Member.objects.numbered(data["contributor_number"], "contributor"),
     )
     return _("Le paiement est enregistré au grand livre.")
 
 
-def _member_numbered(number: int | None, field: str) -> Member | None:
-    """The member with this number (None for None), or the model field's error."""
-    if number is None:
-        return None
-    member = Member.objects.filter(number=number).first()
-    if member is None:
-        raise ValidationError(
-            {field: _("Aucun·e associé·e ne porte le numéro %(number)s.") % {"number": number}}
-        )
-    return member
-
-
 @_mission_action("manage_contributors", ContributorForm, "contributor")
 def contributor_new(request, mission, data):
-    member = _member_numbered(data["member_number"], "member")
+    member = Member.objects.numbered(data["member_number"], "member")
     mission.add_contributor(request.user, member, **pay_values(data))
     return _("%(name)s contribue à la mission.") % {"name": member.name_for(_viewer(request))}
 

@@ -495,6 +495,21 @@ class MemberQuerySet(models.QuerySet):
     def publicly_listed(self):
         return self.active().exclude(public_visibility=Visibility.HIDDEN)
 
+    def numbered(self, number: int | None, field: str) -> "Member | None":
+        """The member with this number (None for None), or the error on `field` that a form
+        or the API shows when a member named by number does not exist."""
+        if number is None:
+            return None
+        member = self.filter(number=number).first()
+        if member is None:
+            raise ValidationError(
+                {
+                    field: gettext("Aucun·e associé·e ne porte le numéro %(number)s.")
+                    % {"number": number}
+                }
+            )
+        return member
+
     def count_by_category(self) -> dict[int, int]:
         """{category id: number of members}, grouped by the database in one query."""
         grouped = self.order_by().values("category_id").annotate(n=models.Count("pk"))

@@ -369,13 +369,15 @@ def cast(
 # Counting ------------------------------------------------------------------------------------
 
 
-def _ballots(item: AgendaItem, assembly: Assembly) -> list[tuple[int | None, list[int], object]]:
+def _ballots(item: AgendaItem, assembly: Assembly) -> tuple[list[tuple], int]:
     """(college, candidates, principal or None) for each ballot that counts: the secret
     box's, or a public election's votes whose voice still counts through its voter (as a
-    public resolution's: a principal who signed in after all votes for themselves)."""
+    public resolution's: a principal who signed in after all votes for themselves); and
+    how many were cast before the day (none told apart in a secret box, as for a secret
+    resolution: they went into it at the opening)."""
     if item.secret:
         box = item.election_ballots.values_list("college_id", "candidates")
-        return [(college, candidates, None) for college, candidates in box]
+        return [(college, candidates, None) for college, candidates in box], 0
     voices = assembly.voices()
     counted = []
     for vote in item.election_votes.order_by("pk"):
@@ -389,9 +391,10 @@ def _ballots(item: AgendaItem, assembly: Assembly) -> list[tuple[int | None, lis
         carried = mode == counting.PROXY and participant.holder_id == vote.voter_id
         if in_person or carried:
             counted.append((participant.college_id, vote.candidates, participant))
-    for participant, candidates in counted_advance_votes(item, voices):
+    advance = counted_advance_votes(item, voices)
+    for participant, candidates in advance:
         counted.append((participant.college_id, candidates, participant))
-    return counted
+    return counted, len(advance)
 
 
 def _roll(ballots, people: dict[int, Member]) -> list[dict]:
@@ -464,7 +467,7 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
     """The election's figures to keep (per college, per candidate, weighted when the rules
     say so) and whether anyone was elected."""
     election = item.election
-    ballots = _ballots(item, assembly)
+    ballots, advance = _ballots(item, assembly)
     per_college: dict[int | None, list] = {}
     for college, candidates, _principal in ballots:
         per_college.setdefault(college, []).append(candidates)
@@ -490,7 +493,7 @@ def count(item: AgendaItem, assembly: Assembly) -> tuple[dict, bool]:
         "no": 0,
         "abstain": 0,
         "blank_proxies": 0,
-        "advance_votes": 0,
+        "advance_votes": advance,
         "secret": item.secret,
         "majority": None,
         "weighted_share": None,

@@ -11,7 +11,7 @@ confirmations is not frozen (`DraftChanged`) until the first confirmer confirms 
 """
 
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
@@ -63,8 +63,11 @@ def _person(member) -> str:
 
 
 def _percent(fraction: Fraction) -> str:
+    """A share to the hundredth, rounded half up (`number_format` alone cuts the digits: two
+    thirds would read 66,66 % in minutes that are then frozen)."""
     share = Decimal(fraction.numerator * 100) / Decimal(fraction.denominator)
-    return f"{number_format(share, decimal_pos=2, use_l10n=True)} %"
+    rounded = share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{number_format(rounded, decimal_pos=2, use_l10n=True)} %"
 
 
 def text(assembly) -> str:

@@ -43,6 +43,12 @@ from commun.members.models import Member
 MAX_NUMBER_DIGITS = 9  # a member number fits the database's integer
 
 
+def _a_number(text: str) -> bool:
+    """Whether a posted member number reads as one: ASCII digits only (`"²".isdigit()` is
+    true, and `int("²")` fails), no longer than the database's integer."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+
+
 def _login_first(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -318,7 +324,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     number = request.POST.get("number", "")
     member = viewer
     if number:
-        readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+        readable = _a_number(number)
         member = Member.objects.filter(number=int(number)).first() if readable else None
     participant = assembly.participant(member) if member else None
     if participant is None:
@@ -415,9 +421,13 @@ def _act(request, pk: int, action: str, do, done) -> HttpResponse:
     return redirect("assemblies:assembly", pk=assembly.pk)
 
 
-def _submit(request, pk: int, action: str, form_class, name: str, do, done) -> HttpResponse:
+def _submit(
+    request, pk: int, action: str, form_class, name: str, do, done, *, said_above=False
+) -> HttpResponse:
     """A form of the assembly page: once valid, `do(assembly, cleaned_data)`; the model's
-    refusals land on the form's fields and the page shows the form again (422)."""
+    refusals land on the form's fields and the page shows the form again (422). With
+    `said_above`, a refusal that is no field's is also said at the top of the page: the
+    form may no longer be shown (an amendment's, once its resolution's vote opened)."""
     if response := _login_first(request):
         return response
     assembly = _assembly(request, pk)
@@ -428,6 +438,8 @@ def _submit(request, pk: int, action: str, form_class, name: str, do, done) -> H
             do(assembly, form.cleaned_data)
         except ValidationError as error:
             add_model_errors(form, error)
+            for refusal in form.non_field_errors() if said_above else ():
+                messages.error(request, refusal)
         else:
             messages.success(request, done)
             return redirect("assemblies:assembly", pk=assembly.pk)
@@ -472,7 +484,7 @@ def vote(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     number = request.POST.get("principal", "")
     principal = None
     if number:
-        readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+        readable = _a_number(number)
         principal = Member.objects.filter(number=int(number)).first() if readable else None
         if principal is None:
             messages.error(request, _("Vous ne portez pas le pouvoir de cette personne."))
@@ -550,7 +562,7 @@ def vote_in_advance_election(request: HttpRequest, pk: int, position: int) -> Ht
     chosen = request.POST.getlist("candidates")
 
     def cast(assembly):
-        if not all(n.isdigit() and len(n) <= MAX_NUMBER_DIGITS for n in chosen):
+        if not all(_a_number(n) for n in chosen):
             raise ValidationError(_("Choisissez des candidat·es par leur numéro."))
         item = _resolution(assembly, position)
         return AdvanceElectionVote.cast(request.user, item, [int(n) for n in chosen])
@@ -595,6 +607,7 @@ def propose_amendment(request: HttpRequest, pk: int, position: int) -> HttpRespo
             request.user, _resolution(assembly, position), data["text"]
         ),
         _("Votre amendement est proposé ; la présidence décide s'il est mis au vote."),
+        said_above=True,
     )
 
 
@@ -648,7 +661,7 @@ def add_candidate(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     assembly = _assembly(request, pk)
     _require(request, "add_candidate", assembly)
     number = request.POST.get("number", "")
-    readable = number.isdigit() and len(number) <= MAX_NUMBER_DIGITS
+    readable = _a_number(number)
     member = Member.objects.filter(number=int(number)).first() if readable else None
     try:
         elections.add_candidate(request.user, _resolution(assembly, position), member)
@@ -668,7 +681,7 @@ def cast_ballot(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     _require(request, "vote", assembly)
     chosen = request.POST.getlist("candidates")
     number = request.POST.get("principal", "")
-    if not all(n.isdigit() and len(n) <= MAX_NUMBER_DIGITS for n in [*chosen, number or "0"]):
+    if not all(_a_number(n) for n in [*chosen, number or "0"]):
         messages.error(request, _("Choisissez des candidat·es par leur numéro."))
         return _page(request, assembly, status=422)
     principal = Member.objects.filter(number=int(number)).first() if number else None

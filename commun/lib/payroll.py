@@ -387,11 +387,15 @@ def compute_estimate(arguments: dict[str, Any]) -> None:
     values["start"] = date.fromisoformat(values["start"])
     values["employer"] = Employer.from_dict(values["employer"])
     try:
-        salaried_cost(**values)
+        estimate = salaried_cost(**values)
     except Exception as error:
         failure = "unpriced" if isinstance(error, ValueError) else "failed"
         cache.set(_FAILED + estimate_key(arguments), failure, FAILURE_SECONDS)
         raise
+    # An engine that could not be built answers with the plain ratios and caches nothing:
+    # keep that answer a minute, as the request would have given it, so no page waits for
+    # ever (an OpenFisca estimate already cached is kept).
+    cache.add(estimate_key(arguments), estimate, FAILURE_SECONDS)
 
 
 def _failed() -> str:

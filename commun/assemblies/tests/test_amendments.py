@@ -6,6 +6,8 @@ Ten members convened to an ordinary assembly (a fifth is 2 voices): Alice (an of
 chairs, Bob is the secretary; U1 to U6 are users, Fé a founder, Céd a contributor.
 """
 
+from html import escape
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -293,3 +295,20 @@ def test_amendments_are_listed_under_their_resolution_in_the_agenda_and_the_minu
         f"### Amendement n°4 à la résolution n°1 : {second.title}",
         "### Point d'information n°2 : Rapport de gestion",
     ]
+
+
+def test_a_refusal_that_is_not_the_text_s_fault_is_said_on_the_page(assembly, people):
+    """A member who has not signed in, or a resolution whose vote opened while they typed:
+    the 422 page says why, not only that nothing was written."""
+    alice, u1, u2 = people["alice"], people["users"][0], people["users"][1]
+    in_session(assembly, people, u1)
+    url = f"/assemblees/{assembly.pk}/resolutions/1/amendements/"
+    page = client_for(u2.user).post(url, {"text": NEW_TEXT})
+    assert page.status_code == 422
+    assert escape("Émargez d'abord") in page.text
+    assembly.open_resolution(alice.user, resolution(assembly))
+    page = client_for(u1.user).post(url, {"text": NEW_TEXT})
+    assert page.status_code == 422
+    refusal = page.context["forms"]["amendment"].non_field_errors()[0]
+    assert escape(refusal) in page.text
+    assert not AgendaItem.objects.filter(assembly=assembly, amends__isnull=False).exists()

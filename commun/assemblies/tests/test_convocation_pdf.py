@@ -108,3 +108,21 @@ def test_an_election_is_convened_as_an_election_with_its_seats(
 def test_the_live_quorum_waits_for_the_convocation(alice):
     assembly = draft(alice.user)
     assert client_for(alice.user).get(f"/assemblees/{assembly.pk}/quorum/").status_code == 404
+
+
+def test_a_public_election_is_convened_as_public(
+    alice, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Whoever votes in it, before the day or in the room, sees their choice will be named
+    in the minutes: the convocation must not promise a secret ballot."""
+    from commun.assemblies import elections
+
+    assembly = draft(alice.user)
+    elections.add_election(alice.user, assembly, "Conseil coopératif", 2, "approval", secret=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assembly.convene(alice.user)
+    page = client_for(bob.user).get(f"/assemblees/{assembly.pk}/convocation/").content.decode()
+    body = next(m.body for m in mailoutbox if m.to == [bob.user.email])
+    for text in (page, body):
+        assert "bulletin secret" not in text
+        assert "vote public : le choix de chaque voix figure au procès-verbal" in text

@@ -7,6 +7,7 @@ Alice (an officer) chairs and reads Commun in English; Bob is the secretary; Gus
 """
 
 import datetime
+from fractions import Fraction
 
 import pytest
 from django.utils import translation
@@ -96,3 +97,13 @@ def test_the_accounts_attached_are_titled_in_french_whoever_attaches_them(year_2
         document = Document.attach_accounts(assembly, alice.user, 2025)
 
     assert document.title == "Comptes de l'exercice 2025"
+
+
+@pytest.mark.parametrize(
+    ("fraction", "read"),
+    [(Fraction(2, 3), "66,67 %"), (Fraction(1, 3), "33,33 %"), (Fraction(1, 8), "12,50 %")],
+)
+def test_the_minutes_round_a_share_to_the_hundredth(fraction, read):
+    """Two thirds is the extraordinary majority: frozen minutes must not read 66,66 %."""
+    with translation.override("fr"):
+        assert minutes._percent(fraction) == read

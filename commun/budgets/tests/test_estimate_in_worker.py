@@ -215,3 +215,21 @@ def test_the_worker_computes_an_estimate_once_however_often_it_is_polled(people,
     call(bearer(bob.user), "POST", "/missions/estimate", API_TERMS)
 
     assert DBTaskResult.objects.count() == 1
+
+
+def test_an_engine_that_cannot_be_built_still_ends_the_wait(monkeypatch):
+    """OpenFisca-France installed but not buildable: the request would answer with the plain
+    ratios, so the worker leaves that answer for the page that waits, never « en cours »
+    for ever."""
+    terms = {
+        "contract": "cdd",
+        "monthly_net_cents": 200_000,
+        "months": 6,
+        "start": payroll.date(2026, 1, 1),
+    }
+    with pytest.raises(payroll.EstimatePending) as pending:
+        payroll.salaried_cost(**terms, compute=False)
+    monkeypatch.setattr(payroll, "_tax_benefit_system", lambda: None)
+    payroll.compute_estimate(pending.value.arguments)
+    estimate = payroll.salaried_cost(**terms, compute=False)
+    assert estimate == payroll.salaried_cost(**terms)

@@ -1456,7 +1456,7 @@ class Round(BallotBox, models.Model):
 
     def _locked_for_voting(self) -> "Round":
         """This round re-read under an exclusive lock, for the secret ballot box (a stance
-        takes the shared one: `_locked_for_stance`)."""
+        takes the shared one: `_read_for_stance`)."""
         return Round.objects.select_for_update().select_related("decision").get(pk=self.pk)
 
     def _check_open(self, decision: Decision, now) -> None:
@@ -1478,8 +1478,9 @@ class Round(BallotBox, models.Model):
         return _take_stance(member, choice, reason, ballot, now, round_id=self.pk)
 
 
-# A stance's statements: BEGIN, the round locked and read with all the rest (below), the
-# stance upserted, its history row, COMMIT. Each of the rest is a race it closes.
+# A stance's statements, in a transaction: BEGIN, the round locked and read with all the
+# rest (below), the stance upserted, its history row, COMMIT. Each of the rest is a race it
+# closes. On PostgreSQL, most stances take two: the read, then one write (`_write_at_once`).
 STANCE_HISTORY_READ = 100
 
 
@@ -1488,20 +1489,20 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
     if len(reason) > MAX_BODY_LENGTH:
         raise ValidationError({"reason": _("Ce texte est trop long.")})
     member = as_member(who)
+    if connection.vendor == "postgresql":
+        stance = _take_stance_at_once(
+            who, member, choice, reason, ballot, given, round_id, decision_id
+        )
+        if stance is not None:
+            return stance
     with transaction.atomic():
-        round, seen = _locked_for_stance(member, round_id=round_id, decision_id=decision_id)
-        if round is None:
-            _refuse_stance(who, round_id, decision_id)
+        round, seen = _read_for_stance(
+            member, lock=True, round_id=round_id, decision_id=decision_id
+        )
+        member, choice, ballot = _allowed_stance(
+            who, member, round, choice, reason, ballot, given, round_id, decision_id
+        )
         decision = round.decision
-        if decision_id is not None:  # the API's order: unreadable (404), then refused (403)
-            if not rules.can_read(who, decision):
-                raise Decision.DoesNotExist
-            rules.require(who, "take_stance", decision)
-        if decision.is_secret:
-            raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
-        round._check_open(decision, given or timezone.now())
-        member = rules.require(member, "take_stance", decision)
-        choice, ballot = decision.clean_stance(choice, reason, ballot)
         now = given or timezone.now()
         stance = Stance(
             round=round,
@@ -1528,16 +1529,68 @@ def _take_stance(who, choice, reason, ballot, given, *, round_id=None, decision_
             seen = None
         change = StanceChange(stance=stance, choice=choice, reason=reason, ballot=ballot, at=now)
         rows.insert(change)
-        # The newest history, newest first, without reading it again (None: read it).
-        if previous is None:
-            stance.recent_history = [change]
-        elif seen is not None:
-            stance.recent_history = [change, *seen.recent_history]
-        else:
-            stance.recent_history = None
+        _keep_recent_history(stance, change, previous, seen)
         if decision.kind == Decision.Kind.CONSENT:
             _follow_objection(round, decision, member, choice, reason, previous, now)
     return stance
+
+
+def _take_stance_at_once(who, member, choice, reason, ballot, given, round_id, decision_id):
+    """PostgreSQL, outside any transaction of its own: read as the transaction would, then
+    write the stance and its history in one statement that locks the round as it does.
+
+    None when the transaction must do it: no open round (it says why), an objection (its
+    own row is written beside the stance), or a write that found the round or the stance
+    no longer as read. The transaction then reads again under its lock.
+    """
+    round, seen = _read_for_stance(member, lock=False, round_id=round_id, decision_id=decision_id)
+    if round is None:
+        return None
+    member, choice, ballot = _allowed_stance(
+        who, member, round, choice, reason, ballot, given, round_id, decision_id
+    )
+    decision = round.decision
+    previous = seen.choice if seen else None
+    if decision.kind == Decision.Kind.CONSENT and Stance.Choice.OBJECTION in (choice, previous):
+        return None
+    now = given or timezone.now()
+    stance = Stance(
+        round=round, member=member, choice=choice, reason=reason, ballot=ballot, updated_at=now
+    )
+    change = StanceChange(stance=stance, choice=choice, reason=reason, ballot=ballot, at=now)
+    if not _write_at_once(stance, change, decision, seen):
+        return None
+    _keep_recent_history(stance, change, previous, seen)
+    return stance
+
+
+def _allowed_stance(who, member, round, choice, reason, ballot, given, round_id, decision_id):
+    """(member, choice, ballot) to write in `round` (read by `_read_for_stance`), or the
+    refusal: Decision.DoesNotExist (a 404) or PermissionDenied before the input is read,
+    then ValidationError."""
+    if round is None:
+        _refuse_stance(who, round_id, decision_id)
+    decision = round.decision
+    if decision_id is not None:  # the API's order: unreadable (404), then refused (403)
+        if not rules.can_read(who, decision):
+            raise Decision.DoesNotExist
+        rules.require(who, "take_stance", decision)
+    if decision.is_secret:
+        raise ValidationError(_("Ce scrutin est secret : votez avec un bulletin secret."))
+    round._check_open(decision, given or timezone.now())
+    member = rules.require(member, "take_stance", decision)
+    choice, ballot = decision.clean_stance(choice, reason, ballot)
+    return member, choice, ballot
+
+
+def _keep_recent_history(stance, change, previous, seen) -> None:
+    """The newest history, newest first, without reading it again (None: read it)."""
+    if previous is None:
+        stance.recent_history = [change]
+    elif seen is not None:
+        stance.recent_history = [change, *seen.recent_history]
+    else:
+        stance.recent_history = None
 
 
 def _refuse_stance(who, round_id, decision_id):
@@ -1575,18 +1628,19 @@ def _follow_objection(round, decision, member, choice, reason, previous, now) ->
         )
 
 
-def _locked_for_stance(member, *, round_id=None, decision_id=None):
-    """(round, the member's stance or None): one statement, inside the transaction.
+def _read_for_stance(member, *, lock: bool, round_id=None, decision_id=None):
+    """(round, the member's stance or None): one statement.
 
-    The round (given, or the decision's latest) is locked as `_locked_for_voting` does
-    (shared on PostgreSQL: stances side by side, a close waits for them; SQLite serialises
-    writers), read with its decision and space, the member's eligibility (fixed at the
-    opening), their stance and its newest history entries, newest first. The stance is
-    read, not locked: `_upsert_stance` writes only over what was read here.
+    The round (given, or the decision's latest) is read with its decision and space, the
+    member's eligibility (fixed at the opening), their stance and its newest history
+    entries, newest first. With `lock`, inside the transaction, the round is locked as
+    `_locked_for_voting` does (shared on PostgreSQL: stances side by side, a close waits
+    for them; SQLite serialises writers). The stance is read, not locked: `_upsert_stance`
+    and `_write_at_once` write only over what was read here.
     """
     member_id = member.pk if member is not None else None
     where_params = [round_id] if round_id is not None else [decision_id, decision_id]
-    sql = _stance_sql(round_id is not None, connection.vendor)
+    sql = _stance_sql(round_id is not None, lock and connection.vendor == "postgresql")
     with connection.cursor() as cursor:
         cursor.execute(sql, [member_id, member_id, *where_params])
         found = cursor.fetchall()
@@ -1619,9 +1673,9 @@ def _stance_parts() -> dict:
 
 
 @functools.cache
-def _stance_sql(by_round: bool, vendor: str) -> str:
-    """`_locked_for_stance`'s statement, built once per process: by the round's id, or by
-    its decision's (the latest round)."""
+def _stance_sql(by_round: bool, lock: bool) -> str:
+    """`_read_for_stance`'s statement, built once per process: by the round's id, or by
+    its decision's (the latest round); with the round's shared lock (PostgreSQL's)."""
     select = [
         column for alias, model in _stance_parts().items() for column in rows.columns(model, alias)
     ]
@@ -1636,7 +1690,6 @@ def _stance_sql(by_round: bool, vendor: str) -> str:
             f"r.decision_id = %s AND r.number = (SELECT MAX(r2.number) "  # noqa: S608
             f"FROM {rows.table(Round)} r2 WHERE r2.decision_id = %s)"
         )
-    lock = " FOR SHARE OF r" if vendor == "postgresql" else ""
     return (
         f"SELECT {', '.join(select)}, {eligible} "  # noqa: S608
         f"FROM {rows.table(Round)} r "
@@ -1644,7 +1697,8 @@ def _stance_sql(by_round: bool, vendor: str) -> str:
         f"JOIN {rows.table(Space)} sp ON sp.id = d.space_id "
         f"LEFT JOIN {rows.table(Stance)} st ON st.round_id = r.id AND st.member_id = %s "
         f"LEFT JOIN {rows.table(StanceChange)} h ON h.stance_id = st.id "
-        f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}{lock}"
+        f"WHERE {where} ORDER BY h.at DESC, h.id DESC LIMIT {STANCE_HISTORY_READ}"
+        + (" FOR SHARE OF r" if lock else "")
     )
 
 
@@ -1678,6 +1732,74 @@ def _upsert_stance(stance: "Stance", seen) -> bool:
         return False
     stance.pk, stance._state.adding = row[0], False
     return True
+
+
+def _write_at_once(stance: "Stance", change: "StanceChange", decision, seen) -> bool:
+    """PostgreSQL: upsert the stance and insert its history row in one statement, atomic
+    on its own, only while the round is open and its decision as read: True once written
+    (both then have their keys).
+
+    The statement takes the round's shared lock, as the transaction does: a close that
+    locked it first has its row read again once it commits, and so leaves nothing to write;
+    a close that comes later waits for this statement, and counts the stance. The stance is
+    written only over what `seen` read, as `_upsert_stance` does.
+    """
+    sql, stance_fields, change_fields = _write_at_once_sql()
+    prep = Decision._meta.get_field("closes_at").get_db_prep_value
+    seen_at = Stance._meta.get_field("updated_at").get_db_prep_save(
+        seen.updated_at if seen else None, connection
+    )
+    params = [
+        stance.round_id,
+        decision.phase,
+        prep(decision.closes_at, connection),
+        *(f.get_db_prep_save(getattr(stance, f.attname), connection) for f in stance_fields),
+        seen.choice if seen else None,
+        seen_at,
+        *(f.get_db_prep_save(getattr(change, f.attname), connection) for f in change_fields),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    stance.pk, change.pk = row
+    stance._state.adding = change._state.adding = False
+    change.stance_id = stance.pk
+    return True
+
+
+@functools.cache
+def _write_at_once_sql() -> tuple[str, list, list]:
+    """`_write_at_once`'s statement and the fields it writes, built once per process."""
+    stance_fields = [f for f in Stance._meta.concrete_fields if not f.primary_key]
+    change_fields = [
+        f for f in StanceChange._meta.concrete_fields if not f.primary_key and f.name != "stance"
+    ]
+    quote = connection.ops.quote_name
+    stance, change = rows.table(Stance), rows.table(StanceChange)
+
+    def typed(fields):  # a SELECT's values are not typed by the INSERT's columns: say them
+        return ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+
+    updates = ", ".join(
+        f"{name} = excluded.{name}" for name in ("choice", "reason", "ballot", "updated_at")
+    )
+    sql = (
+        "WITH open_round AS ("  # noqa: S608
+        f"SELECT r.id FROM {rows.table(Round)} r "
+        f"JOIN {rows.table(Decision)} d ON d.id = r.decision_id "
+        "WHERE r.id = %s AND r.closed_at IS NULL AND d.phase = %s "
+        "AND d.closes_at IS NOT DISTINCT FROM %s FOR SHARE OF r), "
+        f"written AS (INSERT INTO {stance} "
+        f"({', '.join(quote(f.column) for f in stance_fields)}) "
+        f"SELECT {typed(stance_fields)} FROM open_round "
+        f"ON CONFLICT (round_id, member_id) DO UPDATE SET {updates} "
+        f"WHERE {stance}.choice = %s AND {stance}.updated_at = %s RETURNING {stance}.id) "
+        f"INSERT INTO {change} (stance_id, {', '.join(quote(f.column) for f in change_fields)}) "
+        f"SELECT written.id, {typed(change_fields)} FROM written RETURNING stance_id, id"
+    )
+    return sql, stance_fields, change_fields
 
 
 class Stance(models.Model):

@@ -64,6 +64,11 @@ class Counting:
                 )
                 for content in round.ballots.values_list("content", flat=True)
             ]
+        if not self.weighted_by_college:
+            return [
+                (choice, ballot, None)
+                for choice, ballot in round.stances.values_list("choice", "ballot")
+            ]
         # The college each voter had when the decision opened, for the colleges' weights.
         college = Eligibility.objects.filter(
             decision_id=round.decision_id, member_id=OuterRef("member_id")

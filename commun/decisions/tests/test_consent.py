@@ -41,12 +41,20 @@ def test_opening_fixes_eligibility_and_starts_clarification(alice, bob, eve):
     assert decision.phase == Phase.CLARIFICATION
     assert decision.opened_at is not None
     assert set(decision.eligible.values_list("member_id", flat=True)) == {alice.pk, bob.pk, eve.pk}
+    # A member's college at the opening weighs only a vote weighted by college: not kept here.
+    assert set(decision.eligible.values_list("college_id", flat=True)) == {None}
+
+
+def test_a_vote_weighted_by_college_fixes_each_member_s_college_at_the_opening(alice, bob):
+    decision = opened(bob, "yes_no", weighted_by_college=True)
+
     colleges = dict(decision.eligible.values_list("member_id", "college_id"))
-    assert colleges[bob.pk] == bob.category.college_id
+    assert colleges == {alice.pk: alice.category.college_id, bob.pk: bob.category.college_id}
+    assert None not in colleges.values()
 
 
 def test_the_college_fixed_at_the_opening_cannot_be_deleted(bob):
-    opened(bob)
+    opened(bob, "yes_no", weighted_by_college=True)
     college = bob.category.college
     Category.objects.filter(college=college).update(college=None)
 

@@ -15,7 +15,6 @@ its weight to the others), as for resolutions. When candidates tie for the last 
 to break it (a new round, the elder, lots), as its statutes say.
 """
 
-import random
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -28,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.assemblies import counting
+from commun.assemblies import advance, counting
 from commun.assemblies.ballots import new_receipt, sign_the_roll
 from commun.assemblies.models import AgendaItem, Assembly, Participant, rules
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
@@ -213,15 +212,8 @@ class AdvanceElectionVote(models.Model):
 def counted_advance_votes(item: AgendaItem, voices: dict) -> list[tuple[Participant, list]]:
     """The advance votes on `item` whose member still votes in advance on the day
     (`Assembly.voices`): never alongside a vote in the room."""
-    if not item.assembly.rules.get("advance_votes_count"):
-        return []  # nobody could answer « advance »: no need to ask the database
-    counted = []
     rows = item.advance_election_votes.order_by("pk").values_list("participant_id", "candidates")
-    for participant_id, candidates in rows:
-        participant, mode = voices.get(participant_id, (None, None))
-        if mode == counting.ADVANCE:
-            counted.append((participant, candidates))
-    return counted
+    return advance.counted(item.assembly, rows, voices)
 
 
 def box_advance_votes(item: AgendaItem, voices: dict) -> None:
@@ -229,10 +221,7 @@ def box_advance_votes(item: AgendaItem, voices: dict) -> None:
     a random order, and every advance vote row on it is deleted: from then on, nothing says
     what a member chose (the roll refuses them a second voice in the room)."""
     counted = counted_advance_votes(item, voices)
-    random.SystemRandom().shuffle(counted)
-    for participant, candidates in counted:
-        put_in_the_box(item, participant, candidates)
-    item.advance_election_votes.all().delete()
+    advance.into_the_box(item, counted, put_in_the_box, item.advance_election_votes.all())
 
 
 # Preparing -----------------------------------------------------------------------------------

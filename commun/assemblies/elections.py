@@ -127,7 +127,19 @@ def election_ballot_fields(item_id, sequence, receipt, college_id, candidates) -
     }
 
 
-class ElectionVote(models.Model):
+class ChosenCandidates(models.Model):
+    """What an election vote holds, cast in the room (`ElectionVote`) or sent before the
+    day (`AdvanceElectionVote`): the candidates chosen, and when."""
+
+    # The candidates' member ids, sorted; none is a blank vote.
+    candidates = models.JSONField(default=list)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class ElectionVote(ChosenCandidates):
     """A public election's vote: whose voice (oneself, or a principal whose proxy the voter
     carries) chose which candidates; a later vote for the same voice replaces it until the
     close, as on a public resolution."""
@@ -135,9 +147,6 @@ class ElectionVote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="election_votes")
     principal = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    # The candidates' member ids, sorted; none is a blank vote.
-    candidates = models.JSONField(default=list)
-    cast_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("vote à une élection publique")
@@ -152,7 +161,7 @@ class ElectionVote(models.Model):
         return f"{self.principal} — {self.item}"
 
 
-class AdvanceElectionVote(models.Model):
+class AdvanceElectionVote(ChosenCandidates):
     """One member's choice in an election, sent before the day by a member who answered
     « vote par correspondance ou en ligne », as `ballots.AdvanceVote` is for a resolution:
     it counts as long as the member still votes in advance (one who signs the attendance
@@ -163,9 +172,6 @@ class AdvanceElectionVote(models.Model):
         AgendaItem, on_delete=models.CASCADE, related_name="advance_election_votes"
     )
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    # The candidates' member ids, sorted; none is a blank vote.
-    candidates = models.JSONField(default=list)
-    cast_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("vote à une élection avant la séance")

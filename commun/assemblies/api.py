@@ -354,16 +354,27 @@ def vote_in_advance_election(
 
 
 @router.get(
-    "/assemblies/{assembly_id}/advance-votes", auth=authenticated, response=list[AdvanceVoteOut]
+    "/assemblies/{assembly_id}/advance-votes",
+    auth=authenticated,
+    response=list[AdvanceVoteOut | AdvanceBallotOut],
 )
 def my_advance_votes(request, assembly_id: int = Id):
-    """The caller's own advance votes on this assembly's resolutions, by position."""
+    """The caller's own advance votes on this assembly, by position: a resolution's choice,
+    an election's candidates (member numbers; none, a blank ballot)."""
     assembly = _assembly(request, assembly_id)
-    sent = AdvanceVote.of(assembly, rules.active_member(request.user))
-    return [
-        {"position": item.position, "choice": sent[item.pk]}
-        for item in assembly.items.filter(pk__in=sent)
-    ]
+    member = rules.active_member(request.user)
+    choices = AdvanceVote.of(assembly, member)
+    chosen = elections.AdvanceElectionVote.of(assembly, member)
+    named = {pk for candidates in chosen.values() for pk in candidates}
+    numbers = dict(Member.objects.filter(pk__in=named).values_list("pk", "number"))
+    sent = []
+    for item in assembly.items.filter(pk__in=[*choices, *chosen]).order_by("position"):
+        if item.pk in choices:
+            sent.append({"position": item.position, "choice": choices[item.pk]})
+        else:
+            candidates = sorted(numbers[pk] for pk in chosen[item.pk] if pk in numbers)
+            sent.append({"position": item.position, "candidates": candidates})
+    return sent
 
 
 # Secret votes ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ random ids when the vote closes, so nothing stored joins a voter to a choice.
 Imported by `models.py`, so its models are the assemblies app's like any other.
 """
 
-import random
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.assemblies import counting
+from commun.assemblies import advance
 from commun.assemblies.models import AgendaItem, Assembly, Participant, Vote, rules
 from commun.decisions.ballots import new_receipt
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
@@ -97,14 +96,8 @@ def counted_advance_votes(item: AgendaItem, voices: dict) -> list[tuple[Particip
     none counts."""
     if item.amends_id is not None or item.amended_text:
         return []
-    if not item.assembly.rules.get("advance_votes_count"):
-        return []  # nobody could answer « advance »: no need to ask the database
-    counted = []
-    for participant_id, choice in item.advance_votes.values_list("participant_id", "choice"):
-        participant, mode = voices.get(participant_id, (None, None))
-        if mode == counting.ADVANCE:
-            counted.append((participant, choice))
-    return counted
+    rows = item.advance_votes.order_by("pk").values_list("participant_id", "choice")
+    return advance.counted(item.assembly, rows, voices)
 
 
 # The secret ballot box ---------------------------------------------------------------------
@@ -216,10 +209,7 @@ def box_advance_votes(item: AgendaItem, voices: dict) -> None:
     order, and every advance vote row on the resolution is deleted: from then on, nothing
     says what a member sent."""
     counted = counted_advance_votes(item, voices)
-    random.SystemRandom().shuffle(counted)
-    for participant, choice in counted:
-        put_in_the_box(item, participant, choice)
-    item.advance_votes.all().delete()
+    advance.into_the_box(item, counted, put_in_the_box, item.advance_votes.all())
 
 
 def secret_tallies(item: AgendaItem) -> dict[int | None, dict[str, int]]:

@@ -15,7 +15,6 @@ its weight to the others), as for resolutions. When candidates tie for the last 
 to break it (a new round, the elder, lots), as its statutes say.
 """
 
-import random
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -28,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commun.assemblies import counting
+from commun.assemblies import advance, counting
 from commun.assemblies.ballots import new_receipt, sign_the_roll
 from commun.assemblies.models import AgendaItem, Assembly, Participant, rules
 from commun.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
@@ -128,7 +127,19 @@ def election_ballot_fields(item_id, sequence, receipt, college_id, candidates) -
     }
 
 
-class ElectionVote(models.Model):
+class ChosenCandidates(models.Model):
+    """What an election vote holds, cast in the room (`ElectionVote`) or sent before the
+    day (`AdvanceElectionVote`): the candidates chosen, and when."""
+
+    # The candidates' member ids, sorted; none is a blank vote.
+    candidates = models.JSONField(default=list)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class ElectionVote(ChosenCandidates):
     """A public election's vote: whose voice (oneself, or a principal whose proxy the voter
     carries) chose which candidates; a later vote for the same voice replaces it until the
     close, as on a public resolution."""
@@ -136,9 +147,6 @@ class ElectionVote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="election_votes")
     principal = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     voter = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    # The candidates' member ids, sorted; none is a blank vote.
-    candidates = models.JSONField(default=list)
-    cast_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("vote à une élection publique")
@@ -153,7 +161,7 @@ class ElectionVote(models.Model):
         return f"{self.principal} — {self.item}"
 
 
-class AdvanceElectionVote(models.Model):
+class AdvanceElectionVote(ChosenCandidates):
     """One member's choice in an election, sent before the day by a member who answered
     « vote par correspondance ou en ligne », as `ballots.AdvanceVote` is for a resolution:
     it counts as long as the member still votes in advance (one who signs the attendance
@@ -164,9 +172,6 @@ class AdvanceElectionVote(models.Model):
         AgendaItem, on_delete=models.CASCADE, related_name="advance_election_votes"
     )
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    # The candidates' member ids, sorted; none is a blank vote.
-    candidates = models.JSONField(default=list)
-    cast_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("vote à une élection avant la séance")
@@ -213,15 +218,8 @@ class AdvanceElectionVote(models.Model):
 def counted_advance_votes(item: AgendaItem, voices: dict) -> list[tuple[Participant, list]]:
     """The advance votes on `item` whose member still votes in advance on the day
     (`Assembly.voices`): never alongside a vote in the room."""
-    if not item.assembly.rules.get("advance_votes_count"):
-        return []  # nobody could answer « advance »: no need to ask the database
-    counted = []
     rows = item.advance_election_votes.order_by("pk").values_list("participant_id", "candidates")
-    for participant_id, candidates in rows:
-        participant, mode = voices.get(participant_id, (None, None))
-        if mode == counting.ADVANCE:
-            counted.append((participant, candidates))
-    return counted
+    return advance.counted(item.assembly, rows, voices)
 
 
 def box_advance_votes(item: AgendaItem, voices: dict) -> None:
@@ -229,10 +227,7 @@ def box_advance_votes(item: AgendaItem, voices: dict) -> None:
     a random order, and every advance vote row on it is deleted: from then on, nothing says
     what a member chose (the roll refuses them a second voice in the room)."""
     counted = counted_advance_votes(item, voices)
-    random.SystemRandom().shuffle(counted)
-    for participant, candidates in counted:
-        put_in_the_box(item, participant, candidates)
-    item.advance_election_votes.all().delete()
+    advance.into_the_box(item, counted, put_in_the_box, item.advance_election_votes.all())
 
 
 # Preparing -----------------------------------------------------------------------------------

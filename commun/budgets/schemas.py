@@ -326,22 +326,14 @@ class MissionVersionOut(Schema):
     cost_breakdown: dict[str, Any]
 
 
-class MissionDetail(MissionOut):
+class MissionDetail(PayTermsOut, MissionOut):
+    """A mission with its proposer's pay terms, named as each other person paid's are."""
+
+    pay_form: PayFormName  # as in the list of missions, not any text
     scope: str
     deliverables: str
     start_on: datetime.date
     duration_months: int
-    contract: str
-    working_time_percent: int | None
-    monthly_amount_cents: int | None
-    amount_basis: str
-    amount_cents: int | None
-    vat_rate_bp: int | None
-    estimated_hours: int | None
-    hourly_rate_cents: int | None
-    cadre: bool
-    paid_leave_taken: bool
-    end_of_contract_due: bool
     cost_engine: str
     cost_breakdown: dict[str, Any]
     cash_months: list[CashMonthOut] = Field(

@@ -33,6 +33,19 @@ CHARTER = {
     "amount_basis": "net",
 }
 CHARTER_COST_CENTS = 2_440_344
+# The same, as the proposal form posts it (euros, text).
+CHARTER_FORM = {
+    "title": CHARTER["title"],
+    "scope": CHARTER["scope"],
+    "deliverables": CHARTER["deliverables"],
+    "start_on": "2026-01-01",
+    "duration_months": "6",
+    "pay_form": "salaried",
+    "contract": "cdd",
+    "working_time_percent": "100",
+    "monthly_amount": "2000",
+    "amount_basis": "net",
+}
 _keys = itertools.count(1)
 
 
@@ -82,6 +95,19 @@ def draft(member, need: Need | None = None, **fields) -> Mission:
 def submitted(member, need: Need | None = None, **fields) -> Mission:
     mission = draft(member, need, **fields)
     return mission.submit(member)
+
+
+def shared_by_bob_and_gus(alice, bob, gus) -> Mission:
+    """An adopted mission with two people paid: Bob invoices 600 €; Gus is co-remunerated,
+    10 h planned at 50 € (500 €)."""
+    fund(1_000_000)
+    mission = draft(bob, **invoice(60_000))
+    mission.add_contributor(
+        bob, gus, pay_form="co_remuneration", estimated_hours=10, hourly_rate_cents=5_000
+    )
+    mission.submit(bob)
+    adopt(mission, alice)
+    return mission
 
 
 def consent_all(decision: Decision) -> None:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commun.assemblies import elections
+from commun.assemblies.ballots import AdvanceVote
 from commun.assemblies.elections import AdvanceElectionVote, ElectionBallot
 from commun.assemblies.models import AgendaItem, Assembly, AssemblyRules, Kind
 from commun.conftest import category, client_for, make_member
@@ -237,3 +238,28 @@ def test_advance_votes_on_an_election_through_the_page_and_the_api(people):
     response = call(bearer(u2.user), "PUT", path, {"candidates": [u5.number]})
     assert response.status_code == 403
     assert AdvanceElectionVote.objects.count() == 1
+
+
+def test_a_member_reads_back_their_advance_election_votes_through_the_api(people):
+    """`GET …/advance-votes` lists the caller's chosen candidates (member numbers) with
+    their resolutions' advance votes, by position; another member's choice stays theirs."""
+    assembly, item = convened(people)
+    u1, u2, u5, u6 = (people["users"][i] for i in (0, 1, 4, 5))
+    in_advance(assembly, item, u1, u6.number, u5.number)
+    resolution = assembly.items.get(kind=AgendaItem.Kind.RESOLUTION)
+    AdvanceVote.cast(u1.user, resolution, "no")
+    in_advance(assembly, item, u2, u5.number)
+    path = f"/assemblies/{assembly.pk}/advance-votes"
+
+    mine = call(bearer(u1.user), "GET", path)
+    assert mine.status_code == 200
+    assert mine.json() == [
+        {"position": resolution.position, "choice": "no"},
+        {"position": item.position, "candidates": sorted([u5.number, u6.number])},
+    ]
+    theirs = call(bearer(u2.user), "GET", path).json()
+    assert theirs == [{"position": item.position, "candidates": [u5.number]}]
+    AdvanceElectionVote.cast(u2.user, item, [])
+    assert call(bearer(u2.user), "GET", path).json() == [
+        {"position": item.position, "candidates": []}
+    ]

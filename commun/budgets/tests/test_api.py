@@ -3,9 +3,50 @@
 import pytest
 from django.test import Client
 
-from commun.budgets.models import Mission
+from commun.budgets.models import ALL_PAY_FIELDS, Mission
 from commun.testing.api import bearer, call
-from commun.testing.budgets import adopt, fund, invoice, need_by
+from commun.testing.budgets import CHARTER, adopt, draft, fund, invoice, need_by
+
+PAY_TERMS = {
+    "pay_form",
+    "pay_asked",
+    *ALL_PAY_FIELDS,
+    "cadre",
+    "paid_leave_taken",
+    "end_of_contract_due",
+}
+MISSION_DETAIL_KEYS = PAY_TERMS | {
+    "id",
+    "ref",
+    "title",
+    "need",
+    "proposer",
+    "status",
+    "status_reason",
+    "full_cost_cents",
+    "committed_cents",
+    "url",
+    "scope",
+    "deliverables",
+    "start_on",
+    "duration_months",
+    "cost_engine",
+    "cost_breakdown",
+    "cash_months",
+    "decision",
+    "review_decision",
+    "review_report",
+    "spent_cents",
+    "remaining_cents",
+    "released_cents",
+    "people_paid",
+    "paid_by_contributor",
+    "payments",
+    "top_ups",
+    "version",
+    "adopted_version",
+    "versions",
+}
 
 
 @pytest.fixture
@@ -77,3 +118,24 @@ def test_estimate_saves_nothing(api, bob):
     assert answer.json()["full_cost_cents"] == 105_500
     assert answer.json()["available_after_cents"] == 1_000_000 - 105_500
     assert Mission.objects.count() == 0
+
+
+def test_a_mission_s_detail_carries_its_pay_terms(api, bob):
+    """The proposer's pay terms sit on the mission itself, with the same names as each
+    other person paid (`people_paid`), and `pay_form` among the known forms."""
+    mission = draft(bob, **CHARTER | {"cadre": True, "end_of_contract_due": False})
+    detail = call(api["member"], "GET", f"/missions/{mission.pk}").json()
+    proposer = detail["people_paid"][0]
+    terms = {key: value for key, value in proposer.items() if key in PAY_TERMS}
+    assert set(terms) == PAY_TERMS
+    assert {key: detail[key] for key in PAY_TERMS} == terms
+    assert (detail["pay_form"], detail["contract"], detail["monthly_amount_cents"]) == (
+        "salaried",
+        "cdd",
+        200_000,
+    )
+    assert (detail["cadre"], detail["end_of_contract_due"]) == (True, False)
+    assert set(detail) == MISSION_DETAIL_KEYS
+    document = call(api["visitor"], "GET", "/openapi.json").json()
+    pay_form = document["components"]["schemas"]["MissionDetail"]["properties"]["pay_form"]
+    assert "$ref" in pay_form or "enum" in pay_form  # the known forms, not any text

@@ -11,6 +11,7 @@ from commun.testing.api import call
 from commun.testing.budgets import (
     CHARTER,
     CHARTER_COST_CENTS,
+    CHARTER_FORM,
     fund,
     invoice,
     need_by,
@@ -99,19 +100,7 @@ def test_a_cdd_that_goes_on_as_a_cdi_owes_no_indemnity_and_says_so(people, bob, 
 
 def test_the_proposal_form_takes_the_contract_options(people, bob):
     need = need_by(bob)
-    form = {
-        "title": CHARTER["title"],
-        "scope": CHARTER["scope"],
-        "deliverables": CHARTER["deliverables"],
-        "start_on": "2026-01-01",
-        "duration_months": "6",
-        "pay_form": "salaried",
-        "contract": "cdd",
-        "working_time_percent": "100",
-        "monthly_amount": "2000",
-        "amount_basis": "net",
-        "end_of_contract_waived": "on",
-    }
+    form = CHARTER_FORM | {"end_of_contract_waived": "on"}
 
     people["member"].post(reverse("budgets:mission_new", args=[need.pk]), form)
 

@@ -6,7 +6,15 @@ from django.urls import reverse
 
 from commun.lib import payroll
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, fund, need_by, shown
+from commun.testing.budgets import (
+    CHARTER,
+    CHARTER_COST_CENTS,
+    CHARTER_FORM,
+    as_json,
+    fund,
+    need_by,
+    shown,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +31,7 @@ def test_the_direct_computation_is_the_charter_figure(direct):
 
 def test_the_api_estimate_equals_the_payroll_month_by_month(bob, direct):
     fund(6_000_000)
-    values = CHARTER | {"start_on": CHARTER["start_on"].isoformat()}
+    values = as_json(CHARTER)
 
     answer = call(bearer(bob.user), "POST", "/missions/estimate", values)
 
@@ -39,19 +47,7 @@ def test_the_api_estimate_equals_the_payroll_month_by_month(bob, direct):
 
 def test_the_web_estimate_shows_the_same_months_and_total(people, bob, direct):
     need = need_by(bob)
-    form = {
-        "title": CHARTER["title"],
-        "scope": CHARTER["scope"],
-        "deliverables": CHARTER["deliverables"],
-        "start_on": "2026-01-01",
-        "duration_months": "6",
-        "pay_form": "salaried",
-        "contract": "cdd",
-        "working_time_percent": "100",
-        "monthly_amount": "2000",
-        "amount_basis": "net",
-        "estimate": "1",
-    }
+    form = CHARTER_FORM | {"estimate": "1"}
 
     response = people["member"].post(reverse("budgets:mission_new", args=[need.pk]), form)
 

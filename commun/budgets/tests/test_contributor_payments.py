@@ -10,7 +10,7 @@ from django.urls import reverse
 from commun.budgets.models import MissionPayment
 from commun.decisions.models import Decision
 from commun.testing.api import bearer, call
-from commun.testing.budgets import adopt, draft, errors_by_field, fund, invoice, shown, snapshot
+from commun.testing.budgets import errors_by_field, shared_by_bob_and_gus, shown, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,7 @@ DAY = datetime.date(2026, 2, 2)
 
 @pytest.fixture
 def shared(alice, bob, gus):
-    """Bob invoices 600 €; Gus is co-remunerated, 10 h planned at 50 € (500 €)."""
-    fund(1_000_000)
-    mission = draft(bob, **invoice(60_000))
-    mission.add_contributor(
-        bob, gus, pay_form="co_remuneration", estimated_hours=10, hourly_rate_cents=5_000
-    )
-    mission.submit(bob)
-    adopt(mission, alice)
-    return mission
+    return shared_by_bob_and_gus(alice, bob, gus)
 
 
 def pay(mission, by, **fields):

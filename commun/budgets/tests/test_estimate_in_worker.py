@@ -14,22 +14,16 @@ from django_tasks_db.models import DBTaskResult
 from commun.budgets.models import Mission
 from commun.lib import payroll
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, need_by, shown
+from commun.testing.budgets import (
+    CHARTER,
+    CHARTER_COST_CENTS,
+    CHARTER_FORM,
+    as_json,
+    need_by,
+    shown,
+)
 from commun.testing.workers import run_queued_tasks
 
-FORM = {
-    "title": CHARTER["title"],
-    "scope": CHARTER["scope"],
-    "deliverables": CHARTER["deliverables"],
-    "start_on": "2026-01-01",
-    "duration_months": "6",
-    "pay_form": "salaried",
-    "contract": "cdd",
-    "working_time_percent": "100",
-    "monthly_amount": "2000",
-    "amount_basis": "net",
-}
-API_TERMS = CHARTER | {"start_on": CHARTER["start_on"].isoformat()}
 HTMX = {"HX-Request": "true"}
 
 
@@ -63,7 +57,7 @@ def test_a_slow_estimate_shows_progress_then_the_cost_the_worker_computed(people
     need = need_by(bob)
     url = reverse("budgets:estimate", args=[need.pk])
 
-    partial, elapsed = timed(lambda: people["member"].post(url, FORM, headers=HTMX))
+    partial, elapsed = timed(lambda: people["member"].post(url, CHARTER_FORM, headers=HTMX))
 
     assert elapsed < 1.5
     page = partial.content.decode()
@@ -74,13 +68,13 @@ def test_a_slow_estimate_shows_progress_then_the_cost_the_worker_computed(people
     assert "cost" not in partial.context
 
     # A poll before the worker has run: still in progress, and not queued twice.
-    again, elapsed = timed(lambda: people["member"].post(url, FORM, headers=HTMX))
+    again, elapsed = timed(lambda: people["member"].post(url, CHARTER_FORM, headers=HTMX))
     assert elapsed < 1.5
     assert "Calcul du coût en cours" in again.content.decode()
 
     assert run_queued_tasks() == 1
 
-    done, elapsed = timed(lambda: people["member"].post(url, FORM, headers=HTMX))
+    done, elapsed = timed(lambda: people["member"].post(url, CHARTER_FORM, headers=HTMX))
     assert elapsed < 0.5
     assert done.context["cost"].total_cents == CHARTER_COST_CENTS
     assert "Calcul du coût en cours" not in done.content.decode()
@@ -93,7 +87,7 @@ def test_the_estimate_button_without_javascript_shows_progress_then_refreshes(
     need = need_by(bob)
     url = reverse("budgets:mission_new", args=[need.pk])
 
-    response, elapsed = timed(lambda: people["member"].post(url, FORM | {"estimate": "1"}))
+    response, elapsed = timed(lambda: people["member"].post(url, CHARTER_FORM | {"estimate": "1"}))
 
     assert elapsed < 1.5
     assert response.status_code == 200
@@ -103,7 +97,7 @@ def test_the_estimate_button_without_javascript_shows_progress_then_refreshes(
 
     run_queued_tasks()
     # « Actualiser » sends the form again, with its « estimate » button.
-    response = people["member"].post(url, FORM | {"estimate": "1"})
+    response = people["member"].post(url, CHARTER_FORM | {"estimate": "1"})
     assert shown(CHARTER_COST_CENTS) in response.content.decode()
     assert Mission.objects.count() == 0
 
@@ -121,7 +115,7 @@ def test_a_fast_engine_still_answers_in_the_request(people, bob, queued, monkeyp
 
     monkeypatch.setattr(payroll.EstimatePending, "claim", claimed_and_computed_at_once)
 
-    partial = people["member"].post(url, FORM, headers=HTMX)
+    partial = people["member"].post(url, CHARTER_FORM, headers=HTMX)
 
     assert partial.context["cost"].total_cents == CHARTER_COST_CENTS
     assert "Calcul du coût en cours" not in partial.content.decode()
@@ -134,16 +128,16 @@ def test_a_failed_computation_shows_an_error_in_words_not_a_500(people, bob, que
     monkeypatch.setattr(payroll, "_openfisca_cost", broken)
     need = need_by(bob)
     url = reverse("budgets:estimate", args=[need.pk])
-    people["member"].post(url, FORM, headers=HTMX)
+    people["member"].post(url, CHARTER_FORM, headers=HTMX)
 
     run_queued_tasks()
-    partial = people["member"].post(url, FORM, headers=HTMX)
+    partial = people["member"].post(url, CHARTER_FORM, headers=HTMX)
 
     assert partial.status_code == 200
     page = partial.content.decode()
     assert "Le coût n&#x27;a pas pu être calculé" in page
     assert "Calcul du coût en cours" not in page
-    english = people["member"].post(url, FORM, headers=HTMX | {"Accept-Language": "en"})
+    english = people["member"].post(url, CHARTER_FORM, headers=HTMX | {"Accept-Language": "en"})
     assert "The cost could not be computed" in english.content.decode()
 
 
@@ -151,7 +145,7 @@ def test_a_visitor_cannot_ask_for_an_estimate_or_its_progress(people, bob, slow_
     need = need_by(bob)
     url = reverse("budgets:estimate", args=[need.pk])
 
-    answer = people["visitor"].post(url, FORM, headers=HTMX)
+    answer = people["visitor"].post(url, CHARTER_FORM, headers=HTMX)
 
     assert answer.status_code == 302 and "/compte/login/" in answer["Location"]
     assert run_queued_tasks() == 0
@@ -160,7 +154,7 @@ def test_a_visitor_cannot_ask_for_an_estimate_or_its_progress(people, bob, slow_
 def test_a_slow_api_estimate_answers_202_then_the_estimate(bob, slow_engine):
     client = bearer(bob.user)
 
-    answer, elapsed = timed(lambda: call(client, "POST", "/missions/estimate", API_TERMS))
+    answer, elapsed = timed(lambda: call(client, "POST", "/missions/estimate", as_json(CHARTER)))
 
     assert elapsed < 1.5
     assert answer.status_code == 202, answer.json()
@@ -179,7 +173,7 @@ def test_a_slow_api_estimate_answers_202_then_the_estimate(bob, slow_engine):
 
 
 def test_only_its_asker_reads_an_estimate_in_progress(alice, bob, gus, slow_engine):
-    answer = call(bearer(bob.user), "POST", "/missions/estimate", API_TERMS)
+    answer = call(bearer(bob.user), "POST", "/missions/estimate", as_json(CHARTER))
     poll = answer["Location"]
     run_queued_tasks()
 
@@ -198,7 +192,7 @@ def test_a_failed_api_estimate_answers_422_in_words(bob, queued, monkeypatch):
 
     monkeypatch.setattr(payroll, "_openfisca_cost", broken)
     client = bearer(bob.user)
-    poll = call(client, "POST", "/missions/estimate", API_TERMS)["Location"]
+    poll = call(client, "POST", "/missions/estimate", as_json(CHARTER))["Location"]
 
     run_queued_tasks()
     answer = client.get(poll)
@@ -211,8 +205,8 @@ def test_the_worker_computes_an_estimate_once_however_often_it_is_polled(people,
     need = need_by(bob)
     url = reverse("budgets:estimate", args=[need.pk])
     for _poll in range(3):
-        people["member"].post(url, FORM, headers=HTMX)
-    call(bearer(bob.user), "POST", "/missions/estimate", API_TERMS)
+        people["member"].post(url, CHARTER_FORM, headers=HTMX)
+    call(bearer(bob.user), "POST", "/missions/estimate", as_json(CHARTER))
 
     assert DBTaskResult.objects.count() == 1
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commun.budgets.models import MissionPayment
-from commun.testing.budgets import adopt, draft, fund, invoice, snapshot
+from commun.testing.budgets import shared_by_bob_and_gus, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,7 @@ DAY = datetime.date(2026, 2, 2)
 
 @pytest.fixture
 def shared(alice, bob, gus):
-    """Bob invoices 600 €; Gus is co-remunerated, 10 h planned at 50 € (500 €)."""
-    fund(1_000_000)
-    mission = draft(bob, **invoice(60_000))
-    mission.add_contributor(
-        bob, gus, pay_form="co_remuneration", estimated_hours=10, hourly_rate_cents=5_000
-    )
-    mission.submit(bob)
-    adopt(mission, alice)
-    return mission
+    return shared_by_bob_and_gus(alice, bob, gus)
 
 
 def payment(who: str) -> dict:

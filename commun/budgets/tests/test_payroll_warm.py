@@ -12,20 +12,15 @@ from django.urls import reverse
 
 from commun.lib import payroll
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, invoice, need_by, shown
-
-FORM = {
-    "title": CHARTER["title"],
-    "scope": CHARTER["scope"],
-    "deliverables": CHARTER["deliverables"],
-    "start_on": "2026-01-01",
-    "duration_months": "6",
-    "pay_form": "salaried",
-    "contract": "cdd",
-    "working_time_percent": "100",
-    "monthly_amount": "2000",
-    "amount_basis": "net",
-}
+from commun.testing.budgets import (
+    CHARTER,
+    CHARTER_COST_CENTS,
+    CHARTER_FORM,
+    as_json,
+    invoice,
+    need_by,
+    shown,
+)
 
 
 @pytest.fixture
@@ -76,7 +71,7 @@ def test_a_cold_htmx_estimate_shows_progress_at_once_then_the_figure(people, bob
     url = reverse("budgets:estimate", args=[need.pk])
 
     started = time.monotonic()
-    partial = people["member"].post(url, FORM, headers={"HX-Request": "true"})
+    partial = people["member"].post(url, CHARTER_FORM, headers={"HX-Request": "true"})
     elapsed = time.monotonic() - started
 
     assert elapsed < 1.0
@@ -87,7 +82,7 @@ def test_a_cold_htmx_estimate_shows_progress_at_once_then_the_figure(people, bob
     assert "cost" not in partial.context
 
     loaded(cold_engine)
-    again = people["member"].post(url, FORM, headers={"HX-Request": "true"})
+    again = people["member"].post(url, CHARTER_FORM, headers={"HX-Request": "true"})
 
     assert again.context["cost"].total_cents == CHARTER_COST_CENTS
     assert "Calcul en cours" not in again.content.decode()
@@ -99,7 +94,7 @@ def test_the_estimate_button_on_a_cold_engine_polls_from_the_form(people, bob, c
 
     started = time.monotonic()
     response = people["member"].post(
-        reverse("budgets:mission_new", args=[need.pk]), FORM | {"estimate": "1"}
+        reverse("budgets:mission_new", args=[need.pk]), CHARTER_FORM | {"estimate": "1"}
     )
 
     assert time.monotonic() - started < 1.0
@@ -110,14 +105,14 @@ def test_the_estimate_button_on_a_cold_engine_polls_from_the_form(people, bob, c
 
     loaded(cold_engine)
     response = people["member"].post(
-        reverse("budgets:mission_new", args=[need.pk]), FORM | {"estimate": "1"}
+        reverse("budgets:mission_new", args=[need.pk]), CHARTER_FORM | {"estimate": "1"}
     )
     assert "24\u00a0403,44\u00a0€" in response.content.decode()
     assert shown(CHARTER_COST_CENTS) in response.content.decode()
 
 
 def test_a_cold_api_estimate_asks_to_retry_then_answers_the_figure(bob, cold_engine):
-    values = CHARTER | {"start_on": CHARTER["start_on"].isoformat()}
+    values = as_json(CHARTER)
 
     started = time.monotonic()
     answer = call(bearer(bob.user), "POST", "/missions/estimate", values)
@@ -134,8 +129,7 @@ def test_a_cold_api_estimate_asks_to_retry_then_answers_the_figure(bob, cold_eng
 
 
 def test_an_invoice_is_priced_at_once_while_the_engine_loads(bob, cold_engine):
-    values = invoice(100_000, 550)
-    values["start_on"] = values["start_on"].isoformat()
+    values = as_json(invoice(100_000, 550))
 
     answer = call(bearer(bob.user), "POST", "/missions/estimate", values)
 

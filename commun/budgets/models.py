@@ -902,22 +902,26 @@ class MissionTerms(PayTerms, models.Model):
         ]
         return _cost_of_parts(parts, self.start_on, self.duration_months)
 
-    def cost_within(self, seconds: float = ESTIMATE_WAIT_SECONDS) -> Cost | None:
+    def cost_within(self, seconds: float | None = None, asker_id: int | None = None) -> Cost | None:
         """The cost, if it is known within `seconds`; None while the worker computes it.
 
         A person waits for a page: an OpenFisca estimate not yet in the cache is queued
-        for the worker (`tasks.estimate_salaried_cost`) rather than computed in the
-        request, and the page shows its progress until the cache has it."""
-        from commun.budgets.tasks import estimate_salaried_cost
+        for the worker (`tasks.ask_worker`, which may refuse `asker_id` or say no worker
+        takes it) rather than computed in the request, and the page shows its progress
+        until the cache has it."""
+        from commun.budgets.tasks import ask_worker
 
         settings = BudgetSettings.get()
-        deadline = time.monotonic() + seconds
+        wait = ESTIMATE_WAIT_SECONDS if seconds is None else seconds
+        deadline = time.monotonic() + wait
+        asked = set()
         while True:
             try:
                 return self.cost(settings, compute=False)
             except payroll.EstimatePending as pending:
-                if pending.claim():
-                    estimate_salaried_cost.enqueue(pending.arguments)
+                if pending.key not in asked:  # once each: then only the cache is read
+                    ask_worker(pending, asker_id)
+                    asked.add(pending.key)
             if time.monotonic() >= deadline:
                 return None
             time.sleep(ESTIMATE_POLL_SECONDS)

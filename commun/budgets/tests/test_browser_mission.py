@@ -201,7 +201,12 @@ def test_a_slow_estimate_shows_progress_then_the_cost(page, bob, gus, settings, 
     """Under load (an engine that takes 2 s), « Estimer le coût » answers at once with the
     progress; the page asks again each second and shows the cost once the worker has it."""
     payroll._tax_benefit_system()  # loaded, as once the server has started
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+            "QUEUES": ["default", "estimates"],
+        }
+    }
     compute = payroll._openfisca_cost
 
     def slow(*args, **kwargs):

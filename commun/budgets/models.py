@@ -41,6 +41,8 @@ MAX_TITLE_LENGTH = 200
 # 1 s), looking in the cache every ESTIMATE_POLL_SECONDS.
 ESTIMATE_WAIT_SECONDS = 0.8
 ESTIMATE_POLL_SECONDS = 0.05
+# A draft's own page waits less: it has the rest of the mission to show within that bound.
+MISSION_PAGE_WAIT_SECONDS = 0.3
 MAX_TEXT_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
 MAX_NOTE_LENGTH = 500

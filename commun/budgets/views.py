@@ -41,6 +41,7 @@ from commun.budgets.forms import (
     pay_values,
 )
 from commun.budgets.models import (
+    MISSION_PAGE_WAIT_SECONDS,
     BudgetSettings,
     Cost,
     Mission,
@@ -563,7 +564,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     bound = bound or {}
     user, viewer = request.user, _viewer(request)
     mission.proposer_name = mission.proposer.name_for(viewer)
-    cost, progress = _page_cost(request, mission)
+    cost, progress = _page_cost(request, mission, MISSION_PAGE_WAIT_SECONDS)
     payments = _page(
         request,
         mission.payments.select_related("transaction", "cancellation", "contributor").order_by(
@@ -639,7 +640,7 @@ def mission_cost(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "budgets/_cost.html", context)
 
 
-def _page_cost(request, mission: Mission) -> tuple[Cost | None, dict]:
+def _page_cost(request, mission: Mission, wait: float | None = None) -> tuple[Cost | None, dict]:
     """The cost the mission's page shows, else what it shows instead: a draft's is never
     computed in the request, but by the worker, while the page shows its progress."""
     if mission.status != Mission.Status.DRAFT:
@@ -650,7 +651,7 @@ def _page_cost(request, mission: Mission) -> tuple[Cost | None, dict]:
         "page_url": mission.get_absolute_url(),
     }
     try:
-        cost = mission.cost_within(asker_id=request.user.pk)
+        cost = mission.cost_within(wait, asker_id=request.user.pk)
     except EstimateNotStarted:
         return None, progress | _computing(NOT_STARTED)
     except TooManyEstimates as refusal:

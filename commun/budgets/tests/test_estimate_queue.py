@@ -187,6 +187,7 @@ def test_an_api_estimate_no_worker_took_answers_503_in_words(bob, queued, monkey
 
 
 def test_a_draft_page_shows_progress_at_once_then_the_cost(people, bob, slow_engine):
+    """The page waits for the worker as in production (MISSION_PAGE_WAIT_SECONDS)."""
     mission = draft(bob, **CHARTER)
     cache.clear()  # a new day: the estimate is no longer known
 
@@ -201,7 +202,8 @@ def test_a_draft_page_shows_progress_at_once_then_the_cost(people, bob, slow_eng
 
     assert run_queued_tasks() == 1
     assert shown(CHARTER_COST_CENTS) in people["member"].get(mission.get_absolute_url()).text
-    fragment = people["member"].get(poll, headers=HTMX)
+    fragment, elapsed = timed(lambda: people["member"].get(poll, headers=HTMX))
+    assert elapsed < 0.5
     assert fragment.context["cost"].total_cents == CHARTER_COST_CENTS
     assert "Calcul du coût en cours" not in fragment.text
 

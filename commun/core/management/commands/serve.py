@@ -159,13 +159,21 @@ def start_workers() -> list[subprocess.Popen]:
     return [start(command) for command in worker_commands()]
 
 
-def stop_all(processes: list[subprocess.Popen]):
-    """Stop the workers together: each finishes its task, so the slowest sets the wait."""
+def stop_all(processes: list[subprocess.Popen], wait: float = 15):
+    """Stop the workers together, each told once: a worker told twice cuts its task short.
+    One still running after `wait` seconds is killed."""
     for process in processes:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait
     for process in processes:
-        stop(process)
+        try:
+            process.wait(timeout=max(0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
 
 
 def start(command: list[str]) -> subprocess.Popen:

@@ -921,9 +921,12 @@ class MissionTerms(PayTerms, models.Model):
             try:
                 return self.cost(settings, compute=False)
             except payroll.EstimatePending as pending:
-                if pending.key not in asked:  # once each: then only the cache is read
+                if pending.key not in asked:
+                    # Asked once each, then the cache is read at least once more: a worker
+                    # that finished while it was queued answers this very request.
                     ask_worker(pending, asker_id)
                     asked.add(pending.key)
+                    continue
             if time.monotonic() >= deadline:
                 return None
             time.sleep(ESTIMATE_POLL_SECONDS)

@@ -112,6 +112,26 @@ def test_an_estimate_queued_after_many_emails_is_computed_first(people, bob, que
     assert DBTaskResult.objects.ready().filter(queue_name="default").count() == 50
 
 
+def test_an_estimate_the_worker_finished_past_the_wait_answers_this_request(
+    people, bob, queued, monkeypatch
+):
+    """A loaded machine: the worker's answer lands after the wait has run out (here none),
+    and the request still reads it rather than show the progress."""
+    claim = payroll.EstimatePending.claim
+
+    def claimed_and_computed_late(pending):
+        claimed = claim(pending)
+        payroll.compute_estimate(pending.arguments)
+        return claimed
+
+    monkeypatch.setattr(payroll.EstimatePending, "claim", claimed_and_computed_late)
+    url = reverse("budgets:estimate", args=[need_by(bob).pk])
+
+    partial = people["member"].post(url, FORM, headers=HTMX)
+
+    assert partial.context["cost"].total_cents == CHARTER_COST_CENTS
+
+
 def distinct_terms(count: int):
     """`count` forms that each ask for a different estimate."""
     return [FORM | {"monthly_amount": str(2000 + number)} for number in range(count)]

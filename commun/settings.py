@@ -215,6 +215,8 @@ BOARD_FORGE_LOG_DAYS = envint("BOARD_FORGE_LOG_DAYS", "90")  # forges' delivery 
 TASKS = {
     "default": {
         "BACKEND": os.getenv("COMMUN_TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+        # Estimates have their own worker (commun serve): a person waits for them.
+        "QUEUES": ["default", "estimates"],
     }
 }
 

@@ -62,6 +62,7 @@ from commun.budgets.schemas import (
     TopUpIn,
     TopUpOut,
 )
+from commun.budgets.tasks import EstimateNotStarted, TooManyEstimates
 from commun.core.replica import public_read
 from commun.lib import payroll
 from commun.lib.ids import MAX_API_ID
@@ -458,7 +459,11 @@ def estimate_mission(request, payload: EstimateIn, response: HttpResponse):
     takes longer than about a second, the answer is 202 with `Location` (and `poll`) and
     `Retry-After: 1`: ask `GET` there until it answers 200 with the estimate. In the first
     seconds after the server starts, while the payroll engine loads, a salaried estimate
-    answers 503 with `Retry-After: 1` rather than keep the client waiting: ask again."""
+    answers 503 with `Retry-After: 1` rather than keep the client waiting: ask again.
+
+    One person queues at most 10 new estimates a minute: past that, 429 with `Retry-After`.
+    An estimate no worker has taken for 30 s answers 503 with `poll`, `Retry-After: 5` and
+    a `detail` saying the task worker must be started; it stays queued."""
     _require(request, "propose_mission")
     return _estimate_answer(request, payload, response)
 
@@ -471,8 +476,8 @@ def estimate_mission(request, payload: EstimateIn, response: HttpResponse):
 )
 def estimate_mission_later(request, response: HttpResponse, ticket: str = Path(..., max_length=64)):
     """The estimate a 202 of `POST /missions/estimate` pointed at: 202 again while the
-    worker computes it, then 200 with the estimate. Only its asker reads it (404 for
-    anyone else)."""
+    worker computes it (503 once no worker has taken it for 30 s), then 200 with the
+    estimate. Only its asker reads it (404 for anyone else)."""
     _require(request, "propose_mission")
     terms = estimates.ticket_terms(request.user, ticket)
     if terms is None:
@@ -492,11 +497,19 @@ def _estimate_answer(request, payload: EstimateIn, response: HttpResponse, ticke
         message = _("Le moteur de paie démarre : réessayez dans une seconde.")
         return JsonResponse({"detail": message}, status=503, headers={"Retry-After": "1"})
     try:
-        cost = mission.cost_within()
+        cost = mission.cost_within(asker_id=request.user.pk)
     except ValueError as error:
         raise ValidationError(str(error)) from None
+    except TooManyEstimates as refusal:
+        retry = {"Retry-After": str(refusal.retry_after)}
+        return JsonResponse({"detail": refusal.message}, status=429, headers=retry)
+    except EstimateNotStarted as waiting:
+        # The estimate stays queued: the same address answers once a worker has run.
+        poll = reverse("api:mission_estimate", args=[ticket or _ticket(request, payload)])
+        answer = {"detail": waiting.message, "poll": poll}
+        return JsonResponse(answer, status=503, headers={"Retry-After": "5"})
     if cost is None:
-        ticket = ticket or estimates.open_ticket(request.user, payload.dict())
+        ticket = ticket or _ticket(request, payload)
         poll = reverse("api:mission_estimate", args=[ticket])
         response["Location"] = poll
         response["Retry-After"] = "1"
@@ -522,6 +535,10 @@ def _estimate_answer(request, payload: EstimateIn, response: HttpResponse, ticke
             for other in Mission.objects.comparable_to(mission)
         ],
     }
+
+
+def _ticket(request, payload: EstimateIn) -> str:
+    return estimates.open_ticket(request.user, payload.dict())
 
 
 # Declared after /missions/estimate: its path would otherwise catch that one.

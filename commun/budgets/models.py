@@ -41,6 +41,8 @@ MAX_TITLE_LENGTH = 200
 # 1 s), looking in the cache every ESTIMATE_POLL_SECONDS.
 ESTIMATE_WAIT_SECONDS = 0.8
 ESTIMATE_POLL_SECONDS = 0.05
+# A draft's own page waits less: it has the rest of the mission to show within that bound.
+MISSION_PAGE_WAIT_SECONDS = 0.3
 MAX_TEXT_LENGTH = 20_000
 MAX_REASON_LENGTH = 2_000
 MAX_NOTE_LENGTH = 500
@@ -902,22 +904,29 @@ class MissionTerms(PayTerms, models.Model):
         ]
         return _cost_of_parts(parts, self.start_on, self.duration_months)
 
-    def cost_within(self, seconds: float = ESTIMATE_WAIT_SECONDS) -> Cost | None:
+    def cost_within(self, seconds: float | None = None, asker_id: int | None = None) -> Cost | None:
         """The cost, if it is known within `seconds`; None while the worker computes it.
 
         A person waits for a page: an OpenFisca estimate not yet in the cache is queued
-        for the worker (`tasks.estimate_salaried_cost`) rather than computed in the
-        request, and the page shows its progress until the cache has it."""
-        from commun.budgets.tasks import estimate_salaried_cost
+        for the worker (`tasks.ask_worker`, which may refuse `asker_id` or say no worker
+        takes it) rather than computed in the request, and the page shows its progress
+        until the cache has it."""
+        from commun.budgets.tasks import ask_worker
 
         settings = BudgetSettings.get()
-        deadline = time.monotonic() + seconds
+        wait = ESTIMATE_WAIT_SECONDS if seconds is None else seconds
+        deadline = time.monotonic() + wait
+        asked = set()
         while True:
             try:
                 return self.cost(settings, compute=False)
             except payroll.EstimatePending as pending:
-                if pending.claim():
-                    estimate_salaried_cost.enqueue(pending.arguments)
+                if pending.key not in asked:
+                    # Asked once each, then the cache is read at least once more: a worker
+                    # that finished while it was queued answers this very request.
+                    ask_worker(pending, asker_id)
+                    asked.add(pending.key)
+                    continue
             if time.monotonic() >= deadline:
                 return None
             time.sleep(ESTIMATE_POLL_SECONDS)

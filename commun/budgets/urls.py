@@ -16,6 +16,7 @@ urlpatterns = [
     path("missions/<int:pk>/", views.mission, name="mission"),
     path("missions/<int:pk>/modifier/", views.mission_edit, name="mission_edit"),
     path("missions/<int:pk>/estimer/", views.mission_estimate, name="mission_estimate"),
+    path("missions/<int:pk>/cout/", views.mission_cost, name="mission_cost"),
     path("missions/<int:pk>/contributeurs/", views.contributor_new, name="contributor_new"),
     path(
         "missions/<int:pk>/contributeurs/<int:share_pk>/",

@@ -41,13 +41,16 @@ from commun.budgets.forms import (
     pay_values,
 )
 from commun.budgets.models import (
+    MISSION_PAGE_WAIT_SECONDS,
     BudgetSettings,
+    Cost,
     Mission,
     MissionContributor,
     MissionPayment,
     Need,
     RecurringIncome,
 )
+from commun.budgets.tasks import EstimateNotStarted, TooManyEstimates
 from commun.core.replica import public_read
 from commun.decisions import rules as decision_rules
 from commun.lib import charts
@@ -242,17 +245,27 @@ def cost_context(mission: Mission, cost) -> dict:
 
 # The cost while it is still computed: the payroll engine loads at the process's start
 # (WARMING), or the worker computes an estimate that took longer than a request may wait
-# (PENDING). The page says so and asks again each second.
+# (PENDING), or no worker has taken it (NOT_STARTED). The page says so and asks again.
 WARMING = "warming"
 PENDING = "pending"
+NOT_STARTED = "not_started"
+COMPUTING = (WARMING, PENDING, NOT_STARTED)
+
+
+def _computing(state: str) -> dict:
+    """What the cost preview shows while the cost is computed (`state`, one of COMPUTING)."""
+    if state == NOT_STARTED:
+        return {"computing": state, "not_started": EstimateNotStarted().message}
+    return {"computing": state}
 
 
 def _estimate(
     form: MissionForm, need: Need, member, current: Mission | None = None
 ) -> tuple[Mission | None, object]:
-    """An unsaved mission from the form and its cost (or WARMING, or PENDING); (None, None)
-    with form errors. The `current` mission's terms are replaced by the form's, and the other
-    people paid on it are costed with them, as its submission or amendment would."""
+    """An unsaved mission from the form and its cost (or one of COMPUTING, or a refusal of
+    `TooManyEstimates`); (None, None) with form errors. The `current` mission's terms are
+    replaced by the form's, and the other people paid on it are costed with them, as its
+    submission or amendment would."""
     if not form.is_valid():
         return None, None
     if current is None:
@@ -269,11 +282,15 @@ def _estimate(
         )
         if mission.cost_would_wait():
             return mission, WARMING
-        cost = mission.cost_within()
+        cost = mission.cost_within(asker_id=member.user_id)
         if cost is None:
             return mission, PENDING
         mission._take_cost(cost)  # its sentences then read the settings this cost used
         return mission, cost
+    except EstimateNotStarted:
+        return mission, NOT_STARTED
+    except TooManyEstimates as refusal:
+        return mission, refusal
     except ValidationError as error:
         add_model_errors(form, error, FORM_NAMES)
     except ValueError as error:  # the payroll's own check, in words
@@ -311,8 +328,10 @@ def mission_new(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 return redirect(mission)
-        if cost in (WARMING, PENDING):
-            context["computing"] = cost
+        if cost in COMPUTING:
+            context |= _computing(cost)
+        elif isinstance(cost, TooManyEstimates):
+            context["refused"] = cost.message
         elif mission is not None and cost is not None and not form.errors:
             context |= cost_context(mission, cost)
         status = 422 if form.errors else 200
@@ -353,8 +372,10 @@ def _estimated(form, need, viewer, current: Mission | None = None) -> dict:
     mission, cost = _estimate(form, need, viewer, current)
     if mission is None or cost is None or form.errors:
         return {}
-    if cost in (WARMING, PENDING):
-        return {"computing": cost}
+    if cost in COMPUTING:
+        return _computing(cost)
+    if isinstance(cost, TooManyEstimates):
+        return {"refused": cost.message}
     return cost_context(mission, cost) | {"paid": _contributors(mission, cost, viewer, False)}
 
 
@@ -543,14 +564,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     bound = bound or {}
     user, viewer = request.user, _viewer(request)
     mission.proposer_name = mission.proposer.name_for(viewer)
-    if mission.status == Mission.Status.DRAFT:
-        prefetch_related_objects([mission], "contributors")  # costed, then listed
-        try:
-            cost = mission.cost()
-        except ValueError:
-            cost = None
-    else:
-        cost = mission.stored_cost()
+    cost, progress = _page_cost(request, mission, MISSION_PAGE_WAIT_SECONDS)
     payments = _page(
         request,
         mission.payments.select_related("transaction", "cancellation", "contributor").order_by(
@@ -573,7 +587,7 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
         "spent": spent,
         "paid_by_contributor": paid_by_contributor,
         "payable": mission.status in Mission.PAYABLE,
-        **(cost_context(mission, cost) if cost is not None else {}),
+        **(cost_context(mission, cost) if cost is not None else progress),
     }
     draft = mission.status == Mission.Status.DRAFT
     submitted = mission.status == Mission.Status.SUBMITTED
@@ -612,6 +626,41 @@ def _mission_page(request, mission: Mission, bound: dict | None = None, status: 
     context["tasks_done"] = mission.tasks_done() if funded else []
     context["errors"] = bound.get("errors")
     return render(request, "budgets/mission.html", context, status=status)
+
+
+@require_GET
+def mission_cost(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mission's cost alone (htmx), which a draft's page asks for each second while the
+    worker computes it."""
+    if response := _login_first(request):
+        return response
+    mission = _mission(request, pk)
+    cost, progress = _page_cost(request, mission)
+    context = cost_context(mission, cost) if cost is not None else progress
+    return render(request, "budgets/_cost.html", context)
+
+
+def _page_cost(request, mission: Mission, wait: float | None = None) -> tuple[Cost | None, dict]:
+    """The cost the mission's page shows, else what it shows instead: a draft's is never
+    computed in the request, but by the worker, while the page shows its progress."""
+    if mission.status != Mission.Status.DRAFT:
+        return mission.stored_cost(), {}
+    prefetch_related_objects([mission], "contributors")  # costed, then listed
+    progress = {
+        "poll_url": reverse("budgets:mission_cost", args=[mission.pk]),
+        "page_url": mission.get_absolute_url(),
+    }
+    try:
+        cost = mission.cost_within(wait, asker_id=request.user.pk)
+    except EstimateNotStarted:
+        return None, progress | _computing(NOT_STARTED)
+    except TooManyEstimates as refusal:
+        return None, {"refused": refusal.message}
+    except ValueError:  # the payroll's own check: the draft is shown without its cost
+        return None, {}
+    if cost is None:
+        return None, progress | _computing(PENDING)
+    return cost, {}
 
 
 def _contributors(mission: Mission, cost, viewer, may_manage: bool) -> list[dict]:

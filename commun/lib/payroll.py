@@ -363,6 +363,12 @@ class EstimatePending(Exception):
 
         return cache.add(_QUEUED + self.key, True, ESTIMATE_QUEUED_SECONDS)
 
+    def release(self) -> None:
+        """Give up a claim without queueing: the next to ask may queue it."""
+        from django.core.cache import cache
+
+        cache.delete(_QUEUED + self.key)
+
 
 def _remembered_or_pending(arguments: dict[str, Any]) -> "CostEstimate":
     """The estimate from the cache; its failure in words; or `EstimatePending`."""

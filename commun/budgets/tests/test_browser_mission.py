@@ -12,6 +12,7 @@ import re
 import time
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from commun.budgets.models import BudgetSettings, Mission, Need
@@ -19,7 +20,7 @@ from commun.deliberation.models import Space
 from commun.ledger import funds
 from commun.lib import payroll
 from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
-from commun.testing.budgets import CHARTER_COST_CENTS, fund, shown
+from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, draft, fund, shown
 from commun.testing.workers import run_queued_tasks
 
 pytestmark = pytest.mark.browser
@@ -201,7 +202,12 @@ def test_a_slow_estimate_shows_progress_then_the_cost(page, bob, gus, settings, 
     """Under load (an engine that takes 2 s), « Estimer le coût » answers at once with the
     progress; the page asks again each second and shows the cost once the worker has it."""
     payroll._tax_benefit_system()  # loaded, as once the server has started
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+            "QUEUES": ["default", "estimates"],
+        }
+    }
     compute = payroll._openfisca_cost
 
     def slow(*args, **kwargs):
@@ -233,3 +239,35 @@ def test_a_slow_estimate_shows_progress_then_the_cost(page, bob, gus, settings, 
     assert "Calcul du coût en cours" not in page.locator("#cost").inner_text()
     assert_all_local(page)
     assert Mission.objects.count() == 0
+
+
+def test_a_draft_page_shows_progress_then_its_cost(page, gus, settings, monkeypatch):
+    """A draft opened on a day its cost is not known: its page answers at once with the
+    progress, asks for the cost each second and shows it once the worker has it."""
+    payroll._tax_benefit_system()  # loaded, as once the server has started
+    mission = draft(gus, **CHARTER)
+    cache.clear()  # a new day: the estimate is no longer known
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+            "QUEUES": ["default", "estimates"],
+        }
+    }
+    compute = payroll._openfisca_cost
+
+    def slow(*args, **kwargs):
+        time.sleep(2)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
+
+    act_as(page, gus)
+    page.goto(mission.get_absolute_url())
+    page.get_by_text("Calcul du coût en cours").wait_for()
+    assert page.get_by_role("link", name="Actualiser").is_visible()
+    axe_check(page)
+
+    assert run_queued_tasks() == 1
+    page.locator("#cost").get_by_text("24\u00a0403,44\u00a0€").first.wait_for(timeout=10_000)
+    assert "Calcul du coût en cours" not in page.locator("#cost").inner_text()
+    assert_all_local(page)

@@ -32,7 +32,12 @@ def queued(settings):
     """Tasks queued in the database, run only when the test runs the worker; the engine
     loaded, as once a process has started."""
     payroll._tax_benefit_system()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+            "QUEUES": ["default", "estimates"],
+        }
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""`commun serve` as production runs it: granian's processes and the task worker, started,
-answering, then stopped by one SIGTERM."""
+"""`commun serve` as production runs it: granian's processes and the two task workers (the
+estimates have their own), started, answering, then stopped by one SIGTERM."""
 
 import contextlib
 import os
@@ -77,7 +77,9 @@ def test_it_serves_pages_and_static_files_and_stops_on_sigterm(tmp_path):
         assert htmx.headers["X-Content-Type-Options"] == "nosniff"
         assert "max-age" in htmx.headers["Cache-Control"]
         assert b"htmx" in htmx.read()
-        assert len(started) == 2, "granian and the task worker"
+        assert len(started) == 3, "granian, the task worker and the estimates' worker"
+        queues = sorted(Path(f"/proc/{pid}/cmdline").read_text() for pid in started[1:])
+        assert "--queue-name\0default" in queues[0] and "--queue-name\0estimates" in queues[1]
 
         serve.send_signal(signal.SIGTERM)
 

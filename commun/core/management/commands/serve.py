@@ -1,4 +1,5 @@
-"""`commun serve`: the production web server and, beside it, the worker that sends the emails."""
+"""`commun serve`: the production web server and, beside it, the task workers: one sends the
+emails and runs the periodic jobs, the other computes the estimates a person waits for."""
 
 import contextlib
 import ctypes
@@ -12,7 +13,10 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.tasks.base import DEFAULT_TASK_QUEUE_NAME
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+WORKER = [sys.executable, "-m", "commun.cli", "worker"]
 
 
 def default_workers() -> int:
@@ -23,7 +27,8 @@ def default_workers() -> int:
 class Command(BaseCommand):
     help = (
         "Sert Commun sur 127.0.0.1:PORT (8000 par défaut) avec granian (plusieurs processus, "
-        "fichiers statiques par WhiteNoise) et lance `commun worker` à côté. SIGHUP redémarre "
+        "fichiers statiques par WhiteNoise) et lance à côté deux `commun worker` : l'un pour "
+        "les e-mails et les tâches périodiques, l'autre pour les estimations. SIGHUP redémarre "
         "les processus en douceur, SIGTERM arrête tout. --dev : le serveur de Django."
     )
 
@@ -47,7 +52,7 @@ class Command(BaseCommand):
             help="Le serveur de développement de Django, qui redémarre quand le code change.",
         )
         parser.add_argument(
-            "--no-worker", action="store_true", help="Ne pas lancer le travailleur de tâches."
+            "--no-worker", action="store_true", help="Ne pas lancer les travailleurs de tâches."
         )
         parser.add_argument(
             "--no-reload",
@@ -71,7 +76,7 @@ class Command(BaseCommand):
     def serve(self, host: str, port: int, workers: int, no_worker: bool):
         refuse_a_busy_port(host, port)
         server = start(granian_command(host, port, workers))
-        worker = None if no_worker else start_worker()
+        started = [] if no_worker else start_workers()
         received = []
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, lambda signum, frame: received.append(signum))
@@ -80,30 +85,30 @@ class Command(BaseCommand):
                 while received:
                     if received.pop(0) != signal.SIGHUP:
                         return
-                    # Granian replaces its processes one by one; the worker finishes its
+                    # Granian replaces its processes one by one; each worker finishes its
                     # task on SIGTERM, then a new one reads the new code.
                     server.send_signal(signal.SIGHUP)
-                    if worker is not None:
-                        stop(worker)
-                        worker = start_worker()
+                    stop_all(started)
+                    started = start_workers()
                 if server.poll() is not None:
                     raise CommandError(f"granian s'est arrêté (code {server.returncode}).")
-                if worker is not None and worker.poll() is not None:
-                    raise CommandError(f"Le travailleur s'est arrêté (code {worker.returncode}).")
+                for worker in started:
+                    if worker.poll() is not None:
+                        message = f"Un travailleur s'est arrêté (code {worker.returncode})."
+                        raise CommandError(message)
                 time.sleep(0.2)
         finally:
             # Granian's main process stops its own processes once each has answered.
             stop(server, group=False)
-            if worker is not None:
-                stop(worker)
+            stop_all(started)
 
     def serve_for_development(self, host, port, address, no_worker, no_reload):
         # With autoreload this command runs twice: in the watcher, then in the server it
-        # restarts (RUN_MAIN=true). Only the watcher, which lives longest, owns the worker.
-        worker = None
+        # restarts (RUN_MAIN=true). Only the watcher, which lives longest, owns the workers.
+        started = []
         if not no_worker and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             refuse_a_busy_port(host, port)
-            worker = start_worker()
+            started = start_workers()
         # A plain `kill` must stop the worker too: turn SIGTERM into an exception.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
@@ -115,8 +120,7 @@ class Command(BaseCommand):
                 use_reloader=settings.DEBUG and not no_reload,
             )
         finally:
-            if worker is not None:
-                stop(worker)
+            stop_all(started)
 
 
 def granian_command(host: str, port: int, workers: int) -> list[str]:
@@ -140,8 +144,36 @@ def granian_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
-def start_worker() -> subprocess.Popen:
-    return start([sys.executable, "-m", "commun.cli", "worker"])
+def worker_commands() -> list[list[str]]:
+    """The task workers: one for everything but the estimates, which schedules the periodic
+    jobs; one for the estimates alone, so that a person never waits behind the emails."""
+    from commun.budgets.tasks import ESTIMATES_QUEUE  # defines a task: needs the settings
+
+    return [
+        [*WORKER, "--queue-name", DEFAULT_TASK_QUEUE_NAME],
+        [*WORKER, "--queue-name", ESTIMATES_QUEUE, "--no-schedule"],
+    ]
+
+
+def start_workers() -> list[subprocess.Popen]:
+    return [start(command) for command in worker_commands()]
+
+
+def stop_all(processes: list[subprocess.Popen], wait: float = 15):
+    """Stop the workers together, each told once: a worker told twice cuts its task short.
+    One still running after `wait` seconds is killed."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait
+    for process in processes:
+        try:
+            process.wait(timeout=max(0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
 
 
 def start(command: list[str]) -> subprocess.Popen:

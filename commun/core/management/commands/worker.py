@@ -31,6 +31,7 @@ class Command(DatabaseWorkerCommand):
     help = (
         "Exécute les tâches de fond (e-mails, rappels) mises en file dans la base de données, "
         "et programme les tâches périodiques (échéances, résumés quotidiens, remboursements). "
+        "Prend toutes les files, sauf --queue-name. "
         "Mêmes options que db_worker de django-tasks-db, plus --no-schedule."
     )
 
@@ -42,7 +43,9 @@ class Command(DatabaseWorkerCommand):
         parser.add_argument("--schedule-every", type=float, default=60.0)
         # A page waits for the estimates it queues (at most 0.8 s, Mission.cost_within):
         # an idle worker looks for new tasks five times a second, not once.
-        parser.set_defaults(interval=IDLE_INTERVAL_SECONDS)
+        # Alone, a worker takes every queue, the estimates' too; `commun serve` starts one
+        # for the estimates and one for the rest (--queue-name).
+        parser.set_defaults(interval=IDLE_INTERVAL_SECONDS, queue_name="*")
 
     def handle(self, *args, no_schedule=False, schedule_every=60.0, **options):
         payroll.warm_up()  # as the server does (commun/wsgi.py): no task waits for it

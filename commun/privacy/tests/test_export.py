@@ -114,16 +114,19 @@ def test_the_archive_of_a_decisions_author_downloads(people, alice):
 
 def test_the_archive_holds_the_decisions_a_member_was_called_to(client, bob, alice):
     """Eligibility rows have no id of their own (keyed by decision and member): the archive
-    names each by its decision, with the college the member had at the opening."""
+    names each by its decision, with the college the member had at the opening where the
+    vote is weighted by college (the only decisions that keep it)."""
     from commun.testing.decisions import opened
 
-    decision = opened(alice, "yes_no")
+    weighted = opened(alice, "yes_no", weighted_by_college=True)
+    plain = opened(alice, "yes_no")
     client.login(email=bob.user.email, password=PASSWORD)
 
     data, _archive = archive_of(client)
 
-    assert data["decisions.Eligibility"] == [
-        {"decision_id": decision.pk, "member_id": bob.pk, "college_id": bob.category.college_id}
+    assert sorted(data["decisions.Eligibility"], key=lambda row: row["decision_id"]) == [
+        {"decision_id": weighted.pk, "member_id": bob.pk, "college_id": bob.category.college_id},
+        {"decision_id": plain.pk, "member_id": bob.pk, "college_id": None},
     ]
 
 

@@ -26,13 +26,14 @@ VIA_CHOICES = [(chart.BANK, _("Banque (512)")), ("530", _("Caisse (530)"))]
 def nature_choices(direction: str) -> list:
     """Income (7) or expense (6) accounts, with their names; not the reserve's reprise."""
     prefix = "7" if direction == "income" else "6"
-    Account.objects.load_chart()
-    return [
-        (a.code, f"{a.code} — {a.name}")
-        for a in Account.objects.filter(code__startswith=prefix).exclude(
-            code=chart.RESERVE_TAKEN_BACK
-        )
-    ]
+    taken_back = chart.RESERVE_TAKEN_BACK
+    accounts = Account.objects.filter(code__startswith=prefix).exclude(code=taken_back)
+    listed = list(accounts)
+    standard = {code for code, *_rest in chart.STANDARD_CHART if code.startswith(prefix)}
+    if not standard - {taken_back} <= {a.code for a in listed}:
+        Account.objects.load_chart()  # a flushed database: the standard chart comes back
+        listed = list(accounts.all())
+    return [(a.code, f"{a.code} — {a.name}") for a in listed]
 
 
 class EntryForm(RefusesControlCharacters, forms.Form):

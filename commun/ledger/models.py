@@ -17,7 +17,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -300,9 +300,19 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         date is in an open fiscal year and not after `today` (the real one by default;
         the year close and the tests of time passing say which day it is).
         """
+        booked, _is_new = self._record_once(
+            date, label, postings, idempotency_key, by, reverses, today
+        )
+        return booked
+
+    def _record_once(
+        self, date, label, postings, idempotency_key, by, reverses=None, today=None, savepoint=True
+    ) -> tuple["Transaction", bool]:
+        """record(), saying whether this request booked; `savepoint=False` for a caller whose
+        own transaction holds the rest of its work (a refusal rolls it all back)."""
         postings = _validate_request(date, label, postings, idempotency_key)
         digest = request_digest(date, label, postings, reverses)
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             # Serialises numbering, so two retries of one request cannot both book it.
             books = Books.locked()
             existing = self.filter(idempotency_key=idempotency_key).first()
@@ -316,37 +326,46 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                             )
                         }
                     )
-                return existing
-            check_booking_date(date, today=today, closed_through_year=books.closed_through_year)
-            accounts = _accounts_for({code for code, _cents in postings})
-            if reverses is not None:
-                _check_reversal(reverses, postings)
-            books.last_transaction_number += 1
-            booked = self.model(
-                number=books.last_transaction_number,
-                date=date,
-                label=label.strip(),
-                idempotency_key=idempotency_key,
-                request_digest=digest,
-                reverses=reverses,
-                recorded_by=by,
-            )
-            booked.save()
-            Posting.objects.bulk_create(
-                Posting(transaction=booked, account=accounts[code], amount_cents=cents)
-                for code, cents in postings
-            )
-            MonthlyTotal.objects.add(date, [(accounts[code], cents) for code, cents in postings])
-            JournalEntry.objects.append(
-                books,
-                JournalEntry.Kind.TRANSACTION,
-                f"transaction-{booked.number}",
-                booked.journal_payload(postings),
+                return existing, False
+            booked = self._book(
+                books, date, label, postings, idempotency_key, digest, by, reverses, today
             )
             books.save(
                 update_fields=["last_transaction_number", "journal_length", "journal_head_hash"]
             )
-            transaction_recorded.send(sender=self.model, transaction=booked, postings=postings)
+        return booked, True
+
+    def _book(
+        self, books, date, label, postings, idempotency_key, digest, by, reverses=None, today=None
+    ) -> "Transaction":
+        """Write one checked request under the books' lock; the caller saves `books`."""
+        check_booking_date(date, today=today, closed_through_year=books.closed_through_year)
+        accounts = _accounts_for({code for code, _cents in postings})
+        if reverses is not None:
+            _check_reversal(reverses, postings)
+        books.last_transaction_number += 1
+        booked = self.model(
+            number=books.last_transaction_number,
+            date=date,
+            label=label.strip(),
+            idempotency_key=idempotency_key,
+            request_digest=digest,
+            reverses=reverses,
+            recorded_by=by,
+        )
+        booked.save()
+        Posting.objects.bulk_create(
+            Posting(transaction=booked, account=accounts[code], amount_cents=cents)
+            for code, cents in postings
+        )
+        MonthlyTotal.objects.add(date, [(accounts[code], cents) for code, cents in postings])
+        JournalEntry.objects.append(
+            books,
+            JournalEntry.Kind.TRANSACTION,
+            f"transaction-{booked.number}",
+            booked.journal_payload(postings),
+        )
+        transaction_recorded.send(sender=self.model, transaction=booked, postings=postings)
         return booked
 
     def record_income_or_expense(
@@ -398,11 +417,11 @@ class TransactionQuerySet(AppendOnlyQuerySet):
             if vat:
                 postings.append((VAT_DEDUCTIBLE, vat))
         with transaction.atomic():
+            booked, is_new = self._record_once(
+                date, label, postings, idempotency_key, by, savepoint=False
+            )
             # The receipt is attached by the request that booked, never by its retry.
-            Books.locked()
-            retried = self.filter(idempotency_key=idempotency_key).exists()
-            booked = self.record(date, label, postings, idempotency_key=idempotency_key, by=by)
-            if receipt is not None and not retried:
+            if receipt is not None and is_new:
                 booked.attach_receipt(receipt, by=by)
         return booked
 
@@ -414,7 +433,8 @@ class TransactionQuerySet(AppendOnlyQuerySet):
         """
         from commun.members.models import ShareMovement
 
-        with transaction.atomic():
+        # No savepoint of its own: the register's transaction is all or nothing already.
+        with transaction.atomic(savepoint=False):
             books = Books.locked()
             # Every movement is journalled, so it is dated as the books are: never in a closed
             # fiscal year (read under their lock), whether or not it moves money.
@@ -425,26 +445,16 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                 f"register-{movement.number}",
                 movement_payload(movement),
             )
+            kind = movement.kind
+            if kind in (ShareMovement.Kind.PAYMENT, ShareMovement.Kind.REPAYMENT):
+                # The key names a movement numbered under the register's lock in this very
+                # transaction: no booking can hold it yet (and the unique index says so).
+                booked = self._book(books, *_share_movement_request(movement), by=by)
+                books.save(
+                    update_fields=["last_transaction_number", "journal_length", "journal_head_hash"]
+                )
+                return booked
             books.save(update_fields=["journal_length", "journal_head_hash"])
-            kind, amount = movement.kind, movement.amount_cents
-            key = f"register-{movement.number}"
-            member = movement.member.number
-            if kind == ShareMovement.Kind.PAYMENT:
-                return self.record(
-                    movement.date,
-                    system_label("share_payment", member=member, number=movement.number),
-                    [(chart.BANK, amount), (chart.CAPITAL, -amount)],
-                    idempotency_key=key,
-                    by=by,
-                )
-            if kind == ShareMovement.Kind.REPAYMENT:
-                return self.record(
-                    movement.date,
-                    system_label("share_repayment", member=member, number=movement.number),
-                    [(chart.CAPITAL, amount), (chart.BANK, -amount)],
-                    idempotency_key=key,
-                    by=by,
-                )
             if kind == ShareMovement.Kind.CORRECTION:
                 corrected = self.filter(
                     idempotency_key=f"register-{movement.corrects.number}"
@@ -456,11 +466,27 @@ class TransactionQuerySet(AppendOnlyQuerySet):
                             corrects=movement.corrects.number,
                             number=movement.number,
                         ),
-                        idempotency_key=key,
+                        idempotency_key=f"register-{movement.number}",
                         on=movement.date,
                         by=by,
                     )
         return None
+
+
+def _share_movement_request(movement) -> tuple:
+    """(date, label, postings, key, digest) of the money a payment or a repayment moves."""
+    from commun.members.models import ShareMovement
+
+    amount, number, member = movement.amount_cents, movement.number, movement.member.number
+    if movement.kind == ShareMovement.Kind.PAYMENT:
+        label = system_label("share_payment", member=member, number=number)
+        postings = [(chart.BANK, amount), (chart.CAPITAL, -amount)]
+    else:
+        label = system_label("share_repayment", member=member, number=number)
+        postings = [(chart.CAPITAL, amount), (chart.BANK, -amount)]
+    key = f"register-{number}"
+    postings = _validate_request(movement.date, label, postings, key)
+    return movement.date, label, postings, key, request_digest(movement.date, label, postings, None)
 
 
 def tax_in(amount_cents: int, vat_rate: str) -> int:
@@ -701,6 +727,16 @@ class JournalEntry(AppendOnlyModel):
         return f"{self.sequence} {self.kind} {self.ref}"
 
 
+# One statement adds a transaction's lines to their months' totals, or starts them.
+MONTHLY_TOTALS_UPSERT = """INSERT INTO ledger_monthlytotal
+(account_id, month, debit_cents, credit_cents, "count") VALUES %(rows)s
+ON CONFLICT (account_id, month) DO UPDATE SET
+    debit_cents = ledger_monthlytotal.debit_cents + excluded.debit_cents,
+    credit_cents = ledger_monthlytotal.credit_cents + excluded.credit_cents,
+    "count" = ledger_monthlytotal."count" + excluded."count"
+"""
+
+
 class MonthlyTotalQuerySet(models.QuerySet):
     def add(self, date: datetime.date, lines) -> None:
         """Add one transaction's lines [(account, cents)]; called by record() under the lock."""
@@ -713,20 +749,15 @@ class MonthlyTotalQuerySet(models.QuerySet):
                 credit + max(-cents, 0),
                 count + 1,
             )
-        for account_id, (debit, credit, count) in by_account.items():
-            updated = self.filter(account_id=account_id, month=month).update(
-                debit_cents=models.F("debit_cents") + debit,
-                credit_cents=models.F("credit_cents") + credit,
-                count=models.F("count") + count,
-            )
-            if not updated:
-                self.create(
-                    account_id=account_id,
-                    month=month,
-                    debit_cents=debit,
-                    credit_cents=credit,
-                    count=count,
-                )
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(by_account))
+        month = connections[self.db].ops.adapt_datefield_value(month)
+        values = [
+            value
+            for account_id, (debit, credit, count) in by_account.items()
+            for value in (account_id, month, debit, credit, count)
+        ]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(MONTHLY_TOTALS_UPSERT % {"rows": rows}, values)
 
     def computed(self):
         """The rows as the postings make them: (account id, month, debit, credit, count)."""

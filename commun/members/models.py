@@ -183,8 +183,11 @@ class Cooperative(models.Model):
     @classmethod
     def locked(cls) -> "Cooperative":
         """The row, locked until the transaction ends: it serialises numbering and capital."""
-        cls.objects.get_or_create(pk=1)
-        return cls.objects.select_for_update().get(pk=1)
+        try:
+            return cls.objects.select_for_update().get(pk=1)
+        except cls.DoesNotExist:
+            cls.objects.get_or_create(pk=1)
+            return cls.objects.select_for_update().get(pk=1)
 
     @property
     def is_scic(self) -> bool:
@@ -958,8 +961,13 @@ class Application(Identity):
         a decision adopted, named in `authorised_by`), never a person.
         """
         with transaction.atomic():
-            # Lock the application first so two officers cannot admit it twice.
-            application = Application.objects.select_for_update().get(pk=self.pk)
+            # Lock the application first so two officers cannot admit it twice; its account
+            # and category come along, their rows not locked.
+            application = (
+                Application.objects.select_related("user", "category")
+                .select_for_update(of=("self",))
+                .get(pk=self.pk)
+            )
             if by is not None:
                 rules().require(by, "decide_application")
             if application.status != self.Status.PENDING:
@@ -967,8 +975,7 @@ class Application(Identity):
             coop = Cooperative.locked()
             # Every admission holds the cooperative's lock: none admitted the account meanwhile.
             self.refuse_a_current_member(application.user)
-            coop.last_member_number += 1
-            coop.save(update_fields=["last_member_number"])
+            coop.last_member_number += 1  # saved with the subscription's figures
             member = Member.objects.create(
                 user=application.user,
                 number=coop.last_member_number,
@@ -981,12 +988,11 @@ class Application(Identity):
                 postal_address=application.postal_address,
                 language=application.language,
             )
-            ShareMovement.objects.record(
-                ShareMovement.Kind.SUBSCRIPTION,
+            ShareMovement.objects.subscribe_at_admission(
+                coop,
                 member,
                 application.shares,
                 by=by,
-                reason=gettext_noop("Souscription à l'admission"),
                 authorised_by=authorised_by
                 or (
                     gettext_noop("Admission automatique")
@@ -998,9 +1004,11 @@ class Application(Identity):
             application.decided_at = timezone.now()
             application.decided_by = by
             application.member = member
-            application.save(update_fields=["status", "decided_at", "decided_by", "member"])
+            decided = ["status", "decided_at", "decided_by", "member"]
+            application.save(update_fields=decided)
             member_admitted.send(sender=Member, member=member)
-        self.refresh_from_db()
+        for field in decided:  # what the caller's instance would read again
+            setattr(self, field, getattr(application, field))
         from commun.members import notifications
 
         transaction.on_commit(lambda: notifications.application_admitted(application))
@@ -1058,57 +1066,82 @@ class ShareMovementQuerySet(AppendOnlyQuerySet):
                 # Correcting a transfer gives the shares back to its counterpart too.
                 ids.add(corrects.counterpart_id)
             ids = sorted(ids)
-            locked = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids)}
-            member = locked[member.pk]
-            counterpart = locked.get(counterpart.pk) if counterpart else None
+            # With the category (does a payment make them active?) and the user (the e-mail
+            # telling them), whose rows are not locked.
+            rows = Member.objects.select_related("category", "user").select_for_update(of=("self",))
+            locked = {m.pk: m for m in rows.filter(pk__in=ids)}
             movement = ShareMovement(
                 kind=kind,
-                member=member,
+                member=locked[member.pk],
                 quantity=quantity,
-                counterpart=counterpart,
+                counterpart=locked.get(counterpart.pk) if counterpart else None,
                 corrects=corrects,
                 date=date,
-                share_value_cents=coop.share_value_cents,
                 reason=str(reason),
                 authorised_by=str(authorised_by),
                 recorded_by=by,
             )
-            movement.full_clean(exclude=["number"])
-            for target, (subscribed, paid) in movement.effects().items():
-                held = locked[target]
-                held.shares_subscribed += subscribed
-                held.shares_paid += paid
-                if held.shares_paid < 0 or held.shares_subscribed < held.shares_paid:
-                    raise ValidationError(
-                        {
-                            "quantity": _(
-                                "Ce mouvement rendrait négatif le nombre de parts de %(m)s."
-                            )
-                            % {"m": held}
-                        }
-                    )
-                coop.capital_cents += paid * movement.share_value_cents
-            coop.last_movement_number += 1
-            movement.number = coop.last_movement_number
-            coop.capital_high_water_cents = max(coop.capital_high_water_cents, coop.capital_cents)
-            coop.save(
-                update_fields=["last_movement_number", "capital_cents", "capital_high_water_cents"]
-            )
-            movement.save()
-            for held in locked.values():
-                held.activate_if_paid(movement.date)
-                held.save(
-                    update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"]
-                )
-            # The journal and the books move with the register, in the same transaction:
-            # the ledger listens (commun/ledger/receivers.py), the register does not know it.
-            # It refuses a date the books would not take (a closed year, after today), for
-            # every movement, money or not: all of this is then rolled back.
-            share_movement_recorded.send(sender=ShareMovement, movement=movement, by=by)
+            self._append(coop, locked, movement)
         if kind == ShareMovement.Kind.PAYMENT:
             from commun.members import notifications
 
             transaction.on_commit(lambda: notifications.payment_recorded(movement))
+        return movement
+
+    def subscribe_at_admission(self, coop, member, quantity: int, *, by, authorised_by: str):
+        """The new member's subscription, in `Application.admit()`'s transaction.
+
+        The caller holds the cooperative's lock and has just inserted the member's row, so
+        neither is read again; a refusal rolls the whole admission back.
+        """
+        movement = ShareMovement(
+            kind=ShareMovement.Kind.SUBSCRIPTION,
+            member=member,
+            quantity=quantity,
+            date=timezone.localdate(),
+            reason=gettext_noop("Souscription à l'admission"),
+            authorised_by=authorised_by,
+            recorded_by=by,
+        )
+        return self._append(coop, {member.pk: member}, movement)
+
+    def _append(self, coop, locked: dict, movement: "ShareMovement") -> "ShareMovement":
+        """Number the movement and apply it to the locked rows: the cooperative and `locked`."""
+        movement.share_value_cents = coop.share_value_cents
+        # The related rows are the ones just locked or given; clean() checks the check
+        # constraints in Python, which the database then checks again: no query each.
+        movement.full_clean(
+            exclude=["number", "member", "counterpart", "corrects", "recorded_by"],
+            validate_constraints=False,
+        )
+        for target, (subscribed, paid) in movement.effects().items():
+            held = locked[target]
+            held.shares_subscribed += subscribed
+            held.shares_paid += paid
+            if held.shares_paid < 0 or held.shares_subscribed < held.shares_paid:
+                raise ValidationError(
+                    {
+                        "quantity": _("Ce mouvement rendrait négatif le nombre de parts de %(m)s.")
+                        % {"m": held}
+                    }
+                )
+            coop.capital_cents += paid * movement.share_value_cents
+        coop.last_movement_number += 1
+        movement.number = coop.last_movement_number
+        coop.capital_high_water_cents = max(coop.capital_high_water_cents, coop.capital_cents)
+        # Every running figure, all read under the lock (an admission's member number too).
+        coop.save(update_fields=sorted(Cooperative.RUNNING_FIGURES))
+        movement.save()
+        for held in locked.values():
+            held.activate_if_paid(movement.date)
+            held.save(update_fields=["shares_subscribed", "shares_paid", "status", "effective_on"])
+        # The journal and the books move with the register, in the same transaction:
+        # the ledger listens (commun/ledger/receivers.py), the register does not know it.
+        # It refuses a date the books would not take (a closed year, after today), for
+        # every movement, money or not: all of this is then rolled back.
+        share_movement_recorded.send(
+            sender=ShareMovement, movement=movement, by=movement.recorded_by
+        )
         return movement
 
 
@@ -1218,6 +1251,7 @@ class ShareMovement(AppendOnlyModel):
         return _readable(self.authorised_by)
 
     def clean(self):
+        self._refuse_what_the_database_refuses()
         if self.kind == self.Kind.CORRECTION:
             target = self.corrects
             if target is None:
@@ -1245,6 +1279,23 @@ class ShareMovement(AppendOnlyModel):
                 raise ValidationError({"reason": _("Une correction doit être motivée.")})
         if self.kind == self.Kind.TRANSFER and self.counterpart_id is None:
             raise ValidationError({"counterpart": _("Une cession a un·e bénéficiaire.")})
+
+    def _refuse_what_the_database_refuses(self):
+        """Meta.constraints, checked here without a query each; the database checks them again."""
+        quantity = self.quantity
+        if isinstance(quantity, int) and not 1 <= quantity <= MAX_SHARES_PER_MOVEMENT:
+            raise ValidationError(
+                {
+                    "quantity": _("Un mouvement porte sur 1 à %(max)s parts.")
+                    % {"max": MAX_SHARES_PER_MOVEMENT}
+                }
+            )
+        if self.kind != self.Kind.TRANSFER and self.counterpart_id is not None:
+            raise ValidationError({"counterpart": _("Seule une cession a un·e bénéficiaire.")})
+        if self.kind != self.Kind.CORRECTION and self.corrects_id is not None:
+            raise ValidationError({"corrects": _("Seule une correction corrige un mouvement.")})
+        if self.counterpart_id is not None and self.counterpart_id == self.member_id:
+            raise ValidationError({"counterpart": _("On ne cède pas de parts à soi-même.")})
 
     @property
     def amount_cents(self) -> int:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from commun.conftest import category, make_member
-from commun.members.models import Cooperative, Member, ShareMovement
+from commun.members.models import MAX_SHARES_PER_MOVEMENT, Cooperative, Member, ShareMovement
 
 
 def test_capital_never_weighs_a_voice(coop):
@@ -95,3 +95,24 @@ def test_the_last_officer_cannot_resign(alice, bob):
     bob.set_officer(True)
     make_member("fred@example.org", "Fred", "Roux", category("Contrib"))  # keeps it filled
     alice.resign()
+
+
+@pytest.mark.parametrize(
+    ("kind", "quantity", "field"),
+    [
+        (ShareMovement.Kind.PAYMENT, 0, "quantity"),
+        (ShareMovement.Kind.SUBSCRIPTION, MAX_SHARES_PER_MOVEMENT + 1, "quantity"),
+        (ShareMovement.Kind.TRANSFER, 1, "counterpart"),
+        (ShareMovement.Kind.SUBSCRIPTION, 1, "counterpart"),
+    ],
+)
+def test_the_register_s_constraints_answer_on_their_field_and_write_nothing(
+    alice, bob, kind, quantity, field
+):
+    """Checked in Python, without a query each: the same refusal the database would make."""
+    counterpart = alice if kind == ShareMovement.Kind.TRANSFER else bob
+    before = ShareMovement.objects.count(), Cooperative.get().last_movement_number
+    with pytest.raises(ValidationError) as refused:
+        ShareMovement.objects.record(kind, alice, quantity, counterpart=counterpart, by=alice.user)
+    assert list(refused.value.message_dict) == [field]
+    assert (ShareMovement.objects.count(), Cooperative.get().last_movement_number) == before

@@ -14,14 +14,17 @@ def note_run(path: str, number: int):
         notes.write(f"{number} {os.getpid()}\n")
 
 
-def run_queued_tasks() -> int:
-    """Run every task queued in the database, one by one as `commun worker` does (a failed
-    task is marked failed, not raised); returns how many ran."""
+def run_queued_tasks(queue_names: tuple[str, ...] = ("*",)) -> int:
+    """Run every task queued in the database on `queue_names`, one by one as `commun worker`
+    does (a failed task is marked failed, not raised); returns how many ran.
+
+    Without the worker's loop, which closes the test's connection between tasks (it is
+    inside the test's transaction)."""
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     worker = Worker(
-        queue_names=["*"],
+        queue_names=list(queue_names),
         interval=0,
         batch=True,
         backend_name="default",
@@ -30,8 +33,11 @@ def run_queued_tasks() -> int:
         worker_id="test",
         excluded_queue_names=[],
     )
+    ready = DBTaskResult.objects.ready()
+    if "*" not in queue_names:
+        ready = ready.filter(queue_name__in=queue_names)
     ran = 0
-    for result in DBTaskResult.objects.ready():
+    for result in ready:
         result.claim(worker.worker_id)
         worker.run_task(result)
         ran += 1

@@ -830,8 +830,7 @@ class Decision(Counting, models.Model):
         where building 100,000 objects in Python would take seconds.
         """
         # A member's college at the opening weighs only a vote weighted by college, and
-        # nothing else reads it: elsewhere it is left out, and so is the join that finds it
-        # (a quarter of an opening for 100,000 members on PostgreSQL).
+        # nothing else reads it: elsewhere it is left out, and so is the join that finds it.
         if self.weighted_by_college:
             fields, columns = ("pk", "category__college_id"), "member_id, college_id"
         else:

@@ -192,3 +192,27 @@ def as_json(values: dict) -> dict:
 
 def errors_by_field(response) -> dict:
     return {tuple(e["loc"])[-1]: e["msg"] for e in response.json()["detail"]}
+
+
+def slowed_engine(monkeypatch, seconds: float = 2) -> None:
+    """OpenFisca as under load: each estimate takes `seconds` more."""
+    import time
+
+    from commun.lib import payroll
+
+    compute = payroll._openfisca_cost
+
+    def slow(*args, **kwargs):
+        time.sleep(seconds)
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
+
+
+def timed(ask):
+    """(what `ask()` answered, how many seconds it took)."""
+    import time
+
+    started = time.monotonic()
+    answer = ask()
+    return answer, time.monotonic() - started

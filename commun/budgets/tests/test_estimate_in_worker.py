@@ -4,8 +4,6 @@ with where to ask again) until the cache has it. Here the engine takes 2 s, and 
 worker is run by the test when it says so; the tasks go through the database, as in
 production."""
 
-import time
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -21,6 +19,8 @@ from commun.testing.budgets import (
     as_json,
     need_by,
     shown,
+    slowed_engine,
+    timed,
 )
 from commun.testing.workers import run_queued_tasks
 
@@ -43,19 +43,7 @@ def queued(settings):
 @pytest.fixture
 def slow_engine(monkeypatch, queued):
     """OpenFisca as under load: each estimate takes 2 s."""
-    compute = payroll._openfisca_cost
-
-    def slow(*args, **kwargs):
-        time.sleep(2)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
-
-
-def timed(ask):
-    started = time.monotonic()
-    answer = ask()
-    return answer, time.monotonic() - started
+    slowed_engine(monkeypatch)
 
 
 def test_a_slow_estimate_shows_progress_then_the_cost_the_worker_computed(people, bob, slow_engine):

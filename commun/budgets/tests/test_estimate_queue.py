@@ -4,7 +4,6 @@ has taken says so instead of « en cours » for ever; a draft's page never compu
 in the request. The tasks go through the database, as in production."""
 
 import datetime
-import time
 
 import pytest
 from django.core import mail
@@ -19,21 +18,19 @@ from commun.core.management.commands.worker import Command as WorkerCommand
 from commun.core.tasks import send_email
 from commun.lib import payroll
 from commun.testing.api import bearer, call
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, draft, need_by, shown
+from commun.testing.budgets import (
+    CHARTER,
+    CHARTER_COST_CENTS,
+    CHARTER_FORM,
+    draft,
+    need_by,
+    shown,
+    slowed_engine,
+    timed,
+)
 from commun.testing.workers import run_queued_tasks
 
-FORM = {
-    "title": CHARTER["title"],
-    "scope": CHARTER["scope"],
-    "deliverables": CHARTER["deliverables"],
-    "start_on": "2026-01-01",
-    "duration_months": "6",
-    "pay_form": "salaried",
-    "contract": "cdd",
-    "working_time_percent": "100",
-    "monthly_amount": "2000",
-    "amount_basis": "net",
-}
+FORM = CHARTER_FORM
 API_TERMS = CHARTER | {"start_on": CHARTER["start_on"].isoformat()}
 HTMX = {"HX-Request": "true"}
 TASKS_IN_DATABASE = {
@@ -56,19 +53,7 @@ def queued(settings, monkeypatch):
 @pytest.fixture
 def slow_engine(monkeypatch, queued):
     """OpenFisca as under load: each estimate takes 2 s."""
-    compute = payroll._openfisca_cost
-
-    def slow(*args, **kwargs):
-        time.sleep(2)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
-
-
-def timed(ask):
-    started = time.monotonic()
-    answer = ask()
-    return answer, time.monotonic() - started
+    slowed_engine(monkeypatch)
 
 
 def clock_moved(monkeypatch, seconds: int):

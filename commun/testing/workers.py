@@ -6,6 +6,15 @@ import time
 
 from django.tasks import task
 
+# Tasks queued in the database, as in production, on both queues `commun serve` works
+# (`settings.TASKS = TASKS_IN_DATABASE`): they run only when the test runs them.
+TASKS_IN_DATABASE = {
+    "default": {
+        "BACKEND": "django_tasks_db.backend.DatabaseBackend",
+        "QUEUES": ["default", "estimates"],
+    }
+}
+
 
 @task
 def note_run(path: str, number: int):

@@ -9,7 +9,6 @@ Every page visited is axe-clean and nothing leaves the server.
 """
 
 import re
-import time
 
 import pytest
 from django.core.cache import cache
@@ -20,8 +19,8 @@ from commun.deliberation.models import Space
 from commun.ledger import funds
 from commun.lib import payroll
 from commun.testing.browser import act_as, assert_all_local, axe_check, done, make_public
-from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, draft, fund, shown
-from commun.testing.workers import run_queued_tasks
+from commun.testing.budgets import CHARTER, CHARTER_COST_CENTS, draft, fund, shown, slowed_engine
+from commun.testing.workers import TASKS_IN_DATABASE, run_queued_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -202,19 +201,8 @@ def test_a_slow_estimate_shows_progress_then_the_cost(page, bob, gus, settings, 
     """Under load (an engine that takes 2 s), « Estimer le coût » answers at once with the
     progress; the page asks again each second and shows the cost once the worker has it."""
     payroll._tax_benefit_system()  # loaded, as once the server has started
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
-            "QUEUES": ["default", "estimates"],
-        }
-    }
-    compute = payroll._openfisca_cost
-
-    def slow(*args, **kwargs):
-        time.sleep(2)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
+    settings.TASKS = TASKS_IN_DATABASE
+    slowed_engine(monkeypatch)  # under load: each estimate takes 2 s
     need = Need.objects.raise_need(bob, title="Une billetterie maintenue", description="Bugs.")
 
     act_as(page, gus)
@@ -247,19 +235,8 @@ def test_a_draft_page_shows_progress_then_its_cost(page, gus, settings, monkeypa
     payroll._tax_benefit_system()  # loaded, as once the server has started
     mission = draft(gus, **CHARTER)
     cache.clear()  # a new day: the estimate is no longer known
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
-            "QUEUES": ["default", "estimates"],
-        }
-    }
-    compute = payroll._openfisca_cost
-
-    def slow(*args, **kwargs):
-        time.sleep(2)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(payroll, "_openfisca_cost", slow)
+    settings.TASKS = TASKS_IN_DATABASE
+    slowed_engine(monkeypatch)  # under load: each estimate takes 2 s
 
     act_as(page, gus)
     page.goto(mission.get_absolute_url())

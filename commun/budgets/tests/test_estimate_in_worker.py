@@ -22,7 +22,7 @@ from commun.testing.budgets import (
     slowed_engine,
     timed,
 )
-from commun.testing.workers import run_queued_tasks
+from commun.testing.workers import TASKS_IN_DATABASE, run_queued_tasks
 
 HTMX = {"HX-Request": "true"}
 
@@ -32,12 +32,7 @@ def queued(settings):
     """Tasks queued in the database, run only when the test runs the worker; the engine
     loaded, as once a process has started."""
     payroll._tax_benefit_system()
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks_db.backend.DatabaseBackend",
-            "QUEUES": ["default", "estimates"],
-        }
-    }
+    settings.TASKS = TASKS_IN_DATABASE
 
 
 @pytest.fixture

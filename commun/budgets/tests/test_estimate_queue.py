@@ -28,17 +28,11 @@ from commun.testing.budgets import (
     slowed_engine,
     timed,
 )
-from commun.testing.workers import run_queued_tasks
+from commun.testing.workers import TASKS_IN_DATABASE, run_queued_tasks
 
 FORM = CHARTER_FORM
 API_TERMS = CHARTER | {"start_on": CHARTER["start_on"].isoformat()}
 HTMX = {"HX-Request": "true"}
-TASKS_IN_DATABASE = {
-    "default": {
-        "BACKEND": "django_tasks_db.backend.DatabaseBackend",
-        "QUEUES": ["default", tasks.ESTIMATES_QUEUE],
-    }
-}
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from ninja.pagination import paginate
 
 from commun.api_auth import authenticated, public
 from commun.api_helpers import ListingPages as Pages
+from commun.api_schemas import ErrorOut
 from commun.budgets import cash, estimates, forecast, rules
 from commun.budgets.models import (
     PAY_TERMS,
@@ -38,6 +39,7 @@ from commun.budgets.schemas import (
     CostOut,
     EstimateIn,
     EstimatePendingOut,
+    EstimateUnavailableOut,
     ForecastOut,
     MissionAmendIn,
     MissionDetail,
@@ -446,10 +448,19 @@ def propose_mission(request, payload: MissionIn):
     return Status(201, _mission_detail(request, mission.pk))
 
 
+# Past the cap, 429; the engine starting, or no worker having taken the estimate, 503.
+ESTIMATE_ANSWERS = {
+    200: CostOut,
+    202: EstimatePendingOut,
+    429: ErrorOut,
+    503: EstimateUnavailableOut,
+}
+
+
 @router.post(
     "/missions/estimate",
     auth=authenticated,
-    response={200: CostOut, 202: EstimatePendingOut},
+    response=ESTIMATE_ANSWERS,
 )
 def estimate_mission(request, payload: EstimateIn, response: HttpResponse):
     """The full cost of the pay asked, month by month, with the reserve now and after and
@@ -471,7 +482,7 @@ def estimate_mission(request, payload: EstimateIn, response: HttpResponse):
 @router.get(
     "/missions/estimates/{ticket}",
     auth=authenticated,
-    response={200: CostOut, 202: EstimatePendingOut},
+    response=ESTIMATE_ANSWERS,
     url_name="mission_estimate",
 )
 def estimate_mission_later(request, response: HttpResponse, ticket: str = Path(..., max_length=64)):

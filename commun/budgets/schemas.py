@@ -221,6 +221,15 @@ class EstimatePendingOut(Schema):
     poll: str = Field(description="Où demander l'estimation de nouveau (aussi dans Location)")
 
 
+class EstimateUnavailableOut(Schema):
+    """503: the payroll engine is still starting, or no worker has taken the estimate."""
+
+    detail: str
+    poll: str | None = Field(
+        None, description="Où redemander l'estimation, restée en file (absent au démarrage)"
+    )
+
+
 class ComparableOut(Schema):
     id: int
     ref: str

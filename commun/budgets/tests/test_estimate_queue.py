@@ -215,3 +215,30 @@ def test_only_who_sees_the_draft_reads_its_cost(people, bob):
     assert people["member"].get(poll, headers=HTMX).status_code == 200
     assert people["officer"].get(poll, headers=HTMX).status_code == 404
     assert people["visitor"].get(poll, headers=HTMX).status_code == 302
+
+
+def _declared(document: dict, path: str, method: str, status: int) -> dict:
+    """The schema the OpenAPI document gives for one answer of one operation, resolved."""
+    answer = document["paths"][f"/api/v1{path}"][method]["responses"][str(status)]
+    reference = answer["content"]["application/json"]["schema"]["$ref"]
+    return document["components"]["schemas"][reference.rsplit("/", 1)[1]]
+
+
+def test_the_api_declares_its_429_and_503_in_its_openapi_document(bob, queued, monkeypatch):
+    """A client generated from the document knows the refusals it must wait out; each
+    answer carries exactly what its declared schema requires."""
+    document = bearer(bob.user).get("/api/v1/openapi.json").json()
+    client = bearer(bob.user)
+    for number in range(tasks.MAX_ESTIMATES_PER_MINUTE):
+        terms = API_TERMS | {"monthly_amount_cents": 200_000 + number}
+        call(client, "POST", "/missions/estimate", terms)
+    refused = call(client, "POST", "/missions/estimate", API_TERMS | {"monthly_amount_cents": 1})
+    poll = call(client, "POST", "/missions/estimate", API_TERMS | {"monthly_amount_cents": 200_000})
+    clock_moved(monkeypatch, tasks.NOT_STARTED_SECONDS + 1)
+    waiting = client.get(poll["Location"])
+
+    for path, method in (("/missions/estimate", "post"), ("/missions/estimates/{ticket}", "get")):
+        for status, answer in ((429, refused), (503, waiting)):
+            schema = _declared(document, path, method, status)
+            assert set(schema["required"]) <= set(answer.json()) <= set(schema["properties"])
+    assert "poll" in _declared(document, "/missions/estimate", "post", 503)["properties"]

@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "commun.core.context_processors.cooperative",
             ],
+            # Django's `date` filter, with French's « 1er » for the first of the month.
+            "builtins": ["commun.core.templatetags.dates"],
         },
     },
 ]

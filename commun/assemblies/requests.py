@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commun.assemblies.models import AgendaItem, Assembly, rules
+from commun.lib.dates import date_format
 from commun.members.models import Member
 from commun.privacy.declarations import DELIBERATION, Audience, Erasure, personal
 
@@ -165,7 +166,7 @@ def too_late(assembly: Assembly) -> str:
         "avant l'assemblée : le délai a pris fin le %(date)s."
     ) % {
         "days": assembly.rules["requests_deadline_days"],
-        "date": formats.date_format(
+        "date": date_format(
             timezone.localtime(assembly.requests_deadline), "SHORT_DATETIME_FORMAT"
         ),
     }

@@ -10,13 +10,13 @@ import datetime
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commun.budgets import forecast, rules
 from commun.budgets.models import MissionContributor
 from commun.ledger import funds
+from commun.lib.dates import date_format
 from commun.lib.money import format_cents
 from commun.members.models import Member
 

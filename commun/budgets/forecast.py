@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commun.budgets import cash
 from commun.budgets.models import Mission, MissionCashMonth, MissionPayment, RecurringIncome
 from commun.budgets.signals import forecast_outflows
 from commun.ledger.models import MONEY_ACCOUNTS, MonthlyTotal
+from commun.lib.dates import date_format
 from commun.lib.money import format_cents
 
 HORIZON_MONTHS = 12

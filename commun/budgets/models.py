@@ -31,6 +31,7 @@ from commun.ledger import funds
 from commun.ledger.labels import system_label
 from commun.ledger.models import check_booking_date
 from commun.lib import markdown, payroll
+from commun.lib.dates import date_format
 from commun.lib.money import format_cents, is_whole_cents
 from commun.lib.text import clean_text
 from commun.members.models import College, Member
@@ -616,7 +617,7 @@ class PayTerms:
                             "amount": format_cents(self.monthly_amount_cents),
                             "basis": self.get_amount_basis_display(),
                             "months": self.duration_months,
-                            "start": formats.date_format(self.start_on, "DATE_FORMAT"),
+                            "start": date_format(self.start_on, "DATE_FORMAT"),
                         },
                         *self._contract_options(),
                     ]
@@ -2052,8 +2053,8 @@ class MissionVersion(MissionTerms):
         row(_("Titre"), previous.title, self.title)
         row(
             _("Début"),
-            formats.date_format(previous.start_on, "DATE_FORMAT"),
-            formats.date_format(self.start_on, "DATE_FORMAT"),
+            date_format(previous.start_on, "DATE_FORMAT"),
+            date_format(self.start_on, "DATE_FORMAT"),
         )
         row(
             _("Durée"),

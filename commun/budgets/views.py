@@ -16,7 +16,6 @@ from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,6 +53,7 @@ from commun.budgets.tasks import EstimateNotStarted, TooManyEstimates
 from commun.core.replica import public_read
 from commun.decisions import rules as decision_rules
 from commun.lib import charts
+from commun.lib.dates import date_format
 from commun.lib.forms import add_model_errors
 from commun.lib.ids import MAX_ID
 from commun.lib.money import format_cents

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +39,7 @@ from commun.decisions.signals import decision_closed, decision_opened
 from commun.deliberation.models import Circle, Space, Thread
 from commun.lib import markdown, rows
 from commun.lib.chain import GENESIS_HASH as GENESIS_HASH
+from commun.lib.dates import date_format
 from commun.lib.rules import as_member
 from commun.lib.text import clean_text as _text
 from commun.members.models import College, Cooperative, Member
@@ -59,7 +60,7 @@ ADMISSION_DEADLINE = datetime.timedelta(days=15)
 
 
 def _when(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @dataclasses.dataclass

@@ -15,13 +15,14 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from commun.deliberation import mentions, rules
 from commun.deliberation.signals import comment_written
 from commun.lib import markdown
+from commun.lib.dates import date_format
 from commun.lib.rules import active_member, as_member, is_officer
 from commun.lib.text import clean_text
 from commun.members.models import Category, College, Member
@@ -918,7 +919,7 @@ class Notification(models.Model):
             return str(decision.get_phase_display())
         return _("%(phase)s — échéance : %(when)s") % {
             "phase": decision.get_phase_display(),
-            "when": formats.date_format(timezone.localtime(decision.closes_at), "DATETIME_FORMAT"),
+            "when": date_format(timezone.localtime(decision.closes_at), "DATETIME_FORMAT"),
         }
 
     def sentence(self, author_name: str) -> str:

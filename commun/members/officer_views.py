@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from commun.lib.dates import date_format
 from commun.members.models import Application, Cooperative, Member, Repayment, ShareMovement
 from commun.members.officer_forms import (
     MOVEMENT_FORMS,

@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from commun.lib.csvstream import csv_response, plain_euros
+from commun.lib.dates import date_format
 from commun.lib.forms import add_model_errors
 from commun.lib.money import format_cents
 from commun.lib.paging import Listing, Pager

@@ -38,7 +38,7 @@ TERMS = {
     "start_on": (
         datetime.date(2027, 4, 15),
         {
-            "fr": ("à partir du 1 mars 2027", "à partir du 15 avr. 2027"),
+            "fr": ("à partir du 1er mars 2027", "à partir du 15 avr. 2027"),
             "en": ("from March 1, 2027", "from April 15, 2027"),
         },
     ),
@@ -91,7 +91,7 @@ def test_the_sentence_reads_as_one_sentence_in_french(bob):
 
     assert line == (
         f"Rémunération demandée : CDD à 100 %, {shown(200_000)} net par mois pendant 6 mois "
-        "à partir du 1 mars 2027, non cadre, congés payés en indemnité, indemnité de fin de "
+        "à partir du 1er mars 2027, non cadre, congés payés en indemnité, indemnité de fin de "
         "contrat de 10 %."
     )
 
@@ -121,6 +121,6 @@ def test_each_other_person_paid_is_named_with_the_same_terms(bob, gus):
         (line,) = [line for line in text.splitlines() if line.startswith("Payé·e aussi")]
         texts.append(line)
 
-    assert "à partir du 1 mars 2027, non cadre, congés payés en indemnité" in texts[0]
+    assert "à partir du 1er mars 2027, non cadre, congés payés en indemnité" in texts[0]
     assert "indemnité de fin de contrat de 10 %" in texts[0]
     assert ", cadre," in texts[1] and "non cadre" not in texts[1]

@@ -36,6 +36,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -477,6 +479,23 @@ def verify_archive(path) -> dict:
     return manifest
 
 
+# The number is the "count" of the values they are formatted with.
+TABLES = ngettext_lazy("%(count)s table", "%(count)s tables", "count")
+ROWS = ngettext_lazy("%(count)s ligne", "%(count)s lignes", "count")
+FILES = ngettext_lazy("%(count)s fichier", "%(count)s fichiers", "count")
+
+
+def archive_contents(manifest: dict) -> str:
+    """« 3 tables, 1 ligne, 2 fichiers »: what an archive holds, for a person to read."""
+    return ", ".join(
+        (
+            TABLES % {"count": len(manifest["parts"])},
+            ROWS % {"count": sum(part["rows"] for part in manifest["parts"])},
+            FILES % {"count": len(manifest["media"])},
+        )
+    )
+
+
 # --- Restoring -------------------------------------------------------------------------------
 
 
@@ -668,7 +687,13 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
     connection = connections[using]
     media_root = Path(media_root or settings.MEDIA_ROOT)
     manifest = verify_archive(path)
-    log(f"Archive intègre : {len(manifest['parts'])} tables, {len(manifest['media'])} fichiers.")
+    log(
+        _("Archive intègre : %(tables)s, %(files)s.")
+        % {
+            "tables": TABLES % {"count": len(manifest["parts"])},
+            "files": FILES % {"count": len(manifest["media"])},
+        }
+    )
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     same_schema = _check_schema(manifest, loader)
     _check_target(connection, manifest, loader, same_schema, media_root)
@@ -677,7 +702,7 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
     if same_schema:
         call_command("migrate", database=using, interactive=False, verbosity=0)
     else:
-        log("Archive d'un schéma plus ancien : migration de la base à ce schéma d'abord.")
+        log(_("Archive d'un schéma plus ancien : migration de la base à ce schéma d'abord."))
         _migrate_to_archive(connection, manifest)
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     archived = _archived_migrations(manifest)
@@ -702,7 +727,8 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
                 for table, model in models.items():
                     _load_part(archive, parts[table], model, connection, target_keys)
                     if parts[table]["rows"]:
-                        log(f"  {table} : {parts[table]['rows']} lignes", detail=True)
+                        rows = ROWS % {"count": parts[table]["rows"]}
+                        log(f"  {table} : {rows}", detail=True)
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
                     cursor.execute(sql)
@@ -719,7 +745,7 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
             ) from error
         raise
     if not same_schema:
-        log("Migrations restantes jusqu'au schéma de ce code.")
+        log(_("Migrations restantes jusqu'au schéma de ce code."))
         call_command("migrate", database=using, interactive=False, verbosity=0)
     return manifest
 

@@ -4,6 +4,7 @@ Most tests drive the real `commun` command in subprocesses, each with its own da
 (COMMUN_DATA_DIR: its SQLite file and media/), as a self-hoster would on a fresh machine.
 """
 
+import io
 import json
 import os
 import shutil
@@ -17,8 +18,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commun.accounts.models import User
 from commun.core import backup
@@ -335,6 +337,28 @@ def test_check_verifies_an_archive_without_restoring(demo_archive, tmp_path):
     out = commun("restore", "--check", str(demo_archive), data_dir=tmp_path)
     assert "Archive intègre" in out.stdout
     assert tables_of(tmp_path / "commun.sqlite3") == {}
+
+
+@sqlite_pass
+def test_check_answers_in_the_language_of_the_person_running_it(demo_archive):
+    with zipfile.ZipFile(demo_archive) as archive:
+        manifest = json.loads(archive.read(backup.MANIFEST))
+    rows = sum(part["rows"] for part in manifest["parts"])
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("restore", str(demo_archive), check=True, stdout=out)
+    assert (
+        f"Archive intact: made on {manifest['created_at']} by Commun "
+        f"{manifest['commun_version']} ({manifest['engine']}), {len(manifest['parts'])} tables, "
+        f"{rows} rows, 1 file." in out.getvalue()
+    )
+
+
+def test_an_archive_s_contents_are_counted_in_the_right_number():
+    one_of_each = {"parts": [{"rows": 1}], "media": [{"path": "a.pdf"}]}
+    assert backup.archive_contents(one_of_each) == "1 table, 1 ligne, 1 fichier"
+    several = {"parts": [{"rows": 2}, {"rows": 0}], "media": [{"path": "a"}, {"path": "b"}]}
+    assert backup.archive_contents(several) == "2 tables, 2 lignes, 2 fichiers"
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------

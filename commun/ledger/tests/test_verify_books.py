@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from commun.ledger.models import Posting, Transaction
 from commun.members.models import ShareMovement
@@ -59,7 +60,21 @@ def test_untouched_books_match_their_journal(books):
     report = verify_books()
     assert "Comptes conformes au journal" in report
     # 5 sales, a reversal, and Alice's and Bob's share payments from the fixtures.
-    assert "8 écritures, 4 mouvements du registre, 1 décisions" in report
+    assert "8 écritures, 4 mouvements du registre, 1 décision," in report
+
+
+def test_the_report_is_in_the_language_of_the_person_running_it(books, tmp_path):
+    with translation.override("en"):
+        report = verify_books()
+        path = tmp_path / "journal.jsonl"
+        out = io.StringIO()
+        call_command("export", "journal", stdout=out)
+        path.write_text(out.getvalue())
+        journal = io.StringIO()
+        call_command("verify", str(path), stdout=journal)
+    assert "Books match the journal: 8 transactions, 4 register movements, 1 decision," in report
+    entries = len(path.read_text().splitlines())
+    assert f"Journal intact: {entries} entries, last hash" in journal.getvalue()
 
 
 def test_a_posting_changed_in_both_lines_is_named(books, tmp_path):

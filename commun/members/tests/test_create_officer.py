@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from commun.members.models import Member
 
@@ -29,3 +32,27 @@ def test_it_names_the_categories_when_the_one_given_is_unknown(coop):
             password="un mot de passe solide",
         )
     assert not Member.objects.exists()
+
+
+def test_it_answers_in_the_language_of_the_person_running_it(coop):
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command(
+            "create_officer",
+            email="une@example.org",
+            first_name="Une",
+            last_name="Pionnière",
+            category="Contrib",
+            password="un mot de passe solide",
+            stdout=out,
+        )
+        with pytest.raises(CommandError, match="An account already exists for une@example.org"):
+            call_command(
+                "create_officer",
+                email="une@example.org",
+                first_name="Une",
+                last_name="Pionnière",
+                category="Contrib",
+                password="un mot de passe solide",
+            )
+    assert "Une Pionnière is an officer. Sign in: une@example.org" in out.getvalue()

@@ -1,8 +1,9 @@
 """`commun backup FILE`: the whole cooperative in one archive, read as one snapshot."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from commun.core.backup import ArchiveError, write_archive
+from commun.core.backup import ArchiveError, archive_contents, write_archive
 
 
 class Command(BaseCommand):
@@ -21,9 +22,10 @@ class Command(BaseCommand):
         except ArchiveError as error:
             raise CommandError(str(error), returncode=1) from error
         except OSError as error:
-            raise CommandError(f"Écriture impossible de {file} : {error}") from error
-        rows = sum(part["rows"] for part in manifest["parts"])
+            raise CommandError(
+                _("Écriture impossible de %(file)s : %(error)s") % {"file": file, "error": error}
+            ) from error
         self.stdout.write(
-            f"Sauvegarde écrite dans {file} : {len(manifest['parts'])} tables, {rows} lignes, "
-            f"{len(manifest['media'])} fichiers."
+            _("Sauvegarde écrite dans %(file)s : %(contents)s.")
+            % {"file": file, "contents": archive_contents(manifest)}
         )

@@ -6,8 +6,9 @@ loaded in one transaction: all or nothing.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from commun.core.backup import ArchiveError, restore_archive, verify_archive
+from commun.core.backup import ArchiveError, archive_contents, restore_archive, verify_archive
 
 
 class Command(BaseCommand):
@@ -32,11 +33,16 @@ class Command(BaseCommand):
             if check:
                 manifest = verify_archive(file)
                 self.stdout.write(
-                    f"Archive intègre : faite le {manifest['created_at']} par Commun "
-                    f"{manifest['commun_version']} ({manifest['engine']}), "
-                    f"{len(manifest['parts'])} tables, "
-                    f"{sum(part['rows'] for part in manifest['parts'])} lignes, "
-                    f"{len(manifest['media'])} fichiers."
+                    _(
+                        "Archive intègre : faite le %(created_at)s par Commun %(version)s "
+                        "(%(engine)s), %(contents)s."
+                    )
+                    % {
+                        "created_at": manifest["created_at"],
+                        "version": manifest["commun_version"],
+                        "engine": manifest["engine"],
+                        "contents": archive_contents(manifest),
+                    }
                 )
                 return
             verbosity = options["verbosity"]
@@ -50,23 +56,25 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=1) from error
         except OSError as error:
             raise CommandError(
-                f"Restauration interrompue, rien n'a été chargé : {error}"
+                _("Restauration interrompue, rien n'a été chargé : %(error)s") % {"error": error}
             ) from error
-        rows = sum(part["rows"] for part in manifest["parts"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restauration terminée : {len(manifest['parts'])} tables, {rows} lignes, "
-                f"{len(manifest['media'])} fichiers, sauvegardés le {manifest['created_at']}."
+                _("Restauration terminée : %(contents)s, sauvegardés le %(created_at)s.")
+                % {"contents": archive_contents(manifest), "created_at": manifest["created_at"]}
             )
         )
         unreadable = sealed_values_unreadable()
         if unreadable:
             self.stderr.write(
                 self.style.WARNING(
-                    f"Attention : les adresses et IBAN restaurés sont chiffrés avec la clé "
-                    f"{unreadable}, qui n'est pas dans COMMUN_DATA_KEYS (ni dans le fichier "
-                    "data-key) : ils restent illisibles tant que cette clé n'est pas remise "
-                    "(voir docs/self-hosting.md, « Données personnelles »)."
+                    _(
+                        "Attention : les adresses et IBAN restaurés sont chiffrés avec la clé "
+                        "%(key)s, qui n'est pas dans COMMUN_DATA_KEYS (ni dans le fichier "
+                        "data-key) : ils restent illisibles tant que cette clé n'est pas remise "
+                        "(voir docs/self-hosting.md, « Données personnelles »)."
+                    )
+                    % {"key": unreadable}
                 )
             )
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
             result = send_digests.enqueue()
-            self.stdout.write(f"Tâche mise en file : {result.id}")
+            self.stdout.write(_("Tâche mise en file : %(id)s") % {"id": result.id})
             return
         sent = send_digests.call()
         self.stdout.write(_("Résumés envoyés : %(sent)s.") % {"sent": sent})

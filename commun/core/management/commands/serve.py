@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.tasks.base import DEFAULT_TASK_QUEUE_NAME
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.translation import gettext as _
 
 WORKER = [sys.executable, "-m", "commun.cli", "worker"]
 
@@ -91,11 +92,15 @@ class Command(BaseCommand):
                     stop_all(started)
                     started = start_workers()
                 if server.poll() is not None:
-                    raise CommandError(f"granian s'est arrêté (code {server.returncode}).")
+                    raise CommandError(
+                        _("granian s'est arrêté (code %(code)s).") % {"code": server.returncode}
+                    )
                 for worker in started:
                     if worker.poll() is not None:
-                        message = f"Un travailleur s'est arrêté (code {worker.returncode})."
-                        raise CommandError(message)
+                        raise CommandError(
+                            _("Un travailleur s'est arrêté (code %(code)s).")
+                            % {"code": worker.returncode}
+                        )
                 time.sleep(0.2)
         finally:
             # Granian's main process stops its own processes once each has answered.

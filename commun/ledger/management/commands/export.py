@@ -9,6 +9,7 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commun.ledger import exports
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, what, output=None, **options):
         lines, _description = EXPORTS[what]
         if options.get("year") is not None and options["year"] not in exports.YEARS:
-            raise CommandError(f"Année invalide : {options['year']}.")
+            raise CommandError(_("Année invalide : %(year)s.") % {"year": options["year"]})
         with contextlib.ExitStack() as stack:
             if output:
                 out = stack.enter_context(open(output, "w", encoding="utf-8", newline="\n"))

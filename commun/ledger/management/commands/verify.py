@@ -13,9 +13,25 @@ verifies; one that was rewritten, shortened or reordered before that point does 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from commun.ledger.journal import GENESIS_HASH, ChainBroken, verified_entries
 from commun.ledger.signing import DigestInvalid, check_signature
+
+# The number is the "count" of the values they are formatted with.
+ENTRIES = ngettext_lazy("%(count)s entrée", "%(count)s entrées", "count")
+TRANSACTIONS = ngettext_lazy("%(count)s écriture", "%(count)s écritures", "count")
+ADDED_SINCE = ngettext_lazy("%(count)s ajoutée depuis", "%(count)s ajoutées depuis", "count")
+MOVEMENTS = ngettext_lazy(
+    "%(count)s mouvement du registre", "%(count)s mouvements du registre", "count"
+)
+DECISIONS = ngettext_lazy("%(count)s décision", "%(count)s décisions", "count")
+ASSEMBLY_RECORDS = ngettext_lazy(
+    "%(count)s résolution ou procès-verbal d'assemblée",
+    "%(count)s résolutions et procès-verbaux d'assemblée",
+    "count",
+)
 
 
 class Command(BaseCommand):
@@ -54,7 +70,7 @@ class Command(BaseCommand):
             self._books()
         if file is None:
             if not books:
-                raise CommandError("Indiquez le journal exporté à vérifier, ou --books.")
+                raise CommandError(_("Indiquez le journal exporté à vérifier, ou --books."))
             return
         signed = self._digest(digest, public_key) if digest else None
         signed_length = signed["journal_length"] if signed else None
@@ -66,41 +82,53 @@ class Command(BaseCommand):
                     if count == signed_length:
                         hash_at_signed_length = head_hash
         except OSError as error:
-            raise CommandError(f"Lecture impossible de {file} : {error}") from error
+            raise CommandError(
+                _("Lecture impossible de %(file)s : %(error)s") % {"file": file, "error": error}
+            ) from error
         except ChainBroken as broken:
-            raise CommandError(f"Journal invalide, {broken}", returncode=1) from broken
+            raise CommandError(
+                _("Journal invalide, %(broken)s") % {"broken": broken}, returncode=1
+            ) from broken
         if head and head != head_hash:
             raise CommandError(
-                f"Journal invalide : la dernière entrée (n°{count}) n'a pas le hash publié "
-                "— le journal a été tronqué ou altéré.",
+                _(
+                    "Journal invalide : la dernière entrée (n°%(number)s) n'a pas le hash "
+                    "publié — le journal a été tronqué ou altéré."
+                )
+                % {"number": count},
                 returncode=1,
             )
         if signed is not None:
             if count < signed_length:
                 raise CommandError(
-                    f"Journal invalide : l'empreinte signée compte {signed_length} entrées, "
-                    f"le journal seulement {count} — il a été tronqué.",
+                    _(
+                        "Journal invalide : l'empreinte signée compte %(entries)s, "
+                        "le journal seulement %(count)s — il a été tronqué."
+                    )
+                    % {"entries": ENTRIES % {"count": signed_length}, "count": count},
                     returncode=1,
                 )
             if hash_at_signed_length != signed["head_hash"]:
                 raise CommandError(
-                    f"Journal invalide : l'entrée n°{signed_length} n'a pas le hash signé "
-                    f"le {signed['signed_at']} — le journal a été réécrit depuis.",
+                    _(
+                        "Journal invalide : l'entrée n°%(number)s n'a pas le hash signé "
+                        "le %(signed_at)s — le journal a été réécrit depuis."
+                    )
+                    % {"number": signed_length, "signed_at": signed["signed_at"]},
                     returncode=1,
                 )
-        self.stdout.write(f"Journal intègre : {count} entrées, dernier hash {head_hash}.")
+        self.stdout.write(
+            _("Journal intègre : %(entries)s, dernier hash %(hash)s.")
+            % {"entries": ENTRIES % {"count": count}, "hash": head_hash}
+        )
         if signed is not None:
-            grown = count - signed_length
-            self.stdout.write(
-                f"Conforme à l'empreinte signée le {signed['signed_at']} par "
-                f"{signed['instance']} ({signed_length} entrées"
-                + (f", {grown} ajoutées depuis" if grown else "")
-                + ")."
-            )
+            self.stdout.write(conforms_to_digest(signed, count))
             if not public_key:
                 self.stdout.write(
-                    "Attention : sans --public-key, la signature est vérifiée avec la clé "
-                    "que l'empreinte contient ; comparez-la à la clé publiée par l'instance."
+                    _(
+                        "Attention : sans --public-key, la signature est vérifiée avec la clé "
+                        "que l'empreinte contient ; comparez-la à la clé publiée par l'instance."
+                    )
                 )
 
     def _books(self) -> None:
@@ -109,11 +137,11 @@ class Command(BaseCommand):
         try:
             counts = check_books()
         except BooksAltered as altered:
-            raise CommandError(f"Comptes altérés : {altered}", returncode=1) from altered
+            raise CommandError(
+                _("Comptes altérés : %(altered)s") % {"altered": altered}, returncode=1
+            ) from altered
         self.stdout.write(
-            f"Comptes conformes au journal : {counts['transactions']} écritures, "
-            f"{counts['movements']} mouvements du registre, {counts['decisions']} décisions, "
-            f"{counts['assemblies']} résolutions et procès-verbaux d'assemblée."
+            _("Comptes conformes au journal : %(counts)s.") % {"counts": books_counted(counts)}
         )
 
     def _digest(self, path, public_key_path) -> dict:
@@ -125,11 +153,45 @@ class Command(BaseCommand):
                 with open(public_key_path, "rb") as handle:
                     key = handle.read()
         except OSError as error:
-            raise CommandError(f"Lecture impossible : {error}") from error
+            raise CommandError(_("Lecture impossible : %(error)s") % {"error": error}) from error
         except ValueError as error:
-            raise CommandError(f"Empreinte illisible ({path}) : {error}", returncode=1) from error
+            raise CommandError(
+                _("Empreinte illisible (%(path)s) : %(error)s") % {"path": path, "error": error},
+                returncode=1,
+            ) from error
         try:
             check_signature(digest, key)
         except DigestInvalid as invalid:
-            raise CommandError(f"Empreinte invalide : {invalid}", returncode=1) from invalid
+            raise CommandError(
+                _("Empreinte invalide : %(invalid)s") % {"invalid": invalid}, returncode=1
+            ) from invalid
         return digest
+
+
+def conforms_to_digest(signed: dict, count: int) -> str:
+    """The sentence for a journal that begins with what the digest signed, grown or not."""
+    entries = ENTRIES % {"count": signed["journal_length"]}
+    grown = count - signed["journal_length"]
+    if grown:
+        entries = _("%(entries)s, %(grown)s") % {
+            "entries": entries,
+            "grown": ADDED_SINCE % {"count": grown},
+        }
+    return _("Conforme à l'empreinte signée le %(signed_at)s par %(instance)s (%(entries)s).") % {
+        "signed_at": signed["signed_at"],
+        "instance": signed["instance"],
+        "entries": entries,
+    }
+
+
+def books_counted(counts: dict) -> str:
+    """What `--books` compared, each count with its noun in the right number."""
+    return ", ".join(
+        noun % {"count": counts[key]}
+        for key, noun in (
+            ("transactions", TRANSACTIONS),
+            ("movements", MOVEMENTS),
+            ("decisions", DECISIONS),
+            ("assemblies", ASSEMBLY_RECORDS),
+        )
+    )

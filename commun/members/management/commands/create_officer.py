@@ -5,6 +5,7 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from commun.accounts.models import User
 from commun.members.models import Application, Category, ShareMovement
@@ -26,12 +27,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         category = Category.objects.filter(name__istartswith=options["category"]).first()
         if category is None:
-            names = ", ".join(Category.objects.values_list("name", flat=True)) or "aucune"
-            raise CommandError(f"Catégorie inconnue. Catégories existantes : {names}.")
+            names = ", ".join(Category.objects.values_list("name", flat=True)) or _("aucune")
+            raise CommandError(
+                _("Catégorie inconnue. Catégories existantes : %(names)s.") % {"names": names}
+            )
         email = options["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise CommandError(f"Un compte existe déjà pour {email}.")
-        password = options["password"] or getpass.getpass("Mot de passe : ")
+            raise CommandError(_("Un compte existe déjà pour %(email)s.") % {"email": email})
+        password = options["password"] or getpass.getpass(_("Mot de passe : "))
         shares = options["shares"] or category.min_shares
         try:
             with transaction.atomic():
@@ -61,7 +64,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"{member} est responsable. Connexion : {email} ; un second facteur (TOTP) "
-                "sera demandé à la première connexion."
+                _(
+                    "%(member)s est responsable. Connexion : %(email)s ; un second facteur "
+                    "(TOTP) sera demandé à la première connexion."
+                )
+                % {"member": member, "email": email}
             )
         )

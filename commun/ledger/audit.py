@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterator
 
 from django.db.models import Prefetch, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commun.ledger.journal import (
     EXPORT_CHUNK_SIZE,
@@ -43,7 +45,7 @@ def check_books() -> dict:
         for _entry in verified_entries(export_lines(in_key_order(entries, "sequence", 2000))):
             pass
     except ChainBroken as broken:
-        raise BooksAltered(f"journal en base invalide, {broken}") from None
+        raise BooksAltered(_("journal en base invalide, %(broken)s") % {"broken": broken}) from None
     counts = {"entries": 0, "transactions": 0, "movements": 0, "decisions": 0, "assemblies": 0}
     for chunk in _chunks(entries):
         _check_transactions([e for e in chunk if e.kind == JournalEntry.Kind.TRANSACTION], counts)
@@ -86,14 +88,20 @@ def _check_transactions(entries, counts) -> None:
         booked = found.get(number)
         if booked is None:
             raise BooksAltered(
-                f"l'écriture n°{number} (entrée n°{entry.sequence} du journal) a disparu des "
-                "tables."
+                _(
+                    "l'écriture n°%(number)s (entrée n°%(sequence)s du journal) a disparu des "
+                    "tables."
+                )
+                % {"number": number, "sequence": entry.sequence}
             )
         lines = [[p.account.code, p.amount_cents] for p in booked.lines]
         if _differs(entry, booked.journal_payload(lines)):
             raise BooksAltered(
-                f"l'écriture n°{number} ne correspond plus à l'entrée n°{entry.sequence} du "
-                "journal : ses lignes, sa date ou son libellé ont été modifiés dans la base."
+                _(
+                    "l'écriture n°%(number)s ne correspond plus à l'entrée n°%(sequence)s du "
+                    "journal : ses lignes, sa date ou son libellé ont été modifiés dans la base."
+                )
+                % {"number": number, "sequence": entry.sequence}
             )
         counts["transactions"] += 1
 
@@ -112,8 +120,11 @@ def _check_movements(entries, counts) -> None:
         movement = found.get(number)
         if movement is None or _differs(entry, movement_payload(movement)):
             raise BooksAltered(
-                f"le mouvement n°{number} du registre ne correspond plus à l'entrée "
-                f"n°{entry.sequence} du journal : il a été modifié ou supprimé dans la base."
+                _(
+                    "le mouvement n°%(number)s du registre ne correspond plus à l'entrée "
+                    "n°%(sequence)s du journal : il a été modifié ou supprimé dans la base."
+                )
+                % {"number": number, "sequence": entry.sequence}
             )
         counts["movements"] += 1
 
@@ -128,8 +139,11 @@ def _check_decisions(entries, counts) -> None:
         recorded = json.loads(entry.payload_json)
         if decision is None or not _same_outcome(recorded, decision_outcome_payload(decision)):
             raise BooksAltered(
-                f"la décision n°{pk} ne correspond plus à l'entrée n°{entry.sequence} du "
-                "journal : son issue, son texte ou son décompte ont été modifiés dans la base."
+                _(
+                    "la décision n°%(pk)s ne correspond plus à l'entrée n°%(sequence)s du "
+                    "journal : son issue, son texte ou son décompte ont été modifiés dans la base."
+                )
+                % {"pk": pk, "sequence": entry.sequence}
             )
         counts["decisions"] += 1
 
@@ -148,17 +162,23 @@ def _check_assemblies(entries, counts) -> None:
         if entry.kind == JournalEntry.Kind.ASSEMBLY_RESOLUTION:
             row = AgendaItem.objects.filter(assembly_id=assembly, position=int(parts[3])).first()
             now = resolution_payload(row) if row else None
-            what = f"la résolution n°{parts[3]} de l'assemblée n°{assembly}"
+            what = _("la résolution n°%(position)s de l'assemblée n°%(assembly)s") % {
+                "position": parts[3],
+                "assembly": assembly,
+            }
         else:
             row = Minutes.objects.filter(assembly_id=assembly, frozen_at__isnull=False).first()
             now = minutes_payload(row) if row else None
-            what = f"le procès-verbal de l'assemblée n°{assembly}"
+            what = _("le procès-verbal de l'assemblée n°%(assembly)s") % {"assembly": assembly}
         if now is None or not _same_outcome(
             {**json.loads(entry.payload_json), "closed_at": None}, {**now, "closed_at": None}
         ):
             raise BooksAltered(
-                f"{what} ne correspond plus à l'entrée n°{entry.sequence} du journal : son "
-                "issue, son texte ou ses chiffres ont été modifiés dans la base."
+                _(
+                    "%(what)s ne correspond plus à l'entrée n°%(sequence)s du journal : son "
+                    "issue, son texte ou ses chiffres ont été modifiés dans la base."
+                )
+                % {"what": what, "sequence": entry.sequence}
             )
         counts["assemblies"] += 1
 
@@ -178,8 +198,11 @@ def _check_every_transaction_is_journaled_and_balanced(journaled: int) -> None:
     numbered = books.last_transaction_number if books else 0
     if booked != journaled or numbered != booked:
         raise BooksAltered(
-            f"{booked} écritures en base, {journaled} au journal, {numbered} numérotées : "
-            "une écriture a été ajoutée ou supprimée hors de Commun."
+            _(
+                "écritures en base : %(booked)s, au journal : %(journaled)s, numérotées : "
+                "%(numbered)s — une écriture a été ajoutée ou supprimée hors de Commun."
+            )
+            % {"booked": booked, "journaled": journaled, "numbered": numbered}
         )
     unbalanced = (
         Posting.objects.values("transaction__number")
@@ -190,8 +213,12 @@ def _check_every_transaction_is_journaled_and_balanced(journaled: int) -> None:
     )
     if unbalanced:
         raise BooksAltered(
-            f"l'écriture n°{unbalanced['transaction__number']} n'est plus équilibrée "
-            f"({unbalanced['total']} centimes d'écart)."
+            ngettext(
+                "l'écriture n°%(number)s n'est plus équilibrée (%(total)s centime d'écart).",
+                "l'écriture n°%(number)s n'est plus équilibrée (%(total)s centimes d'écart).",
+                abs(unbalanced["total"]),
+            )
+            % {"number": unbalanced["transaction__number"], "total": unbalanced["total"]}
         )
 
 
@@ -209,8 +236,10 @@ def _check_monthly_totals() -> None:
         if stored.get(key) != computed.get(key):
             account = Account.objects.filter(pk=key[0]).first()
             raise BooksAltered(
-                f"les totaux mensuels du compte {account.code if account else key[0]} "
-                f"({key[1]:%m/%Y}) ne sont plus la somme de ses écritures : les pages "
-                "publiques montreraient de faux chiffres (MonthlyTotal.objects.rebuild() les "
-                "recalcule)."
+                _(
+                    "les totaux mensuels du compte %(account)s (%(month)s) ne sont plus la somme "
+                    "de ses écritures : les pages publiques montreraient de faux chiffres "
+                    "(MonthlyTotal.objects.rebuild() les recalcule)."
+                )
+                % {"account": account.code if account else key[0], "month": f"{key[1]:%m/%Y}"}
             )

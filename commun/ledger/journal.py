@@ -10,6 +10,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+
 from commun.lib.chain import GENESIS_HASH, Fault, link_fault, link_hash
 from commun.lib.hashing import canonical_json
 
@@ -51,7 +53,8 @@ class ChainBroken(Exception):
 def verify_lines(lines: Iterable[str]) -> tuple[int, str]:
     """Check an exported journal line by line: (entries, head hash) or ChainBroken.
 
-    Messages are French: they are printed to the person running `commun verify`.
+    Messages are in the active language: they are printed to the person running
+    `commun verify`.
     """
     count, head = 0, GENESIS_HASH
     for count, head in verified_entries(lines):  # noqa: B007 (the last pair is the answer)
@@ -77,13 +80,16 @@ def verified_entries(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             claimed_previous, claimed_hash = entry["previous_hash"], entry["hash"]
         except (ValueError, KeyError, TypeError) as error:
             raise ChainBroken(
-                f"ligne {line_number} : entrée illisible ou incomplète ({error}).",
+                _("ligne %(line)s : entrée illisible ou incomplète (%(error)s).")
+                % {"line": line_number, "error": error},
                 line_number,
                 None,
             ) from None
         if type(sequence) is not int:
             raise ChainBroken(
-                f"ligne {line_number} : numéro de séquence invalide.", line_number, None
+                _("ligne %(line)s : numéro de séquence invalide.") % {"line": line_number},
+                line_number,
+                None,
             )
         fault = link_fault(
             sequence=sequence,
@@ -95,23 +101,32 @@ def verified_entries(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         )
         if fault is Fault.MISPLACED:
             raise ChainBroken(
-                f"ligne {line_number} : l'entrée n°{expected_sequence} était attendue, "
-                f"l'entrée n°{sequence} est là — l'entrée n°{expected_sequence} a été "
-                "supprimée ou déplacée.",
+                _(
+                    "ligne %(line)s : l'entrée n°%(expected)s était attendue, l'entrée "
+                    "n°%(sequence)s est là — l'entrée n°%(expected)s a été supprimée ou "
+                    "déplacée."
+                )
+                % {"line": line_number, "expected": expected_sequence, "sequence": sequence},
                 line_number,
                 expected_sequence,
             )
         if fault is Fault.UNLINKED:
             raise ChainBroken(
-                f"ligne {line_number} : l'entrée n°{sequence} ne suit pas l'entrée "
-                f"n°{sequence - 1} (hash précédent différent) — l'une des deux a été altérée.",
+                _(
+                    "ligne %(line)s : l'entrée n°%(sequence)s ne suit pas l'entrée "
+                    "n°%(previous)s (hash précédent différent) — l'une des deux a été altérée."
+                )
+                % {"line": line_number, "sequence": sequence, "previous": sequence - 1},
                 line_number,
                 sequence,
             )
         if fault is Fault.ALTERED:
             raise ChainBroken(
-                f"ligne {line_number} : l'entrée n°{sequence} a été altérée "
-                "(son contenu ne correspond plus à son hash).",
+                _(
+                    "ligne %(line)s : l'entrée n°%(sequence)s a été altérée "
+                    "(son contenu ne correspond plus à son hash)."
+                )
+                % {"line": line_number, "sequence": sequence},
                 line_number,
                 sequence,
             )

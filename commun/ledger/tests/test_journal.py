@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from commun.ledger import exports, journal
 from commun.ledger.models import JournalEntry, Transaction
@@ -92,6 +93,11 @@ def test_an_edited_line_is_named(books, tmp_path):
     rewrite(path, change)
 
     with pytest.raises(CommandError, match="ligne 4 : l'entrée n°4 a été altérée"):
+        verify(path)
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="Invalid journal, line 4: entry no. 4 was altered"),
+    ):
         verify(path)
 
 

@@ -37,7 +37,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -53,7 +53,8 @@ FILLED_BY_MIGRATIONS = {"ledger_account", "deliberation_space"}
 
 
 class ArchiveError(Exception):
-    """An archive or a target database that restore refuses; the message says why, in French."""
+    """An archive or a target database that restore refuses; the message says why, in the
+    active language."""
 
 
 # --- Schema versions ------------------------------------------------------------------------
@@ -66,8 +67,11 @@ def applied_migrations(connection) -> list[tuple[str, str]]:
     if unknown:
         app, name = unknown[0]
         raise ArchiveError(
-            f"La base a reçu la migration {app}.{name}, que ce code ne connaît pas : "
-            "elle vient d'une version plus récente de Commun. Mettez Commun à jour d'abord."
+            _(
+                "La base a reçu la migration %(migration)s, que ce code ne connaît pas : "
+                "elle vient d'une version plus récente de Commun. Mettez Commun à jour d'abord."
+            )
+            % {"migration": f"{app}.{name}"}
         )
     return sorted(key for key in loader.applied_migrations if key in loader.graph.nodes)
 
@@ -396,8 +400,11 @@ def _write_member(archive: ZipFile, name: str, chunks) -> tuple[int, str]:
 
 def _damaged(path, reason: str) -> ArchiveError:
     return ArchiveError(
-        f"Archive endommagée ou incomplète ({path}) : {reason}. Rien n'a été écrit. "
-        "Reprenez une autre copie de la sauvegarde."
+        _(
+            "Archive endommagée ou incomplète (%(path)s) : %(reason)s. Rien n'a été écrit. "
+            "Reprenez une autre copie de la sauvegarde."
+        )
+        % {"path": path, "reason": reason}
     )
 
 
@@ -406,29 +413,37 @@ def open_archive(path) -> tuple[ZipFile, dict]:
     try:
         archive = ZipFile(path)
     except FileNotFoundError:
-        raise ArchiveError(f"Archive introuvable : {path}.") from None
+        raise ArchiveError(_("Archive introuvable : %(path)s.") % {"path": path}) from None
     except (OSError, BadZipFile) as error:
-        raise _damaged(path, f"ce n'est pas une archive ZIP lisible ({error})") from None
+        reason = _("ce n'est pas une archive ZIP lisible (%(error)s)") % {"error": error}
+        raise _damaged(path, reason) from None
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except KeyError:
         archive.close()
-        raise _damaged(path, "le manifeste manifest.json manque") from None
+        raise _damaged(path, _("le manifeste manifest.json manque")) from None
     except Exception as error:
         archive.close()
-        raise _damaged(path, f"manifeste illisible ({error})") from None
+        raise _damaged(path, _("manifeste illisible (%(error)s)") % {"error": error}) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         archive.close()
         raise ArchiveError(
-            f"Format d'archive {manifest.get('format') if isinstance(manifest, dict) else '?'} "
-            f"inconnu : cette version de Commun lit le format {FORMAT}. Restaurez avec la "
-            "version de Commun qui a fait la sauvegarde, ou une plus récente."
+            _(
+                "Format d'archive %(found)s inconnu : cette version de Commun lit le format "
+                "%(format)s. Restaurez avec la version de Commun qui a fait la sauvegarde, ou "
+                "une plus récente."
+            )
+            % {
+                "found": manifest.get("format") if isinstance(manifest, dict) else "?",
+                "format": FORMAT,
+            }
         )
     shape = {"schema": dict, "migrations": dict, "parts": list, "media": list}
     wrong = [key for key, kind in shape.items() if not isinstance(manifest.get(key), kind)]
     if wrong:
         archive.close()
-        raise _damaged(path, f"le manifeste n'a pas de « {wrong[0]} » valable")
+        reason = _("le manifeste n'a pas de « %(key)s » valable") % {"key": wrong[0]}
+        raise _damaged(path, reason)
     return archive, manifest
 
 
@@ -440,7 +455,9 @@ def _members(manifest: dict) -> list[tuple[str, str, str, int]]:
     for file in manifest["media"]:
         relative = PurePosixPath(file["path"])
         if relative.is_absolute() or ".." in relative.parts:
-            raise ArchiveError(f"Chemin de fichier refusé dans l'archive : {file['path']}.")
+            raise ArchiveError(
+                _("Chemin de fichier refusé dans l'archive : %(path)s.") % {"path": file["path"]}
+            )
         members.append((f"media/{file['path']}", file["sha256"], "bytes", file["size"]))
     return members
 
@@ -454,7 +471,7 @@ def verify_archive(path) -> dict:
             expected = {name for name, *rest in members} | {MANIFEST}
             extra = sorted(set(archive.namelist()) - expected)
             if extra:
-                raise _damaged(path, f"partie inattendue {extra[0]}")
+                raise _damaged(path, _("partie inattendue %(part)s") % {"part": extra[0]})
             for name, sha256, unit, count in members:
                 digest, found = hashlib.sha256(), 0
                 with archive.open(name) as member:
@@ -467,13 +484,20 @@ def verify_archive(path) -> dict:
                             digest.update(chunk)
                             found += len(chunk)
                 if digest.hexdigest() != sha256:
-                    raise _damaged(path, f"la somme de contrôle de {name} ne correspond pas")
+                    reason = _("la somme de contrôle de %(part)s ne correspond pas")
+                    raise _damaged(path, reason % {"part": name})
                 if found != count:
-                    raise _damaged(path, f"{name} compte {found} {unit}, le manifeste {count}")
+                    found_count = (ROWS if unit == "rows" else BYTES) % {"count": found}
+                    reason = _("%(part)s compte %(found)s, le manifeste %(count)s") % {
+                        "part": name,
+                        "found": found_count,
+                        "count": count,
+                    }
+                    raise _damaged(path, reason)
         except ArchiveError:
             raise
         except KeyError as error:
-            raise _damaged(path, f"partie manquante {error}") from None
+            raise _damaged(path, _("partie manquante %(part)s") % {"part": error}) from None
         except Exception as error:  # BadZipFile (bad CRC), zlib.error, EOFError…
             raise _damaged(path, str(error) or type(error).__name__) from None
     return manifest
@@ -483,6 +507,7 @@ def verify_archive(path) -> dict:
 TABLES = ngettext_lazy("%(count)s table", "%(count)s tables", "count")
 ROWS = ngettext_lazy("%(count)s ligne", "%(count)s lignes", "count")
 FILES = ngettext_lazy("%(count)s fichier", "%(count)s fichiers", "count")
+BYTES = ngettext_lazy("%(count)s octet", "%(count)s octets", "count")
 
 
 def archive_contents(manifest: dict) -> str:
@@ -506,8 +531,12 @@ def _check_schema(manifest: dict, loader: MigrationLoader) -> bool:
     if unknown:
         app, name = unknown[0]
         raise ArchiveError(
-            f"L'archive vient d'une version plus récente de Commun (sa migration {app}.{name} "
-            "est inconnue de ce code) : mettez Commun à jour, puis restaurez. Rien n'a été écrit."
+            _(
+                "L'archive vient d'une version plus récente de Commun (sa migration "
+                "%(migration)s est inconnue de ce code) : mettez Commun à jour, puis restaurez. "
+                "Rien n'a été écrit."
+            )
+            % {"migration": f"{app}.{name}"}
         )
     current = {app: name for app, name in loader.graph.leaf_nodes()}
     return latest_by_app(archived, loader) == current
@@ -526,28 +555,44 @@ def _check_target(connection, manifest, loader, same_schema: bool, media_root: P
             if cursor.fetchone():
                 busy.append(table)
     if busy:
+        others = len(busy) - 1
+        busy_tables = (
+            ngettext(
+                "la table %(table)s a des lignes, et %(others)s autre table",
+                "la table %(table)s a des lignes, et %(others)s autres tables",
+                others,
+            )
+            if others
+            else _("la table %(table)s a des lignes")
+        ) % {"table": busy[0], "others": others}
         raise ArchiveError(
-            f"La base cible n'est pas vide (la table {busy[0]} a des lignes"
-            + (f", et d'autres tables : {len(busy) - 1}" if len(busy) > 1 else "")
-            + ") : restore ne remplace jamais des données. Restaurez dans une base vide "
-            "(PostgreSQL : une base neuve, créée par createdb ; SQLite : un fichier qui "
-            "n'existe pas encore). Rien n'a été écrit."
+            _(
+                "La base cible n'est pas vide (%(busy)s) : restore ne remplace jamais des "
+                "données. Restaurez dans une base vide (PostgreSQL : une base neuve, créée par "
+                "createdb ; SQLite : un fichier qui n'existe pas encore). Rien n'a été écrit."
+            )
+            % {"busy": busy_tables}
         )
     if not same_schema and "django_migrations" in existing:
         archived = set(_archived_migrations(manifest))
         ahead = sorted(set(MigrationRecorder(connection).applied_migrations()) - archived)
         if ahead:
             raise ArchiveError(
-                "L'archive a un schéma plus ancien que ce code, et la base cible a déjà "
-                f"reçu des migrations plus récentes ({ahead[0][0]}.{ahead[0][1]}) : restaurez "
-                "dans une base neuve, sur laquelle `commun migrate` n'a pas été lancé. "
-                "Rien n'a été écrit."
+                _(
+                    "L'archive a un schéma plus ancien que ce code, et la base cible a déjà "
+                    "reçu des migrations plus récentes (%(migration)s) : restaurez dans une base "
+                    "neuve, sur laquelle `commun migrate` n'a pas été lancé. Rien n'a été écrit."
+                )
+                % {"migration": f"{ahead[0][0]}.{ahead[0][1]}"}
             )
     for file in manifest["media"]:
         if (media_root / file["path"]).exists():
             raise ArchiveError(
-                f"Le fichier {media_root / file['path']} existe déjà : restaurez dans un dossier "
-                "de fichiers (MEDIA_ROOT) vide. Rien n'a été écrit."
+                _(
+                    "Le fichier %(path)s existe déjà : restaurez dans un dossier de fichiers "
+                    "(MEDIA_ROOT) vide. Rien n'a été écrit."
+                )
+                % {"path": media_root / file["path"]}
             )
 
 
@@ -626,8 +671,11 @@ def _load_part(archive, part, model, connection, target_keys) -> None:
             row = json.loads(line)
             if set(row) != expected:
                 raise ArchiveError(
-                    f"Les colonnes de {part['file']} ne sont pas celles de la table "
-                    f"{model._meta.db_table} à ce schéma : archive incompatible."
+                    _(
+                        "Les colonnes de %(part)s ne sont pas celles de la table %(table)s à ce "
+                        "schéma : archive incompatible."
+                    )
+                    % {"part": part["file"], "table": model._meta.db_table}
                 )
             values = []
             for column in columns:
@@ -639,7 +687,10 @@ def _load_part(archive, part, model, connection, target_keys) -> None:
             write(values)
             rows += 1
     if digest.hexdigest() != part["sha256"] or rows != part["rows"]:
-        raise ArchiveError(f"{part['file']} a changé pendant la restauration : rien n'a été écrit.")
+        raise ArchiveError(
+            _("%(part)s a changé pendant la restauration : rien n'a été écrit.")
+            % {"part": part["file"]}
+        )
 
 
 @contextlib.contextmanager
@@ -712,8 +763,11 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
     if set(parts) != set(models):
         missing = sorted(set(parts) ^ set(models))
         raise ArchiveError(
-            f"L'archive ne correspond pas à son propre schéma (table {missing[0]}) : "
-            "archive incompatible."
+            _(
+                "L'archive ne correspond pas à son propre schéma (table %(table)s) : archive "
+                "incompatible."
+            )
+            % {"table": missing[0]}
         )
     written: list[Path] = []
     try:
@@ -739,9 +793,12 @@ def restore_archive(path, *, using: str = DEFAULT_DB_ALIAS, media_root=None, log
             file.unlink(missing_ok=True)
         if isinstance(error, DatabaseError | ValueError):
             raise ArchiveError(
-                f"Restauration annulée, aucune ligne chargée : la base a refusé l'archive "
-                f"({error}). Les migrations, elles, ont été appliquées : la base reste vide "
-                "et restore l'acceptera de nouveau."
+                _(
+                    "Restauration annulée, aucune ligne chargée : la base a refusé l'archive "
+                    "(%(error)s). Les migrations, elles, ont été appliquées : la base reste "
+                    "vide et restore l'acceptera de nouveau."
+                )
+                % {"error": error}
             ) from error
         raise
     if not same_schema:
@@ -772,6 +829,8 @@ def _extract(archive: ZipFile, file: dict, media_root: Path) -> Path:
             out.write(chunk)
     if digest.hexdigest() != file["sha256"]:
         temporary.unlink(missing_ok=True)
-        raise ArchiveError(f"Le fichier {file['path']} a changé pendant la restauration.")
+        raise ArchiveError(
+            _("Le fichier %(path)s a changé pendant la restauration.") % {"path": file["path"]}
+        )
     os.replace(temporary, target)
     return target

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -536,3 +536,12 @@ def test_a_row_pointing_nowhere_is_refused_by_postgresql_and_its_keys_stay(
     with psycopg.connect(postgres) as db:
         assert db.execute(keys).fetchall() == migrated
         assert db.execute("SELECT count(*) FROM members_sharemovement").fetchone()[0] > 0
+
+
+def test_a_refusal_is_in_the_language_of_the_person_running_restore(tmp_path):
+    with translation.override("en"), pytest.raises(CommandError, match="Archive not found"):
+        call_command("restore", str(tmp_path / "absent.zip"), check=True)
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(b"not a zip")
+    with translation.override("en"), pytest.raises(CommandError, match="Damaged or incomplete"):
+        call_command("restore", str(damaged), check=True)

@@ -36,23 +36,15 @@ def test_it_names_the_categories_when_the_one_given_is_unknown(coop):
 
 def test_it_answers_in_the_language_of_the_person_running_it(coop):
     out = io.StringIO()
+    officer = {
+        "email": "une@example.org",
+        "first_name": "Une",
+        "last_name": "Pionnière",
+        "category": "Contrib",
+        "password": "un mot de passe solide",
+    }
     with translation.override("en"):
-        call_command(
-            "create_officer",
-            email="une@example.org",
-            first_name="Une",
-            last_name="Pionnière",
-            category="Contrib",
-            password="un mot de passe solide",
-            stdout=out,
-        )
+        call_command("create_officer", stdout=out, **officer)
         with pytest.raises(CommandError, match="An account already exists for une@example.org"):
-            call_command(
-                "create_officer",
-                email="une@example.org",
-                first_name="Une",
-                last_name="Pionnière",
-                category="Contrib",
-                password="un mot de passe solide",
-            )
+            call_command("create_officer", **officer)
     assert "Une Pionnière is an officer. Sign in: une@example.org" in out.getvalue()

@@ -70,10 +70,11 @@ def _prepared_after_repeating(url: str, pooled: bool) -> list[str]:
 def test_a_direct_connection_plans_a_repeated_statement_once_and_a_pooled_one_never(
     django_db_blocker,
 ):
-    """Planning a statement again each time was most of a stance's cost on PostgreSQL. Straight
-    to the server, a statement run five times is prepared and its plan kept; behind a pooler in
-    transaction mode, where the next transaction may run on another server connection, none is.
-    The standby is reached directly in both passes of `make test` (`commun.testing.pgcluster`)."""
+    """Planning a statement again each time was almost half of a stance's time on PostgreSQL.
+    Straight to the server, a statement run five times is prepared and its plan kept; behind a
+    pooler in transaction mode, where the next transaction may run on another server
+    connection, none is. The standby is reached directly in both passes of `make test`
+    (`commun.testing.pgcluster`)."""
     url = os.environ["DATABASE_REPLICA_URL"]
 
     with django_db_blocker.unblock():

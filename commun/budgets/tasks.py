@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commun.lib import payroll
+from commun.lib.payroll import ESTIMATES_QUEUE
 
-ESTIMATES_QUEUE = "estimates"
 # Distinct estimates one person may queue in a minute: a page asks for one per terms
 # typed, and varying the terms must not let anyone fill the worker's queue.
 MAX_ESTIMATES_PER_MINUTE = 10

@@ -57,6 +57,9 @@ from commun.lib.months import month_starts
 
 Contract = Literal["cdd", "cdi"]
 
+# The task queue estimates go on: `commun serve` gives it a worker of its own, so that a
+# person never waits behind a convocation's emails, and only that worker loads the engine.
+ESTIMATES_QUEUE = "estimates"
 MAX_MONTHS = 120
 MAX_MONTHLY_CENTS = 10_000_000  # 100,000 € a month: past that, surely a typing error
 END_OF_CONTRACT_RATE = Decimal("0.10")

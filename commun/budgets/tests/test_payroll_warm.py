@@ -159,3 +159,29 @@ def test_the_worker_warms_the_engine_up_at_start(monkeypatch):
     Worker().handle(no_schedule=True)
 
     assert started == ["worker"]
+
+
+@pytest.mark.parametrize(
+    ("queues", "excluded", "warmed"),
+    [
+        ("*", "", True),
+        ("estimates", "", True),
+        ("default,estimates", "", True),
+        ("default", "", False),  # `commun serve`'s other worker: the engine is memory wasted
+        ("*", "estimates", False),
+    ],
+)
+def test_only_a_worker_that_takes_the_estimates_warms_the_engine(
+    monkeypatch, queues, excluded, warmed
+):
+    from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+    from commun.core.management.commands.worker import Command as Worker
+
+    started = []
+    monkeypatch.setattr(payroll, "warm_up", lambda: started.append("worker"))
+    monkeypatch.setattr(DatabaseWorker, "handle", lambda self, *args, **options: None)
+
+    Worker().handle(no_schedule=True, queue_name=queues, exclude_queues=excluded)
+
+    assert started == (["worker"] if warmed else [])

@@ -17,6 +17,8 @@ from django.tasks.base import DEFAULT_TASK_QUEUE_NAME
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.translation import gettext as _
 
+from commun.lib.payroll import ESTIMATES_QUEUE
+
 WORKER = [sys.executable, "-m", "commun.cli", "worker"]
 
 
@@ -152,8 +154,6 @@ def granian_command(host: str, port: int, workers: int) -> list[str]:
 def worker_commands() -> list[list[str]]:
     """The task workers: one for everything but the estimates, which schedules the periodic
     jobs; one for the estimates alone, so that a person never waits behind the emails."""
-    from commun.budgets.tasks import ESTIMATES_QUEUE  # defines a task: needs the settings
-
     return [
         [*WORKER, "--queue-name", DEFAULT_TASK_QUEUE_NAME],
         [*WORKER, "--queue-name", ESTIMATES_QUEUE, "--no-schedule"],

@@ -48,7 +48,8 @@ class Command(DatabaseWorkerCommand):
         parser.set_defaults(interval=IDLE_INTERVAL_SECONDS, queue_name="*")
 
     def handle(self, *args, no_schedule=False, schedule_every=60.0, **options):
-        payroll.warm_up()  # as the server does (commun/wsgi.py): no task waits for it
+        if _takes_estimates(options.get("queue_name", "*"), options.get("exclude_queues", "")):
+            payroll.warm_up()  # as the server does (commun/wsgi.py): no estimate waits for it
         stop = threading.Event()
         if not no_schedule:
             threading.Thread(
@@ -58,3 +59,11 @@ class Command(DatabaseWorkerCommand):
             super().handle(*args, **options)
         finally:
             stop.set()
+
+
+def _takes_estimates(queue_name: str, exclude_queues: str) -> bool:
+    """Whether a worker given these options runs the payroll estimates: only such a worker
+    needs the engine, which takes seconds and hundreds of megabytes to load."""
+    taken = {name.strip() for name in queue_name.split(",")}
+    excluded = {name.strip() for name in (exclude_queues or "").split(",")}
+    return bool(taken & {"*", payroll.ESTIMATES_QUEUE}) and payroll.ESTIMATES_QUEUE not in excluded

@@ -7,7 +7,12 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 
 def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).strip().lower() in {"1", "true", "yes", "on"}
+    return truthy(os.getenv(name, default))
+
+
+def truthy(text: str) -> bool:
+    """A setting's yes: 1, true, yes or on, in any case."""
+    return text.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def envint(name: str, default: str) -> int:
@@ -63,11 +68,11 @@ def database_from_url(url: str) -> dict:
         # times on a connection is then planned no more. Planning was almost half of a
         # stance's time (the round's read took 0.8 ms, prepared 0.35 ms). Behind a pooler in
         # transaction mode nothing is prepared (`behind_transaction_pooler`).
-        binding = options.pop("server_side_binding", "on").lower()
+        binding = options.pop("server_side_binding", "on")
         threshold = options.pop("prepare_threshold", "5").lower()
         options = {
             **options,
-            "server_side_binding": binding in {"1", "true", "yes", "on"},
+            "server_side_binding": truthy(binding),
             "prepare_threshold": None if threshold == "none" else int(threshold),
         }
         return {

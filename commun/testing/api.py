@@ -33,3 +33,27 @@ def documented_endpoints(tag: str) -> set[tuple[str, str]]:
         for method, operation in operations.items()
         if tag in operation.get("tags", [])
     }
+
+
+def inline(schema, definitions: dict, depth: int = 0):
+    """`schema` with every `$ref` replaced by its definition, titles dropped."""
+    assert depth < 30, "a recursive schema"
+    if isinstance(schema, list):
+        return [inline(item, definitions, depth + 1) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return inline(definitions[name], definitions, depth + 1)
+    return {
+        key: inline(value, definitions, depth + 1)
+        for key, value in schema.items()
+        if key != "title"
+    }
+
+
+def answer_schema(document: dict, method: str, path: str, status="200") -> dict:
+    """The schema the OpenAPI `document` gives for one answer of one operation, inlined."""
+    responses = document["paths"][API + path][method]["responses"]
+    schema = responses[str(status)]["content"]["application/json"]["schema"]
+    return inline(schema, document["components"]["schemas"])

@@ -17,7 +17,7 @@ from commun.core.management.commands import serve
 from commun.core.management.commands.worker import Command as WorkerCommand
 from commun.core.tasks import send_email
 from commun.lib import payroll
-from commun.testing.api import bearer, call
+from commun.testing.api import answer_schema, bearer, call
 from commun.testing.budgets import (
     CHARTER,
     CHARTER_COST_CENTS,
@@ -217,13 +217,6 @@ def test_only_who_sees_the_draft_reads_its_cost(people, bob):
     assert people["visitor"].get(poll, headers=HTMX).status_code == 302
 
 
-def _declared(document: dict, path: str, method: str, status: int) -> dict:
-    """The schema the OpenAPI document gives for one answer of one operation, resolved."""
-    answer = document["paths"][f"/api/v1{path}"][method]["responses"][str(status)]
-    reference = answer["content"]["application/json"]["schema"]["$ref"]
-    return document["components"]["schemas"][reference.rsplit("/", 1)[1]]
-
-
 def test_the_api_declares_its_429_and_503_in_its_openapi_document(bob, queued, monkeypatch):
     """A client generated from the document knows the refusals it must wait out; each
     answer carries exactly what its declared schema requires."""
@@ -239,6 +232,6 @@ def test_the_api_declares_its_429_and_503_in_its_openapi_document(bob, queued, m
 
     for path, method in (("/missions/estimate", "post"), ("/missions/estimates/{ticket}", "get")):
         for status, answer in ((429, refused), (503, waiting)):
-            schema = _declared(document, path, method, status)
+            schema = answer_schema(document, method, path, status)
             assert set(schema["required"]) <= set(answer.json()) <= set(schema["properties"])
-    assert "poll" in _declared(document, "/missions/estimate", "post", 503)["properties"]
+    assert "poll" in answer_schema(document, "post", "/missions/estimate", 503)["properties"]

@@ -13,6 +13,7 @@ from commun.accounts.models import ApiToken
 from commun.api import api
 from commun.api_auth import public
 from commun.members.models import ShareMovement, Visibility
+from commun.testing.api import answer_schema, inline
 
 API = "/api/v1"
 
@@ -32,23 +33,6 @@ def operations():
                 for method in operation.methods:
                     full = "/" + "/".join(p.strip("/") for p in (API, router.prefix, path) if p)
                     yield method.lower(), full.rstrip("/"), operation
-
-
-def inline(schema, definitions: dict, depth: int = 0):
-    """`schema` with every `$ref` replaced by its definition, titles dropped."""
-    assert depth < 30, "a recursive schema"
-    if isinstance(schema, list):
-        return [inline(item, definitions, depth + 1) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    if "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[-1]
-        return inline(definitions[name], definitions, depth + 1)
-    return {
-        key: inline(value, definitions, depth + 1)
-        for key, value in schema.items()
-        if key != "title"
-    }
 
 
 def own_schema(model, mode: str, by_alias: bool = True) -> dict:
@@ -110,12 +94,6 @@ def test_close_and_withdraw_document_their_own_fields(document):
     assert body_fields("/decisions/{decision_id}/withdraw") == {"statement"}
     assert body_fields("/missions/{mission_id}/withdraw") == {"reason"}
     assert body_fields("/ledger/years/{year}/close") == {"allocation", "decision_reference"}
-
-
-def answer_schema(document, method, path, status="200") -> dict:
-    responses = document["paths"][API + path][method]["responses"]
-    schema = responses[status]["content"]["application/json"]["schema"]
-    return inline(schema, document["components"]["schemas"])
 
 
 def enum_of(schema: dict) -> set:
